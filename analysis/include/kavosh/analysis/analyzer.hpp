@@ -1,0 +1,85 @@
+#pragma once
+// The one analyzer: UTF-8 text -> tokens {term, stem, position, byte offsets, script}.
+// The indexer and the searcher both call it, so a query always meets the document's form of
+// a word. It is a chain of small stages (decode -> tokenize -> normalize -> join -> stem),
+// composed in analyzer.cpp; each stage lives in analysis/src and is tested alone.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kavosh::analysis {
+
+enum class Script : std::uint8_t {
+  Latin,
+  Arabic,  // the Arabic script, used by Persian and Arabic alike
+  Greek,
+  Cyrillic,
+  Han,
+  Hiragana,
+  Katakana,
+  Hangul,
+  Thai,
+  Devanagari,
+  Number,  // a token made of digits (any script's digits; the term holds ASCII digits)
+  Other,
+};
+
+enum class Language : std::uint8_t { English, Persian, Arabic, Other };
+
+std::string_view script_name(Script script);        // "latin", "arabic", ...
+std::string_view language_code(Language language);  // "en", "fa", "ar", "other"
+std::optional<Language> parse_language_code(std::string_view code);
+
+struct Token {
+  std::string term;  // normalized, unstemmed form: what exact search (=word) and phrases meet
+  std::string stem;  // stemmed form when a stemmer applies and changes the term; else empty
+  std::uint32_t position = 0;  // word position; stacked tokens (alternatives) share one
+  std::uint32_t span = 1;      // positions covered: >1 for a compound joined from spaced parts
+  std::uint32_t begin = 0;     // byte offsets into the original text, on code-point boundaries
+  std::uint32_t end = 0;
+  Script script = Script::Other;
+
+  const std::string& stem_or_term() const { return stem.empty() ? term : stem; }
+  bool operator==(const Token&) const = default;
+};
+
+struct AnalyzerOptions {
+  bool normalize_arabic_script = true;  // Persian/Arabic orthographic unification (ablation: off)
+  bool fold_diacritics = true;          // Latin/Greek/Cyrillic accents: mojâhedīn -> mojahedin
+  bool join_compounds = true;           // "می روم" also yields "میروم" (span 2)
+  bool stem_english = true;             // Snowball English on Latin-script tokens
+  bool stem_persian = true;             // our light Persian stemmer on Arabic-script tokens
+  bool stem_arabic = true;              // Xapian's Arabic stemmer, when the language is Arabic
+};
+
+// Not thread-safe (it owns ICU break iterators): use one Analyzer per thread.
+class Analyzer {
+ public:
+  explicit Analyzer(AnalyzerOptions options = {});
+  ~Analyzer();
+  Analyzer(Analyzer&&) noexcept;
+  Analyzer& operator=(Analyzer&&) noexcept;
+
+  // Tokens of `text` in order of position. `language` chooses the stemmer for Arabic-script
+  // tokens (Arabic -> Arabic stemmer, anything else -> Persian light stemmer); Latin-script
+  // tokens always get the English stemmer. Invalid UTF-8 never throws: bad bytes count as
+  // U+FFFD and offsets stay in the original bytes.
+  std::vector<Token> analyze(std::string_view text, Language language = Language::Other);
+  // Same, reusing `out`'s storage (cleared first): the indexer's hot path.
+  void analyze(std::string_view text, Language language, std::vector<Token>& out);
+
+  // The language of a passage from its letters: mostly Latin -> en; mostly Arabic script ->
+  // fa when Persian-only letters (پ چ ژ گ ک ی) occur, else ar; otherwise other.
+  static Language detect_language(std::string_view text);
+
+  const AnalyzerOptions& options() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kavosh::analysis
