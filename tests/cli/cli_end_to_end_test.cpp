@@ -1,0 +1,218 @@
+// The foundation's promise, checked through the binaries a user runs: index corpus/, search it
+// in English, Persian script and romanized Persian, and get one clear line for bad input.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string quoted(const std::string& arg) {
+  std::string q = "'";
+  for (char c : arg) {
+    if (c == '\'') q += "'\\''";
+    else q += c;
+  }
+  return q + "'";
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("kavosh-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Run run(const std::string& binary, const std::vector<std::string>& args) {
+    std::string cmd = quoted(binary);
+    for (const auto& a : args) cmd += " " + quoted(a);
+    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
+    cmd += " </dev/null >" + quoted(out.string()) + " 2>" + quoted(err.string());
+    Run r;
+    const int status = std::system(cmd.c_str());
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+  }
+  Run index(const std::vector<std::string>& args) { return run(KAVOSH_INDEX_BIN, args); }
+  Run search(const std::vector<std::string>& args) { return run(KAVOSH_SEARCH_BIN, args); }
+
+  std::string indexed_corpus() {
+    const std::string db = (dir_ / "db").string();
+    const Run r = index({"--db", db, "--quiet", KAVOSH_CORPUS_DIR});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return db;
+  }
+
+  static std::vector<nlohmann::json> json_lines(const std::string& text) {
+    std::vector<nlohmann::json> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
+    return lines;
+  }
+
+  // The highlighted parts of a hit's snippet, as text.
+  static std::vector<std::string> marked_words(const nlohmann::json& hit) {
+    std::vector<std::string> words;
+    const std::string snippet = hit.at("snippet");
+    for (const auto& h : hit.at("highlights")) {
+      const std::size_t begin = h.is_array() ? h.at(0).get<std::size_t>()
+                                             : h.at("begin").get<std::size_t>();
+      const std::size_t end = h.is_array() ? h.at(1).get<std::size_t>()
+                                           : h.at("end").get<std::size_t>();
+      EXPECT_LE(begin, end);
+      EXPECT_LE(end, snippet.size());
+      words.push_back(snippet.substr(begin, end - begin));
+    }
+    return words;
+  }
+
+  static bool one_line(const std::string& err) {
+    return !err.empty() && err.find('\n') == err.size() - 1;
+  }
+
+  fs::path dir_;
+};
+
+const char* kSeedTitle = "People's Mujahedin of Iran";
+
+TEST_F(CliTest, EnglishNameFindsTheSeedArticleWithTheWordMarked) {
+  const std::string db = indexed_corpus();
+  const Run r = search({"--db", db, "--json", "Rajavi"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto hits = json_lines(r.out);
+  ASSERT_FALSE(hits.empty());
+  for (const char* key : {"rank", "id", "title", "score", "snippet"})
+    EXPECT_TRUE(hits[0].contains(key)) << key;
+  EXPECT_EQ(hits[0]["rank"], 1);
+  EXPECT_EQ(hits[0]["title"], kSeedTitle);
+  const auto marked = marked_words(hits[0]);
+  ASSERT_FALSE(marked.empty());
+  EXPECT_EQ(marked[0], "Rajavi");
+}
+
+TEST_F(CliTest, PersianScriptWordFindsTheSeedArticle) {
+  const std::string db = indexed_corpus();
+  const Run r = search({"--db", db, "--json", "مجاهدين"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto hits = json_lines(r.out);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0]["title"], kSeedTitle);
+  const auto marked = marked_words(hits[0]);
+  ASSERT_FALSE(marked.empty());
+  EXPECT_EQ(marked[0], "مجاهدين");
+}
+
+TEST_F(CliTest, PersianKeyboardSpellingMeetsArabicKeyboardSpelling) {
+  // The seed writes مجاهدين with Arabic yeh (U+064A); a Persian keyboard types ی (U+06CC).
+  const std::string db = indexed_corpus();
+  const Run r = search({"--db", db, "--json", "مجاهدین"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto hits = json_lines(r.out);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0]["title"], kSeedTitle);
+  const auto marked = marked_words(hits[0]);
+  ASSERT_FALSE(marked.empty());
+  EXPECT_EQ(marked[0], "مجاهدين");
+}
+
+TEST_F(CliTest, RomanizedNameWithoutDiacriticsMeetsTheDiacriticForm) {
+  const std::string db = indexed_corpus();
+  const Run r = search({"--db", db, "--json", "--limit", "1", "mojahedin"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto hits = json_lines(r.out);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0]["title"], kSeedTitle);
+  const auto marked = marked_words(hits[0]);
+  ASSERT_FALSE(marked.empty());
+  EXPECT_EQ(marked[0], "mojâhedīn");
+}
+
+TEST_F(CliTest, TerminalOutputShowsRankTitleAndSnippet) {
+  const std::string db = indexed_corpus();
+  const Run r = search({"--db", db, "--limit", "2", "Rajavi"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(kSeedTitle), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Rajavi"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1"), std::string::npos);
+}
+
+TEST_F(CliTest, LimitBoundsTheNumberOfHits) {
+  const std::string db = indexed_corpus();
+  const Run r = search({"--db", db, "--json", "--passages", "--limit", "2", "MEK"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json_lines(r.out).size(), 2u);
+}
+
+TEST_F(CliTest, IndexingTwiceLeavesTheSameResults) {
+  const std::string db = indexed_corpus();
+  const Run first = search({"--db", db, "--json", "--passages", "Khomeini"});
+  ASSERT_EQ(index({"--db", db, "--quiet", KAVOSH_CORPUS_DIR}).exit_code, 0);
+  const Run second = search({"--db", db, "--json", "--passages", "Khomeini"});
+  EXPECT_EQ(first.out, second.out);
+}
+
+TEST_F(CliTest, MissingCorpusPathIsOneLineAndExitOne) {
+  const Run r = index({"--db", (dir_ / "db").string(), (dir_ / "no-such-dir").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(one_line(r.err)) << r.err;
+  EXPECT_NE(r.err.find("no-such-dir"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, DatabasePathThatIsAFileIsOneLineAndExitOne) {
+  const fs::path file = dir_ / "plain-file";
+  std::ofstream(file) << "not a database\n";
+  const Run r = index({"--db", file.string(), KAVOSH_CORPUS_DIR});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(one_line(r.err)) << r.err;
+  EXPECT_EQ(slurp(file), "not a database\n");  // nothing half-written over it
+}
+
+TEST_F(CliTest, MissingDatabaseForTheSearcherIsOneLineAndExitOne) {
+  const Run r = search({"--db", (dir_ / "absent-db").string(), "Rajavi"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(one_line(r.err)) << r.err;
+  EXPECT_NE(r.err.find("absent-db"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "absent-db"));
+}
+
+TEST_F(CliTest, EmptyQueryIsAUsageError) {
+  const std::string db = indexed_corpus();
+  const Run r = search({"--db", db, ""});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(one_line(r.err)) << r.err;
+}
+
+TEST_F(CliTest, NoArgumentsIsAUsageError) {
+  EXPECT_EQ(index({}).exit_code, 2);
+  EXPECT_EQ(search({}).exit_code, 2);
+}
+
+}  // namespace
