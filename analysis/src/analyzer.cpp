@@ -1,17 +1,23 @@
-// TEMPORARY bootstrap implementation so the tree builds while the real chain is written:
-// ICU word breaks + case folding only. Replaced by the staged analyzer (issue 4).
+// The analyzer chain, composed in one place:
+//   WordTokenizer (ICU UAX #29 + ASCII fast path)  -> word spans with byte offsets
+//   TermNormalizer (NFKC_Casefold, folding, cleanup) -> term; empty terms are dropped
+//   script_of_term                                   -> Token::script
+//   join_spaced_compounds ("می روم" -> stacked "میروم", span 2)
+//   Stemmers (English / Arabic / Persian by script and passage language) -> Token::stem
+// Token order: by position; a stacked compound follows the span-1 token at its position
+// (i.e. sorted by (position, span)). Stacked tokens do not consume positions.
 #include "kavosh/analysis/analyzer.hpp"
 
-#include <unicode/brkiter.h>
-#include <unicode/unistr.h>
-#include <unicode/utext.h>
-
-#include <stdexcept>
+#include "compound_joiner.hpp"
+#include "script_detection.hpp"
+#include "stemmers.hpp"
+#include "term_normalizer.hpp"
+#include "word_tokenizer.hpp"
 
 namespace kavosh::analysis {
 
-std::string_view script_name(Script s) {
-  switch (s) {
+std::string_view script_name(Script script) {
+  switch (script) {
     case Script::Latin: return "latin";
     case Script::Arabic: return "arabic";
     case Script::Greek: return "greek";
@@ -27,8 +33,9 @@ std::string_view script_name(Script s) {
   }
   return "other";
 }
-std::string_view language_code(Language l) {
-  switch (l) {
+
+std::string_view language_code(Language language) {
+  switch (language) {
     case Language::English: return "en";
     case Language::Persian: return "fa";
     case Language::Arabic: return "ar";
@@ -36,25 +43,29 @@ std::string_view language_code(Language l) {
   }
   return "other";
 }
-std::optional<Language> parse_language_code(std::string_view c) {
-  if (c == "en") return Language::English;
-  if (c == "fa") return Language::Persian;
-  if (c == "ar") return Language::Arabic;
-  if (c == "other") return Language::Other;
+
+std::optional<Language> parse_language_code(std::string_view code) {
+  if (code == "en") return Language::English;
+  if (code == "fa") return Language::Persian;
+  if (code == "ar") return Language::Arabic;
+  if (code == "other") return Language::Other;
   return std::nullopt;
 }
 
 struct Analyzer::Impl {
+  explicit Impl(const AnalyzerOptions& opts)
+      : options(opts),
+        normalizer(TermNormalizerOptions{opts.fold_diacritics, opts.normalize_arabic_script}),
+        stemmers(opts) {}
+
   AnalyzerOptions options;
-  std::unique_ptr<icu::BreakIterator> words;
+  WordTokenizer tokenizer;
+  TermNormalizer normalizer;
+  Stemmers stemmers;
+  std::vector<WordSpan> spans;  // reused between calls
 };
 
-Analyzer::Analyzer(AnalyzerOptions options) : impl_(std::make_unique<Impl>()) {
-  impl_->options = options;
-  UErrorCode status = U_ZERO_ERROR;
-  impl_->words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
-  if (U_FAILURE(status)) throw std::runtime_error("ICU word break iterator unavailable");
-}
+Analyzer::Analyzer(AnalyzerOptions options) : impl_(std::make_unique<Impl>(options)) {}
 Analyzer::~Analyzer() = default;
 Analyzer::Analyzer(Analyzer&&) noexcept = default;
 Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
@@ -66,29 +77,28 @@ std::vector<Token> Analyzer::analyze(std::string_view text, Language language) {
   return out;
 }
 
-void Analyzer::analyze(std::string_view text, Language, std::vector<Token>& out) {
+void Analyzer::analyze(std::string_view text, Language language, std::vector<Token>& out) {
   out.clear();
-  UErrorCode status = U_ZERO_ERROR;
-  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
-  impl_->words->setText(ut, status);
+  Impl& impl = *impl_;
+  impl.tokenizer.tokenize(text, impl.spans);
+  out.reserve(impl.spans.size());
   std::uint32_t position = 0;
-  int32_t start = impl_->words->first();
-  for (int32_t end = impl_->words->next(); end != icu::BreakIterator::DONE;
-       start = end, end = impl_->words->next()) {
-    if (impl_->words->getRuleStatus() == UBRK_WORD_NONE) continue;
-    std::string piece(text.substr(start, end - start));
-    icu::UnicodeString u = icu::UnicodeString::fromUTF8(piece);
-    u.foldCase();
-    Token token;
-    u.toUTF8String(token.term);
+  for (const WordSpan& span : impl.spans) {
+    Token& token = out.emplace_back();
+    impl.normalizer.normalize(text.substr(span.begin, span.end - span.begin), token.term);
+    if (token.term.empty()) {
+      out.pop_back();
+      continue;
+    }
     token.position = position++;
-    token.begin = static_cast<std::uint32_t>(start);
-    token.end = static_cast<std::uint32_t>(end);
-    out.push_back(std::move(token));
+    token.begin = span.begin;
+    token.end = span.end;
+    token.script = script_of_term(token.term);
   }
-  utext_close(ut);
+  if (impl.options.join_compounds) join_spaced_compounds(text, out);
+  for (Token& t : out) impl.stemmers.stem(t, language, t.stem);
 }
 
-Language Analyzer::detect_language(std::string_view) { return Language::Other; }
+Language Analyzer::detect_language(std::string_view text) { return detect_passage_language(text); }
 
 }  // namespace kavosh::analysis

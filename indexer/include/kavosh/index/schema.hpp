@@ -1,6 +1,8 @@
 #pragma once
 // The index schema: every term prefix, value slot and id rule, spelled in exactly one place.
 // The indexer writes by it and the searcher reads by it; nothing else names a prefix.
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -9,7 +11,26 @@
 namespace kavosh::index::schema {
 
 // Term prefixes (Xapian convention: an uppercase prefix; "Z" + prefix marks a stemmed term).
-// Body words carry no prefix; their stems are "Z" + stem.
+// How the indexer writes each kind of text (all tokens come from kavosh::analysis::Analyzer):
+//  - body words: Token::term unprefixed, WITH positions (Xapian position = Token::position + 1;
+//    stacked compound tokens, span > 1, are posted at their first position too);
+//  - stems: "Z" + Token::stem_or_term() for EVERY body token (no positions, wdf counted), so a
+//    stemmed query can always use Z-terms alone and an exact/phrase query the unprefixed terms;
+//  - title words: "S" + term with positions (wdf kTitleWdf each) and "ZS" + stem_or_term, on
+//    every passage of the article; section heading words: "XH" + term (positions), "ZXH" + stem;
+//  - field words: field_prefix(name) + term with positions and "Z" + field_prefix(name) +
+//    stem_or_term ("ZXFleader:rajavi"). A passage's own fields (the infobox) are also in its
+//    displayed text, hence in the body; article-level fields (JSONL extras, SMART authors)
+//    are indexed only under their field prefix, on every passage;
+//  - boolean terms: "L" + language code, "Q" + passage id, "XA" + article id, "XP" + source
+//    path, each passed through id_term() (long ids are shortened with a hash);
+//  - terms longer than kMaxTermBytes are dropped (Xapian's limit is 245 bytes).
+// Synonyms (aliases): each name of an alias group is analyzed; its terms (Token::term of the
+// span-1 tokens, one per position) joined with single spaces form its synonym key, and every
+// key gets every other member's key as a synonym. The searcher looks up single terms and
+// space-joined term n-grams as keys and turns a multi-term synonym into a phrase.
+// Spelling ("did you mean"): unprefixed body terms of Latin or Arabic script that are not
+// numbers, with their within-passage frequencies (removed again when a passage is replaced).
 inline constexpr std::string_view kStemmed = "Z";
 inline constexpr std::string_view kTitle = "S";         // article title words
 inline constexpr std::string_view kSection = "XH";      // section heading words
@@ -25,6 +46,30 @@ inline std::string field_prefix(std::string_view field) {
   prefix.append(field);
   prefix.push_back(':');
   return prefix;
+}
+
+inline constexpr std::size_t kMaxTermBytes = 240;
+
+// A boolean id term: prefix + id, or, when that would exceed kMaxTermBytes, prefix + the first
+// 200 bytes of the id (cut on a UTF-8 boundary) + "#" + 16 hex digits of the id's FNV-1a hash.
+inline std::string id_term(std::string_view prefix, std::string_view id) {
+  std::string term(prefix);
+  if (prefix.size() + id.size() <= kMaxTermBytes) {
+    term.append(id);
+    return term;
+  }
+  std::uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : id) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  std::size_t cut = 200;
+  while (cut > 0 && (static_cast<unsigned char>(id[cut]) & 0xC0) == 0x80) --cut;
+  term.append(id.substr(0, cut));
+  term.push_back('#');
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int shift = 60; shift >= 0; shift -= 4) term.push_back(kHex[(hash >> shift) & 0xF]);
+  return term;
 }
 
 // Value slots.
@@ -49,11 +94,13 @@ inline constexpr unsigned kTitleWdf = 1;
 inline constexpr unsigned kFieldWdf = 1;
 
 // Document data: a JSON object {"article", "passage", "title", "section", "lang", "text",
-// "fields": {name: value}, "source"} holding what the searcher displays and snippets from.
+// "fields": {name: value}, "source"} holding what the searcher displays and snippets from
+// ("date" too when known; "fields" merges article-level and passage fields, repeated names
+// joined with "; ").
 
 // Xapian metadata keys.
 inline constexpr std::string_view kMetaSchemaVersion = "kavosh.schema";
 inline constexpr std::string_view kSchemaVersion = "1";
-inline constexpr std::string_view kMetaArticleCount = "kavosh.articles";
+inline constexpr std::string_view kMetaArticleCount = "kavosh.articles";  // decimal count
 
 }  // namespace kavosh::index::schema

@@ -1,6 +1,7 @@
 #pragma once
 // IndexWriter: Articles -> passage documents in a Xapian database. All terms come from the
 // analyzer; the layout follows schema.hpp. Re-adding an article replaces its passages.
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
@@ -8,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/index/document.hpp"
 
 namespace kavosh::index {
@@ -18,9 +20,23 @@ class DatabaseLocked : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Commits happen every batch_articles articles or batch_bytes of passage text, whichever
+// comes first; each batch is one Xapian transaction, so a killed run leaves the database at
+// its last commit and re-running the same input completes it (ids are stable).
+// Writing to the database failed (disk full, corrupt database, ...): not an input problem.
+class IndexWriteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 struct WriterOptions {
   bool rebuild = false;           // start from an empty database
   unsigned batch_articles = 1000; // articles per commit
+  std::uint64_t batch_bytes = 16ull << 20;  // passage text bytes per commit (bounds memory)
+  bool spelling = true;           // write Xapian spelling data ("did you mean")
+  bool analysis_thread = true;    // analyze + build documents on a second thread
+  unsigned queue_articles = 64;   // articles in flight between the threads (bounded memory)
+  kavosh::analysis::AnalyzerOptions analyzer;
 };
 
 struct WriterStats {
@@ -28,6 +44,9 @@ struct WriterStats {
   std::uint64_t passages = 0;
   std::uint64_t terms = 0;  // term postings added (with repeats)
   std::uint64_t bytes = 0;  // passage text bytes
+  std::uint64_t removed = 0;       // articles deleted through remove()
+  std::uint64_t alias_groups = 0;  // alias groups written as synonyms
+  std::uint64_t commits = 0;
 };
 
 class IndexWriter {
@@ -40,10 +59,12 @@ class IndexWriter {
   IndexWriter& operator=(const IndexWriter&) = delete;
 
   void add(const Article& article);               // replaces any earlier version of article.id
+  void add(Article&& article);                    // same, without copying the article
   bool remove(std::string_view article_id);       // false when no such article
   void add_alias_group(const std::vector<std::string>& names);  // written as Xapian synonyms
   void commit();
-  const WriterStats& stats() const;
+  const WriterStats& stats() const;  // exact after commit(); add() may still be in flight
+  const std::filesystem::path& path() const;
 
  private:
   struct Impl;

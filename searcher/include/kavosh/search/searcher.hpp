@@ -18,8 +18,40 @@ struct SearchRequest {
   bool collapse = true;       // best passage per article (--passages turns off)
   bool aliases = true;        // expand with the index's synonyms
   std::string model = "bm25"; // bm25, bm25+, lm, pl2, dph, tfidf
+  // Defaults chosen on Cranfield (searcher/README.md): b = 0.5 and a title weight of 0.5
+  // gave the best MAP of a small sweep; k1 hardly mattered.
   double k1 = 1.2;
-  double b = 0.75;
+  double b = 0.5;
+
+  // Further ranking parameters (defaults and their evidence: searcher/README.md).
+  double mu = 2000;                // lm: Dirichlet smoothing
+  double pl2_c = 1.0;              // pl2: term frequency normalisation
+  double bm25plus_delta = 1.0;     // bm25+: lower bound of a matching term's tf component
+  std::string tfidf_normalizations = "ntn";  // tfidf: SMART notation (Xapian TfIdfWeight)
+  double title_weight = 0.5;       // S-prefixed title stems, relative to body stems
+  double field_weight = 1.0;       // explicit infobox field queries (leader:rajavi)
+  double section_weight = 0.0;     // XH-prefixed section heading stems (0 = not queried)
+  bool arabic_variant = true;      // Arabic-script words also match Arabic-stemmer stems
+  bool drop_stopwords = true;      // English function words leave ranked word lists
+  bool romanized_variants = true;  // mojahedin also matches mujahedin (o<->u) if indexed
+  std::string language;            // "", or a filter: "en", "fa", "ar", "other"
+
+  unsigned prf_documents = 0;      // --prf N: expand from the top N passages (0 = off)
+  unsigned prf_terms = 10;         // expansion terms taken from Xapian's ESet
+  double prf_weight = 0.5;         // weight of the expansion relative to the original query
+  bool explain = false;            // fill Hit::explanation
+  // Read each hit's stored data (title, section, lang, snippet text). Off, a hit carries only
+  // rank, score, article, passage and id (from value slots): the fast path for TREC runs.
+  bool hit_details = true;
+  bool spelling = true;            // did-you-mean on zero hits / unknown words
+  unsigned snippet_words = 30;
+  unsigned snippet_bytes = 0;      // 0: no byte limit
+};
+
+// One query clause's contribution to a hit's score (--explain).
+struct Contribution {
+  std::string clause;  // "mojahedin", "title:mojahedin", "\"people's mujahedin\"", "prf"
+  double weight = 0;
 };
 
 struct Highlight {
@@ -38,12 +70,14 @@ struct Hit {
   double score = 0;
   std::string snippet;
   std::vector<Highlight> highlights;
+  std::vector<Contribution> explanation;  // --explain: per clause; sums to ~score
 };
 
 struct SearchResults {
   std::vector<Hit> hits;
   std::uint64_t estimated_matches = 0;
   std::string did_you_mean;  // non-empty when the index's spelling data suggests a correction
+  std::string query_description;  // Xapian::Query::get_description() of what ran
 };
 
 class Searcher {
@@ -56,6 +90,8 @@ class Searcher {
 
   // Throws QueryError (query.hpp) for a malformed query.
   SearchResults search(const SearchRequest& request);
+
+  std::uint64_t passage_count() const;
 
  private:
   struct Impl;

@@ -1,0 +1,177 @@
+#include "word_tokenizer.hpp"
+
+#include <unicode/brkiter.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utext.h>
+
+#include <stdexcept>
+
+#include "character_folding.hpp"
+
+namespace kavosh::analysis {
+
+struct IcuWordBreaker::State {
+  std::unique_ptr<icu::BreakIterator> iterator;
+  Utf16WithOffsets utf16;  // reused between calls
+};
+
+IcuWordBreaker::IcuWordBreaker() : state_(std::make_unique<State>()) {
+  UErrorCode status = U_ZERO_ERROR;
+  state_->iterator.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  if (U_FAILURE(status) || !state_->iterator) {
+    throw std::runtime_error(std::string("ICU word break iterator unavailable: ") + u_errorName(status));
+  }
+}
+IcuWordBreaker::~IcuWordBreaker() = default;
+IcuWordBreaker::IcuWordBreaker(IcuWordBreaker&&) noexcept = default;
+IcuWordBreaker& IcuWordBreaker::operator=(IcuWordBreaker&&) noexcept = default;
+
+void IcuWordBreaker::break_words(std::string_view text, std::uint32_t base, std::vector<WordSpan>& out) {
+  if (text.empty()) return;
+  Utf16WithOffsets& utf16 = state_->utf16;
+  to_utf16_with_offsets(text, utf16);
+  UErrorCode status = U_ZERO_ERROR;
+  UText* ut = utext_openUChars(nullptr, utf16.units.data(), static_cast<int64_t>(utf16.units.size()), &status);
+  if (U_FAILURE(status)) throw std::runtime_error("ICU utext_openUChars failed");
+  icu::BreakIterator& iterator = *state_->iterator;
+  iterator.setText(ut, status);
+  if (U_FAILURE(status)) {
+    utext_close(ut);
+    throw std::runtime_error("ICU BreakIterator::setText failed");
+  }
+  std::int32_t start = iterator.first();
+  for (std::int32_t end = iterator.next(); end != icu::BreakIterator::DONE; start = end, end = iterator.next()) {
+    if (iterator.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
+    out.push_back({base + utf16.byte_offsets[static_cast<std::size_t>(start)],
+                   base + utf16.byte_offsets[static_cast<std::size_t>(end)]});
+  }
+  // The iterator keeps a shallow clone of `ut` that points into utf16.units; it is never read
+  // again before the next setText(), so closing our handle now is safe.
+  utext_close(ut);
+}
+
+namespace {
+inline bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+// ASCII letters and the precomposed Latin letters of U+00C0-U+024F (romanized names).
+inline bool is_latin_letter(char32_t c) {
+  return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= 0xC0 && c < 0x250 && c != 0xD7 && c != 0xF7);
+}
+char32_t code_point_ending_at(std::string_view text, std::size_t end) {
+  std::size_t begin = end - 1;
+  while (begin > 0 && end - begin < 4 && (static_cast<unsigned char>(text[begin]) & 0xC0) == 0x80) --begin;
+  const DecodedCodePoint cp = decode_utf8(text, begin);
+  return begin + cp.length == end ? cp.value : kReplacementCharacter;
+}
+}  // namespace
+
+void WordTokenizer::tokenize(std::string_view text, std::vector<WordSpan>& out) {
+  out.clear();
+  const std::size_t n = text.size();
+  std::size_t position = 0;
+  while (position < n) {
+    const std::size_t non_ascii = find_first_non_ascii(text, position);
+    if (non_ascii == n) {
+      break_ascii_words(text.substr(position), static_cast<std::uint32_t>(position), out);
+      break;
+    }
+    // The whitespace-delimited piece holding the non-ASCII byte, extended over following
+    // pieces while they hold non-ASCII bytes too, goes to ICU as one stretch. ICU always
+    // breaks before ASCII whitespace, so cutting there changes no word.
+    std::size_t stretch_begin = non_ascii;
+    while (stretch_begin > position && !is_ascii_space(text[stretch_begin - 1])) --stretch_begin;
+    break_ascii_words(text.substr(position, stretch_begin - position), static_cast<std::uint32_t>(position), out);
+    std::size_t stretch_end = non_ascii;
+    while (true) {
+      while (stretch_end < n && !is_ascii_space(text[stretch_end])) ++stretch_end;
+      std::size_t next = stretch_end;
+      while (next < n && is_ascii_space(text[next])) ++next;
+      std::size_t next_end = next;
+      bool next_has_non_ascii = false;
+      while (next_end < n && !is_ascii_space(text[next_end])) {
+        if (static_cast<unsigned char>(text[next_end]) >= 0x80) next_has_non_ascii = true;
+        ++next_end;
+      }
+      if (!next_has_non_ascii || next == n) break;
+      stretch_end = next_end;
+    }
+    icu_.break_words(text.substr(stretch_begin, stretch_end - stretch_begin), static_cast<std::uint32_t>(stretch_begin), out);
+    position = stretch_end;
+  }
+  join_backtick_words(text, out);
+  split_digits_from_arabic_letters(text, out);
+}
+
+namespace {
+enum class CharKind : std::uint8_t { Digit, ArabicLetter, Other };
+CharKind kind_of(char32_t c) {
+  if ((c >= '0' && c <= '9') || (c >= 0x06F0 && c <= 0x06F9) || (c >= 0x0660 && c <= 0x0669)) return CharKind::Digit;
+  if ((c >= 0x0620 && c <= 0x064A) || (c >= 0x066E && c <= 0x06D3) || c == 0x06D5 || (c >= 0x06FA && c <= 0x06FF)) {
+    return CharKind::ArabicLetter;
+  }
+  if (c < 0x80) return CharKind::Other;
+  // The rest of Unicode: any script's decimal digits (they fold to ASCII digits), and Arabic
+  // letters outside the main block (supplements, presentation forms).
+  if (ascii_digit_for(c) != 0) return CharKind::Digit;
+  UErrorCode status = U_ZERO_ERROR;
+  if (u_isalpha(static_cast<UChar32>(c)) && uscript_getScript(static_cast<UChar32>(c), &status) == USCRIPT_ARABIC) {
+    return CharKind::ArabicLetter;
+  }
+  return CharKind::Other;
+}
+}  // namespace
+
+void split_digits_from_arabic_letters(std::string_view text, std::vector<WordSpan>& spans) {
+  std::vector<WordSpan> split;
+  bool changed = false;
+  for (const WordSpan& span : spans) {
+    if (is_ascii(text.substr(span.begin, span.end - span.begin))) {
+      split.push_back(span);
+      continue;
+    }
+    std::uint32_t piece_begin = span.begin;
+    CharKind previous = CharKind::Other;
+    for (std::uint32_t offset = span.begin; offset < span.end;) {
+      const DecodedCodePoint cp = decode_utf8(text, offset);
+      const CharKind kind = kind_of(cp.value);
+      if (kind != CharKind::Other) {
+        if (previous != CharKind::Other && kind != previous && offset > piece_begin) {
+          split.push_back({piece_begin, offset});
+          piece_begin = offset;
+          changed = true;
+        }
+        previous = kind;
+      }
+      offset += cp.length;
+    }
+    split.push_back({piece_begin, span.end});
+  }
+  if (changed) spans.swap(split);
+}
+
+void WordTokenizer::tokenize_with_icu_only(std::string_view text, std::vector<WordSpan>& out) {
+  out.clear();
+  icu_.break_words(text, 0, out);
+  join_backtick_words(text, out);
+  split_digits_from_arabic_letters(text, out);
+}
+
+void join_backtick_words(std::string_view text, std::vector<WordSpan>& spans) {
+  if (spans.size() < 2) return;
+  std::size_t kept = 0;
+  for (std::size_t i = 1; i < spans.size(); ++i) {
+    WordSpan& last = spans[kept];
+    const WordSpan& next = spans[i];
+    const bool joined = next.begin == last.end + 1 && text[last.end] == '`' &&
+                        is_latin_letter(code_point_ending_at(text, last.end)) &&
+                        is_latin_letter(decode_utf8(text, next.begin).value);
+    if (joined) {
+      last.end = next.end;
+    } else {
+      spans[++kept] = next;
+    }
+  }
+  spans.resize(kept + 1);
+}
+
+}  // namespace kavosh::analysis

@@ -1,0 +1,194 @@
+// kavosh-index: flags -> library calls. Indexes files and directories into a Xapian database,
+// deletes articles, prints statistics or one passage, compacts. Errors are caught in main()
+// and printed as one line; exit codes: 0 ok, 1 runtime error (or warnings with --strict),
+// 2 usage.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <xapian.h>
+
+#include "kavosh/index/corpus.hpp"
+#include "kavosh/index/database_info.hpp"
+#include "kavosh/index/readers.hpp"
+#include "kavosh/index/writer.hpp"
+#include "progress.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace kavosh::index;
+
+struct Options {
+  fs::path db;
+  std::vector<fs::path> paths;
+  std::vector<fs::path> alias_files;
+  std::vector<std::string> deletes;
+  std::string format = "auto";
+  unsigned batch = 1000;
+  bool rebuild = false;
+  bool strict = false;
+  bool quiet = false;
+  bool no_spelling = false;
+  bool single_thread = false;
+  bool compact = false;
+  bool stats = false;
+  std::string show;
+};
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string megabytes(std::uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f MB", static_cast<double>(bytes) / (1 << 20));
+  return text;
+}
+
+int run(const Options& options) {
+  const bool writes = !options.paths.empty() || !options.alias_files.empty() ||
+                      !options.deletes.empty() || options.rebuild;
+  if (!writes && !options.stats && options.show.empty() && !options.compact) {
+    throw UsageError("no input paths (usage: kavosh-index --db DIR [--rebuild] PATH...)");
+  }
+  const auto format = parse_format(options.format);
+  if (!format) throw UsageError("unknown --format " + options.format);
+
+  int exit_code = 0;
+  if (writes) {
+    // Check every input before touching the database, so a typo writes nothing.
+    const std::vector<CorpusFile> files = list_corpus_files(options.paths);
+    for (const fs::path& alias_file : options.alias_files) {
+      if (!fs::is_regular_file(alias_file)) throw std::runtime_error("no such aliases file: " + alias_file.string());
+    }
+    WriterOptions writer_options;
+    writer_options.rebuild = options.rebuild;
+    writer_options.batch_articles = options.batch;
+    writer_options.spelling = !options.no_spelling;
+    writer_options.analysis_thread = !options.single_thread;
+
+    const auto started = std::chrono::steady_clock::now();
+    kavosh::cli::ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
+    std::uint64_t warnings = 0;
+    auto warn = [&](const InputWarning& warning) {
+      progress.clear();
+      std::fprintf(stderr, "warning: %s\n", warning.to_string().c_str());
+    };
+    CorpusOptions corpus_options;
+    corpus_options.format = *format;
+    corpus_options.on_warning = warn;
+    corpus_options.on_progress = [&](const IndexProgress& p) { progress.update(p); };
+
+    CorpusStats corpus;
+    WriterStats written;
+    {
+      IndexWriter writer(options.db, writer_options);
+      for (const std::string& id : options.deletes) {
+        if (!writer.remove(id)) {
+          ++warnings;
+          warn(InputWarning{"--delete", 0, 0, "no such article: " + id});
+        }
+      }
+      std::vector<CorpusFile> all_files;
+      for (const fs::path& alias_file : options.alias_files) {
+        CorpusFile file{alias_file, alias_file.filename().string(), alias_file.string(),
+                        fs::file_size(alias_file)};
+        all_files.push_back(file);
+      }
+      CorpusOptions alias_options = corpus_options;
+      alias_options.format = Format::Aliases;
+      const CorpusStats aliases = index_corpus(all_files, writer, alias_options);
+      corpus = index_corpus(files, writer, corpus_options);
+      corpus.warnings += aliases.warnings;
+      corpus.alias_groups += aliases.alias_groups;
+      writer.commit();
+      written = writer.stats();
+    }
+    progress.finish();
+    warnings += corpus.warnings;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!options.quiet) {
+      const double safe_seconds = seconds > 0 ? seconds : 1e-9;
+      std::printf("indexed %llu articles as %llu passages (%llu term postings) from %llu files, %s",
+                  static_cast<unsigned long long>(written.articles),
+                  static_cast<unsigned long long>(written.passages),
+                  static_cast<unsigned long long>(written.terms),
+                  static_cast<unsigned long long>(corpus.files), megabytes(corpus.input_bytes).c_str());
+      if (written.alias_groups > 0) {
+        std::printf("; %llu alias groups", static_cast<unsigned long long>(written.alias_groups));
+      }
+      if (written.removed > 0) {
+        std::printf("; deleted %llu articles", static_cast<unsigned long long>(written.removed));
+      }
+      std::printf("\ntime %.2f s, %.0f docs/s, %.2f MB/s; database %s; %llu warnings\n", seconds,
+                  static_cast<double>(written.articles) / safe_seconds,
+                  static_cast<double>(corpus.input_bytes) / (1 << 20) / safe_seconds,
+                  megabytes(directory_size(options.db)).c_str(),
+                  static_cast<unsigned long long>(warnings));
+    }
+    if (options.strict && warnings > 0) {
+      std::fprintf(stderr, "kavosh-index: %llu warnings (--strict)\n", static_cast<unsigned long long>(warnings));
+      exit_code = 1;
+    }
+  }
+  if (options.compact) {
+    compact_database(options.db);
+    if (!options.quiet) std::printf("compacted: database %s\n", megabytes(directory_size(options.db)).c_str());
+  }
+  if (options.stats) std::cout << format_summary(summarize_database(options.db));
+  if (!options.show.empty()) std::cout << describe_passage(options.db, options.show);
+  return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"kavosh-index: index files and directories into a Kavosh (Xapian) database"};
+  Options options;
+  app.add_option("--db", options.db, "database directory (created when missing)")->required();
+  app.add_option("paths", options.paths, "files or directories to index");
+  app.add_flag("--rebuild", options.rebuild, "start from an empty database");
+  app.add_option("--format", options.format,
+                 "input format: auto, text, jsonl, mediawiki, trec, smart, aliases (default auto)");
+  app.add_option("--batch", options.batch, "articles per commit (default 1000)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--aliases", options.alias_files, "alias groups file (tab-separated names per line)");
+  app.add_option("--delete", options.deletes, "delete the article with this id");
+  app.add_flag("--strict", options.strict, "exit 1 when any input produced a warning");
+  app.add_flag("--quiet,-q", options.quiet, "no progress line and no summary");
+  app.add_flag("--no-spelling", options.no_spelling, "do not write spelling data");
+  app.add_flag("--single-thread", options.single_thread, "analyze on the writing thread");
+  app.add_flag("--compact", options.compact, "compact the database afterwards");
+  app.add_flag("--stats", options.stats, "print the database's summary");
+  app.add_option("--show", options.show, "print one passage (ARTICLE#N or ARTICLE) with its terms");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "kavosh-index: %s (see --help)\n", e.what());
+    return 2;
+  }
+  try {
+    return run(options);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "kavosh-index: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "kavosh-index: %s\n", e.what());
+    return 1;
+  } catch (const Xapian::Error& e) {
+    std::fprintf(stderr, "kavosh-index: %s\n", e.get_description().c_str());
+    return 1;
+  }
+}

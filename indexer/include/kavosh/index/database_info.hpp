@@ -1,0 +1,36 @@
+#pragma once
+// Read-only views of an index for `kavosh-index --stats` and `--show ID`, and compaction.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace kavosh::index {
+
+struct DatabaseSummary {
+  std::uint64_t passages = 0;
+  std::uint64_t articles = 0;        // from the kavosh.articles metadata
+  std::uint64_t total_length = 0;    // body + title + field postings (Xapian document length)
+  double average_length = 0;
+  std::map<std::string, std::uint64_t> languages;  // "en" -> passages
+  std::uint64_t synonym_keys = 0;
+  std::uint64_t bytes_on_disk = 0;
+  std::string schema_version;
+};
+
+// Throws std::runtime_error when `db_path` is not a Kavosh/Xapian database.
+DatabaseSummary summarize_database(const std::filesystem::path& db_path);
+std::string format_summary(const DatabaseSummary& summary);
+
+// One passage (id "ARTICLE#N", or an article id meaning its passage 0) as text: ids, title,
+// section, language, fields, stored text, then its terms grouped by prefix with wdf and
+// positions, like xapian-delve. Throws std::runtime_error("no such passage or article: ID").
+std::string describe_passage(const std::filesystem::path& db_path, const std::string& id);
+
+// Replaces the database by a compacted copy (Xapian::Database::compact into a sibling
+// directory, then swapped in). Must not run while a writer holds the database.
+void compact_database(const std::filesystem::path& db_path);
+
+std::uintmax_t directory_size(const std::filesystem::path& path);
+
+}  // namespace kavosh::index

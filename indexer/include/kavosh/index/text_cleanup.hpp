@@ -1,0 +1,39 @@
+#pragma once
+// Text cleanup shared by the readers: citation markers, infobox lines whose label is glued to
+// its value, field names, and UTF-8 repair. Each function is small and tested alone.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kavosh::index {
+
+// Removes Wikipedia citation markers: [26], [note 1], [nb 2], [a], [citation needed],
+// [page needed], [clarification needed], [who?] ... Other bracketed text stays.
+std::string strip_citation_markers(std::string_view text);
+
+// Collapses runs of spaces/tabs into one space and trims both ends (newlines kept).
+std::string collapse_spaces(std::string_view text);
+
+struct InfoboxEntry {
+  std::string label;  // as displayed: "Secretary-General", "Membership (2011)"
+  std::string field;  // field name: "secretary_general", "membership"
+  std::string value;  // "Zahra Merrikhi"
+};
+
+// Splits an infobox line whose label is glued to its value ("LeaderMaryam Rajavi",
+// "Founded5 September 1965", "Colours  Red"): a table of known infobox labels first (longest
+// match), then the first lower-case -> upper-case/digit boundary within the first 40 bytes.
+std::optional<InfoboxEntry> split_infobox_line(std::string_view line);
+
+// A label -> field name: lower-case ASCII, other characters -> '_', runs collapsed, trimmed;
+// a trailing parenthetical ("Membership (2011)") is dropped first.
+std::string field_name(std::string_view label);
+
+// Replaces invalid UTF-8 sequences with U+FFFD; returns the offset of the first bad byte.
+std::optional<std::size_t> repair_utf8(std::string& text);
+
+// Decodes the HTML entities found in wikitext and TREC text (&amp; &nbsp; &#123; &#x1F; ...).
+std::string decode_html_entities(std::string_view text);
+
+}  // namespace kavosh::index

@@ -1,0 +1,232 @@
+// Corpus runs (see corpus.hpp).
+#include "kavosh/index/corpus.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <variant>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+namespace kavosh::index {
+namespace {
+
+bool is_hidden(const std::filesystem::path& path) {
+  const std::string name = path.filename().string();
+  return !name.empty() && name[0] == '.';
+}
+
+// Files that describe a collection rather than belong to it (README.md, LICENSE, ...): left
+// out of directory walks; named explicitly on the command line they are indexed.
+bool is_collection_note(const std::filesystem::path& path) {
+  std::string stem = path.stem().string();
+  for (char& c : stem) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return stem == "README" || stem == "LICENSE" || stem == "LICENCE" || stem == "COPYING" ||
+         stem == "NOTICE" || stem == "SHA256SUMS" || stem == "MD5SUMS";
+}
+
+// What the reading thread hands to the writing thread.
+using CorpusItem = std::variant<Article, std::vector<std::string>>;
+
+// Thrown inside the reading thread when the writing side has stopped (an error there).
+struct ReadingCancelled {};
+
+class ItemQueue {
+ public:
+  explicit ItemQueue(std::size_t capacity) : capacity_(capacity) {}
+
+  // Blocks while full; throws ReadingCancelled once the consumer has given up.
+  void push(CorpusItem&& item) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return cancelled_ || items_.size() < capacity_; });
+    if (cancelled_) throw ReadingCancelled{};
+    items_.push_back(std::move(item));
+    changed_.notify_all();
+  }
+  // Blocks until an item arrives; nullopt when the producer has finished.
+  std::optional<CorpusItem> pop() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return finished_ || !items_.empty(); });
+    if (items_.empty()) return std::nullopt;
+    CorpusItem item = std::move(items_.front());
+    items_.pop_front();
+    changed_.notify_all();
+    return item;
+  }
+  void finish() {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    changed_.notify_all();
+  }
+  void cancel() {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<CorpusItem> items_;
+  std::size_t capacity_;
+  bool finished_ = false;
+  bool cancelled_ = false;
+};
+
+// Runs on the reading thread: forwards articles and alias groups to the queue, and reports
+// warnings and progress (the CLI's callbacks therefore run on this thread only).
+class QueueListener : public ReadListener {
+ public:
+  QueueListener(ItemQueue& queue, const CorpusOptions& options, CorpusStats& stats,
+                IndexProgress& progress)
+      : queue_(queue), options_(options), stats_(stats), progress_(progress) {}
+
+  void article(Article&& article) override {
+    queue_.push(CorpusItem(std::in_place_index<0>, std::move(article)));
+    ++progress_.articles;
+  }
+  void alias_group(std::vector<std::string>&& names) override {
+    queue_.push(CorpusItem(std::in_place_index<1>, std::move(names)));
+  }
+  void warning(InputWarning&& warning) override {
+    ++stats_.warnings;
+    ++progress_.warnings;
+    if (options_.on_warning) options_.on_warning(warning);
+  }
+  void progress(std::uint64_t bytes_read_in_file) override {
+    progress_.bytes_done = bytes_before_file + bytes_read_in_file;
+    if (options_.on_progress) options_.on_progress(progress_);
+  }
+
+  std::uint64_t bytes_before_file = 0;
+
+ private:
+  ItemQueue& queue_;
+  const CorpusOptions& options_;
+  CorpusStats& stats_;
+  IndexProgress& progress_;
+};
+
+// Reads every file into the queue; per-file input errors become warnings.
+void read_all(const std::vector<CorpusFile>& files, const CorpusOptions& options,
+              QueueListener& listener, CorpusStats& stats, IndexProgress& progress) {
+  for (const CorpusFile& file : files) {
+    listener.bytes_before_file = progress.bytes_done;
+    Format format = options.format;
+    if (file.file.filename() == "aliases.tsv") format = Format::Aliases;
+    try {
+      read_file(file.file, format, file.article_id, file.source, listener);
+    } catch (const std::runtime_error& e) {
+      // Unreadable or corrupt input (e.g. a damaged .bz2): warn, keep what was read, go on.
+      listener.warning(InputWarning{file.source, 0, 0, e.what()});
+    }
+    listener.bytes_before_file = progress.bytes_done = listener.bytes_before_file + file.size;
+    ++progress.files_done;
+    ++stats.files;
+    stats.input_bytes += file.size;
+    if (options.on_progress) options.on_progress(progress);
+  }
+}
+
+}  // namespace
+
+std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::path>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<CorpusFile> files;
+  for (const fs::path& path : paths) {
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);
+    if (!fs::exists(status)) throw std::runtime_error("no such file or directory: " + path.string());
+    if (fs::is_directory(status)) {
+      std::vector<CorpusFile> found;
+      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, error);
+      if (error) throw std::runtime_error("cannot read directory " + path.string() + ": " + error.message());
+      for (; it != fs::recursive_directory_iterator(); it.increment(error)) {
+        if (error) throw std::runtime_error("cannot read directory " + path.string() + ": " + error.message());
+        if (is_hidden(it->path())) {
+          if (it->is_directory(error)) it.disable_recursion_pending();
+          continue;
+        }
+        if (!it->is_regular_file(error) || is_collection_note(it->path())) continue;
+        CorpusFile file;
+        file.file = it->path();
+        file.article_id = it->path().lexically_relative(path).generic_string();
+        file.source = it->path().string();
+        file.size = it->file_size(error);
+        found.push_back(std::move(file));
+      }
+      std::sort(found.begin(), found.end(),
+                [](const CorpusFile& a, const CorpusFile& b) { return a.article_id < b.article_id; });
+      for (CorpusFile& file : found) files.push_back(std::move(file));
+    } else {
+      if (std::FILE* probe = std::fopen(path.c_str(), "rb")) {
+        std::fclose(probe);
+      } else {
+        throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(errno));
+      }
+      CorpusFile file;
+      file.file = path;
+      file.article_id = path.filename().string();
+      file.source = path.string();
+      file.size = fs::file_size(path, error);
+      files.push_back(std::move(file));
+    }
+  }
+  return files;
+}
+
+CorpusStats index_corpus(const std::vector<CorpusFile>& files, IndexWriter& writer,
+                         const CorpusOptions& options) {
+  // Reading (decompression, parsing) runs on its own thread so that the writing thread only
+  // writes; the queue between them is bounded, so memory stays bounded too.
+  CorpusStats read_stats;
+  IndexProgress progress;
+  progress.files_total = files.size();
+  for (const CorpusFile& file : files) progress.bytes_total += file.size;
+  ItemQueue queue(32);
+  QueueListener listener(queue, options, read_stats, progress);
+  std::exception_ptr reading_error;
+  std::thread reader([&] {
+    try {
+      read_all(files, options, listener, read_stats, progress);
+    } catch (const ReadingCancelled&) {
+    } catch (...) {
+      reading_error = std::current_exception();
+    }
+    queue.finish();
+  });
+
+  std::uint64_t articles = 0;
+  std::uint64_t alias_groups = 0;
+  try {
+    while (auto item = queue.pop()) {
+      if (item->index() == 0) {
+        writer.add(std::move(std::get<0>(*item)));
+        ++articles;
+      } else {
+        writer.add_alias_group(std::get<1>(*item));
+        ++alias_groups;
+      }
+    }
+  } catch (...) {
+    queue.cancel();
+    reader.join();
+    throw;
+  }
+  reader.join();
+  if (reading_error) std::rethrow_exception(reading_error);
+  CorpusStats stats = read_stats;
+  stats.articles = articles;
+  stats.alias_groups = alias_groups;
+  return stats;
+}
+
+}  // namespace kavosh::index

@@ -1,0 +1,55 @@
+#pragma once
+// Internal to the indexer library: one entry point per format (read_file dispatches), plus
+// the pieces of article building the readers share.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "byte_source.hpp"
+#include "kavosh/index/passages.hpp"
+#include "kavosh/index/readers.hpp"
+
+namespace kavosh::index {
+
+// Shared context of one file's read.
+struct FileReadContext {
+  std::string file;       // path as shown in warnings
+  std::string source;     // Article::source
+  std::string article_id; // id for single-article formats
+  ReadListener& listener;
+
+  void warn(std::uint64_t line, std::string message) const {
+    listener.warning(InputWarning{file, line, 0, std::move(message)});
+  }
+  void warn_at_offset(std::uint64_t offset, std::string message) const {
+    listener.warning(InputWarning{file, 0, offset, std::move(message)});
+  }
+};
+
+void read_article_text_file(ByteSource& input, const FileReadContext& context);
+void read_jsonl(ByteSource& input, const FileReadContext& context);
+void read_mediawiki(ByteSource& input, const FileReadContext& context);
+void read_trec(ByteSource& input, const FileReadContext& context);
+void read_smart(ByteSource& input, const FileReadContext& context);
+void read_aliases(ByteSource& input, const FileReadContext& context);
+
+// "MEK, MKO, PMOI" / "A or B" -> names.
+std::vector<std::string> split_alias_list(std::string_view value);
+
+// Adds the passages of one block of lines (a paragraph, or an infobox/list block).
+void add_block_passages(Article& article, const std::string& section,
+                        const std::vector<std::string_view>& lines);
+
+// Plain text (paragraphs separated by blank lines, long ones split) -> passages.
+void add_text_passages(Article& article, std::string_view text, const std::string& section = {},
+                       PassageLimits limits = {});
+
+// Test-collection documents (TREC, SMART) are short: one passage each unless unusually long.
+inline constexpr PassageLimits kTestCollectionLimits{600, 1000, 100};
+
+// Repairs UTF-8 and truncates an oversized text in place, warning through `context`.
+// Returns false when the text is empty afterwards (the caller skips the document).
+bool sanitize_text(std::string& text, const FileReadContext& context, std::uint64_t line,
+                   std::string_view what);
+
+}  // namespace kavosh::index

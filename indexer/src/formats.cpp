@@ -1,0 +1,220 @@
+// Format names and detection, warnings, the read_file dispatcher, and the helpers every
+// reader shares (text sanitizing, plain text -> passages, article text and aliases files).
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "format_readers.hpp"
+#include "kavosh/index/passages.hpp"
+#include "kavosh/index/text_cleanup.hpp"
+
+namespace kavosh::index {
+namespace {
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// The first bytes of a (possibly compressed) file, for sniffing.
+std::string head_of(const std::filesystem::path& file, bool bzip2, std::size_t size) {
+  ByteSource source(file, bzip2);
+  std::string head(size, '\0');
+  std::size_t got = 0;
+  while (got < size) {
+    const std::size_t n = source.read(head.data() + got, size - got);
+    if (n == 0) break;
+    got += n;
+  }
+  head.resize(got);
+  return head;
+}
+
+std::optional<Format> sniff(std::string_view head) {
+  std::size_t i = 0;
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") i = 3;  // UTF-8 byte order mark
+  while (i < head.size() && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t')) ++i;
+  const std::string_view start = head.substr(i);
+  if (start.substr(0, 5) == "<DOC>" || start.substr(0, 4) == "<DOC") return Format::Trec;
+  if (start.substr(0, 3) == ".I " || start.substr(0, 3) == ".I\t") return Format::Smart;
+  if (start.substr(0, 1) == "<") {
+    if (head.find("<mediawiki") != std::string_view::npos || head.find("<page") != std::string_view::npos) {
+      return Format::MediaWiki;
+    }
+    return std::nullopt;
+  }
+  if (start.substr(0, 1) == "{") return Format::Jsonl;
+  if (head.find('\0') != std::string_view::npos) return std::nullopt;  // binary
+  return Format::ArticleText;
+}
+
+}  // namespace
+
+std::string_view format_name(Format format) {
+  switch (format) {
+    case Format::Auto: return "auto";
+    case Format::ArticleText: return "text";
+    case Format::Jsonl: return "jsonl";
+    case Format::MediaWiki: return "mediawiki";
+    case Format::Trec: return "trec";
+    case Format::Smart: return "smart";
+    case Format::Aliases: return "aliases";
+  }
+  return "auto";
+}
+
+std::optional<Format> parse_format(std::string_view name) {
+  for (Format format : {Format::Auto, Format::ArticleText, Format::Jsonl, Format::MediaWiki,
+                        Format::Trec, Format::Smart, Format::Aliases}) {
+    if (format_name(format) == name) return format;
+  }
+  return std::nullopt;
+}
+
+std::optional<Format> detect_format(const std::filesystem::path& file) {
+  const std::string name = lower(file.filename().string());
+  if (name == "aliases.tsv") return Format::Aliases;
+  if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")) return Format::Jsonl;
+  if (ends_with(name, ".trec")) return Format::Trec;
+  const bool bzip2 = ends_with(name, ".bz2");
+  const std::string head = head_of(file, bzip2, 4096);
+  if (bzip2 || ends_with(name, ".xml")) {
+    if (head.find("<mediawiki") != std::string::npos || head.find("<page") != std::string::npos) {
+      return Format::MediaWiki;
+    }
+    return std::nullopt;
+  }
+  return sniff(head);
+}
+
+std::string InputWarning::to_string() const {
+  if (line > 0) return file + ":" + std::to_string(line) + ": " + message;
+  return file + ": byte " + std::to_string(offset) + ": " + message;
+}
+
+bool sanitize_text(std::string& text, const FileReadContext& context, std::uint64_t line,
+                   std::string_view what) {
+  if (text.size() > kMaxArticleBytes) {
+    std::size_t cut = kMaxArticleBytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    context.warn(line, (what.empty() ? std::string("document") : std::string(what)) + " larger than " +
+                           std::to_string(kMaxArticleBytes >> 20) + " MB, truncated");
+    text.resize(cut);
+  }
+  if (auto bad = repair_utf8(text)) {
+    context.warn(line, (what.empty() ? std::string("text") : std::string(what)) + ": invalid UTF-8 at byte " + std::to_string(*bad) +
+                           " of its text, replaced by U+FFFD");
+  }
+  const bool empty = std::all_of(text.begin(), text.end(), [](char c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+  });
+  if (empty) context.warn(line, (what.empty() ? std::string() : std::string(what) + ": ") + "empty document, skipped");
+  return !empty;
+}
+
+void add_text_passages(Article& article, std::string_view text, const std::string& section,
+                       PassageLimits limits) {
+  // Paragraphs: split on blank lines; single newlines inside a paragraph are spaces.
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find("\n\n", start);
+    std::size_t next = end;
+    if (end == std::string_view::npos) {
+      end = text.size();
+      next = text.size();
+    }
+    std::string paragraph(text.substr(start, end - start));
+    std::replace(paragraph.begin(), paragraph.end(), '\n', ' ');
+    paragraph = collapse_spaces(paragraph);
+    for (std::string& piece : split_long_text(paragraph, limits)) {
+      article.passages.push_back(Passage{section, std::move(piece), {}});
+    }
+    start = next;
+    while (start < text.size() && (text[start] == '\n' || text[start] == '\r')) ++start;
+  }
+}
+
+void read_article_text_file(ByteSource& input, const FileReadContext& context) {
+  std::string content;
+  char buffer[1 << 16];
+  bool truncated = false;
+  for (std::size_t n; (n = input.read(buffer, sizeof buffer)) > 0;) {
+    if (content.size() + n > kMaxArticleBytes + 4) {
+      content.append(buffer, kMaxArticleBytes + 4 - content.size());
+      truncated = true;
+      break;
+    }
+    content.append(buffer, n);
+  }
+  if (truncated) content.resize(kMaxArticleBytes + 1);  // sanitize_text warns and cuts
+  if (!sanitize_text(content, context, 1, "document")) return;
+  Article article = parse_article_text(content, context.article_id, context.source);
+  if (article.passages.empty()) {
+    context.warn(1, "document has a title but no text, skipped");
+    return;
+  }
+  context.listener.article(std::move(article));
+}
+
+void read_aliases(ByteSource& input, const FileReadContext& context) {
+  std::string line;
+  bool overlong = false;
+  std::uint64_t number = 0;
+  while (input.read_line(line, overlong, 1 << 16)) {
+    ++number;
+    if (overlong) {
+      context.warn(number, "alias line longer than 64 KB, skipped");
+      continue;
+    }
+    if (line.empty() || line[0] == '#') continue;
+    if (repair_utf8(line)) context.warn(number, "invalid UTF-8 replaced by U+FFFD");
+    std::vector<std::string> names;
+    std::size_t start = 0;
+    while (start <= line.size()) {
+      std::size_t end = line.find('\t', start);
+      if (end == std::string::npos) end = line.size();
+      std::string name = collapse_spaces(line.substr(start, end - start));
+      if (!name.empty()) names.push_back(std::move(name));
+      start = end + 1;
+    }
+    if (names.size() < 2) {
+      context.warn(number, "alias group needs at least two tab-separated names, skipped");
+      continue;
+    }
+    context.listener.alias_group(std::move(names));
+  }
+}
+
+void read_file(const std::filesystem::path& file, Format format, const std::string& article_id,
+               const std::string& source, ReadListener& listener) {
+  if (format == Format::Auto) {
+    auto detected = detect_format(file);
+    if (!detected) {
+      listener.warning(InputWarning{file.string(), 0, 0, "unrecognized file format, skipped"});
+      return;
+    }
+    format = *detected;
+  }
+  const bool bzip2 = ends_with(lower(file.filename().string()), ".bz2");
+  ByteSource input(file, bzip2);
+  FileReadContext context{file.string(), source, article_id, listener};
+  switch (format) {
+    case Format::Auto:
+    case Format::ArticleText: read_article_text_file(input, context); break;
+    case Format::Jsonl: read_jsonl(input, context); break;
+    case Format::MediaWiki: read_mediawiki(input, context); break;
+    case Format::Trec: read_trec(input, context); break;
+    case Format::Smart: read_smart(input, context); break;
+    case Format::Aliases: read_aliases(input, context); break;
+  }
+  listener.progress(input.bytes_consumed());
+}
+
+}  // namespace kavosh::index

@@ -1,0 +1,129 @@
+// JSONL: one JSON object per line.
+// Mapping (first key present wins):
+//   id    <- "id", "_id", "docid", "doc_id" (string or integer); when absent, the id is
+//            "<file name>:" + 16 hex digits of the text's FNV-1a hash, so repeated passages
+//            (question-answering sets list one passage per question) index once;
+//   title <- "title";  text <- "text", "passage", "contents", "content", "body", "context";
+//   lang  <- "lang", "language" (en/fa/ar; otherwise detected);  date <- "date";
+//   every other string value becomes an article-level field (indexed under its field
+//   prefix only), except question/answer keys ("question", "answers", ...), which describe
+//   queries about the text rather than the text.
+// Malformed lines, non-objects, and objects without text are warnings; the line is skipped.
+#include <nlohmann/json.hpp>
+
+#include "kavosh/analysis/analyzer.hpp"
+
+#include "format_readers.hpp"
+#include "kavosh/index/text_cleanup.hpp"
+
+namespace kavosh::index {
+namespace {
+
+const nlohmann::json* first_of(const nlohmann::json& object, std::initializer_list<const char*> keys,
+                               std::string& found_key) {
+  for (const char* key : keys) {
+    auto it = object.find(key);
+    if (it != object.end() && !it->is_null()) {
+      found_key = key;
+      return &*it;
+    }
+  }
+  return nullptr;
+}
+
+std::string hash_hex(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHex[(hash >> shift) & 0xF]);
+  return out;
+}
+
+bool is_query_key(std::string_view key) {
+  return key == "question" || key == "questions" || key == "answers" || key == "answer" ||
+         key == "query" || key == "candidates" || key == "label";
+}
+
+}  // namespace
+
+void read_jsonl(ByteSource& input, const FileReadContext& context) {
+  std::string line;
+  bool overlong = false;
+  std::uint64_t number = 0;
+  const std::string file_name = std::filesystem::path(context.file).filename().string();
+  while (input.read_line(line, overlong, kMaxArticleBytes)) {
+    ++number;
+    if (number % 64 == 0) context.listener.progress(input.bytes_consumed());
+    if (overlong) {
+      context.warn(number, "line longer than 8 MB, skipped");
+      continue;
+    }
+    if (collapse_spaces(line).empty()) continue;
+    if (auto bad = repair_utf8(line)) {
+      context.warn(number, "invalid UTF-8 at byte " + std::to_string(*bad) + " of the line, replaced by U+FFFD");
+    }
+    const nlohmann::json object = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (object.is_discarded()) {
+      context.warn(number, "malformed JSON, line skipped");
+      continue;
+    }
+    if (!object.is_object()) {
+      context.warn(number, "not a JSON object, line skipped");
+      continue;
+    }
+    std::string text_key;
+    const nlohmann::json* text_value =
+        first_of(object, {"text", "passage", "contents", "content", "body", "context"}, text_key);
+    if (text_value == nullptr || !text_value->is_string()) {
+      context.warn(number, "no \"text\" string, line skipped");
+      continue;
+    }
+    std::string text = text_value->get<std::string>();
+    if (!sanitize_text(text, context, number, "")) continue;
+
+    Article article;
+    article.source = context.source;
+    std::string id_key;
+    if (const nlohmann::json* id = first_of(object, {"id", "_id", "docid", "doc_id"}, id_key)) {
+      article.id = id->is_string() ? id->get<std::string>() : id->dump();
+    } else {
+      article.id = file_name + ":" + hash_hex(text);
+    }
+    if (article.id.empty()) {
+      context.warn(number, "empty id, line skipped");
+      continue;
+    }
+    std::string key;
+    if (const nlohmann::json* title = first_of(object, {"title"}, key); title && title->is_string()) {
+      article.title = collapse_spaces(title->get<std::string>());
+    }
+    if (const nlohmann::json* lang = first_of(object, {"lang", "language"}, key); lang && lang->is_string()) {
+      article.language = lang->get<std::string>();
+      if (!kavosh::analysis::parse_language_code(article.language)) {
+        context.warn(number, "unknown language \"" + article.language + "\", detected instead");
+        article.language.clear();
+      }
+    }
+    if (const nlohmann::json* date = first_of(object, {"date"}, key); date && date->is_string()) {
+      article.date = date->get<std::string>();
+    }
+    for (const auto& [name, value] : object.items()) {
+      if (!value.is_string() || name == text_key || name == id_key || name == "title" ||
+          name == "lang" || name == "language" || name == "date" || is_query_key(name)) {
+        continue;
+      }
+      const std::string field = field_name(name);
+      std::string field_value = collapse_spaces(value.get<std::string>());
+      if (!field.empty() && !field_value.empty()) article.fields.emplace_back(field, std::move(field_value));
+    }
+    add_text_passages(article, text);
+    if (article.passages.empty()) continue;
+    context.listener.article(std::move(article));
+  }
+}
+
+}  // namespace kavosh::index

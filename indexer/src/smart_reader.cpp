@@ -1,0 +1,142 @@
+// SMART-format test collections (Cranfield, CISI, CACM, MED): records start with ".I N";
+// ".T" title, ".A" authors (one per line), ".B" bibliographic note, ".W" text, ".K" keywords;
+// ".X", ".N", ".C" (cross-references, ids, categories) are not text and are ignored.
+// Article id = the .I number; title = .T; fields "author" (authors joined with "; "),
+// "bib" and "keywords" (article-level); the .W text is one passage (split when long), or the
+// title when a record has no .W text.
+#include <algorithm>
+
+#include "format_readers.hpp"
+#include "kavosh/index/passages.hpp"
+#include "kavosh/index/text_cleanup.hpp"
+
+namespace kavosh::index {
+namespace {
+
+struct SmartRecord {
+  std::string id;
+  std::uint64_t line = 0;
+  std::string title;
+  std::vector<std::string> authors;
+  std::string bib;
+  std::string keywords;
+  std::string text;
+  bool truncated = false;
+};
+
+std::string join_line(const std::string& so_far, std::string_view line) {
+  std::string out = so_far;
+  if (!out.empty()) out.push_back('\n');
+  out.append(line);
+  return out;
+}
+
+void emit(SmartRecord& record, const FileReadContext& context) {
+  const std::string what = "record .I " + record.id;
+  if (record.truncated) context.warn(record.line, what + " larger than 8 MB, truncated");
+  std::string text = record.text.empty() ? record.title : record.text;
+  if (!sanitize_text(text, context, record.line, what)) return;
+  Article article;
+  article.id = record.id;
+  article.source = context.source;
+  std::string title = record.title;
+  repair_utf8(title);
+  std::replace(title.begin(), title.end(), '\n', ' ');
+  article.title = collapse_spaces(title);
+  if (!record.authors.empty()) {
+    std::string authors;
+    for (const std::string& author : record.authors) {
+      if (!authors.empty()) authors += "; ";
+      authors += author;
+    }
+    repair_utf8(authors);
+    article.fields.emplace_back("author", authors);
+  }
+  for (auto [name, value] : {std::pair<const char*, std::string*>{"bib", &record.bib},
+                             std::pair<const char*, std::string*>{"keywords", &record.keywords}}) {
+    std::string clean = *value;
+    repair_utf8(clean);
+    std::replace(clean.begin(), clean.end(), '\n', ' ');
+    clean = collapse_spaces(clean);
+    if (!clean.empty()) article.fields.emplace_back(name, clean);
+  }
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  text = collapse_spaces(text);
+  for (std::string& piece : split_long_text(text, kTestCollectionLimits)) {
+    article.passages.push_back(Passage{{}, std::move(piece), {}});
+  }
+  context.listener.article(std::move(article));
+}
+
+}  // namespace
+
+void read_smart(ByteSource& input, const FileReadContext& context) {
+  std::string line;
+  bool overlong = false;
+  std::uint64_t number = 0;
+  std::optional<SmartRecord> record;
+  char section = 0;
+  bool warned_preamble = false;
+  bool skipping = false;  // inside a record whose .I line was malformed
+  std::uint64_t records = 0;
+  while (input.read_line(line, overlong, kMaxArticleBytes)) {
+    ++number;
+    const bool marker = line.size() >= 2 && line[0] == '.' && line[1] >= 'A' && line[1] <= 'Z' &&
+                        (line.size() == 2 || line[2] == ' ' || line[2] == '\t');
+    if (marker && line[1] == 'I') {
+      if (record) emit(*record, context);
+      if (++records % 64 == 0) context.listener.progress(input.bytes_consumed());
+      record.reset();
+      section = 0;
+      std::string id = collapse_spaces(std::string_view(line).substr(2));
+      if (id.empty() || id.find(' ') != std::string::npos) {
+        context.warn(number, "malformed .I line (expected \".I NUMBER\"), record skipped");
+        skipping = true;
+        continue;
+      }
+      skipping = false;
+      record.emplace();
+      record->id = std::move(id);
+      record->line = number;
+      continue;
+    }
+    if (!record) {
+      if (skipping) continue;
+      const bool blank = collapse_spaces(line).empty();
+      if (!blank && !warned_preamble && !marker) {
+        context.warn(number, "text outside a .I record, ignored");
+        warned_preamble = true;
+      }
+      if (marker) section = line[1];
+      continue;
+    }
+    if (marker) {
+      section = line[1];
+      const std::string rest = collapse_spaces(std::string_view(line).substr(2));
+      if (rest.empty()) continue;
+      line = rest;  // text on the marker line itself (".T Title")
+    }
+    if (overlong) record->truncated = true;
+    std::string* target = nullptr;
+    switch (section) {
+      case 'T': target = &record->title; break;
+      case 'W': target = &record->text; break;
+      case 'B': target = &record->bib; break;
+      case 'K': target = &record->keywords; break;
+      case 'A': {
+        std::string author = collapse_spaces(line);
+        if (!author.empty()) record->authors.push_back(std::move(author));
+        continue;
+      }
+      default: continue;
+    }
+    if (target->size() + line.size() > kMaxArticleBytes) {
+      record->truncated = true;
+      continue;
+    }
+    *target = join_line(*target, line);
+  }
+  if (record) emit(*record, context);
+}
+
+}  // namespace kavosh::index

@@ -1,0 +1,119 @@
+#pragma once
+// The query language: a recursive-descent parser from query text to a small AST, and the
+// builder that turns the AST into a Xapian::Query through the ONE analyzer (so every query
+// word meets the document's form of the word). Syntax, loosest binding first:
+//
+//   list      := item+                juxtaposed items: OR (ranked), or AND with --all;
+//                                     "+item" is required, "-item" excludes
+//   item      := ['+'|'-'] or_expr
+//   or_expr   := and_expr ('OR' and_expr)*
+//   and_expr  := near_expr (('AND' | 'NOT' | 'AND NOT' | 'AND -') near_expr)*
+//   near_expr := primary ('NEAR' | 'NEAR/n') primary ...   (NEAR alone = NEAR/10)
+//   primary   := '(' list ')' | field ':' primary | '"phrase"' | '=word' | 'word*' | word
+//
+// Operators are uppercase (lowercase "and"/"or"/"not" are words). Quotes may be "…", “…” or
+// «…». Fields: title:, section:, lang:en|fa|ar|other (a filter), and any infobox label the
+// index holds (leader:, founded:, …). A lone '+', '-' or '=' is punctuation and ignored.
+// Errors (QueryError, 1-based character position): unbalanced quote, unbalanced or
+// unexpected parenthesis, unknown field, field without a value, unknown language, operator
+// without an operand on either side, bad NEAR distance, empty wildcard, a list with only
+// excluded items, a query with no searchable words.
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+#include "kavosh/analysis/analyzer.hpp"
+
+namespace kavosh::search {
+
+class QueryError : public std::runtime_error {
+ public:
+  QueryError(unsigned position, const std::string& message);
+  unsigned position() const { return position_; }  // 1-based, in characters (code points)
+  const std::string& message() const { return message_; }
+
+ private:
+  unsigned position_;
+  std::string message_;
+};
+
+struct QueryNode {
+  enum class Kind { List, Or, And, AndNot, Near, Field, Word, Exact, Phrase, Wildcard };
+  enum class Modifier { None, Required, Excluded };
+
+  Kind kind = Kind::Word;
+  Modifier modifier = Modifier::None;  // only on List children
+  std::string text;        // Word/Exact/Phrase/Wildcard: raw text (no quotes, '=' or '*');
+                           // Field: the field name (lowercase)
+  unsigned position = 1;   // 1-based character position of the node's first character
+  unsigned near_window = 10;
+  std::vector<QueryNode> children;
+};
+
+// A compact S-expression of the AST, for tests and --debug-query:
+// (list (word a) +(phrase "b c") -(field title (wildcard moj)))
+std::string dump(const QueryNode& node);
+
+// Syntax only: no analyzer, no index. `is_known_field(name)` says whether name: is a field
+// (title, section and lang are always known). Throws QueryError.
+QueryNode parse_query(std::string_view text,
+                      const std::function<bool(std::string_view)>& is_known_field = {});
+
+struct QueryWeights {
+  double title = 0.5;    // S-prefixed title words, relative to body words (see searcher.hpp)
+  double section = 0.0;  // section heading words (0: not queried)
+  double field = 1.0;    // explicit infobox field queries (leader:rajavi)
+};
+
+struct BuildOptions {
+  bool all_words = false;  // juxtaposed plain items are required
+  bool aliases = true;     // OR in the index's synonyms (OP_SYNONYM)
+  bool arabic_variant = true;  // Arabic-script words also match their Arabic-stemmer stem
+  // Romanized Persian spells one vowel several ways (mojahedin / mujahedin): a Latin bare
+  // word of 6+ letters also matches the o<->u variants the index holds.
+  bool romanized_variants = true;
+  // English function words ("the", "of", "what") among the ranked bare words of a list are
+  // left out when the list has other words: BM25 gives them small but non-zero weight in
+  // Xapian (its idf is floored, never negative), which only adds noise. Phrases, =exact,
+  // required (+) and field words keep them.
+  bool drop_stopwords = true;
+  QueryWeights weights;
+};
+
+// A clause of the built query that --explain scores on its own: a label such as
+// "mojahedin" or "title:mojahedin" and the weighted subquery that contributes it.
+struct ExplainClause {
+  std::string label;
+  Xapian::Query query;
+};
+
+struct BuiltQuery {
+  Xapian::Query query;
+  std::vector<ExplainClause> clauses;
+  std::vector<std::string> highlight_terms;  // unprefixed terms and Z-stems the snippet marks
+  std::vector<std::string> highlight_prefixes;  // wildcard prefixes (unprefixed, unstemmed)
+  std::vector<std::vector<std::string>> highlight_phrases;  // term sequences marked as a whole
+  std::vector<std::string> plain_words;  // bare words as typed, for did-you-mean
+};
+
+// Turns the AST into a Xapian query. `db` supplies synonyms and wildcard expansion limits;
+// it is only read. Throws QueryError (e.g. nothing searchable).
+class QueryBuilder {
+ public:
+  QueryBuilder(analysis::Analyzer& analyzer, const Xapian::Database& db, BuildOptions options);
+  BuiltQuery build(const QueryNode& root);
+
+  struct State;  // defined in query_builder.cpp
+
+ private:
+  analysis::Analyzer& analyzer_;
+  const Xapian::Database& db_;
+  BuildOptions options_;
+};
+
+}  // namespace kavosh::search

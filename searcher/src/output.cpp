@@ -1,0 +1,141 @@
+// Output formats and topic files; see output.hpp.
+#include "kavosh/search/output.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "kavosh/search/evaluation.hpp"
+#include "kavosh/search/snippet.hpp"
+
+namespace kavosh::search {
+
+namespace {
+
+std::string trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+std::string collapse_spaces(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_terminal(const Hit& hit, bool tty) {
+  char score[32];
+  std::snprintf(score, sizeof score, "%.3f", hit.score);
+  std::string out = std::to_string(hit.rank) + ". ";
+  const std::string title = isolate_rtl_runs(hit.title.empty() ? hit.article : hit.title);
+  out += tty ? "\x1b[1m" + title + "\x1b[0m" : title;
+  if (!hit.section.empty()) out += " \xE2\x80\x94 " + isolate_rtl_runs(hit.section);
+  out += "  [" + std::string(score) + "]  " + hit.id + "\n";
+  if (!hit.snippet.empty())
+    out += "   " + render_for_terminal(Snippet{hit.snippet, hit.highlights}, tty) + "\n";
+  for (const auto& c : hit.explanation) {
+    char weight[32];
+    std::snprintf(weight, sizeof weight, "%8.4f", c.weight);
+    out += "     " + std::string(weight) + "  " + isolate_rtl_runs(c.clause) + "\n";
+  }
+  return out;
+}
+
+std::string format_json(const Hit& hit) {
+  nlohmann::json j;
+  j["rank"] = hit.rank;
+  j["id"] = hit.id;
+  j["article"] = hit.article;
+  j["passage"] = hit.passage;
+  j["title"] = hit.title;
+  j["section"] = hit.section;
+  j["lang"] = hit.lang;
+  j["score"] = hit.score;
+  j["snippet"] = hit.snippet;
+  j["highlights"] = nlohmann::json::array();
+  for (const auto& h : hit.highlights) j["highlights"].push_back({h.begin, h.end});
+  if (!hit.explanation.empty()) {
+    j["explain"] = nlohmann::json::array();
+    for (const auto& c : hit.explanation) j["explain"].push_back({{"clause", c.clause}, {"weight", c.weight}});
+  }
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string format_trec(const std::string& qid, const Hit& hit, const std::string& tag) {
+  char score[40];
+  std::snprintf(score, sizeof score, "%.6f", hit.score);
+  // A TREC docid is one whitespace-free field; ids with spaces (MediaWiki titles) use '_'.
+  std::string docid = hit.article;
+  for (char& c : docid)
+    if (c == ' ' || c == '\t') c = '_';
+  return qid + " Q0 " + docid + " " + std::to_string(hit.rank) + " " + score + " " + tag;
+}
+
+std::vector<Topic> parse_topics(std::istream& in, const std::string& source_name) {
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  std::vector<Topic> topics;
+  if (text.find("<top>") != std::string::npos) {
+    std::size_t from = 0;
+    while ((from = text.find("<top>", from)) != std::string::npos) {
+      const std::size_t end = std::min(text.find("</top>", from), text.size());
+      const std::string block = text.substr(from, end - from);
+      const unsigned line = 1 + static_cast<unsigned>(std::count(text.begin(), text.begin() + static_cast<long>(from), '\n'));
+      auto field = [&](const std::string& tag) -> std::string {
+        const auto at = block.find("<" + tag + ">");
+        if (at == std::string::npos) return {};
+        const auto begin = at + tag.size() + 2;
+        const auto stop = block.find('<', begin);
+        return collapse_spaces(block.substr(begin, stop == std::string::npos ? std::string::npos : stop - begin));
+      };
+      std::string num = field("num");
+      if (num.starts_with("Number:")) num = trim(num.substr(7));
+      std::string title = field("title");
+      if (title.starts_with("Topic:")) title = trim(title.substr(6));
+      if (num.empty() || title.empty())
+        throw eval::FormatError(source_name + ":" + std::to_string(line) +
+                                ": TREC topic without <num> or <title>");
+      topics.push_back({num, title});
+      from = end;
+    }
+    return topics;
+  }
+  std::istringstream lines(text);
+  std::string line;
+  unsigned line_no = 0;
+  while (std::getline(lines, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (trim(line).empty()) continue;
+    const auto tab = line.find('\t');
+    if (tab == std::string::npos || trim(line.substr(0, tab)).empty())
+      throw eval::FormatError(source_name + ":" + std::to_string(line_no) +
+                              ": expected 'qid<TAB>query'");
+    topics.push_back({trim(line.substr(0, tab)), trim(line.substr(tab + 1))});
+  }
+  return topics;
+}
+
+std::vector<Topic> load_topics(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  return parse_topics(in, path.string());
+}
+
+}  // namespace kavosh::search

@@ -1,0 +1,514 @@
+// AST -> Xapian::Query, following the term layout documented in schema.hpp:
+//  - a bare word is ranked on its stem ("Z" + stem_or_term) in the body, OR'd with the same
+//    stem under the title prefix scaled by the title weight (and section/field weights when
+//    set); Arabic-script words also try their Arabic-stemmer stem, index aliases are OR'd in
+//    as OP_SYNONYM alternatives;
+//  - "phrases", NEAR and =exact words use the unprefixed terms, which carry positions;
+//  - a query word the analyzer splits into several positions (Mujahedin-e-Khalq, 5,000) is a
+//    phrase of its parts, OR'd with any stacked compound token (span > 1) that joins them;
+//  - lang: is a zero-weight boolean filter.
+#include <algorithm>
+#include <set>
+
+#include "kavosh/index/schema.hpp"
+#include "kavosh/search/query.hpp"
+
+namespace kavosh::search {
+
+namespace schema = kavosh::index::schema;
+using analysis::Token;
+using Kind = QueryNode::Kind;
+
+namespace {
+
+// Where a word is looked for: the body (with title/section boosts) or one prefixed field.
+struct FieldContext {
+  std::string prefix;     // "" for the body, else "S", "XH" or "XF<name>:"
+  std::string label;      // "" or "title:" / "leader:" for --explain
+  bool body() const { return prefix.empty(); }
+};
+
+Xapian::Query combine(Xapian::Query::op op, const std::vector<Xapian::Query>& parts) {
+  std::vector<Xapian::Query> present;
+  for (const auto& part : parts)
+    if (!part.empty()) present.push_back(part);
+  if (present.empty()) return Xapian::Query();
+  if (present.size() == 1) return present.front();
+  return Xapian::Query(op, present.begin(), present.end());
+}
+
+Xapian::Query synonym_of(const std::vector<std::string>& terms) {
+  std::vector<Xapian::Query> parts;
+  std::set<std::string> seen;
+  for (const auto& term : terms)
+    if (seen.insert(term).second) parts.emplace_back(term);
+  return combine(Xapian::Query::OP_SYNONYM, parts);
+}
+
+// Tokens of one analyzed text, grouped the way the query needs them.
+struct AnalyzedWord {
+  std::vector<std::vector<const Token*>> positions;  // span-1 tokens per distinct position
+  std::vector<const Token*> compounds;              // stacked tokens with span > 1
+  bool arabic_script = false;
+};
+
+AnalyzedWord group_tokens(const std::vector<Token>& tokens) {
+  AnalyzedWord word;
+  std::uint32_t last_position = 0;
+  for (const auto& token : tokens) {
+    if (token.script == analysis::Script::Arabic) word.arabic_script = true;
+    if (token.span > 1) {
+      word.compounds.push_back(&token);
+      continue;
+    }
+    if (word.positions.empty() || token.position != last_position) word.positions.emplace_back();
+    word.positions.back().push_back(&token);
+    last_position = token.position;
+  }
+  return word;
+}
+
+}  // namespace
+
+struct QueryBuilder::State {
+  BuiltQuery result;
+  std::set<std::string> highlight_terms;
+  std::set<std::string> highlight_prefixes;
+  std::set<std::vector<std::string>> highlight_phrases;
+  int excluded_depth = 0;  // inside -item / NOT's right side: no explain clauses
+
+  void explain(const std::string& label, const Xapian::Query& query) {
+    if (excluded_depth == 0 && !query.empty()) result.clauses.push_back({label, query});
+  }
+  // Excluded words are never marked in snippets.
+  void highlight_term(const std::string& term) {
+    if (excluded_depth == 0) highlight_terms.insert(term);
+  }
+  void highlight_stem(const std::string& stem) {
+    if (excluded_depth == 0) highlight_terms.insert("Z" + stem);
+  }
+  void highlight_phrase(std::vector<std::string> terms) {
+    if (excluded_depth == 0) highlight_phrases.insert(std::move(terms));
+  }
+};
+
+QueryBuilder::QueryBuilder(analysis::Analyzer& analyzer, const Xapian::Database& db,
+                           BuildOptions options)
+    : analyzer_(analyzer), db_(db), options_(options) {}
+
+namespace {
+
+// English function words (the Snowball English stop list, abridged to the forms that occur
+// in queries). Compared case-insensitively on the word as typed.
+bool is_stopword(std::string_view word) {
+  static const std::set<std::string, std::less<>> kStopwords = {
+      "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
+      "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
+      "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for",
+      "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
+      "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "me",
+      "more", "most", "must", "my", "myself", "no", "nor", "not", "of", "off", "on", "once",
+      "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same",
+      "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
+      "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
+      "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
+      "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
+      "yourselves"};
+  if (word.size() > 12) return false;
+  std::string lower(word);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return kStopwords.count(lower) > 0;
+}
+
+class Builder {
+ public:
+  Builder(analysis::Analyzer& analyzer, const Xapian::Database& db, const BuildOptions& options,
+          QueryBuilder::State& state)
+      : analyzer_(analyzer), db_(db), options_(options), state_(state) {}
+
+  Xapian::Query node(const QueryNode& n, const FieldContext& ctx) {
+    switch (n.kind) {
+      case Kind::List: return list(n, ctx);
+      case Kind::Or: {
+        std::vector<Xapian::Query> parts;
+        for (const auto& child : n.children) parts.push_back(node(child, ctx));
+        return combine(Xapian::Query::OP_OR, parts);
+      }
+      case Kind::And: {
+        std::vector<Xapian::Query> parts;
+        for (const auto& child : n.children) parts.push_back(node(child, ctx));
+        return combine(Xapian::Query::OP_AND, parts);
+      }
+      case Kind::AndNot: {
+        Xapian::Query left = node(n.children[0], ctx);
+        ++state_.excluded_depth;
+        Xapian::Query right = node(n.children[1], ctx);
+        --state_.excluded_depth;
+        if (left.empty() || right.empty()) return left;
+        return Xapian::Query(Xapian::Query::OP_AND_NOT, left, right);
+      }
+      case Kind::Near: return near(n, ctx);
+      case Kind::Field: return field(n, ctx);
+      case Kind::Word: return word(n.text, ctx, /*exact=*/false);
+      case Kind::Exact: return word(n.text, ctx, /*exact=*/true);
+      case Kind::Phrase: return phrase(n.text, ctx);
+      case Kind::Wildcard: return wildcard(n, ctx);
+    }
+    return Xapian::Query();
+  }
+
+ private:
+  Xapian::Query list(const QueryNode& n, const FieldContext& ctx) {
+    std::vector<Xapian::Query> required, optional, excluded, filters;
+    std::vector<const QueryNode*> run;  // adjacent plain words, for compounds and alias n-grams
+    auto flush_run = [&] {
+      extras_of_run(run, ctx, optional);
+      run.clear();
+    };
+    std::size_t content_words = 0;
+    for (const auto& child : n.children)
+      if (child.kind != Kind::Word || !is_stopword(child.text)) ++content_words;
+    for (const auto& child : n.children) {
+      const bool plain_word = child.kind == Kind::Word && child.modifier != QueryNode::Modifier::Excluded;
+      if (options_.drop_stopwords && ctx.body() && child.kind == Kind::Word &&
+          child.modifier == QueryNode::Modifier::None && !options_.all_words &&
+          content_words > 0 && is_stopword(child.text)) {
+        flush_run();
+        continue;
+      }
+      if (!plain_word) flush_run();
+      if (child.modifier == QueryNode::Modifier::Excluded) {
+        ++state_.excluded_depth;
+        excluded.push_back(node(child, ctx));
+        --state_.excluded_depth;
+        continue;
+      }
+      if (child.kind == Kind::Field && child.text == "lang") {
+        filters.push_back(node(child, ctx));
+        continue;
+      }
+      Xapian::Query q = node(child, ctx);
+      if (q.empty()) continue;
+      if (plain_word) run.push_back(&child);
+      if (child.modifier == QueryNode::Modifier::Required || options_.all_words)
+        required.push_back(q);
+      else
+        optional.push_back(q);
+    }
+    flush_run();
+    Xapian::Query positive;
+    Xapian::Query must = combine(Xapian::Query::OP_AND, required);
+    Xapian::Query may = combine(Xapian::Query::OP_OR, optional);
+    if (must.empty())
+      positive = may;
+    else if (may.empty())
+      positive = must;
+    else
+      positive = Xapian::Query(Xapian::Query::OP_AND_MAYBE, must, may);
+    Xapian::Query filter = combine(Xapian::Query::OP_AND, filters);
+    if (!filter.empty())
+      positive = positive.empty() ? filter : Xapian::Query(Xapian::Query::OP_FILTER, positive, filter);
+    Xapian::Query exclude = combine(Xapian::Query::OP_OR, excluded);
+    if (!positive.empty() && !exclude.empty())
+      positive = Xapian::Query(Xapian::Query::OP_AND_NOT, positive, exclude);
+    return positive;
+  }
+
+  // Bare words typed apart that the text may write as one (می روم -> میروم), and aliases of
+  // several words (mujahedin khalq -> MKO): extra optional clauses.
+  void extras_of_run(const std::vector<const QueryNode*>& run, const FieldContext& ctx,
+                     std::vector<Xapian::Query>& optional) {
+    if (!ctx.body() || run.size() < 2) return;
+    std::vector<std::string> terms;  // one term per single-position word, else "" (breaks n-grams)
+    for (const auto* n : run) {
+      auto tokens = analyzer_.analyze(n->text);
+      auto grouped = group_tokens(tokens);
+      terms.push_back(grouped.positions.size() == 1 ? grouped.positions[0][0]->term : "");
+    }
+    for (std::size_t i = 0; i + 1 < run.size(); ++i) {
+      const std::string joined = run[i]->text + " " + run[i + 1]->text;
+      auto tokens = analyzer_.analyze(joined);
+      for (const auto& token : tokens) {
+        if (token.span < 2) continue;
+        std::string stem = std::string(schema::kStemmed) + token.stem_or_term();
+        state_.highlight_stem(token.stem_or_term());
+        state_.highlight_term(token.term);
+        Xapian::Query q(stem);
+        state_.explain(run[i]->text + " " + run[i + 1]->text, q);
+        optional.push_back(q);
+      }
+    }
+    if (!options_.aliases) return;
+    for (std::size_t n = 2; n <= 4; ++n) {
+      for (std::size_t i = 0; i + n <= terms.size(); ++i) {
+        std::string key;
+        bool complete = true;
+        for (std::size_t k = i; k < i + n; ++k) {
+          if (terms[k].empty()) complete = false;
+          key += (k == i ? "" : " ") + terms[k];
+        }
+        if (!complete) continue;
+        std::vector<Xapian::Query> alternatives = alias_queries(key);
+        if (alternatives.empty()) continue;
+        std::vector<Xapian::Query> phrase_terms;
+        for (std::size_t k = i; k < i + n; ++k) phrase_terms.emplace_back(terms[k]);
+        alternatives.insert(alternatives.begin(),
+                            Xapian::Query(Xapian::Query::OP_PHRASE, phrase_terms.begin(),
+                                          phrase_terms.end(), static_cast<Xapian::termcount>(n)));
+        Xapian::Query q = combine(Xapian::Query::OP_SYNONYM, alternatives);
+        state_.explain("alias:" + key, q);
+        optional.push_back(q);
+      }
+    }
+  }
+
+  // The index's synonyms of `key`, each analyzed again: one term -> its stem, several -> a phrase.
+  std::vector<Xapian::Query> alias_queries(const std::string& key) {
+    std::vector<Xapian::Query> out;
+    for (auto it = db_.synonyms_begin(key); it != db_.synonyms_end(key); ++it) {
+      auto tokens = analyzer_.analyze(*it);
+      auto grouped = group_tokens(tokens);
+      if (grouped.positions.empty()) continue;
+      if (grouped.positions.size() == 1) {
+        const Token& t = *grouped.positions[0][0];
+        out.emplace_back(std::string(schema::kStemmed) + t.stem_or_term());
+        state_.highlight_stem(t.stem_or_term());
+        state_.highlight_term(t.term);
+        continue;
+      }
+      std::vector<Xapian::Query> parts;
+      std::vector<std::string> phrase_terms;
+      for (const auto& alternatives : grouped.positions) {
+        parts.emplace_back(alternatives[0]->term);
+        phrase_terms.push_back(alternatives[0]->term);
+      }
+      state_.highlight_phrase(std::move(phrase_terms));
+      out.emplace_back(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(),
+                       static_cast<Xapian::termcount>(parts.size()));
+    }
+    return out;
+  }
+
+  Xapian::Query word(const std::string& text, const FieldContext& ctx, bool exact) {
+    auto tokens = analyzer_.analyze(text);
+    auto grouped = group_tokens(tokens);
+    if (grouped.positions.empty()) return Xapian::Query();
+    const std::string label = ctx.label + (exact ? "=" : "") + text;
+    if (grouped.positions.size() > 1) return split_word(grouped, ctx, exact, label);
+
+    const auto& alternatives = grouped.positions[0];
+    if (exact) {
+      std::vector<std::string> terms;
+      for (const Token* t : alternatives) {
+        terms.push_back(ctx.prefix + t->term);
+        state_.highlight_term(t->term);
+      }
+      Xapian::Query q = synonym_of(terms);
+      state_.explain(label, q);
+      return q;
+    }
+    std::vector<std::string> stems;
+    std::vector<std::string> bare_stems;
+    for (const Token* t : alternatives) {
+      bare_stems.push_back(t->stem_or_term());
+      state_.highlight_stem(t->stem_or_term());
+      state_.highlight_term(t->term);
+    }
+    if (options_.romanized_variants && alternatives[0]->script == analysis::Script::Latin) {
+      for (const auto& variant : vowel_variants(alternatives[0]->term)) {
+        for (const auto& t : analyzer_.analyze(variant)) {
+          bare_stems.push_back(t.stem_or_term());
+          state_.highlight_stem(t.stem_or_term());
+          state_.highlight_term(t.term);
+        }
+      }
+    }
+    if (grouped.arabic_script && options_.arabic_variant) {
+      for (const auto& t : analyzer_.analyze(text, analysis::Language::Arabic))
+        if (t.span == 1) {
+          bare_stems.push_back(t.stem_or_term());
+          state_.highlight_stem(t.stem_or_term());
+        }
+    }
+    for (const auto& s : bare_stems) stems.push_back(std::string(schema::kStemmed) + ctx.prefix + s);
+    std::vector<Xapian::Query> body_parts{synonym_of(stems)};
+    if (ctx.body() && options_.aliases) {
+      for (auto& alias : alias_queries(alternatives[0]->term)) body_parts.push_back(alias);
+    }
+    Xapian::Query body = combine(Xapian::Query::OP_SYNONYM, body_parts);
+    if (!ctx.body()) {
+      state_.explain(label, body);
+      return body;
+    }
+    state_.result.plain_words.push_back(text);
+    state_.explain(label, body);
+    std::vector<Xapian::Query> parts{body};
+    auto boosted = [&](std::string_view prefix, double weight, const char* name) {
+      if (weight <= 0) return;
+      std::vector<std::string> prefixed;
+      for (const auto& s : bare_stems)
+        prefixed.push_back(std::string(schema::kStemmed) + std::string(prefix) + s);
+      Xapian::Query q(Xapian::Query::OP_SCALE_WEIGHT, synonym_of(prefixed), weight);
+      state_.explain(std::string(name) + text, q);
+      parts.push_back(q);
+    };
+    boosted(schema::kTitle, options_.weights.title, "title:");
+    boosted(schema::kSection, options_.weights.section, "section:");
+    return combine(Xapian::Query::OP_OR, parts);
+  }
+
+  // Mujahedin-e-Khalq, می‌روم split by the analyzer: a phrase of the parts, or a compound.
+  Xapian::Query split_word(const AnalyzedWord& grouped, const FieldContext& ctx, bool exact,
+                           const std::string& label) {
+    std::vector<Xapian::Query> parts;
+    std::string key;
+    std::vector<std::string> phrase_terms;
+    for (const auto& alternatives : grouped.positions) {
+      parts.push_back(Xapian::Query(ctx.prefix + alternatives[0]->term));
+      phrase_terms.push_back(alternatives[0]->term);
+      key += (key.empty() ? "" : " ") + alternatives[0]->term;
+    }
+    state_.highlight_phrase(std::move(phrase_terms));
+    std::vector<Xapian::Query> options{Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(),
+                                                     parts.end(),
+                                                     static_cast<Xapian::termcount>(parts.size()))};
+    for (const Token* compound : grouped.compounds) {
+      state_.highlight_term(compound->term);
+      if (exact) {
+        options.emplace_back(ctx.prefix + compound->term);
+      } else {
+        state_.highlight_stem(compound->stem_or_term());
+        options.emplace_back(std::string(schema::kStemmed) + ctx.prefix + compound->stem_or_term());
+      }
+    }
+    if (!exact && ctx.body() && options_.aliases)
+      for (auto& alias : alias_queries(key)) options.push_back(alias);
+    // One concept written several ways: SYNONYM weighs it as one term, not a sum of matches.
+    Xapian::Query q = combine(Xapian::Query::OP_SYNONYM, options);
+    state_.explain(label, q);
+    return q;
+  }
+
+  Xapian::Query phrase(const std::string& text, const FieldContext& ctx) {
+    auto tokens = analyzer_.analyze(text);
+    auto grouped = group_tokens(tokens);
+    if (grouped.positions.empty()) return Xapian::Query();
+    if (grouped.positions.size() == 1) {
+      std::vector<std::string> terms;
+      for (const Token* t : grouped.positions[0]) {
+        terms.push_back(ctx.prefix + t->term);
+        state_.highlight_term(t->term);
+      }
+      Xapian::Query q = synonym_of(terms);
+      state_.explain(ctx.label + "\"" + text + "\"", q);
+      return q;
+    }
+    return split_word(grouped, ctx, /*exact=*/true, ctx.label + "\"" + text + "\"");
+  }
+
+  Xapian::Query wildcard(const QueryNode& n, const FieldContext& ctx) {
+    auto tokens = analyzer_.analyze(n.text);
+    auto grouped = group_tokens(tokens);
+    if (grouped.positions.size() != 1)
+      throw QueryError(n.position, grouped.positions.empty()
+                                       ? "wildcard needs a prefix, like mojah*"
+                                       : "a wildcard needs a single word before '*'");
+    const std::string& prefix = grouped.positions[0][0]->term;
+    if (state_.excluded_depth == 0) state_.highlight_prefixes.insert(prefix);
+    Xapian::Query q(Xapian::Query::OP_WILDCARD, ctx.prefix + prefix, kWildcardExpansion,
+                    Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    state_.explain(ctx.label + n.text + "*", q);
+    return q;
+  }
+
+  Xapian::Query near(const QueryNode& n, const FieldContext& ctx) {
+    std::vector<Xapian::Query> parts;
+    std::string label;
+    for (const auto& child : n.children) {
+      auto tokens = analyzer_.analyze(child.text);
+      auto grouped = group_tokens(tokens);
+      for (const auto& alternatives : grouped.positions) {
+        parts.emplace_back(ctx.prefix + alternatives[0]->term);
+        state_.highlight_term(alternatives[0]->term);
+      }
+      label += (label.empty() ? "" : " NEAR ") + child.text;
+    }
+    if (parts.empty()) return Xapian::Query();
+    if (parts.size() == 1) return parts.front();
+    const auto window = static_cast<Xapian::termcount>(n.near_window + parts.size() - 1);
+    Xapian::Query q(Xapian::Query::OP_NEAR, parts.begin(), parts.end(), window);
+    state_.explain(ctx.label + label, q);
+    return q;
+  }
+
+  Xapian::Query field(const QueryNode& n, const FieldContext& ctx) {
+    if (!ctx.body()) throw QueryError(n.position, "a field inside a field");
+    if (n.text == "lang") {
+      const std::string term = std::string(schema::kLanguage) + n.children[0].text;
+      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), 0.0);
+    }
+    FieldContext inner;
+    if (n.text == "title") {
+      inner.prefix = schema::kTitle;
+    } else if (n.text == "section") {
+      inner.prefix = schema::kSection;
+    } else {
+      inner.prefix = schema::field_prefix(n.text);
+    }
+    inner.label = n.text + ":";
+    Xapian::Query q = node(n.children[0], inner);
+    const bool infobox = n.text != "title" && n.text != "section";
+    if (infobox && !q.empty() && options_.weights.field != 1.0)
+      q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, options_.weights.field);
+    return q;
+  }
+
+  // Spellings of `term` with o<->u swapped (mojahedin / mujahedin, Khomeini / Khumeini) that the
+  // index holds as body terms. Only o/u, and at most kMaxVowelSlots of them, so a query word
+  // costs at most 7 term lookups.
+  std::vector<std::string> vowel_variants(const std::string& term) {
+    std::vector<std::string> found;
+    if (term.size() < 6) return found;
+    std::vector<std::size_t> slots;
+    for (std::size_t i = 0; i < term.size(); ++i) {
+      const char c = term[i];
+      if (static_cast<unsigned char>(c) >= 0x80) return found;  // ASCII words only
+      if ((c == 'o' || c == 'u') && slots.size() < kMaxVowelSlots) slots.push_back(i);
+    }
+    std::string variant;
+    for (unsigned mask = 1; mask < (1u << slots.size()); ++mask) {
+      variant = term;
+      for (std::size_t k = 0; k < slots.size(); ++k)
+        if (mask & (1u << k)) variant[slots[k]] = variant[slots[k]] == 'o' ? 'u' : 'o';
+      if (db_.get_termfreq(variant) > 0) found.push_back(variant);
+    }
+    return found;
+  }
+
+  static constexpr std::size_t kMaxVowelSlots = 3;
+  static constexpr Xapian::termcount kWildcardExpansion = 200;
+
+  analysis::Analyzer& analyzer_;
+  const Xapian::Database& db_;
+  const BuildOptions& options_;
+  QueryBuilder::State& state_;
+};
+
+}  // namespace
+
+BuiltQuery QueryBuilder::build(const QueryNode& root) {
+  State state;
+  Builder builder(analyzer_, db_, options_, state);
+  state.result.query = builder.node(root, FieldContext{});
+  if (state.result.query.empty())
+    throw QueryError(root.position, "no searchable words in the query");
+  state.result.highlight_terms.assign(state.highlight_terms.begin(), state.highlight_terms.end());
+  state.result.highlight_prefixes.assign(state.highlight_prefixes.begin(),
+                                         state.highlight_prefixes.end());
+  state.result.highlight_phrases.assign(state.highlight_phrases.begin(),
+                                        state.highlight_phrases.end());
+  return std::move(state.result);
+}
+
+}  // namespace kavosh::search

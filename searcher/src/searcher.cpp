@@ -1,0 +1,287 @@
+// Searcher: parse -> build (query.hpp) -> Enquire with the chosen weighting scheme, collapse on
+// the article id -> optional pseudo-relevance feedback -> hits from the stored document data
+// -> snippets for the returned hits only -> optional per-clause explanation.
+#include "kavosh/search/searcher.hpp"
+
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+#include <unordered_set>
+
+#include "kavosh/index/schema.hpp"
+#include "kavosh/search/query.hpp"
+#include "kavosh/search/snippet.hpp"
+
+namespace kavosh::search {
+
+namespace schema = kavosh::index::schema;
+
+namespace {
+
+std::unique_ptr<Xapian::Weight> make_weight(const SearchRequest& r) {
+  if (r.model == "bm25") return std::make_unique<Xapian::BM25Weight>(r.k1, 0, 1, r.b, 0.5);
+  if (r.model == "bm25+")
+    return std::make_unique<Xapian::BM25PlusWeight>(r.k1, 0, 1, r.b, 0.5, r.bm25plus_delta);
+  if (r.model == "lm")
+    return std::make_unique<Xapian::LMWeight>(0.0, Xapian::Weight::DIRICHLET_SMOOTHING, r.mu, 0.0);
+  if (r.model == "pl2") return std::make_unique<Xapian::PL2Weight>(r.pl2_c);
+  if (r.model == "dph") return std::make_unique<Xapian::DPHWeight>();
+  if (r.model == "tfidf") return std::make_unique<Xapian::TfIdfWeight>(r.tfidf_normalizations);
+  throw std::invalid_argument("unknown ranking model '" + r.model +
+                              "' (bm25, bm25+, lm, pl2, dph, tfidf)");
+}
+
+std::string weight_key(const SearchRequest& r) {
+  return r.model + "|" + std::to_string(r.k1) + "|" + std::to_string(r.b) + "|" +
+         std::to_string(r.mu) + "|" + std::to_string(r.pl2_c) + "|" +
+         std::to_string(r.bm25plus_delta) + "|" + r.tfidf_normalizations;
+}
+
+// Expansion terms: body stems only ("Z" + a lowercase or non-ASCII first byte), not already
+// in the query.
+class BodyStemDecider : public Xapian::ExpandDecider {
+ public:
+  explicit BodyStemDecider(std::set<std::string> query_terms) : query_terms_(std::move(query_terms)) {}
+  bool operator()(const std::string& term) const override {
+    if (term.size() < 3 || term[0] != 'Z') return false;
+    const auto second = static_cast<unsigned char>(term[1]);
+    if (second >= 'A' && second <= 'Z') return false;
+    if (second >= '0' && second <= '9') return false;
+    return !query_terms_.count(term);
+  }
+
+ private:
+  std::set<std::string> query_terms_;
+};
+
+class DocidSet : public Xapian::MatchDecider {
+ public:
+  explicit DocidSet(std::unordered_set<Xapian::docid> ids) : ids_(std::move(ids)) {}
+  bool operator()(const Xapian::Document& doc) const override { return ids_.count(doc.get_docid()); }
+
+ private:
+  std::unordered_set<Xapian::docid> ids_;
+};
+
+analysis::Language language_of(const std::string& code) {
+  return analysis::parse_language_code(code).value_or(analysis::Language::Other);
+}
+
+}  // namespace
+
+struct Searcher::Impl {
+  std::filesystem::path path;
+  Xapian::Database db;
+  analysis::Analyzer analyzer;
+  Xapian::Enquire enquire;
+  std::string current_weight;
+  std::map<std::string, bool, std::less<>> known_fields;
+
+  explicit Impl(const std::filesystem::path& p) : path(p), db(open(p)), enquire(db) {}
+
+  static Xapian::Database open(const std::filesystem::path& p) {
+    std::error_code ec;
+    if (!std::filesystem::exists(p, ec))
+      throw std::runtime_error("database not found: " + p.string());
+    if (!std::filesystem::is_directory(p, ec))
+      throw std::runtime_error("not a database directory: " + p.string());
+    try {
+      return Xapian::Database(p.string());
+    } catch (const Xapian::Error& e) {
+      throw std::runtime_error("cannot open database " + p.string() + ": " + e.get_msg());
+    }
+  }
+
+  bool is_known_field(std::string_view name) {
+    auto found = known_fields.find(name);
+    if (found != known_fields.end()) return found->second;
+    const std::string prefix = schema::field_prefix(name);
+    const bool known = db.allterms_begin(prefix) != db.allterms_end(prefix);
+    known_fields.emplace(std::string(name), known);
+    return known;
+  }
+
+  void set_weight(const SearchRequest& r) {
+    std::string key = weight_key(r);
+    if (key == current_weight) return;
+    auto weight = make_weight(r);
+    enquire.set_weighting_scheme(*weight);
+    current_weight = std::move(key);
+  }
+
+  SearchResults run(const SearchRequest& r);
+  void explain(const SearchRequest& r, const BuiltQuery& built, const Xapian::MSet& mset,
+               SearchResults& results, const Xapian::Query& expansion);
+  std::string suggest(const SearchRequest& r, const BuiltQuery& built, bool no_hits);
+};
+
+Searcher::Searcher(const std::filesystem::path& db_path) : impl_(std::make_unique<Impl>(db_path)) {}
+Searcher::~Searcher() = default;
+Searcher::Searcher(Searcher&&) noexcept = default;
+Searcher& Searcher::operator=(Searcher&&) noexcept = default;
+
+std::uint64_t Searcher::passage_count() const { return impl_->db.get_doccount(); }
+
+SearchResults Searcher::search(const SearchRequest& request) {
+  try {
+    return impl_->run(request);
+  } catch (const Xapian::DatabaseModifiedError&) {
+    impl_->db.reopen();  // an indexer committed meanwhile: one retry on the fresh revision
+    return impl_->run(request);
+  } catch (const Xapian::Error& e) {
+    throw std::runtime_error("search failed on " + impl_->path.string() + ": " + e.get_msg());
+  }
+}
+
+SearchResults Searcher::Impl::run(const SearchRequest& r) {
+  SearchResults results;
+  QueryNode ast = parse_query(r.query, [this](std::string_view name) { return is_known_field(name); });
+  BuildOptions options;
+  options.all_words = r.all_words;
+  options.aliases = r.aliases;
+  options.arabic_variant = r.arabic_variant;
+  options.romanized_variants = r.romanized_variants;
+  options.drop_stopwords = r.drop_stopwords;
+  options.weights.title = r.title_weight;
+  options.weights.section = r.section_weight;
+  options.weights.field = r.field_weight;
+  BuiltQuery built = QueryBuilder(analyzer, db, options).build(ast);
+
+  Xapian::Query query = built.query;
+  if (!r.language.empty()) {
+    if (!analysis::parse_language_code(r.language))
+      throw std::invalid_argument("unknown language '" + r.language + "' (en, fa, ar, other)");
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                          Xapian::Query(std::string(schema::kLanguage) + r.language));
+  }
+  set_weight(r);
+  if (r.collapse)
+    enquire.set_collapse_key(schema::kSlotArticleId);
+  else
+    enquire.set_collapse_key(Xapian::BAD_VALUENO);
+
+  Xapian::Query expansion;
+  if (r.prf_documents > 0) {
+    enquire.set_query(query);
+    Xapian::MSet feedback = enquire.get_mset(0, r.prf_documents);
+    if (!feedback.empty()) {
+      Xapian::RSet rset;
+      for (auto it = feedback.begin(); it != feedback.end(); ++it) rset.add_document(*it);
+      std::set<std::string> query_terms(query.get_terms_begin(), query.get_terms_end());
+      BodyStemDecider decider(std::move(query_terms));
+      Xapian::ESet eset = enquire.get_eset(r.prf_terms, rset, &decider);
+      std::vector<Xapian::Query> terms;
+      double top = eset.empty() ? 1.0 : eset.begin().get_weight();
+      for (auto it = eset.begin(); it != eset.end(); ++it)
+        terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
+                           top > 0 ? it.get_weight() / top : 1.0);
+      if (!terms.empty()) {
+        expansion = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                  Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                                  r.prf_weight);
+        query = Xapian::Query(Xapian::Query::OP_OR, query, expansion);
+      }
+    }
+  }
+  enquire.set_query(query);
+  results.query_description = query.get_description();
+  Xapian::MSet mset = enquire.get_mset(r.offset, r.limit);
+  results.estimated_matches = mset.get_matches_estimated();
+
+  std::optional<SnippetMaker> snippets;
+  SnippetQuery snippet_query{built.highlight_terms, built.highlight_prefixes,
+                             built.highlight_phrases};
+  if (r.snippets) {
+    const double passages = static_cast<double>(std::max<Xapian::doccount>(db.get_doccount(), 1));
+    snippets.emplace(analyzer, SnippetOptions{r.snippet_words, r.snippet_bytes},
+                     [this, passages](const std::string& key) {
+                       const double frequency = db.get_termfreq(key);
+                       return std::log((passages + 1) / (frequency + 0.5));
+                     });
+  }
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Hit hit;
+    hit.rank = it.get_rank() + 1;  // get_rank() counts from the first hit, offset included
+    hit.score = it.get_weight();
+    const Xapian::Document doc = it.get_document();
+    hit.article = doc.get_value(schema::kSlotArticleId);
+    const std::string passage_no = doc.get_value(schema::kSlotPassageNo);
+    if (!passage_no.empty())
+      hit.passage = static_cast<unsigned>(Xapian::sortable_unserialise(passage_no));
+    std::string text;
+    if (r.hit_details || r.snippets) {
+      const auto data = nlohmann::json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
+      if (data.is_object()) {
+        hit.article = data.value("article", hit.article);
+        hit.passage = data.value("passage", hit.passage);
+        hit.title = data.value("title", "");
+        hit.section = data.value("section", "");
+        hit.lang = data.value("lang", "");
+        text = data.value("text", "");
+      }
+    }
+    hit.id = schema::passage_id(hit.article, hit.passage);
+    if (snippets) {
+      Snippet s = snippets->make(text, language_of(hit.lang), snippet_query);
+      hit.snippet = std::move(s.text);
+      hit.highlights = std::move(s.highlights);
+    }
+    results.hits.push_back(std::move(hit));
+  }
+  if (r.explain && !mset.empty()) explain(r, built, mset, results, expansion);
+  if (r.spelling) results.did_you_mean = suggest(r, built, mset.empty());
+  return results;
+}
+
+// Each clause is re-run alone, restricted to the hits' passages, with the same weighting
+// scheme: for the additive schemes offered here the clause weights sum to the hit's score
+// (up to BM25's query-length factor, which is 1 for the default k3 and one copy of a term).
+void Searcher::Impl::explain(const SearchRequest& r, const BuiltQuery& built,
+                             const Xapian::MSet& mset, SearchResults& results,
+                             const Xapian::Query& expansion) {
+  std::unordered_set<Xapian::docid> ids;
+  std::map<Xapian::docid, std::size_t> hit_of;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    ids.insert(*it);
+    hit_of[*it] = static_cast<std::size_t>(it.get_rank());
+  }
+  DocidSet decider(ids);
+  Xapian::Enquire single(db);
+  auto weight = make_weight(r);
+  single.set_weighting_scheme(*weight);
+  std::vector<ExplainClause> clauses = built.clauses;
+  if (!expansion.empty()) clauses.push_back({"prf", expansion});
+  for (const auto& clause : clauses) {
+    single.set_query(clause.query);
+    Xapian::MSet part = single.get_mset(0, static_cast<Xapian::doccount>(ids.size()), nullptr, &decider);
+    for (auto it = part.begin(); it != part.end(); ++it) {
+      auto& hit = results.hits[hit_of[*it]];
+      hit.explanation.push_back({clause.label, it.get_weight()});
+    }
+  }
+}
+
+// "Did you mean": each typed bare word whose term the index does not hold is replaced by the
+// index's spelling suggestion, when there is one; offered on zero hits or such unknown words.
+std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& built, bool no_hits) {
+  std::string corrected = r.query;
+  bool changed = false;
+  for (const auto& word : built.plain_words) {
+    auto tokens = analyzer.analyze(word);
+    if (tokens.size() != 1) continue;
+    const std::string& term = tokens[0].term;
+    if (!no_hits && db.get_termfreq(term) > 0) continue;
+    if (db.get_termfreq(term) > 0) continue;
+    std::string suggestion = db.get_spelling_suggestion(term);
+    if (suggestion.empty() || suggestion == term) continue;
+    const auto at = corrected.find(word);
+    if (at == std::string::npos) continue;
+    corrected.replace(at, word.size(), suggestion);
+    changed = true;
+  }
+  return changed ? corrected : std::string();
+}
+
+}  // namespace kavosh::search

@@ -1,0 +1,128 @@
+// Properties of the whole analyzer over seeded random inputs:
+//  - a produced term, analyzed again, yields exactly that term (terms are fixed points);
+//  - offsets lie within the input, on code-point boundaries, tokens are ordered;
+//  - random bytes never crash it;
+//  - the ASCII fast path and ICU-only tokenization agree on random ASCII and mixed text.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "kavosh/analysis/analyzer.hpp"
+#include "utf8.hpp"
+#include "word_tokenizer.hpp"
+
+namespace kavosh::analysis {
+namespace {
+
+// Fragments the generator strings together: words of every script we care about, separators,
+// and the troublemakers (ZWNJ, marks, tatweel, apostrophes, digits, invalid bytes).
+const std::vector<std::string> kFragments = {
+    "Hello", "MKO", "don't", "U.S.A", "5,000", "3.14", "1965", "-", "–", " ", "  ", "\t", "\n", ".", ",", "'",
+    "’", "`", "_", "mojâhedīn", "Badi'zadegan", "Straße", "ﬁ", "Ǆ", "ΣΟΦΟΣ", "Ἀθῆναι", "Ёлка", "سازمان",
+    "مجاهدين", "می", "‌", "روم", "کتاب", "ها", "های", "ترین", "ی", "ای", "ـ", "َ", "ٔ", "ۀ", "آ", "أ", "ة", "ك",
+    "۱۹۶۵", "٥٬٠٠٠", "٫", "٬", "ﷺ", "ﻻ", "東京", "ます", "カタカナ", "한국어", "ภาษาไทย", "हिंदी", "😀", "👍🏽",
+    "🇮🇷", "\u200D", "\u00AD", "\u200F", "\u0301", "\xFF", "\xC3", "\xE2\x80", "«", "»", "(", ")", "،", "؟",
+};
+
+std::string random_text(std::mt19937& random, int max_fragments) {
+  std::uniform_int_distribution<std::size_t> pick(0, kFragments.size() - 1);
+  std::uniform_int_distribution<int> count(0, max_fragments);
+  std::string text;
+  for (int i = count(random); i > 0; --i) text += kFragments[pick(random)];
+  return text;
+}
+
+std::vector<bool> code_point_starts(std::string_view text) {
+  std::vector<bool> starts(text.size() + 1, false);
+  for (std::size_t offset = 0; offset < text.size();) {
+    starts[offset] = true;
+    offset += decode_utf8(text, offset).length;
+  }
+  starts[text.size()] = true;
+  return starts;
+}
+
+void expect_well_formed_tokens(std::string_view text, const std::vector<Token>& tokens) {
+  const std::vector<bool> starts = code_point_starts(text);
+  std::uint32_t last_position = 0;
+  std::uint32_t last_span = 0;
+  for (const Token& t : tokens) {
+    ASSERT_FALSE(t.term.empty());
+    ASSERT_LT(t.begin, t.end);
+    ASSERT_LE(t.end, text.size());
+    ASSERT_TRUE(starts[t.begin]) << "begin " << t.begin << " inside a code point";
+    ASSERT_TRUE(starts[t.end]) << "end " << t.end << " inside a code point";
+    ASSERT_TRUE(t.position > last_position || (t.position == last_position && t.span >= last_span) ||
+                (&t == &tokens.front()));
+    last_position = t.position;
+    last_span = t.span;
+  }
+}
+
+TEST(AnalyzerProperties, TermsAreFixedPoints) {
+  Analyzer analyzer;
+  std::mt19937 random(7);
+  int checked = 0;
+  for (int round = 0; round < 1500; ++round) {
+    const std::string text = random_text(random, 8);
+    for (const Token& t : analyzer.analyze(text)) {
+      const std::vector<Token> again = analyzer.analyze(t.term);
+      std::vector<std::string> terms;
+      for (const Token& a : again) {
+        if (a.span == 1) terms.push_back(a.term);
+      }
+      EXPECT_EQ(terms, std::vector<std::string>{t.term}) << "term of " << testing::PrintToString(text);
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 1000);
+}
+
+TEST(AnalyzerProperties, OffsetsStayOnCodePointBoundariesInOrder) {
+  Analyzer analyzer;
+  std::mt19937 random(11);
+  for (int round = 0; round < 3000; ++round) {
+    const std::string text = random_text(random, 12);
+    expect_well_formed_tokens(text, analyzer.analyze(text, Language::Persian));
+  }
+}
+
+TEST(AnalyzerProperties, RandomBytesNeverCrash) {
+  Analyzer analyzer;
+  std::mt19937 random(13);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<int> high_byte(0x80, 0xFF);
+  std::uniform_int_distribution<int> length(0, 64);
+  std::vector<Token> tokens;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (int i = length(random); i > 0; --i) {
+      text.push_back(static_cast<char>(round % 2 ? byte(random) : (i % 3 ? high_byte(random) : 'a')));
+    }
+    analyzer.analyze(text, static_cast<Language>(round % 4), tokens);
+    expect_well_formed_tokens(text, tokens);
+  }
+}
+
+TEST(AnalyzerProperties, AsciiFastPathMatchesIcuOnWholeTexts) {
+  WordTokenizer tokenizer;
+  std::mt19937 random(17);
+  std::uniform_int_distribution<int> ascii(1, 127);
+  std::uniform_int_distribution<int> length(0, 80);
+  std::vector<WordSpan> fast;
+  std::vector<WordSpan> reference;
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    if (round % 2 == 0) {
+      for (int i = length(random); i > 0; --i) text.push_back(static_cast<char>(ascii(random)));
+    } else {
+      text = random_text(random, 12);
+    }
+    tokenizer.tokenize(text, fast);
+    tokenizer.tokenize_with_icu_only(text, reference);
+    ASSERT_EQ(fast, reference) << "text bytes: " << testing::PrintToString(text);
+  }
+}
+
+}  // namespace
+}  // namespace kavosh::analysis

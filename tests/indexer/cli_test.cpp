@@ -1,0 +1,193 @@
+// The real kavosh-index binary, run as a user would: exit codes and messages, summary,
+// --stats/--show/--delete/--compact/--strict, the lock error, and kill-and-resume.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include <xapian.h>
+
+#include "kavosh/index/schema.hpp"
+#include "kavosh/index/writer.hpp"
+#include "test_support.hpp"
+
+namespace kavosh::index {
+namespace {
+
+using testing::kFixtures;
+using testing::run_indexer;
+using testing::TempDir;
+
+const std::filesystem::path kCorpus = KAVOSH_CORPUS_DIR;
+
+TEST(KavoshIndexCli, IndexesTheSeedCorpusWithItsAliases) {
+  TempDir dir;
+  const auto db = (dir / "db").string();
+  const auto result = run_indexer({"--db", db, kCorpus.string()}, dir);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out.rfind("indexed 1 articles as ", 0), 0u) << result.out;
+  EXPECT_NE(result.out.find(" from 2 files"), std::string::npos) << result.out;  // article + aliases.tsv
+  EXPECT_NE(result.out.find("docs/s"), std::string::npos);
+  EXPECT_EQ(result.err, "");  // no progress line when stderr is not a terminal
+  Xapian::Database database(db);
+  EXPECT_GT(database.get_doccount(), 5u);
+  EXPECT_NE(database.synonyms_begin("mek"), database.synonyms_end("mek"));
+}
+
+TEST(KavoshIndexCli, UsageAndRuntimeErrorsAreOneLine) {
+  TempDir dir;
+  testing::write_file(dir / "a-file", "x");
+  const struct {
+    std::vector<std::string> arguments;
+    int exit_code;
+    std::string err;
+  } cases[] = {
+      {{"--db", (dir / "db").string()}, 2,
+       "kavosh-index: no input paths (usage: kavosh-index --db DIR [--rebuild] PATH...)\n"},
+      {{"--db", (dir / "db").string(), (dir / "missing").string()}, 1,
+       "kavosh-index: no such file or directory: " + (dir / "missing").string() + "\n"},
+      {{"--db", (dir / "a-file").string(), kCorpus.string()}, 1,
+       "kavosh-index: database path is not a directory: " + (dir / "a-file").string() + "\n"},
+      {{"--db", (dir / "db").string(), "--format", "pdf", kCorpus.string()}, 2,
+       "kavosh-index: unknown --format pdf\n"},
+  };
+  for (const auto& c : cases) {
+    const auto result = run_indexer(c.arguments, dir);
+    EXPECT_EQ(result.exit_code, c.exit_code) << c.arguments.back();
+    EXPECT_EQ(result.err, c.err);
+    EXPECT_EQ(result.out, "");
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "db"));  // nothing half-written
+  const auto no_db = run_indexer({kCorpus.string()}, dir);
+  EXPECT_EQ(no_db.exit_code, 2);
+}
+
+TEST(KavoshIndexCli, WarningsGoToStderrAndStrictMakesThemFail) {
+  TempDir dir;
+  const auto input = (kFixtures / "docs.trec").string();
+  const auto relaxed = run_indexer({"--db", (dir / "db").string(), input}, dir);
+  EXPECT_EQ(relaxed.exit_code, 0);
+  EXPECT_EQ(relaxed.err, "warning: " + input + ":9: text outside <DOC>...</DOC>, ignored\n"
+                         "warning: " + input + ":14: <DOC> without <DOCNO>, skipped\n"
+                         "warning: " + input + ":18: <DOC> not closed at the end of the file, skipped\n");
+  EXPECT_NE(relaxed.out.find("; 3 warnings\n"), std::string::npos) << relaxed.out;
+  const auto strict = run_indexer({"--db", (dir / "db2").string(), "--strict", "--quiet", input}, dir);
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_NE(strict.err.find("kavosh-index: 3 warnings (--strict)\n"), std::string::npos) << strict.err;
+  EXPECT_EQ(strict.out, "");
+}
+
+TEST(KavoshIndexCli, StatsShowDeleteAndCompact) {
+  TempDir dir;
+  const auto db = (dir / "db").string();
+  ASSERT_EQ(run_indexer({"--db", db, "--quiet", (kFixtures / "smart.all").string()}, dir).exit_code, 0);
+
+  const auto stats = run_indexer({"--db", db, "--stats"}, dir);
+  EXPECT_EQ(stats.exit_code, 0);
+  EXPECT_EQ(stats.out.rfind("articles: 4\npassages: 4\n", 0), 0u) << stats.out;
+
+  const auto show = run_indexer({"--db", db, "--show", "1"}, dir);
+  EXPECT_EQ(show.exit_code, 0);
+  EXPECT_NE(show.out.find("passage: 1#0\ntitle: flow past a flat plate\n"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("field author: smith,j.; jones,k.\n"), std::string::npos);
+  EXPECT_NE(show.out.find("text:\nflow past a flat plate ."), std::string::npos);
+  EXPECT_NE(show.out.find("  Q: 1#0[0]"), std::string::npos);
+  const auto missing = run_indexer({"--db", db, "--show", "99"}, dir);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err, "kavosh-index: no such passage or article: 99\n");
+
+  const auto deleted = run_indexer({"--db", db, "--delete", "2", "--delete", "77"}, dir);
+  EXPECT_EQ(deleted.exit_code, 0);
+  EXPECT_EQ(deleted.err, "warning: --delete: byte 0: no such article: 77\n");
+  EXPECT_NE(deleted.out.find("deleted 1 articles"), std::string::npos) << deleted.out;
+
+  const auto compacted = run_indexer({"--db", db, "--compact", "--quiet"}, dir);
+  EXPECT_EQ(compacted.exit_code, 0) << compacted.err;
+  Xapian::Database database(db);
+  EXPECT_EQ(database.get_doccount(), 3u);
+  EXPECT_FALSE(database.term_exists(schema::id_term(schema::kArticleId, "2")));
+  EXPECT_EQ(database.get_metadata(std::string(schema::kMetaArticleCount)), "3");
+}
+
+TEST(KavoshIndexCli, ASecondIndexerIsToldTheDatabaseIsLocked) {
+  TempDir dir;
+  const auto db = dir / "db";
+  IndexWriter holder(db);
+  const auto result = run_indexer({"--db", db.string(), kCorpus.string()}, dir);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err, "kavosh-index: database is locked by another indexer: " + db.string() + "\n");
+}
+
+// SIGKILL in the middle of a run leaves a database that opens at its last commit (whole
+// batches only), and re-running the same command completes it.
+TEST(KavoshIndexCli, KilledRunLeavesTheLastCommitAndARerunCompletesIt) {
+  TempDir dir;
+  constexpr int kArticles = 2500;
+  constexpr int kBatch = 25;
+  {
+    std::ofstream out(dir / "big.jsonl");
+    for (int i = 0; i < kArticles; ++i) {
+      out << R"({"id": "doc)" << i << R"(", "title": "Document )" << i
+          << R"(", "text": "River number )" << i
+          << R"( flows through the valley of the mountains toward the sea, passing villages, farms and old bridges on its way."})"
+          << "\n";
+    }
+  }
+  const std::string db = (dir / "db").string();
+  const std::vector<std::string> command = {"--db", db, "--batch", std::to_string(kBatch), "--quiet",
+                                            (dir / "big.jsonl").string()};
+
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::vector<std::string> copies = command;
+    std::string binary = KAVOSH_INDEX_BIN;
+    std::vector<char*> argv{binary.data()};
+    for (auto& argument : copies) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  // Wait for at least two commits, then kill without warning.
+  Xapian::doccount seen = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    try {
+      seen = Xapian::Database(db).get_doccount();
+    } catch (const Xapian::Error&) {
+      seen = 0;
+    }
+    if (seen >= 2 * kBatch) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed";
+
+  {
+    Xapian::Database killed(db);
+    const Xapian::doccount count = killed.get_doccount();
+    EXPECT_GE(count, 2u * kBatch);
+    EXPECT_LT(count, static_cast<Xapian::doccount>(kArticles));
+    EXPECT_EQ(count % kBatch, 0u) << "a partial batch was committed";
+    EXPECT_EQ(killed.get_metadata(std::string(schema::kMetaArticleCount)), std::to_string(count));
+  }
+
+  // The lock dies with the killed process; allow its lock-holder a moment to notice.
+  testing::CommandResult rerun;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    rerun = run_indexer(command, dir);
+    if (rerun.err.find("locked") == std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  Xapian::Database completed(db);
+  EXPECT_EQ(completed.get_doccount(), static_cast<Xapian::doccount>(kArticles));
+  EXPECT_EQ(completed.get_metadata(std::string(schema::kMetaArticleCount)), std::to_string(kArticles));
+}
+
+}  // namespace
+}  // namespace kavosh::index

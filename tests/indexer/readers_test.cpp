@@ -1,0 +1,176 @@
+// Each reader on small fixtures: the articles, alias groups and warnings it produces.
+#include <gtest/gtest.h>
+
+#include "kavosh/index/corpus.hpp"
+#include "kavosh/index/readers.hpp"
+#include "test_support.hpp"
+
+namespace kavosh::index {
+namespace {
+
+using testing::kFixtures;
+using testing::read_fixture;
+
+std::vector<std::string> ids_of(const std::vector<Article>& articles) {
+  std::vector<std::string> ids;
+  for (const Article& article : articles) ids.push_back(article.id);
+  return ids;
+}
+
+TEST(FormatDetection, UsesTheNameThenTheContent) {
+  const struct {
+    std::string file;
+    std::optional<Format> expected;
+  } cases[] = {
+      {"smart.all", Format::Smart},         {"docs.trec", Format::Trec},
+      {"docs.jsonl", Format::Jsonl},        {"article.txt", Format::ArticleText},
+      {"pages.xml", Format::MediaWiki},     {"pages.xml.bz2", Format::MediaWiki},
+      {"aliases.tsv", Format::Aliases},     {"collection/first.txt", Format::ArticleText},
+  };
+  for (const auto& c : cases) EXPECT_EQ(detect_format(kFixtures / c.file), c.expected) << c.file;
+}
+
+TEST(FormatNames, RoundTrip) {
+  for (Format format : {Format::Auto, Format::ArticleText, Format::Jsonl, Format::MediaWiki,
+                        Format::Trec, Format::Smart, Format::Aliases}) {
+    EXPECT_EQ(parse_format(format_name(format)), format);
+  }
+  EXPECT_EQ(parse_format("xml"), std::nullopt);
+}
+
+TEST(SmartReader, ReadsRecordsFieldsAndWarnsAboutMalformedOnes) {
+  const auto result = read_fixture("smart.all");
+  ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"1", "2", "3", "4"}));
+  const Article& first = result.articles[0];
+  EXPECT_EQ(first.title, "flow past a flat plate");
+  EXPECT_EQ(first.fields, (std::vector<Field>{{"author", "smith,j.; jones,k."}, {"bib", "j. ae. sc. 12, 1958, 41."}}));
+  ASSERT_EQ(first.passages.size(), 1u);
+  EXPECT_EQ(first.passages[0].text, "flow past a flat plate . the boundary layer is studied at high speed .");
+  EXPECT_EQ(result.articles[1].passages[0].text, "heat transfer measurements in rocket nozzles .");
+  // No .W text: the title is the text.
+  EXPECT_EQ(result.articles[2].passages[0].text, "empty record");
+  EXPECT_EQ(result.articles[3].passages[0].text, "a record with no text section");
+  EXPECT_EQ(result.warnings, (std::vector<std::string>{
+                                 "smart.all:27: malformed .I line (expected \".I NUMBER\"), record skipped"}));
+}
+
+TEST(TrecReader, ReadsDocumentsAndWarnsAboutBrokenOnes) {
+  const auto result = read_fixture("docs.trec");
+  ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"T-1", "T-2", "T-3"}));
+  EXPECT_EQ(result.articles[0].title, "Compact memories");
+  EXPECT_EQ(result.articles[0].passages[0].text,
+            "compact memories have flexible capacities & a digital data storage system");
+  EXPECT_EQ(result.articles[1].title, "");
+  EXPECT_EQ(result.articles[1].passages[0].text, "an electronic analogue computer");
+  EXPECT_EQ(result.articles[2].passages[0].text, "one line document");
+  EXPECT_EQ(result.warnings, (std::vector<std::string>{
+                                 "docs.trec:9: text outside <DOC>...</DOC>, ignored",
+                                 "docs.trec:14: <DOC> without <DOCNO>, skipped",
+                                 "docs.trec:18: <DOC> not closed at the end of the file, skipped"}));
+}
+
+TEST(JsonlReader, MapsKeysAndSkipsBadLines) {
+  const auto result = read_fixture("docs.jsonl");
+  ASSERT_EQ(result.articles.size(), 5u);
+  const Article& tehran = result.articles[0];
+  EXPECT_EQ(tehran.id, "j1");
+  EXPECT_EQ(tehran.title, "Tehran");
+  EXPECT_EQ(tehran.language, "en");
+  EXPECT_EQ(tehran.fields, (std::vector<Field>{{"region", "Tehran Province"}}));
+  ASSERT_EQ(tehran.passages.size(), 2u);
+  EXPECT_EQ(tehran.passages[0].text, "Tehran is the capital of Iran.");
+  EXPECT_EQ(tehran.passages[1].text, "It has a population of about nine million.");
+
+  EXPECT_EQ(result.articles[1].id, "2");  // a numeric id
+  EXPECT_EQ(result.articles[1].date, "2020-01-02");
+  EXPECT_EQ(result.articles[1].language, "");
+
+  // Question-answering lines: no id, "passage" text; the same passage gives the same id, and
+  // the question itself is not a field.
+  EXPECT_EQ(result.articles[2].id, result.articles[3].id);
+  EXPECT_EQ(result.articles[2].id.rfind("docs.jsonl:", 0), 0u);
+  EXPECT_EQ(result.articles[2].fields, (std::vector<Field>{{"url", "https://fa.wikipedia.org/wiki/Tehran"}}));
+
+  EXPECT_EQ(result.articles[4].id, "bad-utf8");
+  EXPECT_EQ(result.articles[4].passages[0].text, "caf\xEF\xBF\xBD au lait");
+
+  EXPECT_EQ(result.warnings, (std::vector<std::string>{
+                                 "docs.jsonl:5: malformed JSON, line skipped",
+                                 "docs.jsonl:6: not a JSON object, line skipped",
+                                 "docs.jsonl:7: no \"text\" string, line skipped",
+                                 "docs.jsonl:9: empty document, skipped",
+                                 "docs.jsonl:10: invalid UTF-8 at byte 47 of the line, replaced by U+FFFD"}));
+}
+
+void expect_alpha_group(const testing::RecordingListener& result, const std::string& file) {
+  ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"Alpha Group"})) << file;
+  const Article& alpha = result.articles[0];
+  EXPECT_EQ(alpha.language, "en");
+  EXPECT_EQ(alpha.date, "2021-03-04");
+  EXPECT_EQ(alpha.aliases, (std::vector<std::string>{"AG"}));
+  ASSERT_EQ(alpha.passages.size(), 4u);
+  EXPECT_EQ(alpha.passages[0].text, "name: Alpha Group\nabbreviation: AG\nleader: Jane Doe");
+  EXPECT_EQ(alpha.passages[0].fields,
+            (std::vector<Field>{{"name", "Alpha Group"}, {"abbreviation", "AG"}, {"leader", "Jane Doe"}}));
+  EXPECT_EQ(alpha.passages[1].section, "");
+  EXPECT_EQ(alpha.passages[1].text, "Alpha Group is a test body founded in 1990. It works with Beta Group.");
+  EXPECT_EQ(alpha.passages[2].section, "History");
+  EXPECT_EQ(alpha.passages[2].text, "The group met in Tehran and Isfahan.");
+  EXPECT_EQ(alpha.passages[3].text, "\xE2\x80\xA2 first item\n\xE2\x80\xA2 second item");
+  EXPECT_EQ(result.alias_groups, (std::vector<std::vector<std::string>>{{"Alpha Group", "AG (group)"}}));
+  EXPECT_EQ(result.warnings, (std::vector<std::string>{
+                                 file + ":45: page \"Empty Page\" has no text after markup removal, skipped"}));
+}
+
+TEST(MediaWikiReader, ReadsMainNamespacePagesRedirectsAndInfoboxes) {
+  expect_alpha_group(read_fixture("pages.xml"), "pages.xml");
+}
+
+TEST(MediaWikiReader, StreamsBzip2CompressedDumps) {
+  expect_alpha_group(read_fixture("pages.xml.bz2"), "pages.xml.bz2");
+}
+
+TEST(MediaWikiReader, KeepsPagesBeforeAnXmlErrorAndWarns) {
+  const auto result = read_fixture("broken.xml");
+  ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"Good Page"}));
+  EXPECT_EQ(result.warnings, (std::vector<std::string>{
+                                 "broken.xml:10: XML error: mismatched tag (byte 249 of the XML); rest of the file skipped"}));
+}
+
+TEST(AliasesReader, ReadsTabSeparatedGroups) {
+  const auto result = read_fixture("aliases.tsv");
+  EXPECT_TRUE(result.articles.empty());
+  EXPECT_EQ(result.alias_groups, (std::vector<std::vector<std::string>>{{"Alpha Group", "AG", "Alpha Grp"}}));
+  EXPECT_EQ(result.warnings, (std::vector<std::string>{
+                                 "aliases.tsv:4: alias group needs at least two tab-separated names, skipped"}));
+}
+
+TEST(ArticleTextReader, OversizedAndEmptyFilesAreWarnings) {
+  testing::TempDir dir;
+  testing::write_file(dir / "empty.txt", "\n\n  \n");
+  testing::write_file(dir / "huge.txt", "Huge\n\n" + std::string(kMaxArticleBytes + 100, 'a'));
+  testing::RecordingListener result;
+  read_file(dir / "empty.txt", Format::Auto, "empty.txt", "empty.txt", result);
+  read_file(dir / "huge.txt", Format::Auto, "huge.txt", "huge.txt", result);
+  ASSERT_EQ(result.articles.size(), 1u);
+  std::size_t text_bytes = 0;
+  for (const Passage& passage : result.articles[0].passages) text_bytes += passage.text.size();
+  EXPECT_LE(text_bytes, kMaxArticleBytes);
+  ASSERT_EQ(result.warnings.size(), 2u);
+  EXPECT_EQ(result.warnings[0], (dir / "empty.txt").string() + ":1: document: empty document, skipped");
+  EXPECT_EQ(result.warnings[1], (dir / "huge.txt").string() + ":1: document larger than 8 MB, truncated");
+}
+
+TEST(CorpusFiles, DirectoriesAreWalkedSortedSkippingHiddenFilesAndNotes) {
+  const auto files = list_corpus_files({kFixtures / "collection"});
+  std::vector<std::string> ids;
+  for (const CorpusFile& file : files) ids.push_back(file.article_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"aliases.tsv", "first.txt", "sub/second.txt"}));
+  EXPECT_THROW(list_corpus_files({kFixtures / "no-such-dir"}), std::runtime_error);
+  const auto single = list_corpus_files({kFixtures / "article.txt"});
+  ASSERT_EQ(single.size(), 1u);
+  EXPECT_EQ(single[0].article_id, "article.txt");
+}
+
+}  // namespace
+}  // namespace kavosh::index

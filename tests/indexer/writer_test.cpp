@@ -1,0 +1,302 @@
+// IndexWriter: the schema layout of a passage document, replacement, deletion, identical
+// contents on re-index, synonyms, spelling, batched commits, and the lock error.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "kavosh/analysis/analyzer.hpp"
+#include "kavosh/index/schema.hpp"
+#include "kavosh/index/writer.hpp"
+#include "test_support.hpp"
+
+namespace kavosh::index {
+namespace {
+
+using kavosh::analysis::Analyzer;
+using kavosh::analysis::Language;
+using testing::TempDir;
+
+Article sample_article(const std::string& id, unsigned passages) {
+  Article article;
+  article.id = id;
+  article.title = "Rivers of Persia";
+  article.language = "en";
+  article.source = "fixtures/rivers.txt";
+  article.date = "2020-05-06";
+  article.fields = {{"region", "Khuzestan"}};
+  for (unsigned i = 0; i < passages; ++i) {
+    Passage passage;
+    passage.section = i == 0 ? "" : "Geography";
+    passage.text = "The Karun river flows through Ahvaz " + std::to_string(i) + " organization";
+    if (i == 0) passage.fields = {{"length", "950 km"}};
+    article.passages.push_back(passage);
+  }
+  return article;
+}
+
+std::set<std::string> terms_of(const Xapian::Document& doc) {
+  std::set<std::string> terms;
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) terms.insert(*it);
+  return terms;
+}
+
+Xapian::Document passage_document(const Xapian::Database& db, const std::string& passage_id) {
+  const std::string term = schema::id_term(schema::kPassageId, passage_id);
+  auto it = db.postlist_begin(term);
+  if (it == db.postlist_end(term)) throw std::runtime_error("no passage " + passage_id);
+  return db.get_document(*it);
+}
+
+// The synonym key the writer must use for a name (schema.hpp): span-1 terms joined by spaces.
+std::string synonym_key(Analyzer& analyzer, const std::string& name) {
+  std::string key;
+  bool have = false;
+  std::uint32_t last = 0;
+  for (const auto& token : analyzer.analyze(name, Analyzer::detect_language(name))) {
+    if (token.span != 1 || (have && token.position == last)) continue;
+    have = true;
+    last = token.position;
+    if (!key.empty()) key += ' ';
+    key += token.term;
+  }
+  return key;
+}
+
+std::set<std::string> synonyms_of(const Xapian::Database& db, const std::string& key) {
+  std::set<std::string> out;
+  for (auto it = db.synonyms_begin(key); it != db.synonyms_end(key); ++it) out.insert(*it);
+  return out;
+}
+
+TEST(IndexWriter, WritesThePassageLayoutOfSchemaHpp) {
+  TempDir dir;
+  {
+    IndexWriter writer(dir / "db");
+    writer.add(sample_article("rivers", 2));
+    writer.commit();
+  }
+  Xapian::Database db((dir / "db").string());
+  EXPECT_EQ(db.get_doccount(), 2u);
+  EXPECT_EQ(db.get_metadata(std::string(schema::kMetaArticleCount)), "1");
+  EXPECT_EQ(db.get_metadata(std::string(schema::kMetaSchemaVersion)), std::string(schema::kSchemaVersion));
+
+  const Xapian::Document doc = passage_document(db, "rivers#0");
+  const auto terms = terms_of(doc);
+  Analyzer analyzer;
+  std::set<std::string> expected = {"Qrivers#0", "XArivers", "XPfixtures/rivers.txt", "Len"};
+  for (const auto& token : analyzer.analyze("The Karun river flows through Ahvaz 0 organization", Language::English)) {
+    expected.insert(token.term);
+    expected.insert("Z" + token.stem_or_term());
+  }
+  for (const auto& token : analyzer.analyze("Rivers of Persia", Language::English)) {
+    expected.insert("S" + token.term);
+    expected.insert("ZS" + token.stem_or_term());
+  }
+  for (const auto& [field, value] : std::vector<Field>{{"region", "Khuzestan"}, {"length", "950 km"}}) {
+    for (const auto& token : analyzer.analyze(value, Language::English)) {
+      expected.insert(schema::field_prefix(field) + token.term);
+      expected.insert("Z" + schema::field_prefix(field) + token.stem_or_term());
+    }
+  }
+  EXPECT_EQ(terms, expected);
+  // Positions on body words, counted from 1.
+  const auto karun = analyzer.analyze("Karun", Language::English).at(0).term;
+  std::vector<Xapian::termpos> positions(db.positionlist_begin(doc.get_docid(), karun),
+                                         db.positionlist_end(doc.get_docid(), karun));
+  EXPECT_EQ(positions, std::vector<Xapian::termpos>{2});
+  // The section heading is indexed on the passage that has one.
+  const auto second_terms = terms_of(passage_document(db, "rivers#1"));
+  const auto geography = analyzer.analyze("Geography", Language::English).at(0);
+  EXPECT_TRUE(second_terms.count("XH" + geography.term));
+  EXPECT_TRUE(second_terms.count("ZXH" + geography.stem_or_term()));
+
+  EXPECT_EQ(doc.get_value(schema::kSlotArticleId), "rivers");
+  EXPECT_EQ(Xapian::sortable_unserialise(doc.get_value(schema::kSlotPassageNo)), 0.0);
+  EXPECT_EQ(doc.get_value(schema::kSlotDate), "2020-05-06");
+  EXPECT_EQ(doc.get_value(schema::kSlotLanguage), "en");
+
+  const auto data = nlohmann::json::parse(doc.get_data());
+  EXPECT_EQ(data, nlohmann::json({{"article", "rivers"},
+                                  {"passage", 0},
+                                  {"title", "Rivers of Persia"},
+                                  {"section", ""},
+                                  {"lang", "en"},
+                                  {"text", "The Karun river flows through Ahvaz 0 organization"},
+                                  {"fields", {{"region", "Khuzestan"}, {"length", "950 km"}}},
+                                  {"source", "fixtures/rivers.txt"},
+                                  {"date", "2020-05-06"}}));
+}
+
+TEST(IndexWriter, ReAddingAnArticleReplacesItsPassagesAndDropsStaleOnes) {
+  TempDir dir;
+  {
+    IndexWriter writer(dir / "db");
+    writer.add(sample_article("rivers", 3));
+    writer.add(sample_article("other", 1));
+    writer.commit();
+    writer.add(sample_article("rivers", 1));
+  }
+  Xapian::Database db((dir / "db").string());
+  EXPECT_EQ(db.get_doccount(), 2u);
+  EXPECT_TRUE(db.term_exists("Qrivers#0"));
+  EXPECT_FALSE(db.term_exists("Qrivers#1"));
+  EXPECT_FALSE(db.term_exists("Qrivers#2"));
+  EXPECT_EQ(db.get_termfreq("XArivers"), 1u);
+  EXPECT_EQ(db.get_metadata(std::string(schema::kMetaArticleCount)), "2");
+}
+
+TEST(IndexWriter, IndexingTheSameInputTwiceGivesTheSameContents) {
+  TempDir dir;
+  auto index = [](const std::filesystem::path& path, int times) {
+    IndexWriter writer(path);
+    for (int i = 0; i < times; ++i) {
+      writer.add(sample_article("rivers", 3));
+      writer.add(sample_article("other", 2));
+      writer.add_alias_group({"Karun", "Karoon"});
+      writer.commit();
+    }
+  };
+  index(dir / "once", 1);
+  index(dir / "twice", 2);
+  const std::string once = testing::dump_database(dir / "once");
+  EXPECT_NE(once.find("spelling "), std::string::npos);
+  EXPECT_NE(once.find("synonyms "), std::string::npos);
+  EXPECT_EQ(testing::dump_database(dir / "twice"), once);
+}
+
+TEST(IndexWriter, RemoveDeletesEveryPassageAndItsSpellingData) {
+  TempDir dir;
+  IndexWriter writer(dir / "db", WriterOptions{});
+  writer.add(sample_article("rivers", 3));
+  writer.commit();
+  EXPECT_TRUE(writer.remove("rivers"));
+  EXPECT_FALSE(writer.remove("rivers"));
+  EXPECT_FALSE(writer.remove("never-indexed"));
+  writer.commit();
+  Xapian::Database db((dir / "db").string());
+  EXPECT_EQ(db.get_doccount(), 0u);
+  EXPECT_EQ(db.spellings_begin(), db.spellings_end());
+  EXPECT_EQ(db.get_metadata(std::string(schema::kMetaArticleCount)), "0");
+  EXPECT_EQ(writer.stats().removed, 1u);
+}
+
+TEST(IndexWriter, AliasGroupsAndArticleAliasesBecomeSynonyms) {
+  TempDir dir;
+  {
+    IndexWriter writer(dir / "db");
+    writer.add_alias_group({"MEK", "People's Mujahedin Organization of Iran", "سازمان مجاهدين خلق ايران"});
+    Article article = sample_article("rivers", 1);
+    article.aliases = {"RoP"};
+    writer.add(article);
+    writer.commit();
+  }
+  Xapian::Database db((dir / "db").string());
+  Analyzer analyzer;
+  const std::string mek = synonym_key(analyzer, "MEK");
+  const std::string english = synonym_key(analyzer, "People's Mujahedin Organization of Iran");
+  const std::string persian = synonym_key(analyzer, "سازمان مجاهدين خلق ايران");
+  EXPECT_EQ(synonyms_of(db, mek), (std::set<std::string>{english, persian}));
+  EXPECT_EQ(synonyms_of(db, persian), (std::set<std::string>{mek, english}));
+  EXPECT_EQ(synonyms_of(db, synonym_key(analyzer, "RoP")),
+            (std::set<std::string>{synonym_key(analyzer, "Rivers of Persia")}));
+}
+
+TEST(IndexWriter, SpellingDataComesFromBodyWordsButNotNumbers) {
+  TempDir dir;
+  {
+    IndexWriter writer(dir / "db");
+    writer.add(sample_article("rivers", 1));
+  }
+  Xapian::Database db((dir / "db").string());
+  Analyzer analyzer;
+  const std::string organization = analyzer.analyze("organization", Language::English).at(0).term;
+  EXPECT_EQ(db.get_spelling_suggestion("organizaton"), organization);
+  std::set<std::string> words;
+  for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) words.insert(*it);
+  EXPECT_FALSE(words.count("0"));
+  EXPECT_FALSE(words.count("950"));
+}
+
+TEST(IndexWriter, CommitsInBatchesOfArticles) {
+  TempDir dir;
+  WriterOptions options;
+  options.batch_articles = 2;
+  options.analysis_thread = false;  // deterministic timing of writes for this test
+  IndexWriter writer(dir / "db", options);
+  for (int i = 0; i < 5; ++i) writer.add(sample_article("a" + std::to_string(i), 1));
+  Xapian::Database committed((dir / "db").string());
+  EXPECT_EQ(committed.get_doccount(), 4u);
+  EXPECT_EQ(writer.stats().commits, 2u);
+  writer.commit();
+  committed.reopen();
+  EXPECT_EQ(committed.get_doccount(), 5u);
+}
+
+TEST(IndexWriter, TheAnalysisThreadWritesEverythingInOrder) {
+  TempDir dir;
+  WriterOptions options;
+  options.queue_articles = 2;
+  {
+    IndexWriter writer(dir / "db", options);
+    for (int i = 0; i < 50; ++i) writer.add(sample_article("a" + std::to_string(i), 2));
+    writer.commit();
+    EXPECT_EQ(writer.stats().articles, 50u);
+    EXPECT_EQ(writer.stats().passages, 100u);
+  }
+  Xapian::Database db((dir / "db").string());
+  EXPECT_EQ(db.get_doccount(), 100u);
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(passage_document(db, "a" + std::to_string(i) + "#0").get_docid(), static_cast<Xapian::docid>(2 * i + 1));
+  }
+}
+
+TEST(IndexWriter, ASecondWriterGetsALockError) {
+  TempDir dir;
+  IndexWriter first(dir / "db");
+  try {
+    IndexWriter second(dir / "db");
+    FAIL() << "the second writer opened the database";
+  } catch (const DatabaseLocked& e) {
+    EXPECT_EQ(std::string(e.what()), "database is locked by another indexer: " + (dir / "db").string());
+  }
+}
+
+TEST(IndexWriter, ADatabasePathThatIsAFileIsAnError) {
+  TempDir dir;
+  testing::write_file(dir / "file", "x");
+  try {
+    IndexWriter writer(dir / "file");
+    FAIL() << "opened a file as a database";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), "database path is not a directory: " + (dir / "file").string());
+  }
+}
+
+TEST(IndexWriter, RebuildStartsFromAnEmptyDatabase) {
+  TempDir dir;
+  {
+    IndexWriter writer(dir / "db");
+    writer.add(sample_article("old", 1));
+  }
+  {
+    WriterOptions options;
+    options.rebuild = true;
+    IndexWriter writer(dir / "db", options);
+    writer.add(sample_article("new", 1));
+  }
+  Xapian::Database db((dir / "db").string());
+  EXPECT_EQ(db.get_doccount(), 1u);
+  EXPECT_TRUE(db.term_exists("XAnew"));
+}
+
+TEST(IdTerm, LongIdsAreShortenedWithAHash) {
+  const std::string long_id(300, 'x');
+  const std::string term = schema::id_term("Q", long_id);
+  EXPECT_LE(term.size(), schema::kMaxTermBytes);
+  EXPECT_NE(term, schema::id_term("Q", long_id + "y"));
+  EXPECT_EQ(schema::id_term("Q", "short"), "Qshort");
+}
+
+}  // namespace
+}  // namespace kavosh::index

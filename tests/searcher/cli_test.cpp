@@ -1,0 +1,233 @@
+// kavosh-search as a user runs it: the real binary on an index built in a temporary directory,
+// asserting on stdout, stderr and the exit code.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "kavosh/index/readers.hpp"
+#include "kavosh/index/writer.hpp"
+
+#ifndef KAVOSH_SEARCH_BINARY
+#error "KAVOSH_SEARCH_BINARY must name the kavosh-search binary"
+#endif
+
+namespace fs = std::filesystem;
+namespace ki = kavosh::index;
+
+namespace {
+
+const std::string kSeedArticle = "000_98f3cf22a18d5691.txt";
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string shell_quote(const std::string& arg) {
+  std::string quoted = "'";
+  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(fs::temp_directory_path() / ("kavosh-cli-test-" + std::to_string(::getpid())));
+    fs::remove_all(*dir_);
+    fs::create_directories(*dir_);
+    struct Listener : ki::ReadListener {
+      ki::IndexWriter& writer;
+      explicit Listener(ki::IndexWriter& w) : writer(w) {}
+      void article(ki::Article&& a) override { writer.add(a); }
+      void alias_group(std::vector<std::string>&& names) override { writer.add_alias_group(names); }
+      void warning(ki::InputWarning&&) override {}
+    };
+    ki::IndexWriter writer(*dir_ / "db");
+    Listener listener(writer);
+    const fs::path seed = fs::path(KAVOSH_SOURCE_DIR) / "corpus" / kSeedArticle;
+    ki::read_file(seed, ki::Format::Auto, kSeedArticle, seed.string(), listener);
+    writer.commit();
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete dir_;
+  }
+
+  static CliRun run(const std::vector<std::string>& args) {
+    std::string command = shell_quote(KAVOSH_SEARCH_BINARY);
+    for (const auto& a : args) command += " " + shell_quote(a);
+    const fs::path err_file = *dir_ / "stderr.txt";
+    command += " 2>" + shell_quote(err_file.string());
+    CliRun result;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    std::array<char, 4096> buffer;
+    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) result.out.append(buffer.data(), n);
+    const int status = ::pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream err(err_file);
+    std::stringstream text;
+    text << err.rdbuf();
+    result.err = text.str();
+    return result;
+  }
+  static std::string db() { return (*dir_ / "db").string(); }
+  static fs::path write(const std::string& name, const std::string& content) {
+    std::ofstream(*dir_ / name) << content;
+    return *dir_ / name;
+  }
+  static fs::path* dir_;
+};
+fs::path* CliTest::dir_ = nullptr;
+
+TEST_F(CliTest, PipedOutputMarksMatchesWithBrackets) {
+  auto r = run({"--db", db(), "Rajavi"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("1. People's Mujahedin of Iran"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Maryam [Rajavi] and Massoud [Rajavi]"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\x1b["), std::string::npos);  // no colour when piped
+}
+
+TEST_F(CliTest, PersianQueryIsIsolatedAndMarked) {
+  auto r = run({"--db", db(), "مجاهدين"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // U+2068 FSI opens the right-to-left run, the match is bracketed inside it.
+  EXPECT_NE(r.out.find("\xE2\x81\xA8سازمان [مجاهدين] خلق"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, ColourAlwaysUsesAnsiBold) {
+  auto r = run({"--db", db(), "--color", "always", "Rajavi"});
+  EXPECT_NE(r.out.find("\x1b[1;31mRajavi\x1b[0m"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, JsonLinesCarryEveryKeyAndByteHighlights) {
+  auto r = run({"--db", db(), "--json", "--passages", "--limit", "3", "Rajavi"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string line;
+  unsigned rank = 0;
+  while (std::getline(lines, line)) {
+    auto hit = nlohmann::json::parse(line);
+    ++rank;
+    for (const char* key : {"rank", "id", "article", "passage", "title", "section", "lang", "score",
+                            "snippet", "highlights"})
+      EXPECT_TRUE(hit.contains(key)) << key;
+    EXPECT_EQ(hit["rank"], rank);
+    EXPECT_EQ(hit["article"], kSeedArticle);
+    const std::string snippet = hit["snippet"];
+    ASSERT_FALSE(hit["highlights"].empty());
+    for (const auto& h : hit["highlights"]) {
+      const std::size_t begin = h[0], end = h[1];
+      EXPECT_EQ(snippet.substr(begin, end - begin).substr(0, 6), "Rajavi");
+    }
+  }
+  EXPECT_GE(rank, 2u);
+}
+
+TEST_F(CliTest, TrecRunLines) {
+  auto r = run({"--db", db(), "--trec", "--run-tag", "mytag", "--qid", "7", "Rajavi"});
+  EXPECT_EQ(r.exit_code, 0);
+  std::istringstream line(r.out);
+  std::string qid, q0, docid, tag;
+  unsigned rank;
+  double score;
+  line >> qid >> q0 >> docid >> rank >> score >> tag;
+  EXPECT_EQ(qid, "7");
+  EXPECT_EQ(q0, "Q0");
+  EXPECT_EQ(docid, kSeedArticle);
+  EXPECT_EQ(rank, 1u);
+  EXPECT_GT(score, 0);
+  EXPECT_EQ(tag, "mytag");
+}
+
+TEST_F(CliTest, BatchRunEvaluatesAgainstQrels) {
+  const auto queries = write("queries.tsv", "q1\tRajavi\nq2\tmojahedin khalq\nq3\tzzzzunknown\n");
+  const auto qrels = write("qrels.txt", "q1 0 " + kSeedArticle + " 1\nq2 0 " + kSeedArticle +
+                                            " 2\nq3 0 " + kSeedArticle + " 1\n");
+  auto r = run({"--db", db(), "--queries", queries.string(), "--qrels", qrels.string(), "--per-query"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("map           \tq1\t1.0000\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("map           \tq3\t0.0000\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("num_q         \tall\t3\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("map           \tall\t0.6667\n"), std::string::npos) << r.out;
+  auto trec = run({"--db", db(), "--queries", queries.string(), "--trec"});
+  EXPECT_EQ(trec.out, "q1 Q0 " + kSeedArticle + " 1 " + trec.out.substr(trec.out.find(" 1 ") + 3, 8) +
+                          " kavosh\n" + trec.out.substr(trec.out.find("q2")));
+  EXPECT_EQ(trec.out.find("q3"), std::string::npos);
+}
+
+TEST_F(CliTest, TrecTopicFiles) {
+  const auto topics = write("topics.txt",
+                            "<top>\n<num> Number: 301\n<title> Rajavi leadership\n"
+                            "<desc> Description:\nignored\n</top>\n");
+  auto r = run({"--db", db(), "--queries", topics.string(), "--trec"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, 10), "301 Q0 000");
+}
+
+TEST_F(CliTest, AnalyzeShowsTokensAsJson) {
+  auto r = run({"--analyze", "Mujahedin-e-Khalq می‌روم", "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string line;
+  std::vector<nlohmann::json> tokens;
+  while (std::getline(lines, line)) tokens.push_back(nlohmann::json::parse(line));
+  ASSERT_GE(tokens.size(), 4u);
+  EXPECT_EQ(tokens[0]["text"], "Mujahedin");
+  EXPECT_EQ(tokens[0]["terms"][0], "mujahedin");
+  EXPECT_EQ(tokens[0]["position"], 0);
+  EXPECT_EQ(tokens[0]["begin"], 0);
+  EXPECT_EQ(tokens[0]["end"], 9);
+  EXPECT_EQ(tokens[0]["script"], "latin");
+  EXPECT_EQ(tokens.back()["text"], "می‌روم");
+  EXPECT_EQ(tokens.back()["terms"][0], "میروم");
+  EXPECT_EQ(tokens.back()["script"], "arabic");
+  auto table = run({"--analyze", "Rajavi"});
+  EXPECT_NE(table.out.find("rajavi"), std::string::npos) << table.out;
+}
+
+struct ErrorCase {
+  std::vector<std::string> args;
+  int exit_code;
+  std::string stderr_text;
+};
+
+TEST_F(CliTest, ErrorsAreOneLineWithExitCodes) {
+  const std::string missing = (*dir_ / "no-such-db").string();
+  const ErrorCase cases[] = {
+      {{"--db", missing, "Rajavi"}, 1, "kavosh-search: database not found: " + missing + "\n"},
+      {{"--db", db()}, 2, "kavosh-search: empty query: give query words (see --help)\n"},
+      {{"--db", db(), "  "}, 2, "kavosh-search: empty query: give query words (see --help)\n"},
+      {{"--db", db(), "Rajavi", "\"leader"}, 2, "kavosh-search: query error at 8: unbalanced quote\n"},
+      {{"--db", db(), "(Rajavi"}, 2, "kavosh-search: query error at 1: unbalanced '('\n"},
+      {{"--db", db(), "colour:red"}, 2, "kavosh-search: query error at 1: unknown field 'colour'\n"},
+      {{"--db", db(), "AND"}, 2, "kavosh-search: query error at 1: operator AND needs words on both sides\n"},
+      {{"Rajavi"}, 2, "kavosh-search: --db DIR is required\n"},
+      {{"--db", db(), "--queries", missing, "--trec"}, 1, "kavosh-search: cannot read " + missing + "\n"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.stderr_text);
+    auto r = run(c.args);
+    EXPECT_EQ(r.exit_code, c.exit_code);
+    EXPECT_EQ(r.err, c.stderr_text);
+    EXPECT_EQ(r.out, "");
+  }
+  auto bad_flag = run({"--db", db(), "--model", "vector", "x"});
+  EXPECT_EQ(bad_flag.exit_code, 2);
+  EXPECT_EQ(std::count(bad_flag.err.begin(), bad_flag.err.end(), '\n'), 1);
+}
+
+TEST_F(CliTest, ZeroHitsSaysSoAndSuggests) {
+  auto r = run({"--db", db(), "Rajavu"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "No matches for: Rajavu\nDid you mean: rajavi\n");
+}
+
+}  // namespace

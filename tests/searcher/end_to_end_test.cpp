@@ -1,0 +1,298 @@
+// End to end: indexes built with the indexer's public API (readers + IndexWriter) from the
+// seed corpus and from Cranfield, searched through kavosh::search::Searcher.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#include "kavosh/index/readers.hpp"
+#include "kavosh/index/writer.hpp"
+#include "kavosh/search/evaluation.hpp"
+#include "kavosh/search/query.hpp"
+#include "kavosh/search/searcher.hpp"
+
+namespace fs = std::filesystem;
+namespace ki = kavosh::index;
+namespace ks = kavosh::search;
+
+namespace {
+
+const fs::path kSourceDir = KAVOSH_SOURCE_DIR;
+const fs::path kDataDir = KAVOSH_DATA_DIR;
+const std::string kSeedArticle = "000_98f3cf22a18d5691.txt";
+
+class WriterListener : public ki::ReadListener {
+ public:
+  explicit WriterListener(ki::IndexWriter& writer) : writer_(writer) {}
+  void article(ki::Article&& article) override { writer_.add(article); }
+  void alias_group(std::vector<std::string>&& names) override { writer_.add_alias_group(names); }
+  void warning(ki::InputWarning&&) override {}
+
+ private:
+  ki::IndexWriter& writer_;
+};
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() /
+                       ("kavosh-searcher-test-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  return dir;
+}
+
+void index_file(const fs::path& db, const fs::path& file, ki::Format format, const std::string& id) {
+  ki::WriterOptions options;
+  options.rebuild = true;
+  ki::IndexWriter writer(db, options);
+  WriterListener listener(writer);
+  ki::read_file(file, format, id, file.string(), listener);
+  writer.commit();
+}
+
+std::vector<std::string> marked(const ks::Hit& hit) {
+  std::vector<std::string> out;
+  for (const auto& h : hit.highlights) out.push_back(hit.snippet.substr(h.begin, h.end - h.begin));
+  return out;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+class SeedSearch : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    db_ = new fs::path(fresh_dir("seed"));
+    index_file(*db_, kSourceDir / "corpus" / kSeedArticle, ki::Format::Auto, kSeedArticle);
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*db_);
+    delete db_;
+  }
+  static ks::SearchResults search(const std::string& query, ks::SearchRequest request = {}) {
+    ks::Searcher searcher(*db_);
+    request.query = query;
+    return searcher.search(request);
+  }
+  static fs::path* db_;
+};
+fs::path* SeedSearch::db_ = nullptr;
+
+struct SeedCase {
+  const char* query;
+  std::vector<std::string> must_mark;  // in the top hit's snippet
+};
+
+TEST_F(SeedSearch, FindsTheSeedArticleAndMarksTheMatch) {
+  const SeedCase cases[] = {
+      {"Rajavi", {"Rajavi"}},
+      {"مجاهدين", {"مجاهدين"}},
+      {"مجاهدین", {"مجاهدين"}},
+      {"mojahedin", {"mojâhedīn", "Mujahedin"}},
+      {"Mujahedin-e-Khalq", {"Mujahedin-e-Khalq"}},
+      {"mujahedin e khalq", {"Mujahedin", "Khalq"}},
+      {"\"people's mujahedin\"", {"People's Mujahedin"}},
+      {"Badizadegan", {"Badi'zadegan"}},
+      {"1965", {"1965"}},
+      {"khomeini AND ayatollah", {"Ayatollah", "Khomeini"}},
+      {"rajav*", {"Rajavi"}},
+      {"=rajavi", {"Rajavi"}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.query);
+    auto results = search(c.query);
+    ASSERT_FALSE(results.hits.empty());
+    const auto& top = results.hits.front();
+    EXPECT_EQ(top.article, kSeedArticle);
+    EXPECT_EQ(top.title, "People's Mujahedin of Iran");
+    EXPECT_EQ(top.rank, 1u);
+    EXPECT_GT(top.score, 0);
+    EXPECT_EQ(top.id, top.article + "#" + std::to_string(top.passage));
+    const auto marks = marked(top);
+    for (const auto& m : c.must_mark) EXPECT_TRUE(contains(marks, m)) << m << " in " << top.snippet;
+  }
+}
+
+TEST_F(SeedSearch, AliasesFindOtherNamesUnlessTurnedOff) {
+  ks::SearchRequest with_passages;
+  with_passages.collapse = false;
+  with_passages.limit = 20;
+  auto expanded = search("PMOI", with_passages);
+  with_passages.aliases = false;
+  auto plain = search("PMOI", with_passages);
+  ASSERT_FALSE(plain.hits.empty());
+  EXPECT_GT(expanded.hits.size(), plain.hits.size());  // MEK/MKO passages join in
+  bool marks_other_name = false;
+  for (const auto& hit : expanded.hits)
+    for (const auto& m : marked(hit)) marks_other_name |= m == "MEK" || m == "MKO";
+  EXPECT_TRUE(marks_other_name);
+}
+
+TEST_F(SeedSearch, CollapseKeepsOneHitPerArticle) {
+  auto collapsed = search("Iran");
+  ks::SearchRequest request;
+  request.collapse = false;
+  auto passages = search("Iran", request);
+  EXPECT_EQ(collapsed.hits.size(), 1u);
+  EXPECT_GT(passages.hits.size(), 1u);
+  EXPECT_EQ(collapsed.hits[0].id, passages.hits[0].id);
+  for (std::size_t i = 1; i < passages.hits.size(); ++i)
+    EXPECT_GE(passages.hits[i - 1].score, passages.hits[i].score);
+}
+
+TEST_F(SeedSearch, OffsetAndLimitPage) {
+  ks::SearchRequest request;
+  request.collapse = false;
+  request.limit = 2;
+  auto first = search("Iran", request);
+  request.offset = 2;
+  auto second = search("Iran", request);
+  ASSERT_EQ(first.hits.size(), 2u);
+  ASSERT_FALSE(second.hits.empty());
+  EXPECT_EQ(second.hits[0].rank, 3u);
+  EXPECT_NE(second.hits[0].id, first.hits[0].id);
+  EXPECT_NE(second.hits[0].id, first.hits[1].id);
+  EXPECT_GE(first.estimated_matches, 3u);
+}
+
+TEST_F(SeedSearch, EveryRankingModelFindsTheSeed) {
+  for (const char* model : {"bm25", "bm25+", "lm", "pl2", "dph", "tfidf"}) {
+    SCOPED_TRACE(model);
+    ks::SearchRequest request;
+    request.model = model;
+    auto results = search("Rajavi leader", request);
+    ASSERT_FALSE(results.hits.empty());
+    EXPECT_EQ(results.hits[0].article, kSeedArticle);
+  }
+  ks::SearchRequest bad;
+  bad.model = "vector";
+  EXPECT_THROW(search("Rajavi", bad), std::invalid_argument);
+}
+
+TEST_F(SeedSearch, ExplainedContributionsSumToTheScore) {
+  ks::SearchRequest request;
+  request.explain = true;
+  request.collapse = false;
+  auto results = search("Rajavi Khomeini", request);
+  ASSERT_FALSE(results.hits.empty());
+  for (const auto& hit : results.hits) {
+    ASSERT_FALSE(hit.explanation.empty());
+    double sum = 0;
+    for (const auto& c : hit.explanation) sum += c.weight;
+    EXPECT_NEAR(sum, hit.score, 1e-6 * std::max(1.0, hit.score)) << hit.id;
+  }
+}
+
+TEST_F(SeedSearch, PseudoRelevanceFeedbackAddsTerms) {
+  ks::SearchRequest request;
+  request.prf_documents = 2;
+  request.collapse = false;
+  auto plain = search("Rajavi");
+  auto expanded = search("Rajavi", request);
+  EXPECT_GE(expanded.estimated_matches, plain.estimated_matches);
+  // The expansion is OR'd in at --prf-weight 0.5.
+  EXPECT_NE(expanded.query_description.find(") OR 0.5 * ("), std::string::npos)
+      << expanded.query_description;
+}
+
+TEST_F(SeedSearch, FieldsAndFilters) {
+  EXPECT_FALSE(search("title:mujahedin").hits.empty());
+  EXPECT_TRUE(search("title:khomeini").hits.empty());
+  EXPECT_FALSE(search("lang:en rajavi").hits.empty());
+  EXPECT_TRUE(search("lang:fa rajavi").hits.empty());
+  ks::SearchRequest request;
+  request.language = "fa";
+  EXPECT_TRUE(search("rajavi", request).hits.empty());
+  EXPECT_FALSE(search("rajavi -khomeini").hits.empty());
+  EXPECT_THROW(search("nosuchfield:x"), ks::QueryError);
+}
+
+TEST_F(SeedSearch, DidYouMeanOnAMisspelling) {
+  auto results = search("Rajavu");
+  EXPECT_TRUE(results.hits.empty());
+  EXPECT_EQ(results.did_you_mean, "rajavi");
+}
+
+TEST_F(SeedSearch, MalformedQueryIsAnErrorNotAnEmptyResult) {
+  try {
+    search("Rajavi \"leader");
+    FAIL();
+  } catch (const ks::QueryError& e) {
+    EXPECT_EQ(std::string(e.what()), "query error at 8: unbalanced quote");
+  }
+  EXPECT_THROW(search("..."), ks::QueryError);
+}
+
+TEST(Searcher, MissingDatabaseNamesThePath) {
+  const fs::path missing = fresh_dir("missing");
+  try {
+    ks::Searcher searcher(missing);
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), "database not found: " + missing.string());
+  }
+}
+
+// Cranfield through the indexer's SMART reader, queried with default settings and evaluated
+// with trec_eval definitions; the bound guards against regressions (Lucene 4.10 scores MAP
+// about 0.31 here).
+TEST(Cranfield, DefaultSettingsBeatTheLuceneBaseline) {
+  const fs::path dir = kDataDir / "cranfield";
+  if (!fs::exists(dir / "cran.all.1400")) GTEST_SKIP() << "no Cranfield data at " << dir;
+  const fs::path db = fresh_dir("cranfield");
+  index_file(db, dir / "cran.all.1400", ki::Format::Smart, "cran.all.1400");
+
+  // cran.qry numbers queries 001..365 with gaps; cranqrel numbers them 1..225 in file order.
+  std::ifstream queries(dir / "cran.qry");
+  std::vector<std::string> texts;
+  std::string line;
+  bool in_text = false;
+  while (std::getline(queries, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.starts_with(".I")) {
+      texts.emplace_back();
+      in_text = false;
+    } else if (line.starts_with(".W")) {
+      in_text = true;
+    } else if (in_text) {
+      texts.back() += line + " ";
+    }
+  }
+  ASSERT_EQ(texts.size(), 225u);
+  // Cleverdon's codes 1 (complete answer) .. 4 (minimal interest) -> grades 4 .. 1; -1 -> 0.
+  std::ifstream judgments(dir / "cranqrel");
+  std::stringstream qrels_text;
+  std::string qid, docid;
+  int code;
+  while (judgments >> qid >> docid >> code)
+    qrels_text << qid << " 0 " << docid << " " << (code >= 1 && code <= 4 ? 5 - code : 0) << "\n";
+  const auto qrels = ks::eval::parse_qrels(qrels_text, "cranqrel");
+
+  ks::Searcher searcher(db);
+  ks::eval::Run run;
+  ks::SearchRequest request;
+  request.limit = 1000;
+  request.snippets = false;
+  request.spelling = false;
+  request.hit_details = false;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    // Cranfield queries are prose; a stray operator-like word must not make a query fail.
+    std::string text = texts[i];
+    for (char& c : text)
+      if (c == '"' || c == '(' || c == ')' || c == '*' || c == ':') c = ' ';
+    request.query = text;
+    auto results = searcher.search(request);
+    auto& lines = run.queries[std::to_string(i + 1)];
+    for (const auto& hit : results.hits) lines.push_back({hit.article, hit.score, hit.rank});
+  }
+  const auto evaluation = ks::eval::evaluate(run, qrels);
+  std::cout << "Cranfield default: MAP " << evaluation.mean.map << " nDCG@10 "
+            << evaluation.mean.ndcg_at_10 << " P@10 " << evaluation.mean.p_at_10 << "\n";
+  EXPECT_EQ(evaluation.per_query.size(), 225u);
+  EXPECT_GT(evaluation.mean.map, 0.31);
+  fs::remove_all(db);
+}
+
+}  // namespace

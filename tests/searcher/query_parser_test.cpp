@@ -1,0 +1,155 @@
+// The query language's syntax: every construct and every error, as query -> AST dump or
+// query -> exact error message (with its 1-based character position).
+#include <gtest/gtest.h>
+
+#include "kavosh/search/query.hpp"
+
+using kavosh::search::QueryError;
+using kavosh::search::dump;
+using kavosh::search::parse_query;
+
+namespace {
+
+bool infobox_field(std::string_view name) { return name == "leader" || name == "founded"; }
+
+struct ParseCase {
+  const char* query;
+  const char* ast;
+};
+
+const ParseCase kParseCases[] = {
+    {"mojahedin", "(list (word mojahedin))"},
+    {"mojahedin khalq", "(list (word mojahedin) (word khalq))"},
+    {"  spaced\tout  ", "(list (word spaced) (word out))"},
+    {"\"people's mujahedin\"", "(list (phrase \"people's mujahedin\"))"},
+    {"“curly quotes”", "(list (phrase \"curly quotes\"))"},
+    {"«سازمان مجاهدين»", "(list (phrase \"سازمان مجاهدين\"))"},
+    {"a AND b", "(list (and (word a) (word b)))"},
+    {"a AND b AND c", "(list (and (word a) (word b) (word c)))"},
+    {"a OR b", "(list (or (word a) (word b)))"},
+    {"a NOT b", "(list (andnot (word a) (word b)))"},
+    {"a AND NOT b", "(list (andnot (word a) (word b)))"},
+    {"a AND -b", "(list (andnot (word a) (word b)))"},
+    {"a OR b AND c", "(list (or (word a) (and (word b) (word c))))"},
+    {"a b OR c", "(list (word a) (or (word b) (word c)))"},
+    {"a and b", "(list (word a) (word and) (word b))"},
+    {"+a b", "(list +(word a) (word b))"},
+    {"a -b", "(list (word a) -(word b))"},
+    {"a - b", "(list (word a) (word b))"},
+    {"Mujahedin-e-Khalq", "(list (word Mujahedin-e-Khalq))"},
+    {"می‌روم", "(list (word می‌روم))"},
+    {"(a OR b) AND c", "(list (and (or (word a) (word b)) (word c)))"},
+    {"(a b) c", "(list (list (word a) (word b)) (word c))"},
+    {"-(a b) c", "(list -(list (word a) (word b)) (word c))"},
+    {"((a))", "(list (word a))"},
+    {"a NEAR b", "(list (near/10 (word a) (word b)))"},
+    {"a NEAR/3 b", "(list (near/3 (word a) (word b)))"},
+    {"a NEAR/2 b NEAR/5 c", "(list (near/5 (word a) (word b) (word c)))"},
+    {"mojah*", "(list (wildcard mojah))"},
+    {"mojah** x", "(list (wildcard mojah) (word x))"},
+    {"=running", "(list (exact running))"},
+    {"+=running", "(list +(exact running))"},
+    {"title:iran", "(list (field title (word iran)))"},
+    {"Title:iran", "(list (field title (word iran)))"},
+    {"title:\"people's mujahedin\"", "(list (field title (phrase \"people's mujahedin\")))"},
+    {"title:(iran war)", "(list (field title (list (word iran) (word war))))"},
+    {"title:moj*", "(list (field title (wildcard moj)))"},
+    {"section:history", "(list (field section (word history)))"},
+    {"lang:fa مجاهدين", "(list (field lang (word fa)) (word مجاهدين))"},
+    {"lang:FA x", "(list (field lang (word fa)) (word x))"},
+    {"leader:rajavi", "(list (field leader (word rajavi)))"},
+    {"-leader:rajavi iran", "(list -(field leader (word rajavi)) (word iran))"},
+    {"http://example.org", "(list (word http://example.org))"},
+    {"10:30", "(list (word 10:30))"},
+    {"a =", "(list (word a))"},
+    {"\"\" a", "(list (phrase \"\") (word a))"},
+};
+
+TEST(QueryParser, EveryConstructParsesToItsAst) {
+  for (const auto& c : kParseCases) {
+    SCOPED_TRACE(c.query);
+    EXPECT_EQ(dump(parse_query(c.query, infobox_field)), c.ast);
+  }
+}
+
+struct ErrorCase {
+  const char* query;
+  const char* message;  // what() of the QueryError
+};
+
+const ErrorCase kErrorCases[] = {
+    {"", "query error at 1: empty query"},
+    {"   ", "query error at 1: empty query"},
+    {"abc \"def", "query error at 5: unbalanced quote"},
+    {"«abc", "query error at 1: unbalanced quote"},
+    {"(a b", "query error at 1: unbalanced '('"},
+    {"a (b (c)", "query error at 3: unbalanced '('"},
+    {"a b)", "query error at 4: unbalanced ')'"},
+    {"()", "query error at 1: empty parentheses"},
+    {"foo:bar", "query error at 1: unknown field 'foo'"},
+    {"iran colour:red", "query error at 6: unknown field 'colour'"},
+    {"title:", "query error at 1: field 'title' needs a value"},
+    {"title: iran", "query error at 1: field 'title' needs a value"},
+    {"title:section:x", "query error at 7: a field inside a field"},
+    {"lang:xx", "query error at 6: unknown language 'xx' (use en, fa, ar or other)"},
+    {"lang:\"fa\"", "query error at 6: unknown language 'fa' (use en, fa, ar or other)"},
+    {"AND", "query error at 1: operator AND needs words on both sides"},
+    {"a AND", "query error at 3: operator AND needs words on both sides"},
+    {"OR b", "query error at 1: operator OR needs words on both sides"},
+    {"a OR OR b", "query error at 3: operator OR needs words on both sides"},
+    {"NOT a", "query error at 1: operator NOT needs words on both sides"},
+    {"a NEAR", "query error at 3: operator NEAR needs words on both sides"},
+    {"a NEAR/x b", "query error at 3: NEAR needs a distance from 1 to 9999, like NEAR/5"},
+    {"a NEAR/0 b", "query error at 3: NEAR needs a distance from 1 to 9999, like NEAR/5"},
+    {"\"a b\" NEAR c", "query error at 1: NEAR joins single words"},
+    {"a NEAR moj*", "query error at 8: NEAR joins single words"},
+    {"*", "query error at 1: wildcard needs a prefix, like mojah*"},
+    {"=moj*", "query error at 1: '=' and '*' cannot be combined"},
+    {"-a", "query error at 1: only excluded words: add a word to search for"},
+    {"-a -b", "query error at 1: only excluded words: add a word to search for"},
+    {"a OR -b", "query error at 6: '+'/'-' only start an item of a word list"},
+    {"مجاهدين \"خلق", "query error at 9: unbalanced quote"},
+};
+
+TEST(QueryParser, EveryErrorNamesItsPosition) {
+  for (const auto& c : kErrorCases) {
+    SCOPED_TRACE(c.query);
+    try {
+      auto ast = parse_query(c.query, infobox_field);
+      ADD_FAILURE() << "parsed as " << dump(ast);
+    } catch (const QueryError& e) {
+      EXPECT_EQ(std::string(e.what()), c.message);
+    }
+  }
+}
+
+TEST(QueryParser, ErrorCarriesPositionAndMessageSeparately) {
+  try {
+    parse_query("iran (war");
+    FAIL();
+  } catch (const QueryError& e) {
+    EXPECT_EQ(e.position(), 6u);
+    EXPECT_EQ(e.message(), "unbalanced '('");
+  }
+}
+
+TEST(QueryParser, RandomBytesNeverCrash) {
+  std::uint32_t state = 12345;
+  const std::string alphabet = "ab \"()+-=*:ANDORNT/3\xd9\x85\xe2\x80\x8c\xc3";
+  for (int round = 0; round < 3000; ++round) {
+    std::string query;
+    const int length = static_cast<int>(state % 24);
+    for (int i = 0; i < length; ++i) {
+      state = state * 1664525u + 1013904223u;
+      query.push_back(alphabet[(state >> 16) % alphabet.size()]);
+    }
+    state = state * 1664525u + 1013904223u;
+    try {
+      parse_query(query, infobox_field);
+    } catch (const QueryError& e) {
+      EXPECT_GE(e.position(), 1u);
+    }
+  }
+}
+
+}  // namespace
