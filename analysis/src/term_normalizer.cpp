@@ -18,24 +18,73 @@ TermNormalizer::TermNormalizer(TermNormalizerOptions options) : options_(options
   if (options_.fold_diacritics) (void)diacritic_folding();  // build the table now, not mid-analysis
 }
 
+namespace {
+// Letters that NFKC_Casefold leaves alone and that compose with nothing (no marks allowed):
+// the Arabic letters Persian and Arabic text is made of, and Persian/Arabic-Indic digits.
+bool is_inert_arabic(char32_t c) {
+  return (c >= 0x0621 && c <= 0x063A) || (c >= 0x0641 && c <= 0x064A) || (c >= 0x0660 && c <= 0x0669) ||
+         c == 0x067E || c == 0x0686 || c == 0x0698 || c == 0x06A9 || c == 0x06AF || c == 0x06CC ||
+         (c >= 0x06F0 && c <= 0x06F9);
+}
+}  // namespace
+
+// When `word` is made only of such letters (and ZWNJ, which NFKC_Casefold removes), writes
+// its NFKC_Casefold form (the word without ZWNJ) to `out` and returns true.
+bool copy_if_nfkc_casefold_inert(std::string_view word, std::string& out) {
+  out.clear();
+  for (std::size_t offset = 0; offset < word.size();) {
+    const DecodedCodePoint cp = decode_utf8(word, offset);
+    if (cp.value == 0x200C) {
+      offset += cp.length;
+      continue;
+    }
+    if (!is_inert_arabic(cp.value)) return false;
+    out.append(word.substr(offset, cp.length));
+    offset += cp.length;
+  }
+  return true;
+}
+
 void TermNormalizer::normalize(std::string_view word, std::string& term) {
   if (is_ascii(word)) {
     normalize_ascii_word(word, term);
     return;
   }
-  scratch_.clear();
-  UErrorCode status = U_ZERO_ERROR;
-  icu::StringByteSink<std::string> sink(&scratch_, static_cast<int32_t>(word.size() + 8));
-  nfkc_casefold_->normalizeUTF8(0, icu::StringPiece(word.data(), static_cast<int32_t>(word.size())), sink,
-                                nullptr, status);
-  if (U_FAILURE(status)) scratch_.assign(word);
-  term.clear();
-  fold_characters(scratch_, term);
-  clean_up_term(term);
+  if (copy_if_nfkc_casefold_inert(word, scratch_)) {
+    // Plain Persian/Arabic letters (the common case) are NFKC_Casefold-stable: skip ICU.
+    term.clear();
+    fold_characters(scratch_, term);
+    clean_up_term(term);
+    return;
+  }
+  term.assign(word);
+  // Folding can leave text that is not NFKC_Casefold-normalized any more (removing a
+  // character between two combining marks changes their canonical order), and then the
+  // term would not be its own term. Repeat until stable; in practice once, rarely twice.
+  for (int round = 0; round < 3; ++round) {
+    scratch_.clear();
+    UErrorCode status = U_ZERO_ERROR;
+    icu::StringByteSink<std::string> sink(&scratch_, static_cast<int32_t>(term.size() + 8));
+    nfkc_casefold_->normalizeUTF8(0, icu::StringPiece(term.data(), static_cast<int32_t>(term.size())), sink,
+                                  nullptr, status);
+    if (U_FAILURE(status)) scratch_.assign(term);
+    term.clear();
+    const bool may_be_unstable = fold_characters(scratch_, term);
+    clean_up_term(term);
+    if (!may_be_unstable || is_ascii(term)) return;
+    status = U_ZERO_ERROR;
+    if (nfkc_casefold_->isNormalizedUTF8(icu::StringPiece(term.data(), static_cast<int32_t>(term.size())), status) &&
+        U_SUCCESS(status)) {
+      return;
+    }
+  }
 }
 
-void TermNormalizer::fold_characters(std::string_view casefolded, std::string& term) const {
+bool TermNormalizer::fold_characters(std::string_view casefolded, std::string& term) const {
   const DiacriticFolding* diacritics = options_.fold_diacritics ? &diacritic_folding() : nullptr;
+  // Set when the output may no longer be NFKC_Casefold-stable: something was removed (new
+  // neighbours) or a combining mark was written (it may now reorder or compose).
+  bool may_be_unstable = false;
   bool after_foldable_base = false;  // last base letter was Latin/Greek/Cyrillic
   for (std::size_t offset = 0; offset < casefolded.size();) {
     const DecodedCodePoint cp = decode_utf8(casefolded, offset);
@@ -55,30 +104,65 @@ void TermNormalizer::fold_characters(std::string_view casefolded, std::string& t
       after_foldable_base = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
       continue;
     }
-    if (const char digit = ascii_digit_for(c)) {
-      term.push_back(digit);
-      after_foldable_base = false;
-      continue;
-    }
     if (c >= 0x0600 && c <= 0x06FF) {
+      // The Arabic block, by table (the hot path for Persian text; no ICU property lookups).
+      if (c >= 0x06F0 && c <= 0x06F9) {
+        term.push_back(static_cast<char>('0' + (c - 0x06F0)));
+        continue;
+      }
+      if (c >= 0x0660 && c <= 0x0669) {
+        term.push_back(static_cast<char>('0' + (c - 0x0660)));
+        continue;
+      }
       if (c == 0x066B || c == 0x066C) {
         // Arabic decimal/thousands separators: kept (as . and ,) only between digits; ICU
         // counts ٫ as a digit, so elsewhere it would leave a dangling '.' in a word.
         const bool after_digit = !term.empty() && term.back() >= '0' && term.back() <= '9';
         const bool before_digit = offset < casefolded.size() && ascii_digit_for(decode_utf8(casefolded, offset).value) != 0;
-        if (after_digit && before_digit) term.push_back(c == 0x066B ? '.' : ',');
+        if (after_digit && before_digit) {
+          term.push_back(c == 0x066B ? '.' : ',');
+        } else {
+          may_be_unstable = true;
+        }
+        continue;
+      }
+      if (c <= 0x0605 || c == 0x06DD) {  // number signs: format controls NFKC_Casefold keeps
+        may_be_unstable = true;
         continue;
       }
       if (options_.normalize_arabic_script) {
         const ArabicFoldResult fold = fold_arabic_letter(c);
-        if (fold.action == ArabicFold::Remove) continue;
+        if (fold.action == ArabicFold::Remove) {  // removed: the marks after it keep their base
+          may_be_unstable = true;
+          continue;
+        }
         after_foldable_base = false;
         append_utf8(term, fold.action == ArabicFold::Replace ? fold.replacement : c);
         continue;
       }
+      after_foldable_base = false;
+      if ((c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED)) {
+        may_be_unstable = true;  // a kept mark
+      }
+      append_utf8(term, c);
+      continue;
+    }
+    const int8_t type = u_charType(static_cast<UChar32>(c));
+    const bool is_mark = type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_COMBINING_SPACING_MARK;
+    if (is_mark) may_be_unstable = true;
+    if (type == U_FORMAT_CHAR) {
+      may_be_unstable = true;
+      continue;  // format controls NFKC_Casefold keeps
+    }
+    if (type == U_DECIMAL_DIGIT_NUMBER) {
+      if (const char digit = ascii_digit_for(c)) {
+        term.push_back(digit);
+        after_foldable_base = false;
+        continue;
+      }
     }
     if (diacritics != nullptr) {
-      if (is_combining_mark(c)) {
+      if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK) {  // is_combining_mark(c)
         if (after_foldable_base) continue;
         append_utf8(term, c);
         continue;
@@ -92,6 +176,7 @@ void TermNormalizer::fold_characters(std::string_view casefolded, std::string& t
     }
     append_utf8(term, c);
   }
+  return may_be_unstable;
 }
 
 namespace {
@@ -112,26 +197,69 @@ inline std::size_t apostrophe_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
-inline bool is_ascii_separator(char c) { return c == '.' || c == ',' || c == ';' || c == ':'; }
-
 bool is_separator(char32_t c) {
   if (c < 0x80) return c == '.' || c == ',' || c == ';' || c == ':';
+  if (c >= 0x0600 && c <= 0x06FF) {
+    return (c >= 0x0609 && c <= 0x060D) || c == 0x061B || c == 0x061F || (c >= 0x066A && c <= 0x066D) || c == 0x06D4;
+  }
   return c != 0x005F && u_ispunct(static_cast<UChar32>(c));
+}
+
+bool is_mark(char32_t c) {
+  if (c < 0x300) return false;
+  if (c >= 0x0600 && c <= 0x06FF) {
+    return (c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED);
+  }
+  const int8_t type = u_charType(static_cast<UChar32>(c));
+  return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK || type == U_ENCLOSING_MARK;
+}
+
+// The last code point before `end` that is not a combining mark (0 when none).
+char32_t base_before(std::string_view text) {
+  std::size_t end = text.size();
+  while (end > 0) {
+    std::size_t start = end - 1;
+    while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+    const char32_t c = decode_utf8(text, start).value;
+    if (!is_mark(c)) return c;
+    end = start;
+  }
+  return 0;
+}
+
+// The first code point at or after `from` that is not a combining mark (0 when none).
+char32_t base_after(std::string_view text, std::size_t from) {
+  while (from < text.size()) {
+    const DecodedCodePoint cp = decode_utf8(text, from);
+    if (!is_mark(cp.value)) return cp.value;
+    from += cp.length;
+  }
+  return 0;
 }
 
 void trim_separators(std::string& term) {
   std::size_t begin = 0;
   while (begin < term.size()) {
     const DecodedCodePoint cp = decode_utf8(term, begin);
-    if (!is_separator(cp.value)) break;
+    // A leading combining mark has lost its base letter (a removed tatweel): a word never
+    // starts with one, so re-analysis would drop it.
+    if (!is_separator(cp.value) && !is_mark(cp.value)) break;
     begin += cp.length;
   }
+  // At the end: a separator, with any marks that follow it (their letter was removed).
   std::size_t end = term.size();
-  while (end > begin) {
-    std::size_t start = end - 1;
+  std::size_t scan = end;
+  while (scan > begin) {
+    std::size_t start = scan - 1;
     while (start > begin && (static_cast<unsigned char>(term[start]) & 0xC0) == 0x80) --start;
-    if (!is_separator(decode_utf8(term, start).value)) break;
-    end = start;
+    const char32_t c = decode_utf8(term, start).value;
+    if (is_separator(c)) {
+      end = start;
+      scan = start;
+      continue;
+    }
+    if (!is_mark(c)) break;
+    scan = start;
   }
   term.erase(end);
   term.erase(0, begin);
@@ -147,7 +275,31 @@ bool is_dotted_acronym(std::string_view s) {
 }
 }  // namespace
 
+namespace {
+// Most words hold nothing to clean up; one byte scan decides. Arabic-block characters are
+// judged by their second byte (separators and marks only); other non-ASCII is checked fully.
+bool may_need_cleanup(std::string_view term) {
+  if (term == "_") return true;
+  for (std::size_t i = 0; i < term.size(); ++i) {
+    const auto b = static_cast<unsigned char>(term[i]);
+    if (b < 0x80) {
+      if (b == '.' || b == ',' || b == ';' || b == ':' || b == '\'' || b == '`') return true;
+      continue;
+    }
+    if (b >= 0xD8 && b <= 0xDB && i + 1 < term.size()) {
+      const char32_t c = (static_cast<char32_t>(b & 0x1F) << 6) | (static_cast<unsigned char>(term[i + 1]) & 0x3F);
+      if (is_separator(c) || is_mark(c)) return true;
+      ++i;
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+}  // namespace
+
 void clean_up_term(std::string& term) {
+  if (!may_need_cleanup(term)) return;
   // English possessive: "john's" -> "john" rather than "johns".
   if (term.size() > 2 && term.back() == 's') {
     const std::string_view before_s = std::string_view(term).substr(0, term.size() - 1);
@@ -156,31 +308,48 @@ void clean_up_term(std::string& term) {
       if (stem_end > 0) term.resize(stem_end);
     }
   }
-  std::size_t out = 0;
-  const std::string_view in(term);
-  for (std::size_t i = 0; i < in.size();) {
-    if (const std::size_t length = apostrophe_length(in, i)) {
+  // Apostrophes first, so that the separator rule below sees the final neighbours.
+  std::size_t kept_bytes = 0;
+  for (std::size_t i = 0; i < term.size();) {
+    if (const std::size_t length = apostrophe_length(term, i)) {
       i += length;
       continue;
     }
-    const char c = in[i];
-    if (c == '.' || c == ',' || c == ';' || c == ':') {
-      // A separator survives only where ICU would keep it inside a word: '.' between two
-      // letters or two digits, ';' between digits. Digit-group commas go (5,000 -> 5000),
-      // and a separator left beside a removed character (٫, tatweel) goes too.
-      const bool digit_before = out > 0 && is_ascii_digit(term[out - 1]);
-      const bool digit_after = i + 1 < in.size() && is_ascii_digit(in[i + 1]);
-      const bool letters_around = out > 0 && i + 1 < in.size() && !digit_before && !digit_after &&
-                                  !is_ascii_separator(term[out - 1]) && !is_ascii_separator(in[i + 1]);
-      const bool keep = (c == '.' && (letters_around || (digit_before && digit_after))) ||
-                        (c == ';' && digit_before && digit_after);
+    term[kept_bytes++] = term[i++];
+  }
+  term.resize(kept_bytes);
+  std::size_t out = 0;
+  const std::string_view in(term);
+  for (std::size_t i = 0; i < in.size();) {
+    const DecodedCodePoint cp = decode_utf8(in, i);
+    const char32_t c = cp.value;
+    if (is_separator(c)) {
+      // A separator survives only where ICU would keep it inside a word: '.' (and the
+      // non-ASCII word-internal punctuation such as ·) between two letters, '.' and ';'
+      // between two digits. Digit-group commas go (5,000 -> 5000), and so does a separator
+      // left beside a removed character (٫, tatweel, an apostrophe).
+      // Neighbours as ICU sees them: combining marks are skipped (they extend the base).
+      const char32_t before = base_before(std::string_view(term.data(), out));
+      const char32_t after = base_after(in, i + cp.length);
+      const bool digit_before = before >= '0' && before <= '9';
+      const bool digit_after = after >= '0' && after <= '9';
+      const bool letters_around = before != 0 && after != 0 && !digit_before && !digit_after &&
+                                  !is_separator(before) && !is_separator(after) && before != '_' && after != '_';
+      const bool keep = (c != ',' && c != ';' && c != ':' && letters_around) ||
+                        ((c == '.' || c == ';') && digit_before && digit_after);
       if (!keep) {
-        ++i;
+        i += cp.length;
+        // Marks that extended the removed separator go with it.
+        while (i < in.size()) {
+          const DecodedCodePoint mark = decode_utf8(in, i);
+          if (!is_mark(mark.value)) break;
+          i += mark.length;
+        }
         continue;
       }
     }
-    term[out++] = c;
-    ++i;
+    for (std::uint32_t k = 0; k < cp.length; ++k) term[out++] = in[i + k];
+    i += cp.length;
   }
   term.resize(out);
   // ICU never starts or ends a word with a separator (. , ; · ...), but folding can remove

@@ -100,7 +100,7 @@ struct Table {
 };
 
 // "ours / peer" for every peer present, e.g. "xapian 0.93×, sqlite 1.20×".
-std::string ratios(const std::map<std::string, double>& by_engine, bool higher_is_better) {
+std::string ratios(const std::map<std::string, double>& by_engine) {
   const auto ours = by_engine.find(kOurs);
   if (ours == by_engine.end() || ours->second <= 0) return "n/a";
   std::string out;
@@ -109,7 +109,6 @@ std::string ratios(const std::map<std::string, double>& by_engine, bool higher_i
     if (!out.empty()) out += ", ";
     out += engine + " " + fixed(ours->second / value, 2) + "×";
   }
-  (void)higher_is_better;
   return out.empty() ? "n/a" : out;
 }
 
@@ -236,8 +235,8 @@ int main(int argc, char** argv) {
     }
     md << "### " << corpus << "\n\n" << t.render() << "\n";
     if (has_ours)
-      md << "Ratios docs/s: " << ratios(docs_per_s, true) << "; index size: "
-         << ratios(index_ratio, false) << "; peak RSS: " << ratios(rss, false) << "\n";
+      md << "Ratios docs/s: " << ratios(docs_per_s) << "; index size: "
+         << ratios(index_ratio) << "; peak RSS: " << ratios(rss) << "\n";
     md << "\n";
   }
 
@@ -286,7 +285,7 @@ int main(int argc, char** argv) {
       if (has_ours) {
         md << "p50 ratios (ours ÷ peer; below 1 = faster):\n\n";
         for (const auto& [cls, by_engine] : p50)
-          md << "- " << cls << ": " << ratios(by_engine, false) << "\n";
+          md << "- " << cls << ": " << ratios(by_engine) << "\n";
       }
       md << "\n";
     }
@@ -334,7 +333,7 @@ int main(int argc, char** argv) {
     md << "### " << corpus << "\n\n" << t.render() << "\n";
     if (has_ours)
       for (const auto& [th, by_engine] : qps)
-        md << "- " << th << " thread(s): " << ratios(by_engine, true) << "\n";
+        md << "- " << th << " thread(s): " << ratios(by_engine) << "\n";
     md << "\n";
   }
 
@@ -367,8 +366,8 @@ int main(int argc, char** argv) {
       }
     md << t.render() << "\n";
     for (const auto& [corpus, by_engine] : ndcg)
-      if (has_ours) md << "- " << corpus << ": nDCG@10 " << ratios(by_engine, true) << "; MAP "
-         << ratios(map[corpus], true) << "\n";
+      if (has_ours) md << "- " << corpus << ": nDCG@10 " << ratios(by_engine) << "; MAP "
+         << ratios(map[corpus]) << "\n";
     md << "\n";
   }
   {
@@ -382,6 +381,30 @@ int main(int argc, char** argv) {
       }
     if (!t.rows.empty()) md << "### BM25 k1/b grid\n\n" << t.render() << "\n";
   }
+  {
+    // Persian ablation: our full analysis against the same engine with normalization off.
+    Table t{{"collection", "nDCG@10 full", "nDCG@10 off", "R@100 full", "R@100 off", "MRR@10 full",
+             "MRR@10 off", "nDCG@10 gain"}, {}};
+    for (const auto& off : records) {
+      if (off.value("kind", "") != "quality" || off.value("config", "") != "no-normalization" ||
+          !off.contains("result"))
+        continue;
+      for (const auto& full : records)
+        if (full.value("kind", "") == "quality" && full.value("config", "") == "default" &&
+            full.value("engine", "") == off.value("engine", "") &&
+            full.value("corpus", "") == off.value("corpus", "") && full.contains("result")) {
+          const auto &f = full["result"], &o = off["result"];
+          const double gain = num(o, "ndcg_cut_10") > 0 ? num(f, "ndcg_cut_10") / num(o, "ndcg_cut_10") - 1 : 0;
+          t.rows.push_back({off.value("corpus", ""), fixed(num(f, "ndcg_cut_10"), 4),
+                            fixed(num(o, "ndcg_cut_10"), 4), fixed(num(f, "recall_100"), 4),
+                            fixed(num(o, "recall_100"), 4), fixed(num(f, "recip_rank_10"), 4),
+                            fixed(num(o, "recip_rank_10"), 4), (gain >= 0 ? "+" : "") + fixed(gain * 100, 1) + " %"});
+        }
+    }
+    if (!t.rows.empty())
+      md << "### Persian ablation (Kavosh: full analysis vs Arabic-script normalization off)\n\n"
+         << t.render() << "\n";
+  }
 
   // --- Analyzer and micro-benchmarks ----------------------------------------------------
   for (const auto& r : records)
@@ -393,7 +416,11 @@ int main(int argc, char** argv) {
       for (const auto& [key, value] : a.items())
         if (value.is_array() && !value.empty() && value[0].is_object()) {
           Table t;
-          for (const auto& [k, v] : value[0].items()) t.header.push_back(k);
+          // Names (strings) first, then figures, so each row reads "what, how fast".
+          for (const auto& [k, v] : value[0].items())
+            if (v.is_string()) t.header.push_back(k);
+          for (const auto& [k, v] : value[0].items())
+            if (!v.is_string()) t.header.push_back(k);
           for (const auto& row : value) {
             std::vector<std::string> cells;
             for (const auto& h : t.header) {
@@ -431,12 +458,15 @@ int main(int argc, char** argv) {
     // largest latency corpus, without snippets: a coarse but honest curve.
     const auto lat_corpora = corpora_of(records, "latency");
     std::ostringstream gp;
-    const std::string base = plot_prefix.string();
+    // The script names files relative to its own folder (bench/run runs gnuplot there), so
+    // the committed results do not carry the absolute paths of the machine that made them.
+    const std::string dir_prefix = plot_prefix.string();
+    const std::string base = plot_prefix.filename().string();
     const std::string cdf_png = fs::path(base + "-latency-cdf.png").filename().string();
     const std::string bar_png = fs::path(base + "-quality.png").filename().string();
     if (!lat_corpora.empty()) {
       const std::string corpus = lat_corpora.front();
-      std::ofstream dat(base + "-latency.dat");
+      std::ofstream dat(dir_prefix + "-latency.dat");
       std::vector<std::string> plotted;
       for (const auto& engine : engines)
         for (const auto& r : records)
@@ -463,7 +493,7 @@ int main(int argc, char** argv) {
     }
     const std::string bar_data = bars.str();
     if (!bar_data.empty()) {
-      std::ofstream dat(base + "-quality.dat");
+      std::ofstream dat(dir_prefix + "-quality.dat");
       dat << bar_data;
       gp << "reset\nset terminal pngcairo size 1100,560 noenhanced\nset output '" << base
          << "-quality.png'\nset title 'nDCG@10 per collection and engine/configuration'\n"
@@ -473,7 +503,7 @@ int main(int argc, char** argv) {
       if (lat_corpora.empty()) md << "## Pictures\n\n";
       md << "\n![quality](" << bar_png << ")\n";
     }
-    std::ofstream(base + ".gp") << gp.str();
+    std::ofstream(dir_prefix + ".gp") << gp.str();
   }
 
   json results = {{"date", date}, {"commit", commit}, {"mode", mode}, {"command", command},

@@ -160,8 +160,10 @@ int main(int argc, char** argv) {
                  "input format: auto, text, jsonl, mediawiki, trec, smart, aliases (default auto)");
   app.add_option("--batch", options.batch, "articles per commit (default 1000)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--aliases", options.alias_files, "alias groups file (tab-separated names per line)");
-  app.add_option("--delete", options.deletes, "delete the article with this id");
+  app.add_option("--aliases", options.alias_files, "alias groups file (tab-separated names per line)")
+      ->allow_extra_args(false);
+  app.add_option("--delete", options.deletes, "delete the article with this id (repeatable)")
+      ->allow_extra_args(false);
   app.add_flag("--strict", options.strict, "exit 1 when any input produced a warning");
   app.add_flag("--quiet,-q", options.quiet, "no progress line and no summary");
   app.add_flag("--no-spelling", options.no_spelling, "do not write spelling data");

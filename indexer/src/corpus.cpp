@@ -39,16 +39,31 @@ using CorpusItem = std::variant<Article, std::vector<std::string>>;
 // Thrown inside the reading thread when the writing side has stopped (an error there).
 struct ReadingCancelled {};
 
+std::size_t text_bytes(const CorpusItem& item) {
+  std::size_t bytes = 0;
+  if (item.index() == 0) {
+    for (const Passage& passage : std::get<0>(item).passages) bytes += passage.text.size();
+  }
+  return bytes;
+}
+
+// Bounded by item count and by text bytes (an item always fits when the queue is empty).
 class ItemQueue {
  public:
-  explicit ItemQueue(std::size_t capacity) : capacity_(capacity) {}
+  ItemQueue(std::size_t capacity, std::size_t byte_capacity)
+      : capacity_(capacity), byte_capacity_(byte_capacity) {}
 
   // Blocks while full; throws ReadingCancelled once the consumer has given up.
   void push(CorpusItem&& item) {
+    const std::size_t bytes = text_bytes(item);
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [this] { return cancelled_ || items_.size() < capacity_; });
+    changed_.wait(lock, [&] {
+      return cancelled_ || items_.empty() ||
+             (items_.size() < capacity_ && bytes_ + bytes <= byte_capacity_);
+    });
     if (cancelled_) throw ReadingCancelled{};
-    items_.push_back(std::move(item));
+    bytes_ += bytes;
+    items_.emplace_back(std::move(item), bytes);
     changed_.notify_all();
   }
   // Blocks until an item arrives; nullopt when the producer has finished.
@@ -56,7 +71,8 @@ class ItemQueue {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [this] { return finished_ || !items_.empty(); });
     if (items_.empty()) return std::nullopt;
-    CorpusItem item = std::move(items_.front());
+    CorpusItem item = std::move(items_.front().first);
+    bytes_ -= items_.front().second;
     items_.pop_front();
     changed_.notify_all();
     return item;
@@ -75,8 +91,10 @@ class ItemQueue {
  private:
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<CorpusItem> items_;
+  std::deque<std::pair<CorpusItem, std::size_t>> items_;  // item, its text bytes
   std::size_t capacity_;
+  std::size_t byte_capacity_;
+  std::size_t bytes_ = 0;
   bool finished_ = false;
   bool cancelled_ = false;
 };
@@ -191,7 +209,7 @@ CorpusStats index_corpus(const std::vector<CorpusFile>& files, IndexWriter& writ
   IndexProgress progress;
   progress.files_total = files.size();
   for (const CorpusFile& file : files) progress.bytes_total += file.size;
-  ItemQueue queue(32);
+  ItemQueue queue(32, 32u << 20);
   QueueListener listener(queue, options, read_stats, progress);
   std::exception_ptr reading_error;
   std::thread reader([&] {

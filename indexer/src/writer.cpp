@@ -257,6 +257,8 @@ struct IndexWriter::Impl {
   std::mutex mutex;
   std::condition_variable changed;
   std::deque<Article> pending;
+  std::size_t pending_bytes = 0;  // passage text bytes in `pending`
+  static constexpr std::size_t kMaxPendingBytes = 32u << 20;
   std::deque<PreparedArticle> ready;
   bool worker_busy = false;
   bool stopping = false;
@@ -274,6 +276,7 @@ struct IndexWriter::Impl {
         if (pending.empty()) return;
         Article article = std::move(pending.front());
         pending.pop_front();
+        for (const Passage& passage : article.passages) pending_bytes -= passage.text.size();
         worker_busy = true;
         lock.unlock();
         PreparedArticle prepared;
@@ -391,8 +394,12 @@ struct IndexWriter::Impl {
       write(prepared);
       return;
     }
+    std::size_t bytes = 0;
+    for (const Passage& passage : article.passages) bytes += passage.text.size();
     std::unique_lock lock(mutex);
-    while (pending.size() >= options.queue_articles) {
+    // Bounded by count and by text bytes; an article always fits into an empty queue.
+    while (!pending.empty() &&
+           (pending.size() >= options.queue_articles || pending_bytes + bytes > kMaxPendingBytes)) {
       if (!ready.empty()) {
         PreparedArticle prepared = std::move(ready.front());
         ready.pop_front();
@@ -404,6 +411,7 @@ struct IndexWriter::Impl {
       changed.wait(lock);
     }
     pending.push_back(std::move(article));
+    pending_bytes += bytes;
     changed.notify_all();
     lock.unlock();
     drain(false);

@@ -95,7 +95,9 @@ int main(int argc, char** argv) {
   app.add_flag("--passages", passages, "List every matching passage (no collapse per article)");
   app.add_flag("--no-aliases", no_aliases, "Do not expand with the index's aliases");
   app.add_flag("--no-snippets", no_snippets, "Skip snippets");
-  bool no_variants = false, keep_stopwords = false;
+  bool no_variants = false, keep_stopwords = false, no_arabic_variant = false;
+  app.add_flag("--no-arabic-variant", no_arabic_variant,
+               "Arabic-script words match only their Persian-stemmer stem");
   app.add_flag("--keep-stopwords", keep_stopwords,
                "Keep English function words (the, of, what) in ranked word lists");
   app.add_flag("--no-variants", no_variants,
@@ -149,6 +151,7 @@ int main(int argc, char** argv) {
     request.aliases = !no_aliases;
     request.romanized_variants = !no_variants;
     request.drop_stopwords = !keep_stopwords;
+    request.arabic_variant = !no_arabic_variant;
     request.collapse = !passages;
     const bool tty = color == "always" || (color == "auto" && isatty(STDOUT_FILENO));
 

@@ -114,7 +114,7 @@ struct Searcher::Impl {
   SearchResults run(const SearchRequest& r);
   void explain(const SearchRequest& r, const BuiltQuery& built, const Xapian::MSet& mset,
                SearchResults& results, const Xapian::Query& expansion);
-  std::string suggest(const SearchRequest& r, const BuiltQuery& built, bool no_hits);
+  std::string suggest(const SearchRequest& r, const BuiltQuery& built);
 };
 
 Searcher::Searcher(const std::filesystem::path& db_path) : impl_(std::make_unique<Impl>(db_path)) {}
@@ -231,7 +231,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
     results.hits.push_back(std::move(hit));
   }
   if (r.explain && !mset.empty()) explain(r, built, mset, results, expansion);
-  if (r.spelling) results.did_you_mean = suggest(r, built, mset.empty());
+  if (r.spelling) results.did_you_mean = suggest(r, built);
   return results;
 }
 
@@ -265,14 +265,15 @@ void Searcher::Impl::explain(const SearchRequest& r, const BuiltQuery& built,
 
 // "Did you mean": each typed bare word whose term the index does not hold is replaced by the
 // index's spelling suggestion, when there is one; offered on zero hits or such unknown words.
-std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& built, bool no_hits) {
+std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& built) {
   std::string corrected = r.query;
   bool changed = false;
   for (const auto& word : built.plain_words) {
     auto tokens = analyzer.analyze(word);
     if (tokens.size() != 1) continue;
     const std::string& term = tokens[0].term;
-    if (!no_hits && db.get_termfreq(term) > 0) continue;
+    // With hits, only a word the index has never seen counts as a likely misspelling; with
+    // none, the same rule applies (a known word is not "corrected" into another).
     if (db.get_termfreq(term) > 0) continue;
     std::string suggestion = db.get_spelling_suggestion(term);
     if (suggestion.empty() || suggestion == term) continue;

@@ -3,6 +3,10 @@
 //  - offsets lie within the input, on code-point boundaries, tokens are ordered;
 //  - random bytes never crash it;
 //  - the ASCII fast path and ICU-only tokenization agree on random ASCII and mixed text.
+// Known limits of the fixed-point property, found with a fixed-point fuzzer and left alone:
+// words in dictionary-segmented scripts (CJK, Thai) can segment differently once normalized,
+// and ICU gives some exotic runs ("___ا_" + a Syriac mark) a different rule status alone than
+// in context. The fragments below are realistic text, where the property must hold.
 #include <gtest/gtest.h>
 
 #include <random>

@@ -74,11 +74,25 @@ TEST(TermNormalizer, FoldsDigitsAndSeparators) {
   EXPECT_EQ(normalized(normalizer, "1,234,567.89"), "1234567.89");
 }
 
-TEST(TermCleanup, RemovesApostrophesCommasAndAcronymDots) {
+TEST(NfkcCasefoldShortcut, AppliesOnlyToPlainArabicLetters) {
+  std::string out;
+  EXPECT_TRUE(copy_if_nfkc_casefold_inert("می\u200Cروم", out));
+  EXPECT_EQ(out, "میروم");
+  EXPECT_TRUE(copy_if_nfkc_casefold_inert("مجاهدين۱۹", out));
+  EXPECT_EQ(out, "مجاهدين۱۹");
+  EXPECT_FALSE(copy_if_nfkc_casefold_inert("مَبنا", out));   // a haraka: ICU must see it
+  EXPECT_FALSE(copy_if_nfkc_casefold_inert("ﻛﺘﺎﺏ", out));    // presentation forms
+  EXPECT_FALSE(copy_if_nfkc_casefold_inert("abc", out));
+}
+
+TEST(TermCleanup, RemovesApostrophesStraySeparatorsAndAcronymDots) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"badi'zadegan", "badizadegan"}, {"badi’zadegan", "badizadegan"}, {"badi‘zadegan", "badizadegan"},
       {"badiʼzadegan", "badizadegan"}, {"badiʻzadegan", "badizadegan"}, {"badi`zadegan", "badizadegan"},
-      {"5,000", "5000"},               {"a,b", "a,b"},                  {"u.s.a", "usa"},
+      {"5,000", "5000"},               {"a,b", "ab"},                   {"u.s.a", "usa"},
+      {"6.root", "6root"},             {"l·l", "l·l"},                  {"z.", "z"},
+      {".5", "5"},                     {"x._y", "x_y"},                 {"1;2", "1;2"},
+      {"i.ʿ7", "i7"},                  {"a.\u0301", "a"},               {"\u0301ab", "ab"},
       {"e.g", "eg"},                   {"3.14", "3.14"},                {"www.example.com", "www.example.com"},
       {".", ""},                       {"__", "__"},                    {"'", ""},
   };

@@ -36,6 +36,17 @@ TEST(KavoshIndexCli, IndexesTheSeedCorpusWithItsAliases) {
   EXPECT_NE(database.synonyms_begin("mek"), database.synonyms_end("mek"));
 }
 
+TEST(KavoshIndexCli, RerunningTheSameCommandLeavesTheSameDatabase) {
+  TempDir dir;
+  const auto db = (dir / "db").string();
+  const std::vector<std::string> command = {"--db", db, "--quiet", (kFixtures / "collection").string(),
+                                            (kFixtures / "pages.xml").string(), kCorpus.string()};
+  ASSERT_EQ(run_indexer(command, dir).exit_code, 0);
+  const std::string first = testing::dump_database(db);
+  ASSERT_EQ(run_indexer(command, dir).exit_code, 0);
+  EXPECT_EQ(testing::dump_database(db), first);
+}
+
 TEST(KavoshIndexCli, UsageAndRuntimeErrorsAreOneLine) {
   TempDir dir;
   testing::write_file(dir / "a-file", "x");

@@ -174,3 +174,32 @@ TEST(CorpusFiles, DirectoriesAreWalkedSortedSkippingHiddenFilesAndNotes) {
 
 }  // namespace
 }  // namespace kavosh::index
+
+namespace kavosh::index {
+namespace {
+
+TEST(IndexCorpus, ReportsCountsWarningsAndFinalProgress) {
+  testing::TempDir dir;
+  const auto files = list_corpus_files({kFixtures / "collection", kFixtures / "docs.trec"});
+  std::vector<std::string> warnings;
+  IndexProgress last;
+  CorpusOptions options;
+  options.on_warning = [&](const InputWarning& w) { warnings.push_back(w.message); };
+  options.on_progress = [&](const IndexProgress& p) { last = p; };
+  IndexWriter writer(dir / "db");
+  const CorpusStats stats = index_corpus(files, writer, options);
+  writer.commit();
+  EXPECT_EQ(stats.files, 4u);         // aliases.tsv, first.txt, sub/second.txt, docs.trec
+  EXPECT_EQ(stats.articles, 5u);      // two text files + three TREC documents
+  EXPECT_EQ(stats.alias_groups, 1u);  // "Fork\tSplit"
+  EXPECT_EQ(stats.warnings, 3u);
+  EXPECT_EQ(warnings.size(), 3u);
+  EXPECT_EQ(last.files_done, 4u);
+  EXPECT_EQ(last.files_total, 4u);
+  EXPECT_EQ(last.bytes_done, last.bytes_total);
+  EXPECT_EQ(last.articles, 5u);
+  EXPECT_EQ(writer.stats().articles, 5u);
+}
+
+}  // namespace
+}  // namespace kavosh::index

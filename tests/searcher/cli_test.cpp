@@ -62,9 +62,9 @@ class CliTest : public ::testing::Test {
 
   static CliRun run(const std::vector<std::string>& args) {
     std::string command = shell_quote(KAVOSH_SEARCH_BINARY);
-    for (const auto& a : args) command += " " + shell_quote(a);
+    for (const auto& a : args) command.append(" ").append(shell_quote(a));
     const fs::path err_file = *dir_ / "stderr.txt";
-    command += " 2>" + shell_quote(err_file.string());
+    command.append(" 2>").append(shell_quote(err_file.string()));
     CliRun result;
     FILE* pipe = ::popen(command.c_str(), "r");
     std::array<char, 4096> buffer;

@@ -78,7 +78,7 @@ TEST(Evaluation, CompleteCountsMissingQueriesAsZero) {
 TEST(Evaluation, CutoffsIgnoreHitsBeyondTheirDepth) {
   // The only relevant document sits at rank 11: P@10, MRR@10 and nDCG@10 are 0, MAP 1/11.
   std::vector<std::string> ranked;
-  for (int i = 0; i < 10; ++i) ranked.push_back("n" + std::to_string(i));
+  for (int i = 0; i < 10; ++i) ranked.push_back(std::string("n").append(std::to_string(i)));
   ranked.push_back("r");
   auto m = eval::evaluate_ranking(ranked, {{"r", 1}});
   EXPECT_EQ(m.p_at_10, 0.0);

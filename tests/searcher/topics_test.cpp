@@ -1,0 +1,88 @@
+// Batch input (TSV and TREC topic files) and the run/JSON line formats.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "kavosh/search/evaluation.hpp"
+#include "kavosh/search/output.hpp"
+
+namespace ks = kavosh::search;
+
+namespace {
+
+std::vector<ks::Topic> topics_from(const std::string& text) {
+  std::istringstream in(text);
+  return ks::parse_topics(in, "topics");
+}
+
+TEST(Topics, TabSeparatedLines) {
+  auto topics = topics_from("1\tmojahedin khalq\r\n\n q2 \t  مجاهدين  \n");
+  ASSERT_EQ(topics.size(), 2u);
+  EXPECT_EQ(topics[0].id, "1");
+  EXPECT_EQ(topics[0].query, "mojahedin khalq");
+  EXPECT_EQ(topics[1].id, "q2");
+  EXPECT_EQ(topics[1].query, "مجاهدين");
+}
+
+TEST(Topics, TrecTopicFileUsesNumAndTitle) {
+  auto topics = topics_from(
+      "<top>\n<num> Number: 401\n<title> foreign minorities, Germany\n\n<desc> Description:\n"
+      "What language?\n</top>\n<top>\n<num>402\n<title>Topic: behavioral genetics\n</top>\n");
+  ASSERT_EQ(topics.size(), 2u);
+  EXPECT_EQ(topics[0].id, "401");
+  EXPECT_EQ(topics[0].query, "foreign minorities, Germany");
+  EXPECT_EQ(topics[1].id, "402");
+  EXPECT_EQ(topics[1].query, "behavioral genetics");
+}
+
+TEST(Topics, MalformedInputNamesTheLine) {
+  try {
+    topics_from("1\tok\nno tab here\n");
+    FAIL();
+  } catch (const ks::eval::FormatError& e) {
+    EXPECT_EQ(std::string(e.what()), "topics:2: expected 'qid<TAB>query'");
+  }
+  try {
+    topics_from("\n<top>\n<title> no number\n</top>\n");
+    FAIL();
+  } catch (const ks::eval::FormatError& e) {
+    EXPECT_EQ(std::string(e.what()), "topics:2: TREC topic without <num> or <title>");
+  }
+}
+
+ks::Hit sample_hit() {
+  ks::Hit hit;
+  hit.rank = 3;
+  hit.id = "Berlin#2";
+  hit.article = "Berlin";
+  hit.passage = 2;
+  hit.title = "Berlin";
+  hit.section = "History";
+  hit.lang = "en";
+  hit.score = 1.5;
+  hit.snippet = "… the city …";
+  hit.highlights = {{8, 12}};
+  return hit;
+}
+
+TEST(OutputFormats, TrecLine) {
+  auto hit = sample_hit();
+  EXPECT_EQ(ks::format_trec("q7", hit, "run1"), "q7 Q0 Berlin 3 1.500000 run1");
+  hit.article = "Angela Merkel";
+  EXPECT_EQ(ks::format_trec("q7", hit, "run1"), "q7 Q0 Angela_Merkel 3 1.500000 run1");
+}
+
+TEST(OutputFormats, JsonLineHasEveryKey) {
+  auto j = nlohmann::json::parse(ks::format_json(sample_hit()));
+  EXPECT_EQ(j, nlohmann::json::parse(R"({"rank":3,"id":"Berlin#2","article":"Berlin","passage":2,
+      "title":"Berlin","section":"History","lang":"en","score":1.5,"snippet":"… the city …",
+      "highlights":[[8,12]]})"));
+}
+
+TEST(OutputFormats, TerminalBlock) {
+  EXPECT_EQ(ks::format_terminal(sample_hit(), false),
+            "3. Berlin \xE2\x80\x94 History  [1.500]  Berlin#2\n   … the [city] …\n");
+}
+
+}  // namespace
