@@ -1,10 +1,8 @@
-// Collection readers: SMART (Cranfield, CISI, CACM), TREC (NPL), the Persian question ->
-// paragraph sets and MediaWiki samples. See collections.hpp for the contract and
-// bench/README.md for the grading decisions.
+// Collection readers: documents through the indexer's readers (SMART, TREC, MediaWiki);
+// queries (SMART .I/.W, TREC topics) and judgments, which the indexer does not read, parsed
+// here, as are the Persian question -> paragraph sets (see bench/README.md for why). See
+// collections.hpp for the contract and bench/README.md for the grading decisions.
 #include "collections.hpp"
-
-#include <bzlib.h>
-#include <expat.h>
 
 #include <algorithm>
 #include <fstream>
@@ -13,6 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <unordered_map>
+
+#include "kavosh/index/readers.hpp"
 
 namespace kavosh::bench::harness {
 namespace fs = std::filesystem;
@@ -73,7 +73,8 @@ std::vector<std::string> read_lines(const fs::path& file) {
   return lines;
 }
 
-// One SMART record: ".I <id>" followed by ".X" sections (".T", ".W", ...), each a text block.
+// One SMART query record: ".I <id>" followed by ".X" sections (".W", ...), each a text block.
+// Only query files are read this way; documents go through the indexer's SMART reader.
 struct SmartRecord {
   std::string id;
   std::map<char, std::string> sections;
@@ -117,14 +118,72 @@ std::vector<std::string> fields_of(const std::string& line) {
   return fields;
 }
 
-// SMART documents: title from .T, searchable text = title + abstract (.W), as the
-// collections are usually indexed.
-std::vector<CorpusDocument> smart_documents(const fs::path& file) {
+// Documents are never parsed here: the indexer's reader turns the file into Articles, so every
+// engine is fed exactly the text kavosh indexes. Records the reader skips (empty text) are
+// absent; its warnings are kept for the caller to report.
+class ArticleCollector : public index::ReadListener {
+ public:
+  void article(index::Article&& article) override {
+    // A later article with the same id replaces the earlier one, as an update does in the index.
+    const auto [it, inserted] = position_.try_emplace(article.id, articles.size());
+    if (inserted) {
+      articles.push_back(std::move(article));
+    } else {
+      articles[it->second] = std::move(article);
+    }
+  }
+  void alias_group(std::vector<std::string>&&) override {}
+  void warning(index::InputWarning&& warning) override { warnings.push_back(warning.to_string()); }
+
+  std::vector<index::Article> articles;
+  std::vector<std::string> warnings;
+
+ private:
+  std::unordered_map<std::string, std::size_t> position_;
+};
+
+void read_articles(const fs::path& file, index::Format format, ArticleCollector& collector) {
+  index::read_file(file, format, file.filename().string(), file.string(), collector);
+}
+
+// Test collections: one document per article, its passages' text joined (a long record is
+// split by the reader into several passages; the judgments are about the whole record).
+std::vector<CorpusDocument> article_documents(const fs::path& file, index::Format format,
+                                              const std::string& default_lang,
+                                              std::vector<std::string>& warnings) {
+  ArticleCollector collector;
+  read_articles(file, format, collector);
   std::vector<CorpusDocument> docs;
-  for (const auto& r : read_smart(file)) {
-    const std::string title = section_text(r, 'T');
-    const std::string body = section_text(r, 'W');
-    docs.push_back({r.id, title, body.empty() ? title : body, "en"});
+  for (auto& article : collector.articles) {
+    std::string text;
+    for (const auto& passage : article.passages) {
+      if (passage.text.empty()) continue;
+      if (!text.empty()) text.push_back(' ');
+      text += passage.text;
+    }
+    docs.push_back({std::move(article.id), std::move(article.title), std::move(text),
+                    article.language.empty() ? default_lang : article.language});
+  }
+  warnings.insert(warnings.end(), collector.warnings.begin(), collector.warnings.end());
+  return docs;
+}
+
+// Wikipedia: one document per passage (the unit kavosh retrieves), id "<article id>#<n>" with
+// n counting the article's passages from 1 (passages without text keep their number).
+std::vector<CorpusDocument> passage_documents(std::vector<index::Article>& articles,
+                                              const std::string& default_lang) {
+  std::vector<CorpusDocument> docs;
+  for (auto& article : articles) {
+    const std::string lang = article.language.empty() ? default_lang : article.language;
+    std::size_t n = 0;
+    for (auto& passage : article.passages) {
+      ++n;
+      if (passage.text.empty()) continue;
+      std::string id = article.id;
+      id += '#';
+      id += std::to_string(n);
+      docs.push_back({std::move(id), article.title, std::move(passage.text), lang});
+    }
   }
   return docs;
 }
@@ -141,11 +200,9 @@ std::vector<CollectionQuery> smart_queries(const fs::path& file, bool renumber_i
 }
 
 Collection read_cranfield(const fs::path& dir) {
-  Collection c{"cranfield", {}, {}, {}};
-  for (auto& d : smart_documents(dir / "cran.all.1400")) {
-    // Cranfield's .W repeats the title; keep text as is (the engines index title + text).
-    c.documents.push_back(std::move(d));
-  }
+  Collection c{"cranfield", {}, {}, {}, {}};
+  // The reader skips records 471 and 995 (no text): judgments naming them match nothing.
+  c.documents = article_documents(dir / "cran.all.1400", index::Format::Smart, "en", c.warnings);
   // cran.qry numbers queries 001..365 with gaps; cranqrel numbers them 1..225 in file order.
   c.queries = smart_queries(dir / "cran.qry", /*renumber_in_file_order=*/true);
   std::size_t line_number = 0;
@@ -165,8 +222,8 @@ Collection read_cranfield(const fs::path& dir) {
 }
 
 Collection read_cisi(const fs::path& dir) {
-  Collection c{"cisi", smart_documents(dir / "CISI.ALL"),
-               smart_queries(dir / "CISI.QRY", false), {}};
+  Collection c{"cisi", {}, smart_queries(dir / "CISI.QRY", false), {}, {}};
+  c.documents = article_documents(dir / "CISI.ALL", index::Format::Smart, "en", c.warnings);
   for (const auto& line : read_lines(dir / "CISI.REL")) {
     const auto f = fields_of(line);
     if (f.size() >= 2) c.judgments.push_back({f[0], f[1], 1});
@@ -175,8 +232,8 @@ Collection read_cisi(const fs::path& dir) {
 }
 
 Collection read_cacm(const fs::path& dir) {
-  Collection c{"cacm", smart_documents(dir / "cacm.all"),
-               smart_queries(dir / "query.text", false), {}};
+  Collection c{"cacm", {}, smart_queries(dir / "query.text", false), {}, {}};
+  c.documents = article_documents(dir / "cacm.all", index::Format::Smart, "en", c.warnings);
   for (const auto& line : read_lines(dir / "qrels.text")) {
     const auto f = fields_of(line);
     // Zero-padded query ids ("01") are normalised to the .I numbers of query.text.
@@ -203,16 +260,9 @@ std::string between(const std::string& s, const std::string& open, const std::st
 }
 
 Collection read_npl(const fs::path& dir) {
-  Collection c{"npl", {}, {}, {}};
-  const std::string docs = read_file_bytes(dir / "corpus" / "doc-text.trec");
-  for (std::size_t pos = 0; pos != std::string::npos;) {
-    const std::string doc = between(docs, "<DOC>", "</DOC>", pos);
-    if (pos == std::string::npos) break;
-    std::size_t p = 0;
-    const std::string docno = trim(between(doc, "<DOCNO>", "</DOCNO>", p));
-    const std::string text = p == std::string::npos ? doc : doc.substr(p);
-    c.documents.push_back({docno, "", squeeze_spaces(text), "en"});
-  }
+  Collection c{"npl", {}, {}, {}, {}};
+  c.documents = article_documents(dir / "corpus" / "doc-text.trec", index::Format::Trec, "en",
+                                  c.warnings);
   const std::string queries = read_file_bytes(dir / "query-text.trec");
   for (std::size_t pos = 0; pos != std::string::npos;) {
     const std::string top = between(queries, "<top>", "</top>", pos);
@@ -235,7 +285,7 @@ Collection read_npl(const fs::path& dir) {
 }
 
 Collection read_parsinlu(const fs::path& dir) {
-  Collection c{"parsinlu", {}, {}, {}};
+  Collection c{"parsinlu", {}, {}, {}, {}};
   std::unordered_map<std::string, std::string> passage_ids;
   for (const char* split : {"train", "dev", "eval"}) {
     const fs::path file = dir / (std::string(split) + ".jsonl");
@@ -264,7 +314,7 @@ Collection read_parsinlu(const fs::path& dir) {
 }
 
 Collection read_persianqa(const fs::path& file) {
-  Collection c{"persianqa", {}, {}, {}};
+  Collection c{"persianqa", {}, {}, {}, {}};
   const auto root = nlohmann::json::parse(read_file_bytes(file));
   for (const auto& article : root.at("data")) {
     const std::string title = article.value("title", "");
@@ -283,157 +333,6 @@ Collection read_persianqa(const fs::path& file) {
   return c;
 }
 
-std::string bunzip2(const std::string& compressed, const fs::path& file) {
-  bz_stream stream{};
-  if (BZ2_bzDecompressInit(&stream, 0, 0) != BZ_OK)
-    throw std::runtime_error(file.string() + ": bzip2 init failed");
-  std::string out;
-  std::vector<char> buffer(1 << 20);
-  stream.next_in = const_cast<char*>(compressed.data());
-  stream.avail_in = static_cast<unsigned>(compressed.size());
-  int rc = BZ_OK;
-  while (rc == BZ_OK) {
-    stream.next_out = buffer.data();
-    stream.avail_out = static_cast<unsigned>(buffer.size());
-    rc = BZ2_bzDecompress(&stream);
-    out.append(buffer.data(), buffer.size() - stream.avail_out);
-    if (rc == BZ_OK && stream.avail_in == 0 && stream.avail_out != 0) break;  // truncated
-  }
-  BZ2_bzDecompressEnd(&stream);
-  if (rc != BZ_STREAM_END && rc != BZ_OK)
-    throw std::runtime_error(file.string() + ": bzip2 error " + std::to_string(rc));
-  return out;
-}
-
-struct WikiPage {
-  std::string title, ns, id, text;
-  bool redirect = false;
-};
-
-struct WikiParseState {
-  std::vector<WikiPage> pages;
-  std::vector<std::string> path;
-  std::string chars;
-};
-
-void XMLCALL on_start(void* user, const XML_Char* name, const XML_Char**) {
-  auto& s = *static_cast<WikiParseState*>(user);
-  const std::string n = name;
-  if (n == "page") s.pages.emplace_back();
-  if (n == "redirect" && !s.pages.empty()) s.pages.back().redirect = true;
-  s.path.push_back(n);
-  s.chars.clear();
-}
-
-void XMLCALL on_end(void* user, const XML_Char* name) {
-  auto& s = *static_cast<WikiParseState*>(user);
-  const std::string n = name;
-  const std::string parent = s.path.size() >= 2 ? s.path[s.path.size() - 2] : "";
-  if (!s.pages.empty()) {
-    auto& page = s.pages.back();
-    if (parent == "page" && n == "title") page.title = s.chars;
-    if (parent == "page" && n == "ns") page.ns = s.chars;
-    if (parent == "page" && n == "id") page.id = s.chars;
-    if (parent == "revision" && n == "text") page.text = s.chars;
-  }
-  if (!s.path.empty()) s.path.pop_back();
-  s.chars.clear();
-}
-
-void XMLCALL on_chars(void* user, const XML_Char* text, int length) {
-  static_cast<WikiParseState*>(user)->chars.append(text, static_cast<std::size_t>(length));
-}
-
-// Removes balanced open..close spans (nested), e.g. templates and tables.
-std::string remove_nested(const std::string& s, const std::string& open,
-                          const std::string& close) {
-  std::string out;
-  out.reserve(s.size());
-  int depth = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    if (s.compare(i, open.size(), open) == 0) {
-      ++depth;
-      i += open.size();
-    } else if (depth > 0 && s.compare(i, close.size(), close) == 0) {
-      --depth;
-      i += close.size();
-    } else {
-      if (depth == 0) out.push_back(s[i]);
-      ++i;
-    }
-  }
-  return out;
-}
-
-std::string remove_between(const std::string& s, const std::string& open,
-                           const std::string& close) {
-  std::string out;
-  std::size_t i = 0;
-  while (true) {
-    const auto a = s.find(open, i);
-    if (a == std::string::npos) break;
-    out.append(s, i, a - i);
-    const auto b = s.find(close, a + open.size());
-    if (b == std::string::npos) {
-      i = s.size();
-      break;
-    }
-    i = b + close.size();
-  }
-  out.append(s, std::min(i, s.size()), std::string::npos);
-  return out;
-}
-
-bool is_file_or_category_link(const std::string& target) {
-  static const char* const prefixes[] = {"File:", "Image:", "Category:", "file:", "image:",
-                                         "category:", "پرونده:", "رده:", "تصویر:", "Media:"};
-  for (const char* p : prefixes)
-    if (target.rfind(p, 0) == 0) return true;
-  return false;
-}
-
-// [[target|text]] -> text, [[target]] -> target, file/category links dropped (with nesting).
-std::string reduce_links(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    if (s.compare(i, 2, "[[") == 0) {
-      int depth = 1;
-      std::size_t j = i + 2;
-      while (j < s.size() && depth > 0) {
-        if (s.compare(j, 2, "[[") == 0) {
-          ++depth;
-          j += 2;
-        } else if (s.compare(j, 2, "]]") == 0) {
-          --depth;
-          j += 2;
-        } else {
-          ++j;
-        }
-      }
-      const std::string inner = s.substr(i + 2, (depth == 0 ? j - 2 : j) - i - 2);
-      if (!is_file_or_category_link(inner)) {
-        const auto bar = inner.rfind('|');
-        out += bar == std::string::npos ? inner : inner.substr(bar + 1);
-      }
-      i = j;
-    } else if (s[i] == '[' && (s.compare(i + 1, 4, "http") == 0 || s.compare(i + 1, 2, "//") == 0)) {
-      const auto close = s.find(']', i);
-      if (close == std::string::npos) {
-        ++i;
-        continue;
-      }
-      const std::string inner = s.substr(i + 1, close - i - 1);
-      const auto space = inner.find(' ');
-      if (space != std::string::npos) out += inner.substr(space + 1);
-      i = close + 1;
-    } else {
-      out.push_back(s[i++]);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string read_file_bytes(const fs::path& file) {
@@ -442,92 +341,6 @@ std::string read_file_bytes(const fs::path& file) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
-}
-
-std::string wikitext_to_plain(const std::string& wikitext) {
-  std::string s = remove_between(wikitext, "<!--", "-->");
-  s = remove_between(s, "<ref", "</ref>");  // also swallows <ref name=x/> up to the next </ref>
-  s = remove_nested(s, "{{", "}}");
-  s = remove_nested(s, "{|", "|}");
-  s = reduce_links(s);
-  s = replace_all(s, "'''", "");
-  s = replace_all(s, "''", "");
-  s = replace_all(s, "&nbsp;", " ");
-  s = replace_all(s, "&ndash;", "-");
-  s = replace_all(s, "&mdash;", "-");
-  // Remaining HTML tags.
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '<') {
-      const auto close = s.find('>', i);
-      if (close != std::string::npos && close - i < 200) {
-        i = close;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
-  // Line-level markup: headings become their own paragraph, list markers go.
-  std::string result;
-  std::istringstream lines(out);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::string t = trim(line);
-    if (!t.empty() && t.front() == '=') {
-      while (!t.empty() && t.front() == '=') t.erase(t.begin());
-      while (!t.empty() && t.back() == '=') t.pop_back();
-      result += "\n\n" + trim(t) + "\n\n";
-      continue;
-    }
-    while (!t.empty() && (t.front() == '*' || t.front() == '#' || t.front() == ':' ||
-                          t.front() == ';'))
-      t.erase(t.begin());
-    if (!t.empty() && (t.front() == '|' || t.front() == '!')) continue;  // stray table rows
-    result += trim(t);
-    result.push_back('\n');
-  }
-  return result;
-}
-
-std::vector<CorpusDocument> read_mediawiki_paragraphs(const fs::path& file,
-                                                      const std::string& lang) {
-  std::string xml = read_file_bytes(file);
-  if (file.extension() == ".bz2") xml = bunzip2(xml, file);
-  const auto first = xml.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
-  if (first != std::string::npos && xml.compare(first, 5, "<page") == 0)
-    xml = "<mediawiki>" + xml + "</mediawiki>";  // bare <page> export
-
-  WikiParseState state;
-  XML_Parser parser = XML_ParserCreate("UTF-8");
-  XML_SetUserData(parser, &state);
-  XML_SetElementHandler(parser, on_start, on_end);
-  XML_SetCharacterDataHandler(parser, on_chars);
-  const bool ok = XML_Parse(parser, xml.data(), static_cast<int>(xml.size()), 1) != XML_STATUS_ERROR;
-  std::string error;
-  if (!ok)
-    error = file.string() + ":" + std::to_string(XML_GetCurrentLineNumber(parser)) + ": " +
-            XML_ErrorString(XML_GetErrorCode(parser));
-  XML_ParserFree(parser);
-  if (!ok) throw std::runtime_error(error);
-
-  std::vector<CorpusDocument> docs;
-  for (const auto& page : state.pages) {
-    if (page.redirect || (page.ns != "0" && !page.ns.empty())) continue;
-    const std::string plain = wikitext_to_plain(page.text);
-    std::size_t n = 0;
-    std::size_t pos = 0;
-    while (pos < plain.size()) {
-      auto end = plain.find("\n\n", pos);
-      if (end == std::string::npos) end = plain.size();
-      const std::string paragraph = squeeze_spaces(plain.substr(pos, end - pos));
-      pos = end + 2;
-      // Headings and fragments are too short to be passages of their own.
-      if (std::count(paragraph.begin(), paragraph.end(), ' ') < 8) continue;
-      docs.push_back({page.id + "-" + std::to_string(++n), page.title, paragraph, lang});
-    }
-  }
-  return docs;
 }
 
 const std::vector<std::string>& known_collections() {
@@ -546,7 +359,10 @@ Collection read_collection(const std::string& name, const fs::path& data_dir) {
   if (name == "persianqa")
     return read_persianqa(data_dir / "persian-qa" / "persianqa" / "pqa_test.json");
   if (name == "wiki-en" || name == "wiki-fa") {
-    Collection c{name, {}, {}, {}};
+    Collection c{name, {}, {}, {}, {}};
+    // One collector for all files: a page present in two samples is one article, the later
+    // file's version winning, as when the indexer reads the folder.
+    ArticleCollector collector;
     const std::string lang = name == "wiki-en" ? "en" : "fa";
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(data_dir / name))
@@ -555,11 +371,10 @@ Collection read_collection(const std::string& name, const fs::path& data_dir) {
     for (const auto& f : files) {
       const auto s = f.string();
       if (s.find(".xml") == std::string::npos && s.find(".bz2") == std::string::npos) continue;
-      for (auto& d : read_mediawiki_paragraphs(f, lang)) {
-        d.id = f.stem().stem().string().substr(0, 12) + ":" + d.id;  // unique across files
-        c.documents.push_back(std::move(d));
-      }
+      read_articles(f, index::Format::MediaWiki, collector);
     }
+    c.documents = passage_documents(collector.articles, lang);
+    c.warnings = std::move(collector.warnings);
     return c;
   }
   throw std::runtime_error("unknown collection '" + name + "'");

@@ -1,6 +1,8 @@
 #pragma once
 // Readers for the real collections in ../shared/data, turning each into the benchmark's common
-// shape: documents (id, title, text, lang), queries and graded judgments. Used by
+// shape: documents (id, title, text, lang), queries and graded judgments. Documents come from
+// the indexer's readers (kavosh::index::read_file), so peers see exactly the text kavosh
+// indexes; only queries, judgments and the Persian QA paragraphs are read here. Used by
 // kavosh-bench-export (to write corpus JSONL / queries TSV / TREC qrels) and by
 // kavosh-bench-generate (to learn word statistics from real text).
 // Every quirk of the raw files (numbering, CRLF, relevance codes) is resolved here, once.
@@ -33,6 +35,8 @@ struct Collection {
   std::vector<CorpusDocument> documents;
   std::vector<CollectionQuery> queries;
   std::vector<Judgment> judgments;
+  // The indexer reader's warnings ("FILE:LINE: message"), e.g. records skipped as empty.
+  std::vector<std::string> warnings;
 };
 
 // The names kavosh-bench-export knows, in the order it writes them.
@@ -42,16 +46,6 @@ const std::vector<std::string>& known_collections();
 // samples) come back with empty queries/judgments. Throws std::runtime_error naming the file
 // when a file is missing or malformed.
 Collection read_collection(const std::string& name, const std::filesystem::path& data_dir);
-
-// Plain text of the pages of a MediaWiki XML export (.xml or .xml.bz2; a file holding bare
-// <page> elements is accepted too): main namespace, redirects skipped, one document per
-// paragraph (id "<page id>-<n>", title = page title). Markup is removed by a simple
-// reduction (templates, refs, tables, files, categories dropped; link text kept).
-std::vector<CorpusDocument> read_mediawiki_paragraphs(const std::filesystem::path& file,
-                                                      const std::string& lang);
-
-// The markup reduction used above, exposed for tests and reuse.
-std::string wikitext_to_plain(const std::string& wikitext);
 
 std::string read_file_bytes(const std::filesystem::path& file);
 

@@ -63,9 +63,13 @@ int main(int argc, char** argv) {
     for (const auto& name : only) {
       const Collection c = kavosh::bench::harness::read_collection(name, data_dir);
       write_collection(c, out_dir / name);
+      // Records the indexer's reader skips (e.g. empty ones) are not exported: say so.
+      for (const auto& warning : c.warnings)
+        std::cerr << "kavosh-bench-export: " << name << ": " << warning << '\n';
       summary[name] = {{"docs", c.documents.size()},
                        {"queries", c.queries.size()},
-                       {"judgments", c.judgments.size()}};
+                       {"judgments", c.judgments.size()},
+                       {"warnings", c.warnings.size()}};
     }
     std::cout << summary.dump() << '\n';
   } catch (const std::exception& e) {

@@ -30,7 +30,7 @@ struct Options {
   std::vector<fs::path> alias_files;
   std::vector<std::string> deletes;
   std::string format = "auto";
-  unsigned batch = 1000;
+  unsigned batch = 10000;
   bool rebuild = false;
   bool strict = false;
   bool quiet = false;
@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
   app.add_flag("--rebuild", options.rebuild, "start from an empty database");
   app.add_option("--format", options.format,
                  "input format: auto, text, jsonl, mediawiki, trec, smart, aliases (default auto)");
-  app.add_option("--batch", options.batch, "articles per commit (default 1000)")
+  app.add_option("--batch", options.batch, "articles per commit (default 10000)")
       ->check(CLI::PositiveNumber);
   app.add_option("--aliases", options.alias_files, "alias groups file (tab-separated names per line)")
       ->allow_extra_args(false);

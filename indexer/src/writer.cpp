@@ -5,6 +5,7 @@
 // input always gives the same docids and the same database contents.
 #include "kavosh/index/writer.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -250,6 +252,10 @@ struct IndexWriter::Impl {
   std::unordered_set<std::uint64_t> seen_articles;  // id hashes added in this run (when started_empty)
   unsigned batch_articles = 0;
   std::uint64_t batch_bytes = 0;
+  // Spelling frequencies added in this batch, written once per word at commit: one
+  // add_spelling per distinct word instead of one per word per passage (each call looks the
+  // word up in Xapian's spelling table).
+  std::unordered_map<std::string, unsigned> batch_spelling;
 
   DocumentBuilder main_builder;  // for aliases, and for articles when there is no worker
 
@@ -316,7 +322,25 @@ struct IndexWriter::Impl {
     const Xapian::Document old = db.get_document(docid);
     for (auto it = old.termlist_begin(); it != old.termlist_end(); ++it) {
       const std::string term = *it;
-      if (is_unprefixed(term) && is_spelling_word(term)) db.remove_spelling(term, it.get_wdf());
+      if (is_unprefixed(term) && is_spelling_word(term)) remove_spelling(term, it.get_wdf());
+    }
+  }
+
+  // Takes `frequency` off a word: first from this batch's not yet written additions, the rest
+  // from the database, so the counts are the same as if every addition had been written.
+  void remove_spelling(const std::string& word, unsigned frequency) {
+    if (auto pending = batch_spelling.find(word); pending != batch_spelling.end()) {
+      const unsigned taken = std::min(frequency, pending->second);
+      pending->second -= taken;
+      frequency -= taken;
+      if (pending->second == 0) batch_spelling.erase(pending);
+    }
+    if (frequency > 0) db.remove_spelling(word, frequency);
+  }
+
+  void write_batch_spelling() {
+    for (const auto& [word, frequency] : batch_spelling) {
+      if (frequency > 0) db.add_spelling(word, frequency);
     }
   }
 
@@ -347,7 +371,7 @@ struct IndexWriter::Impl {
         db.replace_document(passage.unique_term, passage.document);
       }
       if (options.spelling) {
-        for (const auto& [word, frequency] : passage.spelling) db.add_spelling(word, frequency);
+        for (const auto& [word, frequency] : passage.spelling) batch_spelling[word] += frequency;
       }
     }
     // Passages beyond the new count belonged to an older, longer version of the article.
@@ -421,8 +445,11 @@ struct IndexWriter::Impl {
 
   void commit() {
     if (!in_transaction) return;
+    write_batch_spelling();
+    batch_spelling.clear();
     db.set_metadata(std::string(schema::kMetaSchemaVersion), std::string(schema::kSchemaVersion));
     db.set_metadata(std::string(schema::kMetaArticleCount), std::to_string(article_count));
+    db.set_metadata("kavosh.analysis.normalize_arabic_script", options.analyzer.normalize_arabic_script ? "1" : "0");
     db.commit_transaction();
     in_transaction = false;
     batch_articles = 0;

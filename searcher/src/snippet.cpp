@@ -20,7 +20,7 @@ bool is_ascii_space(char c) {
 
 struct Match {
   std::uint32_t begin, end;
-  std::string key;
+  std::size_t key;  // index into the distinct keys of this snippet
 };
 
 std::size_t utf8_length(unsigned char lead) {
@@ -109,14 +109,28 @@ Snippet SnippetMaker::make(std::string_view text, analysis::Language language,
   Snippet snippet;
   analyzer_.analyze(text, language, tokens_);
 
+  // Stem keys ("Z" + stem) are looked up without the prefix, so no key string is built for
+  // a token that does not match (callgrind: string building and hashing were a third of
+  // make()'s own cost).
   const std::unordered_set<std::string> terms(query.terms.begin(), query.terms.end());
-  auto key_of = [&](const Token& token) -> std::string {
-    if (terms.count(token.term)) return token.term;
-    std::string stem_key = "Z" + token.stem_or_term();
-    if (terms.count(stem_key)) return stem_key;
+  std::unordered_set<std::string_view> stems;
+  for (const auto& term : terms)
+    if (term.size() > 1 && term[0] == 'Z') stems.insert(std::string_view(term).substr(1));
+  std::vector<std::string> keys;  // distinct keys, in order of first match
+  auto key_id = [&](std::string key) -> std::size_t {
+    for (std::size_t k = 0; k < keys.size(); ++k)
+      if (keys[k] == key) return k;
+    keys.push_back(std::move(key));
+    return keys.size() - 1;
+  };
+  constexpr std::size_t kNoKey = static_cast<std::size_t>(-1);
+  auto key_of = [&](const Token& token) -> std::size_t {
+    if (terms.count(token.term)) return key_id(token.term);
+    const std::string& stem = token.stem_or_term();
+    if (stems.count(std::string_view(stem))) return key_id("Z" + stem);
     for (const auto& prefix : query.prefixes)
-      if (token.term.starts_with(prefix)) return token.term;
-    return {};
+      if (token.term.starts_with(prefix)) return key_id(token.term);
+    return kNoKey;
   };
 
   // Words (span-1 tokens) in text order, and every matching token (compounds too).
@@ -124,21 +138,23 @@ Snippet SnippetMaker::make(std::string_view text, analysis::Language language,
   std::vector<Match> matches;
   std::vector<int> word_matched;  // per word: index into matches or -1
   for (const auto& token : tokens_) {
-    std::string key = key_of(token);
+    const std::size_t key = key_of(token);
     if (token.span == 1) {
       words.push_back(&token);
-      word_matched.push_back(key.empty() ? -1 : static_cast<int>(matches.size()));
+      word_matched.push_back(key == kNoKey ? -1 : static_cast<int>(matches.size()));
     }
-    if (!key.empty()) matches.push_back({token.begin, token.end, std::move(key)});
+    if (key != kNoKey) matches.push_back({token.begin, token.end, key});
   }
   for (const auto& phrase : query.phrases) {
     if (phrase.empty() || phrase.size() > words.size()) continue;
-    std::string key;
-    for (const auto& term : phrase) key += term + " ";
+    std::string phrase_key;
+    for (const auto& term : phrase) phrase_key += term + " ";
+    std::size_t key = kNoKey;
     for (std::size_t w = 0; w + phrase.size() <= words.size(); ++w) {
       std::size_t k = 0;
       while (k < phrase.size() && words[w + k]->term == phrase[k]) ++k;
       if (k != phrase.size()) continue;
+      if (key == kNoKey) key = key_id(phrase_key);
       for (k = 0; k < phrase.size(); ++k)
         if (word_matched[w + k] < 0) word_matched[w + k] = static_cast<int>(matches.size());
       matches.push_back({words[w]->begin, words[w + phrase.size() - 1]->end, key});
@@ -171,15 +187,17 @@ Snippet SnippetMaker::make(std::string_view text, analysis::Language language,
   if (starts.empty()) starts.push_back(0);
   std::size_t best_start = 0;
   double best_score = -1;
-  std::unordered_set<std::string> seen;
+  std::vector<double> rarity(keys.size());
+  for (std::size_t k = 0; k < keys.size(); ++k) rarity[k] = rarity_of(keys[k]);
+  std::vector<char> seen(keys.size());
   for (std::size_t start : starts) {
-    seen.clear();
+    std::fill(seen.begin(), seen.end(), 0);
     double score = 0;
     for (std::size_t w = start; w < start + width; ++w) {
       if (word_matched[w] < 0) continue;
-      const std::string& key = matches[static_cast<std::size_t>(word_matched[w])].key;
-      const double rarity = rarity_of(key);
-      score += seen.insert(key).second ? rarity : 0.05 * rarity;
+      const std::size_t key = matches[static_cast<std::size_t>(word_matched[w])].key;
+      score += seen[key] ? 0.05 * rarity[key] : rarity[key];
+      seen[key] = 1;
     }
     if (score > best_score + 1e-12) {
       best_score = score;

@@ -2,6 +2,10 @@
 // contents on re-index, synonyms, spelling, batched commits, and the lock error.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
@@ -216,6 +220,41 @@ TEST(IndexWriter, SpellingDataComesFromBodyWordsButNotNumbers) {
   for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) words.insert(*it);
   EXPECT_FALSE(words.count("0"));
   EXPECT_FALSE(words.count("950"));
+}
+
+// Spelling frequencies are gathered per batch and written at commit; replacing or removing an
+// article inside the same batch must still leave exactly the counts of what is indexed.
+TEST(IndexWriter, SpellingCountsAreExactWhenAnArticleChangesWithinOneBatch) {
+  struct Case {
+    const char* name;
+    std::vector<std::string> texts;  // successive versions of article "a", no commit between
+    bool remove_at_end;
+    std::map<std::string, unsigned> expected;  // spelling word -> frequency
+  };
+  const std::vector<Case> cases = {
+      {"one version", {"alpha alpha beta"}, false, {{"alpha", 2}, {"beta", 1}}},
+      {"replaced", {"alpha alpha beta", "alpha gamma"}, false, {{"alpha", 1}, {"gamma", 1}}},
+      {"replaced twice", {"beta", "gamma", "beta beta"}, false, {{"beta", 2}}},
+      {"removed", {"alpha beta"}, true, {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    TempDir dir;
+    {
+      IndexWriter writer(dir / "db");
+      for (const std::string& text : c.texts) {
+        Article article = sample_article("a", 1);  // title and fields give no spelling words
+        article.passages.at(0).text = text;
+        writer.add(article);
+      }
+      if (c.remove_at_end) writer.remove("a");
+      writer.commit();
+    }
+    Xapian::Database db((dir / "db").string());
+    std::map<std::string, unsigned> spelling;
+    for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) spelling[*it] = it.get_termfreq();
+    EXPECT_EQ(spelling, c.expected);
+  }
 }
 
 TEST(IndexWriter, CommitsInBatchesOfArticles) {

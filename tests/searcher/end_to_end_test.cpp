@@ -300,3 +300,76 @@ TEST(Cranfield, DefaultSettingsBeatPlainXapian) {
 }
 
 }  // namespace
+
+namespace {
+
+// One article per passage, written through IndexWriter with the given analysis options.
+void index_articles(const fs::path& db, const std::vector<std::pair<std::string, std::string>>& texts,
+                    bool normalize_arabic_script) {
+  ki::WriterOptions options;
+  options.rebuild = true;
+  options.analyzer.normalize_arabic_script = normalize_arabic_script;
+  ki::IndexWriter writer(db, options);
+  for (const auto& [id, text] : texts) {
+    ki::Article article;
+    article.id = id;
+    article.title = id;
+    article.passages.resize(1);
+    article.passages[0].text = text;
+    writer.add(article);
+  }
+  writer.commit();
+}
+
+}  // namespace
+
+// The Persian normalization ablation: an index built without normalization records it, and a
+// Searcher on it analyzes queries the same way, so an Arabic-form spelling (ك U+0643, ي U+064A)
+// meets itself. Forcing normalization on the query side loses it: the query becomes the
+// Persian form (ک U+06A9, ی U+06CC), which that index never saw.
+TEST(Searcher, QueriesFollowTheIndexNormalization) {
+  const std::string arabic_form = "\xD9\x83\xD8\xAA\xD8\xA7\xD8\xA8";  // كتاب
+  for (const bool normalized : {true, false}) {
+    SCOPED_TRACE(normalized ? "normalized index" : "unnormalized index");
+    const fs::path db = fresh_dir(normalized ? "norm-on" : "norm-off");
+    index_articles(db, {{"book", "این " + arabic_form + " خوب است"}, {"other", "متن دیگر"}}, normalized);
+    ks::SearchRequest request;
+    request.query = arabic_form;
+    ks::Searcher follows_index(db);
+    EXPECT_EQ(follows_index.analyzer_options().normalize_arabic_script, normalized);
+    const auto hits = follows_index.search(request).hits;
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].article, "book");
+
+    kavosh::analysis::AnalyzerOptions always_normalize;
+    ks::Searcher forced(db, always_normalize);
+    EXPECT_TRUE(forced.analyzer_options().normalize_arabic_script);
+    EXPECT_EQ(forced.search(request).hits.size(), normalized ? 1u : 0u);
+    fs::remove_all(db);
+  }
+}
+
+// With one passage per article collapsing is skipped (it cannot change anything); the hits,
+// their order, scores and ids must equal the uncollapsed search's.
+TEST(Searcher, OnePassagePerArticleGivesTheSameHitsWithoutCollapsing) {
+  const fs::path db = fresh_dir("single-passages");
+  index_articles(db,
+                 {{"a", "wind tunnel tests of a wing"},
+                  {"b", "a wing in a wind tunnel, wind again"},
+                  {"c", "boundary layer of a wing"}},
+                 true);
+  ks::Searcher searcher(db);
+  ks::SearchRequest request;
+  request.query = "wind wing";
+  const auto collapsed = searcher.search(request).hits;
+  request.collapse = false;
+  const auto plain = searcher.search(request).hits;
+  ASSERT_EQ(collapsed.size(), 3u);
+  ASSERT_EQ(collapsed.size(), plain.size());
+  for (std::size_t i = 0; i < plain.size(); ++i) {
+    EXPECT_EQ(collapsed[i].id, plain[i].id);
+    EXPECT_EQ(collapsed[i].passage, 0u);
+    EXPECT_DOUBLE_EQ(collapsed[i].score, plain[i].score);
+  }
+  fs::remove_all(db);
+}

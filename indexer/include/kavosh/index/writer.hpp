@@ -31,8 +31,8 @@ class IndexWriteError : public std::runtime_error {
 
 struct WriterOptions {
   bool rebuild = false;           // start from an empty database
-  unsigned batch_articles = 1000; // articles per commit
-  std::uint64_t batch_bytes = 16ull << 20;  // passage text bytes per commit (bounds memory)
+  unsigned batch_articles = 10000; // articles per commit (Xapian's own autoflush size)
+  std::uint64_t batch_bytes = 32ull << 20;  // passage text bytes per commit (bounds memory)
   bool spelling = true;           // write Xapian spelling data ("did you mean")
   bool analysis_thread = true;    // analyze + build documents on a second thread
   unsigned queue_articles = 64;   // articles in flight between the threads (bounded memory)

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "kavosh/analysis/analyzer.hpp"
+
 namespace kavosh::search {
 
 struct SearchRequest {
@@ -83,7 +85,11 @@ struct SearchResults {
 class Searcher {
  public:
   // Throws std::runtime_error naming the path when the database is missing or unreadable.
+  // Queries are analyzed with the options the index was built with (metadata
+  // kMetaNormalizeArabicScript; an index without it was normalized, the default).
   explicit Searcher(const std::filesystem::path& db_path);
+  // Explicit query-side analysis (the normalization ablation), ignoring the index metadata.
+  Searcher(const std::filesystem::path& db_path, const analysis::AnalyzerOptions& analysis);
   ~Searcher();
   Searcher(Searcher&&) noexcept;
   Searcher& operator=(Searcher&&) noexcept;
@@ -92,6 +98,8 @@ class Searcher {
   SearchResults search(const SearchRequest& request);
 
   std::uint64_t passage_count() const;
+  // The options queries and snippets are analyzed with.
+  const analysis::AnalyzerOptions& analyzer_options() const;
 
  private:
   struct Impl;
