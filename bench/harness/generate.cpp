@@ -13,6 +13,7 @@
 // passages transliterated by a simple letter map (a vowel is inserted between consonants).
 //
 // Same seed, same data, same options -> byte-identical output.
+#include <unicode/utf8.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -70,53 +71,21 @@ class Random {
 
 // --- UTF-8 ------------------------------------------------------------------------------
 
+// ICU's UTF-8 macros: one way to walk UTF-8 in the project (the analyzer decodes with ICU too).
 // Decodes one code point at s[i], advancing i; invalid bytes yield U+FFFD.
 char32_t decode(std::string_view s, std::size_t& i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  auto cont = [&](std::size_t k) {
-    return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-  };
-  auto bits = [&](std::size_t k) { return static_cast<char32_t>(s[i + k] & 0x3F); };
-  if (b0 < 0x80) {
-    ++i;
-    return b0;
-  }
-  if ((b0 & 0xE0) == 0xC0 && cont(1)) {
-    const char32_t c = (static_cast<char32_t>(b0 & 0x1F) << 6) | bits(1);
-    i += 2;
-    return c;
-  }
-  if ((b0 & 0xF0) == 0xE0 && cont(1) && cont(2)) {
-    const char32_t c = (static_cast<char32_t>(b0 & 0x0F) << 12) | (bits(1) << 6) | bits(2);
-    i += 3;
-    return c;
-  }
-  if ((b0 & 0xF8) == 0xF0 && cont(1) && cont(2) && cont(3)) {
-    const char32_t c = (static_cast<char32_t>(b0 & 0x07) << 18) | (bits(1) << 12) |
-                       (bits(2) << 6) | bits(3);
-    i += 4;
-    return c;
-  }
-  ++i;
-  return 0xFFFD;
+  int32_t at = static_cast<int32_t>(i);
+  UChar32 c = 0;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), at, static_cast<int32_t>(s.size()), c);
+  i = static_cast<std::size_t>(at);
+  return c < 0 ? char32_t{0xFFFD} : static_cast<char32_t>(c);
 }
 
 void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
+  uint8_t bytes[U8_MAX_LENGTH];
+  int32_t length = 0;
+  U8_APPEND_UNSAFE(bytes, length, static_cast<UChar32>(c));
+  out.append(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(length));
 }
 
 bool is_sentence_punctuation(char32_t c) {
