@@ -11,6 +11,7 @@
 #include <xapian.h>
 
 #include "engine_protocol.hpp"
+#include "xapian_errors.hpp"
 #include "kavosh/index/writer.hpp"
 #include "kavosh/search/searcher.hpp"
 
@@ -25,15 +26,6 @@ struct KavoshSettings {
   // What the opened Searcher really analyzes queries with: "on"/"off" (set when it opens).
   std::string query_normalization = "on";
 };
-
-template <typename Function>
-auto rethrow_xapian_errors(Function&& function) {
-  try {
-    return function();
-  } catch (const Xapian::Error& e) {
-    throw std::runtime_error(e.get_description());
-  }
-}
 
 class KavoshBuilder final : public IndexBuilder {
  public:

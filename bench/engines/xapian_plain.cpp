@@ -9,21 +9,12 @@
 #include <xapian.h>
 
 #include "engine_protocol.hpp"
+#include "xapian_errors.hpp"
 
 namespace kavosh::bench {
 namespace {
 
 constexpr Xapian::valueno kSlotId = 0;
-
-// Xapian::Error is not a std::exception; the protocol's error handling speaks std::exception.
-template <typename Function>
-auto rethrow_xapian_errors(Function&& function) {
-  try {
-    return function();
-  } catch (const Xapian::Error& e) {
-    throw std::runtime_error(e.get_description());
-  }
-}
 
 Xapian::Stem stemmer_for(TextLanguage language) {
   return language == TextLanguage::Persian ? Xapian::Stem() : Xapian::Stem("english");

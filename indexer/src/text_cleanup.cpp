@@ -1,4 +1,6 @@
 // Text cleanup shared by the readers (see text_cleanup.hpp).
+#include <unicode/utf8.h>
+
 #include "kavosh/index/text_cleanup.hpp"
 
 #include <algorithm>
@@ -104,52 +106,21 @@ std::optional<InfoboxEntry> make_entry(std::string_view line, std::size_t label_
   return entry;
 }
 
+// UTF-8 through ICU's macros, as the analyzer does: one way to walk UTF-8 in the project.
 void append_utf8(std::string& out, std::uint32_t code_point) {
-  if (code_point < 0x80) {
-    out.push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else if (code_point < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  }
+  std::uint8_t bytes[U8_MAX_LENGTH];
+  std::int32_t length = 0;
+  U8_APPEND_UNSAFE(bytes, length, static_cast<UChar32>(code_point));
+  out.append(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(length));
 }
 
-// Length of the valid UTF-8 sequence at text[i], or 0 when it is invalid.
+// Length of the well-formed UTF-8 sequence at text[i], or 0 when it is ill-formed.
 std::size_t valid_sequence_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  std::size_t length;
-  std::uint32_t minimum;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    minimum = 0x80;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    minimum = 0x800;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    minimum = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  std::uint32_t code_point = lead & (0x3F >> (length - 1));
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    code_point = (code_point << 6) | (byte(i + k) & 0x3F);
-  }
-  if (code_point < minimum || code_point > 0x10FFFF) return 0;
-  if (code_point >= 0xD800 && code_point <= 0xDFFF) return 0;
-  return length;
+  auto at = static_cast<std::int32_t>(i);
+  UChar32 code_point = 0;
+  U8_NEXT(reinterpret_cast<const std::uint8_t*>(text.data()), at,
+          static_cast<std::int32_t>(text.size()), code_point);
+  return code_point < 0 ? 0 : static_cast<std::size_t>(at) - i;
 }
 
 }  // namespace

@@ -44,20 +44,35 @@ std::ifstream open_or_throw(const std::filesystem::path& path) {
 
 }  // namespace
 
-Qrels parse_qrels(std::istream& in, const std::string& source_name) {
-  Qrels qrels;
+namespace {
+
+// Calls `record` with the whitespace-separated fields of every non-blank line, after checking
+// that the line has as many fields as `layout` names.
+template <typename Record>
+void for_each_record(std::istream& in, const std::string& source_name, std::string_view layout,
+                     Record record) {
+  const std::size_t expected = split_whitespace(std::string(layout)).size();
   std::string line;
   unsigned line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
-    auto fields = split_whitespace(line);
+    const auto fields = split_whitespace(line);
     if (fields.empty()) continue;
-    if (fields.size() != 4)
-      fail(source_name, line_no, "expected 'qid iter docid rel', got " +
+    if (fields.size() != expected)
+      fail(source_name, line_no, "expected '" + std::string(layout) + "', got " +
                                      std::to_string(fields.size()) + " fields");
-    double level = parse_number(fields[3], source_name, line_no, "rel");
-    qrels.queries[fields[0]][fields[2]] = static_cast<int>(level);
+    record(fields, line_no);
   }
+}
+
+}  // namespace
+
+Qrels parse_qrels(std::istream& in, const std::string& source_name) {
+  Qrels qrels;
+  for_each_record(in, source_name, "qid iter docid rel", [&](const auto& fields, unsigned line_no) {
+    const double level = parse_number(fields[3], source_name, line_no, "rel");
+    qrels.queries[fields[0]][fields[2]] = static_cast<int>(level);
+  });
   return qrels;
 }
 
@@ -68,22 +83,16 @@ Qrels load_qrels(const std::filesystem::path& path) {
 
 Run parse_run(std::istream& in, const std::string& source_name) {
   Run run;
-  std::string line;
-  unsigned line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    auto fields = split_whitespace(line);
-    if (fields.empty()) continue;
-    if (fields.size() != 6)
-      fail(source_name, line_no, "expected 'qid Q0 docid rank score tag', got " +
-                                     std::to_string(fields.size()) + " fields");
-    RunLine entry;
-    entry.docid = fields[2];
-    entry.rank = static_cast<unsigned>(parse_number(fields[3], source_name, line_no, "rank"));
-    entry.score = parse_number(fields[4], source_name, line_no, "score");
-    if (run.tag.empty()) run.tag = fields[5];
-    run.queries[fields[0]].push_back(std::move(entry));
-  }
+  for_each_record(in, source_name, "qid Q0 docid rank score tag",
+                  [&](const auto& fields, unsigned line_no) {
+                    RunLine entry;
+                    entry.docid = fields[2];
+                    entry.rank = static_cast<unsigned>(
+                        parse_number(fields[3], source_name, line_no, "rank"));
+                    entry.score = parse_number(fields[4], source_name, line_no, "score");
+                    if (run.tag.empty()) run.tag = fields[5];
+                    run.queries[fields[0]].push_back(std::move(entry));
+                  });
   return run;
 }
 
