@@ -6,12 +6,16 @@
 //  - "phrases", NEAR and =exact words use the unprefixed terms, which carry positions;
 //  - a query word the analyzer splits into several positions (Mujahedin-e-Khalq, 5,000) is a
 //    phrase of its parts, OR'd with any stacked compound token (span > 1) that joins them;
-//  - lang: is a zero-weight boolean filter.
+//  - lang: is a zero-weight boolean filter;
+//  - in a ranked body word list, function words (function_words.hpp) are left out, a word
+//    after چه/کدام/چند also matches without its indefinite ی, and two Persian words the text
+//    may join (آسمان خراش) also match the joined word the index holds.
 #include <algorithm>
 #include <set>
 
 #include "kavosh/index/schema.hpp"
 #include "kavosh/search/query.hpp"
+#include "function_words.hpp"
 
 namespace kavosh::search {
 
@@ -44,6 +48,17 @@ Xapian::Query synonym_of(const std::vector<std::string>& terms) {
     if (seen.insert(term).second) parts.emplace_back(term);
   return combine(Xapian::Query::OP_SYNONYM, parts);
 }
+
+// A plain word of a word list, in order. Function words stay in the run (they are not queried
+// on their own) so that compounds and alias n-grams still see them.
+// Its term and stem are "" when the analyzer splits it into several positions.
+struct RunWord {
+  const QueryNode* node = nullptr;
+  bool function_word = false;
+  std::string term;
+  std::string stem;
+  bool arabic = false;  // written in Arabic script
+};
 
 // Tokens of one analyzed text, grouped the way the query needs them.
 struct AnalyzedWord {
@@ -98,27 +113,28 @@ QueryBuilder::QueryBuilder(analysis::Analyzer& analyzer, const Xapian::Database&
 
 namespace {
 
-// English function words (the Snowball English stop list, abridged to the forms that occur
-// in queries). Compared case-insensitively on the word as typed.
-bool is_stopword(std::string_view word) {
-  static const std::set<std::string, std::less<>> kStopwords = {
-      "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
-      "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
-      "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for",
-      "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
-      "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "me",
-      "more", "most", "must", "my", "myself", "no", "nor", "not", "of", "off", "on", "once",
-      "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same",
-      "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
-      "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
-      "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
-      "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
-      "yourselves"};
-  if (word.size() > 12) return false;
-  std::string lower(word);
-  for (char& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return kStopwords.count(lower) > 0;
+// The analyzed terms of every function word (function_words.hpp), under one setting of
+// Arabic-script normalization: a query word is a function word when its term is in the set, so
+// the comparison sees the same folding as the index (ي/ی, ZWNJ, case).
+const std::set<std::string, std::less<>>& function_word_terms(bool normalize_arabic_script) {
+  auto build = [](bool normalize) {
+    analysis::AnalyzerOptions options;
+    options.normalize_arabic_script = normalize;
+    analysis::Analyzer analyzer(options);
+    std::set<std::string, std::less<>> terms;
+    auto add = [&](const auto& words) {
+      for (const std::string_view word : words)
+        for (const auto& token : analyzer.analyze(word))
+          if (token.span == 1) terms.insert(token.term);
+    };
+    add(function_words::kEnglish);
+    add(function_words::kPersian);
+    add(function_words::kArabic);
+    return terms;
+  };
+  static const auto normalized = build(true);
+  static const auto unnormalized = build(false);
+  return normalize_arabic_script ? normalized : unnormalized;
 }
 
 class Builder {
@@ -161,22 +177,35 @@ class Builder {
  private:
   Xapian::Query list(const QueryNode& n, const FieldContext& ctx) {
     std::vector<Xapian::Query> required, optional, excluded, filters;
-    std::vector<const QueryNode*> run;  // adjacent plain words, for compounds and alias n-grams
+    std::vector<RunWord> run;  // adjacent plain words, for compounds and alias n-grams
     auto flush_run = [&] {
       extras_of_run(run, ctx, optional);
       run.clear();
     };
-    std::size_t content_words = 0;
-    for (const auto& child : n.children)
-      if (child.kind != Kind::Word || !is_stopword(child.text)) ++content_words;
-    for (const auto& child : n.children) {
+    // Each child typed as a word, analyzed once.
+    std::vector<RunWord> words(n.children.size());
+    for (std::size_t i = 0; i < n.children.size(); ++i)
+      words[i] = run_word(n.children[i]);
+    // Function words leave a ranked body list, unless nothing else would be left.
+    std::vector<bool> droppable(n.children.size(), false);
+    if (options_.drop_stopwords && ctx.body() && !options_.all_words) {
+      const auto& function_terms = function_word_terms(analyzer_.options().normalize_arabic_script);
+      for (std::size_t i = 0; i < n.children.size(); ++i)
+        droppable[i] = n.children[i].modifier == QueryNode::Modifier::None &&
+                       function_terms.count(words[i].term) > 0;
+      if (std::find(droppable.begin(), droppable.end(), false) == droppable.end())
+        droppable.assign(droppable.size(), false);
+    }
+    for (std::size_t i = 0; i < n.children.size(); ++i) {
+      const auto& child = n.children[i];
       const bool plain_word = child.kind == Kind::Word && child.modifier != QueryNode::Modifier::Excluded;
-      if (options_.drop_stopwords && ctx.body() && child.kind == Kind::Word &&
-          child.modifier == QueryNode::Modifier::None && !options_.all_words &&
-          content_words > 0 && is_stopword(child.text)) {
-        flush_run();
+      if (droppable[i]) {
+        // Still part of the run: "می خورند" is the compound میخورند, "people of iran" an alias.
+        words[i].function_word = true;
+        run.push_back(words[i]);
         continue;
       }
+      after_question_word_ = i > 0 && kQuestionDeterminers.count(words[i - 1].term) > 0;
       if (!plain_word) flush_run();
       if (child.modifier == QueryNode::Modifier::Excluded) {
         ++state_.excluded_depth;
@@ -189,8 +218,9 @@ class Builder {
         continue;
       }
       Xapian::Query q = node(child, ctx);
+      after_question_word_ = false;
       if (q.empty()) continue;
-      if (plain_word) run.push_back(&child);
+      if (plain_word) run.push_back(words[i]);
       if (child.modifier == QueryNode::Modifier::Required || options_.all_words)
         required.push_back(q);
       else
@@ -215,44 +245,69 @@ class Builder {
     return positive;
   }
 
+  RunWord run_word(const QueryNode& node) {
+    RunWord word;
+    word.node = &node;
+    if (node.kind != Kind::Word) return word;
+    const auto tokens = analyzer_.analyze(node.text);
+    const auto grouped = group_tokens(tokens);
+    word.arabic = grouped.arabic_script;
+    if (grouped.positions.size() == 1) {
+      word.term = grouped.positions[0][0]->term;
+      word.stem = grouped.positions[0][0]->stem_or_term();
+    }
+    return word;
+  }
+
   // Bare words typed apart that the text may write as one (می روم -> میروم), and aliases of
   // several words (mujahedin khalq -> MKO): extra optional clauses.
-  void extras_of_run(const std::vector<const QueryNode*>& run, const FieldContext& ctx,
+  void extras_of_run(const std::vector<RunWord>& run, const FieldContext& ctx,
                      std::vector<Xapian::Query>& optional) {
     if (!ctx.body() || run.size() < 2) return;
-    std::vector<std::string> terms;  // one term per single-position word, else "" (breaks n-grams)
-    for (const auto* n : run) {
-      auto tokens = analyzer_.analyze(n->text);
-      auto grouped = group_tokens(tokens);
-      terms.push_back(grouped.positions.size() == 1 ? grouped.positions[0][0]->term : "");
-    }
+    const auto& function_terms = function_word_terms(analyzer_.options().normalize_arabic_script);
     for (std::size_t i = 0; i + 1 < run.size(); ++i) {
-      const std::string joined = run[i]->text + " " + run[i + 1]->text;
-      auto tokens = analyzer_.analyze(joined);
+      // The analyzer joins spaced compounds of Arabic-script words only.
+      if (!run[i].arabic || !run[i + 1].arabic) continue;
+      const std::string label = run[i].node->text + " " + run[i + 1].node->text;
+      auto tokens = analyzer_.analyze(label);
+      bool joined_by_analyzer = false;
       for (const auto& token : tokens) {
         if (token.span < 2) continue;
-        std::string stem = std::string(schema::kStemmed) + token.stem_or_term();
-        state_.highlight_stem(token.stem_or_term());
-        state_.highlight_term(token.term);
-        Xapian::Query q(stem);
-        state_.explain(run[i]->text + " " + run[i + 1]->text, q);
-        optional.push_back(q);
+        joined_by_analyzer = true;
+        // "می شود" joins into a function word; "کتاب ها", "موسسه ای" join a word to a
+        // dropped suffix: the word's own stem already covers them (and without its ZWNJ,
+        // موسسهای stems like a plural, to موسس).
+        if (function_terms.count(token.term) > 0 || run[i + 1].function_word) continue;
+        if (token.stem_or_term() == run[i].stem || token.stem_or_term() == run[i + 1].stem) continue;
+        add_compound(token, label, optional);
+      }
+      // Two words a document may write as one with ZWNJ (آسمان خراش -> آسمان‌خراش, رباط
+      // کریم -> رباط‌کریم): the joined word, when the index holds it. Persian only (English
+      // "time sharing" -> "timesharing" hurt CACM), and not with function words.
+      if (!joined_by_analyzer && !run[i].function_word && !run[i + 1].function_word &&
+          !run[i].term.empty() && !run[i + 1].term.empty()) {
+        const auto joined = analyzer_.analyze(run[i].term + run[i + 1].term);
+        if (joined.size() == 1 && function_terms.count(joined[0].term) == 0 &&
+            db_.get_termfreq(std::string(schema::kStemmed) + joined[0].stem_or_term()) > 0)
+          add_compound(joined[0], label, optional);
       }
     }
     if (!options_.aliases) return;
     for (std::size_t n = 2; n <= 4; ++n) {
-      for (std::size_t i = 0; i + n <= terms.size(); ++i) {
+      for (std::size_t i = 0; i + n <= run.size(); ++i) {
         std::string key;
-        bool complete = true;
+        bool complete = true;  // a word split into several positions breaks n-grams
         for (std::size_t k = i; k < i + n; ++k) {
-          if (terms[k].empty()) complete = false;
-          key += (k == i ? "" : " ") + terms[k];
+          if (run[k].term.empty()) complete = false;
+          key += (k == i ? "" : " ") + run[k].term;
         }
-        if (!complete) continue;
+        // An alias key neither starts nor ends with a function word ("people of iran" can be
+        // one, "of iran" cannot): saves the lookups.
+        if (!complete || run[i].function_word || run[i + n - 1].function_word) continue;
         std::vector<Xapian::Query> alternatives = alias_queries(key);
         if (alternatives.empty()) continue;
         std::vector<Xapian::Query> phrase_terms;
-        for (std::size_t k = i; k < i + n; ++k) phrase_terms.emplace_back(terms[k]);
+        for (std::size_t k = i; k < i + n; ++k) phrase_terms.emplace_back(run[k].term);
         alternatives.insert(alternatives.begin(),
                             Xapian::Query(Xapian::Query::OP_PHRASE, phrase_terms.begin(),
                                           phrase_terms.end(), static_cast<Xapian::termcount>(n)));
@@ -261,6 +316,15 @@ class Builder {
         optional.push_back(q);
       }
     }
+  }
+
+  void add_compound(const Token& token, const std::string& label,
+                    std::vector<Xapian::Query>& optional) {
+    state_.highlight_stem(token.stem_or_term());
+    state_.highlight_term(token.term);
+    Xapian::Query q(std::string(schema::kStemmed) + token.stem_or_term());
+    state_.explain(label, q);
+    optional.push_back(q);
   }
 
   // The index's synonyms of `key`, each analyzed again: one term -> its stem, several -> a phrase.
@@ -322,6 +386,18 @@ class Builder {
           state_.highlight_stem(t.stem_or_term());
           state_.highlight_term(t.term);
         }
+      }
+    }
+    if (after_question_word_ && grouped.arabic_script) {
+      // چه سالی -> also سال. At least three letters (two bytes each) must remain.
+      const std::string& term = alternatives[0]->term;
+      constexpr std::string_view kYe = "ی";
+      if (term.size() >= 3 * 2 + kYe.size() && term.ends_with(kYe)) {
+        for (const auto& t : analyzer_.analyze(term.substr(0, term.size() - kYe.size())))
+          if (t.span == 1) {
+            bare_stems.push_back(t.stem_or_term());
+            state_.highlight_stem(t.stem_or_term());
+          }
       }
     }
     if (grouped.arabic_script && options_.arabic_variant) {
@@ -486,6 +562,11 @@ class Builder {
     return found;
   }
 
+  // چه، کدام، چند (normalized terms): in "چه سالی", "کدام کشوری" the next word carries the
+  // indefinite ی that the answer does not have ("در سال ۱۳۱۶").
+  static inline const std::set<std::string, std::less<>> kQuestionDeterminers = {
+      "چه", "چی", "کدام", "کدوم", "کدامین", "چند", "چندمین"};
+  bool after_question_word_ = false;  // the word being built follows a question determiner
   static constexpr std::size_t kMaxVowelSlots = 3;
   static constexpr Xapian::termcount kWildcardExpansion = 200;
 

@@ -446,4 +446,28 @@ QueryNode parse_query(std::string_view text,
   return parser.parse();
 }
 
+std::string as_plain_words(std::string_view text) {
+  // Quote marks of every style the lexer knows, parentheses, and ':' (fields): syntax only.
+  static constexpr std::string_view kSyntax[] = {"(", ")", "\"", "\u201C", "\u201D", "\u201E",
+                                                 "\u00AB", "\u00BB", ":", "*"};
+  std::string cleaned(text);
+  for (const std::string_view mark : kSyntax)
+    for (auto at = cleaned.find(mark); at != std::string::npos; at = cleaned.find(mark, at))
+      cleaned.replace(at, mark.size(), " ");
+  std::string out;
+  std::size_t begin = 0;
+  while (begin < cleaned.size()) {
+    const auto end = std::min(cleaned.find_first_of(" \t\r\n", begin), cleaned.size());
+    std::string word = cleaned.substr(begin, end - begin);
+    begin = end + 1;
+    word.erase(0, std::min(word.find_first_not_of("+-="), word.size()));
+    if (word.empty()) continue;
+    if (word == "AND" || word == "OR" || word == "NOT" || word.starts_with("NEAR"))
+      for (char& c : word)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    out += (out.empty() ? "" : " ") + word;
+  }
+  return out;
+}
+
 }  // namespace kavosh::search

@@ -5,9 +5,12 @@
 #include <filesystem>
 
 #include "kavosh/search/query.hpp"
+// The word lists are internal to the searcher; this suite checks their entries.
+#include "../../searcher/src/function_words.hpp"
 
 namespace fs = std::filesystem;
 using kavosh::search::BuildOptions;
+using kavosh::search::BuiltQuery;
 using kavosh::search::parse_query;
 using kavosh::search::QueryBuilder;
 using kavosh::search::QueryError;
@@ -25,7 +28,9 @@ class QueryBuilding : public ::testing::Test {
     db.add_synonym("mko", "مجاهدین خلق");
     db.add_synonym("mujahedin khalq", "mko");
     Xapian::Document doc;
-    for (const char* term : {"mujahedin", "khomeini", "XFleader:rajavi"}) doc.add_term(term);
+    // Zاسمانخراش: آسمان‌خراش written with ZWNJ, for the joined-words case.
+    for (const char* term : {"mujahedin", "khomeini", "XFleader:rajavi", "Zاسمانخراش"})
+      doc.add_term(term);
     db.add_document(doc);
     db.commit();
   }
@@ -33,11 +38,20 @@ class QueryBuilding : public ::testing::Test {
     fs::remove_all(*path_);
     delete path_;
   }
-  static std::string built(const std::string& query, BuildOptions options = {}) {
+  static BuiltQuery build(const std::string& query, BuildOptions options = {}) {
     Xapian::Database db(path_->string());
     kavosh::analysis::Analyzer analyzer;
     auto ast = parse_query(query, [](std::string_view name) { return name == "leader"; });
-    return QueryBuilder(analyzer, db, options).build(ast).query.get_description();
+    return QueryBuilder(analyzer, db, options).build(ast);
+  }
+  static std::string built(const std::string& query, BuildOptions options = {}) {
+    return build(query, options).query.get_description();
+  }
+  // The bare words that became query clauses (function words dropped), as typed.
+  static std::string kept(const std::string& query, BuildOptions options = {}) {
+    std::string out;
+    for (const auto& word : build(query, options).plain_words) out += (out.empty() ? "" : " ") + word;
+    return out;
   }
   static fs::path* path_;
 };
@@ -67,7 +81,13 @@ TEST_F(QueryBuilding, EveryConstructBuildsItsXapianQuery) {
       {"\"people's mujahedin\"", "Query((people PHRASE 2 mujahedin))"},
       {"Mujahedin-e-Khalq", "Query((mujahedin PHRASE 3 e PHRASE 3 khalq))"},
       {"می‌روم", "Query((Zمیروم OR 0.5 * ZSمیروم))"},
-      {"می روم", "Query(((Zمی OR 0.5 * ZSمی) OR (Zروم OR 0.5 * ZSروم) OR Zمیروم))"},
+      // می is a function word, but still joins روم into the compound میروم
+      {"می روم", "Query(((Zروم OR 0.5 * ZSروم) OR Zمیروم))"},
+      // a joined word the index holds (آسمان‌خراش); سنگفرش is not in this index
+      {"آسمان خراش", "Query(((Zاسمان OR 0.5 * ZSاسمان) OR (Zخراش OR 0.5 * ZSخراش) OR Zاسمانخراش))"},
+      {"سنگ فرش", "Query(((Zسنگ OR 0.5 * ZSسنگ) OR (Zفرش OR 0.5 * ZSفرش)))"},
+      // plural suffix typed apart: کتابها stems to کتاب, so no second clause for it
+      {"کتاب ها", "Query((Zکتاب OR 0.5 * ZSکتاب))"},
       {"=running", "Query(running)"},
       {"moj*", "Query(WILDCARD SYNONYM moj)"},
       {"a NEAR/3 b", "Query((a NEAR 4 b))"},
@@ -99,12 +119,81 @@ TEST_F(QueryBuilding, OptionsChangeTheQuery) {
   plain.romanized_variants = false;
   plain.weights.title = 0;
   EXPECT_EQ(built("MKO mojahedin", plain), "Query((Zmko OR Zmojahedin))");
+  // After چه / کدام / چند the indefinite ی is also taken off (سالی -> سال); shown without
+  // the Arabic-stemmer variant, which strips it from any word.
+  BuildOptions persian_only;
+  persian_only.arabic_variant = false;
+  persian_only.weights.title = 0;
+  EXPECT_EQ(built("در چه سالی", persian_only), "Query((Zسالی SYNONYM Zسال))");
+  EXPECT_EQ(built("کدام کشوری", persian_only), "Query((Zکشوری SYNONYM Zکشور))");
+  EXPECT_EQ(built("سالی", persian_only), "Query(Zسالی)");
+  EXPECT_EQ(built("چه موادی", persian_only), "Query((Zموادی SYNONYM Zمواد))");
+  EXPECT_EQ(built("چه پری", persian_only), "Query(Zپری)");  // too short to lose its ی
   BuildOptions weighted;
   weighted.weights.title = 3;
   weighted.weights.section = 1.5;
   weighted.weights.field = 2;
   EXPECT_EQ(built("iran", weighted), "Query((Ziran OR 3 * ZSiran OR 1.5 * ZXHiran))");
   EXPECT_EQ(built("leader:rajavi", weighted), "Query(2 * ZXFleader:rajavi)");
+}
+
+// Function words (searcher/src/function_words.hpp) leave a ranked list that has other words;
+// they are compared on the analyzed term, so Arabic letters, ZWNJ, case and punctuation do
+// not matter.
+TEST_F(QueryBuilding, FunctionWordsLeaveRankedLists) {
+  struct KeptCase {
+    const char* query;
+    const char* kept;
+  };
+  const KeptCase cases[] = {
+      {"چه کسی جامعه شناسی را در ایران ابداع کرد؟", "جامعه شناسی ایران ابداع"},
+      {"پارانوئید چه نوع بیماری است؟", "پارانوئید نوع بیماری"},
+      {"کدام ویتامین ها در چربی حل نمی شوند؟", "ویتامین چربی حل"},
+      {"آیا آب سرد می‌شود", "آب سرد"},
+      {"چه‌طور طلا پیدا کنیم", "طلا پیدا"},
+      // Arabic letters ي and ك are the same words as ی and ک
+      {"راه آهن ايران در چه سالي تصویب شد؟", "راه آهن ايران سالي تصویب"},
+      {"كدام كشور", "كشور"},
+      // spoken forms
+      {"کدوم ایستگاه فضایی الان استفاده می شه؟", "ایستگاه فضایی الان استفاده"},
+      // Arabic
+      {"ماذا يوجد في مصر", "يوجد مصر"},
+      // English, also with punctuation and capitals
+      {"What is the war?", "war?"},
+      {"Is there any use for it, or not", "use"},
+      // only function words: nothing is dropped
+      {"چه کسی است", "چه کسی است"},
+      {"the of", "the of"},
+      // required, excluded and field words are never dropped
+      {"+در ایران", "در ایران"},
+      {"ایران -از", "ایران از"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.query);
+    EXPECT_EQ(kept(c.query), c.kept);
+  }
+  BuildOptions keep;
+  keep.drop_stopwords = false;
+  EXPECT_EQ(kept("چه کسی جامعه شناسی را ابداع کرد", keep), "چه کسی جامعه شناسی را ابداع کرد");
+  BuildOptions all;
+  all.all_words = true;
+  EXPECT_EQ(kept("کدام کشور", all), "کدام کشور");
+}
+
+// Every list entry is one analyzed term, so the set compared against holds all of them.
+TEST_F(QueryBuilding, EveryFunctionWordIsOneTerm) {
+  kavosh::analysis::Analyzer analyzer;
+  auto check = [&](const auto& words) {
+    for (const std::string_view word : words) {
+      SCOPED_TRACE(std::string(word));
+      const auto tokens = analyzer.analyze(word);
+      ASSERT_EQ(tokens.size(), 1u);
+      EXPECT_EQ(kept(std::string(word) + " iran"), "iran");
+    }
+  };
+  check(kavosh::search::function_words::kEnglish);
+  check(kavosh::search::function_words::kPersian);
+  check(kavosh::search::function_words::kArabic);
 }
 
 TEST_F(QueryBuilding, NothingSearchableIsAnError) {

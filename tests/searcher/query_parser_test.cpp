@@ -5,6 +5,7 @@
 #include "kavosh/search/query.hpp"
 
 using kavosh::search::QueryError;
+using kavosh::search::as_plain_words;
 using kavosh::search::dump;
 using kavosh::search::parse_query;
 
@@ -120,6 +121,36 @@ TEST(QueryParser, EveryErrorNamesItsPosition) {
     } catch (const QueryError& e) {
       EXPECT_EQ(std::string(e.what()), c.message);
     }
+  }
+}
+
+// The fallback for topic text: the syntax goes, the words stay, and the result parses as a
+// list of plain words.
+TEST(QueryParser, PlainWordsFallbackKeepsOnlyWords) {
+  struct PlainCase {
+    const char* query;
+    const char* plain;
+  };
+  const PlainCase cases[] = {
+      {"List all articles on EL1 and ECL (EL1 may be given as EL/1; I don't remember",
+       "List all articles on EL1 and ECL EL1 may be given as EL/1; I don't remember"},
+      {"iran (war", "iran war"},
+      {"\"leader rajavi", "leader rajavi"},
+      {"a AND (b OR", "a and b or"},
+      {"NOT a NEAR/3 b", "not a near/3 b"},
+      {"title:iran -war +peace =running mojah*", "title iran war peace running mojah"},
+      {"«صلح» “جنگ” ایران:", "صلح جنگ ایران"},
+      {"Mujahedin-e-Khalq 5,000", "Mujahedin-e-Khalq 5,000"},
+      {"( ) - +", ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.query);
+    const std::string plain = as_plain_words(c.query);
+    EXPECT_EQ(plain, c.plain);
+    if (plain.empty()) continue;
+    const std::string ast = dump(parse_query(plain, infobox_field));
+    for (const char* syntax : {"(phrase", "(field", "(or", "(and", "(near", "(wildcard", "(exact", "+(", "-("})
+      EXPECT_EQ(ast.find(syntax), std::string::npos) << ast;
   }
 }
 

@@ -64,6 +64,14 @@ std::string dump(const QueryNode& node);
 QueryNode parse_query(std::string_view text,
                       const std::function<bool(std::string_view)>& is_known_field = {});
 
+// The documented fallback for natural-language text whose punctuation is not meant as
+// syntax (a test collection's topics): the same words with the syntax taken out, so the
+// result parses as a plain ranked word list (or is empty). Quote marks, parentheses, ':' and
+// '*' become spaces, a word's leading '+', '-' and '=' are dropped, and the operators AND, OR,
+// NOT, NEAR are lowercased into words. kavosh-search --queries runs a topic this way when
+// its text does not parse.
+std::string as_plain_words(std::string_view text);
+
 struct QueryWeights {
   double title = 0.5;    // S-prefixed title words, relative to body words (see searcher.hpp)
   double section = 0.0;  // section heading words (0: not queried)
@@ -77,10 +85,12 @@ struct BuildOptions {
   // Romanized Persian spells one vowel several ways (mojahedin / mujahedin): a Latin bare
   // word of 6+ letters also matches the o<->u variants the index holds.
   bool romanized_variants = true;
-  // English function words ("the", "of", "what") among the ranked bare words of a list are
-  // left out when the list has other words: BM25 gives them small but non-zero weight in
-  // Xapian (its idf is floored, never negative), which only adds noise. Phrases, =exact,
-  // required (+) and field words keep them.
+  // Function and question words (English "the", "what"; Persian "چه", "کدام", "است", "در";
+  // Arabic "ماذا"; lists in searcher/src/function_words.hpp, compared on the analyzed term)
+  // among the ranked bare words of a list are left out when the list has other words: BM25
+  // gives common ones small but non-zero weight in Xapian (its idf is floored), and Persian
+  // question words, rare in passages, a high one. Phrases, =exact, required (+), excluded
+  // and field words keep them.
   bool drop_stopwords = true;
   QueryWeights weights;
 };
