@@ -44,11 +44,18 @@ std::string_view language_code(Language language) {
   return "other";
 }
 
+// BCP 47 tags as collections write them ("fa-Latn" for romanized Persian, "en-US", "EN"):
+// the primary language subtag decides, case-insensitively. Stemming follows each token's
+// script, so a script subtag changes nothing the analyzer does.
 std::optional<Language> parse_language_code(std::string_view code) {
-  if (code == "en") return Language::English;
-  if (code == "fa") return Language::Persian;
-  if (code == "ar") return Language::Arabic;
-  if (code == "other") return Language::Other;
+  const std::string_view primary = code.substr(0, code.find_first_of("-_"));
+  if (primary.empty() || primary.size() > 5) return std::nullopt;
+  std::string lower(primary);
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (lower == "en") return Language::English;
+  if (lower == "fa" || lower == "per" || lower == "fas") return Language::Persian;
+  if (lower == "ar" || lower == "ara") return Language::Arabic;
+  if (lower == "other") return Language::Other;
   return std::nullopt;
 }
 

@@ -30,7 +30,7 @@ struct Options {
   std::vector<fs::path> alias_files;
   std::vector<std::string> deletes;
   std::string format = "auto";
-  unsigned batch = 10000;
+  unsigned batch = kavosh::index::WriterOptions{}.batch_passages;
   bool rebuild = false;
   bool strict = false;
   bool quiet = false;
@@ -70,7 +70,7 @@ int run(const Options& options) {
     }
     WriterOptions writer_options;
     writer_options.rebuild = options.rebuild;
-    writer_options.batch_articles = options.batch;
+    writer_options.batch_passages = options.batch;
     writer_options.spelling = !options.no_spelling;
     writer_options.analysis_thread = !options.single_thread;
 
@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
   app.add_flag("--rebuild", options.rebuild, "start from an empty database");
   app.add_option("--format", options.format,
                  "input format: auto, text, jsonl, mediawiki, trec, smart, aliases (default auto)");
-  app.add_option("--batch", options.batch, "articles per commit (default 10000)")
+  app.add_option("--batch", options.batch, "passages per commit, whole articles (default 2500)")
       ->check(CLI::PositiveNumber);
   app.add_option("--aliases", options.alias_files, "alias groups file (tab-separated names per line)")
       ->allow_extra_args(false);

@@ -5,10 +5,10 @@
 #include <stdexcept>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include "kavosh/index/schema.hpp"
+#include "kavosh/index/stored_passage.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -103,22 +103,23 @@ std::string describe_passage(const std::filesystem::path& db_path, const std::st
   const Xapian::docid docid = *db.postlist_begin(term);
   const Xapian::Document doc = db.get_document(docid);
   std::ostringstream out;
-  const nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
-  out << "docid: " << docid << "\n";
-  if (data.is_object()) {
-    out << "passage: " << data.value("article", std::string()) << "#" << data.value("passage", 0) << "\n";
-    out << "title: " << data.value("title", std::string()) << "\n";
-    out << "section: " << data.value("section", std::string()) << "\n";
-    out << "lang: " << data.value("lang", std::string()) << "\n";
-    out << "source: " << data.value("source", std::string()) << "\n";
-    if (data.contains("date")) out << "date: " << data.value("date", std::string()) << "\n";
-    if (data.contains("fields") && data["fields"].is_object()) {
-      for (const auto& [name, value] : data["fields"].items()) {
-        out << "field " << name << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
-      }
-    }
-    out << "text:\n" << data.value("text", std::string()) << "\n";
+  const std::string stored = doc.get_value(schema::kSlotStoredPassage);
+  StoredPassage data;
+  try {
+    data = decode(stored);
+  } catch (const CorruptStoredPassage& e) {
+    throw std::runtime_error(db_path.string() + ", docid " + std::to_string(docid) + ": " + e.what());
   }
+  out << "docid: " << docid << "\n";
+  out << "passage: " << data.article << "#" << data.passage << "\n";
+  out << "title: " << data.title << "\n";
+  out << "section: " << data.section << "\n";
+  out << "lang: " << data.lang << "\n";
+  out << "source: " << data.source << "\n";
+  if (!data.date.empty()) out << "date: " << data.date << "\n";
+  for (const auto& [name, value] : data.fields) out << "field " << name << ": " << value << "\n";
+  out << "text:\n" << data.text << "\n";
+  out << "stored tokens: " << data.tokens.size() << " (record of " << stored.size() << " bytes)\n";
   out << "terms (prefix: term[wdf, positions]):\n";
   std::string current_prefix = "\x01";
   for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
@@ -148,6 +149,11 @@ void compact_database(const std::filesystem::path& db_path) {
   fs::remove_all(old);
   try {
     db.compact(compacted.string());
+    // The spelling dictionary lives inside the index directory and moves with it.
+    const fs::path spelling = schema::spelling_path(base);
+    if (fs::is_directory(spelling)) {
+      Xapian::Database(spelling.string()).compact(schema::spelling_path(compacted).string());
+    }
   } catch (const Xapian::Error& e) {
     fs::remove_all(compacted);
     throw std::runtime_error("compacting " + db_path.string() + ": " + e.get_msg());

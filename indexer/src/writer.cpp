@@ -9,37 +9,24 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include "kavosh/index/schema.hpp"
+#include "spelling_store.hpp"
+#include "kavosh/index/stored_passage.hpp"
 
 namespace kavosh::index {
 namespace {
 
 using kavosh::analysis::Analyzer;
 using kavosh::analysis::Language;
-using kavosh::analysis::Script;
 using kavosh::analysis::Token;
-
-// Spelling words: Latin or Arabic script, not a number (decided from the term's bytes so the
-// same rule applies when an old passage's terms are removed again).
-bool is_spelling_word(std::string_view term) {
-  if (term.size() < 2) return false;
-  const auto first = static_cast<unsigned char>(term[0]);
-  const bool latin = (first >= 'a' && first <= 'z') || (first >= 0xC3 && first <= 0xC9);
-  const bool arabic = first >= 0xD8 && first <= 0xDB;
-  if (!latin && !arabic) return false;
-  return true;  // digits are ASCII after analysis, so a number never starts with a letter
-}
 
 std::uint64_t id_hash(std::string_view id) {
   std::uint64_t hash = 14695981039346656037ull;
@@ -50,14 +37,10 @@ std::uint64_t id_hash(std::string_view id) {
   return hash;
 }
 
-bool is_unprefixed(std::string_view term) {
-  return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
-}
-
 struct PreparedPassage {
   std::string unique_term;
   Xapian::Document document;
-  std::vector<std::pair<std::string, unsigned>> spelling;  // word, frequency in the passage
+  std::vector<std::string> spelling_words;  // distinct body spelling words
 };
 
 struct PreparedArticle {
@@ -104,29 +87,36 @@ class DocumentBuilder {
       prepared.unique_term = schema::id_term(schema::kPassageId, passage_id);
       Xapian::Document& doc = prepared.document;
       postings_ = 0;
-      spelling_.clear();
 
       // Body.
       analyzer_.analyze(passage.text, language, tokens_);
-      add_tokens(doc, tokens_, "", 1, /*spelling=*/true);
+      add_tokens(doc, tokens_, "", 1);
+      collect_spelling_words(tokens_, prepared.spelling_words);
+      StoredPassage& record = record_;
+      record.tokens.clear();
+      for (const Token& token : tokens_) {
+        record.tokens.push_back({token.begin, token.end, token.span, token_hash(token.term),
+                                 token_hash(token.stem_or_term())});
+      }
+      record.fields.clear();
       // Title on every passage.
-      add_tokens(doc, title_tokens, schema::kTitle, schema::kTitleWdf, false);
+      add_tokens(doc, title_tokens, schema::kTitle, schema::kTitleWdf);
       // Section heading.
       if (!passage.section.empty()) {
         analyzer_.analyze(passage.section, language, tokens_);
-        add_tokens(doc, tokens_, schema::kSection, 1, false);
+        add_tokens(doc, tokens_, schema::kSection, 1);
       }
       // Fields: article-level then the passage's own.
-      nlohmann::json fields = nlohmann::json::object();
       auto add_field = [&](const Field& field) {
         if (field.first.empty()) return;
         analyzer_.analyze(field.second, language, tokens_);
-        add_tokens(doc, tokens_, schema::field_prefix(field.first), schema::kFieldWdf, false);
-        auto& slot = fields[field.first];
-        if (slot.is_string()) {
-          slot = slot.get<std::string>() + "; " + field.second;
+        add_tokens(doc, tokens_, schema::field_prefix(field.first), schema::kFieldWdf);
+        auto slot = std::find_if(record.fields.begin(), record.fields.end(),
+                                 [&](const auto& stored) { return stored.first == field.first; });
+        if (slot != record.fields.end()) {
+          slot->second += "; " + field.second;
         } else {
-          slot = field.second;
+          record.fields.push_back(field);
         }
       };
       for (const Field& field : article.fields) add_field(field);
@@ -134,27 +124,23 @@ class DocumentBuilder {
 
       add_boolean(doc, schema::kLanguage, lang_code);
       doc.add_boolean_term(prepared.unique_term);
-      add_boolean(doc, schema::kArticleId, article.id);
-      if (!article.source.empty()) add_boolean(doc, schema::kSource, article.source);
-      postings_ += 3;
+      postings_ += 2;
 
       doc.add_value(schema::kSlotArticleId, article.id);
       doc.add_value(schema::kSlotPassageNo, Xapian::sortable_serialise(static_cast<double>(number)));
       if (!article.date.empty()) doc.add_value(schema::kSlotDate, article.date);
       doc.add_value(schema::kSlotLanguage, lang_code);
 
-      nlohmann::json data = {{"article", article.id},
-                             {"passage", number},
-                             {"title", article.title},
-                             {"section", passage.section},
-                             {"lang", lang_code},
-                             {"text", passage.text},
-                             {"fields", std::move(fields)},
-                             {"source", article.source}};
-      if (!article.date.empty()) data["date"] = article.date;
-      doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      record.article = article.id;
+      record.passage = static_cast<std::uint32_t>(number);
+      record.title = article.title;
+      record.section = passage.section;
+      record.lang = lang_code;
+      record.text = passage.text;
+      record.source = article.source;
+      record.date = article.date;
+      doc.add_value(schema::kSlotStoredPassage, encode(record));
 
-      prepared.spelling.assign(spelling_.begin(), spelling_.end());
       out.postings += postings_;
       out.bytes += passage.text.size();
       out.passages.push_back(std::move(prepared));
@@ -204,10 +190,17 @@ class DocumentBuilder {
     doc.add_boolean_term(schema::id_term(prefix, id));
   }
 
-  // Posts `tokens` under `prefix` with positions and "Z" + prefix + stem_or_term without;
-  // body words (spelling = true) also count towards the passage's spelling data.
+  void collect_spelling_words(const std::vector<Token>& tokens, std::vector<std::string>& words) {
+    for (const Token& token : tokens) {
+      if (is_spelling_word(token.term)) words.push_back(token.term);
+    }
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end()), words.end());
+  }
+
+  // Posts `tokens` under `prefix` with positions and "Z" + prefix + stem_or_term without.
   void add_tokens(Xapian::Document& doc, const std::vector<Token>& tokens, std::string_view prefix,
-                  unsigned wdf, bool spelling) {
+                  unsigned wdf) {
     std::string term(prefix);
     std::string stem(schema::kStemmed);
     stem.append(prefix);
@@ -227,15 +220,12 @@ class DocumentBuilder {
         ++postings_;
       }
       ++postings_;
-      if (spelling && token.script != Script::Number && is_spelling_word(token.term)) {
-        ++spelling_[token.term];
-      }
     }
   }
 
   Analyzer analyzer_;
   std::vector<Token> tokens_;
-  std::map<std::string, unsigned> spelling_;
+  StoredPassage record_;  // reused per passage: its vectors keep their storage
   std::uint64_t postings_ = 0;
 };
 
@@ -250,12 +240,11 @@ struct IndexWriter::Impl {
   bool in_transaction = false;
   bool started_empty = false;                 // the database had no documents when opened
   std::unordered_set<std::uint64_t> seen_articles;  // id hashes added in this run (when started_empty)
-  unsigned batch_articles = 0;
+  unsigned batch_passages = 0;
   std::uint64_t batch_bytes = 0;
-  // Spelling frequencies added in this batch, written once per word at commit: one
-  // add_spelling per distinct word instead of one per word per passage (each call looks the
-  // word up in Xapian's spelling table).
-  std::unordered_map<std::string, unsigned> batch_spelling;
+  std::optional<SpellingStore> spelling;    // none with options.spelling off
+  SpellingStore::Counts batch_spelling;     // this batch's words -> passages, for `spelling`
+  bool changed_since_spelling = false;      // committed changes not yet synced into `spelling`
 
   DocumentBuilder main_builder;  // for aliases, and for articles when there is no worker
 
@@ -317,33 +306,6 @@ struct IndexWriter::Impl {
     }
   }
 
-  void remove_spelling_of(Xapian::docid docid) {
-    if (!options.spelling) return;
-    const Xapian::Document old = db.get_document(docid);
-    for (auto it = old.termlist_begin(); it != old.termlist_end(); ++it) {
-      const std::string term = *it;
-      if (is_unprefixed(term) && is_spelling_word(term)) remove_spelling(term, it.get_wdf());
-    }
-  }
-
-  // Takes `frequency` off a word: first from this batch's not yet written additions, the rest
-  // from the database, so the counts are the same as if every addition had been written.
-  void remove_spelling(const std::string& word, unsigned frequency) {
-    if (auto pending = batch_spelling.find(word); pending != batch_spelling.end()) {
-      const unsigned taken = std::min(frequency, pending->second);
-      pending->second -= taken;
-      frequency -= taken;
-      if (pending->second == 0) batch_spelling.erase(pending);
-    }
-    if (frequency > 0) db.remove_spelling(word, frequency);
-  }
-
-  void write_batch_spelling() {
-    for (const auto& [word, frequency] : batch_spelling) {
-      if (frequency > 0) db.add_spelling(word, frequency);
-    }
-  }
-
   std::optional<Xapian::docid> docid_of(const std::string& unique_term) {
     auto it = db.postlist_begin(unique_term);
     if (it == db.postlist_end(unique_term)) return std::nullopt;
@@ -365,13 +327,10 @@ struct IndexWriter::Impl {
       if (known_new) {
         db.add_document(passage.document);
       } else {
-        if (options.spelling) {
-          if (auto old = docid_of(passage.unique_term)) remove_spelling_of(*old);
-        }
         db.replace_document(passage.unique_term, passage.document);
       }
-      if (options.spelling) {
-        for (const auto& [word, frequency] : passage.spelling) batch_spelling[word] += frequency;
+      if (spelling) {
+        for (const std::string& word : passage.spelling_words) ++batch_spelling[word];
       }
     }
     // Passages beyond the new count belonged to an older, longer version of the article.
@@ -379,7 +338,6 @@ struct IndexWriter::Impl {
       const std::string stale = schema::id_term(schema::kPassageId, schema::passage_id(article.id, number));
       auto old = docid_of(stale);
       if (!old) break;
-      remove_spelling_of(*old);
       db.delete_document(*old);
     }
     for (const auto& [key, synonym] : article.synonyms) db.add_synonym(key, synonym);
@@ -391,9 +349,9 @@ struct IndexWriter::Impl {
     stats.passages += article.passages.size();
     stats.terms += article.postings;
     stats.bytes += article.bytes;
-    ++batch_articles;
+    batch_passages += static_cast<unsigned>(article.passages.size());
     batch_bytes += article.bytes;
-    if (batch_articles >= options.batch_articles || batch_bytes >= options.batch_bytes) commit();
+    if (batch_passages >= options.batch_passages || batch_bytes >= options.batch_bytes) commit();
   }
 
   // Writes every prepared article; with wait_all, first waits until nothing is in flight.
@@ -445,14 +403,14 @@ struct IndexWriter::Impl {
 
   void commit() {
     if (!in_transaction) return;
-    write_batch_spelling();
-    batch_spelling.clear();
     db.set_metadata(std::string(schema::kMetaSchemaVersion), std::string(schema::kSchemaVersion));
     db.set_metadata(std::string(schema::kMetaArticleCount), std::to_string(article_count));
     db.set_metadata("kavosh.analysis.normalize_arabic_script", options.analyzer.normalize_arabic_script ? "1" : "0");
     db.commit_transaction();
     in_transaction = false;
-    batch_articles = 0;
+    changed_since_spelling = true;
+    if (spelling) spelling->add(std::exchange(batch_spelling, {}));
+    batch_passages = 0;
     batch_bytes = 0;
     ++stats.commits;
   }
@@ -472,11 +430,26 @@ IndexWriter::IndexWriter(const std::filesystem::path& db_path, WriterOptions opt
   } catch (const Xapian::Error& e) {
     throw std::runtime_error("cannot open database " + db_path.string() + ": " + e.get_msg());
   }
+  // Adding to an index of another schema would mix two stored-record layouts in one database.
+  const std::string version = impl_->db.get_metadata(std::string(schema::kMetaSchemaVersion));
+  if (impl_->db.get_doccount() > 0 && version != schema::kSchemaVersion) {
+    throw std::runtime_error("database " + db_path.string() + " has index schema " +
+                             (version.empty() ? "(none)" : version) + ", this kavosh-index writes schema " +
+                             std::string(schema::kSchemaVersion) + ": re-index it with --rebuild");
+  }
+  if (impl_->options.spelling) {
+    try {
+      impl_->spelling.emplace(schema::spelling_path(db_path), db_path, impl_->options.rebuild);
+    } catch (const Xapian::Error& e) {
+      throw std::runtime_error("cannot open the spelling database " +
+                               schema::spelling_path(db_path).string() + ": " + e.get_msg());
+    }
+  }
   impl_->started_empty = impl_->db.get_doccount() == 0;
   const std::string count = impl_->db.get_metadata(std::string(schema::kMetaArticleCount));
   if (!count.empty()) impl_->article_count = std::stoull(count);
   if (impl_->options.queue_articles == 0) impl_->options.queue_articles = 1;
-  if (impl_->options.batch_articles == 0) impl_->options.batch_articles = 1;
+  if (impl_->options.batch_passages == 0) impl_->options.batch_passages = 1;
   if (impl_->options.analysis_thread) impl_->start_worker();
 }
 
@@ -515,17 +488,17 @@ bool IndexWriter::remove(std::string_view article_id) {
 bool IndexWriter::Impl::remove(std::string_view article_id) {
   Impl* impl = this;
   impl->drain(true);
-  const std::string article_term = schema::id_term(schema::kArticleId, article_id);
-  if (!impl->db.term_exists(article_term)) return false;
-  impl->ensure_transaction();
+  // An article's passages are numbered 0, 1, ... without gaps (a shorter new version deletes
+  // the stale tail), so the unique passage terms find them all.
   std::vector<Xapian::docid> docids;
-  for (auto it = impl->db.postlist_begin(article_term); it != impl->db.postlist_end(article_term); ++it) {
-    docids.push_back(*it);
+  for (unsigned number = 0;; ++number) {
+    auto docid = impl->docid_of(schema::id_term(schema::kPassageId, schema::passage_id(article_id, number)));
+    if (!docid) break;
+    docids.push_back(*docid);
   }
-  for (Xapian::docid docid : docids) {
-    impl->remove_spelling_of(docid);
-    impl->db.delete_document(docid);
-  }
+  if (docids.empty()) return false;
+  impl->ensure_transaction();
+  for (Xapian::docid docid : docids) impl->db.delete_document(docid);
   if (impl->article_count > 0) --impl->article_count;
   ++impl->stats.removed;
   return true;
@@ -545,6 +518,10 @@ void IndexWriter::commit() {
   guarded(impl_->path, [&] {
     impl_->drain(true);
     impl_->commit();
+    if (impl_->spelling && impl_->changed_since_spelling) {
+      impl_->spelling->sync_with(impl_->db);
+      impl_->changed_since_spelling = false;
+    }
   });
 }
 

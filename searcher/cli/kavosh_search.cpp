@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-arabic-variant", no_arabic_variant,
                "Arabic-script words match only their Persian-stemmer stem");
   app.add_flag("--keep-stopwords", keep_stopwords,
-               "Keep English function words (the, of, what) in ranked word lists");
+               "Keep function words (the, of, what; چه, کدام, است, در) in ranked word lists");
   app.add_flag("--no-variants", no_variants,
                "Do not match romanized vowel variants (mojahedin ~ mujahedin)");
   app.add_option("--model", request.model, "bm25 (default), bm25+, lm, pl2, dph, tfidf")
@@ -162,6 +162,9 @@ int main(int argc, char** argv) {
       request.snippets = !no_snippets && !trec && (json || qrels_file.empty());
       request.hit_details = !trec && (json || qrels_file.empty());
       request.spelling = false;
+      // A topic is natural language: one that does not parse runs as its plain words (every
+      // judged topic needs a ranking, or the evaluation counts it as a miss).
+      request.malformed_as_plain_words = true;
       const auto topics = ks::load_topics(queries_file);
       std::optional<ks::eval::Qrels> qrels;
       if (!qrels_file.empty()) qrels = ks::eval::load_qrels(qrels_file);
@@ -176,6 +179,10 @@ int main(int argc, char** argv) {
         } catch (const ks::QueryError& e) {
           std::cerr << "kavosh-search: query " << topic.id << ": " << e.what() << "\n";
           continue;
+        }
+        if (!results.parse_fallback.empty()) {
+          std::cerr << "kavosh-search: query " << topic.id << ": " << results.parse_fallback
+                    << "; run as plain words: " << ks::as_plain_words(topic.query) << "\n";
         }
         auto& lines = run.queries[topic.id];
         for (const auto& hit : results.hits) {

@@ -3,14 +3,16 @@
 // -> snippets for the returned hits only -> optional per-clause explanation.
 #include "kavosh/search/searcher.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <unordered_set>
 
 #include "kavosh/index/schema.hpp"
+#include "kavosh/index/stored_passage.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/snippet.hpp"
 
@@ -65,10 +67,6 @@ class DocidSet : public Xapian::MatchDecider {
   std::unordered_set<Xapian::docid> ids_;
 };
 
-analysis::Language language_of(const std::string& code) {
-  return analysis::parse_language_code(code).value_or(analysis::Language::Other);
-}
-
 // Written by the indexer ("1"/"0"); absent in older indexes, which were normalized.
 constexpr std::string_view kMetaNormalizeArabicScript = "kavosh.analysis.normalize_arabic_script";
 
@@ -90,6 +88,7 @@ struct Searcher::Impl {
   Xapian::Enquire enquire;
   std::string current_weight;
   std::map<std::string, bool, std::less<>> known_fields;
+  std::optional<Xapian::Database> spelling;  // opened on the first "did you mean"
 
   explicit Impl(const std::filesystem::path& p)
       : path(p), db(open(p)), analysis_options(index_analysis(db)), analyzer(analysis_options),
@@ -103,11 +102,35 @@ struct Searcher::Impl {
       throw std::runtime_error("database not found: " + p.string());
     if (!std::filesystem::is_directory(p, ec))
       throw std::runtime_error("not a database directory: " + p.string());
+    Xapian::Database db;
     try {
-      return Xapian::Database(p.string());
+      db = Xapian::Database(p.string());
     } catch (const Xapian::Error& e) {
       throw std::runtime_error("cannot open database " + p.string() + ": " + e.get_msg());
     }
+    // The stored passage layout changes with the schema; an index of another version (or
+    // none: not written by kavosh-index) cannot be read and must be rebuilt.
+    const std::string version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
+    if (version != schema::kSchemaVersion)
+      throw std::runtime_error(
+          "database " + p.string() + " has index schema " + (version.empty() ? "(none)" : version) +
+          ", this kavosh-search reads schema " + std::string(schema::kSchemaVersion) +
+          ": re-index it with kavosh-index --rebuild");
+    return db;
+  }
+
+  // The indexer keeps the spelling dictionary in a database of its own (schema::spelling_path);
+  // an index written with --no-spelling has none, and gets no suggestions.
+  Xapian::Database& spelling_dictionary() {
+    if (!spelling) {
+      const std::filesystem::path dictionary = schema::spelling_path(path);
+      std::error_code ec;
+      spelling = std::filesystem::is_directory(dictionary, ec) ? Xapian::Database(dictionary.string())
+                                                              : Xapian::Database();
+    } else {
+      spelling->reopen();  // an indexer may have committed since
+    }
+    return *spelling;
   }
 
   bool is_known_field(std::string_view name) {
@@ -168,7 +191,15 @@ SearchResults Searcher::search(const SearchRequest& request) {
 
 SearchResults Searcher::Impl::run(const SearchRequest& r) {
   SearchResults results;
-  QueryNode ast = parse_query(r.query, [this](std::string_view name) { return is_known_field(name); });
+  const auto known_field = [this](std::string_view name) { return is_known_field(name); };
+  QueryNode ast;
+  try {
+    ast = parse_query(r.query, known_field);
+  } catch (const QueryError& e) {
+    if (!r.malformed_as_plain_words) throw;
+    results.parse_fallback = e.what();
+    ast = parse_query(as_plain_words(r.query), known_field);
+  }
   BuildOptions options;
   options.all_words = r.all_words;
   options.aliases = r.aliases;
@@ -182,10 +213,12 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
 
   Xapian::Query query = built.query;
   if (!r.language.empty()) {
-    if (!analysis::parse_language_code(r.language))
+    const auto language = analysis::parse_language_code(r.language);
+    if (!language)
       throw std::invalid_argument("unknown language '" + r.language + "' (en, fa, ar, other)");
     query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                          Xapian::Query(std::string(schema::kLanguage) + r.language));
+                          Xapian::Query(std::string(schema::kLanguage) +
+                                        std::string(analysis::language_code(*language))));
   }
   set_weight(r);
   // Collapsing reads the article id value of every candidate (about a quarter of the match
@@ -228,6 +261,21 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   std::optional<SnippetMaker> snippets;
   SnippetQuery snippet_query{built.highlight_terms, built.highlight_prefixes,
                              built.highlight_phrases};
+  if (r.snippets && !snippet_query.prefixes.empty()) {
+    // Wildcard prefixes become the index terms completing them (what Xapian's wildcard
+    // expansion matched), so snippets still match by hash; with more completions than this,
+    // snippets analyse each hit's text instead.
+    constexpr std::size_t kMaxSnippetCompletions = 512;
+    bool expanded = true;
+    for (const auto& prefix : snippet_query.prefixes) {
+      for (auto t = db.allterms_begin(prefix); expanded && t != db.allterms_end(prefix); ++t) {
+        expanded = snippet_query.completions.size() < kMaxSnippetCompletions;
+        if (expanded) snippet_query.completions.push_back(*t);
+      }
+    }
+    snippet_query.prefixes_expanded = expanded;
+    if (!expanded) snippet_query.completions.clear();
+  }
   if (r.snippets) {
     const double passages = static_cast<double>(std::max<Xapian::doccount>(db.get_doccount(), 1));
     snippets.emplace(analyzer, SnippetOptions{r.snippet_words, r.snippet_bytes},
@@ -236,37 +284,59 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
                        return std::log((passages + 1) / (frequency + 0.5));
                      });
   }
+  // The stored records of all hits, read in docid order through one value stream: its cursor
+  // keeps the B-tree blocks it has read, where a get_value() per document walks (and reads)
+  // the tree from the root again.
+  std::vector<std::string> records;
+  if (r.hit_details || r.snippets) {
+    std::vector<std::pair<Xapian::docid, std::size_t>> by_docid;
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+      by_docid.emplace_back(*it, by_docid.size());
+    std::sort(by_docid.begin(), by_docid.end());
+    records.resize(by_docid.size());
+    auto value = db.valuestream_begin(schema::kSlotStoredPassage);
+    for (const auto& [docid, hit_index] : by_docid) {
+      if (value == db.valuestream_end(schema::kSlotStoredPassage)) break;
+      value.skip_to(docid);
+      if (value != db.valuestream_end(schema::kSlotStoredPassage) && value.get_docid() == docid)
+        records[hit_index] = *value;
+    }
+  }
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Hit hit;
     hit.rank = it.get_rank() + 1;  // get_rank() counts from the first hit, offset included
     hit.score = it.get_weight();
-    const Xapian::Document doc = it.get_document();
-    hit.article = doc.get_value(schema::kSlotArticleId);
-    // Each value read costs a value-stream seek; an article's only passage is number 0.
-    if (!single_passages) {
-      const std::string passage_no = doc.get_value(schema::kSlotPassageNo);
-      if (!passage_no.empty())
-        hit.passage = static_cast<unsigned>(Xapian::sortable_unserialise(passage_no));
-    }
-    std::string text;
-    if (r.hit_details || r.snippets) {
-      const std::string stored = doc.get_data();
-      if (const auto data = nlohmann::json::parse(stored, nullptr, /*allow_exceptions=*/false);
-          data.is_object()) {
-        hit.article = data.value("article", hit.article);
-        hit.passage = data.value("passage", hit.passage);
-        hit.title = data.value("title", "");
-        hit.section = data.value("section", "");
-        hit.lang = data.value("lang", "");
-        text = data.value("text", "");
+    // Each value read costs a value-stream seek: the stored record holds the ids too, so with
+    // it the id slots are not read; without it, an article's only passage is number 0.
+    if (!r.hit_details && !r.snippets) {
+      const Xapian::Document doc = it.get_document();
+      hit.article = doc.get_value(schema::kSlotArticleId);
+      if (!single_passages) {
+        const std::string passage_no = doc.get_value(schema::kSlotPassageNo);
+        if (!passage_no.empty())
+          hit.passage = static_cast<unsigned>(Xapian::sortable_unserialise(passage_no));
+      }
+    } else {
+      const std::string& stored = records[static_cast<std::size_t>(it.get_rank() - mset.get_firstitem())];
+      try {
+        const index::StoredPassageView data = index::StoredPassageView::parse(stored);
+        hit.article = data.article;
+        hit.passage = data.passage;
+        hit.title = data.title;
+        hit.section = data.section;
+        hit.lang = data.lang;
+        if (snippets) {
+          Snippet s = snippets->make(data, snippet_query);
+          hit.snippet = std::move(s.text);
+          hit.highlights = std::move(s.highlights);
+        }
+      } catch (const index::CorruptStoredPassage& e) {
+        throw std::runtime_error(path.string() + ", passage of article " +
+                                 it.get_document().get_value(schema::kSlotArticleId) + " (docid " +
+                                 std::to_string(*it) + "): " + e.what());
       }
     }
     hit.id = schema::passage_id(hit.article, hit.passage);
-    if (snippets) {
-      Snippet s = snippets->make(text, language_of(hit.lang), snippet_query);
-      hit.snippet = std::move(s.text);
-      hit.highlights = std::move(s.highlights);
-    }
     results.hits.push_back(std::move(hit));
   }
   if (r.explain && !mset.empty()) explain(r, built, mset, results, expansion);
@@ -314,7 +384,7 @@ std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& bu
     // With hits, only a word the index has never seen counts as a likely misspelling; with
     // none, the same rule applies (a known word is not "corrected" into another).
     if (db.get_termfreq(term) > 0) continue;
-    std::string suggestion = db.get_spelling_suggestion(term);
+    std::string suggestion = spelling_dictionary().get_spelling_suggestion(term);
     if (suggestion.empty() || suggestion == term) continue;
     const auto at = corrected.find(word);
     if (at == std::string::npos) continue;

@@ -2,7 +2,9 @@
 #include "kavosh/search/snippet.hpp"
 
 #include <algorithm>
-#include <unordered_set>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
 
 namespace kavosh::search {
 
@@ -17,11 +19,6 @@ constexpr std::string_view kPopDirectionalIsolate = "\xE2\x81\xA9";  // U+2069
 bool is_ascii_space(char c) {
   return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
-
-struct Match {
-  std::uint32_t begin, end;
-  std::size_t key;  // index into the distinct keys of this snippet
-};
 
 std::size_t utf8_length(unsigned char lead) {
   if (lead < 0x80) return 1;
@@ -89,78 +86,229 @@ std::vector<std::pair<std::size_t, std::size_t>> rtl_runs(std::string_view text)
 
 }  // namespace
 
+// Distinct keys of a query: terms first (in query order), then phrases (their terms each
+// followed by a space, as one key). Terms and "Z"-stems are looked up by hash, sorted by hash.
+struct SnippetMaker::PreparedQuery {
+  struct HashedKey {
+    std::uint32_t hash;
+    std::uint32_t key;
+    bool operator<(const HashedKey& other) const { return hash < other.hash; }
+  };
+  struct Phrase {
+    std::vector<std::uint32_t> hashes;
+    const std::vector<std::string>* terms;  // into query
+    std::size_t key;
+  };
+  // 256 bits set by the hashes of a table's keys: most tokens match no key, and one bit test
+  // rejects them without searching the table.
+  struct Filter {
+    std::uint64_t bits[4] = {0, 0, 0, 0};
+    void add(std::uint32_t hash) { bits[(hash >> 6) & 3] |= std::uint64_t{1} << (hash & 63); }
+    bool may_hold(std::uint32_t hash) const {
+      return (bits[(hash >> 6) & 3] >> (hash & 63)) & 1;
+    }
+  };
+  SnippetQuery query;
+  std::vector<std::string> keys;
+  std::vector<double> rarity;  // per key; NaN until first needed
+  std::vector<HashedKey> terms, stems, completions;
+  Filter term_filter, stem_filter;  // term_filter covers completions too
+  std::vector<Phrase> phrases;
+
+  explicit PreparedQuery(const SnippetQuery& q) : query(q) {
+    std::unordered_map<std::string, std::size_t> ids;  // up to 512 completions: no linear scan
+    auto key_id = [&](std::string key) {
+      const auto [at, added] = ids.emplace(key, keys.size());
+      if (added) keys.push_back(std::move(key));
+      return at->second;
+    };
+    for (const auto& term : query.terms) {
+      const auto key = static_cast<std::uint32_t>(key_id(term));
+      terms.push_back({index::token_hash(term), key});
+      if (term.size() > 1 && term[0] == 'Z')
+        stems.push_back({index::token_hash(std::string_view(term).substr(1)), key});
+    }
+    // A completion is its own key, as in the analysis path, where the matched term is.
+    for (const auto& completion : query.completions)
+      completions.push_back({index::token_hash(completion), static_cast<std::uint32_t>(key_id(completion))});
+    for (const auto& phrase : query.phrases) {
+      std::string phrase_key;
+      Phrase prepared{{}, &phrase, 0};
+      for (const auto& term : phrase) {
+        phrase_key += term + " ";
+        prepared.hashes.push_back(index::token_hash(term));
+      }
+      prepared.key = key_id(std::move(phrase_key));
+      phrases.push_back(std::move(prepared));
+    }
+    std::stable_sort(terms.begin(), terms.end());
+    std::stable_sort(stems.begin(), stems.end());
+    std::stable_sort(completions.begin(), completions.end());
+    for (const auto& key : terms) term_filter.add(key.hash);
+    for (const auto& key : completions) term_filter.add(key.hash);
+    for (const auto& key : stems) stem_filter.add(key.hash);
+    rarity.assign(keys.size(), std::numeric_limits<double>::quiet_NaN());
+  }
+
+  // The key whose hash is `hash` and for which `same(key string)` holds, or kNoKey.
+  template <typename Same>
+  static std::size_t find(const std::vector<HashedKey>& table, std::uint32_t hash, Same same) {
+    auto it = std::lower_bound(table.begin(), table.end(), HashedKey{hash, 0});
+    for (; it != table.end() && it->hash == hash; ++it)
+      if (same(it->key)) return it->key;
+    return kNoKey;
+  }
+  static constexpr std::size_t kNoKey = static_cast<std::size_t>(-1);
+};
+
 SnippetMaker::SnippetMaker(analysis::Analyzer& analyzer, SnippetOptions options,
                            std::function<double(const std::string&)> rarity)
     : analyzer_(analyzer), options_(options), rarity_(std::move(rarity)) {
   if (options_.max_words == 0) options_.max_words = 1;
 }
 
-double SnippetMaker::rarity_of(const std::string& key) {
+SnippetMaker::~SnippetMaker() = default;
+SnippetMaker::SnippetMaker(SnippetMaker&&) noexcept = default;
+
+const SnippetMaker::PreparedQuery& SnippetMaker::prepare(const SnippetQuery& query) {
+  if (!prepared_ || !(prepared_->query == query)) prepared_ = std::make_unique<PreparedQuery>(query);
+  return *prepared_;
+}
+
+// Keys below prepared_->keys.size() are the query's; the rest are this snippet's prefix
+// completions (extra_keys_).
+double SnippetMaker::rarity_of_key(std::size_t key) {
   if (!rarity_) return 1.0;
-  auto found = rarity_cache_.find(key);
+  if (key < prepared_->keys.size()) {
+    double& value = prepared_->rarity[key];
+    if (std::isnan(value)) value = rarity_(prepared_->keys[key]);
+    return value;
+  }
+  const std::string& completion = extra_keys_[key - prepared_->keys.size()];
+  auto found = rarity_cache_.find(completion);
   if (found != rarity_cache_.end()) return found->second;
-  const double value = rarity_(key);
-  rarity_cache_.emplace(key, value);
+  const double value = rarity_(completion);
+  rarity_cache_.emplace(completion, value);
   return value;
 }
 
 Snippet SnippetMaker::make(std::string_view text, analysis::Language language,
                            const SnippetQuery& query) {
-  Snippet snippet;
+  const PreparedQuery& prepared = prepare(query);
+  constexpr std::size_t kNoKey = PreparedQuery::kNoKey;
   analyzer_.analyze(text, language, tokens_);
-
-  // Stem keys ("Z" + stem) are looked up without the prefix, so no key string is built for
-  // a token that does not match (callgrind: string building and hashing were a third of
-  // make()'s own cost).
-  const std::unordered_set<std::string> terms(query.terms.begin(), query.terms.end());
-  std::unordered_set<std::string_view> stems;
-  for (const auto& term : terms)
-    if (term.size() > 1 && term[0] == 'Z') stems.insert(std::string_view(term).substr(1));
-  std::vector<std::string> keys;  // distinct keys, in order of first match
-  auto key_id = [&](std::string key) -> std::size_t {
-    for (std::size_t k = 0; k < keys.size(); ++k)
-      if (keys[k] == key) return k;
-    keys.push_back(std::move(key));
-    return keys.size() - 1;
-  };
-  constexpr std::size_t kNoKey = static_cast<std::size_t>(-1);
+  extra_keys_.clear();
+  // The hash finds the candidate key; the string comparison makes the match exact.
   auto key_of = [&](const Token& token) -> std::size_t {
-    if (terms.count(token.term)) return key_id(token.term);
+    std::size_t key = PreparedQuery::find(prepared.terms, index::token_hash(token.term),
+                                          [&](std::size_t k) { return prepared.keys[k] == token.term; });
+    if (key != kNoKey) return key;
     const std::string& stem = token.stem_or_term();
-    if (stems.count(std::string_view(stem))) return key_id("Z" + stem);
-    for (const auto& prefix : query.prefixes)
-      if (token.term.starts_with(prefix)) return key_id(token.term);
+    key = PreparedQuery::find(prepared.stems, index::token_hash(stem), [&](std::size_t k) {
+      return std::string_view(prepared.keys[k]).substr(1) == stem;
+    });
+    if (key != kNoKey) return key;
+    for (const auto& prefix : prepared.query.prefixes) {
+      if (!token.term.starts_with(prefix)) continue;
+      for (std::size_t k = 0; k < prepared.keys.size(); ++k)
+        if (prepared.keys[k] == token.term) return k;
+      for (std::size_t k = 0; k < extra_keys_.size(); ++k)
+        if (extra_keys_[k] == token.term) return prepared.keys.size() + k;
+      extra_keys_.push_back(token.term);
+      return prepared.keys.size() + extra_keys_.size() - 1;
+    }
     return kNoKey;
   };
 
   // Words (span-1 tokens) in text order, and every matching token (compounds too).
-  std::vector<const Token*> words;
-  std::vector<Match> matches;
-  std::vector<int> word_matched;  // per word: index into matches or -1
-  for (const auto& token : tokens_) {
+  words_.clear();
+  matches_.clear();
+  word_matched_.clear();
+  for (std::size_t t = 0; t < tokens_.size(); ++t) {
+    const Token& token = tokens_[t];
     const std::size_t key = key_of(token);
     if (token.span == 1) {
-      words.push_back(&token);
-      word_matched.push_back(key == kNoKey ? -1 : static_cast<int>(matches.size()));
+      words_.push_back({token.begin, token.end, static_cast<std::uint32_t>(t)});
+      word_matched_.push_back(key == kNoKey ? -1 : static_cast<int>(matches_.size()));
     }
-    if (key != kNoKey) matches.push_back({token.begin, token.end, key});
+    if (key != kNoKey) matches_.push_back({token.begin, token.end, key});
   }
-  for (const auto& phrase : query.phrases) {
-    if (phrase.empty() || phrase.size() > words.size()) continue;
-    std::string phrase_key;
-    for (const auto& term : phrase) phrase_key += term + " ";
-    std::size_t key = kNoKey;
-    for (std::size_t w = 0; w + phrase.size() <= words.size(); ++w) {
+  for (const auto& phrase : prepared.phrases) {
+    const auto& terms = *phrase.terms;
+    if (terms.empty() || terms.size() > words_.size()) continue;
+    for (std::size_t w = 0; w + terms.size() <= words_.size(); ++w) {
       std::size_t k = 0;
-      while (k < phrase.size() && words[w + k]->term == phrase[k]) ++k;
-      if (k != phrase.size()) continue;
-      if (key == kNoKey) key = key_id(phrase_key);
-      for (k = 0; k < phrase.size(); ++k)
-        if (word_matched[w + k] < 0) word_matched[w + k] = static_cast<int>(matches.size());
-      matches.push_back({words[w]->begin, words[w + phrase.size() - 1]->end, key});
+      while (k < terms.size() && tokens_[words_[w + k].token].term == terms[k]) ++k;
+      if (k != terms.size()) continue;
+      for (k = 0; k < terms.size(); ++k)
+        if (word_matched_[w + k] < 0) word_matched_[w + k] = static_cast<int>(matches_.size());
+      matches_.push_back({words_[w].begin, words_[w + terms.size() - 1].end, phrase.key});
     }
   }
+  return assemble(text);
+}
 
+Snippet SnippetMaker::make(std::string_view text, const std::vector<index::StoredToken>& tokens,
+                           analysis::Language language, const SnippetQuery& query) {
+  if (!query.prefixes.empty() && !query.prefixes_expanded) return make(text, language, query);
+  const PreparedQuery& prepared = prepare(query);
+  constexpr std::size_t kNoKey = PreparedQuery::kNoKey;
+  extra_keys_.clear();
+  auto any = [](std::size_t) { return true; };
+  words_.clear();
+  matches_.clear();
+  word_matched_.clear();
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
+    const index::StoredToken& token = tokens[t];
+    std::size_t key = kNoKey;
+    if (prepared.term_filter.may_hold(token.term_hash)) {
+      key = PreparedQuery::find(prepared.terms, token.term_hash, any);
+      if (key == kNoKey) {
+        // A stem key takes precedence over a completion, as in the analysis path.
+        if (prepared.stem_filter.may_hold(token.stem_hash))
+          key = PreparedQuery::find(prepared.stems, token.stem_hash, any);
+        if (key == kNoKey) key = PreparedQuery::find(prepared.completions, token.term_hash, any);
+      }
+    } else if (prepared.stem_filter.may_hold(token.stem_hash)) {
+      key = PreparedQuery::find(prepared.stems, token.stem_hash, any);
+    }
+    if (token.span == 1) {
+      words_.push_back({token.begin, token.end, static_cast<std::uint32_t>(t)});
+      word_matched_.push_back(key == kNoKey ? -1 : static_cast<int>(matches_.size()));
+    }
+    if (key != kNoKey) matches_.push_back({token.begin, token.end, key});
+  }
+  for (const auto& phrase : prepared.phrases) {
+    const auto& hashes = phrase.hashes;
+    if (hashes.empty() || hashes.size() > words_.size()) continue;
+    for (std::size_t w = 0; w + hashes.size() <= words_.size(); ++w) {
+      std::size_t k = 0;
+      while (k < hashes.size() && tokens[words_[w + k].token].term_hash == hashes[k]) ++k;
+      if (k != hashes.size()) continue;
+      for (k = 0; k < hashes.size(); ++k)
+        if (word_matched_[w + k] < 0) word_matched_[w + k] = static_cast<int>(matches_.size());
+      matches_.push_back({words_[w].begin, words_[w + hashes.size() - 1].end, phrase.key});
+    }
+  }
+  return assemble(text);
+}
+
+Snippet SnippetMaker::make(const index::StoredPassageView& passage, const SnippetQuery& query) {
+  const analysis::Language language =
+      analysis::parse_language_code(passage.lang).value_or(analysis::Language::Other);
+  if (!query.prefixes.empty() && !query.prefixes_expanded)
+    return make(passage.text, language, query);
+  passage.decode_tokens(stored_tokens_);
+  return make(passage.text, stored_tokens_, language, query);
+}
+
+// The best window over words_/matches_/word_matched_, copied out of `text` with whitespace
+// collapsed, ellipses at cuts and the matches inside it as highlights.
+Snippet SnippetMaker::assemble(std::string_view text) {
+  Snippet snippet;
+  const auto& words = words_;
+  const auto& matches = matches_;
+  const auto& word_matched = word_matched_;
   if (words.empty()) {
     // No words at all (punctuation, symbols): show the text up to a whitespace boundary.
     const std::size_t limit = options_.max_bytes ? options_.max_bytes : 200;
@@ -181,32 +329,41 @@ Snippet SnippetMaker::make(std::string_view text, analysis::Language language,
   // distinct keys inside, plus a little for repeats. Ties keep the earliest window.
   const std::size_t width = std::min<std::size_t>(options_.max_words, words.size());
   const std::size_t lead_in = (width - 1) / 3;
-  std::vector<std::size_t> starts;
-  for (std::size_t w = 0; w < words.size(); ++w)
-    if (word_matched[w] >= 0) starts.push_back(std::min(w > lead_in ? w - lead_in : 0, words.size() - width));
-  if (starts.empty()) starts.push_back(0);
+  const std::size_t key_count = prepared_->keys.size() + extra_keys_.size();
+  // Rarity of the keys matched here only (each computed once per query).
+  rarities_.assign(key_count, 0.0);
+  seen_.assign(key_count, 0);
+  for (const auto& m : matches) {
+    if (!seen_[m.key]) rarities_[m.key] = rarity_of_key(m.key);
+    seen_[m.key] = 1;
+  }
   std::size_t best_start = 0;
   double best_score = -1;
-  std::vector<double> rarity(keys.size());
-  for (std::size_t k = 0; k < keys.size(); ++k) rarity[k] = rarity_of(keys[k]);
-  std::vector<char> seen(keys.size());
-  for (std::size_t start : starts) {
-    std::fill(seen.begin(), seen.end(), 0);
+  bool any_start = false;
+  std::size_t previous_start = static_cast<std::size_t>(-1);
+  auto try_start = [&](std::size_t start) {
+    if (start == previous_start) return;  // the same window scores the same
+    previous_start = start;
+    any_start = true;
+    std::fill(seen_.begin(), seen_.end(), 0);
     double score = 0;
     for (std::size_t w = start; w < start + width; ++w) {
       if (word_matched[w] < 0) continue;
       const std::size_t key = matches[static_cast<std::size_t>(word_matched[w])].key;
-      score += seen[key] ? 0.05 * rarity[key] : rarity[key];
-      seen[key] = 1;
+      score += seen_[key] ? 0.05 * rarities_[key] : rarities_[key];
+      seen_[key] = 1;
     }
     if (score > best_score + 1e-12) {
       best_score = score;
       best_start = start;
     }
-  }
+  };
+  for (std::size_t w = 0; w < words.size(); ++w)
+    if (word_matched[w] >= 0) try_start(std::min(w > lead_in ? w - lead_in : 0, words.size() - width));
+  if (!any_start) try_start(0);
   std::size_t first = best_start, last = best_start + width - 1;  // inclusive word indexes
   if (options_.max_bytes) {
-    while (last > first && words[last]->end - words[first]->begin > options_.max_bytes) {
+    while (last > first && words[last].end - words[first].begin > options_.max_bytes) {
       const bool end_matters = word_matched[last] >= 0 && word_matched[first] < 0;
       if (end_matters)
         ++first;
@@ -214,8 +371,8 @@ Snippet SnippetMaker::make(std::string_view text, analysis::Language language,
         --last;
     }
   }
-  const std::uint32_t begin = words[first]->begin;
-  const std::uint32_t end = words[last]->end;
+  const std::uint32_t begin = words[first].begin;
+  const std::uint32_t end = words[last].end;
 
   // Text before/after the window that is more than whitespace was cut away.
   auto has_content = [&](std::size_t from, std::size_t to) {
@@ -223,37 +380,51 @@ Snippet SnippetMaker::make(std::string_view text, analysis::Language language,
       if (!is_ascii_space(text[i])) return true;
     return false;
   };
+  snippet.text.reserve(end - begin + 2 * (kEllipsis.size() + 1));
   if (has_content(0, begin)) snippet.text += std::string(kEllipsis) + " ";
 
   // Copy the window, collapsing whitespace runs, and map match ranges into the output.
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
+  ranges_.clear();
   for (const auto& m : matches)
-    if (m.begin >= begin && m.end <= end) ranges.emplace_back(m.begin, m.end);
-  std::sort(ranges.begin(), ranges.end());
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> merged;
-  for (const auto& r : ranges) {
-    if (!merged.empty() && r.first <= merged.back().second)
-      merged.back().second = std::max(merged.back().second, r.second);
+    if (m.begin >= begin && m.end <= end) ranges_.emplace_back(m.begin, m.end);
+  std::sort(ranges_.begin(), ranges_.end());
+  merged_.clear();
+  for (const auto& r : ranges_) {
+    if (!merged_.empty() && r.first <= merged_.back().second)
+      merged_.back().second = std::max(merged_.back().second, r.second);
     else
-      merged.push_back(r);
+      merged_.push_back(r);
   }
+  // Written through a pointer into a buffer of the window's size (the output is never longer):
+  // appending byte by byte was a third of this function's instructions.
+  snippet.highlights.reserve(merged_.size());
+  const std::size_t prefix = snippet.text.size();
+  snippet.text.resize(prefix + (end - begin));
+  char* const out = snippet.text.data();
+  std::size_t written = prefix;
+  constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
   std::size_t next_range = 0;
+  std::uint32_t open_at = merged_.empty() ? kNone : merged_[0].first;
+  std::uint32_t close_at = merged_.empty() ? kNone : merged_[0].second;
   bool in_space = false;
   for (std::uint32_t i = begin; i < end; ++i) {
-    if (next_range < merged.size() && i == merged[next_range].first)
-      snippet.highlights.push_back({static_cast<std::uint32_t>(snippet.text.size()), 0});
-    if (is_ascii_space(text[i])) {
-      if (!in_space) snippet.text.push_back(' ');
+    if (i == open_at) snippet.highlights.push_back({static_cast<std::uint32_t>(written), 0});
+    const char c = text[i];
+    if (is_ascii_space(c)) {
+      if (!in_space) out[written++] = ' ';
       in_space = true;
     } else {
-      snippet.text.push_back(text[i]);
+      out[written++] = c;
       in_space = false;
     }
-    if (next_range < merged.size() && i + 1 == merged[next_range].second) {
-      snippet.highlights.back().end = static_cast<std::uint32_t>(snippet.text.size());
+    if (i + 1 == close_at) {
+      snippet.highlights.back().end = static_cast<std::uint32_t>(written);
       ++next_range;
+      open_at = next_range < merged_.size() ? merged_[next_range].first : kNone;
+      close_at = next_range < merged_.size() ? merged_[next_range].second : kNone;
     }
   }
+  snippet.text.resize(written);
   if (has_content(end, text.size())) snippet.text += std::string(" ") + std::string(kEllipsis);
   return snippet;
 }

@@ -362,5 +362,15 @@ TEST(LanguageCodes, RoundTrip) {
   EXPECT_EQ(parse_language_code("de"), std::nullopt);
 }
 
+TEST(LanguageCodes, Bcp47TagsAreReadByTheirPrimarySubtag) {
+  const std::vector<std::pair<std::string, std::optional<Language>>> cases = {
+      {"fa-Latn", Language::Persian}, {"fa-IR", Language::Persian}, {"FA", Language::Persian},
+      {"fas", Language::Persian},     {"en-US", Language::English}, {"en_GB", Language::English},
+      {"ar-EG", Language::Arabic},    {"de-DE", std::nullopt},       {"", std::nullopt},
+      {"-fa", std::nullopt},          {"english", std::nullopt},
+  };
+  for (const auto& [code, language] : cases) EXPECT_EQ(parse_language_code(code), language) << code;
+}
+
 }  // namespace
 }  // namespace kavosh::analysis

@@ -118,7 +118,7 @@ TEST(KavoshIndexCli, StatsShowDeleteAndCompact) {
   EXPECT_EQ(compacted.exit_code, 0) << compacted.err;
   Xapian::Database database(db);
   EXPECT_EQ(database.get_doccount(), 3u);
-  EXPECT_FALSE(database.term_exists(schema::id_term(schema::kArticleId, "2")));
+  EXPECT_FALSE(database.term_exists(schema::id_term(schema::kPassageId, schema::passage_id("2", 0))));
   EXPECT_EQ(database.get_metadata(std::string(schema::kMetaArticleCount)), "3");
 }
 

@@ -14,6 +14,8 @@
 
 #include <xapian.h>
 
+#include "kavosh/index/schema.hpp"
+
 #include "kavosh/index/readers.hpp"
 
 namespace kavosh::index::testing {
@@ -143,7 +145,11 @@ inline std::string dump_database(const std::filesystem::path& db_path) {
     for (auto s = db.synonyms_begin(*k); s != db.synonyms_end(*k); ++s) out << " [" << *s << "]";
     out << "\n";
   }
-  for (auto s = db.spellings_begin(); s != db.spellings_end(); ++s) out << "spelling " << *s << " " << s.get_termfreq() << "\n";
+  if (std::filesystem::is_directory(schema::spelling_path(db_path))) {
+    Xapian::Database spelling(schema::spelling_path(db_path).string());
+    for (auto s = spelling.spellings_begin(); s != spelling.spellings_end(); ++s)
+      out << "spelling " << *s << " " << s.get_termfreq() << "\n";
+  }
   for (auto m = db.metadata_keys_begin(); m != db.metadata_keys_end(); ++m) out << "meta " << *m << "=" << db.get_metadata(*m) << "\n";
   return out.str();
 }

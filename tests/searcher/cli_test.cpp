@@ -163,6 +163,16 @@ TEST_F(CliTest, BatchRunEvaluatesAgainstQrels) {
   EXPECT_EQ(trec.out.find("q3"), std::string::npos);
 }
 
+// A topic that does not parse (its punctuation is not syntax) runs as plain words, noted on
+// stderr, so every judged topic gets a ranking.
+TEST_F(CliTest, BatchRunsAMalformedTopicAsPlainWords) {
+  const auto queries = write("malformed.tsv", "q1\t(Rajavi\n");
+  auto r = run({"--db", db(), "--queries", queries.string(), "--trec"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find(" 1 ") + 2), "q1 Q0 " + kSeedArticle + " 1") << r.out;
+  EXPECT_EQ(r.err, "kavosh-search: query q1: query error at 1: unbalanced '('; run as plain words: Rajavi\n");
+}
+
 TEST_F(CliTest, TrecTopicFiles) {
   const auto topics = write("topics.txt",
                             "<top>\n<num> Number: 301\n<title> Rajavi leadership\n"

@@ -13,6 +13,7 @@
 #include "kavosh/search/evaluation.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/searcher.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 namespace ki = kavosh::index;
@@ -24,16 +25,6 @@ const fs::path kSourceDir = KAVOSH_SOURCE_DIR;
 const fs::path kDataDir = KAVOSH_DATA_DIR;
 const std::string kSeedArticle = "000_98f3cf22a18d5691.txt";
 
-class WriterListener : public ki::ReadListener {
- public:
-  explicit WriterListener(ki::IndexWriter& writer) : writer_(writer) {}
-  void article(ki::Article&& article) override { writer_.add(article); }
-  void alias_group(std::vector<std::string>&& names) override { writer_.add_alias_group(names); }
-  void warning(ki::InputWarning&&) override {}
-
- private:
-  ki::IndexWriter& writer_;
-};
 
 fs::path fresh_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() /
@@ -42,14 +33,7 @@ fs::path fresh_dir(const std::string& name) {
   return dir;
 }
 
-void index_file(const fs::path& db, const fs::path& file, ki::Format format, const std::string& id) {
-  ki::WriterOptions options;
-  options.rebuild = true;
-  ki::IndexWriter writer(db, options);
-  WriterListener listener(writer);
-  ki::read_file(file, format, id, file.string(), listener);
-  writer.commit();
-}
+using kavosh::search::testing::index_file;
 
 std::vector<std::string> marked(const ks::Hit& hit) {
   std::vector<std::string> out;
@@ -225,6 +209,21 @@ TEST_F(SeedSearch, MalformedQueryIsAnErrorNotAnEmptyResult) {
     EXPECT_EQ(std::string(e.what()), "query error at 8: unbalanced quote");
   }
   EXPECT_THROW(search("..."), ks::QueryError);
+}
+
+// Batch topics are prose ("(what is the MEK"): asked to, the searcher runs them as plain
+// words and says why, so the topic is ranked like its words rather than lost.
+TEST_F(SeedSearch, MalformedBatchTopicRunsAsPlainWordsWhenAsked) {
+  ks::SearchRequest request;
+  request.malformed_as_plain_words = true;
+  const auto fallback = search("(Rajavi \"leader", request);
+  EXPECT_EQ(fallback.parse_fallback, "query error at 9: unbalanced quote");
+  const auto plain = search("Rajavi leader");
+  ASSERT_FALSE(plain.hits.empty());
+  ASSERT_EQ(fallback.hits.size(), plain.hits.size());
+  EXPECT_EQ(fallback.hits[0].id, plain.hits[0].id);
+  EXPECT_EQ(fallback.hits[0].score, plain.hits[0].score);
+  EXPECT_TRUE(search("Rajavi", request).parse_fallback.empty());
 }
 
 TEST(Searcher, MissingDatabaseNamesThePath) {

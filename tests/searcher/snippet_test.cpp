@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "test_support.hpp"
 #include "kavosh/search/snippet.hpp"
 
 using kavosh::analysis::Analyzer;
@@ -17,14 +18,8 @@ using kavosh::search::SnippetQuery;
 
 namespace {
 
-// What the query builder asks a snippet to mark for bare words: each word's term and Z-stem.
 SnippetQuery query_of(Analyzer& analyzer, const std::string& words) {
-  SnippetQuery query;
-  for (const auto& token : analyzer.analyze(words)) {
-    query.terms.push_back(token.term);
-    query.terms.push_back("Z" + token.stem_or_term());
-  }
-  return query;
+  return kavosh::search::testing::bare_words_query(analyzer, words);
 }
 
 std::vector<std::string> marked(const Snippet& s) {

@@ -3,6 +3,7 @@
 // The indexer writes by it and the searcher reads by it; nothing else names a prefix.
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -22,22 +23,23 @@ namespace kavosh::index::schema {
 //    stem_or_term ("ZXFleader:rajavi"). A passage's own fields (the infobox) are also in its
 //    displayed text, hence in the body; article-level fields (JSONL extras, SMART authors)
 //    are indexed only under their field prefix, on every passage;
-//  - boolean terms: "L" + language code, "Q" + passage id, "XA" + article id, "XP" + source
-//    path, each passed through id_term() (long ids are shortened with a hash);
+//  - boolean terms: "L" + language code and "Q" + passage id, passed through id_term() (long
+//    ids are shortened with a hash). An article's passages are found by their numbers (Q terms
+//    of passage_id(article, 0), 1, ... until one is missing): a per-article term would add a
+//    new posting list per passage to the writing thread's work for nothing;
 //  - terms longer than kMaxTermBytes are dropped (Xapian's limit is 245 bytes).
 // Synonyms (aliases): each name of an alias group is analyzed; its terms (Token::term of the
 // span-1 tokens, one per position) joined with single spaces form its synonym key, and every
 // key gets every other member's key as a synonym. The searcher looks up single terms and
 // space-joined term n-grams as keys and turns a multi-term synonym into a phrase.
 // Spelling ("did you mean"): unprefixed body terms of Latin or Arabic script that are not
-// numbers, with their within-passage frequencies (removed again when a passage is replaced).
+// numbers, each with the number of passages holding it, in a Xapian database of their own at
+// spelling_path(database) (written on its own thread; see indexer/src/spelling_store.hpp).
 inline constexpr std::string_view kStemmed = "Z";
 inline constexpr std::string_view kTitle = "S";         // article title words
 inline constexpr std::string_view kSection = "XH";      // section heading words
 inline constexpr std::string_view kLanguage = "L";      // boolean: "Len", "Lfa", "Lar", "Lother"
 inline constexpr std::string_view kPassageId = "Q";     // boolean, unique: "Q" + passage id
-inline constexpr std::string_view kArticleId = "XA";    // boolean: all passages of one article
-inline constexpr std::string_view kSource = "XP";       // boolean: passages read from one file
 inline constexpr std::string_view kFieldPrefix = "XF";  // "XF" + field name + ":" + word
 
 // A field's term prefix: field names are lowercase ASCII ("leader", "founded", ...).
@@ -49,6 +51,11 @@ inline std::string field_prefix(std::string_view field) {
 }
 
 inline constexpr std::size_t kMaxTermBytes = 240;
+
+// The spelling database lives inside the index directory, so the two move together.
+inline std::filesystem::path spelling_path(const std::filesystem::path& database) {
+  return database / "spelling";
+}
 
 // A boolean id term: prefix + id, or, when that would exceed kMaxTermBytes, prefix + the first
 // 200 bytes of the id (cut on a UTF-8 boundary) + "#" + 16 hex digits of the id's FNV-1a hash.
@@ -77,6 +84,11 @@ inline constexpr Xapian::valueno kSlotArticleId = 0;  // collapse key: best pass
 inline constexpr Xapian::valueno kSlotPassageNo = 1;  // Xapian::sortable_serialise(passage number)
 inline constexpr Xapian::valueno kSlotDate = 2;       // "YYYY-MM-DD" when the format gives one
 inline constexpr Xapian::valueno kSlotLanguage = 3;   // "en", "fa", "ar", "other"
+// The stored passage record (stored_passage.hpp), see the note on document data below. A value
+// slot, not the document data: Xapian (glass) zlib-compresses document data, and inflating
+// ~2 KB per hit was 27 % of the instructions of a top-10 search with snippets (callgrind,
+// generated bench corpus); value streams are stored uncompressed (+19 % index size).
+inline constexpr Xapian::valueno kSlotStoredPassage = 4;
 
 // Ids: an article id is the collection's own document id (DOCNO, .I number, JSONL "id",
 // MediaWiki page title) or, for plain files, the file path relative to the indexed root.
@@ -93,14 +105,17 @@ inline std::string passage_id(std::string_view article_id, unsigned passage_no) 
 inline constexpr unsigned kTitleWdf = 1;
 inline constexpr unsigned kFieldWdf = 1;
 
-// Document data: a JSON object {"article", "passage", "title", "section", "lang", "text",
-// "fields": {name: value}, "source"} holding what the searcher displays and snippets from
-// ("date" too when known; "fields" merges article-level and passage fields, repeated names
-// joined with "; ").
+// Value slot kSlotStoredPassage: the binary stored passage record
+// (schema 2; schema 1 held a JSON object in the document data, which is now empty) with
+// article, passage number, title, section, lang, text, fields, source, date and the token
+// table of the body text that snippets match against. "fields" merges article-level and
+// passage fields in the order first given, repeated names joined with "; ".
 
 // Xapian metadata keys.
 inline constexpr std::string_view kMetaSchemaVersion = "kavosh.schema";
-inline constexpr std::string_view kSchemaVersion = "1";
+// 2: binary stored passage record with token table (1: JSON document data). A searcher
+// refuses any other version with a message to re-index with --rebuild.
+inline constexpr std::string_view kSchemaVersion = "2";
 inline constexpr std::string_view kMetaArticleCount = "kavosh.articles";  // decimal count
 
 }  // namespace kavosh::index::schema

@@ -34,7 +34,7 @@ struct SearchRequest {
   double field_weight = 1.0;       // explicit infobox field queries (leader:rajavi)
   double section_weight = 0.0;     // XH-prefixed section heading stems (0 = not queried)
   bool arabic_variant = true;      // Arabic-script words also match Arabic-stemmer stems
-  bool drop_stopwords = true;      // English function words leave ranked word lists
+  bool drop_stopwords = true;      // function words (en, fa, ar) leave ranked word lists
   bool romanized_variants = true;  // mojahedin also matches mujahedin (o<->u) if indexed
   std::string language;            // "", or a filter: "en", "fa", "ar", "other"
 
@@ -46,6 +46,10 @@ struct SearchRequest {
   // rank, score, article, passage and id (from value slots): the fast path for TREC runs.
   bool hit_details = true;
   bool spelling = true;            // did-you-mean on zero hits / unknown words
+  // Batch runs of natural-language topics (TREC/SMART): a query that does not parse runs as
+  // its plain words (as_plain_words in query.hpp) instead of throwing QueryError, and
+  // SearchResults::parse_fallback says why. Interactive use keeps the error.
+  bool malformed_as_plain_words = false;
   unsigned snippet_words = 30;
   unsigned snippet_bytes = 0;      // 0: no byte limit
 };
@@ -80,6 +84,7 @@ struct SearchResults {
   std::uint64_t estimated_matches = 0;
   std::string did_you_mean;  // non-empty when the index's spelling data suggests a correction
   std::string query_description;  // Xapian::Query::get_description() of what ran
+  std::string parse_fallback;     // the parse error, when the query ran as plain words
 };
 
 class Searcher {

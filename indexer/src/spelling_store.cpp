@@ -1,0 +1,143 @@
+// SpellingStore: see spelling_store.hpp for why the dictionary has a database and thread of its own.
+#include "spelling_store.hpp"
+
+#include <bit>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace kavosh::index {
+
+bool is_spelling_word(std::string_view term) {
+  if (term.size() < 2) return false;
+  const auto first = static_cast<unsigned char>(term[0]);
+  const bool latin = (first >= 'a' && first <= 'z') || (first >= 0xC3 && first <= 0xC9);
+  const bool arabic = first >= 0xD8 && first <= 0xDB;
+  return latin || arabic;  // digits are ASCII after analysis, so a number never starts with a letter
+}
+
+SpellingStore::SpellingStore(const std::filesystem::path& path, const std::filesystem::path& index,
+                             bool overwrite)
+    : db_(path.string(), overwrite ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN),
+      index_path_(index),
+      thread_([this] { run(); }) {}
+
+Xapian::termcount SpellingStore::popularity_class(Xapian::doccount passages) {
+  return static_cast<Xapian::termcount>(std::bit_width(passages));
+}
+
+// A word's class before the batch is that of its count less the batch's passages. When the
+// main database has meanwhile committed another batch the difference is off for words of both;
+// sync_with() at the end of the run repairs that.
+void SpellingStore::apply(const Counts& counts) {
+  if (!index_opened_) {
+    index_ = Xapian::Database(index_path_.string());
+    index_opened_ = true;
+  } else {
+    index_.reopen();
+  }
+  for (const auto& [word, added] : counts) {
+    const Xapian::doccount now = index_.get_termfreq(word);
+    const Xapian::doccount before = now > added ? now - added : 0;
+    const Xapian::termcount want = popularity_class(now), had = popularity_class(before);
+    if (want > had) db_.add_spelling(word, want - had);
+    if (want < had) db_.remove_spelling(word, had - want);
+  }
+  db_.commit();
+}
+
+SpellingStore::~SpellingStore() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void SpellingStore::add(Counts counts) {
+  if (counts.empty()) return;
+  std::unique_lock lock(mutex_);
+  rethrow_error();
+  changed_.wait(lock, [this] { return queue_.size() < 2 || error_; });
+  rethrow_error();
+  queue_.push_back(std::move(counts));
+  changed_.notify_all();
+}
+
+void SpellingStore::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;
+    Counts counts = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    try {
+      apply(counts);
+    } catch (...) {
+      lock.lock();
+      if (!error_) error_ = std::current_exception();
+      queue_.clear();
+      lock.unlock();
+    }
+    lock.lock();
+    busy_ = false;
+    changed_.notify_all();
+  }
+}
+
+void SpellingStore::wait_idle(std::unique_lock<std::mutex>& lock) {
+  changed_.wait(lock, [this] { return queue_.empty() && !busy_; });
+}
+
+void SpellingStore::rethrow_error() {
+  if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+}
+
+// One merge walk over two sorted lists: the index's unprefixed words (they sort after the
+// "A".."Z" prefixes) and the dictionary's words. The differences are gathered first and
+// written afterwards, because writing (and committing every kChangesPerCommit words) while a
+// spelling iterator is open would change the table under it. After a run whose batches all
+// arrived there is nothing to write.
+void SpellingStore::sync_with(const Xapian::Database& index) {
+  {
+    std::unique_lock lock(mutex_);
+    wait_idle(lock);
+    rethrow_error();
+  }
+  std::vector<std::pair<std::string, std::int64_t>> changes;  // word, passages to add (< 0: remove)
+  Xapian::TermIterator word = index.allterms_begin();
+  word.skip_to("a");
+  const Xapian::TermIterator words_end = index.allterms_end();
+  auto skip_non_spelling = [&] {
+    while (word != words_end && !is_spelling_word(*word)) ++word;
+  };
+  skip_non_spelling();
+  Xapian::TermIterator known = db_.spellings_begin();
+  const Xapian::TermIterator known_end = db_.spellings_end();
+  while (word != words_end || known != known_end) {
+    const int order = word == words_end    ? 1
+                      : known == known_end ? -1
+                                           : (*word).compare(*known);
+    const std::int64_t want = order <= 0 ? popularity_class(word.get_termfreq()) : 0;
+    const std::int64_t have = order >= 0 ? known.get_termfreq() : 0;
+    if (want != have) changes.emplace_back(order <= 0 ? *word : *known, want - have);
+    if (order <= 0) {
+      ++word;
+      skip_non_spelling();
+    }
+    if (order >= 0) ++known;
+  }
+  constexpr std::size_t kChangesPerCommit = 200000;  // bounds Xapian's in-memory spelling buffer
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const auto& [spelling, delta] = changes[i];
+    if (delta > 0) db_.add_spelling(spelling, static_cast<Xapian::termcount>(delta));
+    if (delta < 0) db_.remove_spelling(spelling, static_cast<Xapian::termcount>(-delta));
+    if ((i + 1) % kChangesPerCommit == 0) db_.commit();
+  }
+  db_.commit();
+}
+
+}  // namespace kavosh::index

@@ -1,0 +1,76 @@
+#pragma once
+// The spelling dictionary ("did you mean") in its own Xapian database inside the index
+// directory (schema::spelling_path), written on its own thread.
+//
+// Why a separate database: Xapian zlib-compresses every spelling-table entry it rewrites, and
+// writing the dictionary into the main database made the single writing thread — the
+// bottleneck of indexing — about a quarter slower. In its own database it is written by a
+// thread of its own on the core that analysis leaves mostly idle (Lucene keeps its spell
+// checker in a separate index for similar reasons).
+//
+// What it holds: every body word the indexer counts as a spelling word, with the popularity
+// class of the word: bit_width(passages holding it), i.e. 1 for one passage, 2 for 2-3, 3 for
+// 4-7, ... Xapian uses the frequency only to prefer the more common of equally close
+// corrections, which the order of magnitude decides as well as the exact count; and the
+// class changes only when a word's count doubles, so later batches rewrite few dictionary
+// entries (every rewritten entry costs a zlib stream reset in Xapian, the bulk of the cost).
+// Each batch the main database commits is handed over and applied on the store's thread; at
+// the end of a run sync_with() makes every word's class exactly that of the main database's
+// committed vocabulary (fixing replaced or deleted passages and runs killed half-way), so the
+// dictionary is a function of the index, whatever happened before.
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+
+#include <xapian.h>
+
+namespace kavosh::index {
+
+// Latin or Arabic script and not a number, decided from the term's bytes alone.
+bool is_spelling_word(std::string_view term);
+
+class SpellingStore {
+ public:
+  using Counts = std::unordered_map<std::string, Xapian::doccount>;  // word -> passages
+
+  // `index` is the main database, read to learn each word's passage count after a batch.
+  SpellingStore(const std::filesystem::path& path, const std::filesystem::path& index, bool overwrite);
+  ~SpellingStore();  // finishes queued batches; errors are dropped (call sync_with to see them)
+  SpellingStore(const SpellingStore&) = delete;
+  SpellingStore& operator=(const SpellingStore&) = delete;
+
+  // Queues the counts of a batch the main database has just committed, to apply and commit on
+  // the store's thread; blocks while two batches wait.
+  void add(Counts counts);
+  // Waits for queued batches, then adds or removes until every word's frequency is the class
+  // of its term frequency in `index` and words `index` no longer holds are gone; commits.
+  void sync_with(const Xapian::Database& index);
+
+  static Xapian::termcount popularity_class(Xapian::doccount passages);
+
+ private:
+  void run();
+  void apply(const Counts& counts);
+  void wait_idle(std::unique_lock<std::mutex>& lock);
+  void rethrow_error();
+
+  Xapian::WritableDatabase db_;
+  std::filesystem::path index_path_;
+  Xapian::Database index_;  // opened by the store's thread at its first batch
+  bool index_opened_ = false;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Counts> queue_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
+}  // namespace kavosh::index
