@@ -9,6 +9,7 @@
 #include <cmath>
 #include <exception>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <latch>
 #include <map>
@@ -74,6 +75,15 @@ std::uintmax_t directory_bytes(const fs::path& dir) {
     if (entry.is_regular_file()) total += entry.file_size();
   }
   return total;
+}
+
+// User + system CPU time of this process: on a shared machine it says what the wall time
+// would be on a quiet one (for a single-threaded engine).
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 long peak_rss_kb() {
@@ -214,6 +224,7 @@ struct SearchOptions {
   unsigned threads = 1;
   fs::path run_file;
   std::string run_tag;
+  fs::path latencies_file;
   std::string lang;
 };
 
@@ -258,6 +269,21 @@ void write_run_file(QueryRunner& runner, const std::vector<BenchQuery>& queries,
   if (!out) throw std::runtime_error(options.run_file.string() + ": write failed");
 }
 
+// Every timed execution as "class<TAB>microseconds", so a report can draw the whole latency
+// distribution instead of the few percentiles the JSON line carries.
+void write_latencies(const fs::path& file, const std::vector<BenchQuery>& queries,
+                     const std::vector<ThreadResult>& results) {
+  std::ofstream out(file);
+  if (!out) throw std::runtime_error(file.string() + ": cannot write");
+  out << std::fixed << std::setprecision(1);
+  for (const auto& result : results) {
+    for (const auto& sample : result.samples) {
+      out << queries[sample.query_index].query_class << '\t' << sample.nanoseconds / 1000.0 << '\n';
+    }
+  }
+  if (!out) throw std::runtime_error(file.string() + ": write failed");
+}
+
 nlohmann::json run_search(const EngineDefinition& engine, const SearchOptions& options) {
   const auto marker = read_marker(options.index);
   const std::string lang = options.lang.empty() ? string_member(marker, "lang") : options.lang;
@@ -268,7 +294,11 @@ nlohmann::json run_search(const EngineDefinition& engine, const SearchOptions& o
   for (unsigned t = 0; t < threads; ++t) runners.push_back(engine.open_runner(options.index / kStoreName, lang));
 
   const std::size_t total = static_cast<std::size_t>(options.repeat) * queries.size();
+  // The warm-up is shared like the timed executions: what it warms (the page cache, an
+  // engine's caches) is shared by the threads, so T threads need not warm it T times.
+  const std::size_t warmup_total = static_cast<std::size_t>(options.warmup) * queries.size();
   std::vector<ThreadResult> results(threads);
+  std::atomic<std::size_t> next_warmup{0};
   std::atomic<std::size_t> next{0};
   std::latch warmed(threads + 1);
   std::latch go(1);
@@ -279,8 +309,8 @@ nlohmann::json run_search(const EngineDefinition& engine, const SearchOptions& o
     auto& result = results[t];
     std::vector<RankedDoc> scratch;
     ThreadResult warmup_result;
-    for (unsigned pass = 0; pass < options.warmup; ++pass) {
-      for (const auto& query : queries) run_one(runner, query, options, scratch, warmup_result);
+    for (std::size_t item = next_warmup++; item < warmup_total; item = next_warmup++) {
+      run_one(runner, queries[item % queries.size()], options, scratch, warmup_result);
     }
     warmed.count_down();
     go.wait();
@@ -320,6 +350,7 @@ nlohmann::json run_search(const EngineDefinition& engine, const SearchOptions& o
   }
   if (total > 0 && errors == total) throw std::runtime_error("every query failed; first: " + first_error);
 
+  if (!options.latencies_file.empty()) write_latencies(options.latencies_file, queries, results);
   if (!options.run_file.empty()) write_run_file(*runners[0], queries, options);
 
   nlohmann::json report;
@@ -329,7 +360,7 @@ nlohmann::json run_search(const EngineDefinition& engine, const SearchOptions& o
   report["timed"] = all.size();
   report["k"] = options.k;
   report["snippets"] = options.snippets;
-  report["warmup_executions"] = static_cast<std::uint64_t>(options.warmup) * queries.size() * threads;
+  report["warmup_executions"] = warmup_total;
   report["qps"] = round1(wall_seconds > 0 ? static_cast<double>(all.size()) / wall_seconds : 0.0);
   auto overall = latency_summary(all, true);
   overall.erase("n");
@@ -370,6 +401,7 @@ nlohmann::json run_index(const EngineDefinition& engine, const fs::path& corpus,
   report["input_bytes"] = totals.text_bytes;
   report["file_bytes"] = totals.file_bytes;
   report["seconds"] = std::round(seconds * 1000.0) / 1000.0;
+  report["cpu_seconds"] = std::round(cpu_seconds() * 1000.0) / 1000.0;
   report["docs_per_s"] = round1(seconds > 0 ? static_cast<double>(totals.docs) / seconds : 0.0);
   report["mb_per_s"] = std::round(seconds > 0 ? static_cast<double>(totals.text_bytes) / 1e6 / seconds * 1000.0 : 0.0) / 1000.0;
   report["index_bytes"] = directory_bytes(dir);
@@ -468,6 +500,8 @@ int run_engine_main(int argc, char** argv, const EngineDefinition& engine) {
   search_cmd->add_option("--threads", search.threads, "concurrent searcher handles")->check(CLI::Range(1u, 256u));
   search_cmd->add_option("--run", search.run_file, "write a TREC run of the top k");
   search_cmd->add_option("--run-tag", search.run_tag, "tag for the TREC run");
+  search_cmd->add_option("--latencies", search.latencies_file,
+                         "write every timed execution as class<TAB>microseconds");
   search_cmd->add_option("--lang", search.lang, "en, fa or auto (default: as indexed)")
       ->check(CLI::IsMember({"en", "fa", "auto"}));
 

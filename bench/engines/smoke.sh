@@ -1,7 +1,7 @@
 #!/bin/sh
 # Smoke test of bench/engines: every engine built in the given folder indexes a 5-document JSONL
-# and answers 3 queries, with and without snippets, with a TREC run, with 2 threads, and exits
-# 1 for a missing index and 2 for a usage error. Stops at the first engine that misbehaves.
+# and answers 3 queries, with and without snippets, with a TREC run and a latency file, with 2
+# threads, and exits 1 for a missing index and 2 for a usage error. Stops at the first engine that misbehaves.
 # Usage: smoke.sh BUILD_DIR/bench/engines
 set -eu
 build_dir=${1:?usage: smoke.sh BUILD_DIR/bench/engines}
@@ -29,11 +29,21 @@ for name in kavosh xapian sqlite lucene; do
   case $index_json in *'"docs":5,'*) ;; *) echo "smoke: $name indexed the wrong number of documents" >&2; exit 1 ;; esac
   # The second pass skips the warm-up: for Lucene it is 5000 executions, once is enough here.
   for flags in "--warmup 1" "--warmup 0 --snippets"; do
+    rm -f "$work/latencies-$name"
     search_json=$("$engine" search --index "$work/index-$name" --queries "$work/queries.tsv" --k 5 \
-      --repeat 2 $flags --run "$work/run-$name" --run-tag smoke)
+      --repeat 2 $flags --run "$work/run-$name" --run-tag smoke --latencies "$work/latencies-$name")
     echo "$search_json"
     case $search_json in *'"timed":6,'*) ;; *) echo "smoke: $name timed the wrong number of queries" >&2; exit 1 ;; esac
     case $search_json in *'"errors":0'*) ;; *) echo "smoke: $name reported query errors" >&2; exit 1 ;; esac
+    # --latencies: one "class<TAB>microseconds" line per timed execution, two per query here.
+    tab=$(printf '\t')
+    for class in frequent phrase wildcard; do
+      count=$(grep -c "^$class$tab[0-9][0-9]*\.[0-9]\$" "$work/latencies-$name" || true)
+      [ "$count" -eq 2 ] ||
+        { echo "smoke: $name wrote $count latency lines for $class, not 2" >&2; cat "$work/latencies-$name" >&2; exit 1; }
+    done
+    [ "$(wc -l < "$work/latencies-$name")" -eq 6 ] ||
+      { echo "smoke: $name wrote a latency file that is not 6 lines" >&2; exit 1; }
   done
   for qid in q1 q2 q3; do
     grep -q "^$qid Q0 d[0-9] 1 .* smoke\$" "$work/run-$name" ||

@@ -1,7 +1,8 @@
-// Collection readers: documents through the indexer's readers (SMART, TREC, MediaWiki);
-// queries (SMART .I/.W, TREC topics) and judgments, which the indexer does not read, parsed
-// here, as are the Persian question -> paragraph sets (see bench/README.md for why). See
-// collections.hpp for the contract and bench/README.md for the grading decisions.
+// Collection readers: documents through the indexer's readers (SMART, TREC, MediaWiki), TREC
+// topics through the searcher's topic reader; SMART queries (.I/.W) and judgments, which
+// neither library reads, parsed here, as are the Persian question -> paragraph sets (see
+// bench/README.md for why). See collections.hpp for the contract and bench/README.md for the
+// grading decisions.
 #include "collections.hpp"
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <unordered_map>
 
 #include "kavosh/index/readers.hpp"
+#include "kavosh/search/output.hpp"
 
 namespace kavosh::bench::harness {
 namespace fs = std::filesystem;
@@ -242,40 +244,17 @@ Collection read_cacm(const fs::path& dir) {
   return c;
 }
 
-// Text between <tag> and </tag> starting at from; empty when absent.
-std::string between(const std::string& s, const std::string& open, const std::string& close,
-                    std::size_t& from) {
-  const auto a = s.find(open, from);
-  if (a == std::string::npos) {
-    from = std::string::npos;
-    return {};
-  }
-  const auto b = s.find(close, a + open.size());
-  if (b == std::string::npos) {
-    from = std::string::npos;
-    return {};
-  }
-  from = b + close.size();
-  return s.substr(a + open.size(), b - a - open.size());
-}
-
 Collection read_npl(const fs::path& dir) {
   Collection c{"npl", {}, {}, {}, {}};
   c.documents = article_documents(dir / "corpus" / "doc-text.trec", index::Format::Trec, "en",
                                   c.warnings);
-  const std::string queries = read_file_bytes(dir / "query-text.trec");
-  for (std::size_t pos = 0; pos != std::string::npos;) {
-    const std::string top = between(queries, "<top>", "</top>", pos);
-    if (pos == std::string::npos) break;
-    std::size_t p = 0;
-    const std::string num = trim(between(top, "<num>", "</num>", p));
-    std::size_t t = top.find("<title>");
-    std::string title = t == std::string::npos ? "" : top.substr(t + 7);
-    if (const auto e = title.find("</title>"); e != std::string::npos) title.resize(e);
+  // TREC topics (<top><num>..</num><title>..</title></top>) through the searcher's reader, the
+  // one kavosh-search --queries uses.
+  for (auto& topic : search::load_topics(dir / "query-text.trec")) {
     // NPL titles are upper case; lower-case them so every engine sees plain words.
-    std::transform(title.begin(), title.end(), title.begin(),
+    std::transform(topic.query.begin(), topic.query.end(), topic.query.begin(),
                    [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    c.queries.push_back({num, squeeze_spaces(title)});
+    c.queries.push_back({std::move(topic.id), squeeze_spaces(topic.query)});
   }
   for (const auto& line : read_lines(dir / "qrels")) {
     const auto f = fields_of(line);  // TREC: qid 0 docid rel

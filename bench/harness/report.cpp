@@ -6,12 +6,15 @@
 // Raw record shapes (all carry "kind"; engine output is kept verbatim under "result"):
 //   {"kind":"generate","corpus":C,"result":{generator summary}}
 //   {"kind":"export","result":{collection counts}}
-//   {"kind":"index","corpus":C,"engine":E,"result":{...}}            (or "error" instead)
-//   {"kind":"latency","corpus":C,"engine":E,"snippets":B,"result":{...}}
+//   {"kind":"index","corpus":C,"engine":E[,"shared_with":S],"result":{...}}  (or "error")
+//                    (S: what ran on the other core meanwhile)
+//   {"kind":"latency","corpus":C,"engine":E,"snippets":B,"latencies":PATH,"result":{...}}
+//                    (PATH: the engine's --latencies file, every timed execution)
 //   {"kind":"qps","corpus":C,"engine":E,"threads":T,"result":{...}}
 //   {"kind":"quality","corpus":C,"engine":E,"config":S,"result":{kavosh-bench-eval output}}
 //   {"kind":"analyzer","result":{...}}   {"kind":"micro","name":N,"file":PATH}
 //   {"kind":"missing","what":S,"why":S}
+//   {"kind":"step","name":S,"budget_s":N,"seconds":N}   (time plan vs. time taken)
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -30,6 +33,12 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
+
+// A latency record of `engine` on `corpus` with or without snippets that holds a result.
+bool is_latency_result(const json& r, const std::string& corpus, bool snippets, const std::string& engine) {
+  return r.value("kind", "") == "latency" && r.value("corpus", "") == corpus &&
+         r.value("snippets", false) == snippets && r.value("engine", "") == engine && r.contains("result");
+}
 
 constexpr const char* kOurs = "kavosh";
 
@@ -133,6 +142,36 @@ std::vector<std::string> corpora_of(const std::vector<json>& records, const std:
   return out;
 }
 
+// Every timed execution's latency from an engine's --latencies file: "class<TAB>µs" or "µs"
+// per line. A missing or unreadable file gives nothing (the caller falls back to percentiles).
+std::vector<double> read_latencies(const fs::path& file) {
+  std::vector<double> micros;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto tab = line.rfind('\t');
+    try {
+      micros.push_back(std::stod(tab == std::string::npos ? line : line.substr(tab + 1)));
+    } catch (const std::exception&) {
+      return {};  // not a latency file: better no curve than a wrong one
+    }
+  }
+  return micros;
+}
+
+// The empirical CDF as "latency fraction" lines: every point for small samples, otherwise
+// evenly spaced ranks (always the fastest and the slowest) so the data file stays small.
+void write_cdf(std::ostream& out, std::vector<double> micros) {
+  constexpr std::size_t kMaxPoints = 500;
+  std::sort(micros.begin(), micros.end());
+  const std::size_t n = micros.size();
+  const std::size_t points = std::min(n, kMaxPoints);
+  for (std::size_t k = 0; k < points; ++k) {
+    const std::size_t rank = points == 1 ? n - 1 : (k * (n - 1) + (points - 1) / 2) / (points - 1);
+    out << micros[rank] << ' ' << static_cast<double>(rank + 1) / static_cast<double>(n) << '\n';
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -210,32 +249,63 @@ int main(int argc, char** argv) {
         "better for latency, index size and memory. Warm cache, single runs on a shared machine: "
         "read medians and ratios, not single figures.\n";
 
+  // --- Where the time went ---------------------------------------------------------------
+  {
+    Table t{{"step", "budget s", "took s", "took ÷ budget"}, {}};
+    double budget_total = 0, took_total = 0;
+    for (const auto& r : records)
+      if (r.value("kind", "") == "step") {
+        const double budget = num(r, "budget_s"), took = num(r, "seconds");
+        budget_total += budget;
+        took_total += took;
+        t.rows.push_back({r.value("name", ""), fixed(budget, 0), fixed(took, 0),
+                          budget > 0 ? fixed(took / budget, 2) : "n/a"});
+      }
+    if (!t.rows.empty()) {
+      t.rows.push_back({"**all steps**", fixed(budget_total, 0), fixed(took_total, 0),
+                        budget_total > 0 ? fixed(took_total / budget_total, 2) : "n/a"});
+      md << "\n## Time per step\n\nBudgets come from the rates in `bench/run` (bench/README.md, "
+            "\"How long a full run takes\"). The steps of the two indexing lanes overlap, so "
+            "the sums exceed the wall time of the run.\n\n" << t.render();
+    }
+  }
+
   // --- Indexing -------------------------------------------------------------------------
   md << "\n## Indexing\n\n";
   for (const auto& corpus : corpora_of(records, "index")) {
-    Table t{{"engine", "docs", "input MB", "seconds", "docs/s", "MB/s", "peak RSS MB",
+    Table t{{"engine", "docs", "input MB", "seconds", "CPU s", "docs/s", "MB/s", "peak RSS MB",
              "index MB", "index ÷ input"}, {}};
-    std::map<std::string, double> docs_per_s, index_ratio, rss;
+    std::map<std::string, double> docs_per_s, docs_per_cpu_s, index_ratio, rss;
+    std::map<std::string, std::string> shared;  // engine -> what ran beside it
     for (const auto& r : records) {
       if (r.value("kind", "") != "index" || r.value("corpus", "") != corpus) continue;
       const std::string engine = r.value("engine", "");
       if (!r.contains("result")) {
-        t.rows.push_back({engine, "n/a", "", "", "", "", "", "", r.value("error", "")});
+        t.rows.push_back({engine, "n/a", "", "", "", "", "", "", "", r.value("error", "")});
         continue;
       }
       const auto& x = r["result"];
       const double input = num(x, "input_bytes"), index = num(x, "index_bytes");
+      if (r.contains("shared_with")) shared[engine] = r["shared_with"].get<std::string>();
       docs_per_s[engine] = num(x, "docs_per_s");
+      if (num(x, "cpu_seconds") > 0) docs_per_cpu_s[engine] = num(x, "docs") / num(x, "cpu_seconds");
       index_ratio[engine] = input > 0 ? index / input : 0;
       rss[engine] = num(x, "peak_rss_kb");
-      t.rows.push_back({engine, fixed(num(x, "docs"), 0), fixed(input / 1e6, 1),
-                        fixed(num(x, "seconds"), 2), fixed(num(x, "docs_per_s"), 0),
+      t.rows.push_back({engine + (shared.count(engine) ? " †" : ""), fixed(num(x, "docs"), 0), fixed(input / 1e6, 1),
+                        fixed(num(x, "seconds"), 2),
+                        has_number(x, "cpu_seconds") ? fixed(num(x, "cpu_seconds"), 2) : "n/a",
+                        fixed(num(x, "docs_per_s"), 0),
                         fixed(num(x, "mb_per_s"), 2), fixed(num(x, "peak_rss_kb") / 1024, 0),
                         fixed(index / 1e6, 1), fixed(index_ratio[engine], 2)});
     }
     md << "### " << corpus << "\n\n" << t.render() << "\n";
+    for (const auto& [engine, with] : shared)
+      md << "† " << engine << " indexed on one core while the other ran: " << with
+         << " (CPU s is its own work).\n";
+    if (!shared.empty()) md << "\n";
     if (has_ours)
-      md << "Ratios docs/s: " << ratios(docs_per_s) << "; index size: "
+      md << "Ratios docs/s: " << ratios(docs_per_s) << "; docs per CPU second (what a quiet "
+         << "machine would give single-threaded engines): " << ratios(docs_per_cpu_s) << "; index size: "
          << ratios(index_ratio) << "; peak RSS: " << ratios(rss) << "\n";
     md << "\n";
   }
@@ -257,10 +327,7 @@ int main(int argc, char** argv) {
       for (const auto& cls : classes)
         for (const auto& engine : engines)
           for (const auto& r : records) {
-            if (r.value("kind", "") != "latency" || r.value("corpus", "") != corpus ||
-                r.value("snippets", false) != snippets || r.value("engine", "") != engine ||
-                !r.contains("result"))
-              continue;
+            if (!is_latency_result(r, corpus, snippets, engine)) continue;
             const auto pc = r["result"].value("per_class", json::object());
             if (!pc.contains(cls)) continue;
             const auto& v = pc[cls];
@@ -454,8 +521,9 @@ int main(int argc, char** argv) {
 
   // --- Plots ----------------------------------------------------------------------------
   if (!plot_prefix.empty()) {
-    // Latency "CDF" from the percentiles each engine reports (p50, p95, p99, max) on the
-    // largest latency corpus, without snippets: a coarse but honest curve.
+    // Latency CDF per engine on the first latency corpus (the generated one), one panel
+    // without and one with snippets, drawn from every timed execution the engine wrote with
+    // --latencies; an engine whose run has no such file falls back to its percentiles.
     const auto lat_corpora = corpora_of(records, "latency");
     std::ostringstream gp;
     // The script names files relative to its own folder (bench/run runs gnuplot there), so
@@ -467,29 +535,55 @@ int main(int argc, char** argv) {
     if (!lat_corpora.empty()) {
       const std::string corpus = lat_corpora.front();
       std::ofstream dat(dir_prefix + "-latency.dat");
-      std::vector<std::string> plotted;
-      for (const auto& engine : engines)
-        for (const auto& r : records)
-          if (r.value("kind", "") == "latency" && r.value("corpus", "") == corpus &&
-              !r.value("snippets", false) && r.value("engine", "") == engine && r.contains("result")) {
-            const auto& l = r["result"]["latency_us"];
-            dat << "# " << engine << "\n";
-            dat << num(l, "p50") << " 0.5\n"
-                << num(l, "p95") << " 0.95\n" << num(l, "p99") << " 0.99\n"
-                << num(l, "max") << " 1.0\n\n\n";
-            plotted.push_back(engine);
+      struct Curve {
+        std::string engine;
+        bool snippets;
+        std::size_t block;  // gnuplot "index" of its data block
+        std::string source;
+      };
+      std::vector<Curve> curves;
+      std::size_t blocks = 0;
+      for (const bool snippets : {false, true})
+        for (const auto& engine : engines)
+          for (const auto& r : records) {
+            if (!is_latency_result(r, corpus, snippets, engine)) continue;
+            dat << "# " << engine << (snippets ? " with" : " without") << " snippets\n";
+            std::string source;
+            std::vector<double> micros;
+            if (r.contains("latencies")) micros = read_latencies(r["latencies"].get<std::string>());
+            if (!micros.empty()) {
+              write_cdf(dat, micros);
+              source = "n = " + std::to_string(micros.size());
+            } else {
+              const auto& l = r["result"]["latency_us"];
+              dat << num(l, "p50") << " 0.5\n" << num(l, "p95") << " 0.95\n" << num(l, "p99")
+                  << " 0.99\n" << num(l, "max") << " 1\n";
+              source = "p50/p95/p99/max only";
+            }
+            dat << "\n\n";
+            curves.push_back({engine, snippets, blocks++, source});
           }
-      gp << "set terminal pngcairo size 900,540 noenhanced\nset output '" << base
-         << "-latency-cdf.png'\nset title 'Query latency, " << corpus
-         << ", top-10 without snippets (from p50/p95/p99/max)'\nset logscale x\n"
-            "set xlabel 'latency (µs)'\nset ylabel 'fraction of queries'\nset key bottom right\n"
-            "set grid\nplot ";
-      for (std::size_t i = 0; i < plotted.size(); ++i)
-        gp << (i ? ", " : "") << "'" << base << "-latency.dat' index " << i
-           << " using 1:2 with linespoints title '" << plotted[i] << "'";
-      if (plotted.empty()) gp << "0 notitle";
-      gp << "\n";
-      md << "## Pictures\n\n![latency CDF](" << cdf_png << ")\n";
+      gp << "set terminal pngcairo size 1400,560 noenhanced\nset output '" << base
+         << "-latency-cdf.png'\nset multiplot layout 1,2 title 'Query latency CDF, " << corpus
+         << ", top-10, 1 thread, warm cache'\nset logscale x\nset xlabel 'latency (µs)'\n"
+            "set ylabel 'fraction of queries'\nset yrange [0:1]\nset key bottom right\nset grid\n";
+      for (const bool snippets : {false, true}) {
+        gp << "set title '" << (snippets ? "with" : "without") << " snippets'\nplot ";
+        bool any = false;
+        for (const auto& c : curves) {
+          if (c.snippets != snippets) continue;
+          const auto colour = std::find(engines.begin(), engines.end(), c.engine) - engines.begin() + 1;
+          gp << (any ? ", " : "") << "'" << base << "-latency.dat' index " << c.block
+             << " using 1:2 with steps lw 2 lc " << colour << " title '" << c.engine << " ("
+             << c.source << ")'";
+          any = true;
+        }
+        if (!any) gp << "1/0 notitle";
+        gp << "\n";
+      }
+      gp << "unset multiplot\n";
+      md << "## Pictures\n\n![latency CDF](" << cdf_png << ")\n\nLatency CDF: every timed "
+            "execution of the latency runs on `" << corpus << "` (engines' `--latencies` files).\n";
     }
     const std::string bar_data = bars.str();
     if (!bar_data.empty()) {

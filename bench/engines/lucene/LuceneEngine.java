@@ -100,7 +100,7 @@ public final class LuceneEngine {
 
   static final String USAGE = "usage: kavosh-bench-engine-lucene index --corpus FILE.jsonl --index DIR [--lang en|fa|auto]\n"
       + "       kavosh-bench-engine-lucene search --index DIR --queries FILE.tsv [--k N] [--snippets] [--warmup N]\n"
-      + "           [--repeat R] [--threads T] [--run FILE --run-tag TAG] [--lang en|fa|auto]\n"
+      + "           [--repeat R] [--threads T] [--run FILE --run-tag TAG] [--latencies FILE] [--lang en|fa|auto]\n"
       + "protocol: bench/engines/README.md";
 
   static String run(String[] args) throws Exception {
@@ -109,7 +109,7 @@ public final class LuceneEngine {
     Map<String, String> options = new HashMap<>();
     Set<String> flags = new HashSet<>();
     Set<String> valued = new HashSet<>(Arrays.asList("--corpus", "--index", "--lang", "--queries", "--k",
-        "--warmup", "--repeat", "--threads", "--run", "--run-tag"));
+        "--warmup", "--repeat", "--threads", "--run", "--run-tag", "--latencies"));
     for (int i = 1; i < args.length; ++i) {
       String arg = args[i];
       if (arg.equals("--snippets")) {
@@ -138,6 +138,7 @@ public final class LuceneEngine {
         search.threads = intOption(options, "--threads", 1, 1);
         search.runFile = options.containsKey("--run") ? Paths.get(options.get("--run")) : null;
         search.runTag = options.getOrDefault("--run-tag", "");
+        search.latenciesFile = options.containsKey("--latencies") ? Paths.get(options.get("--latencies")) : null;
         if (search.runFile != null && search.runTag.isEmpty()) throw new UsageError("--run needs --run-tag");
         search.lang = lang;
         return search(search);
@@ -272,7 +273,7 @@ public final class LuceneEngine {
         "{\"engine\":\"" + ENGINE + "\",\"lang\":\"" + lang + "\",\"docs\":" + docs + "}\n");
     return "{\"engine\":\"" + ENGINE + "\",\"lang\":\"" + lang + "\",\"docs\":" + docs
         + ",\"input_bytes\":" + textBytes + ",\"file_bytes\":" + fileBytes
-        + ",\"seconds\":" + round(seconds, 3)
+        + ",\"seconds\":" + round(seconds, 3) + ",\"cpu_seconds\":" + round(cpuSeconds(), 3)
         + ",\"docs_per_s\":" + round(seconds > 0 ? docs / seconds : 0, 1)
         + ",\"mb_per_s\":" + round(seconds > 0 ? textBytes / 1e6 / seconds : 0, 3)
         + ",\"index_bytes\":" + directoryBytes(dir) + ",\"peak_rss_kb\":" + peakRssKb() + "}";
@@ -306,6 +307,15 @@ public final class LuceneEngine {
         }
       }).sum();
     }
+  }
+
+  /** User + system CPU time of the whole JVM (JIT and GC threads included), or -1. */
+  static double cpuSeconds() {
+    java.lang.management.OperatingSystemMXBean bean = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (bean instanceof com.sun.management.OperatingSystemMXBean) {
+      return ((com.sun.management.OperatingSystemMXBean) bean).getProcessCpuTime() / 1e9;
+    }
+    return -1;
   }
 
   static long peakRssKb() {
@@ -536,6 +546,7 @@ public final class LuceneEngine {
     int threads;
     Path runFile;
     String runTag;
+    Path latenciesFile;
     String lang;
   }
 
@@ -641,6 +652,9 @@ public final class LuceneEngine {
     int warmupPasses = options.warmup == 0 ? 0
         : Math.max(options.warmup, (JIT_WARMUP_EXECUTIONS + queries.size() - 1) / queries.size());
     int total = options.repeat * queries.size();
+    // Shared by the threads like the timed executions: the JIT and the page cache are per
+    // process, so T threads need not warm them T times.
+    int warmupTotal = warmupPasses * queries.size();
 
     try (FSDirectory directory = FSDirectory.open(options.index.resolve(STORE_NAME));
          DirectoryReader reader = DirectoryReader.open(directory)) {
@@ -652,6 +666,7 @@ public final class LuceneEngine {
         results[t].queryIndex = new int[total];
         results[t].nanos = new long[total];
       }
+      AtomicInteger nextWarmup = new AtomicInteger();
       AtomicInteger next = new AtomicInteger();
       CountDownLatch warmed = new CountDownLatch(threads);
       CountDownLatch go = new CountDownLatch(1);
@@ -662,8 +677,8 @@ public final class LuceneEngine {
           Runner runner = runners[thread];
           ThreadResult result = results[thread];
           ThreadResult warmupResult = new ThreadResult();
-          for (int pass = 0; pass < warmupPasses; ++pass) {
-            for (BenchQuery query : queries) runOne(runner, query, options, warmupResult);
+          for (int item = nextWarmup.getAndIncrement(); item < warmupTotal; item = nextWarmup.getAndIncrement()) {
+            runOne(runner, queries.get(item % queries.size()), options, warmupResult);
           }
           result.snippetChars[0] += warmupResult.snippetChars[0];
           warmed.countDown();
@@ -704,13 +719,14 @@ public final class LuceneEngine {
         }
       }
       if (total > 0 && errors == total) throw new IOException("every query failed; first: " + firstError);
+      if (options.latenciesFile != null) writeLatencies(options.latenciesFile, queries, results);
       if (options.runFile != null) writeRunFile(runners[0], queries, options);
 
       StringBuilder json = new StringBuilder();
       json.append("{\"engine\":\"").append(ENGINE).append("\",\"threads\":").append(threads)
           .append(",\"queries\":").append(queries.size()).append(",\"timed\":").append(all.size())
           .append(",\"k\":").append(options.k).append(",\"snippets\":").append(options.snippets)
-          .append(",\"warmup_executions\":").append((long) warmupPasses * queries.size() * threads)
+          .append(",\"warmup_executions\":").append(warmupTotal)
           .append(",\"qps\":").append(round(wallSeconds > 0 ? all.size() / wallSeconds : 0, 1))
           .append(",\"latency_us\":").append(summary(all, true)).append(",\"per_class\":{");
       boolean first = true;
@@ -731,6 +747,19 @@ public final class LuceneEngine {
     if (!Files.exists(marker)) throw new IOException(marker + ": cannot open (not an index built by a bench engine?)");
     String lang = new JsonObjectReader(Files.readString(marker).trim()).readFlatObject().get("lang");
     return lang == null ? "auto" : lang;
+  }
+
+  /** Every timed execution as class TAB microseconds: the whole distribution, not percentiles. */
+  static void writeLatencies(Path file, List<BenchQuery> queries, ThreadResult[] results) throws IOException {
+    try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
+      for (ThreadResult result : results) {
+        for (int i = 0; i < result.count; ++i) {
+          out.print(queries.get(result.queryIndex[i]).queryClass + "\t"
+              + String.format(Locale.ROOT, "%.1f", result.nanos[i] / 1000.0) + "\n");
+        }
+      }
+      if (out.checkError()) throw new IOException(file + ": write failed");
+    }
   }
 
   static void writeRunFile(Runner runner, List<BenchQuery> queries, SearchOptions options) throws IOException {
