@@ -1,12 +1,17 @@
-set terminal pngcairo size 900,540 noenhanced
+set terminal pngcairo size 1400,560 noenhanced
 set output '2026-11-28-quick-latency-cdf.png'
-set title 'Query latency, generated, top-10 without snippets (from p50/p95/p99/max)'
+set multiplot layout 1,2 title 'Query latency CDF, generated, top-10, 1 thread, warm cache'
 set logscale x
 set xlabel 'latency (µs)'
 set ylabel 'fraction of queries'
+set yrange [0:1]
 set key bottom right
 set grid
-plot '2026-11-28-quick-latency.dat' index 0 using 1:2 with linespoints title 'kavosh', '2026-11-28-quick-latency.dat' index 1 using 1:2 with linespoints title 'lucene', '2026-11-28-quick-latency.dat' index 2 using 1:2 with linespoints title 'sqlite', '2026-11-28-quick-latency.dat' index 3 using 1:2 with linespoints title 'xapian'
+set title 'without snippets'
+plot '2026-11-28-quick-latency.dat' index 0 using 1:2 with steps lw 2 lc 1 title 'kavosh (n = 1200)', '2026-11-28-quick-latency.dat' index 1 using 1:2 with steps lw 2 lc 2 title 'lucene (n = 1200)', '2026-11-28-quick-latency.dat' index 2 using 1:2 with steps lw 2 lc 3 title 'sqlite (n = 1200)', '2026-11-28-quick-latency.dat' index 3 using 1:2 with steps lw 2 lc 4 title 'xapian (n = 1200)'
+set title 'with snippets'
+plot '2026-11-28-quick-latency.dat' index 4 using 1:2 with steps lw 2 lc 1 title 'kavosh (n = 1200)', '2026-11-28-quick-latency.dat' index 5 using 1:2 with steps lw 2 lc 2 title 'lucene (n = 1200)', '2026-11-28-quick-latency.dat' index 6 using 1:2 with steps lw 2 lc 3 title 'sqlite (n = 1200)', '2026-11-28-quick-latency.dat' index 7 using 1:2 with steps lw 2 lc 4 title 'xapian (n = 1200)'
+unset multiplot
 reset
 set terminal pngcairo size 1100,560 noenhanced
 set output '2026-11-28-quick-quality.png'
