@@ -235,15 +235,9 @@ Snippet SnippetMaker::make(std::string_view text, analysis::Language language,
   }
   for (const auto& phrase : prepared.phrases) {
     const auto& terms = *phrase.terms;
-    if (terms.empty() || terms.size() > words_.size()) continue;
-    for (std::size_t w = 0; w + terms.size() <= words_.size(); ++w) {
-      std::size_t k = 0;
-      while (k < terms.size() && tokens_[words_[w + k].token].term == terms[k]) ++k;
-      if (k != terms.size()) continue;
-      for (k = 0; k < terms.size(); ++k)
-        if (word_matched_[w + k] < 0) word_matched_[w + k] = static_cast<int>(matches_.size());
-      matches_.push_back({words_[w].begin, words_[w + terms.size() - 1].end, phrase.key});
-    }
+    mark_phrase(terms.size(), phrase.key, [&](std::size_t word, std::size_t k) {
+      return tokens_[words_[word].token].term == terms[k];
+    });
   }
   return assemble(text);
 }
@@ -280,17 +274,24 @@ Snippet SnippetMaker::make(std::string_view text, const std::vector<index::Store
   }
   for (const auto& phrase : prepared.phrases) {
     const auto& hashes = phrase.hashes;
-    if (hashes.empty() || hashes.size() > words_.size()) continue;
-    for (std::size_t w = 0; w + hashes.size() <= words_.size(); ++w) {
-      std::size_t k = 0;
-      while (k < hashes.size() && tokens[words_[w + k].token].term_hash == hashes[k]) ++k;
-      if (k != hashes.size()) continue;
-      for (k = 0; k < hashes.size(); ++k)
-        if (word_matched_[w + k] < 0) word_matched_[w + k] = static_cast<int>(matches_.size());
-      matches_.push_back({words_[w].begin, words_[w + hashes.size() - 1].end, phrase.key});
-    }
+    mark_phrase(hashes.size(), phrase.key, [&](std::size_t word, std::size_t k) {
+      return tokens[words_[word].token].term_hash == hashes[k];
+    });
   }
   return assemble(text);
+}
+
+void SnippetMaker::mark_phrase(std::size_t length, std::size_t key,
+                               const std::function<bool(std::size_t word, std::size_t k)>& word_is) {
+  if (length == 0 || length > words_.size()) return;
+  for (std::size_t w = 0; w + length <= words_.size(); ++w) {
+    std::size_t k = 0;
+    while (k < length && word_is(w + k, k)) ++k;
+    if (k != length) continue;
+    for (k = 0; k < length; ++k)
+      if (word_matched_[w + k] < 0) word_matched_[w + k] = static_cast<int>(matches_.size());
+    matches_.push_back({words_[w].begin, words_[w + length - 1].end, key});
+  }
 }
 
 Snippet SnippetMaker::make(const index::StoredPassageView& passage, const SnippetQuery& query) {

@@ -89,6 +89,9 @@ class SnippetMaker {
   const PreparedQuery& prepare(const SnippetQuery& query);
   double rarity_of_key(std::size_t key);
   Snippet assemble(std::string_view text);
+  // Marks every run of `length` consecutive words where word_is(w + k, k) holds for each k.
+  void mark_phrase(std::size_t length, std::size_t key,
+                   const std::function<bool(std::size_t word, std::size_t k)>& word_is);
 
   analysis::Analyzer& analyzer_;
   SnippetOptions options_;
