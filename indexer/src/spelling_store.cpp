@@ -26,18 +26,29 @@ Xapian::termcount SpellingStore::popularity_class(Xapian::doccount passages) {
   return static_cast<Xapian::termcount>(std::bit_width(passages));
 }
 
-// A word's class before the batch is that of its count less the batch's passages. When the
-// main database has meanwhile committed another batch the difference is off for words of both;
-// sync_with() at the end of the run repairs that.
+// A word's class before the batch is that of its count less the batch's passages. Its count is
+// looked up in the main database the first time the run meets the word and then kept here:
+// looking every batch word up again cost the thread most of its time on a 1 GB run (the B-tree
+// grows with the index). When the main database has meanwhile committed another batch, or the
+// kept counts were dropped at kMaxKeptWords, a class may be off; sync_with() at the end of the
+// run repairs that.
 void SpellingStore::apply(const Counts& counts) {
+  constexpr std::size_t kMaxKeptWords = 4'000'000;  // ~300 MB at most: bounded memory
   if (!index_opened_) {
     index_ = Xapian::Database(index_path_.string());
     index_opened_ = true;
   } else {
     index_.reopen();
   }
+  if (passages_.size() > kMaxKeptWords) passages_.clear();
   for (const auto& [word, added] : counts) {
-    const Xapian::doccount now = index_.get_termfreq(word);
+    auto [kept, first_sight] = passages_.try_emplace(word, 0);
+    if (first_sight) {
+      kept->second = index_.get_termfreq(word);
+    } else {
+      kept->second += added;
+    }
+    const Xapian::doccount now = kept->second;
     const Xapian::doccount before = now > added ? now - added : 0;
     const Xapian::termcount want = popularity_class(now), had = popularity_class(before);
     if (want > had) db_.add_spelling(word, want - had);

@@ -64,6 +64,7 @@ class SpellingStore {
   std::filesystem::path index_path_;
   Xapian::Database index_;  // opened by the store's thread at its first batch
   bool index_opened_ = false;
+  Counts passages_;  // word -> passages holding it in the main database, as far as this run knows
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Counts> queue_;
