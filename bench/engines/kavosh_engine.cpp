@@ -21,6 +21,7 @@ namespace {
 // Flags beyond the protocol; defaults are the library's own.
 struct KavoshSettings {
   bool no_normalize_index = false;
+  unsigned batch_passages = index::WriterOptions{}.batch_passages;
   bool no_normalize_query = false;
   search::SearchRequest request;  // ranking fields only; query/limit/snippets set per query
   // What the opened Searcher really analyzes queries with: "on"/"off" (set when it opens).
@@ -34,6 +35,7 @@ class KavoshBuilder final : public IndexBuilder {
           index::WriterOptions options;
           options.rebuild = true;
           options.analyzer.normalize_arabic_script = !settings.no_normalize_index;
+          options.batch_passages = settings.batch_passages;
           return std::make_unique<index::IndexWriter>(store, options);
         })),
         lang_(std::move(lang)) {}
@@ -100,6 +102,8 @@ class KavoshRunner final : public QueryRunner {
 void add_kavosh_options(CLI::App& index_command, CLI::App& search_command, KavoshSettings& settings) {
   index_command.add_flag("--no-normalize", settings.no_normalize_index,
                          "index without Persian/Arabic orthographic normalization (ablation)");
+  index_command.add_option("--batch", settings.batch_passages, "passages per commit (0: the writer's default, sized by the index)")
+      ->capture_default_str();
   auto& request = settings.request;
   search_command.add_option("--k1", request.k1, "BM25 k1");
   search_command.add_option("--b", request.b, "BM25 b");

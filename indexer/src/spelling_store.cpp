@@ -32,8 +32,11 @@ Xapian::termcount SpellingStore::popularity_class(Xapian::doccount passages) {
 // grows with the index). When the main database has meanwhile committed another batch, or the
 // kept counts were dropped at kMaxKeptWords, a class may be off; sync_with() at the end of the
 // run repairs that.
-void SpellingStore::apply(const Counts& counts) {
+void SpellingStore::apply(const PassageWords& batch) {
   constexpr std::size_t kMaxKeptWords = 4'000'000;  // ~300 MB at most: bounded memory
+  Counts counts;
+  for (const auto& words : batch)
+    for (const std::string& word : words) ++counts[word];
   if (!index_opened_) {
     index_ = Xapian::Database(index_path_.string());
     index_opened_ = true;
@@ -66,13 +69,13 @@ SpellingStore::~SpellingStore() {
   thread_.join();
 }
 
-void SpellingStore::add(Counts counts) {
-  if (counts.empty()) return;
+void SpellingStore::add(PassageWords batch) {
+  if (batch.empty()) return;
   std::unique_lock lock(mutex_);
   rethrow_error();
   changed_.wait(lock, [this] { return queue_.size() < 2 || error_; });
   rethrow_error();
-  queue_.push_back(std::move(counts));
+  queue_.push_back(std::move(batch));
   changed_.notify_all();
 }
 
@@ -81,12 +84,12 @@ void SpellingStore::run() {
   for (;;) {
     changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;
-    Counts counts = std::move(queue_.front());
+    PassageWords batch = std::move(queue_.front());
     queue_.pop_front();
     busy_ = true;
     lock.unlock();
     try {
-      apply(counts);
+      apply(batch);
     } catch (...) {
       lock.lock();
       if (!error_) error_ = std::current_exception();

@@ -27,6 +27,7 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include <xapian.h>
 
@@ -38,6 +39,9 @@ bool is_spelling_word(std::string_view term);
 class SpellingStore {
  public:
   using Counts = std::unordered_map<std::string, Xapian::doccount>;  // word -> passages
+  // A batch's words: one list of distinct words per passage. Counting them is left to the
+  // store's thread, because the writing thread that hands them over is indexing's bottleneck.
+  using PassageWords = std::vector<std::vector<std::string>>;
 
   // `index` is the main database, read to learn each word's passage count after a batch.
   SpellingStore(const std::filesystem::path& path, const std::filesystem::path& index, bool overwrite);
@@ -45,9 +49,9 @@ class SpellingStore {
   SpellingStore(const SpellingStore&) = delete;
   SpellingStore& operator=(const SpellingStore&) = delete;
 
-  // Queues the counts of a batch the main database has just committed, to apply and commit on
-  // the store's thread; blocks while two batches wait.
-  void add(Counts counts);
+  // Queues the words of a batch the main database has just committed, to count, apply and
+  // commit on the store's thread; blocks while two batches wait.
+  void add(PassageWords batch);
   // Waits for queued batches, then adds or removes until every word's frequency is the class
   // of its term frequency in `index` and words `index` no longer holds are gone; commits.
   void sync_with(const Xapian::Database& index);
@@ -56,7 +60,7 @@ class SpellingStore {
 
  private:
   void run();
-  void apply(const Counts& counts);
+  void apply(const PassageWords& batch);
   void wait_idle(std::unique_lock<std::mutex>& lock);
   void rethrow_error();
 
@@ -67,7 +71,7 @@ class SpellingStore {
   Counts passages_;  // word -> passages holding it in the main database, as far as this run knows
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<Counts> queue_;
+  std::deque<PassageWords> queue_;
   bool busy_ = false;
   bool stopping_ = false;
   std::exception_ptr error_;

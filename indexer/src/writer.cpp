@@ -231,6 +231,11 @@ class DocumentBuilder {
 
 }  // namespace
 
+unsigned automatic_batch_passages(std::uint64_t passages) {
+  const auto sixteenth = static_cast<unsigned>(std::min<std::uint64_t>(passages / 16, WriterOptions::kMaxAutoBatch));
+  return std::max(sixteenth, WriterOptions::kMinAutoBatch);
+}
+
 struct IndexWriter::Impl {
   std::filesystem::path path;
   WriterOptions options;
@@ -242,8 +247,9 @@ struct IndexWriter::Impl {
   std::unordered_set<std::uint64_t> seen_articles;  // id hashes added in this run (when started_empty)
   unsigned batch_passages = 0;
   std::uint64_t batch_bytes = 0;
+  unsigned batch_limit = 0;  // passages that end the current batch (options.batch_passages or automatic)
   std::optional<SpellingStore> spelling;    // none with options.spelling off
-  SpellingStore::Counts batch_spelling;     // this batch's words -> passages, for `spelling`
+  SpellingStore::PassageWords batch_spelling;  // this batch's words per passage, for `spelling`
   bool changed_since_spelling = false;      // committed changes not yet synced into `spelling`
 
   DocumentBuilder main_builder;  // for aliases, and for articles when there is no worker
@@ -255,6 +261,10 @@ struct IndexWriter::Impl {
   std::size_t pending_bytes = 0;  // passage text bytes in `pending`
   static constexpr std::size_t kMaxPendingBytes = 32u << 20;
   std::deque<PreparedArticle> ready;
+  // Written articles go back to the analysis thread to be freed there: their documents were
+  // allocated by that thread, and freeing them cost the writing thread (the bottleneck) time
+  // in malloc's cross-arena paths.
+  std::vector<PreparedArticle> written;
   bool worker_busy = false;
   bool stopping = false;
   std::thread worker;
@@ -273,7 +283,9 @@ struct IndexWriter::Impl {
         pending.pop_front();
         for (const Passage& passage : article.passages) pending_bytes -= passage.text.size();
         worker_busy = true;
+        std::vector<PreparedArticle> to_free = std::exchange(written, {});
         lock.unlock();
+        to_free.clear();
         PreparedArticle prepared;
         try {
           prepared = builder.prepare(article);
@@ -329,9 +341,8 @@ struct IndexWriter::Impl {
       } else {
         db.replace_document(passage.unique_term, passage.document);
       }
-      if (spelling) {
-        for (const std::string& word : passage.spelling_words) ++batch_spelling[word];
-      }
+      if (spelling && !passage.spelling_words.empty())
+        batch_spelling.push_back(std::move(passage.spelling_words));
     }
     // Passages beyond the new count belonged to an older, longer version of the article.
     for (unsigned number = static_cast<unsigned>(article.passages.size()); !known_new; ++number) {
@@ -351,7 +362,7 @@ struct IndexWriter::Impl {
     stats.bytes += article.bytes;
     batch_passages += static_cast<unsigned>(article.passages.size());
     batch_bytes += article.bytes;
-    if (batch_passages >= options.batch_passages || batch_bytes >= options.batch_bytes) commit();
+    if (batch_passages >= batch_limit || batch_bytes >= options.batch_bytes) commit();
   }
 
   // Writes every prepared article; with wait_all, first waits until nothing is in flight.
@@ -364,6 +375,7 @@ struct IndexWriter::Impl {
         lock.unlock();
         write(article);
         lock.lock();
+        written.push_back(std::move(article));
       }
       if (!wait_all || (pending.empty() && !worker_busy && ready.empty())) return;
       changed.wait(lock, [this] { return !ready.empty() || (pending.empty() && !worker_busy); });
@@ -388,6 +400,7 @@ struct IndexWriter::Impl {
         lock.unlock();
         write(prepared);
         lock.lock();
+        written.push_back(std::move(prepared));
         continue;
       }
       changed.wait(lock);
@@ -401,6 +414,10 @@ struct IndexWriter::Impl {
 
   bool remove(std::string_view article_id);
 
+  unsigned next_batch_limit() const {
+    return options.batch_passages > 0 ? options.batch_passages : automatic_batch_passages(db.get_doccount());
+  }
+
   void commit() {
     if (!in_transaction) return;
     db.set_metadata(std::string(schema::kMetaSchemaVersion), std::string(schema::kSchemaVersion));
@@ -412,6 +429,7 @@ struct IndexWriter::Impl {
     if (spelling) spelling->add(std::exchange(batch_spelling, {}));
     batch_passages = 0;
     batch_bytes = 0;
+    batch_limit = next_batch_limit();
     ++stats.commits;
   }
 };
@@ -449,7 +467,7 @@ IndexWriter::IndexWriter(const std::filesystem::path& db_path, WriterOptions opt
   const std::string count = impl_->db.get_metadata(std::string(schema::kMetaArticleCount));
   if (!count.empty()) impl_->article_count = std::stoull(count);
   if (impl_->options.queue_articles == 0) impl_->options.queue_articles = 1;
-  if (impl_->options.batch_passages == 0) impl_->options.batch_passages = 1;
+  impl_->batch_limit = impl_->next_batch_limit();
   if (impl_->options.analysis_thread) impl_->start_worker();
 }
 

@@ -356,6 +356,25 @@ TEST(IndexWriter, CommitsInBatchesOfArticles) {
   EXPECT_EQ(committed.get_doccount(), 5u);
 }
 
+// By default a batch is a sixteenth of the database's passages, between 2 500 and 10 000.
+TEST(IndexWriter, AutomaticBatchesGrowWithTheDatabase) {
+  EXPECT_EQ(automatic_batch_passages(0), 2500u);
+  EXPECT_EQ(automatic_batch_passages(40'000), 2500u);
+  EXPECT_EQ(automatic_batch_passages(80'000), 5000u);
+  EXPECT_EQ(automatic_batch_passages(160'000), 10000u);
+  EXPECT_EQ(automatic_batch_passages(5'000'000'000ull), 10000u);
+
+  // An empty database commits after 2 500 passages, and again after the next 2 500.
+  TempDir dir;
+  WriterOptions options;
+  options.analysis_thread = false;
+  options.spelling = false;
+  IndexWriter writer(dir / "db", options);
+  for (int i = 0; i < 2600; ++i) writer.add(sample_article("a" + std::to_string(i), 2));
+  EXPECT_EQ(writer.stats().commits, 2u);
+  EXPECT_EQ(Xapian::Database((dir / "db").string()).get_doccount(), 5000u);
+}
+
 TEST(IndexWriter, TheAnalysisThreadWritesEverythingInOrder) {
   TempDir dir;
   WriterOptions options;

@@ -31,17 +31,25 @@ class IndexWriteError : public std::runtime_error {
 
 struct WriterOptions {
   bool rebuild = false;           // start from an empty database
-  // Passages (documents) per commit. Smaller than Xapian's own autoflush (10000): on the
-  // generated bench corpus 2500 took the writing thread 28 % less CPU than 10000, and plain
-  // Xapian gains alike with XAPIAN_FLUSH_THRESHOLD=2500 (bench/RESULTS.md); below ~2000 the
-  // spelling thread's per-commit work grows faster than the writer's shrinks.
-  unsigned batch_passages = 2500;
+  // Passages (documents) per commit; 0 chooses by the database's size: a sixteenth of the
+  // passages it holds, at least kMinAutoBatch and at most kMaxAutoBatch. Why it grows: each
+  // commit merges the batch into every posting list it touches, a cost that grows with the
+  // index, while a batch's in-memory maps get slower to update as they grow. On the generated
+  // bench corpus, 30 MB indexed with 2500 took the writing thread 28 % less CPU than with
+  // 10000, and 300 MB indexed with 10000 took 7 % less time than with 2500 (40000 gained no
+  // more); see bench/RESULTS.md.
+  unsigned batch_passages = 0;
+  static constexpr unsigned kMinAutoBatch = 2500;
+  static constexpr unsigned kMaxAutoBatch = 10000;
   std::uint64_t batch_bytes = 32ull << 20;  // passage text bytes per commit (bounds memory)
   bool spelling = true;           // write Xapian spelling data ("did you mean")
   bool analysis_thread = true;    // analyze + build documents on a second thread
   unsigned queue_articles = 64;   // articles in flight between the threads (bounded memory)
   kavosh::analysis::AnalyzerOptions analyzer;
 };
+
+// The batch size WriterOptions::batch_passages = 0 chooses for a database of `passages`.
+unsigned automatic_batch_passages(std::uint64_t passages);
 
 struct WriterStats {
   std::uint64_t articles = 0;
