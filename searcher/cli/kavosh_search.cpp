@@ -153,6 +153,7 @@ int main(int argc, char** argv) {
     request.drop_stopwords = !keep_stopwords;
     request.arabic_variant = !no_arabic_variant;
     request.collapse = !passages;
+    request.describe_query = debug_query;
     const bool tty = color == "always" || (color == "auto" && isatty(STDOUT_FILENO));
 
     if (!queries_file.empty() || !qrels_file.empty()) {

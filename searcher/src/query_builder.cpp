@@ -11,6 +11,7 @@
 //    after چه/کدام/چند also matches without its indefinite ی, and two Persian words the text
 //    may join (آسمان خراش) also match the joined word the index holds.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "kavosh/index/schema.hpp"
@@ -245,11 +246,19 @@ class Builder {
     return positive;
   }
 
+  // A word's analysis, once per query: a bare word is analyzed for its run and again for
+  // its clause, and analysis was the larger part of building a one-word query.
+  const std::vector<Token>& analyzed(const std::string& text) {
+    auto found = analyses_.find(text);
+    if (found == analyses_.end()) found = analyses_.emplace(text, analyzer_.analyze(text)).first;
+    return found->second;
+  }
+
   RunWord run_word(const QueryNode& node) {
     RunWord word;
     word.node = &node;
     if (node.kind != Kind::Word) return word;
-    const auto tokens = analyzer_.analyze(node.text);
+    const auto& tokens = analyzed(node.text);
     const auto grouped = group_tokens(tokens);
     word.arabic = grouped.arabic_script;
     if (grouped.positions.size() == 1) {
@@ -355,7 +364,7 @@ class Builder {
   }
 
   Xapian::Query word(const std::string& text, const FieldContext& ctx, bool exact) {
-    auto tokens = analyzer_.analyze(text);
+    const auto& tokens = analyzed(text);
     auto grouped = group_tokens(tokens);
     if (grouped.positions.empty()) return Xapian::Query();
     const std::string label = ctx.label + (exact ? "=" : "") + text;
@@ -567,6 +576,7 @@ class Builder {
   static inline const std::set<std::string, std::less<>> kQuestionDeterminers = {
       "چه", "چی", "کدام", "کدوم", "کدامین", "چند", "چندمین"};
   bool after_question_word_ = false;  // the word being built follows a question determiner
+  std::map<std::string, std::vector<Token>, std::less<>> analyses_;  // see analyzed()
   static constexpr std::size_t kMaxVowelSlots = 3;
   static constexpr Xapian::termcount kWildcardExpansion = 200;
 

@@ -91,6 +91,8 @@ struct Searcher::Impl {
   std::optional<WeightKey> current_weight;
   std::map<std::string, bool, std::less<>> known_fields;
   std::optional<Xapian::Database> spelling;  // opened on the first "did you mean"
+  std::optional<Xapian::rev> single_passages_revision;  // when cached_single_passages was read
+  bool cached_single_passages = false;
 
   explicit Impl(const std::filesystem::path& p)
       : path(p), db(open(p)), analysis_options(index_analysis(db)), analyzer(analysis_options),
@@ -145,15 +147,20 @@ struct Searcher::Impl {
   }
 
   // The indexer counts only articles with at least one passage (kMetaArticleCount), so equal
-  // counts mean no two passages share an article. Read per query: the database may be reopened.
-  bool one_passage_per_article() const {
-    const std::string articles = db.get_metadata(std::string(schema::kMetaArticleCount));
-    if (articles.empty()) return false;
-    try {
-      return std::stoull(articles) == db.get_doccount();
-    } catch (const std::exception&) {
-      return false;
+  // counts mean no two passages share an article. Read again when the database was reopened
+  // at another revision; a metadata lookup per query was 4 % of a rare-word query.
+  bool one_passage_per_article() {
+    const Xapian::rev revision = db.get_revision();
+    if (single_passages_revision != revision) {
+      cached_single_passages = false;
+      const std::string articles = db.get_metadata(std::string(schema::kMetaArticleCount));
+      try {
+        cached_single_passages = !articles.empty() && std::stoull(articles) == db.get_doccount();
+      } catch (const std::exception&) {
+      }
+      single_passages_revision = revision;
     }
+    return cached_single_passages;
   }
 
   void set_weight(const SearchRequest& r) {
@@ -256,7 +263,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
     }
   }
   enquire.set_query(query);
-  results.query_description = query.get_description();
+  if (r.describe_query) results.query_description = query.get_description();
   Xapian::MSet mset = enquire.get_mset(r.offset, r.limit);
   results.estimated_matches = mset.get_matches_estimated();
 

@@ -173,6 +173,7 @@ TEST_F(SeedSearch, PseudoRelevanceFeedbackAddsTerms) {
   ks::SearchRequest request;
   request.prf_documents = 2;
   request.collapse = false;
+  request.describe_query = true;
   auto plain = search("Rajavi");
   auto expanded = search("Rajavi", request);
   EXPECT_GE(expanded.estimated_matches, plain.estimated_matches);

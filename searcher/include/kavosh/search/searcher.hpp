@@ -52,6 +52,9 @@ struct SearchRequest {
   bool malformed_as_plain_words = false;
   unsigned snippet_words = 30;
   unsigned snippet_bytes = 0;      // 0: no byte limit
+  // Fill SearchResults::query_description (--debug-query). Off by default: formatting the
+  // query was a tenth of a rare-word query's instructions.
+  bool describe_query = false;
 };
 
 // One query clause's contribution to a hit's score (--explain).
@@ -83,7 +86,7 @@ struct SearchResults {
   std::vector<Hit> hits;
   std::uint64_t estimated_matches = 0;
   std::string did_you_mean;  // non-empty when the index's spelling data suggests a correction
-  std::string query_description;  // Xapian::Query::get_description() of what ran
+  std::string query_description;  // with describe_query: Xapian::Query::get_description() of what ran
   std::string parse_fallback;     // the parse error, when the query ran as plain words
 };
 
