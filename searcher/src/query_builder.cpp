@@ -417,6 +417,16 @@ class Builder {
         }
     }
     for (const auto& s : bare_stems) stems.push_back(std::string(schema::kStemmed) + ctx.prefix + s);
+    // Of several spellings, those the index holds (the first stays, so that a word the index
+    // lacks still has a clause, for "did you mean").
+    if (stems.size() > 1) {
+      std::set<std::string> unique(stems.begin() + 1, stems.end());
+      unique.erase(stems.front());
+      std::vector<std::string> held{stems.front()};
+      for (const auto& stem : unique)
+        if (db_.term_exists(stem)) held.push_back(stem);
+      stems = std::move(held);
+    }
     std::vector<Xapian::Query> body_parts{synonym_of(stems)};
     if (ctx.body() && options_.aliases) {
       for (auto& alias : alias_queries(alternatives[0]->term)) body_parts.push_back(alias);
@@ -431,9 +441,14 @@ class Builder {
     std::vector<Xapian::Query> parts{body};
     auto boosted = [&](std::string_view prefix, double weight, const char* name) {
       if (weight <= 0) return;
+      // Only stems the field holds: a term lookup costs less than the leaf Xapian would open
+      // and weigh for a missing one (most words are in no title).
       std::vector<std::string> prefixed;
-      for (const auto& s : bare_stems)
-        prefixed.push_back(std::string(schema::kStemmed) + std::string(prefix) + s);
+      for (const auto& s : bare_stems) {
+        std::string term = std::string(schema::kStemmed) + std::string(prefix) + s;
+        if (db_.term_exists(term)) prefixed.push_back(std::move(term));
+      }
+      if (prefixed.empty()) return;
       Xapian::Query q(Xapian::Query::OP_SCALE_WEIGHT, synonym_of(prefixed), weight);
       state_.explain(std::string(name) + text, q);
       parts.push_back(q);

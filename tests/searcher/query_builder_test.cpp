@@ -29,8 +29,14 @@ class QueryBuilding : public ::testing::Test {
     db.add_synonym("mujahedin khalq", "mko");
     Xapian::Document doc;
     // Zاسمانخراش: آسمان‌خراش written with ZWNJ, for the joined-words case.
-    for (const char* term : {"mujahedin", "khomeini", "XFleader:rajavi", "Zاسمانخراش"})
+    for (const char* term : {"mujahedin", "Zmujahedin", "khomeini", "XFleader:rajavi", "Zاسمانخراش",
+                             "Zسال", "Zکشور", "Zمواد"})
       doc.add_term(term);
+    // Title (and one section) stems: a word gets a title clause only when titles hold its stem.
+    for (const char* stem : {"iran", "run", "war", "the", "mojahedin", "mujahedin", "mko", "khalq",
+                             "میروم", "روم", "اسمان", "خراش", "سنگ", "فرش", "کتاب", "peac", "5000"})
+      doc.add_term(std::string("ZS") + stem);
+    doc.add_term("ZXHiran");
     db.add_document(doc);
     db.commit();
   }
@@ -68,6 +74,8 @@ TEST_F(QueryBuilding, EveryConstructBuildsItsXapianQuery) {
       {"iran", "Query((Ziran OR 0.5 * ZSiran))"},
       {"running", "Query((Zrun OR 0.5 * ZSrun))"},
       {"iran war", "Query(((Ziran OR 0.5 * ZSiran) OR (Zwar OR 0.5 * ZSwar)))"},
+      // no title holds "tehran": no title clause
+      {"tehran", "Query(Ztehran)"},
       // English function words leave a ranked list that has other words
       {"the war of iran", "Query(((Zwar OR 0.5 * ZSwar) OR (Ziran OR 0.5 * ZSiran)))"},
       {"the", "Query((Zthe OR 0.5 * ZSthe))"},
@@ -129,6 +137,8 @@ TEST_F(QueryBuilding, OptionsChangeTheQuery) {
   EXPECT_EQ(built("سالی", persian_only), "Query(Zسالی)");
   EXPECT_EQ(built("چه موادی", persian_only), "Query((Zموادی SYNONYM Zمواد))");
   EXPECT_EQ(built("چه پری", persian_only), "Query(Zپری)");  // too short to lose its ی
+  // Of several spellings, those the index lacks (درخت) are left out.
+  EXPECT_EQ(built("چه درختی", persian_only), "Query(Zدرختی)");
   BuildOptions weighted;
   weighted.weights.title = 3;
   weighted.weights.section = 1.5;
