@@ -106,6 +106,12 @@ void Analyzer::analyze(std::string_view text, Language language, std::vector<Tok
   for (Token& t : out) impl.stemmers.stem(t, language, t.stem);
 }
 
+void Analyzer::restem(Token& token, Language language) {
+  std::string stem;
+  impl_->stemmers.stem(token, language, stem);
+  token.stem = std::move(stem);
+}
+
 Language Analyzer::detect_language(std::string_view text) { return detect_passage_language(text); }
 
 }  // namespace kavosh::analysis

@@ -410,11 +410,12 @@ class Builder {
       }
     }
     if (grouped.arabic_script && options_.arabic_variant) {
-      for (const auto& t : analyzer_.analyze(text, analysis::Language::Arabic))
-        if (t.span == 1) {
-          bare_stems.push_back(t.stem_or_term());
-          state_.highlight_stem(t.stem_or_term());
-        }
+      for (const Token* alternative : alternatives) {
+        Token t = *alternative;
+        analyzer_.restem(t, analysis::Language::Arabic);
+        bare_stems.push_back(t.stem_or_term());
+        state_.highlight_stem(t.stem_or_term());
+      }
     }
     for (const auto& s : bare_stems) stems.push_back(std::string(schema::kStemmed) + ctx.prefix + s);
     // Of several spellings, those the index holds (the first stays, so that a word the index

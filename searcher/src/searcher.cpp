@@ -91,8 +91,7 @@ struct Searcher::Impl {
   std::optional<WeightKey> current_weight;
   std::map<std::string, bool, std::less<>> known_fields;
   std::optional<Xapian::Database> spelling;  // opened on the first "did you mean"
-  std::optional<Xapian::rev> single_passages_revision;  // when cached_single_passages was read
-  bool cached_single_passages = false;
+  std::optional<Xapian::rev> facts_revision;  // when `facts` was read
 
   explicit Impl(const std::filesystem::path& p)
       : path(p), db(open(p)), analysis_options(index_analysis(db)), analyzer(analysis_options),
@@ -146,22 +145,30 @@ struct Searcher::Impl {
     return known;
   }
 
-  // The indexer counts only articles with at least one passage (kMetaArticleCount), so equal
-  // counts mean no two passages share an article. Read again when the database was reopened
-  // at another revision; a metadata lookup per query was 4 % of a rare-word query.
-  bool one_passage_per_article() {
+  // Facts about the whole index that decide the shape of every query, read again only when
+  // the database was reopened at another revision: looked up per query, they were 4 % of a
+  // rare-word query's instructions and more for a Persian one.
+  struct IndexFacts {
+    // The indexer counts only articles with at least one passage (kMetaArticleCount), so
+    // equal counts mean no two passages share an article.
+    bool one_passage_per_article = false;
+    bool has_synonyms = false;  // without any, alias lookups per query word are skipped
+  };
+  const IndexFacts& index_facts() {
     const Xapian::rev revision = db.get_revision();
-    if (single_passages_revision != revision) {
-      cached_single_passages = false;
+    if (facts_revision != revision) {
+      facts = IndexFacts{};
       const std::string articles = db.get_metadata(std::string(schema::kMetaArticleCount));
       try {
-        cached_single_passages = !articles.empty() && std::stoull(articles) == db.get_doccount();
+        facts.one_passage_per_article = !articles.empty() && std::stoull(articles) == db.get_doccount();
       } catch (const std::exception&) {
       }
-      single_passages_revision = revision;
+      facts.has_synonyms = db.synonym_keys_begin() != db.synonym_keys_end();
+      facts_revision = revision;
     }
-    return cached_single_passages;
+    return facts;
   }
+  IndexFacts facts;
 
   void set_weight(const SearchRequest& r) {
     WeightKey key = weight_key(r);
@@ -211,7 +218,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   }
   BuildOptions options;
   options.all_words = r.all_words;
-  options.aliases = r.aliases;
+  options.aliases = r.aliases && index_facts().has_synonyms;
   options.arabic_variant = r.arabic_variant;
   options.romanized_variants = r.romanized_variants;
   options.drop_stopwords = r.drop_stopwords;
@@ -233,7 +240,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   // Collapsing reads the article id value of every candidate (about a quarter of the match
   // time, measured with callgrind); when every article is one passage it cannot change the
   // result, so it is skipped.
-  const bool single_passages = one_passage_per_article();
+  const bool single_passages = index_facts().one_passage_per_article;
   if (r.collapse && !single_passages)
     enquire.set_collapse_key(schema::kSlotArticleId);
   else

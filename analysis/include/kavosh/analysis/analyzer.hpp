@@ -71,6 +71,10 @@ class Analyzer {
   // Same, reusing `out`'s storage (cleared first): the indexer's hot path.
   void analyze(std::string_view text, Language language, std::vector<Token>& out);
 
+  // Sets token.stem to what analyze() would give the same token under `language`, without
+  // tokenizing again (the searcher's Arabic-stemmer variant of a query word).
+  void restem(Token& token, Language language);
+
   // The language of a passage from its letters: mostly Latin -> en; mostly Arabic script ->
   // fa when Persian-only letters (پ چ ژ گ ک ی) occur, else ar; otherwise other.
   static Language detect_language(std::string_view text);
