@@ -365,18 +365,21 @@ struct IndexWriter::Impl {
     if (batch_passages >= batch_limit || batch_bytes >= options.batch_bytes) commit();
   }
 
+  // Writes the oldest prepared article outside the lock, then hands it back to be freed.
+  void write_next_ready(std::unique_lock<std::mutex>& lock) {
+    PreparedArticle article = std::move(ready.front());
+    ready.pop_front();
+    lock.unlock();
+    write(article);
+    lock.lock();
+    written.push_back(std::move(article));
+  }
+
   // Writes every prepared article; with wait_all, first waits until nothing is in flight.
   void drain(bool wait_all) {
     std::unique_lock lock(mutex);
     for (;;) {
-      while (!ready.empty()) {
-        PreparedArticle article = std::move(ready.front());
-        ready.pop_front();
-        lock.unlock();
-        write(article);
-        lock.lock();
-        written.push_back(std::move(article));
-      }
+      while (!ready.empty()) write_next_ready(lock);
       if (!wait_all || (pending.empty() && !worker_busy && ready.empty())) return;
       changed.wait(lock, [this] { return !ready.empty() || (pending.empty() && !worker_busy); });
     }
@@ -395,12 +398,7 @@ struct IndexWriter::Impl {
     while (!pending.empty() &&
            (pending.size() >= options.queue_articles || pending_bytes + bytes > kMaxPendingBytes)) {
       if (!ready.empty()) {
-        PreparedArticle prepared = std::move(ready.front());
-        ready.pop_front();
-        lock.unlock();
-        write(prepared);
-        lock.lock();
-        written.push_back(std::move(prepared));
+        write_next_ready(lock);
         continue;
       }
       changed.wait(lock);

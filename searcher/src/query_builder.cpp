@@ -418,16 +418,7 @@ class Builder {
       }
     }
     for (const auto& s : bare_stems) stems.push_back(std::string(schema::kStemmed) + ctx.prefix + s);
-    // Of several spellings, those the index holds (the first stays, so that a word the index
-    // lacks still has a clause, for "did you mean").
-    if (stems.size() > 1) {
-      std::set<std::string> unique(stems.begin() + 1, stems.end());
-      unique.erase(stems.front());
-      std::vector<std::string> held{stems.front()};
-      for (const auto& stem : unique)
-        if (db_.term_exists(stem)) held.push_back(stem);
-      stems = std::move(held);
-    }
+    stems = held_spellings(stems, /*keep_first=*/true);
     std::vector<Xapian::Query> body_parts{synonym_of(stems)};
     if (ctx.body() && options_.aliases) {
       for (auto& alias : alias_queries(alternatives[0]->term)) body_parts.push_back(alias);
@@ -442,13 +433,10 @@ class Builder {
     std::vector<Xapian::Query> parts{body};
     auto boosted = [&](std::string_view prefix, double weight, const char* name) {
       if (weight <= 0) return;
-      // Only stems the field holds: a term lookup costs less than the leaf Xapian would open
-      // and weigh for a missing one (most words are in no title).
       std::vector<std::string> prefixed;
-      for (const auto& s : bare_stems) {
-        std::string term = std::string(schema::kStemmed) + std::string(prefix) + s;
-        if (db_.term_exists(term)) prefixed.push_back(std::move(term));
-      }
+      for (const auto& s : bare_stems)
+        prefixed.push_back(std::string(schema::kStemmed) + std::string(prefix) + s);
+      prefixed = held_spellings(prefixed, /*keep_first=*/false);  // most words are in no title
       if (prefixed.empty()) return;
       Xapian::Query q(Xapian::Query::OP_SCALE_WEIGHT, synonym_of(prefixed), weight);
       state_.explain(std::string(name) + text, q);
@@ -457,6 +445,19 @@ class Builder {
     boosted(schema::kTitle, options_.weights.title, "title:");
     boosted(schema::kSection, options_.weights.section, "section:");
     return combine(Xapian::Query::OP_OR, parts);
+  }
+
+  // The spellings of one word that the index holds, in order, without repeats. A term lookup
+  // costs less than the leaf Xapian would open and weigh for a missing term, which adds
+  // nothing to any score. With keep_first, terms[0] stays even when missing, so that a word
+  // the index lacks still has a clause (for "did you mean").
+  std::vector<std::string> held_spellings(const std::vector<std::string>& terms, bool keep_first) {
+    std::vector<std::string> held;
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+      if (std::find(held.begin(), held.end(), terms[i]) != held.end()) continue;
+      if ((i == 0 && keep_first) || db_.term_exists(terms[i])) held.push_back(terms[i]);
+    }
+    return held;
   }
 
   // Mujahedin-e-Khalq, می‌روم split by the analyzer: a phrase of the parts, or a compound.

@@ -91,7 +91,6 @@ struct Searcher::Impl {
   std::optional<WeightKey> current_weight;
   std::map<std::string, bool, std::less<>> known_fields;
   std::optional<Xapian::Database> spelling;  // opened on the first "did you mean"
-  std::optional<Xapian::rev> facts_revision;  // when `facts` was read
 
   explicit Impl(const std::filesystem::path& p)
       : path(p), db(open(p)), analysis_options(index_analysis(db)), analyzer(analysis_options),
@@ -153,18 +152,19 @@ struct Searcher::Impl {
     // equal counts mean no two passages share an article.
     bool one_passage_per_article = false;
     bool has_synonyms = false;  // without any, alias lookups per query word are skipped
+    std::optional<Xapian::rev> revision;  // of the database the facts were read from
   };
   const IndexFacts& index_facts() {
     const Xapian::rev revision = db.get_revision();
-    if (facts_revision != revision) {
+    if (facts.revision != revision) {
       facts = IndexFacts{};
+      facts.revision = revision;
       const std::string articles = db.get_metadata(std::string(schema::kMetaArticleCount));
       try {
         facts.one_passage_per_article = !articles.empty() && std::stoull(articles) == db.get_doccount();
       } catch (const std::exception&) {
       }
       facts.has_synonyms = db.synonym_keys_begin() != db.synonym_keys_end();
-      facts_revision = revision;
     }
     return facts;
   }

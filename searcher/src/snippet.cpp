@@ -192,6 +192,19 @@ double SnippetMaker::rarity_of_key(std::size_t key) {
   return value;
 }
 
+template <class WordIs>
+void SnippetMaker::mark_phrase(std::size_t length, std::size_t key, const WordIs& word_is) {
+  if (length == 0 || length > words_.size()) return;
+  for (std::size_t w = 0; w + length <= words_.size(); ++w) {
+    std::size_t k = 0;
+    while (k < length && word_is(w + k, k)) ++k;
+    if (k != length) continue;
+    for (k = 0; k < length; ++k)
+      if (word_matched_[w + k] < 0) word_matched_[w + k] = static_cast<int>(matches_.size());
+    matches_.push_back({words_[w].begin, words_[w + length - 1].end, key});
+  }
+}
+
 Snippet SnippetMaker::make(std::string_view text, analysis::Language language,
                            const SnippetQuery& query) {
   const PreparedQuery& prepared = prepare(query);
@@ -279,19 +292,6 @@ Snippet SnippetMaker::make(std::string_view text, const std::vector<index::Store
     });
   }
   return assemble(text);
-}
-
-void SnippetMaker::mark_phrase(std::size_t length, std::size_t key,
-                               const std::function<bool(std::size_t word, std::size_t k)>& word_is) {
-  if (length == 0 || length > words_.size()) return;
-  for (std::size_t w = 0; w + length <= words_.size(); ++w) {
-    std::size_t k = 0;
-    while (k < length && word_is(w + k, k)) ++k;
-    if (k != length) continue;
-    for (k = 0; k < length; ++k)
-      if (word_matched_[w + k] < 0) word_matched_[w + k] = static_cast<int>(matches_.size());
-    matches_.push_back({words_[w].begin, words_[w + length - 1].end, key});
-  }
 }
 
 Snippet SnippetMaker::make(const index::StoredPassageView& passage, const SnippetQuery& query) {

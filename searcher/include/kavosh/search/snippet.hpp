@@ -90,8 +90,9 @@ class SnippetMaker {
   double rarity_of_key(std::size_t key);
   Snippet assemble(std::string_view text);
   // Marks every run of `length` consecutive words where word_is(w + k, k) holds for each k.
-  void mark_phrase(std::size_t length, std::size_t key,
-                   const std::function<bool(std::size_t word, std::size_t k)>& word_is);
+  // (A template, not std::function: it runs per word of every hit's passage.)
+  template <class WordIs>
+  void mark_phrase(std::size_t length, std::size_t key, const WordIs& word_is);
 
   analysis::Analyzer& analyzer_;
   SnippetOptions options_;
