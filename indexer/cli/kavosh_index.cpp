@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
   app.add_flag("--rebuild", options.rebuild, "start from an empty database");
   app.add_option("--format", options.format,
                  "input format: auto, text, jsonl, mediawiki, trec, smart, aliases (default auto)");
-  app.add_option("--batch", options.batch, "passages per commit, whole articles (default: a sixteenth of the database's passages, 2500 to 10000)")
+  app.add_option("--batch", options.batch, "passages per commit (per shard in a first run), whole articles (default: a sixteenth of the database's passages, 2500 to 10000)")
       ->check(CLI::PositiveNumber);
   app.add_option("--aliases", options.alias_files, "alias groups file (tab-separated names per line)")
       ->allow_extra_args(false);

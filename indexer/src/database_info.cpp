@@ -1,6 +1,7 @@
 // Read-only database views and compaction (see database_info.hpp).
 #include "kavosh/index/database_info.hpp"
 
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -60,12 +61,40 @@ std::uintmax_t directory_size(const std::filesystem::path& path) {
   return total;
 }
 
+std::vector<std::string> stub_databases(const std::filesystem::path& db_path) {
+  std::ifstream in(db_path / schema::kShardStub);
+  std::vector<std::string> names;
+  std::string type, name;
+  while (in >> type >> name) names.push_back(name);
+  return names;
+}
+
+std::vector<std::filesystem::path> unmerged_shards(const std::filesystem::path& db_path) {
+  std::error_code error;
+  if (std::filesystem::exists(db_path / "iamglass", error)) return {};  // Xapian opens that first
+  std::vector<std::filesystem::path> shards;
+  for (const std::string& name : stub_databases(db_path)) {
+    if (name.rfind(".shard-", 0) != 0) return {};
+    shards.push_back(db_path / name);
+  }
+  return shards;
+}
+
 DatabaseSummary summarize_database(const std::filesystem::path& db_path) {
   Xapian::Database db = open_database(db_path);
   DatabaseSummary summary;
   summary.passages = db.get_doccount();
-  const std::string articles = db.get_metadata(std::string(schema::kMetaArticleCount));
-  if (!articles.empty()) summary.articles = std::stoull(articles);
+  // Xapian answers metadata from a stub's first database only; a first run still in its
+  // shards keeps a count in each.
+  std::vector<Xapian::Database> counted{db};
+  if (const auto shards = unmerged_shards(db_path); !shards.empty()) {
+    counted.clear();
+    for (const auto& shard : shards) counted.push_back(open_database(shard));
+  }
+  for (const Xapian::Database& part : counted) {
+    const std::string articles = part.get_metadata(std::string(schema::kMetaArticleCount));
+    if (!articles.empty()) summary.articles += std::stoull(articles);
+  }
   summary.schema_version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
   summary.total_length = db.get_total_length();
   summary.average_length = db.get_avlength();

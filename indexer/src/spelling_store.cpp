@@ -47,7 +47,7 @@ void SpellingStore::apply(const PassageWords& batch) {
   for (const auto& [word, added] : counts) {
     auto [kept, first_sight] = passages_.try_emplace(word, 0);
     if (first_sight) {
-      kept->second = index_.get_termfreq(word);
+      kept->second = termfreq_in_index(word);
     } else {
       kept->second += added;
     }
@@ -58,6 +58,18 @@ void SpellingStore::apply(const PassageWords& batch) {
     if (want < had) db_.remove_spelling(word, had - want);
   }
   db_.commit();
+}
+
+// The index's writers go on committing while this thread reads it, and glass keeps only the
+// revision before the newest: a read that falls behind reopens and tries again.
+Xapian::doccount SpellingStore::termfreq_in_index(const std::string& word) {
+  for (;;) {
+    try {
+      return index_.get_termfreq(word);
+    } catch (const Xapian::DatabaseModifiedError&) {
+      index_.reopen();
+    }
+  }
 }
 
 SpellingStore::~SpellingStore() {
@@ -115,12 +127,14 @@ void SpellingStore::rethrow_error() {
 // written afterwards, because writing (and committing every kChangesPerCommit words) while a
 // spelling iterator is open would change the table under it. After a run whose batches all
 // arrived there is nothing to write.
+void SpellingStore::finish_batches() {
+  std::unique_lock lock(mutex_);
+  wait_idle(lock);
+  rethrow_error();
+}
+
 void SpellingStore::sync_with(const Xapian::Database& index) {
-  {
-    std::unique_lock lock(mutex_);
-    wait_idle(lock);
-    rethrow_error();
-  }
+  finish_batches();
   std::vector<std::pair<std::string, std::int64_t>> changes;  // word, passages to add (< 0: remove)
   Xapian::TermIterator word = index.allterms_begin();
   word.skip_to("a");
@@ -152,6 +166,10 @@ void SpellingStore::sync_with(const Xapian::Database& index) {
     if ((i + 1) % kChangesPerCommit == 0) db_.commit();
   }
   db_.commit();
+  // The next batch opens the index directory afresh: a first run's shards have just been
+  // merged into another database there.
+  index_ = Xapian::Database();
+  index_opened_ = false;
 }
 
 }  // namespace kavosh::index

@@ -52,6 +52,8 @@ class SpellingStore {
   // Queues the words of a batch the main database has just committed, to count, apply and
   // commit on the store's thread; blocks while two batches wait.
   void add(PassageWords batch);
+  // Waits until every queued batch is applied (rethrowing the store thread's error, if any).
+  void finish_batches();
   // Waits for queued batches, then adds or removes until every word's frequency is the class
   // of its term frequency in `index` and words `index` no longer holds are gone; commits.
   void sync_with(const Xapian::Database& index);
@@ -61,6 +63,7 @@ class SpellingStore {
  private:
   void run();
   void apply(const PassageWords& batch);
+  Xapian::doccount termfreq_in_index(const std::string& word);
   void wait_idle(std::unique_lock<std::mutex>& lock);
   void rethrow_error();
 

@@ -1,14 +1,18 @@
 // IndexWriter: turns Articles into passage documents laid out as schema.hpp says.
-// Analysis and Xapian::Document building run on a worker thread (its own Analyzer) while the
-// calling thread writes to the database; at most queue_articles articles are in flight, so
-// memory stays bounded. Documents are written in the order articles were added, so the same
-// input always gives the same docids and the same database contents.
+// Writing is indexing's bottleneck, and Xapian writes a database on one thread. So a first run
+// (an empty database) routes each article by its id to one of two shard databases, each with
+// a thread that analyzes and writes, and merges them at commit(); any other run analyzes on a
+// worker thread while the calling thread writes, in the order articles were added. Either
+// way at most a bounded number of articles is in flight, so memory stays bounded, and the
+// same input gives the same database contents.
 #include "kavosh/index/writer.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -17,6 +21,7 @@
 
 #include <xapian.h>
 
+#include "kavosh/index/database_info.hpp"
 #include "kavosh/index/schema.hpp"
 #include "spelling_store.hpp"
 #include "kavosh/index/stored_passage.hpp"
@@ -236,25 +241,57 @@ unsigned automatic_batch_passages(std::uint64_t passages) {
   return std::max(sixteenth, WriterOptions::kMinAutoBatch);
 }
 
-struct IndexWriter::Impl {
+// One database the run writes passages into: the index directory's own, or one shard of a
+// first run (schema::shard_path). Only one thread at a time writes a shard.
+struct Shard {
   std::filesystem::path path;
-  WriterOptions options;
   Xapian::WritableDatabase db;
-  WriterStats stats;
-  std::uint64_t article_count = 0;  // articles in the database (metadata kMetaArticleCount)
+  WriterStats stats;                // this shard's share of the run
+  std::uint64_t article_count = 0;  // articles in this database (metadata kMetaArticleCount)
   bool in_transaction = false;
-  bool started_empty = false;                 // the database had no documents when opened
+  bool started_empty = false;       // the database had no documents when opened
   std::unordered_set<std::uint64_t> seen_articles;  // id hashes added in this run (when started_empty)
   unsigned batch_passages = 0;
   std::uint64_t batch_bytes = 0;
   unsigned batch_limit = 0;  // passages that end the current batch (options.batch_passages or automatic)
+  SpellingStore::PassageWords batch_spelling;  // this batch's words per passage, for the spelling store
+};
+
+// Sums the shards' article counts when they are merged; any other key keeps shard 0's value
+// (every shard writes the same schema and analysis settings).
+class ShardMerger : public Xapian::Compactor {
+ public:
+  std::string resolve_duplicate_metadata(const std::string& key, size_t num_tags,
+                                         const std::string tags[]) override {
+    // Glass passes its table key: a two-byte user-metadata marker, then the metadata key.
+    const std::string_view name = schema::kMetaArticleCount;
+    if (key.size() != name.size() + 2 || !std::string_view(key).ends_with(name)) return tags[0];
+    std::uint64_t total = 0;
+    for (size_t i = 0; i < num_tags; ++i) {
+      try {
+        total += std::stoull(tags[i]);
+      } catch (const std::exception&) {
+      }
+    }
+    return std::to_string(total);
+  }
+};
+
+struct IndexWriter::Impl {
+  std::filesystem::path path;
+  WriterOptions options;
+  // A first run's shards, each analyzed and written by a thread of its own; otherwise just the
+  // directory's database, written by the calling thread.
+  std::vector<std::unique_ptr<Shard>> shards;
+  WriterStats stats;               // the shards' sums, refreshed by stats() and commit()
+  std::uint64_t removed = 0;       // articles deleted through remove()
+  std::uint64_t alias_files_groups = 0;  // alias groups from add_alias_group()
   std::optional<SpellingStore> spelling;    // none with options.spelling off
-  SpellingStore::PassageWords batch_spelling;  // this batch's words per passage, for `spelling`
-  bool changed_since_spelling = false;      // committed changes not yet synced into `spelling`
+  std::atomic<bool> changed_since_spelling = false;  // committed changes not yet synced into `spelling`
 
   DocumentBuilder main_builder;  // for aliases, and for articles when there is no worker
 
-  // Worker thread state.
+  // Worker threads' state, all under `mutex`.
   std::mutex mutex;
   std::condition_variable changed;
   std::deque<Article> pending;
@@ -262,15 +299,126 @@ struct IndexWriter::Impl {
   static constexpr std::size_t kMaxPendingBytes = 32u << 20;
   std::deque<PreparedArticle> ready;
   // Written articles go back to the analysis thread to be freed there: their documents were
-  // allocated by that thread, and freeing them cost the writing thread (the bottleneck) time
+  // allocated by that thread, and freeing them cost the writing threads (the bottleneck) time
   // in malloc's cross-arena paths.
   std::vector<PreparedArticle> written;
   bool worker_busy = false;
   bool stopping = false;
   std::thread worker;
+  // A first run's shards have a thread each that analyzes and writes the articles routed to
+  // it: one thread analyzing for both would hold both up whenever a shard commits. These are
+  // the articles waiting for each, bounded like `pending`.
+  std::vector<std::deque<Article>> shard_queues;
+  std::vector<std::size_t> shard_queue_bytes;
+  std::vector<bool> shard_busy;
+  std::vector<WriterStats> shard_snapshots;  // shards[k]->stats as of k's last write, for stats()
+  std::vector<std::thread> shard_threads;
+  bool stopping_shards = false;
+  std::exception_ptr shard_error;  // the first failure of a shard thread, rethrown by the caller
 
   Impl(const std::filesystem::path& db_path, WriterOptions writer_options)
       : path(db_path), options(std::move(writer_options)), main_builder(options.analyzer) {}
+
+  bool sharded() const { return shards.size() > 1; }
+
+  unsigned shard_index(std::string_view article_id) const {
+    return static_cast<unsigned>(id_hash(article_id) % shards.size());
+  }
+
+  std::unique_ptr<Shard> open_shard(const std::filesystem::path& shard_path, int mode) {
+    auto shard = std::make_unique<Shard>();
+    shard->path = shard_path;
+    try {
+      shard->db = Xapian::WritableDatabase(shard_path.string(), mode);
+    } catch (const Xapian::DatabaseLockError&) {
+      throw DatabaseLocked("database is locked by another indexer: " + path.string());
+    } catch (const Xapian::Error& e) {
+      throw std::runtime_error("cannot open database " + shard_path.string() + ": " + e.get_msg());
+    }
+    // Adding to an index of another schema would mix two stored-record layouts in one database.
+    const std::string version = shard->db.get_metadata(std::string(schema::kMetaSchemaVersion));
+    if (shard->db.get_doccount() > 0 && version != schema::kSchemaVersion) {
+      throw std::runtime_error("database " + path.string() + " has index schema " +
+                               (version.empty() ? "(none)" : version) + ", this kavosh-index writes schema " +
+                               std::string(schema::kSchemaVersion) + ": re-index it with --rebuild");
+    }
+    shard->started_empty = shard->db.get_doccount() == 0;
+    const std::string count = shard->db.get_metadata(std::string(schema::kMetaArticleCount));
+    if (!count.empty()) shard->article_count = std::stoull(count);
+    shard->batch_limit = next_batch_limit(*shard);
+    return shard;
+  }
+
+  // The database to write, decided from what the directory holds:
+  //  - a database with documents: written in place, on one writing thread;
+  //  - shards left by a killed first run (the stub names them): the run goes on in them;
+  //  - nothing, or an empty database (or --rebuild): a first run, in shards when there are
+  //    threads for them, else in place.
+  void open() {
+    namespace fs = std::filesystem;
+    std::error_code error;
+    if (fs::exists(path, error) && !fs::is_directory(path, error)) {
+      throw std::runtime_error("database path is not a directory: " + path.string());
+    }
+    if (const auto unmerged = unmerged_shards(path); !unmerged.empty()) {
+      open_shards(static_cast<unsigned>(unmerged.size()), options.rebuild);
+      return;
+    }
+    const int mode = options.rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN;
+    shards.push_back(open_shard(path, mode));
+    remove_leftovers();
+    if (options.shards > 1 && options.analysis_thread && shards[0]->db.get_doccount() == 0) {
+      // The empty database's lock is held until the shards hold theirs, so a second writer
+      // always meets a lock; the new stub takes over from the database it named, if any.
+      std::unique_ptr<Shard> empty = std::move(shards[0]);
+      shards.clear();
+      const std::vector<std::string> replaced = stub_databases(path);
+      open_shards(options.shards, true);
+      fs::remove(path / "iamglass");  // from here on Xapian opens the directory as the stub
+      empty->db.close();
+      for (const auto& entry : fs::directory_iterator(path)) {
+        if (entry.path().extension() == ".glass") fs::remove(entry.path(), error);
+      }
+      for (const std::string& name : replaced) fs::remove_all(path / name, error);
+    }
+  }
+
+  void open_shards(unsigned count, bool overwrite) {
+    namespace fs = std::filesystem;
+    const int mode = overwrite ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN;
+    fs::create_directories(path);
+    std::string stub;
+    for (unsigned k = 0; k < count; ++k) {
+      shards.push_back(open_shard(schema::shard_path(path, k), mode));
+      stub += "glass " + schema::shard_path(path, k).filename().string() + "\n";
+    }
+    const fs::path temporary = path / (std::string(schema::kShardStub) + ".tmp");
+    {
+      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+      out << stub;
+      if (!out.flush()) throw std::runtime_error("cannot write " + temporary.string());
+    }
+    fs::rename(temporary, path / schema::kShardStub);
+  }
+
+  // Shards a finished merge left behind, or a merge's output a kill cut short: whatever
+  // subdirectory the stub does not name, other than the spelling dictionary.
+  void remove_leftovers() {
+    namespace fs = std::filesystem;
+    std::error_code error;
+    const std::vector<std::string> named = stub_databases(path);
+    for (const auto& entry : fs::directory_iterator(path, error)) {
+      const std::string name = entry.path().filename().string();
+      const bool is_shard = name.rfind(".shard-", 0) == 0;
+      const bool is_merge_output = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return c >= '0' && c <= '9';
+      });
+      // Only what Xapian wrote: a directory of the user's that happens to be named by digits stays.
+      const bool written_by_xapian = fs::exists(entry.path() / "flintlock", error);
+      if (!entry.is_directory(error) || !(is_shard || is_merge_output) || !written_by_xapian) continue;
+      if (std::find(named.begin(), named.end(), name) == named.end()) fs::remove_all(entry.path(), error);
+    }
+  }
 
   void start_worker() {
     worker = std::thread([this] {
@@ -311,58 +459,120 @@ struct IndexWriter::Impl {
     worker.join();
   }
 
-  void ensure_transaction() {
-    if (!in_transaction) {
-      db.begin_transaction(true);
-      in_transaction = true;
+  void start_shard_threads() {
+    shard_queues.assign(shards.size(), {});
+    shard_queue_bytes.assign(shards.size(), 0);
+    shard_busy.assign(shards.size(), false);
+    shard_snapshots.assign(shards.size(), {});
+    stopping_shards = false;
+    for (std::size_t k = 0; k < shards.size(); ++k) {
+      shard_threads.emplace_back([this, k] { run_shard(k); });
     }
   }
 
-  std::optional<Xapian::docid> docid_of(const std::string& unique_term) {
-    auto it = db.postlist_begin(unique_term);
-    if (it == db.postlist_end(unique_term)) return std::nullopt;
+  void run_shard(std::size_t k) {
+    DocumentBuilder builder(options.analyzer);
+    std::unique_lock lock(mutex);
+    for (;;) {
+      changed.wait(lock, [&] { return stopping_shards || !shard_queues[k].empty(); });
+      if (shard_queues[k].empty()) return;
+      Article article = std::move(shard_queues[k].front());
+      shard_queues[k].pop_front();
+      for (const Passage& passage : article.passages) shard_queue_bytes[k] -= passage.text.size();
+      shard_busy[k] = true;
+      lock.unlock();
+      std::exception_ptr failure;
+      try {
+        PreparedArticle prepared = builder.prepare(article);
+        write(*shards[k], prepared);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      lock.lock();
+      if (failure) {
+        if (!shard_error) shard_error = failure;
+        shard_queues[k].clear();
+        shard_queue_bytes[k] = 0;
+      }
+      shard_snapshots[k] = shards[k]->stats;
+      shard_busy[k] = false;
+      changed.notify_all();
+    }
+  }
+
+  void stop_shard_threads() {
+    {
+      std::lock_guard lock(mutex);
+      stopping_shards = true;
+    }
+    changed.notify_all();
+    for (std::thread& thread : shard_threads) thread.join();
+    shard_threads.clear();
+  }
+
+  bool shards_idle() const {
+    for (std::size_t k = 0; k < shard_queues.size(); ++k) {
+      if (!shard_queues[k].empty() || shard_busy[k]) return false;
+    }
+    return true;
+  }
+
+  void rethrow_shard_error() {
+    if (shard_error) std::rethrow_exception(std::exchange(shard_error, nullptr));
+  }
+
+  void ensure_transaction(Shard& shard) {
+    if (!shard.in_transaction) {
+      shard.db.begin_transaction(true);
+      shard.in_transaction = true;
+    }
+  }
+
+  static std::optional<Xapian::docid> docid_of(Shard& shard, const std::string& unique_term) {
+    auto it = shard.db.postlist_begin(unique_term);
+    if (it == shard.db.postlist_end(unique_term)) return std::nullopt;
     return *it;
   }
 
-  void write(PreparedArticle& article) {
+  void write(Shard& shard, PreparedArticle& article) {
     if (article.error) std::rethrow_exception(article.error);
-    ensure_transaction();
+    ensure_transaction(shard);
     // In a database that started empty, an article id not seen before in this run cannot be
     // in the database: its passages are added without looking anything up (the hot path of
     // a first indexing run). Otherwise passages replace by their unique term.
-    const bool known_new = started_empty && seen_articles.insert(id_hash(article.id)).second;
+    const bool known_new = shard.started_empty && shard.seen_articles.insert(id_hash(article.id)).second;
     bool existed = false;
     if (!known_new) {
-      existed = db.term_exists(schema::id_term(schema::kPassageId, schema::passage_id(article.id, 0)));
+      existed = shard.db.term_exists(schema::id_term(schema::kPassageId, schema::passage_id(article.id, 0)));
     }
     for (PreparedPassage& passage : article.passages) {
       if (known_new) {
-        db.add_document(passage.document);
+        shard.db.add_document(passage.document);
       } else {
-        db.replace_document(passage.unique_term, passage.document);
+        shard.db.replace_document(passage.unique_term, passage.document);
       }
       if (spelling && !passage.spelling_words.empty())
-        batch_spelling.push_back(std::move(passage.spelling_words));
+        shard.batch_spelling.push_back(std::move(passage.spelling_words));
     }
     // Passages beyond the new count belonged to an older, longer version of the article.
     for (unsigned number = static_cast<unsigned>(article.passages.size()); !known_new; ++number) {
       const std::string stale = schema::id_term(schema::kPassageId, schema::passage_id(article.id, number));
-      auto old = docid_of(stale);
+      auto old = docid_of(shard, stale);
       if (!old) break;
-      db.delete_document(*old);
+      shard.db.delete_document(*old);
     }
-    for (const auto& [key, synonym] : article.synonyms) db.add_synonym(key, synonym);
-    if (!article.synonyms.empty()) ++stats.alias_groups;
+    for (const auto& [key, synonym] : article.synonyms) shard.db.add_synonym(key, synonym);
+    if (!article.synonyms.empty()) ++shard.stats.alias_groups;
     const bool exists_now = !article.passages.empty();
-    if (exists_now && !existed) ++article_count;
-    if (!exists_now && existed && article_count > 0) --article_count;
-    ++stats.articles;
-    stats.passages += article.passages.size();
-    stats.terms += article.postings;
-    stats.bytes += article.bytes;
-    batch_passages += static_cast<unsigned>(article.passages.size());
-    batch_bytes += article.bytes;
-    if (batch_passages >= batch_limit || batch_bytes >= options.batch_bytes) commit();
+    if (exists_now && !existed) ++shard.article_count;
+    if (!exists_now && existed && shard.article_count > 0) --shard.article_count;
+    ++shard.stats.articles;
+    shard.stats.passages += article.passages.size();
+    shard.stats.terms += article.postings;
+    shard.stats.bytes += article.bytes;
+    shard.batch_passages += static_cast<unsigned>(article.passages.size());
+    shard.batch_bytes += article.bytes;
+    if (shard.batch_passages >= shard.batch_limit || shard.batch_bytes >= options.batch_bytes) commit(shard);
   }
 
   // Writes the oldest prepared article outside the lock, then hands it back to be freed.
@@ -370,7 +580,7 @@ struct IndexWriter::Impl {
     PreparedArticle article = std::move(ready.front());
     ready.pop_front();
     lock.unlock();
-    write(article);
+    write(*shards[0], article);
     lock.lock();
     written.push_back(std::move(article));
   }
@@ -380,15 +590,21 @@ struct IndexWriter::Impl {
     std::unique_lock lock(mutex);
     for (;;) {
       while (!ready.empty()) write_next_ready(lock);
-      if (!wait_all || (pending.empty() && !worker_busy && ready.empty())) return;
-      changed.wait(lock, [this] { return !ready.empty() || (pending.empty() && !worker_busy); });
+      rethrow_shard_error();
+      const auto idle = [this] { return pending.empty() && !worker_busy && ready.empty() && shards_idle(); };
+      if (!wait_all || idle()) return;
+      changed.wait(lock, [&] { return !ready.empty() || shard_error || idle(); });
     }
   }
 
   void add(Article article) {
+    if (!shard_threads.empty()) {
+      add_to_shard(std::move(article));
+      return;
+    }
     if (!worker.joinable()) {
       PreparedArticle prepared = main_builder.prepare(article);
-      write(prepared);
+      write(*shards[sharded() ? shard_index(prepared.id) : 0], prepared);
       return;
     }
     std::size_t bytes = 0;
@@ -410,49 +626,90 @@ struct IndexWriter::Impl {
     drain(false);
   }
 
+  void add_to_shard(Article article) {
+    std::size_t bytes = 0;
+    for (const Passage& passage : article.passages) bytes += passage.text.size();
+    const unsigned k = shard_index(article.id);
+    std::unique_lock lock(mutex);
+    // Bounded by count and by text bytes; an article always fits into an empty queue.
+    changed.wait(lock, [&] {
+      return shard_error || shard_queues[k].empty() ||
+             (shard_queues[k].size() < kMaxShardArticles && shard_queue_bytes[k] + bytes <= kMaxPendingBytes);
+    });
+    rethrow_shard_error();
+    shard_queues[k].push_back(std::move(article));
+    shard_queue_bytes[k] += bytes;
+    changed.notify_all();
+  }
+  static constexpr std::size_t kMaxShardArticles = 4096;
+
   bool remove(std::string_view article_id);
 
-  unsigned next_batch_limit() const {
-    return options.batch_passages > 0 ? options.batch_passages : automatic_batch_passages(db.get_doccount());
+  unsigned next_batch_limit(const Shard& shard) const {
+    return options.batch_passages > 0 ? options.batch_passages
+                                      : automatic_batch_passages(shard.db.get_doccount());
   }
 
-  void commit() {
-    if (!in_transaction) return;
-    db.set_metadata(std::string(schema::kMetaSchemaVersion), std::string(schema::kSchemaVersion));
-    db.set_metadata(std::string(schema::kMetaArticleCount), std::to_string(article_count));
-    db.set_metadata("kavosh.analysis.normalize_arabic_script", options.analyzer.normalize_arabic_script ? "1" : "0");
-    db.commit_transaction();
-    in_transaction = false;
+  void commit(Shard& shard) {
+    if (!shard.in_transaction) return;
+    shard.db.set_metadata(std::string(schema::kMetaSchemaVersion), std::string(schema::kSchemaVersion));
+    shard.db.set_metadata(std::string(schema::kMetaArticleCount), std::to_string(shard.article_count));
+    shard.db.set_metadata("kavosh.analysis.normalize_arabic_script", options.analyzer.normalize_arabic_script ? "1" : "0");
+    shard.db.commit_transaction();
+    shard.in_transaction = false;
     changed_since_spelling = true;
-    if (spelling) spelling->add(std::exchange(batch_spelling, {}));
-    batch_passages = 0;
-    batch_bytes = 0;
-    batch_limit = next_batch_limit();
-    ++stats.commits;
+    if (spelling) spelling->add(std::exchange(shard.batch_spelling, {}));
+    shard.batch_passages = 0;
+    shard.batch_bytes = 0;
+    shard.batch_limit = next_batch_limit(shard);
+    ++shard.stats.commits;
+  }
+
+  // Every shard committed: compacts the shards into one database. Compacting into a stub
+  // directory, Xapian writes a new subdirectory and then renames a new stub naming it over the
+  // old one, so a kill at any moment leaves either the shards (which a re-run goes on with)
+  // or the merged database.
+  void merge_shards() {
+    stop_shard_threads();
+    Xapian::Database sources;
+    for (const auto& shard : shards) sources.add_database(Xapian::Database(shard->path.string()));
+    ShardMerger merger;
+    sources.compact(path.string(), 0, 0, merger);
+    WriterStats sums = shard_stats();
+    for (auto& shard : shards) shard->db.close();
+    shards.clear();
+    shards.push_back(open_shard(path, Xapian::DB_OPEN));
+    shards[0]->stats = sums;
+    remove_leftovers();
+    if (options.analysis_thread) start_worker();  // for articles added after this commit
+  }
+
+  // The shards' sums; a shard written by a thread of its own counts as of its last write.
+  WriterStats shard_stats() {
+    std::lock_guard lock(mutex);
+    WriterStats sums;
+    for (std::size_t k = 0; k < shards.size(); ++k) {
+      const WriterStats& part = !shard_threads.empty() ? shard_snapshots[k] : shards[k]->stats;
+      sums.articles += part.articles;
+      sums.passages += part.passages;
+      sums.terms += part.terms;
+      sums.bytes += part.bytes;
+      sums.alias_groups += part.alias_groups;
+      sums.commits += part.commits;
+    }
+    return sums;
+  }
+
+  void refresh_stats() {
+    stats = shard_stats();
+    stats.removed = removed;
+    stats.alias_groups += alias_files_groups;
   }
 };
 
 IndexWriter::IndexWriter(const std::filesystem::path& db_path, WriterOptions options)
     : impl_(std::make_unique<Impl>(db_path, std::move(options))) {
-  std::error_code error;
-  if (std::filesystem::exists(db_path, error) && !std::filesystem::is_directory(db_path, error)) {
-    throw std::runtime_error("database path is not a directory: " + db_path.string());
-  }
-  const int mode = impl_->options.rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN;
-  try {
-    impl_->db = Xapian::WritableDatabase(db_path.string(), mode);
-  } catch (const Xapian::DatabaseLockError&) {
-    throw DatabaseLocked("database is locked by another indexer: " + db_path.string());
-  } catch (const Xapian::Error& e) {
-    throw std::runtime_error("cannot open database " + db_path.string() + ": " + e.get_msg());
-  }
-  // Adding to an index of another schema would mix two stored-record layouts in one database.
-  const std::string version = impl_->db.get_metadata(std::string(schema::kMetaSchemaVersion));
-  if (impl_->db.get_doccount() > 0 && version != schema::kSchemaVersion) {
-    throw std::runtime_error("database " + db_path.string() + " has index schema " +
-                             (version.empty() ? "(none)" : version) + ", this kavosh-index writes schema " +
-                             std::string(schema::kSchemaVersion) + ": re-index it with --rebuild");
-  }
+  impl_->open();
   if (impl_->options.spelling) {
     try {
       impl_->spelling.emplace(schema::spelling_path(db_path), db_path, impl_->options.rebuild);
@@ -461,12 +718,14 @@ IndexWriter::IndexWriter(const std::filesystem::path& db_path, WriterOptions opt
                                schema::spelling_path(db_path).string() + ": " + e.get_msg());
     }
   }
-  impl_->started_empty = impl_->db.get_doccount() == 0;
-  const std::string count = impl_->db.get_metadata(std::string(schema::kMetaArticleCount));
-  if (!count.empty()) impl_->article_count = std::stoull(count);
   if (impl_->options.queue_articles == 0) impl_->options.queue_articles = 1;
-  impl_->batch_limit = impl_->next_batch_limit();
-  if (impl_->options.analysis_thread) impl_->start_worker();
+  if (impl_->options.analysis_thread) {
+    if (impl_->sharded()) {
+      impl_->start_shard_threads();
+    } else {
+      impl_->start_worker();
+    }
+  }
 }
 
 IndexWriter::~IndexWriter() {
@@ -476,6 +735,7 @@ IndexWriter::~IndexWriter() {
     // A destructor must not throw; callers who care call commit() themselves.
   }
   impl_->stop_worker();
+  impl_->stop_shard_threads();
 }
 
 namespace {
@@ -502,21 +762,21 @@ bool IndexWriter::remove(std::string_view article_id) {
 }
 
 bool IndexWriter::Impl::remove(std::string_view article_id) {
-  Impl* impl = this;
-  impl->drain(true);
+  drain(true);
+  Shard& shard = *shards[sharded() ? shard_index(article_id) : 0];
   // An article's passages are numbered 0, 1, ... without gaps (a shorter new version deletes
   // the stale tail), so the unique passage terms find them all.
   std::vector<Xapian::docid> docids;
   for (unsigned number = 0;; ++number) {
-    auto docid = impl->docid_of(schema::id_term(schema::kPassageId, schema::passage_id(article_id, number)));
+    auto docid = docid_of(shard, schema::id_term(schema::kPassageId, schema::passage_id(article_id, number)));
     if (!docid) break;
     docids.push_back(*docid);
   }
   if (docids.empty()) return false;
-  impl->ensure_transaction();
-  for (Xapian::docid docid : docids) impl->db.delete_document(docid);
-  if (impl->article_count > 0) --impl->article_count;
-  ++impl->stats.removed;
+  ensure_transaction(shard);
+  for (Xapian::docid docid : docids) shard.db.delete_document(docid);
+  if (shard.article_count > 0) --shard.article_count;
+  ++removed;
   return true;
 }
 
@@ -524,24 +784,35 @@ void IndexWriter::add_alias_group(const std::vector<std::string>& names) {
   guarded(impl_->path, [&] {
     const auto pairs = impl_->main_builder.synonym_pairs(names);
     if (pairs.empty()) return;
-    impl_->ensure_transaction();
-    for (const auto& [key, synonym] : pairs) impl_->db.add_synonym(key, synonym);
-    ++impl_->stats.alias_groups;
+    impl_->drain(true);  // shard 0 is written by this thread only
+    Shard& shard = *impl_->shards[0];
+    impl_->ensure_transaction(shard);
+    for (const auto& [key, synonym] : pairs) shard.db.add_synonym(key, synonym);
+    ++impl_->alias_files_groups;
   });
 }
 
 void IndexWriter::commit() {
   guarded(impl_->path, [&] {
     impl_->drain(true);
-    impl_->commit();
+    for (auto& shard : impl_->shards) impl_->commit(*shard);
+    if (impl_->sharded()) {
+      // The spelling store reads the shards for its batches; they go away with the merge.
+      if (impl_->spelling) impl_->spelling->finish_batches();
+      impl_->merge_shards();
+    }
+    impl_->refresh_stats();
     if (impl_->spelling && impl_->changed_since_spelling) {
-      impl_->spelling->sync_with(impl_->db);
+      impl_->spelling->sync_with(impl_->shards[0]->db);
       impl_->changed_since_spelling = false;
     }
   });
 }
 
-const WriterStats& IndexWriter::stats() const { return impl_->stats; }
+const WriterStats& IndexWriter::stats() const {
+  impl_->refresh_stats();
+  return impl_->stats;
+}
 
 const std::filesystem::path& IndexWriter::path() const { return impl_->path; }
 

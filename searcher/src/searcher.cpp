@@ -155,8 +155,13 @@ struct Searcher::Impl {
     std::optional<Xapian::rev> revision;  // of the database the facts were read from
   };
   const IndexFacts& index_facts() {
-    const Xapian::rev revision = db.get_revision();
-    if (facts.revision != revision) {
+    // An index still in a first run's shards has no single revision: facts are read each time.
+    std::optional<Xapian::rev> revision;
+    try {
+      revision = db.get_revision();
+    } catch (const Xapian::InvalidOperationError&) {
+    }
+    if (!revision || facts.revision != revision) {
       facts = IndexFacts{};
       facts.revision = revision;
       const std::string articles = db.get_metadata(std::string(schema::kMetaArticleCount));

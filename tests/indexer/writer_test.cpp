@@ -8,7 +8,15 @@
 
 #include <xapian.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
 #include "kavosh/analysis/analyzer.hpp"
+#include "kavosh/index/database_info.hpp"
 #include "kavosh/index/schema.hpp"
 #include "kavosh/index/stored_passage.hpp"
 #include "kavosh/index/writer.hpp"
@@ -379,6 +387,7 @@ TEST(IndexWriter, TheAnalysisThreadWritesEverythingInOrder) {
   TempDir dir;
   WriterOptions options;
   options.queue_articles = 2;
+  options.shards = 1;  // a merge of shards numbers shard by shard
   {
     IndexWriter writer(dir / "db", options);
     for (int i = 0; i < 50; ++i) writer.add(sample_article("a" + std::to_string(i), 2));
@@ -391,6 +400,149 @@ TEST(IndexWriter, TheAnalysisThreadWritesEverythingInOrder) {
   for (int i = 0; i < 50; ++i) {
     EXPECT_EQ(passage_document(db, "a" + std::to_string(i) + "#0").get_docid(), static_cast<Xapian::docid>(2 * i + 1));
   }
+}
+
+// Everything a passage is in the index, by passage id: terms with wdf and positions, values.
+std::map<std::string, std::string> passages_of(const Xapian::Database& db) {
+  std::map<std::string, std::string> passages;
+  for (auto doc = db.postlist_begin(""); doc != db.postlist_end(""); ++doc) {
+    const Xapian::Document document = db.get_document(*doc);
+    std::string id, description;
+    for (auto term = document.termlist_begin(); term != document.termlist_end(); ++term) {
+      if ((*term).rfind("Q", 0) == 0) id = *term;
+      description += *term + "/" + std::to_string(term.get_wdf()) + "@";
+      for (auto pos = term.positionlist_begin(); pos != term.positionlist_end(); ++pos) description += std::to_string(*pos) + ",";
+      description += " ";
+    }
+    for (auto value = document.values_begin(); value != document.values_end(); ++value) {
+      description += std::to_string(value.get_valueno()) + "=" + *value + " ";
+    }
+    passages[id] = description;
+  }
+  return passages;
+}
+
+std::vector<Article> shard_test_articles() {
+  std::vector<Article> articles;
+  for (int i = 0; i < 40; ++i) {
+    Article article = sample_article("a" + std::to_string(i), 1 + i % 3);
+    article.passages[0].text += " word" + std::to_string(i);
+    if (i % 10 == 0) article.aliases = {"Karun " + std::to_string(i)};
+    articles.push_back(article);
+  }
+  return articles;
+}
+
+// A first run writes two shards on two threads and merges them; the index is the one a
+// single database would have been, but for docids.
+TEST(IndexWriter, AFirstRunInShardsMakesTheSameIndexAsOneDatabase) {
+  TempDir dir;
+  for (unsigned shards : {1u, 2u}) {
+    WriterOptions options;
+    options.shards = shards;
+    options.batch_passages = 7;
+    IndexWriter writer(dir / ("db" + std::to_string(shards)), options);
+    writer.add_alias_group({"MEK", "PMOI"});
+    for (const Article& article : shard_test_articles()) writer.add(article);
+    writer.remove("a5");
+    writer.add(sample_article("a7", 1));  // a shorter new version
+    writer.commit();
+    EXPECT_EQ(writer.stats().articles, 41u);
+    EXPECT_EQ(writer.stats().removed, 1u);
+  }
+  Xapian::Database one((dir / "db1").string()), merged((dir / "db2").string());
+  EXPECT_EQ(merged.get_doccount(), 75u);
+  EXPECT_EQ(passages_of(merged), passages_of(one));
+  EXPECT_EQ(merged.get_metadata(std::string(schema::kMetaArticleCount)), "39");
+  EXPECT_EQ(merged.get_metadata(std::string(schema::kMetaArticleCount)),
+            one.get_metadata(std::string(schema::kMetaArticleCount)));
+  EXPECT_EQ(synonyms_of(merged, "mek"), synonyms_of(one, "mek"));
+  EXPECT_EQ(synonyms_of(merged, "karun 10"), synonyms_of(one, "karun 10"));
+  EXPECT_FALSE(synonyms_of(merged, "karun 10").empty());
+  EXPECT_EQ(spelling_of(dir / "db2"), spelling_of(dir / "db1"));
+  EXPECT_TRUE(unmerged_shards(dir / "db2").empty());
+  EXPECT_FALSE(std::filesystem::exists(schema::shard_path(dir / "db2", 0)));
+  EXPECT_FALSE(std::filesystem::exists(schema::shard_path(dir / "db2", 1)));
+
+  // The merged index takes updates in place, and the same first run gives the same docids.
+  {
+    IndexWriter writer(dir / "db2");
+    writer.add(sample_article("a1", 1));
+    writer.commit();
+  }
+  merged.reopen();
+  EXPECT_EQ(merged.get_doccount(), 74u);
+  WriterOptions options;
+  options.batch_passages = 7;
+  {
+    IndexWriter writer(dir / "again", options);
+    writer.add_alias_group({"MEK", "PMOI"});
+    for (const Article& article : shard_test_articles()) writer.add(article);
+    writer.remove("a5");
+    writer.add(sample_article("a7", 1));
+  }
+  Xapian::Database again((dir / "again").string());
+  for (int i = 0; i < 40; i += 3) {
+    const std::string id = "a" + std::to_string(i) + "#0";
+    if (i == 5) continue;
+    EXPECT_EQ(passage_document(again, id).get_docid(),
+              passage_document(Xapian::Database((dir / "db2").string()), id).get_docid()) << id;
+  }
+}
+
+// What a reader sees of an index the writers are committing to (0 when it caught them mid-commit).
+Xapian::doccount committed_passages(const std::filesystem::path& db_path) {
+  try {
+    return Xapian::Database(db_path.string()).get_doccount();
+  } catch (const Xapian::Error&) {
+    return 0;
+  }
+}
+
+// A first run that dies (no destructor, no merge) leaves its shards, which read as one index
+// at their last commits; the next run goes on in them and merges.
+TEST(IndexWriter, ARunAfterAFirstRunDiedGoesOnInItsShards) {
+  TempDir dir;
+  const auto db_path = dir / "db";
+  WriterOptions options;
+  options.batch_passages = 5;
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    {
+      IndexWriter writer(db_path, options);
+      // Adding goes on (the same 30 articles again) until at least 20 passages are committed;
+      // however the ids fall, the shards' commits reach that within the first round or two.
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
+        writer.add(sample_article("a" + std::to_string(i % 30), 1));
+        if (i >= 30 && committed_passages(db_path) >= 20) break;
+        if (i >= 30) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      std::fflush(nullptr);
+      ::_exit(unmerged_shards(db_path).size() == 2 ? 0 : 3);
+    }
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  ASSERT_EQ(unmerged_shards(db_path).size(), 2u);
+  {
+    Xapian::Database died(db_path.string());
+    const Xapian::doccount committed = died.get_doccount();
+    EXPECT_GE(committed, 20u);
+    EXPECT_LT(committed, 30u + 1);
+    EXPECT_EQ(summarize_database(db_path).articles, committed);
+  }
+  {
+    IndexWriter writer(db_path, options);
+    for (int i = 0; i < 31; ++i) writer.add(sample_article("a" + std::to_string(i), 1));
+  }
+  EXPECT_TRUE(unmerged_shards(db_path).empty());
+  Xapian::Database completed(db_path.string());
+  EXPECT_EQ(completed.get_doccount(), 31u);
+  EXPECT_EQ(completed.get_metadata(std::string(schema::kMetaArticleCount)), "31");
 }
 
 TEST(IndexWriter, ASecondWriterGetsALockError) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace kavosh::index {
 
@@ -32,5 +33,11 @@ std::string describe_passage(const std::filesystem::path& db_path, const std::st
 void compact_database(const std::filesystem::path& db_path);
 
 std::uintmax_t directory_size(const std::filesystem::path& path);
+
+// The subdirectories the index directory's Xapian stub file names (schema::kShardStub): a
+// first run's shards, or the database their merge made; empty without a stub.
+std::vector<std::string> stub_databases(const std::filesystem::path& db_path);
+// The shards of a first run not yet merged (killed, or still running); empty otherwise.
+std::vector<std::filesystem::path> unmerged_shards(const std::filesystem::path& db_path);
 
 }  // namespace kavosh::index

@@ -57,6 +57,18 @@ inline std::filesystem::path spelling_path(const std::filesystem::path& database
   return database / "spelling";
 }
 
+// A first indexing run (an empty database) writes its passages into kShardCount shard
+// databases inside the index directory, each on its own thread, and merges them into the
+// directory's own database at the end (Xapian::Database::compact; see indexer/README.md).
+// Meanwhile the directory holds a Xapian stub file (kShardStub) listing the shards, so readers
+// see every shard's last commit and a second writer meets the shards' locks. An article goes
+// to shard fnv1a(article id) % kShardCount, so a re-run after a kill finds it where it was.
+inline constexpr unsigned kShardCount = 2;
+inline constexpr std::string_view kShardStub = "XAPIANDB";
+inline std::filesystem::path shard_path(const std::filesystem::path& database, unsigned shard) {
+  return database / (".shard-" + std::to_string(shard));
+}
+
 // A boolean id term: prefix + id, or, when that would exceed kMaxTermBytes, prefix + the first
 // 200 bytes of the id (cut on a UTF-8 boundary) + "#" + 16 hex digits of the id's FNV-1a hash.
 inline std::string id_term(std::string_view prefix, std::string_view id) {
