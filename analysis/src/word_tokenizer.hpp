@@ -1,7 +1,9 @@
 #pragma once
 // Word tokenizer: ICU's root word BreakIterator (UAX #29, with ICU's dictionaries for
 // CJK, Thai, Lao, Khmer, Burmese) over the whole text, except that stretches of pure-ASCII
-// pieces (between ASCII whitespace) take the ASCII fast path, which cuts the same words.
+// pieces (between ASCII whitespace) take the ASCII fast path, and stretches of plain
+// Arabic-script words (letters, harakat, ZWNJ; punctuation at the edges) skip ICU too: the
+// same words.
 // A final step joins two words separated by a single backtick ("Badi`zadegan"), since
 // ICU splits there but the backtick is typed as an apostrophe in romanized names; and
 // another cuts between digits and Arabic-script letters ("۹کیلومتر", "عرض۶"): UAX #29 keeps
@@ -38,6 +40,9 @@ class WordTokenizer {
   void tokenize_with_icu_only(std::string_view text, std::vector<WordSpan>& out);
 
  private:
+  // The words of the non-ASCII stretch text[begin, end): ICU's, unless all are plain Arabic-script words.
+  void break_stretch(std::string_view text, std::size_t begin, std::size_t end, std::vector<WordSpan>& out);
+
   IcuWordBreaker icu_;
 };
 

@@ -56,8 +56,16 @@ void SpellingStore::apply(const PassageWords& batch) {
     const Xapian::termcount want = popularity_class(now), had = popularity_class(before);
     if (want > had) db_.add_spelling(word, want - had);
     if (want < had) db_.remove_spelling(word, had - want);
+    if (want != had) ++uncommitted_changes_;
   }
-  db_.commit();
+  // Committing rewrites (and zlib-compresses) every n-gram entry the changes touch, entries
+  // that hold ever more words as the vocabulary grows; committing after every batch made this
+  // thread a quarter of a first run's CPU time. Nothing relies on these intermediate commits:
+  // sync_with() makes the dictionary exact and commits at the end of every run.
+  if (uncommitted_changes_ >= kChangesPerCommit) {
+    db_.commit();
+    uncommitted_changes_ = 0;
+  }
 }
 
 // The index's writers go on committing while this thread reads it, and glass keeps only the
@@ -91,6 +99,12 @@ void SpellingStore::add(PassageWords batch) {
   changed_.notify_all();
 }
 
+void SpellingStore::commit_soon() {
+  std::lock_guard lock(mutex_);
+  queue_.emplace_back();  // an empty batch: commit what has gathered
+  changed_.notify_all();
+}
+
 void SpellingStore::run() {
   std::unique_lock lock(mutex_);
   for (;;) {
@@ -101,7 +115,12 @@ void SpellingStore::run() {
     busy_ = true;
     lock.unlock();
     try {
-      apply(batch);
+      if (batch.empty()) {
+        db_.commit();
+        uncommitted_changes_ = 0;
+      } else {
+        apply(batch);
+      }
     } catch (...) {
       lock.lock();
       if (!error_) error_ = std::current_exception();
@@ -122,19 +141,21 @@ void SpellingStore::rethrow_error() {
   if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
 }
 
-// One merge walk over two sorted lists: the index's unprefixed words (they sort after the
-// "A".."Z" prefixes) and the dictionary's words. The differences are gathered first and
-// written afterwards, because writing (and committing every kChangesPerCommit words) while a
-// spelling iterator is open would change the table under it. After a run whose batches all
-// arrived there is nothing to write.
 void SpellingStore::finish_batches() {
   std::unique_lock lock(mutex_);
   wait_idle(lock);
   rethrow_error();
 }
 
+// One merge walk over two sorted lists: the index's unprefixed words (they sort after the
+// "A".."Z" prefixes) and the dictionary's words. The differences are gathered first and
+// written afterwards, because writing (and committing every kChangesPerCommit words) while a
+// spelling iterator is open would change the table under it. After a run whose batches all
+// arrived there is nothing to write.
 void SpellingStore::sync_with(const Xapian::Database& index) {
   finish_batches();
+  db_.commit();  // the batches' last changes, so that the walk reads the table as committed
+  uncommitted_changes_ = 0;
   std::vector<std::pair<std::string, std::int64_t>> changes;  // word, passages to add (< 0: remove)
   Xapian::TermIterator word = index.allterms_begin();
   word.skip_to("a");
@@ -158,7 +179,6 @@ void SpellingStore::sync_with(const Xapian::Database& index) {
     }
     if (order >= 0) ++known;
   }
-  constexpr std::size_t kChangesPerCommit = 200000;  // bounds Xapian's in-memory spelling buffer
   for (std::size_t i = 0; i < changes.size(); ++i) {
     const auto& [spelling, delta] = changes[i];
     if (delta > 0) db_.add_spelling(spelling, static_cast<Xapian::termcount>(delta));

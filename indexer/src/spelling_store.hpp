@@ -14,7 +14,8 @@
 // corrections, which the order of magnitude decides as well as the exact count; and the
 // class changes only when a word's count doubles, so later batches rewrite few dictionary
 // entries (every rewritten entry costs a zlib stream reset in Xapian, the bulk of the cost).
-// Each batch the main database commits is handed over and applied on the store's thread; at
+// Each batch the main database commits is handed over and applied on the store's thread (and
+// committed once kChangesPerCommit changes have gathered); at
 // the end of a run sync_with() makes every word's class exactly that of the main database's
 // committed vocabulary (fixing replaced or deleted passages and runs killed half-way), so the
 // dictionary is a function of the index, whatever happened before.
@@ -54,6 +55,9 @@ class SpellingStore {
   void add(PassageWords batch);
   // Waits until every queued batch is applied (rethrowing the store thread's error, if any).
   void finish_batches();
+  // Has the store's thread commit the changes gathered so far, without waiting for it: the
+  // caller goes on with other work (the merge of a first run's shards) meanwhile.
+  void commit_soon();
   // Waits for queued batches, then adds or removes until every word's frequency is the class
   // of its term frequency in `index` and words `index` no longer holds are gone; commits.
   void sync_with(const Xapian::Database& index);
@@ -72,6 +76,8 @@ class SpellingStore {
   Xapian::Database index_;  // opened by the store's thread at its first batch
   bool index_opened_ = false;
   Counts passages_;  // word -> passages holding it in the main database, as far as this run knows
+  static constexpr std::size_t kChangesPerCommit = 200000;  // bounds Xapian's in-memory spelling buffer
+  std::size_t uncommitted_changes_ = 0;  // dictionary changes since the last commit
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<PassageWords> queue_;

@@ -798,7 +798,11 @@ void IndexWriter::commit() {
     for (auto& shard : impl_->shards) impl_->commit(*shard);
     if (impl_->sharded()) {
       // The spelling store reads the shards for its batches; they go away with the merge.
-      if (impl_->spelling) impl_->spelling->finish_batches();
+      // Its commit needs only its own database, so it runs beside the merge.
+      if (impl_->spelling) {
+        impl_->spelling->finish_batches();
+        impl_->spelling->commit_soon();
+      }
       impl_->merge_shards();
     }
     impl_->refresh_stats();

@@ -128,5 +128,31 @@ TEST(AnalyzerProperties, AsciiFastPathMatchesIcuOnWholeTexts) {
   }
 }
 
+// The Arabic-script fast path cuts what ICU cuts, on texts built from the characters on either
+// side of its boundaries: letters it takes and letters it leaves to ICU (tatweel, U+06D4,
+// Arabic supplement), harakat, ZWNJ and ZWJ, Arabic and ASCII digits, the punctuation it
+// strips from a word's edges and punctuation it does not, spaces.
+TEST(AnalyzerProperties, ArabicFastPathMatchesIcu) {
+  const std::vector<std::string> pieces = {
+      "\u0627", "\u0628", "\u067E", "\u0686", "\u0698", "\u06A9", "\u06AF", "\u06CC", "\u0649",
+      "\u0621", "\u0622", "\u06C0", "\u06D3", "\u06D5", "\u0640", "\u06D4", "\u0750", "\u064B",
+      "\u0650", "\u0652", "\u0654", "\u0670", "\u200C", "\u200D", "\u06F1", "\u0661", "1", "a",
+      "\u060C", "\u061B", "\u061F", "\u00AB", "\u00BB", ".", ",", ":", ";", "!", "?", "(", ")", "[",
+      "]", "\"", "-", "'", "_", "/", " ", " ", " ", "\n", "\u00A0"};
+  WordTokenizer tokenizer;
+  std::mt19937 random(23);
+  std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(0, 24);
+  std::vector<WordSpan> fast;
+  std::vector<WordSpan> reference;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (int i = length(random); i > 0; --i) text += pieces[pick(random)];
+    tokenizer.tokenize(text, fast);
+    tokenizer.tokenize_with_icu_only(text, reference);
+    ASSERT_EQ(fast, reference) << "text: " << testing::PrintToString(text);
+  }
+}
+
 }  // namespace
 }  // namespace kavosh::analysis

@@ -1,4 +1,4 @@
-// Tokenizer stage: ICU word spans with byte offsets, the ASCII/ICU stretch split, and the
+// Tokenizer stage: ICU word spans with byte offsets, the ASCII and Arabic fast paths, and the
 // backtick joiner.
 #include "word_tokenizer.hpp"
 
@@ -45,7 +45,9 @@ TEST(WordTokenizer, FastPathAndIcuAgreeOnMixedText) {
   WordTokenizer tokenizer;
   for (const std::string text :
        {"The MEK (سازمان مجاهدین خلق) was founded in 1965.", "naïve café, 5,000 U.S. dollars",
-        "Abdu'l-Bahá — “quoted” text", "x\xC3\xA9 y\xE2\x80\x8Cz ab", "  leading and trailing  "}) {
+        "Abdu'l-Bahá — “quoted” text", "x\xC3\xA9 y\xE2\x80\x8Cz ab", "  leading and trailing  ",
+        // Stretches of plain Arabic-script words take the Arabic fast path; the others ICU.
+        "سازمان مجاهدین خلق", "«کتاب‌ها»، می‌روم.", "(ایران)؟ مَدرسه", "کتاب‌ ۱۲ها", "الف.ب"}) {
     EXPECT_EQ(words_of(tokenizer, text), words_of(tokenizer, text, true)) << text;
   }
 }

@@ -136,7 +136,7 @@ TEST(KavoshIndexCli, ASecondIndexerIsToldTheDatabaseIsLocked) {
 // batches only), and re-running the same command completes it.
 TEST(KavoshIndexCli, KilledRunLeavesTheLastCommitAndARerunCompletesIt) {
   TempDir dir;
-  constexpr int kArticles = 2500;
+  constexpr int kArticles = 20000;  // enough that the run is still going when two batches are in
   constexpr int kBatch = 25;
   {
     std::ofstream out(dir / "big.jsonl");
