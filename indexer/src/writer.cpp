@@ -689,13 +689,7 @@ struct IndexWriter::Impl {
     std::lock_guard lock(mutex);
     WriterStats sums;
     for (std::size_t k = 0; k < shards.size(); ++k) {
-      const WriterStats& part = !shard_threads.empty() ? shard_snapshots[k] : shards[k]->stats;
-      sums.articles += part.articles;
-      sums.passages += part.passages;
-      sums.terms += part.terms;
-      sums.bytes += part.bytes;
-      sums.alias_groups += part.alias_groups;
-      sums.commits += part.commits;
+      sums += !shard_threads.empty() ? shard_snapshots[k] : shards[k]->stats;
     }
     return sums;
   }

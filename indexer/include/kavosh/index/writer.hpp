@@ -66,6 +66,17 @@ struct WriterStats {
   std::uint64_t removed = 0;       // articles deleted through remove()
   std::uint64_t alias_groups = 0;  // alias groups written as synonyms
   std::uint64_t commits = 0;
+
+  WriterStats& operator+=(const WriterStats& other) {
+    articles += other.articles;
+    passages += other.passages;
+    terms += other.terms;
+    bytes += other.bytes;
+    removed += other.removed;
+    alias_groups += other.alias_groups;
+    commits += other.commits;
+    return *this;
+  }
 };
 
 class IndexWriter {
