@@ -74,7 +74,7 @@ std::vector<std::filesystem::path> unmerged_shards(const std::filesystem::path& 
   if (std::filesystem::exists(db_path / "iamglass", error)) return {};  // Xapian opens that first
   std::vector<std::filesystem::path> shards;
   for (const std::string& name : stub_databases(db_path)) {
-    if (name.rfind(".shard-", 0) != 0) return {};
+    if (!schema::is_shard_name(name)) return {};
     shards.push_back(db_path / name);
   }
   return shards;

@@ -255,7 +255,19 @@ struct Shard {
   std::uint64_t batch_bytes = 0;
   unsigned batch_limit = 0;  // passages that end the current batch (options.batch_passages or automatic)
   SpellingStore::PassageWords batch_spelling;  // this batch's words per passage, for the spelling store
+  // With a thread of its own (a first run), under IndexWriter::Impl::mutex: the articles
+  // waiting for it, bounded like the analysis queue, and what stats() may read.
+  std::deque<Article> queue;
+  std::size_t queue_bytes = 0;  // passage text bytes in `queue`
+  bool busy = false;
+  WriterStats snapshot;  // `stats` as of its last write
 };
+
+std::size_t text_bytes(const Article& article) {
+  std::size_t bytes = 0;
+  for (const Passage& passage : article.passages) bytes += passage.text.size();
+  return bytes;
+}
 
 // Sums the shards' article counts when they are merged; any other key keeps shard 0's value
 // (every shard writes the same schema and analysis settings).
@@ -306,12 +318,7 @@ struct IndexWriter::Impl {
   bool stopping = false;
   std::thread worker;
   // A first run's shards have a thread each that analyzes and writes the articles routed to
-  // it: one thread analyzing for both would hold both up whenever a shard commits. These are
-  // the articles waiting for each, bounded like `pending`.
-  std::vector<std::deque<Article>> shard_queues;
-  std::vector<std::size_t> shard_queue_bytes;
-  std::vector<bool> shard_busy;
-  std::vector<WriterStats> shard_snapshots;  // shards[k]->stats as of k's last write, for stats()
+  // it (Shard::queue): one thread analyzing for both would hold both up whenever a shard commits.
   std::vector<std::thread> shard_threads;
   bool stopping_shards = false;
   std::exception_ptr shard_error;  // the first failure of a shard thread, rethrown by the caller
@@ -409,7 +416,7 @@ struct IndexWriter::Impl {
     const std::vector<std::string> named = stub_databases(path);
     for (const auto& entry : fs::directory_iterator(path, error)) {
       const std::string name = entry.path().filename().string();
-      const bool is_shard = name.rfind(".shard-", 0) == 0;
+      const bool is_shard = schema::is_shard_name(name);
       const bool is_merge_output = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
         return c >= '0' && c <= '9';
       });
@@ -429,7 +436,7 @@ struct IndexWriter::Impl {
         if (pending.empty()) return;
         Article article = std::move(pending.front());
         pending.pop_front();
-        for (const Passage& passage : article.passages) pending_bytes -= passage.text.size();
+        pending_bytes -= text_bytes(article);
         worker_busy = true;
         std::vector<PreparedArticle> to_free = std::exchange(written, {});
         lock.unlock();
@@ -460,42 +467,36 @@ struct IndexWriter::Impl {
   }
 
   void start_shard_threads() {
-    shard_queues.assign(shards.size(), {});
-    shard_queue_bytes.assign(shards.size(), 0);
-    shard_busy.assign(shards.size(), false);
-    shard_snapshots.assign(shards.size(), {});
     stopping_shards = false;
-    for (std::size_t k = 0; k < shards.size(); ++k) {
-      shard_threads.emplace_back([this, k] { run_shard(k); });
-    }
+    for (auto& shard : shards) shard_threads.emplace_back([this, &shard = *shard] { run_shard(shard); });
   }
 
-  void run_shard(std::size_t k) {
+  void run_shard(Shard& shard) {
     DocumentBuilder builder(options.analyzer);
     std::unique_lock lock(mutex);
     for (;;) {
-      changed.wait(lock, [&] { return stopping_shards || !shard_queues[k].empty(); });
-      if (shard_queues[k].empty()) return;
-      Article article = std::move(shard_queues[k].front());
-      shard_queues[k].pop_front();
-      for (const Passage& passage : article.passages) shard_queue_bytes[k] -= passage.text.size();
-      shard_busy[k] = true;
+      changed.wait(lock, [&] { return stopping_shards || !shard.queue.empty(); });
+      if (shard.queue.empty()) return;
+      Article article = std::move(shard.queue.front());
+      shard.queue.pop_front();
+      shard.queue_bytes -= text_bytes(article);
+      shard.busy = true;
       lock.unlock();
       std::exception_ptr failure;
       try {
         PreparedArticle prepared = builder.prepare(article);
-        write(*shards[k], prepared);
+        write(shard, prepared);
       } catch (...) {
         failure = std::current_exception();
       }
       lock.lock();
       if (failure) {
         if (!shard_error) shard_error = failure;
-        shard_queues[k].clear();
-        shard_queue_bytes[k] = 0;
+        shard.queue.clear();
+        shard.queue_bytes = 0;
       }
-      shard_snapshots[k] = shards[k]->stats;
-      shard_busy[k] = false;
+      shard.snapshot = shard.stats;
+      shard.busy = false;
       changed.notify_all();
     }
   }
@@ -511,10 +512,7 @@ struct IndexWriter::Impl {
   }
 
   bool shards_idle() const {
-    for (std::size_t k = 0; k < shard_queues.size(); ++k) {
-      if (!shard_queues[k].empty() || shard_busy[k]) return false;
-    }
-    return true;
+    return std::all_of(shards.begin(), shards.end(), [](const auto& shard) { return shard->queue.empty() && !shard->busy; });
   }
 
   void rethrow_shard_error() {
@@ -607,8 +605,7 @@ struct IndexWriter::Impl {
       write(*shards[sharded() ? shard_index(prepared.id) : 0], prepared);
       return;
     }
-    std::size_t bytes = 0;
-    for (const Passage& passage : article.passages) bytes += passage.text.size();
+    const std::size_t bytes = text_bytes(article);
     std::unique_lock lock(mutex);
     // Bounded by count and by text bytes; an article always fits into an empty queue.
     while (!pending.empty() &&
@@ -627,18 +624,17 @@ struct IndexWriter::Impl {
   }
 
   void add_to_shard(Article article) {
-    std::size_t bytes = 0;
-    for (const Passage& passage : article.passages) bytes += passage.text.size();
-    const unsigned k = shard_index(article.id);
+    const std::size_t bytes = text_bytes(article);
+    Shard& shard = *shards[shard_index(article.id)];
     std::unique_lock lock(mutex);
     // Bounded by count and by text bytes; an article always fits into an empty queue.
     changed.wait(lock, [&] {
-      return shard_error || shard_queues[k].empty() ||
-             (shard_queues[k].size() < kMaxShardArticles && shard_queue_bytes[k] + bytes <= kMaxPendingBytes);
+      return shard_error || shard.queue.empty() ||
+             (shard.queue.size() < kMaxShardArticles && shard.queue_bytes + bytes <= kMaxPendingBytes);
     });
     rethrow_shard_error();
-    shard_queues[k].push_back(std::move(article));
-    shard_queue_bytes[k] += bytes;
+    shard.queue.push_back(std::move(article));
+    shard.queue_bytes += bytes;
     changed.notify_all();
   }
   static constexpr std::size_t kMaxShardArticles = 4096;
@@ -688,9 +684,7 @@ struct IndexWriter::Impl {
   WriterStats shard_stats() {
     std::lock_guard lock(mutex);
     WriterStats sums;
-    for (std::size_t k = 0; k < shards.size(); ++k) {
-      sums += !shard_threads.empty() ? shard_snapshots[k] : shards[k]->stats;
-    }
+    for (const auto& shard : shards) sums += shard_threads.empty() ? shard->stats : shard->snapshot;
     return sums;
   }
 

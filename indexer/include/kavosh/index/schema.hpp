@@ -65,9 +65,11 @@ inline std::filesystem::path spelling_path(const std::filesystem::path& database
 // to shard fnv1a(article id) % kShardCount, so a re-run after a kill finds it where it was.
 inline constexpr unsigned kShardCount = 2;
 inline constexpr std::string_view kShardStub = "XAPIANDB";
+inline constexpr std::string_view kShardPrefix = ".shard-";
 inline std::filesystem::path shard_path(const std::filesystem::path& database, unsigned shard) {
-  return database / (".shard-" + std::to_string(shard));
+  return database / (std::string(kShardPrefix) + std::to_string(shard));
 }
+inline bool is_shard_name(std::string_view name) { return name.starts_with(kShardPrefix); }
 
 // A boolean id term: prefix + id, or, when that would exceed kMaxTermBytes, prefix + the first
 // 200 bytes of the id (cut on a UTF-8 boundary) + "#" + 16 hex digits of the id's FNV-1a hash.
