@@ -37,12 +37,7 @@ void SpellingStore::apply(const PassageWords& batch) {
   Counts counts;
   for (const auto& words : batch)
     for (const std::string& word : words) ++counts[word];
-  if (!index_opened_) {
-    index_ = Xapian::Database(index_path_.string());
-    index_opened_ = true;
-  } else {
-    index_.reopen();
-  }
+  refresh_index();
   if (passages_.size() > kMaxKeptWords) passages_.clear();
   for (const auto& [word, added] : counts) {
     auto [kept, first_sight] = passages_.try_emplace(word, 0);
@@ -69,13 +64,30 @@ void SpellingStore::apply(const PassageWords& batch) {
 }
 
 // The index's writers go on committing while this thread reads it, and glass keeps only the
-// revision before the newest: a read that falls behind reopens and tries again.
+// revision before the newest: opening, reopening or a read can fall behind, and then opens
+// the latest revision and tries again.
+void SpellingStore::refresh_index() {
+  for (;;) {
+    try {
+      if (index_opened_) {
+        index_.reopen();
+      } else {
+        index_ = Xapian::Database(index_path_.string());
+        index_opened_ = true;
+      }
+      return;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      index_opened_ = false;
+    }
+  }
+}
+
 Xapian::doccount SpellingStore::termfreq_in_index(const std::string& word) {
   for (;;) {
     try {
       return index_.get_termfreq(word);
     } catch (const Xapian::DatabaseModifiedError&) {
-      index_.reopen();
+      refresh_index();
     }
   }
 }

@@ -67,6 +67,7 @@ class SpellingStore {
  private:
   void run();
   void apply(const PassageWords& batch);
+  void refresh_index();  // opens or reopens index_ at its latest revision
   Xapian::doccount termfreq_in_index(const std::string& word);
   void wait_idle(std::unique_lock<std::mutex>& lock);
   void rethrow_error();
