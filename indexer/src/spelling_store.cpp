@@ -1,8 +1,11 @@
 // SpellingStore: see spelling_store.hpp for why the dictionary has a database and thread of its own.
 #include "spelling_store.hpp"
 
+#include "kavosh/index/schema.hpp"
+
 #include <bit>
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -49,9 +52,12 @@ void SpellingStore::apply(const PassageWords& batch) {
     const Xapian::doccount now = kept->second;
     const Xapian::doccount before = now > added ? now - added : 0;
     const Xapian::termcount want = popularity_class(now), had = popularity_class(before);
-    if (want > had) db_.add_spelling(word, want - had);
-    if (want < had) db_.remove_spelling(word, had - want);
-    if (want != had) ++uncommitted_changes_;
+    if (want == had) continue;
+    const auto key = schema::spelling_key(word);
+    if (!key) continue;
+    if (want > had) db_.add_spelling(*key, want - had);
+    if (want < had) db_.remove_spelling(*key, had - want);
+    ++uncommitted_changes_;
   }
   // Committing rewrites (and zlib-compresses) every n-gram entry the changes touch, entries
   // that hold ever more words as the vocabulary grows; committing after every batch made this
@@ -168,23 +174,28 @@ void SpellingStore::sync_with(const Xapian::Database& index) {
   finish_batches();
   db_.commit();  // the batches' last changes, so that the walk reads the table as committed
   uncommitted_changes_ = 0;
-  std::vector<std::pair<std::string, std::int64_t>> changes;  // word, passages to add (< 0: remove)
+  std::vector<std::pair<std::string, std::int64_t>> changes;  // key, passages to add (< 0: remove)
   Xapian::TermIterator word = index.allterms_begin();
   word.skip_to("a");
   const Xapian::TermIterator words_end = index.allterms_end();
+  std::optional<std::string> key;  // the current word's dictionary key
   auto skip_non_spelling = [&] {
-    while (word != words_end && !is_spelling_word(*word)) ++word;
+    for (key.reset(); word != words_end; ++word) {
+      if (is_spelling_word(*word) && (key = schema::spelling_key(*word))) return;
+    }
   };
   skip_non_spelling();
   Xapian::TermIterator known = db_.spellings_begin();
   const Xapian::TermIterator known_end = db_.spellings_end();
+  // Keys sort as their words do (schema::spelling_key), so the walk meets them in step; keys of
+  // a dictionary written before them sort where no word's key falls, and are removed.
   while (word != words_end || known != known_end) {
     const int order = word == words_end    ? 1
                       : known == known_end ? -1
-                                           : (*word).compare(*known);
+                                           : key->compare(*known);
     const std::int64_t want = order <= 0 ? popularity_class(word.get_termfreq()) : 0;
     const std::int64_t have = order >= 0 ? known.get_termfreq() : 0;
-    if (want != have) changes.emplace_back(order <= 0 ? *word : *known, want - have);
+    if (want != have) changes.emplace_back(order <= 0 ? *key : *known, want - have);
     if (order <= 0) {
       ++word;
       skip_non_spelling();
@@ -197,6 +208,7 @@ void SpellingStore::sync_with(const Xapian::Database& index) {
     if (delta < 0) db_.remove_spelling(spelling, static_cast<Xapian::termcount>(-delta));
     if ((i + 1) % kChangesPerCommit == 0) db_.commit();
   }
+  db_.set_metadata(std::string(schema::kMetaSpellingKeys), std::string(schema::kSpellingKeys));
   db_.commit();
   // The next batch opens the index directory afresh: a first run's shards have just been
   // merged into another database there.

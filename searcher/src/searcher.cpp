@@ -405,7 +405,11 @@ std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& bu
     // With hits, only a word the index has never seen counts as a likely misspelling; with
     // none, the same rule applies (a known word is not "corrected" into another).
     if (db.get_termfreq(term) > 0) continue;
-    std::string suggestion = spelling_dictionary().get_spelling_suggestion(term);
+    Xapian::Database& dictionary = spelling_dictionary();
+    const bool keyed = dictionary.get_metadata(std::string(schema::kMetaSpellingKeys)) == schema::kSpellingKeys;
+    const auto key = keyed ? schema::spelling_key(term) : term;
+    if (!key) continue;
+    std::string suggestion = schema::spelling_word(dictionary.get_spelling_suggestion(*key));
     if (suggestion.empty() || suggestion == term) continue;
     const auto at = corrected.find(word);
     if (at == std::string::npos) continue;

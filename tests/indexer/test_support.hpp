@@ -148,7 +148,7 @@ inline std::string dump_database(const std::filesystem::path& db_path) {
   if (std::filesystem::is_directory(schema::spelling_path(db_path))) {
     Xapian::Database spelling(schema::spelling_path(db_path).string());
     for (auto s = spelling.spellings_begin(); s != spelling.spellings_end(); ++s)
-      out << "spelling " << *s << " " << s.get_termfreq() << "\n";
+      out << "spelling " << schema::spelling_word(*s) << " " << s.get_termfreq() << "\n";
   }
   for (auto m = db.metadata_keys_begin(); m != db.metadata_keys_end(); ++m) out << "meta " << *m << "=" << db.get_metadata(*m) << "\n";
   return out.str();

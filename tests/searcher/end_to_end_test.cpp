@@ -202,6 +202,13 @@ TEST_F(SeedSearch, DidYouMeanOnAMisspelling) {
   EXPECT_EQ(results.did_you_mean, "rajavi");
 }
 
+// The seed writes مجاهدين (Arabic yeh); the dictionary holds its normalized form, keyed by letter.
+TEST_F(SeedSearch, DidYouMeanOnAPersianMisspelling) {
+  auto results = search("مجاهدبن");
+  EXPECT_TRUE(results.hits.empty());
+  EXPECT_EQ(results.did_you_mean, "مجاهدین");
+}
+
 TEST_F(SeedSearch, MalformedQueryIsAnErrorNotAnEmptyResult) {
   try {
     search("Rajavi \"leader");
