@@ -190,9 +190,7 @@ void SpellingStore::sync_with(const Xapian::Database& index) {
   // Keys sort as their words do (schema::spelling_key), so the walk meets them in step; keys of
   // a dictionary written before them sort where no word's key falls, and are removed.
   while (word != words_end || known != known_end) {
-    const int order = word == words_end    ? 1
-                      : known == known_end ? -1
-                                           : key->compare(*known);
+    const int order = word == words_end ? 1 : known == known_end ? -1 : key->compare(*known);
     const std::int64_t want = order <= 0 ? popularity_class(word.get_termfreq()) : 0;
     const std::int64_t have = order >= 0 ? known.get_termfreq() : 0;
     if (want != have) changes.emplace_back(order <= 0 ? *key : *known, want - have);

@@ -406,7 +406,8 @@ std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& bu
     // none, the same rule applies (a known word is not "corrected" into another).
     if (db.get_termfreq(term) > 0) continue;
     Xapian::Database& dictionary = spelling_dictionary();
-    const bool keyed = dictionary.get_metadata(std::string(schema::kMetaSpellingKeys)) == schema::kSpellingKeys;
+    const bool keyed =
+        dictionary.get_metadata(std::string(schema::kMetaSpellingKeys)) == schema::kSpellingKeys;
     const auto key = keyed ? schema::spelling_key(term) : term;
     if (!key) continue;
     std::string suggestion = schema::spelling_word(dictionary.get_spelling_suggestion(*key));

@@ -18,13 +18,15 @@ TEST(SpellingKeys, LatinWordsAreTheirOwnKeys) {
 }
 
 TEST(SpellingKeys, ArabicScriptWordsTakeOneByteALetterAndComeBack) {
-  for (const std::string word : {"مجاهدین", "سازمان", "ايران", "می‌روم", "كتاب", "گچ", "ۀ", "مُحَمَّد"}) {
+  for (const std::string word :
+       {"مجاهدین", "سازمان", "ايران", "می‌روم", "كتاب", "گچ", "ۀ", "مُحَمَّد"}) {
     SCOPED_TRACE(word);
     const auto key = schema::spelling_key(word);
     ASSERT_TRUE(key.has_value());
     EXPECT_EQ(key->front(), schema::kArabicSpellingMark);
     std::size_t letters = 0;
-    for (std::size_t i = 0; i < word.size(); ++i) letters += (static_cast<unsigned char>(word[i]) & 0xC0) != 0x80;
+    for (std::size_t i = 0; i < word.size(); ++i)
+      letters += (static_cast<unsigned char>(word[i]) & 0xC0) != 0x80;
     EXPECT_EQ(key->size(), letters + 1);
     // No byte may start a UTF-8 sequence, so Xapian counts each as one character.
     for (const char byte : key->substr(1)) {
@@ -43,8 +45,9 @@ TEST(SpellingKeys, MixedScriptTermsHaveNoKey) {
 
 // SpellingStore::sync_with walks the index's terms and the dictionary's keys in step.
 TEST(SpellingKeys, KeysSortAsTheirWords) {
-  std::vector<std::string> words = {"zebra", "abc", "ébène", "ايران", "آب", "ب", "بازی", "پارس", "می‌روم", "میروم",
-                                    "مي", "ی", "ءا", "zz", "ÿ"};
+  std::vector<std::string> words = {"zebra", "abc",           "ébène", "ايران", "آب", "ب",  "بازی",
+                                    "پارس",  "می‌روم", "میروم", "مي",    "ی",  "ءا", "zz",
+                                    "ÿ"};
   std::sort(words.begin(), words.end());
   std::vector<std::string> keys;
   for (const auto& w : words) keys.push_back(*schema::spelling_key(w));

@@ -253,7 +253,8 @@ TEST(IndexWriter, PersianSpellingWordsAreKeyedByLetter) {
   TempDir dir;
   std::filesystem::create_directories(dir / "db");
   {
-    Xapian::WritableDatabase old_format(schema::spelling_path(dir / "db").string(), Xapian::DB_CREATE);
+    Xapian::WritableDatabase old_format(schema::spelling_path(dir / "db").string(),
+                                        Xapian::DB_CREATE);
     old_format.add_spelling("ایران", 1);
     old_format.add_spelling("karun", 1);
     old_format.commit();
@@ -266,12 +267,16 @@ TEST(IndexWriter, PersianSpellingWordsAreKeyedByLetter) {
     article.passages.at(1).text = "مجاهدین karun";
     writer.add(article);
   }
-  EXPECT_EQ(spelling_of(dir / "db"),
-            (std::map<std::string, unsigned>{{"سازمان", 1}, {"مجاهدین", 2}, {"خلق", 1}, {"karun", 1}}));
+  EXPECT_EQ(spelling_of(dir / "db"), (std::map<std::string, unsigned>{
+                                         {"سازمان", 1}, {"مجاهدین", 2}, {"خلق", 1}, {"karun", 1}}));
   Xapian::Database dictionary(schema::spelling_path(dir / "db").string());
   EXPECT_EQ(dictionary.get_metadata(std::string(schema::kMetaSpellingKeys)), schema::kSpellingKeys);
-  EXPECT_EQ(schema::spelling_word(dictionary.get_spelling_suggestion(*schema::spelling_key("مجاهدبن"))), "مجاهدین");
-  EXPECT_EQ(schema::spelling_word(dictionary.get_spelling_suggestion(*schema::spelling_key("سزمان"))), "سازمان");
+  EXPECT_EQ(
+      schema::spelling_word(dictionary.get_spelling_suggestion(*schema::spelling_key("مجاهدبن"))),
+      "مجاهدین");
+  EXPECT_EQ(
+      schema::spelling_word(dictionary.get_spelling_suggestion(*schema::spelling_key("سزمان"))),
+      "سازمان");
 }
 
 // Spelling counts are added per batch and made exact at commit(): replacing or removing an
