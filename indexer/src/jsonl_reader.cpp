@@ -62,7 +62,7 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
       context.warn(number, "line longer than 8 MB, skipped");
       continue;
     }
-    if (collapse_spaces(line).empty()) continue;
+    if (is_blank(line)) continue;
     if (auto bad = repair_utf8(line)) {
       context.warn(number, "invalid UTF-8 at byte " + std::to_string(*bad) + " of the line, replaced by U+FFFD");
     }

@@ -171,6 +171,19 @@ std::string collapse_spaces(std::string_view text) {
   return out.substr(start);
 }
 
+bool is_blank(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (is_space(c) || c == '\r' || c == '\n') continue;
+    if (c == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xA0') {
+      ++i;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
 std::string field_name(std::string_view label) {
   if (const std::size_t paren = label.find(" ("); paren != std::string_view::npos && paren > 0) {
     label = label.substr(0, paren);

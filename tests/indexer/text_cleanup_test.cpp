@@ -98,6 +98,13 @@ TEST(DecodeHtmlEntities, DecodesNamedAndNumericEntities) {
   EXPECT_EQ(decode_html_entities("x&nbsp;y &unknown; & z"), "x y &unknown; & z");
 }
 
+TEST(CollapseSpaces, BlankIsWhatCollapsesToNothing) {
+  for (const std::string_view text : {"", " ", "\t \r\n", "\xC2\xA0 \n", "a", " x ", "\xC2", "\xC2\xA1", "\n\n.\n"}) {
+    SCOPED_TRACE(text);
+    EXPECT_EQ(is_blank(text), collapse_spaces(text).empty());
+  }
+}
+
 TEST(CollapseSpaces, CollapsesRunsAndTrims) {
   EXPECT_EQ(collapse_spaces("  a \t b\xC2\xA0\xC2\xA0" "c  \n  d  "), "a b c\nd");
 }

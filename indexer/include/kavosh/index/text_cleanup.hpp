@@ -15,6 +15,10 @@ std::string strip_citation_markers(std::string_view text);
 // Collapses runs of spaces/tabs into one space and trims both ends (newlines kept).
 std::string collapse_spaces(std::string_view text);
 
+// True when collapse_spaces(text) would be empty (only spaces, tabs, NBSP, CR and LF), without
+// building the copy.
+bool is_blank(std::string_view text);
+
 struct InfoboxEntry {
   std::string label;  // as displayed: "Secretary-General", "Membership (2011)"
   std::string field;  // field name: "secretary_general", "membership"
