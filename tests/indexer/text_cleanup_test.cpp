@@ -99,7 +99,8 @@ TEST(DecodeHtmlEntities, DecodesNamedAndNumericEntities) {
 }
 
 TEST(CollapseSpaces, BlankIsWhatCollapsesToNothing) {
-  for (const std::string_view text : {"", " ", "\t \r\n", "\xC2\xA0 \n", "a", " x ", "\xC2", "\xC2\xA1", "\n\n.\n"}) {
+  for (const std::string_view text :
+       {"", " ", "\t \r\n", "\xC2\xA0 \n", "a", " x ", "\xC2", "\xC2\xA1", "\n\n.\n"}) {
     SCOPED_TRACE(text);
     EXPECT_EQ(is_blank(text), collapse_spaces(text).empty());
   }
