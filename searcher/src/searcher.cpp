@@ -398,6 +398,8 @@ void Searcher::Impl::explain(const SearchRequest& r, const BuiltQuery& built,
 std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& built) {
   std::string corrected = r.query;
   bool changed = false;
+  Xapian::Database* dictionary = nullptr;  // opened (or reopened) at the first unknown word
+  bool keyed = false;                      // its words are schema::spelling_key keys
   for (const auto& word : built.plain_words) {
     auto tokens = analyzer.analyze(word);
     if (tokens.size() != 1) continue;
@@ -405,12 +407,14 @@ std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& bu
     // With hits, only a word the index has never seen counts as a likely misspelling; with
     // none, the same rule applies (a known word is not "corrected" into another).
     if (db.get_termfreq(term) > 0) continue;
-    Xapian::Database& dictionary = spelling_dictionary();
-    const bool keyed =
-        dictionary.get_metadata(std::string(schema::kMetaSpellingKeys)) == schema::kSpellingKeys;
+    if (!dictionary) {
+      dictionary = &spelling_dictionary();
+      keyed = dictionary->get_metadata(std::string(schema::kMetaSpellingKeys)) ==
+              schema::kSpellingKeys;
+    }
     const auto key = keyed ? schema::spelling_key(term) : term;
     if (!key) continue;
-    std::string suggestion = schema::spelling_word(dictionary.get_spelling_suggestion(*key));
+    std::string suggestion = schema::spelling_word(dictionary->get_spelling_suggestion(*key));
     if (suggestion.empty() || suggestion == term) continue;
     const auto at = corrected.find(word);
     if (at == std::string::npos) continue;

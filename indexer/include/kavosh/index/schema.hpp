@@ -1,11 +1,9 @@
 #pragma once
 // The index schema: every term prefix, value slot and id rule, spelled in exactly one place.
 // The indexer writes by it and the searcher reads by it; nothing else names a prefix.
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,8 +64,8 @@ inline std::filesystem::path spelling_path(const std::filesystem::path& database
 // continuation bytes that most words share, whose long entries every commit rewrote: writing
 // the dictionary was half the indexing time of a small Persian collection. An Arabic-script
 // word is therefore keyed as kArabicSpellingMark and one byte per letter, 0x80 + the letter's
-// place in kArabicSpellingLetters (ParsiNLU's dictionary: 205 -> 106 ms to write, and as
-// many right suggestions for 2000 typos). Neither byte can begin a UTF-8 sequence, so Xapian's
+// place in the letter table of src/spelling_keys.cpp (ParsiNLU's dictionary: 205 -> 106 ms to
+// write, and as many right suggestions for 2000 typos). Neither byte can begin a UTF-8 sequence, so Xapian's
 // edit distance (UTF-8 characters; any other byte is a character of its own) counts a letter
 // as one, and the keys sort after every Latin word, in the order of their UTF-8 words, as the
 // index's terms do (SpellingStore::sync_with walks the two in step). A Latin word is its own
@@ -75,66 +73,13 @@ inline std::filesystem::path spelling_path(const std::filesystem::path& database
 // none. Dictionaries written before these keys have no kMetaSpellingKeys and are read as
 // UTF-8 (the next indexing run rewrites them).
 inline constexpr char kArabicSpellingMark = '\xF8';
-inline constexpr char32_t kArabicSpellingLetters[] = {
-    // U+0621..U+063A hamza .. ghain, U+0640 tatweel, U+0641..U+064A feh .. yeh
-    0x0621, 0x0622, 0x0623, 0x0624, 0x0625, 0x0626, 0x0627, 0x0628, 0x0629, 0x062A, 0x062B, 0x062C,
-    0x062D, 0x062E, 0x062F, 0x0630, 0x0631, 0x0632, 0x0633, 0x0634, 0x0635, 0x0636, 0x0637, 0x0638,
-    0x0639, 0x063A, 0x0640, 0x0641, 0x0642, 0x0643, 0x0644, 0x0645, 0x0646, 0x0647, 0x0648, 0x0649,
-    0x064A,
-    // harakat, hamza above/below, superscript alef, alef wasla (kept by --no-normalize indexes)
-    0x064B, 0x064C, 0x064D, 0x064E, 0x064F, 0x0650, 0x0651, 0x0652, 0x0654, 0x0655, 0x0670, 0x0671,
-    // Persian, Kurdish and Urdu letters, then ZWNJ
-    0x067E, 0x0686, 0x0698, 0x06A9, 0x06AF, 0x06B5, 0x06BE, 0x06C0, 0x06C1, 0x06CC, 0x06CE, 0x06D2,
-    0x06D5, 0x200C};
-static_assert(std::size(kArabicSpellingLetters) <= 0x40, "one byte 0x80..0xBF a letter");
 inline constexpr std::string_view kMetaSpellingKeys = "kavosh.spelling-keys";
 inline constexpr std::string_view kSpellingKeys = "arabic-letter-bytes";
 
 // The dictionary key of a spelling word (see above), or nothing when it has none.
-inline std::optional<std::string> spelling_key(std::string_view word) {
-  if (word.empty() || static_cast<unsigned char>(word[0]) < 0x80) return std::string(word);
-  const auto lead = static_cast<unsigned char>(word[0]);
-  if (lead < 0xD8 || lead > 0xDB) return std::string(word);  // Latin with diacritics
-  std::string key(1, kArabicSpellingMark);
-  for (std::size_t i = 0; i < word.size();) {
-    const auto b = static_cast<unsigned char>(word[i]);
-    char32_t c;
-    if ((b & 0xE0) == 0xC0 && i + 1 < word.size()) {
-      c = ((b & 0x1Fu) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3Fu);
-      i += 2;
-    } else if ((b & 0xF0) == 0xE0 && i + 2 < word.size()) {
-      c = ((b & 0x0Fu) << 12) | ((static_cast<unsigned char>(word[i + 1]) & 0x3Fu) << 6) |
-          (static_cast<unsigned char>(word[i + 2]) & 0x3Fu);
-      i += 3;
-    } else {
-      return std::nullopt;
-    }
-    const auto* end = std::end(kArabicSpellingLetters);
-    const auto* found = std::lower_bound(std::begin(kArabicSpellingLetters), end, c);
-    if (found == end || *found != c) return std::nullopt;
-    key.push_back(static_cast<char>(0x80 + (found - std::begin(kArabicSpellingLetters))));
-  }
-  return key;
-}
-
+std::optional<std::string> spelling_key(std::string_view word);
 // The word a dictionary key stands for: the inverse of spelling_key.
-inline std::string spelling_word(std::string_view key) {
-  if (key.empty() || key[0] != kArabicSpellingMark) return std::string(key);
-  std::string word;
-  for (const char byte : key.substr(1)) {
-    const auto slot = static_cast<std::size_t>(static_cast<unsigned char>(byte) - 0x80);
-    if (slot >= std::size(kArabicSpellingLetters)) return std::string(key);  // not a key of ours
-    const char32_t c = kArabicSpellingLetters[slot];
-    if (c < 0x800) {
-      word.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    } else {
-      word.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      word.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    }
-    word.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-  return word;
-}
+std::string spelling_word(std::string_view key);
 
 // A first indexing run (an empty database) writes its passages into kShardCount shard
 // databases inside the index directory, each on its own thread, and merges them into the
