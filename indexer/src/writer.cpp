@@ -1,10 +1,10 @@
 // IndexWriter: turns Articles into passage documents laid out as schema.hpp says.
 // Writing is indexing's bottleneck, and Xapian writes a database on one thread. So a first run
-// (an empty database) routes each article by its id to one of two shard databases, each with
-// a thread that analyzes and writes, and merges them at commit(); any other run analyzes on a
-// worker thread while the calling thread writes, in the order articles were added. Either
-// way at most a bounded number of articles is in flight, so memory stays bounded, and the
-// same input gives the same database contents.
+// (an empty database) routes each article by its id (shard_for) to one of two shard
+// databases, each with a thread that analyzes and writes, and merges them at commit(); any
+// other run analyzes on a worker thread while the calling thread writes, in the order
+// articles were added. Either way at most a bounded number of articles is in flight, so
+// memory stays bounded, and the same input gives the same database contents.
 #include "kavosh/index/writer.hpp"
 
 #include <algorithm>
@@ -40,6 +40,33 @@ std::uint64_t id_hash(std::string_view id) {
     hash *= 1099511628211ull;
   }
   return hash;
+}
+
+// A first run's shard for an article id. Ids that differ only in a trailing number (passages
+// or pages numbered in order: "g60-1", "g60-2", "doc_0041", MS MARCO's "7187158") go in blocks
+// of kRoutingBlock neighbouring numbers, and consecutive blocks take turns between the shards.
+// So neighbours keep neighbouring docids in the merged index: routed by a hash of the whole id
+// they were spread over both shards' docid ranges, and each jump of a shared term's posting
+// list (a title's) costs the searcher a B-tree seek for the document length (bench/RESULTS.md
+// has the measurements). Still a pure function of the id, so a re-run after a kill finds
+// every article in the shard it was written to.
+constexpr std::uint64_t kRoutingBlock = 64;
+constexpr std::string_view kRouting = "numbered-blocks-64";  // kMetaShardRouting's value
+
+unsigned shard_for(std::string_view id, unsigned shard_count) {
+  std::size_t number_start = id.size();
+  while (number_start > 0 && id[number_start - 1] >= '0' && id[number_start - 1] <= '9')
+    --number_start;
+  const std::size_t digits = id.size() - number_start;
+  // FNV-1a's low bits depend only on the bytes' low bits; the multiply mixes the prefix's
+  // hash into all of them before the block number is added.
+  constexpr std::uint64_t kMix = 0x9E3779B97F4A7C15ull;
+  if (digits == 0 || digits > 18)
+    return static_cast<unsigned>(((id_hash(id) * kMix) >> 32) % shard_count);
+  std::uint64_t number = 0;
+  for (char c : id.substr(number_start)) number = number * 10 + static_cast<unsigned>(c - '0');
+  const std::uint64_t prefix = (id_hash(id.substr(0, number_start)) * kMix) >> 32;
+  return static_cast<unsigned>((prefix + number / kRoutingBlock) % shard_count);
 }
 
 struct PreparedPassage {
@@ -329,7 +356,7 @@ struct IndexWriter::Impl {
   bool sharded() const { return shards.size() > 1; }
 
   unsigned shard_index(std::string_view article_id) const {
-    return static_cast<unsigned>(id_hash(article_id) % shards.size());
+    return shard_for(article_id, static_cast<unsigned>(shards.size()));
   }
 
   std::unique_ptr<Shard> open_shard(const std::filesystem::path& shard_path, int mode) {
@@ -398,6 +425,15 @@ struct IndexWriter::Impl {
     for (unsigned k = 0; k < count; ++k) {
       shards.push_back(open_shard(schema::shard_path(path, k), mode));
       stub += "glass " + schema::shard_path(path, k).filename().string() + "\n";
+      // A re-run goes on only in shards routed as this run routes, or it would add a second
+      // copy of an article to the other shard.
+      const Shard& shard = *shards.back();
+      if (shard.db.get_doccount() > 0 &&
+          shard.db.get_metadata(std::string(schema::kMetaShardRouting)) != kRouting) {
+        throw std::runtime_error(
+            "the unfinished first run in " + path.string() +
+            " was written by an older kavosh-index; start over with --rebuild");
+      }
     }
     const fs::path temporary = path / (std::string(schema::kShardStub) + ".tmp");
     {
@@ -651,6 +687,8 @@ struct IndexWriter::Impl {
     shard.db.set_metadata(std::string(schema::kMetaSchemaVersion), std::string(schema::kSchemaVersion));
     shard.db.set_metadata(std::string(schema::kMetaArticleCount), std::to_string(shard.article_count));
     shard.db.set_metadata("kavosh.analysis.normalize_arabic_script", options.analyzer.normalize_arabic_script ? "1" : "0");
+    if (sharded())
+      shard.db.set_metadata(std::string(schema::kMetaShardRouting), std::string(kRouting));
     shard.db.commit_transaction();
     shard.in_transaction = false;
     changed_since_spelling = true;

@@ -456,10 +456,14 @@ std::map<std::string, std::string> passages_of(const Xapian::Database& db) {
   return passages;
 }
 
+// Ids 64 numbers apart: a first run routes numbered ids in blocks of 64 neighbours, so these
+// fall to both shards.
+std::string shard_test_id(int i) { return "a" + std::to_string(i * 64); }
+
 std::vector<Article> shard_test_articles() {
   std::vector<Article> articles;
   for (int i = 0; i < 40; ++i) {
-    Article article = sample_article("a" + std::to_string(i), 1 + i % 3);
+    Article article = sample_article(shard_test_id(i), 1 + i % 3);
     article.passages[0].text += " word" + std::to_string(i);
     if (i % 10 == 0) article.aliases = {"Karun " + std::to_string(i)};
     articles.push_back(article);
@@ -478,8 +482,8 @@ TEST(IndexWriter, AFirstRunInShardsMakesTheSameIndexAsOneDatabase) {
     IndexWriter writer(dir / ("db" + std::to_string(shards)), options);
     writer.add_alias_group({"MEK", "PMOI"});
     for (const Article& article : shard_test_articles()) writer.add(article);
-    writer.remove("a5");
-    writer.add(sample_article("a7", 1));  // a shorter new version
+    writer.remove(shard_test_id(5));
+    writer.add(sample_article(shard_test_id(7), 1));  // a shorter new version
     writer.commit();
     EXPECT_EQ(writer.stats().articles, 41u);
     EXPECT_EQ(writer.stats().removed, 1u);
@@ -501,7 +505,7 @@ TEST(IndexWriter, AFirstRunInShardsMakesTheSameIndexAsOneDatabase) {
   // The merged index takes updates in place, and the same first run gives the same docids.
   {
     IndexWriter writer(dir / "db2");
-    writer.add(sample_article("a1", 1));
+    writer.add(sample_article(shard_test_id(1), 1));
     writer.commit();
   }
   merged.reopen();
@@ -512,12 +516,12 @@ TEST(IndexWriter, AFirstRunInShardsMakesTheSameIndexAsOneDatabase) {
     IndexWriter writer(dir / "again", options);
     writer.add_alias_group({"MEK", "PMOI"});
     for (const Article& article : shard_test_articles()) writer.add(article);
-    writer.remove("a5");
-    writer.add(sample_article("a7", 1));
+    writer.remove(shard_test_id(5));
+    writer.add(sample_article(shard_test_id(7), 1));
   }
   Xapian::Database again((dir / "again").string());
   for (int i = 0; i < 40; i += 3) {
-    const std::string id = "a" + std::to_string(i) + "#0";
+    const std::string id = shard_test_id(i) + "#0";
     if (i == 5) continue;
     EXPECT_EQ(passage_document(again, id).get_docid(),
               passage_document(Xapian::Database((dir / "db2").string()), id).get_docid()) << id;
@@ -549,7 +553,7 @@ TEST(IndexWriter, ARunAfterAFirstRunDiedGoesOnInItsShards) {
       // however the ids fall, the shards' commits reach that within the first round or two.
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
       for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
-        writer.add(sample_article("a" + std::to_string(i % 30), 1));
+        writer.add(sample_article(shard_test_id(i % 30), 1));
         if (i >= 30 && committed_passages(db_path) >= 20) break;
         if (i >= 30) std::this_thread::sleep_for(std::chrono::milliseconds(1));
       }
@@ -571,12 +575,66 @@ TEST(IndexWriter, ARunAfterAFirstRunDiedGoesOnInItsShards) {
   }
   {
     IndexWriter writer(db_path, options);
-    for (int i = 0; i < 31; ++i) writer.add(sample_article("a" + std::to_string(i), 1));
+    for (int i = 0; i < 31; ++i) writer.add(sample_article(shard_test_id(i), 1));
   }
   EXPECT_TRUE(unmerged_shards(db_path).empty());
   Xapian::Database completed(db_path.string());
   EXPECT_EQ(completed.get_doccount(), 31u);
   EXPECT_EQ(completed.get_metadata(std::string(schema::kMetaArticleCount)), "31");
+}
+
+// Ids numbered in order keep neighbouring docids through a first run's shards and merge
+// (blocks of 64 numbers take turns between the shards), so a term they share has a posting
+// list without jumps; hashed one by one they were spread over both shards' docid ranges.
+TEST(IndexWriter, AFirstRunKeepsNumberedNeighboursTogether) {
+  TempDir dir;
+  {
+    WriterOptions options;
+    options.shards = 2;
+    IndexWriter writer(dir / "db", options);
+    for (int i = 1; i <= 256; ++i) writer.add(sample_article("g60-" + std::to_string(i), 1));
+  }
+  Xapian::Database db((dir / "db").string());
+  ASSERT_EQ(db.get_doccount(), 256u);
+  unsigned jumps = 0;
+  Xapian::docid previous = 0;
+  for (int i = 1; i <= 256; ++i) {
+    const Xapian::docid docid = passage_document(db, "g60-" + std::to_string(i) + "#0").get_docid();
+    if (i > 1 && docid != previous + 1) ++jumps;
+    previous = docid;
+  }
+  EXPECT_EQ(jumps, 4u);  // at 64, 128, 192 and 256: blocks 0 to 4 alternate between the shards
+}
+
+// Shards of a first run that an older kavosh-index routed differently (no routing metadata)
+// are refused rather than gone on in, which could put an article in both.
+TEST(IndexWriter, ARunRefusesShardsRoutedAnotherWay) {
+  TempDir dir;
+  const auto db_path = dir / "db";
+  std::filesystem::create_directories(db_path);
+  for (unsigned k = 0; k < 2; ++k) {
+    Xapian::WritableDatabase shard(schema::shard_path(db_path, k).string(), Xapian::DB_CREATE);
+    shard.add_document(Xapian::Document());
+    shard.set_metadata(std::string(schema::kMetaSchemaVersion),
+                       std::string(schema::kSchemaVersion));
+    shard.commit();
+  }
+  testing::write_file(db_path / schema::kShardStub, "glass .shard-0\nglass .shard-1\n");
+  ASSERT_EQ(unmerged_shards(db_path).size(), 2u);
+  try {
+    IndexWriter writer(db_path);
+    FAIL() << "went on in shards routed another way";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "the unfinished first run in " + db_path.string() +
+                  " was written by an older kavosh-index; start over with --rebuild");
+  }
+  WriterOptions rebuild;
+  rebuild.rebuild = true;
+  IndexWriter writer(db_path, rebuild);
+  writer.add(sample_article("a1", 1));
+  writer.commit();
+  EXPECT_EQ(Xapian::Database(db_path.string()).get_doccount(), 1u);
 }
 
 TEST(IndexWriter, ASecondWriterGetsALockError) {

@@ -155,5 +155,8 @@ inline constexpr std::string_view kMetaSchemaVersion = "kavosh.schema";
 // refuses any other version with a message to re-index with --rebuild.
 inline constexpr std::string_view kSchemaVersion = "2";
 inline constexpr std::string_view kMetaArticleCount = "kavosh.articles";  // decimal count
+// How a first run routed article ids to its shards; a re-run goes on only in shards routed
+// the same way (written to the shards, and kept by their merge).
+inline constexpr std::string_view kMetaShardRouting = "kavosh.shard-routing";
 
 }  // namespace kavosh::index::schema
