@@ -279,10 +279,14 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   Xapian::MSet mset = enquire.get_mset(r.offset, r.limit);
   results.estimated_matches = mset.get_matches_estimated();
 
+  // Without hits there is nothing to read or cut: the value stream and wildcard completions
+  // below cost a zero-hit query more than its match on a small index.
+  const bool make_snippets = r.snippets && !mset.empty();
   std::optional<SnippetMaker> snippets;
-  SnippetQuery snippet_query{built.highlight_terms, built.highlight_prefixes,
-                             built.highlight_phrases};
-  if (r.snippets && !snippet_query.prefixes.empty()) {
+  SnippetQuery snippet_query;
+  if (make_snippets)
+    snippet_query = {built.highlight_terms, built.highlight_prefixes, built.highlight_phrases};
+  if (make_snippets && !snippet_query.prefixes.empty()) {
     // Wildcard prefixes become the index terms completing them (what Xapian's wildcard
     // expansion matched), so snippets still match by hash; with more completions than this,
     // snippets analyse each hit's text instead.
@@ -297,7 +301,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
     snippet_query.prefixes_expanded = expanded;
     if (!expanded) snippet_query.completions.clear();
   }
-  if (r.snippets) {
+  if (make_snippets) {
     const double passages = static_cast<double>(std::max<Xapian::doccount>(db.get_doccount(), 1));
     snippets.emplace(analyzer, SnippetOptions{r.snippet_words, r.snippet_bytes},
                      [this, passages](const std::string& key) {
@@ -309,7 +313,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   // keeps the B-tree blocks it has read, where a get_value() per document walks (and reads)
   // the tree from the root again.
   std::vector<std::string> records;
-  if (r.hit_details || r.snippets) {
+  if ((r.hit_details || r.snippets) && !mset.empty()) {
     std::vector<std::pair<Xapian::docid, std::size_t>> by_docid;
     for (auto it = mset.begin(); it != mset.end(); ++it)
       by_docid.emplace_back(*it, by_docid.size());
