@@ -112,6 +112,12 @@ void Analyzer::restem(Token& token, Language language) {
   token.stem = std::move(stem);
 }
 
+bool Analyzer::joins_spaced(std::string_view first_term, std::string_view next_term) const {
+  // join_spaced_compounds' first link: a prefix or a suffix, not both ("می ها").
+  return impl_->options.join_compounds &&
+         is_joinable_prefix(first_term) != is_joinable_suffix(first_term, next_term);
+}
+
 Language Analyzer::detect_language(std::string_view text) { return detect_passage_language(text); }
 
 }  // namespace kavosh::analysis

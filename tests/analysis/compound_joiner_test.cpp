@@ -85,3 +85,36 @@ TEST(CompoundJoiner, KnowsItsAffixLists) {
 
 }  // namespace
 }  // namespace kavosh::analysis
+
+namespace kavosh::analysis {
+namespace {
+
+// Analyzer::joins_spaced answers exactly what analyzing the spaced pair does: a joined token
+// (span 2) appears for every pair it says yes to, and for no other. The words include the
+// prefixes, suffixes (the ezafe ی after ه and not after other letters), ordinary words and
+// Arabic-script variants the normalizer unifies (ي, ك).
+TEST(CompoundJoiner, AnalyzerKnowsWhichSpacedPairsJoin) {
+  const std::vector<std::string> words = {"می",  "نمی", "بی",   "ها",   "های",  "ترین", "اند",
+                                          "ی",   "ای",  "گر",   "کتاب", "خانه", "رفته", "روم",
+                                          "است", "ميز", "كتاب", "زمین", "لرزه"};
+  for (const bool join : {true, false}) {
+    AnalyzerOptions options;
+    options.join_compounds = join;
+    Analyzer analyzer(options);
+    for (const auto& first : words) {
+      for (const auto& next : words) {
+        const auto first_tokens = analyzer.analyze(first);
+        const auto next_tokens = analyzer.analyze(next);
+        ASSERT_EQ(first_tokens.size(), 1u) << first;
+        ASSERT_EQ(next_tokens.size(), 1u) << next;
+        bool joined = false;
+        for (const Token& token : analyzer.analyze(first + " " + next)) joined |= token.span == 2;
+        EXPECT_EQ(analyzer.joins_spaced(first_tokens[0].term, next_tokens[0].term), joined)
+            << first << " " << next << (join ? "" : " (joining off)");
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kavosh::analysis

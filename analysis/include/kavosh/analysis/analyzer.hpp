@@ -75,6 +75,11 @@ class Analyzer {
   // tokenizing again (the searcher's Arabic-stemmer variant of a query word).
   void restem(Token& token, Language language);
 
+  // Whether analyze() joins two Arabic-script words, each one term, that a text writes apart
+  // with only whitespace between ("می روم", "کتاب ها"), given their terms: a caller can skip
+  // analysing a pair that cannot join (the searcher does, for each pair of query words).
+  bool joins_spaced(std::string_view first_term, std::string_view next_term) const;
+
   // The language of a passage from its letters: mostly Latin -> en; mostly Arabic script ->
   // fa when Persian-only letters (پ چ ژ گ ک ی) occur, else ar; otherwise other.
   static Language detect_language(std::string_view text);
