@@ -10,6 +10,7 @@
 
 #include "kavosh/index/schema.hpp"
 #include "kavosh/index/stored_passage.hpp"
+#include "kavosh/index/term_filter.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -178,6 +179,8 @@ void compact_database(const std::filesystem::path& db_path) {
   fs::remove_all(old);
   try {
     db.compact(compacted.string());
+    // The compacted database is a new one (revision, UUID): its own term filter.
+    TermFilter::build(Xapian::Database(compacted.string())).write(term_filter_path(compacted));
     // The spelling dictionary lives inside the index directory and moves with it.
     const fs::path spelling = schema::spelling_path(base);
     if (fs::is_directory(spelling)) {

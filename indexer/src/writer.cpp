@@ -23,8 +23,9 @@
 
 #include "kavosh/index/database_info.hpp"
 #include "kavosh/index/schema.hpp"
-#include "spelling_store.hpp"
 #include "kavosh/index/stored_passage.hpp"
+#include "kavosh/index/term_filter.hpp"
+#include "spelling_store.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -327,6 +328,7 @@ struct IndexWriter::Impl {
   std::uint64_t alias_files_groups = 0;  // alias groups from add_alias_group()
   std::optional<SpellingStore> spelling;    // none with options.spelling off
   std::atomic<bool> changed_since_spelling = false;  // committed changes not yet synced into `spelling`
+  std::atomic<bool> changed_since_filter = false;    // committed changes the term filter lacks
 
   DocumentBuilder main_builder;  // for aliases, and for articles when there is no worker
 
@@ -692,6 +694,7 @@ struct IndexWriter::Impl {
     shard.db.commit_transaction();
     shard.in_transaction = false;
     changed_since_spelling = true;
+    changed_since_filter = true;
     if (spelling) spelling->add(std::exchange(shard.batch_spelling, {}));
     shard.batch_passages = 0;
     shard.batch_bytes = 0;
@@ -835,6 +838,11 @@ void IndexWriter::commit() {
     if (impl_->spelling && impl_->changed_since_spelling) {
       impl_->spelling->sync_with(impl_->shards[0]->db);
       impl_->changed_since_spelling = false;
+    }
+    // For the revision just committed (an unfinished first run's shards have none).
+    if (impl_->changed_since_filter && !impl_->sharded()) {
+      TermFilter::build(impl_->shards[0]->db).write(term_filter_path(impl_->path));
+      impl_->changed_since_filter = false;
     }
   });
 }

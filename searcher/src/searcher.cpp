@@ -152,6 +152,7 @@ struct Searcher::Impl {
     // equal counts mean no two passages share an article.
     bool one_passage_per_article = false;
     bool has_synonyms = false;  // without any, alias lookups per query word are skipped
+    std::optional<index::TermFilter> term_filter;  // the indexer's, when made for this revision
     std::optional<Xapian::rev> revision;  // of the database the facts were read from
   };
   const IndexFacts& index_facts() {
@@ -170,6 +171,7 @@ struct Searcher::Impl {
       } catch (const std::exception&) {
       }
       facts.has_synonyms = db.synonym_keys_begin() != db.synonym_keys_end();
+      if (revision) facts.term_filter = index::TermFilter::read(index::term_filter_path(path), db);
     }
     return facts;
   }
@@ -221,9 +223,13 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
     results.parse_fallback = e.what();
     ast = parse_query(as_plain_words(r.query), known_field);
   }
+  // Read once: an index without a single revision (a first run's shards) reads its facts
+  // again at every call.
+  const IndexFacts& current_facts = index_facts();
   BuildOptions options;
   options.all_words = r.all_words;
-  options.aliases = r.aliases && index_facts().has_synonyms;
+  options.aliases = r.aliases && current_facts.has_synonyms;
+  options.term_filter = current_facts.term_filter ? &*current_facts.term_filter : nullptr;
   options.arabic_variant = r.arabic_variant;
   options.romanized_variants = r.romanized_variants;
   options.drop_stopwords = r.drop_stopwords;
@@ -245,7 +251,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   // Collapsing reads the article id value of every candidate (about a quarter of the match
   // time, measured with callgrind); when every article is one passage it cannot change the
   // result, so it is skipped.
-  const bool single_passages = index_facts().one_passage_per_article;
+  const bool single_passages = current_facts.one_passage_per_article;
   if (r.collapse && !single_passages)
     enquire.set_collapse_key(schema::kSlotArticleId);
   else

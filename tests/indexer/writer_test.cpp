@@ -19,6 +19,7 @@
 #include "kavosh/index/database_info.hpp"
 #include "kavosh/index/schema.hpp"
 #include "kavosh/index/stored_passage.hpp"
+#include "kavosh/index/term_filter.hpp"
 #include "kavosh/index/writer.hpp"
 #include "test_support.hpp"
 
@@ -635,6 +636,45 @@ TEST(IndexWriter, ARunRefusesShardsRoutedAnotherWay) {
   writer.add(sample_article("a1", 1));
   writer.commit();
   EXPECT_EQ(Xapian::Database(db_path.string()).get_doccount(), 1u);
+}
+
+// Every run leaves a term filter of the revision it committed (term_filter.hpp), which a
+// reader of that revision trusts; the next run and a compaction replace it.
+TEST(IndexWriter, EveryRunLeavesATermFilterOfItsRevision) {
+  TempDir dir;
+  const auto db_path = dir / "db";
+  {
+    IndexWriter writer(db_path);  // a first run, in shards merged at the end
+    for (const Article& article : shard_test_articles()) writer.add(article);
+    writer.commit();
+  }
+  {
+    Xapian::Database db(db_path.string());
+    const auto filter = TermFilter::read(term_filter_path(db_path), db);
+    ASSERT_TRUE(filter.has_value());
+    std::uint64_t terms = 0;
+    for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it, ++terms)
+      EXPECT_TRUE(filter->may_hold(*it)) << *it;
+    EXPECT_EQ(filter->terms(), terms);
+    EXPECT_FALSE(filter->may_hold("zayandeh"));
+  }
+  {
+    IndexWriter writer(db_path);
+    Article article = sample_article("zayandeh", 1);
+    article.passages[0].text = "The Zayandeh river";
+    writer.add(article);
+  }  // committed by the destructor
+  {
+    Xapian::Database db(db_path.string());
+    const auto filter = TermFilter::read(term_filter_path(db_path), db);
+    ASSERT_TRUE(filter.has_value());
+    EXPECT_TRUE(filter->may_hold("zayandeh"));
+  }
+  compact_database(db_path);
+  Xapian::Database compacted(db_path.string());
+  const auto filter = TermFilter::read(term_filter_path(db_path), compacted);
+  ASSERT_TRUE(filter.has_value());
+  EXPECT_TRUE(filter->may_hold("zayandeh"));
 }
 
 TEST(IndexWriter, ASecondWriterGetsALockError) {

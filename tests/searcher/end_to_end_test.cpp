@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "kavosh/index/readers.hpp"
+#include "kavosh/index/term_filter.hpp"
 #include "kavosh/index/writer.hpp"
 #include "kavosh/search/evaluation.hpp"
 #include "kavosh/search/query.hpp"
@@ -97,6 +98,31 @@ TEST_F(SeedSearch, FindsTheSeedArticleAndMarksTheMatch) {
     const auto marks = marked(top);
     for (const auto& m : c.must_mark) EXPECT_TRUE(contains(marks, m)) << m << " in " << top.snippet;
   }
+}
+
+// The term filter (kavosh/index/term_filter.hpp) only saves lookups: with its file moved
+// away, every query gives the same hits, scores and snippets.
+TEST_F(SeedSearch, TheTermFilterChangesNoResult) {
+  const fs::path filter = ki::term_filter_path(*db_);
+  ASSERT_TRUE(fs::exists(filter));
+  const std::vector<std::string> queries = {
+      "mojahedin khalq",     "mujahedin",   "Rajavi organization", "title:people",
+      "leader:rajavi",       "مجاهدين خلق", "سازمان مجاهدین",      "می روم",
+      "Khomeini revolution", "ideology"};
+  const auto outcome = [](const ks::SearchResults& results) {
+    std::ostringstream out;
+    for (const auto& hit : results.hits)
+      out << hit.id << " " << hit.score << " " << hit.snippet << "\n";
+    return out.str();
+  };
+  std::vector<std::string> with_filter;
+  for (const auto& query : queries) with_filter.push_back(outcome(search(query)));
+  const fs::path kept = filter.string() + ".kept";
+  fs::rename(filter, kept);
+  for (std::size_t i = 0; i < queries.size(); ++i)
+    EXPECT_EQ(outcome(search(queries[i])), with_filter[i]) << queries[i];
+  fs::rename(kept, filter);
+  EXPECT_FALSE(with_filter[0].empty());
 }
 
 TEST_F(SeedSearch, AliasesFindOtherNamesUnlessTurnedOff) {

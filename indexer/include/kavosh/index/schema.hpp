@@ -86,7 +86,9 @@ std::string spelling_word(std::string_view key);
 // directory's own database at the end (Xapian::Database::compact; see indexer/README.md).
 // Meanwhile the directory holds a Xapian stub file (kShardStub) listing the shards, so readers
 // see every shard's last commit and a second writer meets the shards' locks. An article goes
-// to shard fnv1a(article id) % kShardCount, so a re-run after a kill finds it where it was.
+// to the shard its id routes to (kMetaShardRouting: ids numbered in order in blocks of 64
+// neighbours, others by hash), a function of the id alone, so a re-run after a kill finds it
+// where it was.
 inline constexpr unsigned kShardCount = 2;
 inline constexpr std::string_view kShardStub = "XAPIANDB";
 inline constexpr std::string_view kShardPrefix = ".shard-";

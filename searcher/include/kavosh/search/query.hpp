@@ -28,6 +28,7 @@
 #include <xapian.h>
 
 #include "kavosh/analysis/analyzer.hpp"
+#include "kavosh/index/term_filter.hpp"
 
 namespace kavosh::search {
 
@@ -93,6 +94,9 @@ struct BuildOptions {
   // and field words keep them.
   bool drop_stopwords = true;
   QueryWeights weights;
+  // The term filter of the database's current revision, if it has one: spellings, variants
+  // and title/section stems it rules out are not looked up in the index.
+  const index::TermFilter* term_filter = nullptr;
 };
 
 // A clause of the built query that --explain scores on its own: a label such as

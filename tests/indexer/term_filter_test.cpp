@@ -1,0 +1,104 @@
+// TermFilter: holds every term of its revision, rules out most others, and is read back only
+// for the database and revision it was built for.
+#include "kavosh/index/term_filter.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <xapian.h>
+
+#include "test_support.hpp"
+
+namespace kavosh::index {
+namespace {
+
+using testing::TempDir;
+
+// A database of `count` documents holding "w<i>", "ZSw<i>" and a Persian term each.
+void fill(const std::filesystem::path& path, int count) {
+  Xapian::WritableDatabase db(path.string(), Xapian::DB_CREATE_OR_OPEN);
+  for (int i = 0; i < count; ++i) {
+    Xapian::Document doc;
+    doc.add_term("w" + std::to_string(i));
+    doc.add_term("ZSw" + std::to_string(i));
+    doc.add_term("کتاب" + std::to_string(i));
+    db.add_document(doc);
+  }
+  db.commit();
+}
+
+TEST(TermFilter, HoldsEveryTermAndRulesOutMostOthers) {
+  TempDir dir;
+  fill(dir / "db", 2000);
+  Xapian::Database db((dir / "db").string());
+  const TermFilter filter = TermFilter::build(db);
+  EXPECT_EQ(filter.terms(), 6000u);
+  EXPECT_EQ(filter.bits(), 60000u);
+  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it)
+    EXPECT_TRUE(filter.may_hold(*it)) << *it;
+  int maybes = 0;
+  for (int i = 0; i < 20000; ++i) {
+    maybes += filter.may_hold("x" + std::to_string(i));
+    maybes += filter.may_hold("w" + std::to_string(i + 2000));  // near misses of held terms
+  }
+  EXPECT_LT(maybes, 40000 * 3 / 100);  // about 1 % in theory
+}
+
+TEST(TermFilter, AnEmptyDatabaseHoldsNothing) {
+  TempDir dir;
+  fill(dir / "db", 0);
+  const TermFilter filter = TermFilter::build(Xapian::Database((dir / "db").string()));
+  EXPECT_EQ(filter.terms(), 0u);
+  EXPECT_FALSE(filter.may_hold("w0"));
+  EXPECT_FALSE(filter.may_hold(""));
+}
+
+TEST(TermFilter, ReadsBackOnlyForItsDatabaseAndRevision) {
+  TempDir dir;
+  fill(dir / "db", 300);
+  const auto file = dir / "terms.bloom";
+  {
+    Xapian::Database db((dir / "db").string());
+    TermFilter::build(db).write(file);
+    const auto read = TermFilter::read(file, db);
+    ASSERT_TRUE(read.has_value());
+    EXPECT_EQ(read->terms(), 900u);
+    for (int i = 0; i < 300; ++i) EXPECT_TRUE(read->may_hold("ZSw" + std::to_string(i)));
+    int same = 0;
+    const TermFilter built = TermFilter::build(db);
+    for (int i = 0; i < 1000; ++i)
+      same += read->may_hold("y" + std::to_string(i)) == built.may_hold("y" + std::to_string(i));
+    EXPECT_EQ(same, 1000);
+  }
+  EXPECT_FALSE(std::filesystem::exists(file.string() + ".tmp"));
+
+  // Another database at the same revision (its own UUID), then a later revision of this one.
+  fill(dir / "other", 300);
+  EXPECT_FALSE(TermFilter::read(file, Xapian::Database((dir / "other").string())).has_value());
+  fill(dir / "db", 1);
+  EXPECT_FALSE(TermFilter::read(file, Xapian::Database((dir / "db").string())).has_value());
+}
+
+TEST(TermFilter, MissingTruncatedOrForeignFilesAreIgnored) {
+  TempDir dir;
+  fill(dir / "db", 50);
+  Xapian::Database db((dir / "db").string());
+  EXPECT_FALSE(TermFilter::read(dir / "absent.bloom", db).has_value());
+
+  const auto file = dir / "terms.bloom";
+  TermFilter::build(db).write(file);
+  ASSERT_TRUE(TermFilter::read(file, db).has_value());
+  std::filesystem::resize_file(file, std::filesystem::file_size(file) - 1);
+  EXPECT_FALSE(TermFilter::read(file, db).has_value());
+
+  testing::write_file(file, "not a filter at all, but long enough for a header of one");
+  EXPECT_FALSE(TermFilter::read(file, db).has_value());
+  testing::write_file(file, "");
+  EXPECT_FALSE(TermFilter::read(file, db).has_value());
+}
+
+}  // namespace
+}  // namespace kavosh::index
