@@ -14,6 +14,7 @@
 #include "kavosh/analysis/analyzer.hpp"
 
 #include "format_readers.hpp"
+#include "kavosh/index/schema.hpp"
 #include "kavosh/index/text_cleanup.hpp"
 
 namespace kavosh::index {
@@ -29,18 +30,6 @@ const nlohmann::json* first_of(const nlohmann::json& object, std::initializer_li
     }
   }
   return nullptr;
-}
-
-std::string hash_hex(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHex[(hash >> shift) & 0xF]);
-  return out;
 }
 
 bool is_query_key(std::string_view key) {
@@ -91,7 +80,7 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
     if (const nlohmann::json* id = first_of(object, {"id", "_id", "docid", "doc_id"}, id_key)) {
       article.id = id->is_string() ? id->get<std::string>() : id->dump();
     } else {
-      article.id = file_name + ":" + hash_hex(text);
+      article.id = file_name + ":" + schema::fnv1a_64_hex(text);
     }
     if (article.id.empty()) {
       context.warn(number, "empty id, line skipped");

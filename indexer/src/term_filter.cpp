@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "kavosh/index/schema.hpp"
+
 namespace kavosh::index {
 namespace {
 
@@ -36,14 +38,7 @@ std::uint64_t finalize(
   return x;
 }
 
-std::uint64_t term_hash(std::string_view term) {
-  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a
-  for (unsigned char c : term) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return finalize(hash);
-}
+std::uint64_t term_hash(std::string_view term) { return finalize(schema::fnv1a_64(term)); }
 
 // Probe i of a hash is bit (hash + i * step) % bit count: double hashing, with an odd step
 // drawn from the hash again.

@@ -149,9 +149,8 @@ std::string collapse_spaces(std::string_view text) {
   bool pending_space = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    const bool nbsp = c == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xA0';
-    if (is_space(c) || c == '\r' || nbsp) {
-      if (nbsp) ++i;
+    if (const std::size_t space = space_length(text, i); space > 0 || c == '\r') {
+      if (space > 1) i += space - 1;
       pending_space = !out.empty() && out.back() != '\n';
       continue;
     }
@@ -172,14 +171,14 @@ std::string collapse_spaces(std::string_view text) {
 }
 
 bool is_blank(std::string_view text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (is_space(c) || c == '\r' || c == '\n') continue;
-    if (c == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xA0') {
+  for (std::size_t i = 0; i < text.size();) {
+    if (const std::size_t space = space_length(text, i); space > 0) {
+      i += space;
+    } else if (text[i] == '\r' || text[i] == '\n') {
       ++i;
-      continue;
+    } else {
+      return false;
     }
-    return false;
   }
   return true;
 }

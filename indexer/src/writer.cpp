@@ -34,15 +34,6 @@ using kavosh::analysis::Analyzer;
 using kavosh::analysis::Language;
 using kavosh::analysis::Token;
 
-std::uint64_t id_hash(std::string_view id) {
-  std::uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : id) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
-
 // A first run's shard for an article id. Ids that differ only in a trailing number (passages
 // or pages numbered in order: "g60-1", "g60-2", "doc_0041", MS MARCO's "7187158") go in blocks
 // of kRoutingBlock neighbouring numbers, and consecutive blocks take turns between the shards.
@@ -63,10 +54,10 @@ unsigned shard_for(std::string_view id, unsigned shard_count) {
   // hash into all of them before the block number is added.
   constexpr std::uint64_t kMix = 0x9E3779B97F4A7C15ull;
   if (digits == 0 || digits > 18)
-    return static_cast<unsigned>(((id_hash(id) * kMix) >> 32) % shard_count);
+    return static_cast<unsigned>(((schema::fnv1a_64(id) * kMix) >> 32) % shard_count);
   std::uint64_t number = 0;
   for (char c : id.substr(number_start)) number = number * 10 + static_cast<unsigned>(c - '0');
-  const std::uint64_t prefix = (id_hash(id.substr(0, number_start)) * kMix) >> 32;
+  const std::uint64_t prefix = (schema::fnv1a_64(id.substr(0, number_start)) * kMix) >> 32;
   return static_cast<unsigned>((prefix + number / kRoutingBlock) % shard_count);
 }
 
@@ -327,8 +318,9 @@ struct IndexWriter::Impl {
   std::uint64_t removed = 0;       // articles deleted through remove()
   std::uint64_t alias_files_groups = 0;  // alias groups from add_alias_group()
   std::optional<SpellingStore> spelling;    // none with options.spelling off
-  std::atomic<bool> changed_since_spelling = false;  // committed changes not yet synced into `spelling`
-  std::atomic<bool> changed_since_filter = false;    // committed changes the term filter lacks
+  // Committed changes that the spelling dictionary and the term filter, both brought up to
+  // date at the end of commit(), do not reflect yet.
+  std::atomic<bool> changed_since_sync = false;
 
   DocumentBuilder main_builder;  // for aliases, and for articles when there is no worker
 
@@ -576,7 +568,7 @@ struct IndexWriter::Impl {
     // In a database that started empty, an article id not seen before in this run cannot be
     // in the database: its passages are added without looking anything up (the hot path of
     // a first indexing run). Otherwise passages replace by their unique term.
-    const bool known_new = shard.started_empty && shard.seen_articles.insert(id_hash(article.id)).second;
+    const bool known_new = shard.started_empty && shard.seen_articles.insert(schema::fnv1a_64(article.id)).second;
     bool existed = false;
     if (!known_new) {
       existed = shard.db.term_exists(schema::id_term(schema::kPassageId, schema::passage_id(article.id, 0)));
@@ -693,8 +685,7 @@ struct IndexWriter::Impl {
       shard.db.set_metadata(std::string(schema::kMetaShardRouting), std::string(kRouting));
     shard.db.commit_transaction();
     shard.in_transaction = false;
-    changed_since_spelling = true;
-    changed_since_filter = true;
+    changed_since_sync = true;
     if (spelling) spelling->add(std::exchange(shard.batch_spelling, {}));
     shard.batch_passages = 0;
     shard.batch_bytes = 0;
@@ -835,14 +826,11 @@ void IndexWriter::commit() {
       impl_->merge_shards();
     }
     impl_->refresh_stats();
-    if (impl_->spelling && impl_->changed_since_spelling) {
-      impl_->spelling->sync_with(impl_->shards[0]->db);
-      impl_->changed_since_spelling = false;
-    }
-    // For the revision just committed (an unfinished first run's shards have none).
-    if (impl_->changed_since_filter && !impl_->sharded()) {
+    // Both read the one database left now (the shards are merged) at its last revision.
+    if (impl_->changed_since_sync) {
+      if (impl_->spelling) impl_->spelling->sync_with(impl_->shards[0]->db);
       TermFilter::build(impl_->shards[0]->db).write(term_filter_path(impl_->path));
-      impl_->changed_since_filter = false;
+      impl_->changed_since_sync = false;
     }
   });
 }

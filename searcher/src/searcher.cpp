@@ -171,7 +171,7 @@ struct Searcher::Impl {
       } catch (const std::exception&) {
       }
       facts.has_synonyms = db.synonym_keys_begin() != db.synonym_keys_end();
-      if (revision) facts.term_filter = index::TermFilter::read(index::term_filter_path(path), db);
+      facts.term_filter = index::TermFilter::read(index::term_filter_path(path), db);
     }
     return facts;
   }

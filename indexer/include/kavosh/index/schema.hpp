@@ -97,6 +97,26 @@ inline std::filesystem::path shard_path(const std::filesystem::path& database, u
 }
 inline bool is_shard_name(std::string_view name) { return name.starts_with(kShardPrefix); }
 
+// The project's one byte-string hash (64-bit FNV-1a): ids, stored token hashes and the term
+// filter keep its values in the index, so it is stable across platforms and releases.
+constexpr std::uint64_t fnv1a_64(std::string_view bytes) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+// fnv1a_64 of `bytes` as 16 lowercase hex digits.
+inline std::string fnv1a_64_hex(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const std::uint64_t hash = fnv1a_64(bytes);
+  std::string hex;
+  for (int shift = 60; shift >= 0; shift -= 4) hex.push_back(kHex[(hash >> shift) & 0xF]);
+  return hex;
+}
+
 // A boolean id term: prefix + id, or, when that would exceed kMaxTermBytes, prefix + the first
 // 200 bytes of the id (cut on a UTF-8 boundary) + "#" + 16 hex digits of the id's FNV-1a hash.
 inline std::string id_term(std::string_view prefix, std::string_view id) {
@@ -105,17 +125,11 @@ inline std::string id_term(std::string_view prefix, std::string_view id) {
     term.append(id);
     return term;
   }
-  std::uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : id) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
   std::size_t cut = 200;
   while (cut > 0 && (static_cast<unsigned char>(id[cut]) & 0xC0) == 0x80) --cut;
   term.append(id.substr(0, cut));
   term.push_back('#');
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (int shift = 60; shift >= 0; shift -= 4) term.push_back(kHex[(hash >> shift) & 0xF]);
+  term += fnv1a_64_hex(id);
   return term;
 }
 

@@ -34,17 +34,15 @@
 #include <utility>
 #include <vector>
 
+#include "kavosh/index/schema.hpp"
+
 namespace kavosh::index {
 
 inline constexpr unsigned char kStoredPassageFormat = 1;
 
 // Stable across platforms and releases: the value is stored in the index.
 constexpr std::uint32_t token_hash(std::string_view bytes) {
-  std::uint64_t hash = 14695981039346656037ull;
-  for (char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
+  std::uint64_t hash = schema::fnv1a_64(bytes);
   hash ^= hash >> 33;
   hash *= 0xff51afd7ed558ccdull;
   hash ^= hash >> 33;
