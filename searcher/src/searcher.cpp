@@ -257,8 +257,17 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   else
     enquire.set_collapse_key(Xapian::BAD_VALUENO);
 
+  // Every term the query may hold ruled out by the term filter: nothing can match, and a
+  // zero-hit query on a small index cost more in Xapian's match setup (term statistics, a
+  // postlist tree of empty leaves) than in building. Wildcards expand at match time, so a
+  // query with one always runs.
+  const bool matches_nothing =
+      options.term_filter != nullptr && built.highlight_prefixes.empty() &&
+      std::none_of(query.get_unique_terms_begin(), query.get_unique_terms_end(),
+                   [&](const std::string& term) { return options.term_filter->may_hold(term); });
+
   Xapian::Query expansion;
-  if (r.prf_documents > 0) {
+  if (r.prf_documents > 0 && !matches_nothing) {
     enquire.set_query(query);
     Xapian::MSet feedback = enquire.get_mset(0, r.prf_documents);
     if (!feedback.empty()) {
@@ -280,9 +289,12 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
       }
     }
   }
-  enquire.set_query(query);
   if (r.describe_query) results.query_description = query.get_description();
-  Xapian::MSet mset = enquire.get_mset(r.offset, r.limit);
+  Xapian::MSet mset;
+  if (!matches_nothing) {
+    enquire.set_query(query);
+    mset = enquire.get_mset(r.offset, r.limit);
+  }
   results.estimated_matches = mset.get_matches_estimated();
 
   // Without hits there is nothing to read or cut: the value stream and wildcard completions

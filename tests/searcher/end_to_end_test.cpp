@@ -108,9 +108,12 @@ TEST_F(SeedSearch, TheTermFilterChangesNoResult) {
   const std::vector<std::string> queries = {
       "mojahedin khalq",     "mujahedin",   "Rajavi organization", "title:people",
       "leader:rajavi",       "مجاهدين خلق", "سازمان مجاهدین",      "می روم",
-      "Khomeini revolution", "ideology"};
+      "Khomeini revolution", "ideology",
+      // Nothing held: answered without a match when the filter rules every term out.
+      "qzxv wqyk", "mujahedinnn", "qzxv -iran", "title:qzxv", "قزخو", "qzx*", "mujah*"};
   const auto outcome = [](const ks::SearchResults& results) {
     std::ostringstream out;
+    out << results.estimated_matches << " [" << results.did_you_mean << "]\n";
     for (const auto& hit : results.hits)
       out << hit.id << " " << hit.score << " " << hit.snippet << "\n";
     return out.str();
@@ -122,7 +125,10 @@ TEST_F(SeedSearch, TheTermFilterChangesNoResult) {
   for (std::size_t i = 0; i < queries.size(); ++i)
     EXPECT_EQ(outcome(search(queries[i])), with_filter[i]) << queries[i];
   fs::rename(kept, filter);
-  EXPECT_FALSE(with_filter[0].empty());
+  EXPECT_NE(with_filter[0].find('\n'), with_filter[0].size() - 1);  // hits
+  EXPECT_EQ(with_filter[10], "0 []\n");
+  EXPECT_NE(with_filter[11].find("mujahedin"), std::string::npos);  // did you mean
+  EXPECT_NE(with_filter[16].find('\n'), with_filter[16].size() - 1);  // mujah*: hits
 }
 
 TEST_F(SeedSearch, AliasesFindOtherNamesUnlessTurnedOff) {
