@@ -42,14 +42,6 @@ Xapian::Query combine(Xapian::Query::op op, const std::vector<Xapian::Query>& pa
   return Xapian::Query(op, present.begin(), present.end());
 }
 
-Xapian::Query synonym_of(const std::vector<std::string>& terms) {
-  std::vector<Xapian::Query> parts;
-  std::set<std::string> seen;
-  for (const auto& term : terms)
-    if (seen.insert(term).second) parts.emplace_back(term);
-  return combine(Xapian::Query::OP_SYNONYM, parts);
-}
-
 // A plain word of a word list, in order. Function words stay in the run (they are not queried
 // on their own) so that compounds and alias n-grams still see them.
 // Its term and stem are "" when the analyzer splits it into several positions.
@@ -321,7 +313,7 @@ class Builder {
         std::vector<Xapian::Query> alternatives = alias_queries(key);
         if (alternatives.empty()) continue;
         std::vector<Xapian::Query> phrase_terms;
-        for (std::size_t k = i; k < i + n; ++k) phrase_terms.emplace_back(run[k].term);
+        for (std::size_t k = i; k < i + n; ++k) phrase_terms.push_back(leaf(run[k].term));
         alternatives.insert(alternatives.begin(),
                             Xapian::Query(Xapian::Query::OP_PHRASE, phrase_terms.begin(),
                                           phrase_terms.end(), static_cast<Xapian::termcount>(n)));
@@ -336,7 +328,7 @@ class Builder {
                     std::vector<Xapian::Query>& optional) {
     state_.highlight_stem(token.stem_or_term());
     state_.highlight_term(token.term);
-    Xapian::Query q(std::string(schema::kStemmed) + token.stem_or_term());
+    Xapian::Query q = leaf(std::string(schema::kStemmed) + token.stem_or_term());
     state_.explain(label, q);
     optional.push_back(q);
   }
@@ -350,7 +342,7 @@ class Builder {
       if (grouped.positions.empty()) continue;
       if (grouped.positions.size() == 1) {
         const Token& t = *grouped.positions[0][0];
-        out.emplace_back(std::string(schema::kStemmed) + t.stem_or_term());
+        out.push_back(leaf(std::string(schema::kStemmed) + t.stem_or_term()));
         state_.highlight_stem(t.stem_or_term());
         state_.highlight_term(t.term);
         continue;
@@ -358,7 +350,7 @@ class Builder {
       std::vector<Xapian::Query> parts;
       std::vector<std::string> phrase_terms;
       for (const auto& alternatives : grouped.positions) {
-        parts.emplace_back(alternatives[0]->term);
+        parts.push_back(leaf(alternatives[0]->term));
         phrase_terms.push_back(alternatives[0]->term);
       }
       state_.highlight_phrase(std::move(phrase_terms));
@@ -452,6 +444,22 @@ class Builder {
     return combine(Xapian::Query::OP_OR, parts);
   }
 
+  // Every term the query matches by is made here, so that the query knows whether the term
+  // filter leaves it anything to match (BuiltQuery::may_match).
+  Xapian::Query leaf(std::string term) {
+    if (state_.excluded_depth == 0 && !state_.result.may_match)
+      state_.result.may_match = options_.term_filter == nullptr || options_.term_filter->may_hold(term);
+    return Xapian::Query(std::move(term));
+  }
+
+  // One concept spelled several ways, weighed as one term; repeats are left out.
+  Xapian::Query synonym_of(const std::vector<std::string>& terms) {
+    std::vector<Xapian::Query> parts;
+    for (auto term = terms.begin(); term != terms.end(); ++term)
+      if (std::find(terms.begin(), term, *term) == term) parts.push_back(leaf(*term));
+    return combine(Xapian::Query::OP_SYNONYM, parts);
+  }
+
   // Whether the index holds `term`: the term filter rules most absent terms out without the
   // B-tree descent (and its block reads) that a lookup costs present or absent.
   bool holds(const std::string& term) const {
@@ -479,7 +487,7 @@ class Builder {
     std::string key;
     std::vector<std::string> phrase_terms;
     for (const auto& alternatives : grouped.positions) {
-      parts.push_back(Xapian::Query(ctx.prefix + alternatives[0]->term));
+      parts.push_back(leaf(ctx.prefix + alternatives[0]->term));
       phrase_terms.push_back(alternatives[0]->term);
       key += (key.empty() ? "" : " ") + alternatives[0]->term;
     }
@@ -490,10 +498,10 @@ class Builder {
     for (const Token* compound : grouped.compounds) {
       state_.highlight_term(compound->term);
       if (exact) {
-        options.emplace_back(ctx.prefix + compound->term);
+        options.push_back(leaf(ctx.prefix + compound->term));
       } else {
         state_.highlight_stem(compound->stem_or_term());
-        options.emplace_back(std::string(schema::kStemmed) + ctx.prefix + compound->stem_or_term());
+        options.push_back(leaf(std::string(schema::kStemmed) + ctx.prefix + compound->stem_or_term()));
       }
     }
     if (!exact && ctx.body() && options_.aliases)
@@ -529,7 +537,10 @@ class Builder {
                                        ? "wildcard needs a prefix, like mojah*"
                                        : "a wildcard needs a single word before '*'");
     const std::string& prefix = grouped.positions[0][0]->term;
-    if (state_.excluded_depth == 0) state_.highlight_prefixes.insert(prefix);
+    if (state_.excluded_depth == 0) {
+      state_.highlight_prefixes.insert(prefix);
+      state_.result.may_match = true;  // its completions are known only at match time
+    }
     Xapian::Query q(Xapian::Query::OP_WILDCARD, ctx.prefix + prefix, kWildcardExpansion,
                     Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     state_.explain(ctx.label + n.text + "*", q);
@@ -543,7 +554,7 @@ class Builder {
       auto tokens = analyzer_.analyze(child.text);
       auto grouped = group_tokens(tokens);
       for (const auto& alternatives : grouped.positions) {
-        parts.emplace_back(ctx.prefix + alternatives[0]->term);
+        parts.push_back(leaf(ctx.prefix + alternatives[0]->term));
         state_.highlight_term(alternatives[0]->term);
       }
       label += (label.empty() ? "" : " NEAR ") + child.text;
@@ -560,7 +571,7 @@ class Builder {
     if (!ctx.body()) throw QueryError(n.position, "a field inside a field");
     if (n.text == "lang") {
       const std::string term = std::string(schema::kLanguage) + n.children[0].text;
-      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), 0.0);
+      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, leaf(term), 0.0);
     }
     FieldContext inner;
     if (n.text == "title") {
@@ -619,6 +630,7 @@ class Builder {
 
 BuiltQuery QueryBuilder::build(const QueryNode& root) {
   State state;
+  state.result.may_match = false;  // until a term the index may hold joins the query
   Builder builder(analyzer_, db_, options_, state);
   state.result.query = builder.node(root, FieldContext{});
   if (state.result.query.empty())

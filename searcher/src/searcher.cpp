@@ -252,19 +252,15 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   // time, measured with callgrind); when every article is one passage it cannot change the
   // result, so it is skipped.
   const bool single_passages = current_facts.one_passage_per_article;
-  if (r.collapse && !single_passages)
+  const bool collapsed = r.collapse && !single_passages;
+  if (collapsed)
     enquire.set_collapse_key(schema::kSlotArticleId);
   else
     enquire.set_collapse_key(Xapian::BAD_VALUENO);
 
-  // Every term the query may hold ruled out by the term filter: nothing can match, and a
-  // zero-hit query on a small index cost more in Xapian's match setup (term statistics, a
-  // postlist tree of empty leaves) than in building. Wildcards expand at match time, so a
-  // query with one always runs.
-  const bool matches_nothing =
-      options.term_filter != nullptr && built.highlight_prefixes.empty() &&
-      std::none_of(query.get_unique_terms_begin(), query.get_unique_terms_end(),
-                   [&](const std::string& term) { return options.term_filter->may_hold(term); });
+  // A zero-hit query on a small index cost more in Xapian's match setup (term statistics, a
+  // postlist tree of empty leaves) than in building.
+  const bool matches_nothing = !built.may_match;
 
   Xapian::Query expansion;
   if (r.prf_documents > 0 && !matches_nothing) {
@@ -350,10 +346,11 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
     hit.rank = it.get_rank() + 1;  // get_rank() counts from the first hit, offset included
     hit.score = it.get_weight();
     // Each value read costs a value-stream seek: the stored record holds the ids too, so with
-    // it the id slots are not read; without it, an article's only passage is number 0.
+    // it the id slots are not read; collapsing has read the article id already; without
+    // several passages to an article, an article's only passage is number 0.
     if (!r.hit_details && !r.snippets) {
       const Xapian::Document doc = it.get_document();
-      hit.article = doc.get_value(schema::kSlotArticleId);
+      hit.article = collapsed ? it.get_collapse_key() : doc.get_value(schema::kSlotArticleId);
       if (!single_passages) {
         const std::string passage_no = doc.get_value(schema::kSlotPassageNo);
         if (!passage_no.empty())

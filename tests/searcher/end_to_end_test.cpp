@@ -158,6 +158,28 @@ TEST_F(SeedSearch, CollapseKeepsOneHitPerArticle) {
     EXPECT_GE(passages.hits[i - 1].score, passages.hits[i].score);
 }
 
+// Without hit details (TREC runs, --qrels) the ids come from the collapse key and the id
+// values instead of the stored record: the same ids either way.
+TEST_F(SeedSearch, HitIdsAreTheSameWithoutDetails) {
+  for (const bool collapse : {true, false}) {
+    ks::SearchRequest detailed;
+    detailed.collapse = collapse;
+    detailed.limit = 20;
+    ks::SearchRequest bare = detailed;
+    bare.hit_details = false;
+    bare.snippets = false;
+    const auto with_details = search("Rajavi Iran", detailed);
+    const auto without = search("Rajavi Iran", bare);
+    ASSERT_GE(with_details.hits.size(), collapse ? 1u : 2u);  // the seed is one article
+    ASSERT_EQ(without.hits.size(), with_details.hits.size());
+    for (std::size_t i = 0; i < without.hits.size(); ++i) {
+      EXPECT_EQ(without.hits[i].id, with_details.hits[i].id);
+      EXPECT_EQ(without.hits[i].article, with_details.hits[i].article);
+      EXPECT_EQ(without.hits[i].passage, with_details.hits[i].passage);
+    }
+  }
+}
+
 TEST_F(SeedSearch, OffsetAndLimitPage) {
   ks::SearchRequest request;
   request.collapse = false;

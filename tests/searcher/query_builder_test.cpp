@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "kavosh/index/term_filter.hpp"
 #include "kavosh/search/query.hpp"
 // The word lists are internal to the searcher; this suite checks their entries.
 #include "../../searcher/src/function_words.hpp"
@@ -204,6 +205,26 @@ TEST_F(QueryBuilding, EveryFunctionWordIsOneTerm) {
   check(kavosh::search::function_words::kEnglish);
   check(kavosh::search::function_words::kPersian);
   check(kavosh::search::function_words::kArabic);
+}
+
+// With the index's term filter, a query knows when nothing can match: no term it matches by
+// (excluded ones aside) may be in the index, and it has no wildcard.
+TEST_F(QueryBuilding, TheTermFilterTellsWhenNothingCanMatch) {
+  const Xapian::Database db(path_->string());
+  const auto filter = kavosh::index::TermFilter::build(db);
+  BuildOptions filtered;
+  filtered.term_filter = &filter;
+  for (const char* query : {"mujahedin", "qzxv mujahedin", "\"qzxv mujahedin\"", "title:iran",
+                            "qzx*", "mujahedin -qzxv", "+qzxv mko", "آسمان خراش"}) {
+    SCOPED_TRACE(query);
+    EXPECT_TRUE(build(query, filtered).may_match);
+  }
+  for (const char* query : {"qzxv", "qzxv wqyk", "qzxv -mujahedin", "leader:qzxv", "title:qzxv",
+                            "\"qzxv wqyk\"", "qzxv NEAR/3 wqyk", "=qzxv", "قزخو"}) {
+    SCOPED_TRACE(query);
+    EXPECT_FALSE(build(query, filtered).may_match);
+    EXPECT_TRUE(build(query).may_match);  // without a filter, the match decides
+  }
 }
 
 TEST_F(QueryBuilding, NothingSearchableIsAnError) {

@@ -113,6 +113,9 @@ struct BuiltQuery {
   std::vector<std::string> highlight_prefixes;  // wildcard prefixes (unprefixed, unstemmed)
   std::vector<std::vector<std::string>> highlight_phrases;  // term sequences marked as a whole
   std::vector<std::string> plain_words;  // bare words as typed, for did-you-mean
+  // False when the term filter rules out every term the query matches by (excluded ones
+  // aside) and it has no wildcard: nothing can match, and the match need not run.
+  bool may_match = true;
 };
 
 // Turns the AST into a Xapian query. `db` supplies synonyms and wildcard expansion limits;
