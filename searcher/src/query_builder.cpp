@@ -84,19 +84,21 @@ struct QueryBuilder::State {
   std::set<std::string> highlight_prefixes;
   std::set<std::vector<std::string>> highlight_phrases;
   int excluded_depth = 0;  // inside -item / NOT's right side: no explain clauses
+  bool keep_clauses = true;     // BuildOptions::explain_clauses
+  bool keep_highlights = true;  // BuildOptions::highlights
 
   void explain(const std::string& label, const Xapian::Query& query) {
-    if (excluded_depth == 0 && !query.empty()) result.clauses.push_back({label, query});
+    if (keep_clauses && excluded_depth == 0 && !query.empty()) result.clauses.push_back({label, query});
   }
   // Excluded words are never marked in snippets.
   void highlight_term(const std::string& term) {
-    if (excluded_depth == 0) highlight_terms.insert(term);
+    if (keep_highlights && excluded_depth == 0) highlight_terms.insert(term);
   }
   void highlight_stem(const std::string& stem) {
-    if (excluded_depth == 0) highlight_terms.insert("Z" + stem);
+    if (keep_highlights && excluded_depth == 0) highlight_terms.insert("Z" + stem);
   }
   void highlight_phrase(std::vector<std::string> terms) {
-    if (excluded_depth == 0) highlight_phrases.insert(std::move(terms));
+    if (keep_highlights && excluded_depth == 0) highlight_phrases.insert(std::move(terms));
   }
 };
 
@@ -538,7 +540,7 @@ class Builder {
                                        : "a wildcard needs a single word before '*'");
     const std::string& prefix = grouped.positions[0][0]->term;
     if (state_.excluded_depth == 0) {
-      state_.highlight_prefixes.insert(prefix);
+      if (state_.keep_highlights) state_.highlight_prefixes.insert(prefix);
       state_.result.may_match = true;  // its completions are known only at match time
     }
     Xapian::Query q(Xapian::Query::OP_WILDCARD, ctx.prefix + prefix, kWildcardExpansion,
@@ -631,6 +633,8 @@ class Builder {
 BuiltQuery QueryBuilder::build(const QueryNode& root) {
   State state;
   state.result.may_match = false;  // until a term the index may hold joins the query
+  state.keep_clauses = options_.explain_clauses;
+  state.keep_highlights = options_.highlights;
   Builder builder(analyzer_, db_, options_, state);
   state.result.query = builder.node(root, FieldContext{});
   if (state.result.query.empty())

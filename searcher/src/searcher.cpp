@@ -236,6 +236,8 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   options.weights.title = r.title_weight;
   options.weights.section = r.section_weight;
   options.weights.field = r.field_weight;
+  options.explain_clauses = r.explain;
+  options.highlights = r.snippets;
   BuiltQuery built = QueryBuilder(analyzer, db, options).build(ast);
 
   Xapian::Query query = built.query;

@@ -97,6 +97,11 @@ struct BuildOptions {
   // The term filter of the database's current revision, if it has one: spellings, variants
   // and title/section stems it rules out are not looked up in the index.
   const index::TermFilter* term_filter = nullptr;
+  // What BuiltQuery carries besides the query: the clauses --explain scores, and the terms,
+  // prefixes and phrases snippets mark. A search that shows neither leaves them out (their
+  // strings were a tenth of building a Persian query).
+  bool explain_clauses = true;
+  bool highlights = true;
 };
 
 // A clause of the built query that --explain scores on its own: a label such as
