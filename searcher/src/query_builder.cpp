@@ -15,6 +15,7 @@
 #include <set>
 
 #include "kavosh/index/schema.hpp"
+#include "kavosh/index/term_filter.hpp"
 #include "kavosh/search/query.hpp"
 #include "function_words.hpp"
 

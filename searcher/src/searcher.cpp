@@ -14,6 +14,7 @@
 
 #include "kavosh/index/schema.hpp"
 #include "kavosh/index/stored_passage.hpp"
+#include "kavosh/index/term_filter.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/snippet.hpp"
 
@@ -260,12 +261,11 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   else
     enquire.set_collapse_key(Xapian::BAD_VALUENO);
 
-  // A zero-hit query on a small index cost more in Xapian's match setup (term statistics, a
-  // postlist tree of empty leaves) than in building.
-  const bool matches_nothing = !built.may_match;
-
+  // A query that cannot match (BuiltQuery::may_match) skips the match: on a small index, a
+  // zero-hit query cost more in Xapian's match setup (term statistics, a postlist tree of empty
+  // leaves) than in building.
   Xapian::Query expansion;
-  if (r.prf_documents > 0 && !matches_nothing) {
+  if (r.prf_documents > 0 && built.may_match) {
     enquire.set_query(query);
     Xapian::MSet feedback = enquire.get_mset(0, r.prf_documents);
     if (!feedback.empty()) {
@@ -289,7 +289,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   }
   if (r.describe_query) results.query_description = query.get_description();
   Xapian::MSet mset;
-  if (!matches_nothing) {
+  if (built.may_match) {
     enquire.set_query(query);
     mset = enquire.get_mset(r.offset, r.limit);
   }

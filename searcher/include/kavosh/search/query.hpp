@@ -28,7 +28,10 @@
 #include <xapian.h>
 
 #include "kavosh/analysis/analyzer.hpp"
-#include "kavosh/index/term_filter.hpp"
+
+namespace kavosh::index {
+class TermFilter;  // kavosh/index/term_filter.hpp
+}
 
 namespace kavosh::search {
 
