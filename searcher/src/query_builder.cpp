@@ -96,7 +96,10 @@ struct QueryBuilder::State {
     if (keep_highlights && excluded_depth == 0) highlight_terms.insert(term);
   }
   void highlight_stem(const std::string& stem) {
-    if (keep_highlights && excluded_depth == 0) highlight_terms.insert("Z" + stem);
+    if (keep_highlights && excluded_depth == 0) highlight_terms.insert(std::string(schema::kStemmed) + stem);
+  }
+  void highlight_prefix(const std::string& prefix) {
+    if (keep_highlights && excluded_depth == 0) highlight_prefixes.insert(prefix);
   }
   void highlight_phrase(std::vector<std::string> terms) {
     if (keep_highlights && excluded_depth == 0) highlight_phrases.insert(std::move(terms));
@@ -450,8 +453,7 @@ class Builder {
   // Every term the query matches by is made here, so that the query knows whether the term
   // filter leaves it anything to match (BuiltQuery::may_match).
   Xapian::Query leaf(std::string term) {
-    if (state_.excluded_depth == 0 && !state_.result.may_match)
-      state_.result.may_match = options_.term_filter == nullptr || options_.term_filter->may_hold(term);
+    if (state_.excluded_depth == 0 && !state_.result.may_match) state_.result.may_match = may_hold(term);
     return Xapian::Query(std::move(term));
   }
 
@@ -465,9 +467,11 @@ class Builder {
 
   // Whether the index holds `term`: the term filter rules most absent terms out without the
   // B-tree descent (and its block reads) that a lookup costs present or absent.
-  bool holds(const std::string& term) const {
-    return (options_.term_filter == nullptr || options_.term_filter->may_hold(term)) &&
-           db_.term_exists(term);
+  bool holds(const std::string& term) const { return may_hold(term) && db_.term_exists(term); }
+
+  // False only when the term filter rules `term` out; true without a filter.
+  bool may_hold(const std::string& term) const {
+    return options_.term_filter == nullptr || options_.term_filter->may_hold(term);
   }
 
   // The spellings of one word that the index holds, in order, without repeats. A term lookup
@@ -540,10 +544,8 @@ class Builder {
                                        ? "wildcard needs a prefix, like mojah*"
                                        : "a wildcard needs a single word before '*'");
     const std::string& prefix = grouped.positions[0][0]->term;
-    if (state_.excluded_depth == 0) {
-      if (state_.keep_highlights) state_.highlight_prefixes.insert(prefix);
-      state_.result.may_match = true;  // its completions are known only at match time
-    }
+    state_.highlight_prefix(prefix);
+    if (state_.excluded_depth == 0) state_.result.may_match = true;  // completions are known only at match time
     Xapian::Query q(Xapian::Query::OP_WILDCARD, ctx.prefix + prefix, kWildcardExpansion,
                     Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     state_.explain(ctx.label + n.text + "*", q);

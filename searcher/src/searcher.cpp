@@ -44,13 +44,13 @@ WeightKey weight_key(const SearchRequest& r) {
   return {r.model, r.k1, r.b, r.mu, r.pl2_c, r.bm25plus_delta, r.tfidf_normalizations};
 }
 
-// Expansion terms: body stems only ("Z" + a lowercase or non-ASCII first byte), not already
+// Expansion terms: body stems only (kStemmed + a lowercase or non-ASCII first byte), not already
 // in the query.
 class BodyStemDecider : public Xapian::ExpandDecider {
  public:
   explicit BodyStemDecider(std::set<std::string> query_terms) : query_terms_(std::move(query_terms)) {}
   bool operator()(const std::string& term) const override {
-    if (term.size() < 3 || term[0] != 'Z') return false;
+    if (term.size() < 3 || term[0] != schema::kStemmed[0]) return false;
     const auto second = static_cast<unsigned char>(term[1]);
     if (second >= 'A' && second <= 'Z') return false;
     if (second >= '0' && second <= '9') return false;
