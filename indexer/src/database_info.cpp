@@ -10,6 +10,7 @@
 
 #include "kavosh/index/schema.hpp"
 #include "kavosh/index/stored_passage.hpp"
+#include "kavosh/index/match_data.hpp"
 #include "kavosh/index/term_filter.hpp"
 
 namespace kavosh::index {
@@ -180,7 +181,9 @@ void compact_database(const std::filesystem::path& db_path) {
   try {
     db.compact(compacted.string());
     // The compacted database is a new one (revision, UUID): its own term filter.
-    TermFilter::build(Xapian::Database(compacted.string())).write(term_filter_path(compacted));
+    const Xapian::Database compacted_db(compacted.string());
+    TermFilter::build(compacted_db).write(term_filter_path(compacted));
+    MatchData::write(compacted_db, match_data_path(compacted));
     // The spelling dictionary lives inside the index directory and moves with it.
     const fs::path spelling = schema::spelling_path(base);
     if (fs::is_directory(spelling)) {

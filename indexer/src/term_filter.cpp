@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "atomic_file.hpp"
 #include "kavosh/index/schema.hpp"
 
 namespace kavosh::index {
@@ -52,18 +53,6 @@ std::uint64_t get_u64(const std::uint8_t* in) {
   std::uint64_t value = 0;
   for (int i = 7; i >= 0; --i) value = (value << 8) | in[i];
   return value;
-}
-
-void write_all(int fd, const void* data, std::size_t size, const std::filesystem::path& file) {
-  const auto* bytes = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t written = ::write(fd, bytes, size);
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0)
-      throw std::system_error(errno, std::generic_category(), "writing " + file.string());
-    bytes += written;
-    size -= static_cast<std::size_t>(written);
-  }
 }
 
 }  // namespace
@@ -108,24 +97,8 @@ void TermFilter::write(const std::filesystem::path& file) const {
   put_u64(header, revision_);
   put_u64(header, uuid_.size());
   header += uuid_;
-  // The bits are synced before the rename: after a crash the file is the old one or whole,
-  // never a new header over bits that did not reach the disk.
-  const std::filesystem::path temporary = file.string() + ".tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    throw std::system_error(errno, std::generic_category(), "creating " + temporary.string());
-  try {
-    write_all(fd, header.data(), header.size(), temporary);
-    write_all(fd, bit_bytes(), bit_count_ / 8, temporary);
-    if (::fsync(fd) != 0)
-      throw std::system_error(errno, std::generic_category(), "syncing " + temporary.string());
-  } catch (...) {
-    ::close(fd);
-    std::filesystem::remove(temporary);
-    throw;
-  }
-  ::close(fd);
-  std::filesystem::rename(temporary, file);
+  write_file_atomically(
+      file, {header, std::string_view(reinterpret_cast<const char*>(bit_bytes()), bit_count_ / 8)});
 }
 
 std::optional<TermFilter> TermFilter::read(const std::filesystem::path& file,

@@ -24,6 +24,7 @@
 #include "kavosh/index/database_info.hpp"
 #include "kavosh/index/schema.hpp"
 #include "kavosh/index/stored_passage.hpp"
+#include "kavosh/index/match_data.hpp"
 #include "kavosh/index/term_filter.hpp"
 #include "spelling_store.hpp"
 
@@ -830,6 +831,7 @@ void IndexWriter::commit() {
     if (impl_->changed_since_sync) {
       if (impl_->spelling) impl_->spelling->sync_with(impl_->shards[0]->db);
       TermFilter::build(impl_->shards[0]->db).write(term_filter_path(impl_->path));
+      MatchData::write(impl_->shards[0]->db, match_data_path(impl_->path));
       impl_->changed_since_sync = false;
     }
   });

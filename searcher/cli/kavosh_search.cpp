@@ -131,7 +131,13 @@ int main(int argc, char** argv) {
   app.add_flag("--per-query", per_query, "With --qrels: metrics per query too");
   app.add_flag("--complete", complete, "With --qrels: average over every judged query (-c)");
   app.add_option("--analyze", analyze_text, "Show how TEXT is analyzed, token by token");
-  app.add_flag("--debug-query", debug_query, "Print the parsed query and Xapian query on stderr");
+  app.add_flag("--debug-query", debug_query,
+               "Print the parsed query, the Xapian query and the matcher that answered on stderr");
+  std::string matcher = "auto";
+  app.add_option("--matcher", matcher,
+                 "auto: the block-max top-k matcher where it covers the query (default); "
+                 "xapian: always Xapian's Enquire")
+      ->check(CLI::IsMember({"auto", "xapian"}));
 
   try {
     app.parse(argc, argv);
@@ -154,6 +160,8 @@ int main(int argc, char** argv) {
     request.arabic_variant = !no_arabic_variant;
     request.collapse = !passages;
     request.describe_query = debug_query;
+    request.matcher = matcher == "xapian" ? ks::SearchRequest::Matcher::Xapian
+                                          : ks::SearchRequest::Matcher::Automatic;
     const bool tty = color == "always" || (color == "auto" && isatty(STDOUT_FILENO));
 
     if (!queries_file.empty() || !qrels_file.empty()) {
@@ -218,6 +226,7 @@ int main(int argc, char** argv) {
     ks::Searcher searcher(db_path);
     const auto results = searcher.search(request);
     if (debug_query) std::cerr << "xapian: " << results.query_description << "\n";
+    if (debug_query || request.explain) std::cerr << "matcher: " << results.matcher << "\n";
     if (trec) {
       for (const auto& hit : results.hits) std::cout << ks::format_trec(qid, hit, run_tag) << "\n";
       return 0;

@@ -441,7 +441,7 @@ class Builder {
         prefixed.push_back(std::string(schema::kStemmed) + std::string(prefix) + s);
       prefixed = held_spellings(prefixed, /*keep_first=*/false);  // most words are in no title
       if (prefixed.empty()) return;
-      Xapian::Query q(Xapian::Query::OP_SCALE_WEIGHT, synonym_of(prefixed), weight);
+      Xapian::Query q = scaled(synonym_of(prefixed), weight);
       state_.explain(std::string(name) + text, q);
       parts.push_back(q);
     };
@@ -455,6 +455,15 @@ class Builder {
   Xapian::Query leaf(std::string term) {
     if (state_.excluded_depth == 0 && !state_.result.may_match) state_.result.may_match = may_hold(term);
     return Xapian::Query(std::move(term));
+  }
+
+  // Every OP_SCALE_WEIGHT of the query is made here, so that its factor is on record
+  // (BuiltQuery::scale_factors) for the matcher, which cannot read it back from Xapian.
+  Xapian::Query scaled(const Xapian::Query& q, double factor) {
+    Xapian::Query result(Xapian::Query::OP_SCALE_WEIGHT, q, factor);
+    if (result.get_type() == Xapian::Query::OP_SCALE_WEIGHT)
+      state_.result.scale_factors[result.internal.get()] = {result, factor};
+    return result;
   }
 
   // One concept spelled several ways, weighed as one term; repeats are left out.
@@ -576,7 +585,7 @@ class Builder {
     if (!ctx.body()) throw QueryError(n.position, "a field inside a field");
     if (n.text == "lang") {
       const std::string term = std::string(schema::kLanguage) + n.children[0].text;
-      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, leaf(term), 0.0);
+      return scaled(leaf(term), 0.0);
     }
     FieldContext inner;
     if (n.text == "title") {
@@ -590,7 +599,7 @@ class Builder {
     Xapian::Query q = node(n.children[0], inner);
     const bool infobox = n.text != "title" && n.text != "section";
     if (infobox && !q.empty() && options_.weights.field != 1.0)
-      q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, options_.weights.field);
+      q = scaled(q, options_.weights.field);
     return q;
   }
 

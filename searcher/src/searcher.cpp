@@ -12,11 +12,13 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "kavosh/index/match_data.hpp"
 #include "kavosh/index/schema.hpp"
 #include "kavosh/index/stored_passage.hpp"
 #include "kavosh/index/term_filter.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/snippet.hpp"
+#include "matcher/matcher.hpp"
 
 namespace kavosh::search {
 
@@ -24,10 +26,19 @@ namespace schema = kavosh::index::schema;
 
 namespace {
 
+// BM25's k2 (a document-length correction Kavosh leaves off), k3 (query-term frequency
+// saturation: 1, so a term typed once weighs 1) and the least normalized length a document is
+// weighed as (Xapian's default); the top-k matcher's BM25 uses the same.
+constexpr double kBm25K2 = 0;
+constexpr double kBm25K3 = 1;
+constexpr double kBm25MinNormlen = 0.5;
+
 std::unique_ptr<Xapian::Weight> make_weight(const SearchRequest& r) {
-  if (r.model == "bm25") return std::make_unique<Xapian::BM25Weight>(r.k1, 0, 1, r.b, 0.5);
+  if (r.model == "bm25")
+    return std::make_unique<Xapian::BM25Weight>(r.k1, kBm25K2, kBm25K3, r.b, kBm25MinNormlen);
   if (r.model == "bm25+")
-    return std::make_unique<Xapian::BM25PlusWeight>(r.k1, 0, 1, r.b, 0.5, r.bm25plus_delta);
+    return std::make_unique<Xapian::BM25PlusWeight>(r.k1, kBm25K2, kBm25K3, r.b, kBm25MinNormlen,
+                                                    r.bm25plus_delta);
   if (r.model == "lm")
     return std::make_unique<Xapian::LMWeight>(0.0, Xapian::Weight::DIRICHLET_SMOOTHING, r.mu, 0.0);
   if (r.model == "pl2") return std::make_unique<Xapian::PL2Weight>(r.pl2_c);
@@ -80,6 +91,13 @@ analysis::AnalyzerOptions index_analysis(const Xapian::Database& db) {
   if (normalize == "0") options.normalize_arabic_script = false;
   return options;
 }
+
+// The ranked page of a search, from whichever matcher answered.
+struct Ranking {
+  std::vector<matcher::ScoredDoc> docs;     // best first, from the request's offset on
+  std::vector<std::string> collapse_keys;  // with collapsing through Enquire: each doc's article id
+  Xapian::doccount estimated_matches = 0;
+};
 
 }  // namespace
 
@@ -154,6 +172,7 @@ struct Searcher::Impl {
     bool one_passage_per_article = false;
     bool has_synonyms = false;  // without any, alias lookups per query word are skipped
     std::optional<index::TermFilter> term_filter;  // the indexer's, when made for this revision
+    std::optional<index::MatchData> match_data;    // the same, for the top-k matcher
     std::optional<Xapian::rev> revision;  // of the database the facts were read from
   };
   const IndexFacts& index_facts() {
@@ -173,6 +192,7 @@ struct Searcher::Impl {
       }
       facts.has_synonyms = db.synonym_keys_begin() != db.synonym_keys_end();
       facts.term_filter = index::TermFilter::read(index::term_filter_path(path), db);
+      facts.match_data = index::MatchData::read(index::match_data_path(path), db);
     }
     return facts;
   }
@@ -187,7 +207,9 @@ struct Searcher::Impl {
   }
 
   SearchResults run(const SearchRequest& r);
-  void explain(const SearchRequest& r, const BuiltQuery& built, const Xapian::MSet& mset,
+  Ranking rank(const SearchRequest& r, const BuiltQuery& built, const Xapian::Query& query,
+               const IndexFacts& facts, bool collapsed, SearchResults& results);
+  void explain(const SearchRequest& r, const BuiltQuery& built, const Ranking& ranking,
                SearchResults& results, const Xapian::Query& expansion);
   std::string suggest(const SearchRequest& r, const BuiltQuery& built);
 };
@@ -288,16 +310,16 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
     }
   }
   if (r.describe_query) results.query_description = query.get_description();
-  Xapian::MSet mset;
-  if (built.may_match) {
-    enquire.set_query(query);
-    mset = enquire.get_mset(r.offset, r.limit);
-  }
-  results.estimated_matches = mset.get_matches_estimated();
+  Ranking ranking;
+  if (built.may_match)
+    ranking = rank(r, built, query, current_facts, collapsed, results);
+  else
+    results.matcher = "none (the index holds no term of the query)";
+  results.estimated_matches = ranking.estimated_matches;
 
   // Without hits there is nothing to read or cut: the value stream and wildcard completions
   // below cost a zero-hit query more than its match on a small index.
-  const bool make_snippets = r.snippets && !mset.empty();
+  const bool make_snippets = r.snippets && !ranking.docs.empty();
   std::optional<SnippetMaker> snippets;
   SnippetQuery snippet_query;
   if (make_snippets)
@@ -329,10 +351,9 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   // keeps the B-tree blocks it has read, where a get_value() per document walks (and reads)
   // the tree from the root again.
   std::vector<std::string> records;
-  if ((r.hit_details || r.snippets) && !mset.empty()) {
+  if ((r.hit_details || r.snippets) && !ranking.docs.empty()) {
     std::vector<std::pair<Xapian::docid, std::size_t>> by_docid;
-    for (auto it = mset.begin(); it != mset.end(); ++it)
-      by_docid.emplace_back(*it, by_docid.size());
+    for (const auto& doc : ranking.docs) by_docid.emplace_back(doc.docid, by_docid.size());
     std::sort(by_docid.begin(), by_docid.end());
     records.resize(by_docid.size());
     auto value = db.valuestream_begin(schema::kSlotStoredPassage);
@@ -343,23 +364,25 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
         records[hit_index] = *value;
     }
   }
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
+  for (std::size_t i = 0; i < ranking.docs.size(); ++i) {
+    const Xapian::docid docid = ranking.docs[i].docid;
     Hit hit;
-    hit.rank = it.get_rank() + 1;  // get_rank() counts from the first hit, offset included
-    hit.score = it.get_weight();
+    hit.rank = r.offset + static_cast<unsigned>(i) + 1;
+    hit.score = ranking.docs[i].score;
     // Each value read costs a value-stream seek: the stored record holds the ids too, so with
     // it the id slots are not read; collapsing has read the article id already; without
     // several passages to an article, an article's only passage is number 0.
     if (!r.hit_details && !r.snippets) {
-      const Xapian::Document doc = it.get_document();
-      hit.article = collapsed ? it.get_collapse_key() : doc.get_value(schema::kSlotArticleId);
+      const Xapian::Document doc = db.get_document(docid);
+      hit.article = ranking.collapse_keys.empty() ? doc.get_value(schema::kSlotArticleId)
+                                                  : ranking.collapse_keys[i];
       if (!single_passages) {
         const std::string passage_no = doc.get_value(schema::kSlotPassageNo);
         if (!passage_no.empty())
           hit.passage = static_cast<unsigned>(Xapian::sortable_unserialise(passage_no));
       }
     } else {
-      const std::string& stored = records[static_cast<std::size_t>(it.get_rank() - mset.get_firstitem())];
+      const std::string& stored = records[i];
       try {
         const index::StoredPassageView data = index::StoredPassageView::parse(stored);
         hit.article = data.article;
@@ -374,29 +397,72 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
         }
       } catch (const index::CorruptStoredPassage& e) {
         throw std::runtime_error(path.string() + ", passage of article " +
-                                 it.get_document().get_value(schema::kSlotArticleId) + " (docid " +
-                                 std::to_string(*it) + "): " + e.what());
+                                 db.get_document(docid).get_value(schema::kSlotArticleId) +
+                                 " (docid " + std::to_string(docid) + "): " + e.what());
       }
     }
     hit.id = schema::passage_id(hit.article, hit.passage);
     results.hits.push_back(std::move(hit));
   }
-  if (r.explain && !mset.empty()) explain(r, built, mset, results, expansion);
+  if (r.explain && !ranking.docs.empty()) explain(r, built, ranking, results, expansion);
   if (r.spelling) results.did_you_mean = suggest(r, built);
   return results;
+}
+
+// The block-max matcher answers when it covers the search: BM25 (the model whose bounds it
+// derives), no feedback round, no collapsing of several passages per article, match data for
+// this revision, and a query of scored terms and synonyms (matcher/plan.hpp). Enquire answers
+// the rest, and whenever the request asks for it.
+Ranking Searcher::Impl::rank(const SearchRequest& r, const BuiltQuery& built,
+                             const Xapian::Query& query, const IndexFacts& current_facts,
+                             bool collapsed, SearchResults& results) {
+  Ranking ranking;
+  std::string why;
+  std::optional<matcher::MatchPlan> plan;
+  if (r.matcher == SearchRequest::Matcher::Xapian)
+    why = "--matcher xapian";
+  else if (r.model != "bm25")
+    why = "model " + r.model;
+  else if (r.prf_documents > 0)
+    why = "feedback";
+  else if (collapsed)
+    why = "collapsing passages per article";
+  else if (!current_facts.match_data)
+    why = "no match data for this revision";
+  else
+    plan = matcher::plan_query(query, built.scale_factors, &why);
+  if (plan) {
+    results.matcher = "block-max";
+    const matcher::TopK top = matcher::block_max_maxscore(
+        db, *current_facts.match_data, *plan, matcher::Bm25Parameters{r.k1, r.b, kBm25MinNormlen},
+        r.offset + r.limit);
+    ranking.estimated_matches = top.estimated_matches;
+    if (top.docs.size() > r.offset)
+      ranking.docs.assign(top.docs.begin() + r.offset, top.docs.end());
+    return ranking;
+  }
+  results.matcher = "xapian (" + why + ")";
+  enquire.set_query(query);
+  const Xapian::MSet mset = enquire.get_mset(r.offset, r.limit);
+  ranking.estimated_matches = mset.get_matches_estimated();
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    ranking.docs.push_back({*it, it.get_weight()});
+    if (collapsed) ranking.collapse_keys.push_back(it.get_collapse_key());
+  }
+  return ranking;
 }
 
 // Each clause is re-run alone, restricted to the hits' passages, with the same weighting
 // scheme: for the additive schemes offered here the clause weights sum to the hit's score
 // (up to BM25's query-length factor, which is 1 for the default k3 and one copy of a term).
 void Searcher::Impl::explain(const SearchRequest& r, const BuiltQuery& built,
-                             const Xapian::MSet& mset, SearchResults& results,
+                             const Ranking& ranking, SearchResults& results,
                              const Xapian::Query& expansion) {
   std::unordered_set<Xapian::docid> ids;
   std::map<Xapian::docid, std::size_t> hit_of;
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    ids.insert(*it);
-    hit_of[*it] = static_cast<std::size_t>(it.get_rank());
+  for (std::size_t i = 0; i < ranking.docs.size(); ++i) {
+    ids.insert(ranking.docs[i].docid);
+    hit_of[ranking.docs[i].docid] = i;
   }
   DocidSet decider(ids);
   Xapian::Enquire single(db);

@@ -23,6 +23,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -114,6 +115,13 @@ struct ExplainClause {
   Xapian::Query query;
 };
 
+// An OP_SCALE_WEIGHT node and its factor; holding the node keeps its address (the key) its own.
+struct ScaledNode {
+  Xapian::Query node;
+  double factor = 1;
+};
+using ScaleFactors = std::unordered_map<const Xapian::Query::Internal*, ScaledNode>;
+
 struct BuiltQuery {
   Xapian::Query query;
   std::vector<ExplainClause> clauses;
@@ -121,6 +129,9 @@ struct BuiltQuery {
   std::vector<std::string> highlight_prefixes;  // wildcard prefixes (unprefixed, unstemmed)
   std::vector<std::vector<std::string>> highlight_phrases;  // term sequences marked as a whole
   std::vector<std::string> plain_words;  // bare words as typed, for did-you-mean
+  // The factor of every OP_SCALE_WEIGHT node in `query`, by node (Xapian 1.4 does not give
+  // it back): the top-k matcher reads the query's weights from here.
+  ScaleFactors scale_factors;
   // False when the term filter rules out every term the query matches by (excluded ones
   // aside) and it has no wildcard: nothing can match, and the match need not run.
   bool may_match = true;

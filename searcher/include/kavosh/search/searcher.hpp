@@ -50,6 +50,11 @@ struct SearchRequest {
   // its plain words (as_plain_words in query.hpp) instead of throwing QueryError, and
   // SearchResults::parse_fallback says why. Interactive use keeps the error.
   bool malformed_as_plain_words = false;
+  // Which matcher ranks: Automatic takes the block-max top-k matcher (searcher/src/matcher/)
+  // for every query it covers and Xapian's Enquire for the rest; Xapian always asks Enquire
+  // (kavosh-search --matcher xapian, for comparison).
+  enum class Matcher { Automatic, Xapian };
+  Matcher matcher = Matcher::Automatic;
   unsigned snippet_words = 30;
   unsigned snippet_bytes = 0;      // 0: no byte limit
   // Fill SearchResults::query_description (--debug-query). Off by default: formatting the
@@ -88,6 +93,8 @@ struct SearchResults {
   std::string did_you_mean;  // non-empty when the index's spelling data suggests a correction
   std::string query_description;  // with describe_query: Xapian::Query::get_description() of what ran
   std::string parse_fallback;     // the parse error, when the query ran as plain words
+  // Which matcher answered: "block-max" or "xapian (<why the top-k matcher did not>)".
+  std::string matcher;
 };
 
 class Searcher {

@@ -1,0 +1,82 @@
+#pragma once
+// MatchData: what the searcher's top-k matcher (searcher/src/matcher/) needs beyond Xapian's
+// posting lists, in the file match_data_path(index) beside the database:
+//  - every document's length (Xapian's doclength, the sum of its wdfs) in a flat array, so
+//    scoring a candidate reads one integer instead of walking the doclength list;
+//  - for every term with at least kMinBlockedPostings postings, its postings cut into blocks of
+//    kBlockSize, each with its last docid, largest wdf and smallest document length. A ranking
+//    function that grows with wdf and falls with length (BM25) is bounded on a block by its
+//    value at (largest wdf, smallest length), whatever its parameters, so the matcher can skip
+//    a block that cannot reach the top k without decoding it.
+// Shorter lists have no blocks: the matcher reads them whole (they are a few blocks at most).
+//
+// Trust, as for the term filter (term_filter.hpp): written at the end of every indexing run for
+// the revision and UUID its last commit leaves, replaced atomically; a reader uses it only when
+// both match the database it has open and every field is within the file's bounds, and the
+// searcher answers through Xapian's own matcher otherwise.
+//
+// Integers are stored in the host's byte order (the file is rebuilt, not moved between
+// machines; the header records the order and a reader of the other order ignores the file).
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include <xapian.h>
+
+namespace kavosh::index {
+
+inline std::filesystem::path match_data_path(const std::filesystem::path& database) {
+  return database / "match.data";
+}
+
+class MatchData {
+ public:
+  // Postings per block: a block's bound is checked once per candidate, so smaller blocks bound
+  // more tightly and cost more bytes (12 per block). Lucene and PISA use 128.
+  static constexpr std::uint32_t kBlockSize = 128;
+  static constexpr Xapian::doccount kMinBlockedPostings = 2 * kBlockSize;
+
+  struct Block {
+    std::uint32_t last_docid;
+    std::uint32_t max_wdf;
+    std::uint32_t min_length;
+  };
+  struct TermBlocks {
+    std::span<const Block> blocks;  // in docid order; empty when the term has none
+    std::uint32_t max_wdf = 0;      // over the whole list (with blocks only)
+    std::uint32_t min_length = 0;
+  };
+
+  // Builds the data of `db` (a single database at its current revision) and writes it to
+  // `file` through a temporary file renamed over it.
+  static void write(const Xapian::Database& db, const std::filesystem::path& file);
+  // The data of `file` when it was written for `db`'s current revision and UUID and every
+  // field is within bounds; otherwise nothing (absent, stale, truncated or foreign files are
+  // not errors).
+  static std::optional<MatchData> read(const std::filesystem::path& file,
+                                       const Xapian::Database& db);
+
+  // The length of document `docid`; 0 for a docid the revision does not hold.
+  std::uint32_t length(Xapian::docid docid) const {
+    return docid < length_count_ ? lengths_[docid] : 0;
+  }
+  TermBlocks blocks(std::string_view term) const;
+  std::uint64_t blocked_terms() const { return term_count_; }
+
+ private:
+  MatchData() = default;
+  struct DirectoryEntry;
+  std::shared_ptr<const void> mapping_;
+  const std::uint32_t* lengths_ = nullptr;
+  std::uint64_t length_count_ = 0;
+  const DirectoryEntry* directory_ = nullptr;
+  std::uint64_t term_count_ = 0;
+  const Block* blocks_ = nullptr;
+  const char* pool_ = nullptr;
+};
+
+}  // namespace kavosh::index

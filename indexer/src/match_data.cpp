@@ -1,0 +1,213 @@
+// MatchData: see match_data.hpp for what it holds and when it is trusted.
+#include "kavosh/index/match_data.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "atomic_file.hpp"
+
+namespace kavosh::index {
+
+// File layout, all integers in host order (the byte-order mark tells which):
+//   header: magic (8), byte-order mark u32, block size u32, revision u64, UUID length u64,
+//           length count u64, term count u64, block count u64, pool bytes u64,
+//           UUID (padded with zeros to a multiple of 8)
+//   lengths: u32[length count], indexed by docid, padded to a multiple of 8 bytes
+//   directory: DirectoryEntry[term count], sorted by term bytes
+//   blocks: Block[block count]
+//   pool: the terms' bytes
+struct MatchData::DirectoryEntry {
+  std::uint64_t pool_offset;
+  std::uint64_t first_block;
+  std::uint32_t term_bytes;
+  std::uint32_t block_count;
+  std::uint32_t max_wdf;
+  std::uint32_t min_length;
+};
+
+namespace {
+
+constexpr std::array<char, 8> kMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '1'};
+constexpr std::uint32_t kByteOrderMark = 0x01020304;
+struct Header {
+  char magic[8];
+  std::uint32_t byte_order;
+  std::uint32_t block_size;
+  std::uint64_t revision;
+  std::uint64_t uuid_bytes;
+  std::uint64_t length_count;
+  std::uint64_t term_count;
+  std::uint64_t block_count;
+  std::uint64_t pool_bytes;
+};
+static_assert(sizeof(Header) == 64);
+constexpr std::uint64_t kMaxUuidBytes = 64;
+
+constexpr std::uint64_t padded8(std::uint64_t bytes) { return (bytes + 7) / 8 * 8; }
+
+template <typename T>
+std::string_view bytes_of(const std::vector<T>& items) {
+  return {reinterpret_cast<const char*>(items.data()), items.size() * sizeof(T)};
+}
+
+}  // namespace
+
+void MatchData::write(const Xapian::Database& db, const std::filesystem::path& file) {
+  const Xapian::docid last = db.get_lastdocid();
+  std::vector<std::uint32_t> lengths(static_cast<std::size_t>(last) + 1, 0);
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it)
+    lengths[*it] = it.get_doclength();
+  lengths.resize(padded8(lengths.size() * 4) / 4, 0);
+
+  std::vector<DirectoryEntry> directory;
+  std::vector<Block> blocks;
+  std::string pool;
+  for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) {
+    if (term.get_termfreq() < kMinBlockedPostings) continue;
+    const std::string name = *term;
+    DirectoryEntry entry{pool.size(), blocks.size(), static_cast<std::uint32_t>(name.size()), 0,
+                         0, std::numeric_limits<std::uint32_t>::max()};
+    pool += name;
+    Block block{0, 0, std::numeric_limits<std::uint32_t>::max()};
+    std::uint32_t in_block = 0;
+    for (auto posting = db.postlist_begin(name); posting != db.postlist_end(name); ++posting) {
+      const Xapian::docid docid = *posting;
+      block.last_docid = docid;
+      block.max_wdf = std::max<std::uint32_t>(block.max_wdf, posting.get_wdf());
+      block.min_length = std::min(block.min_length, lengths[docid]);
+      if (++in_block == kBlockSize) {
+        blocks.push_back(block);
+        block = Block{0, 0, std::numeric_limits<std::uint32_t>::max()};
+        in_block = 0;
+      }
+    }
+    if (in_block > 0) blocks.push_back(block);
+    entry.block_count = static_cast<std::uint32_t>(blocks.size() - entry.first_block);
+    for (std::uint64_t b = entry.first_block; b < blocks.size(); ++b) {
+      entry.max_wdf = std::max(entry.max_wdf, blocks[b].max_wdf);
+      entry.min_length = std::min(entry.min_length, blocks[b].min_length);
+    }
+    directory.push_back(entry);
+  }
+
+  const std::string uuid = db.get_uuid();
+  Header header{};
+  std::memcpy(header.magic, kMagic.data(), kMagic.size());
+  header.byte_order = kByteOrderMark;
+  header.block_size = kBlockSize;
+  header.revision = db.get_revision();
+  header.uuid_bytes = uuid.size();
+  header.length_count = static_cast<std::uint64_t>(last) + 1;
+  header.term_count = directory.size();
+  header.block_count = blocks.size();
+  header.pool_bytes = pool.size();
+  std::string uuid_padded = uuid;
+  uuid_padded.resize(padded8(uuid.size()), '\0');
+  write_file_atomically(file, {std::string_view(reinterpret_cast<const char*>(&header), sizeof header),
+                               uuid_padded, bytes_of(lengths), bytes_of(directory),
+                               bytes_of(blocks), pool});
+}
+
+std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
+                                         const Xapian::Database& db) {
+  Xapian::rev revision = 0;
+  std::string uuid;
+  Xapian::docid last = 0;
+  try {
+    revision = db.get_revision();  // throws for a stub of several shards: no single revision
+    uuid = db.get_uuid();
+    last = db.get_lastdocid();
+  } catch (const Xapian::Error&) {
+    return std::nullopt;
+  }
+  if (uuid.empty()) return std::nullopt;
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat status {};
+  const bool stat_ok =
+      ::fstat(fd, &status) == 0 && status.st_size >= static_cast<off_t>(sizeof(Header));
+  void* mapped = stat_ok ? ::mmap(nullptr, static_cast<std::size_t>(status.st_size), PROT_READ,
+                                  MAP_SHARED, fd, 0)
+                         : MAP_FAILED;
+  ::close(fd);
+  if (mapped == MAP_FAILED) return std::nullopt;
+  const auto size = static_cast<std::uint64_t>(status.st_size);
+  std::shared_ptr<const void> mapping(
+      mapped, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
+
+  const char* in = static_cast<const char*>(mapped);
+  Header header;
+  std::memcpy(&header, in, sizeof header);
+  if (std::memcmp(header.magic, kMagic.data(), kMagic.size()) != 0) return std::nullopt;
+  if (header.byte_order != kByteOrderMark || header.block_size != kBlockSize) return std::nullopt;
+  if (header.revision != revision || header.uuid_bytes != uuid.size() ||
+      header.uuid_bytes > kMaxUuidBytes)
+    return std::nullopt;
+  // Every section's size, checked against the file before any is multiplied or added, so a
+  // crafted count cannot overflow the sums below.
+  if (header.length_count != static_cast<std::uint64_t>(last) + 1 ||
+      header.term_count > size / sizeof(DirectoryEntry) ||
+      header.block_count > size / sizeof(Block) || header.pool_bytes > size)
+    return std::nullopt;
+  const std::uint64_t lengths_at = sizeof(Header) + padded8(header.uuid_bytes);
+  const std::uint64_t directory_at = lengths_at + padded8(header.length_count * 4);
+  const std::uint64_t blocks_at = directory_at + header.term_count * sizeof(DirectoryEntry);
+  const std::uint64_t pool_at = blocks_at + header.block_count * sizeof(Block);
+  if (pool_at + header.pool_bytes != size) return std::nullopt;
+  if (std::memcmp(in + sizeof(Header), uuid.data(), uuid.size()) != 0) return std::nullopt;
+
+  MatchData data;
+  data.lengths_ = reinterpret_cast<const std::uint32_t*>(in + lengths_at);
+  data.length_count_ = header.length_count;
+  data.directory_ = reinterpret_cast<const DirectoryEntry*>(in + directory_at);
+  data.term_count_ = header.term_count;
+  data.blocks_ = reinterpret_cast<const Block*>(in + blocks_at);
+  data.pool_ = in + pool_at;
+  // Every entry and block within bounds and in order, once, so lookups can trust them: a
+  // matcher that followed a wrong bound would drop documents silently.
+  std::string_view previous;
+  for (std::uint64_t i = 0; i < header.term_count; ++i) {
+    const DirectoryEntry& entry = data.directory_[i];
+    if (entry.pool_offset > header.pool_bytes ||
+        entry.term_bytes > header.pool_bytes - entry.pool_offset ||
+        entry.first_block > header.block_count ||
+        entry.block_count > header.block_count - entry.first_block || entry.block_count == 0)
+      return std::nullopt;
+    const std::string_view term(data.pool_ + entry.pool_offset, entry.term_bytes);
+    if (i > 0 && !(previous < term)) return std::nullopt;
+    previous = term;
+    std::uint32_t last_docid = 0;
+    for (std::uint64_t b = entry.first_block; b < entry.first_block + entry.block_count; ++b) {
+      const Block& block = data.blocks_[b];
+      if (block.last_docid <= last_docid || block.last_docid > last ||
+          block.max_wdf > entry.max_wdf || block.min_length < entry.min_length)
+        return std::nullopt;
+      last_docid = block.last_docid;
+    }
+  }
+  data.mapping_ = std::move(mapping);
+  return data;
+}
+
+MatchData::TermBlocks MatchData::blocks(std::string_view term) const {
+  const DirectoryEntry* end = directory_ + term_count_;
+  const DirectoryEntry* found =
+      std::lower_bound(directory_, end, term, [this](const DirectoryEntry& entry, std::string_view t) {
+        return std::string_view(pool_ + entry.pool_offset, entry.term_bytes) < t;
+      });
+  if (found == end || std::string_view(pool_ + found->pool_offset, found->term_bytes) != term)
+    return {};
+  return {{blocks_ + found->first_block, found->block_count}, found->max_wdf, found->min_length};
+}
+
+}  // namespace kavosh::index

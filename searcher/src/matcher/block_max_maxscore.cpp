@@ -1,0 +1,107 @@
+// Block-max MaxScore (Turtle and Flood's MaxScore with Ding and Suel's per-block bounds, as
+// Lucene 8 and PISA evaluate disjunctions). The clauses are ordered by the most each can add;
+// once the k-th best score exceeds what the weakest clauses together can add, those become
+// non-essential: documents are drawn from the others only, and the non-essential postings are
+// only probed for a candidate while its bound can still beat the k-th score. Before a
+// candidate is scored, the block bounds of all clauses at its docid are summed: when even they
+// cannot beat the k-th score, every essential cursor jumps past the shortest of those blocks.
+#include <numeric>
+
+#include "matcher/top_k.hpp"
+
+namespace kavosh::search::matcher {
+namespace {
+
+// A bound that cannot beat the threshold. The margin absorbs rounding: a bound and the score
+// it bounds are sums of the same parts added in different orders.
+bool cannot_beat(double bound, double threshold) {
+  return bound <= threshold - std::abs(threshold) * 1e-12;
+}
+
+}  // namespace
+
+TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,
+                        const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k) {
+  PlanCursors cursors(db, data, plan, parameters);
+  TopK result;
+  if (k == 0) {
+    result.estimated_matches = cursors.estimate(db.get_doccount());
+    return result;
+  }
+  auto& clauses = cursors.clauses;
+  const std::size_t n = clauses.size();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return clauses[a].max_score() < clauses[b].max_score();
+  });
+  std::vector<double> prefix_bound(n);  // what clauses order[0..i] can add together
+  for (std::size_t i = 0; i < n; ++i)
+    prefix_bound[i] = (i ? prefix_bound[i - 1] : 0) + clauses[order[i]].max_score();
+
+  TopKHeap heap(k);
+  double threshold = heap.threshold();
+  std::size_t first_essential = 0;
+  bool skipped = false;  // whether any document was passed over unscored
+  Xapian::doccount matched = 0;
+  std::vector<double> block_bounds(n);
+  while (true) {
+    Xapian::docid docid = kEnd;
+    for (std::size_t i = first_essential; i < n; ++i)
+      docid = std::min(docid, clauses[order[i]].docid());
+    if (docid == kEnd) break;
+
+    if (heap.full()) {
+      Xapian::docid block_end = kEnd;
+      double total = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        block_bounds[i] = clauses[order[i]].block_bound(docid, &block_end);
+        total += block_bounds[i];
+      }
+      if (cannot_beat(total, threshold)) {
+        skipped = true;
+        if (block_end == kEnd) break;
+        for (std::size_t i = first_essential; i < n; ++i) clauses[order[i]].skip_to(block_end + 1);
+        continue;
+      }
+    }
+
+    const std::uint32_t length = data.length(docid);
+    double score = 0;
+    for (std::size_t i = first_essential; i < n; ++i)
+      if (clauses[order[i]].docid() == docid) score += clauses[order[i]].score(length);
+    bool candidate = true;
+    if (first_essential > 0) {  // the heap is full: block_bounds hold this docid's bounds
+      double rest = 0;
+      for (std::size_t i = 0; i < first_essential; ++i) rest += block_bounds[i];
+      for (std::size_t i = first_essential; i-- > 0;) {
+        if (cannot_beat(score + rest, threshold)) {
+          candidate = false;
+          skipped = true;
+          break;
+        }
+        ClauseCursor& clause = clauses[order[i]];
+        clause.skip_to(docid);
+        rest -= block_bounds[i];
+        if (clause.docid() == docid) score += clause.score(length);
+      }
+    }
+    if (candidate && cursors.admits(docid)) {
+      ++matched;
+      ++result.documents_scored;
+      if (heap.offer(docid, score)) {
+        threshold = heap.threshold();
+        while (first_essential < n && cannot_beat(prefix_bound[first_essential], threshold))
+          ++first_essential;
+      }
+    }
+    for (std::size_t i = first_essential; i < n; ++i)
+      if (clauses[order[i]].docid() == docid) clauses[order[i]].next();
+  }
+  result.docs = heap.take_sorted();
+  result.estimated_matches =
+      skipped ? std::max(matched, cursors.estimate(db.get_doccount())) : matched;
+  return result;
+}
+
+}  // namespace kavosh::search::matcher

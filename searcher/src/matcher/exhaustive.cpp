@@ -1,0 +1,32 @@
+// The reference: every document any clause matches, scored whole. No bound is used, so the
+// fast algorithm's results can be held to it exactly.
+#include "matcher/top_k.hpp"
+
+namespace kavosh::search::matcher {
+
+TopK exhaustive(const Xapian::Database& db, const index::MatchData& data, const MatchPlan& plan,
+                const Bm25Parameters& parameters, unsigned k) {
+  PlanCursors cursors(db, data, plan, parameters);
+  TopKHeap heap(k);
+  TopK result;
+  while (true) {
+    Xapian::docid docid = kEnd;
+    for (const auto& clause : cursors.clauses) docid = std::min(docid, clause.docid());
+    if (docid == kEnd) break;
+    double score = 0;
+    const std::uint32_t length = data.length(docid);
+    for (const auto& clause : cursors.clauses)
+      if (clause.docid() == docid) score += clause.score(length);
+    if (cursors.admits(docid)) {
+      ++result.estimated_matches;
+      ++result.documents_scored;
+      heap.offer(docid, score);
+    }
+    for (auto& clause : cursors.clauses)
+      if (clause.docid() == docid) clause.next();
+  }
+  result.docs = heap.take_sorted();
+  return result;
+}
+
+}  // namespace kavosh::search::matcher

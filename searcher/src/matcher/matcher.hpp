@@ -1,0 +1,45 @@
+#pragma once
+// The searcher's own top-k matcher: evaluates a MatchPlan (plan.hpp) document at a time over
+// Xapian's posting lists with Xapian's BM25 (bm25.hpp: the same formula and statistics, so the
+// same scores), using the index's MatchData (document lengths in an array, per-block bounds)
+// to skip documents and blocks that cannot reach the top k. Results equal Enquire's for the
+// same query and weighting: same documents, scores equal to within rounding, equal scores in
+// ascending docid order.
+#include <vector>
+
+#include <xapian.h>
+
+#include "kavosh/index/match_data.hpp"
+#include "matcher/plan.hpp"
+
+namespace kavosh::search::matcher {
+
+struct Bm25Parameters {
+  double k1 = 1.2;
+  double b = 0.5;
+  double min_normlen = 0.5;
+};
+
+struct ScoredDoc {
+  Xapian::docid docid = 0;
+  double score = 0;
+};
+
+struct TopK {
+  std::vector<ScoredDoc> docs;  // best first; ties by ascending docid
+  Xapian::doccount estimated_matches = 0;
+  Xapian::doccount documents_scored = 0;  // candidates fully scored (for --explain and the bench)
+};
+
+// The k best documents by block-max MaxScore: clauses whose bounds cannot lift a document
+// into the top k are only probed for the candidates of the others, and a candidate whose
+// block bounds fall short is passed over without reading the rest of its postings.
+TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,
+                        const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k);
+
+// Every matching document scored, no bound used: the reference the tests hold the fast
+// algorithm to.
+TopK exhaustive(const Xapian::Database& db, const index::MatchData& data, const MatchPlan& plan,
+                const Bm25Parameters& parameters, unsigned k);
+
+}  // namespace kavosh::search::matcher

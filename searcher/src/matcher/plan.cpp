@@ -1,0 +1,142 @@
+#include "matcher/plan.hpp"
+
+#include <set>
+
+namespace kavosh::search::matcher {
+namespace {
+
+class Planner {
+ public:
+  explicit Planner(const ScaleFactors& factors) : factors_(factors) {}
+
+  // The list's frame, outermost first: exclusions, filters, required items, then the ranked
+  // rest. Below an OR only scored clauses may appear: "(a AND b) OR c" is not a plan.
+  bool root(const Xapian::Query& q) {
+    switch (q.get_type()) {
+      case Xapian::Query::OP_AND_NOT:
+        for (std::size_t i = 1; i < q.get_num_subqueries(); ++i)
+          if (!boolean_terms(q.get_subquery(i), plan_.excluded, /*all=*/false)) return false;
+        return root(q.get_subquery(0));
+      case Xapian::Query::OP_FILTER:
+        for (std::size_t i = 1; i < q.get_num_subqueries(); ++i)
+          if (!boolean_terms(q.get_subquery(i), plan_.filters, /*all=*/true)) return false;
+        return root(q.get_subquery(0));
+      case Xapian::Query::OP_AND:
+        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
+          if (!required(q.get_subquery(i))) return false;
+        return true;
+      case Xapian::Query::OP_AND_MAYBE: {
+        const Xapian::Query must = q.get_subquery(0);
+        if (must.get_type() == Xapian::Query::OP_AND) {
+          for (std::size_t i = 0; i < must.get_num_subqueries(); ++i)
+            if (!required(must.get_subquery(i))) return false;
+        } else if (!required(must)) {
+          return false;
+        }
+        for (std::size_t i = 1; i < q.get_num_subqueries(); ++i)
+          if (!scored(q.get_subquery(i), 1.0)) return false;
+        return true;
+      }
+      default: return scored(q, 1.0);
+    }
+  }
+
+  bool scored(const Xapian::Query& q, double factor) {
+    switch (q.get_type()) {
+      case Xapian::Query::LEAF_TERM: return add_clause({leaf_term(q)}, factor);
+      case Xapian::Query::OP_SYNONYM: {
+        std::vector<std::string> terms;
+        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+          const Xapian::Query sub = q.get_subquery(i);
+          if (sub.get_type() != Xapian::Query::LEAF_TERM) return fail("a synonym of non-terms");
+          terms.push_back(leaf_term(sub));
+        }
+        return add_clause(std::move(terms), factor);
+      }
+      case Xapian::Query::OP_OR:
+        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
+          if (!scored(q.get_subquery(i), factor)) return false;
+        return true;
+      case Xapian::Query::OP_SCALE_WEIGHT: {
+        const auto found = factors_.find(q.internal.get());
+        if (found == factors_.end()) return fail("a scale factor the builder did not record");
+        // A zero-weight clause beside scored ones would still match documents.
+        if (found->second.factor <= 0) return fail("a zero-weight clause in a ranked position");
+        return scored(q.get_subquery(0), factor * found->second.factor);
+      }
+      default: return fail("an operator the matcher does not evaluate");
+    }
+  }
+
+  MatchPlan take() { return std::move(plan_); }
+  std::string why;
+
+ private:
+  // A required item: a sum of clauses of which one must match.
+  bool required(const Xapian::Query& q) {
+    const std::size_t first = plan_.clauses.size();
+    const auto type = q.get_type();
+    if (type != Xapian::Query::LEAF_TERM && type != Xapian::Query::OP_SYNONYM &&
+        type != Xapian::Query::OP_OR && type != Xapian::Query::OP_SCALE_WEIGHT)
+      return fail("a required item that is not a word");
+    if (!scored(q, 1.0)) return false;
+    std::vector<std::size_t> group;
+    for (std::size_t i = first; i < plan_.clauses.size(); ++i) group.push_back(i);
+    if (group.empty()) return fail("an empty required item");
+    plan_.required.push_back(std::move(group));
+    return true;
+  }
+
+  // Unweighted terms: `all` of them (a filter) or any of them (an exclusion).
+  bool boolean_terms(const Xapian::Query& q, std::vector<std::string>& out, bool all) {
+    switch (q.get_type()) {
+      case Xapian::Query::LEAF_TERM: out.push_back(leaf_term(q)); return true;
+      case Xapian::Query::OP_SCALE_WEIGHT: return boolean_terms(q.get_subquery(0), out, all);
+      case Xapian::Query::OP_AND:
+        if (!all) return fail("an exclusion of a conjunction");
+        break;
+      case Xapian::Query::OP_OR:
+      case Xapian::Query::OP_SYNONYM:
+        if (all) return fail("a filter of alternatives");
+        break;
+      default: return fail("a filter or exclusion that is not of terms");
+    }
+    for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
+      if (!boolean_terms(q.get_subquery(i), out, all)) return false;
+    return true;
+  }
+
+  static std::string leaf_term(const Xapian::Query& q) { return *q.get_terms_begin(); }
+
+  bool add_clause(std::vector<std::string> terms, double factor) {
+    // Xapian weighs a term that occurs twice in a query by its summed query frequency: not
+    // reproduced here.
+    for (const auto& term : terms)
+      if (!seen_.insert(term).second) return fail("a term in two clauses");
+    plan_.clauses.push_back({std::move(terms), factor});
+    return true;
+  }
+
+  bool fail(const char* reason) {
+    why = reason;
+    return false;
+  }
+
+  const ScaleFactors& factors_;
+  MatchPlan plan_;
+  std::set<std::string> seen_;
+};
+
+}  // namespace
+
+std::optional<MatchPlan> plan_query(const Xapian::Query& query, const ScaleFactors& factors,
+                                    std::string* why) {
+  Planner planner(factors);
+  const bool ok = planner.root(query);
+  MatchPlan plan = planner.take();
+  if (ok && !plan.clauses.empty()) return plan;
+  if (why) *why = ok ? "no scored clause" : planner.why;
+  return std::nullopt;
+}
+
+}  // namespace kavosh::search::matcher

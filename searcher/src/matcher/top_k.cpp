@@ -1,0 +1,71 @@
+#include "matcher/top_k.hpp"
+
+#include <algorithm>
+
+namespace kavosh::search::matcher {
+
+std::vector<ScoredDoc> TopKHeap::take_sorted() {
+  std::vector<ScoredDoc> docs;
+  while (!heap_.empty()) {
+    docs.push_back(heap_.top());
+    heap_.pop();
+  }
+  std::reverse(docs.begin(), docs.end());
+  return docs;
+}
+
+PlanCursors::PlanCursors(const Xapian::Database& db, const index::MatchData& data,
+                         const MatchPlan& plan, const Bm25Parameters& parameters)
+    : required(plan.required) {
+  for (const auto& clause : plan.clauses) clauses.emplace_back(db, data, clause, parameters);
+  for (const auto& term : plan.filters) {
+    filters.emplace_back(db, term, data);
+    filter_termfreqs.push_back(db.get_termfreq(term));
+  }
+  for (const auto& term : plan.excluded) {
+    excluded.emplace_back(db, term, data);
+    excluded_termfreqs.push_back(db.get_termfreq(term));
+  }
+}
+
+bool PlanCursors::admits(Xapian::docid docid) {
+  for (const auto& group : required) {
+    bool met = false;
+    for (std::size_t clause : group) met = met || clauses[clause].docid() == docid;
+    if (!met) return false;
+  }
+  for (auto& filter : filters) {
+    filter.skip_to(docid);
+    if (filter.docid() != docid) return false;
+  }
+  for (auto& exclusion : excluded) {
+    exclusion.skip_to(docid);
+    if (exclusion.docid() == docid) return false;
+  }
+  return true;
+}
+
+Xapian::doccount PlanCursors::estimate(Xapian::doccount collection_size) const {
+  if (collection_size == 0) return 0;
+  const double n = collection_size;
+  std::vector<bool> in_group(clauses.size(), false);
+  double share = 1;
+  for (const auto& group : required) {
+    double missing = 1;
+    for (std::size_t clause : group) {
+      missing *= 1 - std::min(1.0, clauses[clause].termfreq() / n);
+      in_group[clause] = true;
+    }
+    share *= 1 - missing;
+  }
+  if (required.empty()) {
+    double missing = 1;
+    for (const auto& clause : clauses) missing *= 1 - std::min(1.0, clause.termfreq() / n);
+    share = 1 - missing;
+  }
+  for (double tf : filter_termfreqs) share *= std::min(1.0, tf / n);
+  for (double tf : excluded_termfreqs) share *= 1 - std::min(1.0, tf / n);
+  return static_cast<Xapian::doccount>(share * n + 0.5);
+}
+
+}  // namespace kavosh::search::matcher

@@ -1,0 +1,231 @@
+// The block-max top-k matcher (searcher/src/matcher/) against Xapian's Enquire and against
+// itself: on the seed article, Cranfield and the Persian Wikipedia sample, random queries of
+// every class must rank exactly as Enquire ranks them with the same BM25 (same passages, scores
+// equal to 1e-9 relative, equal scores in ascending docid order), and the top k at limit k must
+// be the first k at a limit that holds every match, for k = 1, 3, 10, 50.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "kavosh/index/match_data.hpp"
+#include "kavosh/search/query.hpp"
+#include "kavosh/search/searcher.hpp"
+#include "matcher/bm25.hpp"
+#include "matcher/plan.hpp"
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+namespace ki = kavosh::index;
+namespace ks = kavosh::search;
+namespace km = kavosh::search::matcher;
+
+namespace {
+
+const fs::path kDataDir = KAVOSH_DATA_DIR;
+const fs::path kSourceDir = KAVOSH_SOURCE_DIR;
+
+bool close(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)); }
+
+// Words of the index's own vocabulary (unprefixed body terms) to build queries from.
+std::vector<std::string> vocabulary(const fs::path& db_path) {
+  Xapian::Database db(db_path.string());
+  std::vector<std::string> words;
+  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
+    const std::string term = *it;
+    const auto first = static_cast<unsigned char>(term[0]);
+    if ((first >= 'A' && first <= 'Z') || (first >= '0' && first <= '9')) continue;
+    if (term.size() < 3 || it.get_termfreq() < 2) continue;
+    words.push_back(term);
+  }
+  return words;
+}
+
+struct Case {
+  std::string query;
+  std::string language;
+};
+
+// Random queries of the classes the matcher covers: words, +required, -excluded, title: and
+// infobox-free fields, --all, and a language filter.
+std::vector<Case> random_cases(const std::vector<std::string>& words, unsigned count, unsigned seed) {
+  std::mt19937 random(seed);
+  auto word = [&] { return words[std::uniform_int_distribution<std::size_t>(0, words.size() - 1)(random)]; };
+  std::vector<Case> cases;
+  for (unsigned i = 0; i < count; ++i) {
+    Case c;
+    switch (i % 6) {
+      case 0: c.query = word(); break;
+      case 1: c.query = word() + " " + word(); break;
+      case 2: c.query = word() + " " + word() + " " + word() + " " + word(); break;
+      case 3: c.query = "+" + word() + " " + word() + " " + word(); break;
+      case 4: c.query = word() + " " + word() + " -" + word(); break;
+      case 5: c.query = "title:" + word() + " " + word(); break;
+    }
+    if (i % 7 == 3) c.language = "en";
+    cases.push_back(c);
+  }
+  return cases;
+}
+
+ks::SearchResults search(ks::Searcher& searcher, const Case& c, unsigned limit,
+                         ks::SearchRequest::Matcher matcher, bool all_words = false) {
+  ks::SearchRequest request;
+  request.query = c.query;
+  request.language = c.language;
+  request.limit = limit;
+  request.collapse = false;
+  request.snippets = false;
+  request.hit_details = false;
+  request.spelling = false;
+  request.all_words = all_words;
+  request.matcher = matcher;
+  return searcher.search(request);
+}
+
+// Enquire's full ranking and the matcher's agree, and every top k is a prefix of the full one.
+// Counts in `fast` the searches the block-max matcher answered.
+void check_against_enquire(const fs::path& db_path, const std::vector<Case>& cases, unsigned& fast) {
+  ks::Searcher searcher(db_path);
+  const auto every = static_cast<unsigned>(searcher.passage_count() + 1);
+  fast = 0;
+  for (const auto& c : cases) {
+    for (bool all_words : {false, true}) {
+      SCOPED_TRACE("query [" + c.query + "] lang [" + c.language + "]" + (all_words ? " --all" : ""));
+      ks::SearchResults full, reference;
+      try {
+        full = search(searcher, c, every, ks::SearchRequest::Matcher::Automatic, all_words);
+        reference = search(searcher, c, every, ks::SearchRequest::Matcher::Xapian, all_words);
+      } catch (const ks::QueryError&) {
+        continue;  // e.g. only function words: no query, on both paths alike
+      }
+      if (full.matcher == "block-max") ++fast;
+      EXPECT_NE(reference.matcher, "block-max");
+      ASSERT_EQ(full.hits.size(), reference.hits.size());
+      for (std::size_t i = 0; i < full.hits.size(); ++i) {
+        ASSERT_TRUE(close(full.hits[i].score, reference.hits[i].score))
+            << "rank " << i + 1 << ": " << full.hits[i].score << " vs " << reference.hits[i].score;
+        // Equal scores may be computed a rounding apart: their order is then either's.
+        const bool tied = (i > 0 && close(full.hits[i].score, full.hits[i - 1].score)) ||
+                          (i + 1 < full.hits.size() && close(full.hits[i].score, full.hits[i + 1].score));
+        if (!tied) {
+          EXPECT_EQ(full.hits[i].id, reference.hits[i].id) << "rank " << i + 1;
+        }
+      }
+      if (!full.hits.empty() && !reference.hits.empty()) {
+        EXPECT_EQ(full.estimated_matches, reference.estimated_matches);
+      }
+      for (unsigned k : {1u, 3u, 10u, 50u}) {
+        const auto top = search(searcher, c, k, ks::SearchRequest::Matcher::Automatic, all_words);
+        ASSERT_EQ(top.hits.size(), std::min<std::size_t>(k, full.hits.size())) << "k " << k;
+        for (std::size_t i = 0; i < top.hits.size(); ++i) {
+          EXPECT_EQ(top.hits[i].id, full.hits[i].id) << "k " << k << " rank " << i + 1;
+          EXPECT_TRUE(close(top.hits[i].score, full.hits[i].score)) << "k " << k << " rank " << i + 1;
+        }
+      }
+    }
+  }
+}
+
+class MatcherExactness : public ::testing::Test {
+ protected:
+  fs::path temp_ = fs::temp_directory_path() / ("kavosh-matcher-" + std::to_string(::getpid()));
+  void SetUp() override { fs::create_directories(temp_); }
+  void TearDown() override { fs::remove_all(temp_); }
+};
+
+}  // namespace
+
+TEST(Bm25, SynonymFrequencyOfTwoTermsIsTheirIndependentUnion) {
+  // 300 + 200 - 300 * 200 / 1000 = 440.
+  EXPECT_EQ(km::synonym_termfreq(1000, {300, 200}), 440);
+  EXPECT_EQ(km::synonym_termfreq(1000, {300}), 300);
+}
+
+TEST(Bm25, ScoreGrowsWithWdfAndFallsWithLength) {
+  const km::Bm25Clause clause(km::Bm25Parameters{1.2, 0.75, 0.5}, 1000, 10, 1.0, 100);
+  EXPECT_GT(clause.score(3, 100), clause.score(2, 100));
+  EXPECT_GT(clause.score(3, 50), clause.score(3, 100));
+  EXPECT_EQ(clause.score(0, 100), 0);
+}
+
+TEST(MatchPlan, ReadsScoredClausesFiltersAndExclusions) {
+  ks::ScaleFactors factors;
+  const Xapian::Query title(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("ZSiran"), 0.5);
+  factors[title.internal.get()] = {title, 0.5};
+  const Xapian::Query word(Xapian::Query::OP_OR, Xapian::Query("Ziran"), title);
+  const Xapian::Query synonym(Xapian::Query::OP_SYNONYM, Xapian::Query("Zmojahedin"),
+                              Xapian::Query("Zmujahedin"));
+  Xapian::Query query(Xapian::Query::OP_AND_MAYBE, word, synonym);
+  query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("Len"));
+  query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query("Zkhomeini"));
+  const auto plan = km::plan_query(query, factors);
+  ASSERT_TRUE(plan);
+  ASSERT_EQ(plan->clauses.size(), 3u);
+  EXPECT_EQ(plan->clauses[1].terms, std::vector<std::string>{"ZSiran"});
+  EXPECT_EQ(plan->clauses[1].factor, 0.5);
+  EXPECT_EQ(plan->clauses[2].terms, (std::vector<std::string>{"Zmojahedin", "Zmujahedin"}));
+  ASSERT_EQ(plan->required.size(), 1u);
+  EXPECT_EQ(plan->required[0], (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(plan->filters, std::vector<std::string>{"Len"});
+  EXPECT_EQ(plan->excluded, std::vector<std::string>{"Zkhomeini"});
+}
+
+TEST(MatchPlan, LeavesPhrasesUnrecordedScalesAndConjunctionsUnderOrToEnquire) {
+  ks::ScaleFactors none;
+  std::string why;
+  const Xapian::Query phrase(Xapian::Query::OP_PHRASE, Xapian::Query("a"), Xapian::Query("b"));
+  EXPECT_FALSE(km::plan_query(phrase, none, &why));
+  EXPECT_FALSE(why.empty());
+  const Xapian::Query scaled(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("a"), 2.0);
+  EXPECT_FALSE(km::plan_query(scaled, none));
+  const Xapian::Query conjunction(Xapian::Query::OP_AND, Xapian::Query("a"), Xapian::Query("b"));
+  EXPECT_FALSE(km::plan_query(Xapian::Query(Xapian::Query::OP_OR, conjunction, Xapian::Query("c")), none));
+  EXPECT_FALSE(km::plan_query(Xapian::Query(Xapian::Query::OP_OR, Xapian::Query("a"),
+                                            Xapian::Query(Xapian::Query::OP_SYNONYM,
+                                                          Xapian::Query("a"), Xapian::Query("b"))),
+                              none))
+      << "a term in two clauses";
+}
+
+TEST_F(MatcherExactness, SeedArticleRanksAsEnquire) {
+  const fs::path db = temp_ / "seed";
+  ks::testing::index_file(db, kSourceDir / "corpus" / "000_98f3cf22a18d5691.txt", ki::Format::Auto,
+                          "000_98f3cf22a18d5691.txt");
+  std::vector<Case> cases = random_cases(vocabulary(db), 120, 7);
+  for (const char* fixed : {"Rajavi", "mojahedin khalq", "مجاهدين", "سازمان مجاهدین خلق", "rajavi -khomeini",
+                            "+iran mek", "leader:maryam", "MKO"})
+    cases.push_back({fixed, ""});
+  unsigned fast = 0;
+  check_against_enquire(db, cases, fast);
+  EXPECT_GT(fast, cases.size());
+}
+
+TEST_F(MatcherExactness, CranfieldRanksAsEnquire) {
+  const fs::path collection = kDataDir / "cranfield" / "cran.all.1400";
+  if (!fs::exists(collection)) GTEST_SKIP() << "no Cranfield data at " << collection;
+  const fs::path db = temp_ / "cranfield";
+  ks::testing::index_file(db, collection, ki::Format::Smart, "cran.all.1400");
+  ASSERT_TRUE(ki::MatchData::read(ki::match_data_path(db), Xapian::Database(db.string())));
+  const auto cases = random_cases(vocabulary(db), 240, 11);
+  unsigned fast = 0;
+  check_against_enquire(db, cases, fast);
+  EXPECT_GT(fast, cases.size());
+}
+
+TEST_F(MatcherExactness, PersianWikipediaRanksAsEnquire) {
+  const fs::path dump = kDataDir / "wiki-fa" / "dbpedia-minidump-fa-wiki.xml.bz2";
+  if (!fs::exists(dump)) GTEST_SKIP() << "no Persian Wikipedia sample at " << dump;
+  const fs::path db = temp_ / "wiki-fa";
+  ks::testing::index_file(db, dump, ki::Format::MediaWiki, "fa");
+  const auto cases = random_cases(vocabulary(db), 180, 13);
+  unsigned fast = 0;
+  check_against_enquire(db, cases, fast);
+  EXPECT_GT(fast, cases.size());
+}
