@@ -26,6 +26,7 @@ struct KavoshSettings {
   search::SearchRequest request;  // ranking fields only; query/limit/snippets set per query
   // What the opened Searcher really analyzes queries with: "on"/"off" (set when it opens).
   std::string query_normalization = "on";
+  std::string matcher = "auto";  // SearchRequest::matcher: auto or xapian
 };
 
 class KavoshBuilder final : public IndexBuilder {
@@ -90,6 +91,8 @@ class KavoshRunner final : public QueryRunner {
     // Test-collection topics are prose; one that does not parse (CACM 64 has a lone "(") runs
     // as its plain words, as `kavosh-search --queries` runs it.
     request.malformed_as_plain_words = query.query_class == "collection";
+    request.matcher = settings_.matcher == "xapian" ? search::SearchRequest::Matcher::Xapian
+                                                    : search::SearchRequest::Matcher::Automatic;
     const auto results = rethrow_xapian_errors([&] { return searcher_.search(request); });
     for (const auto& hit : results.hits) out.push_back({hit.article, hit.score, hit.snippet});
   }
@@ -110,6 +113,10 @@ void add_kavosh_options(CLI::App& index_command, CLI::App& search_command, Kavos
   search_command.add_option("--model", request.model, "bm25, bm25+, lm, pl2, dph, tfidf");
   search_command.add_option("--title-weight", request.title_weight, "title stems relative to body stems");
   search_command.add_option("--prf", request.prf_documents, "pseudo-relevance feedback from the top N passages");
+  search_command.add_option("--matcher", settings.matcher,
+                            "auto (the block-max top-k matcher where it covers the query) or "
+                            "xapian (Enquire for every query)")
+      ->check(CLI::IsMember({"auto", "xapian"}));
   search_command.add_flag("--no-normalize", settings.no_normalize_query,
                           "analyze queries without Persian/Arabic normalization (the ablation's query "
                           "side; by default queries follow the index's own analysis metadata)");
@@ -137,6 +144,7 @@ int main(int argc, char** argv) {
     return {{"model", request.model},
             {"k1", std::to_string(request.k1)},
             {"b", std::to_string(request.b)},
+            {"matcher", settings.matcher},
             {"query_normalization", settings.query_normalization}};
   };
   return run_engine_main(argc, argv, engine);

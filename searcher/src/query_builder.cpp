@@ -321,8 +321,8 @@ class Builder {
         std::vector<Xapian::Query> phrase_terms;
         for (std::size_t k = i; k < i + n; ++k) phrase_terms.push_back(leaf(run[k].term));
         alternatives.insert(alternatives.begin(),
-                            Xapian::Query(Xapian::Query::OP_PHRASE, phrase_terms.begin(),
-                                          phrase_terms.end(), static_cast<Xapian::termcount>(n)));
+                            windowed(Xapian::Query::OP_PHRASE, phrase_terms,
+                                     static_cast<Xapian::termcount>(n)));
         Xapian::Query q = combine(Xapian::Query::OP_SYNONYM, alternatives);
         state_.explain("alias:" + key, q);
         optional.push_back(q);
@@ -360,8 +360,8 @@ class Builder {
         phrase_terms.push_back(alternatives[0]->term);
       }
       state_.highlight_phrase(std::move(phrase_terms));
-      out.emplace_back(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(),
-                       static_cast<Xapian::termcount>(parts.size()));
+      out.push_back(windowed(Xapian::Query::OP_PHRASE, parts,
+                             static_cast<Xapian::termcount>(parts.size())));
     }
     return out;
   }
@@ -457,13 +457,33 @@ class Builder {
     return Xapian::Query(std::move(term));
   }
 
-  // Every OP_SCALE_WEIGHT of the query is made here, so that its factor is on record
-  // (BuiltQuery::scale_factors) for the matcher, which cannot read it back from Xapian.
+  // Every OP_SCALE_WEIGHT, OP_PHRASE, OP_NEAR and OP_WILDCARD of the query is made by one of
+  // these four, which put its parameters on record (BuiltQuery::node_details) for the matcher:
+  // Xapian cannot give them back.
   Xapian::Query scaled(const Xapian::Query& q, double factor) {
-    Xapian::Query result(Xapian::Query::OP_SCALE_WEIGHT, q, factor);
-    if (result.get_type() == Xapian::Query::OP_SCALE_WEIGHT)
-      state_.result.scale_factors[result.internal.get()] = {result, factor};
-    return result;
+    NodeDetails& details = recorded(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, factor));
+    details.factor = factor;
+    return details.node;
+  }
+  Xapian::Query windowed(Xapian::Query::op op, const std::vector<Xapian::Query>& parts,
+                         Xapian::termcount window) {
+    NodeDetails& details = recorded(Xapian::Query(op, parts.begin(), parts.end(), window));
+    details.window = window;
+    return details.node;
+  }
+  Xapian::Query wildcard_of(const std::string& pattern) {
+    NodeDetails& details = recorded(Xapian::Query(Xapian::Query::OP_WILDCARD, pattern,
+                                                  kWildcardExpansion,
+                                                  Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+    details.pattern = pattern;
+    details.max_expansion = kWildcardExpansion;
+    return details.node;
+  }
+  NodeDetails& recorded(const Xapian::Query& q) {
+    NodeDetails& details = state_.result.node_details[q.internal.get()];
+    details = NodeDetails{};
+    details.node = q;
+    return details;
   }
 
   // One concept spelled several ways, weighed as one term; repeats are left out.
@@ -508,9 +528,8 @@ class Builder {
       key += (key.empty() ? "" : " ") + alternatives[0]->term;
     }
     state_.highlight_phrase(std::move(phrase_terms));
-    std::vector<Xapian::Query> options{Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(),
-                                                     parts.end(),
-                                                     static_cast<Xapian::termcount>(parts.size()))};
+    std::vector<Xapian::Query> options{
+        windowed(Xapian::Query::OP_PHRASE, parts, static_cast<Xapian::termcount>(parts.size()))};
     for (const Token* compound : grouped.compounds) {
       state_.highlight_term(compound->term);
       if (exact) {
@@ -555,8 +574,7 @@ class Builder {
     const std::string& prefix = grouped.positions[0][0]->term;
     state_.highlight_prefix(prefix);
     if (state_.excluded_depth == 0) state_.result.may_match = true;  // completions are known only at match time
-    Xapian::Query q(Xapian::Query::OP_WILDCARD, ctx.prefix + prefix, kWildcardExpansion,
-                    Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    Xapian::Query q = wildcard_of(ctx.prefix + prefix);
     state_.explain(ctx.label + n.text + "*", q);
     return q;
   }
@@ -576,7 +594,7 @@ class Builder {
     if (parts.empty()) return Xapian::Query();
     if (parts.size() == 1) return parts.front();
     const auto window = static_cast<Xapian::termcount>(n.near_window + parts.size() - 1);
-    Xapian::Query q(Xapian::Query::OP_NEAR, parts.begin(), parts.end(), window);
+    Xapian::Query q = windowed(Xapian::Query::OP_NEAR, parts, window);
     state_.explain(ctx.label + label, q);
     return q;
   }

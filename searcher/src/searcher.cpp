@@ -430,7 +430,7 @@ Ranking Searcher::Impl::rank(const SearchRequest& r, const BuiltQuery& built,
   else if (!current_facts.match_data)
     why = "no match data for this revision";
   else
-    plan = matcher::plan_query(query, built.scale_factors, &why);
+    plan = matcher::plan_query(query, built.node_details, db, &why);
   if (plan) {
     results.matcher = "block-max";
     const matcher::TopK top = matcher::block_max_maxscore(

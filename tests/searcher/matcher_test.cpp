@@ -52,21 +52,65 @@ struct Case {
   std::string language;
 };
 
-// Random queries of the classes the matcher covers: words, +required, -excluded, title: and
-// infobox-free fields, --all, and a language filter.
-std::vector<Case> random_cases(const std::vector<std::string>& words, unsigned count, unsigned seed) {
+// Pairs of body terms that stand next to each other somewhere in the index, for phrases and
+// NEAR queries that match.
+std::vector<std::string> neighbours(const fs::path& db_path, unsigned count, unsigned seed) {
+  Xapian::Database db(db_path.string());
+  std::mt19937 random(seed);
+  std::vector<std::string> pairs;
+  for (unsigned tries = 0; pairs.size() < count && tries < count * 20; ++tries) {
+    const auto docid = std::uniform_int_distribution<Xapian::docid>(1, db.get_lastdocid())(random);
+    std::vector<std::pair<Xapian::termpos, std::string>> at;
+    try {
+      for (auto t = db.termlist_begin(docid); t != db.termlist_end(docid); ++t) {
+        const std::string term = *t;
+        const auto first = static_cast<unsigned char>(term[0]);
+        if ((first >= 'A' && first <= 'Z') || (first >= '0' && first <= '9')) continue;
+        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) at.emplace_back(*p, term);
+      }
+    } catch (const Xapian::DocNotFoundError&) {
+      continue;
+    }
+    std::sort(at.begin(), at.end());
+    if (at.size() < 2) continue;
+    const auto i = std::uniform_int_distribution<std::size_t>(0, at.size() - 2)(random);
+    if (at[i + 1].first == at[i].first + 1 && at[i].second != at[i + 1].second)
+      pairs.push_back(at[i].second + " " + at[i + 1].second);
+  }
+  return pairs;
+}
+
+// Random queries of every class: words, +required, -excluded, title: fields, phrases, NEAR,
+// wildcards (each also with --all by the caller), some with a language filter.
+std::vector<Case> random_cases(const std::vector<std::string>& words, const std::vector<std::string>& pairs,
+                               unsigned count, unsigned seed) {
   std::mt19937 random(seed);
   auto word = [&] { return words[std::uniform_int_distribution<std::size_t>(0, words.size() - 1)(random)]; };
+  auto pair = [&] { return pairs[std::uniform_int_distribution<std::size_t>(0, pairs.size() - 1)(random)]; };
+  auto prefix = [&] {
+    const std::string w = word();
+    std::size_t cut = std::min<std::size_t>(w.size(), 3);
+    while (cut < w.size() && (static_cast<unsigned char>(w[cut]) & 0xC0) == 0x80) ++cut;
+    return w.substr(0, cut) + "*";
+  };
   std::vector<Case> cases;
   for (unsigned i = 0; i < count; ++i) {
     Case c;
-    switch (i % 6) {
+    switch (i % 10) {
       case 0: c.query = word(); break;
       case 1: c.query = word() + " " + word(); break;
       case 2: c.query = word() + " " + word() + " " + word() + " " + word(); break;
       case 3: c.query = "+" + word() + " " + word() + " " + word(); break;
       case 4: c.query = word() + " " + word() + " -" + word(); break;
       case 5: c.query = "title:" + word() + " " + word(); break;
+      case 6: c.query = pairs.empty() ? word() : "\"" + pair() + "\""; break;
+      case 7: c.query = pairs.empty() ? word() : "\"" + pair() + "\" " + word(); break;
+      case 8: {
+        const std::string p = pairs.empty() ? word() + " " + word() : pair();
+        c.query = p.substr(0, p.find(' ')) + " NEAR/3 " + p.substr(p.find(' ') + 1) + " " + word();
+        break;
+      }
+      case 9: c.query = prefix() + " " + word(); break;
     }
     if (i % 7 == 3) c.language = "en";
     cases.push_back(c);
@@ -156,41 +200,53 @@ TEST(Bm25, ScoreGrowsWithWdfAndFallsWithLength) {
 }
 
 TEST(MatchPlan, ReadsScoredClausesFiltersAndExclusions) {
-  ks::ScaleFactors factors;
+  const Xapian::Database empty;
+  ks::QueryNodeDetails details;
   const Xapian::Query title(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("ZSiran"), 0.5);
-  factors[title.internal.get()] = {title, 0.5};
+  details[title.internal.get()].factor = 0.5;
   const Xapian::Query word(Xapian::Query::OP_OR, Xapian::Query("Ziran"), title);
   const Xapian::Query synonym(Xapian::Query::OP_SYNONYM, Xapian::Query("Zmojahedin"),
                               Xapian::Query("Zmujahedin"));
-  Xapian::Query query(Xapian::Query::OP_AND_MAYBE, word, synonym);
+  const std::vector<Xapian::Query> words{Xapian::Query("national"), Xapian::Query("council")};
+  const Xapian::Query phrase(Xapian::Query::OP_PHRASE, words.begin(), words.end(), 2);
+  details[phrase.internal.get()].window = 2;
+  Xapian::Query query(Xapian::Query::OP_AND_MAYBE, word,
+                      Xapian::Query(Xapian::Query::OP_OR, synonym, phrase));
   query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("Len"));
   query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query("Zkhomeini"));
-  const auto plan = km::plan_query(query, factors);
+  const auto plan = km::plan_query(query, details, empty);
   ASSERT_TRUE(plan);
-  ASSERT_EQ(plan->clauses.size(), 3u);
+  ASSERT_EQ(plan->clauses.size(), 4u);
   EXPECT_EQ(plan->clauses[1].terms, std::vector<std::string>{"ZSiran"});
   EXPECT_EQ(plan->clauses[1].factor, 0.5);
   EXPECT_EQ(plan->clauses[2].terms, (std::vector<std::string>{"Zmojahedin", "Zmujahedin"}));
+  EXPECT_EQ(plan->clauses[2].kind, km::ScoredClause::Kind::Any);
+  EXPECT_EQ(plan->clauses[3].terms, (std::vector<std::string>{"national", "council"}));
+  EXPECT_EQ(plan->clauses[3].kind, km::ScoredClause::Kind::Phrase);
+  EXPECT_EQ(plan->clauses[3].window, 2u);
   ASSERT_EQ(plan->required.size(), 1u);
   EXPECT_EQ(plan->required[0], (std::vector<std::size_t>{0, 1}));
   EXPECT_EQ(plan->filters, std::vector<std::string>{"Len"});
   EXPECT_EQ(plan->excluded, std::vector<std::string>{"Zkhomeini"});
 }
 
-TEST(MatchPlan, LeavesPhrasesUnrecordedScalesAndConjunctionsUnderOrToEnquire) {
-  ks::ScaleFactors none;
+TEST(MatchPlan, LeavesUnrecordedNodesConjunctionsUnderOrAndRepeatedTermsToEnquire) {
+  const Xapian::Database empty;
+  const ks::QueryNodeDetails none;
   std::string why;
-  const Xapian::Query phrase(Xapian::Query::OP_PHRASE, Xapian::Query("a"), Xapian::Query("b"));
-  EXPECT_FALSE(km::plan_query(phrase, none, &why));
+  const std::vector<Xapian::Query> words{Xapian::Query("a"), Xapian::Query("b")};
+  const Xapian::Query phrase(Xapian::Query::OP_PHRASE, words.begin(), words.end(), 2);
+  EXPECT_FALSE(km::plan_query(phrase, none, empty, &why)) << "a window the builder did not record";
   EXPECT_FALSE(why.empty());
   const Xapian::Query scaled(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("a"), 2.0);
-  EXPECT_FALSE(km::plan_query(scaled, none));
+  EXPECT_FALSE(km::plan_query(scaled, none, empty));
   const Xapian::Query conjunction(Xapian::Query::OP_AND, Xapian::Query("a"), Xapian::Query("b"));
-  EXPECT_FALSE(km::plan_query(Xapian::Query(Xapian::Query::OP_OR, conjunction, Xapian::Query("c")), none));
+  EXPECT_FALSE(km::plan_query(Xapian::Query(Xapian::Query::OP_OR, conjunction, Xapian::Query("c")),
+                              none, empty));
   EXPECT_FALSE(km::plan_query(Xapian::Query(Xapian::Query::OP_OR, Xapian::Query("a"),
                                             Xapian::Query(Xapian::Query::OP_SYNONYM,
                                                           Xapian::Query("a"), Xapian::Query("b"))),
-                              none))
+                              none, empty))
       << "a term in two clauses";
 }
 
@@ -198,7 +254,7 @@ TEST_F(MatcherExactness, SeedArticleRanksAsEnquire) {
   const fs::path db = temp_ / "seed";
   ks::testing::index_file(db, kSourceDir / "corpus" / "000_98f3cf22a18d5691.txt", ki::Format::Auto,
                           "000_98f3cf22a18d5691.txt");
-  std::vector<Case> cases = random_cases(vocabulary(db), 120, 7);
+  std::vector<Case> cases = random_cases(vocabulary(db), neighbours(db, 20, 7), 160, 7);
   for (const char* fixed : {"Rajavi", "mojahedin khalq", "مجاهدين", "سازمان مجاهدین خلق", "rajavi -khomeini",
                             "+iran mek", "leader:maryam", "MKO"})
     cases.push_back({fixed, ""});
@@ -213,7 +269,7 @@ TEST_F(MatcherExactness, CranfieldRanksAsEnquire) {
   const fs::path db = temp_ / "cranfield";
   ks::testing::index_file(db, collection, ki::Format::Smart, "cran.all.1400");
   ASSERT_TRUE(ki::MatchData::read(ki::match_data_path(db), Xapian::Database(db.string())));
-  const auto cases = random_cases(vocabulary(db), 240, 11);
+  const auto cases = random_cases(vocabulary(db), neighbours(db, 40, 11), 300, 11);
   unsigned fast = 0;
   check_against_enquire(db, cases, fast);
   EXPECT_GT(fast, cases.size());
@@ -224,7 +280,7 @@ TEST_F(MatcherExactness, PersianWikipediaRanksAsEnquire) {
   if (!fs::exists(dump)) GTEST_SKIP() << "no Persian Wikipedia sample at " << dump;
   const fs::path db = temp_ / "wiki-fa";
   ks::testing::index_file(db, dump, ki::Format::MediaWiki, "fa");
-  const auto cases = random_cases(vocabulary(db), 180, 13);
+  const auto cases = random_cases(vocabulary(db), neighbours(db, 40, 13), 240, 13);
   unsigned fast = 0;
   check_against_enquire(db, cases, fast);
   EXPECT_GT(fast, cases.size());

@@ -86,10 +86,15 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
         if (clause.docid() == docid) score += clause.score(length);
       }
     }
-    if (candidate && cursors.admits(docid)) {
+    if (candidate && heap.full() && cannot_beat(score, threshold)) {
+      candidate = false;  // cannot enter whether its phrases and conditions hold or not
+      skipped = true;
+    }
+    const auto final_score = candidate ? cursors.finish(db, docid, length) : std::nullopt;
+    if (final_score) {
       ++matched;
       ++result.documents_scored;
-      if (heap.offer(docid, score)) {
+      if (heap.offer(docid, *final_score)) {
         threshold = heap.threshold();
         while (first_essential < n && cannot_beat(prefix_bound[first_essential], threshold))
           ++first_essential;

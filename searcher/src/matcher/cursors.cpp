@@ -1,6 +1,7 @@
 #include "matcher/cursors.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace kavosh::search::matcher {
 
@@ -20,6 +21,22 @@ TermCursor::TermCursor(const Xapian::Database& db, const std::string& term,
     postings_.emplace_back(*it, wdf);
     whole_.max_wdf = std::max(whole_.max_wdf, wdf);
     whole_.min_length = std::min(whole_.min_length, data.length(*it));
+  }
+  docid_ = postings_.empty() ? kEnd : postings_[0].first;
+}
+
+TermCursor::TermCursor(std::vector<Posting> postings, const index::MatchData& data)
+    : postings_(std::move(postings)) {
+  for (std::size_t begin = 0; begin < postings_.size(); begin += index::MatchData::kBlockSize) {
+    const std::size_t end = std::min(postings_.size(), begin + index::MatchData::kBlockSize);
+    index::MatchData::Block block{postings_[end - 1].first, 0, std::numeric_limits<std::uint32_t>::max()};
+    for (std::size_t i = begin; i < end; ++i) {
+      block.max_wdf = std::max(block.max_wdf, postings_[i].second);
+      block.min_length = std::min(block.min_length, data.length(postings_[i].first));
+    }
+    whole_.max_wdf = std::max(whole_.max_wdf, block.max_wdf);
+    whole_.min_length = std::min(whole_.min_length, block.min_length);
+    owned_blocks_.push_back(block);
   }
   docid_ = postings_.empty() ? kEnd : postings_[0].first;
 }
@@ -56,11 +73,13 @@ void TermCursor::skip_to(Xapian::docid target) {
 }
 
 BlockBound TermCursor::block_at(Xapian::docid target) {
-  if (!list_) {
+  // Read postings own their blocks (a copy of the cursor must not point into another's).
+  const std::span<const index::MatchData::Block> blocks =
+      owned_blocks_.empty() ? blocks_.blocks : std::span<const index::MatchData::Block>(owned_blocks_);
+  if (blocks.empty()) {
     if (docid_ == kEnd) return {0, whole_.min_length, kEnd};
     return whole_;
   }
-  const auto& blocks = blocks_.blocks;
   while (block_ < blocks.size() && blocks[block_].last_docid < target) ++block_;
   if (block_ == blocks.size()) return {0, whole_.min_length, kEnd};
   const auto& block = blocks[block_];
@@ -69,48 +88,159 @@ BlockBound TermCursor::block_at(Xapian::docid target) {
 
 namespace {
 
-double clause_termfreq(const Xapian::Database& db, const ScoredClause& clause) {
-  if (clause.terms.size() == 1) return db.get_termfreq(clause.terms[0]);
+double termfreq_of(const Xapian::Database& db, const std::vector<std::string>& terms) {
+  if (terms.size() == 1) return db.get_termfreq(terms[0]);
   std::vector<Xapian::doccount> termfreqs;
-  for (const auto& term : clause.terms) termfreqs.push_back(db.get_termfreq(term));
+  for (const auto& term : terms) termfreqs.push_back(db.get_termfreq(term));
   return synonym_termfreq(db.get_doccount(), termfreqs);
+}
+
+std::vector<Xapian::termpos> positions(const Xapian::Database& db, Xapian::docid docid,
+                                       const std::string& term) {
+  std::vector<Xapian::termpos> out;
+  for (auto it = db.positionlist_begin(docid, term); it != db.positionlist_end(docid, term); ++it)
+    out.push_back(*it);
+  return out;
+}
+
+// Terms in order, each after the one before, the last fewer than `window` positions after the
+// first. Taking each term's earliest position after the previous one is never worse.
+bool phrase_holds(const std::vector<std::vector<Xapian::termpos>>& lists, Xapian::termcount window) {
+  for (Xapian::termpos first : lists[0]) {
+    Xapian::termpos at = first;
+    for (std::size_t i = 1; i < lists.size(); ++i) {
+      const auto next = std::upper_bound(lists[i].begin(), lists[i].end(), at);
+      if (next == lists[i].end()) return false;  // a later first position cannot do better
+      at = *next;
+    }
+    if (at - first < window) return true;
+  }
+  return false;
+}
+
+// Every term somewhere in a stretch of fewer than `window` positions, in any order: the
+// shortest stretch holding one position of each list, swept over the merged positions.
+bool near_holds(const std::vector<std::vector<Xapian::termpos>>& lists, Xapian::termcount window) {
+  std::vector<std::pair<Xapian::termpos, std::size_t>> merged;
+  for (std::size_t i = 0; i < lists.size(); ++i)
+    for (Xapian::termpos p : lists[i]) merged.emplace_back(p, i);
+  std::sort(merged.begin(), merged.end());
+  std::vector<std::size_t> in_window(lists.size(), 0);
+  std::size_t covered = 0;
+  std::size_t begin = 0;
+  for (std::size_t end = 0; end < merged.size(); ++end) {
+    if (in_window[merged[end].second]++ == 0) ++covered;
+    while (covered == lists.size()) {
+      if (merged[end].first - merged[begin].first < window) return true;
+      if (--in_window[merged[begin].second] == 0) --covered;
+      ++begin;
+    }
+  }
+  return false;
 }
 
 }  // namespace
 
 ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& data,
                            const ScoredClause& clause, const Bm25Parameters& parameters)
-    : weight_(parameters, db.get_doccount(), clause_termfreq(db, clause), clause.factor,
-              db.get_avlength()),
-      termfreq_(clause_termfreq(db, clause)) {
-  std::uint32_t max_wdf = 0;
-  std::uint32_t min_length = std::numeric_limits<std::uint32_t>::max();
-  for (const auto& term : clause.terms) {
-    terms_.emplace_back(db, term, data);
-    max_wdf += terms_.back().whole().max_wdf;
-    min_length = std::min(min_length, terms_.back().whole().min_length);
+    : kind_(clause.kind), window_(clause.window), names_(clause.terms) {
+  const double collection_size = db.get_doccount();
+  const double average_length = db.get_avlength();
+  // A synonym of many terms (a wildcard's completions) is read whole and merged into one list
+  // with its own blocks: a cursor per term would cost a step per term for every document.
+  constexpr std::size_t kMergedSynonymTerms = 8;
+  if (!positional() && clause.terms.size() > kMergedSynonymTerms) {
+    std::vector<TermCursor::Posting> merged;
+    for (const auto& term : clause.terms)
+      for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
+        merged.emplace_back(*it, it.get_wdf());
+    std::sort(merged.begin(), merged.end());
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < merged.size(); ++i) {
+      if (kept > 0 && merged[kept - 1].first == merged[i].first)
+        merged[kept - 1].second += merged[i].second;
+      else
+        merged[kept++] = merged[i];
+    }
+    merged.resize(kept);
+    for (auto& [docid, wdf] : merged) wdf = std::min(wdf, data.length(docid));  // as Xapian clamps
+    terms_.emplace_back(std::move(merged), data);
+  } else {
+    for (const auto& term : clause.terms) terms_.emplace_back(db, term, data);
   }
-  max_score_ = max_wdf == 0 ? 0 : weight_.score(max_wdf, min_length);
+  if (!positional()) {
+    termfreq_ = termfreq_of(db, clause.terms);
+    weights_.emplace_back(parameters, collection_size, termfreq_, clause.factor, average_length);
+    std::uint32_t max_wdf = 0;
+    std::uint32_t min_length = std::numeric_limits<std::uint32_t>::max();
+    for (const auto& term : terms_) {
+      max_wdf += term.whole().max_wdf;
+      min_length = std::min(min_length, term.whole().min_length);
+    }
+    max_score_ = max_wdf == 0 ? 0 : weights_[0].score(max_wdf, min_length);
+  } else {
+    termfreq_ = collection_size;
+    std::vector<double> termfreqs;
+    for (std::size_t i = 0; i < terms_.size(); ++i) {
+      const double termfreq = db.get_termfreq(clause.terms[i]);
+      termfreqs.push_back(termfreq);
+      rarest_first_.push_back(i);
+      termfreq_ *= collection_size > 0 ? termfreq / collection_size : 0;
+      weights_.emplace_back(parameters, collection_size, termfreq, clause.factor, average_length);
+      const BlockBound& whole = terms_[i].whole();
+      max_score_ += whole.max_wdf == 0 ? 0 : weights_[i].score(whole.max_wdf, whole.min_length);
+    }
+    std::stable_sort(rarest_first_.begin(), rarest_first_.end(),
+                     [&](std::size_t a, std::size_t b) { return termfreqs[a] < termfreqs[b]; });
+  }
   settle();
 }
 
 void ClauseCursor::settle() {
-  docid_ = kEnd;
-  for (const auto& term : terms_) docid_ = std::min(docid_, term.docid());
+  rejected_ = false;
+  if (!positional()) {
+    docid_ = kEnd;
+    for (const auto& term : terms_) docid_ = std::min(docid_, term.docid());
+    return;
+  }
+  // Leapfrog: every term moved to the largest docid among them until all agree.
+  Xapian::docid target = terms_[0].docid();
+  for (std::size_t agreed = 0; target != kEnd && agreed < terms_.size();) {
+    for (auto& term : terms_) {
+      term.skip_to(target);
+      if (term.docid() != target) {
+        target = term.docid();
+        agreed = 0;
+        break;
+      }
+      ++agreed;
+    }
+  }
+  docid_ = target;
 }
 
 double ClauseCursor::score(std::uint32_t length) const {
+  if (positional()) {
+    double sum = 0;
+    for (std::size_t i = 0; i < terms_.size(); ++i) sum += weights_[i].score(terms_[i].wdf(), length);
+    return sum;
+  }
   std::uint32_t wdf = 0;
   for (const auto& term : terms_)
     if (term.docid() == docid_) wdf += term.wdf();
   if (terms_.size() > 1) wdf = std::min(wdf, length);
-  return weight_.score(wdf, length);
+  return weights_[0].score(wdf, length);
 }
 
 void ClauseCursor::next() {
   const Xapian::docid current = docid_;
-  for (auto& term : terms_)
-    if (term.docid() == current) term.next();
+  if (current == kEnd) return;
+  if (positional()) {
+    terms_[0].next();
+  } else {
+    for (auto& term : terms_)
+      if (term.docid() == current) term.next();
+  }
   settle();
 }
 
@@ -121,6 +251,16 @@ void ClauseCursor::skip_to(Xapian::docid target) {
 }
 
 double ClauseCursor::block_bound(Xapian::docid target, Xapian::docid* last_docid) {
+  if (positional()) {
+    double sum = 0;
+    for (std::size_t i = 0; i < terms_.size(); ++i) {
+      const BlockBound bound = terms_[i].block_at(target);
+      *last_docid = std::min(*last_docid, bound.last_docid);
+      if (bound.max_wdf == 0) return 0;  // a term with no posting left: no document matches
+      sum += weights_[i].score(bound.max_wdf, bound.min_length);
+    }
+    return sum;
+  }
   std::uint32_t max_wdf = 0;
   std::uint32_t min_length = std::numeric_limits<std::uint32_t>::max();
   for (auto& term : terms_) {
@@ -129,7 +269,39 @@ double ClauseCursor::block_bound(Xapian::docid target, Xapian::docid* last_docid
     min_length = std::min(min_length, bound.min_length);
     *last_docid = std::min(*last_docid, bound.last_docid);
   }
-  return max_wdf == 0 ? 0 : weight_.score(max_wdf, min_length);
+  return max_wdf == 0 ? 0 : weights_[0].score(max_wdf, min_length);
+}
+
+bool ClauseCursor::positions_hold(const Xapian::Database& db, Xapian::docid docid) const {
+  if (!positional()) return true;
+  if (kind_ == ScoredClause::Kind::Phrase && window_ == names_.size()) {
+    // An exact phrase: each position of the rarest term fixes where every other term must
+    // stand, so the others' lists are opened only while a start is still possible.
+    const std::size_t lead = rarest_first_[0];
+    std::vector<Xapian::PositionIterator> others;
+    for (auto p = db.positionlist_begin(docid, names_[lead]); p != db.positionlist_end(docid, names_[lead]); ++p) {
+      if (*p < lead) continue;
+      const Xapian::termpos start = *p - static_cast<Xapian::termpos>(lead);
+      bool all = true;
+      for (std::size_t k = 1; k < rarest_first_.size() && all; ++k) {
+        const std::size_t i = rarest_first_[k];
+        if (others.size() < k) others.push_back(db.positionlist_begin(docid, names_[i]));
+        Xapian::PositionIterator& at = others[k - 1];
+        const Xapian::termpos want = start + static_cast<Xapian::termpos>(i);
+        at.skip_to(want);
+        if (at == db.positionlist_end(docid, names_[i])) return false;  // no later start can hold
+        all = *at == want;
+      }
+      if (all) return true;
+    }
+    return false;
+  }
+  std::vector<std::vector<Xapian::termpos>> lists;
+  for (const auto& term : names_) {
+    lists.push_back(positions(db, docid, term));
+    if (lists.back().empty()) return false;
+  }
+  return kind_ == ScoredClause::Kind::Phrase ? phrase_holds(lists, window_) : near_holds(lists, window_);
 }
 
 }  // namespace kavosh::search::matcher

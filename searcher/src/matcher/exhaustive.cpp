@@ -13,14 +13,10 @@ TopK exhaustive(const Xapian::Database& db, const index::MatchData& data, const 
     Xapian::docid docid = kEnd;
     for (const auto& clause : cursors.clauses) docid = std::min(docid, clause.docid());
     if (docid == kEnd) break;
-    double score = 0;
-    const std::uint32_t length = data.length(docid);
-    for (const auto& clause : cursors.clauses)
-      if (clause.docid() == docid) score += clause.score(length);
-    if (cursors.admits(docid)) {
+    if (const auto score = cursors.finish(db, docid, data.length(docid))) {
       ++result.estimated_matches;
       ++result.documents_scored;
-      heap.offer(docid, score);
+      heap.offer(docid, *score);
     }
     for (auto& clause : cursors.clauses)
       if (clause.docid() == docid) clause.next();

@@ -1,5 +1,6 @@
 #include "matcher/plan.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace kavosh::search::matcher {
@@ -7,7 +8,7 @@ namespace {
 
 class Planner {
  public:
-  explicit Planner(const ScaleFactors& factors) : factors_(factors) {}
+  Planner(const QueryNodeDetails& details, const Xapian::Database& db) : details_(details), db_(db) {}
 
   // The list's frame, outermost first: exclusions, filters, required items, then the ranked
   // rest. Below an OR only scored clauses may appear: "(a AND b) OR c" is not a plan.
@@ -43,7 +44,7 @@ class Planner {
 
   bool scored(const Xapian::Query& q, double factor) {
     switch (q.get_type()) {
-      case Xapian::Query::LEAF_TERM: return add_clause({leaf_term(q)}, factor);
+      case Xapian::Query::LEAF_TERM: return add_clause(any_of({leaf_term(q)}, factor));
       case Xapian::Query::OP_SYNONYM: {
         std::vector<std::string> terms;
         for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
@@ -51,18 +52,42 @@ class Planner {
           if (sub.get_type() != Xapian::Query::LEAF_TERM) return fail("a synonym of non-terms");
           terms.push_back(leaf_term(sub));
         }
-        return add_clause(std::move(terms), factor);
+        return add_clause(any_of(std::move(terms), factor));
+      }
+      case Xapian::Query::OP_PHRASE:
+      case Xapian::Query::OP_NEAR: {
+        const NodeDetails* node = details_of(q);
+        if (!node || node->window == 0) return fail("a window the builder did not record");
+        std::vector<std::string> terms;
+        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+          const Xapian::Query sub = q.get_subquery(i);
+          if (sub.get_type() != Xapian::Query::LEAF_TERM) return fail("a phrase of non-terms");
+          terms.push_back(leaf_term(sub));
+        }
+        const auto kind = q.get_type() == Xapian::Query::OP_PHRASE ? ScoredClause::Kind::Phrase
+                                                                    : ScoredClause::Kind::Near;
+        ScoredClause clause = any_of(std::move(terms), factor);
+        clause.kind = kind;
+        clause.window = node->window;
+        return add_clause(std::move(clause));
+      }
+      case Xapian::Query::OP_WILDCARD: {
+        const NodeDetails* node = details_of(q);
+        if (!node || node->pattern.empty()) return fail("a wildcard the builder did not record");
+        std::vector<std::string> terms = expand(node->pattern, node->max_expansion);
+        if (terms.empty()) return true;  // completes no term: adds nothing, as in Xapian
+        return add_clause(any_of(std::move(terms), factor));
       }
       case Xapian::Query::OP_OR:
         for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
           if (!scored(q.get_subquery(i), factor)) return false;
         return true;
       case Xapian::Query::OP_SCALE_WEIGHT: {
-        const auto found = factors_.find(q.internal.get());
-        if (found == factors_.end()) return fail("a scale factor the builder did not record");
+        const NodeDetails* node = details_of(q);
+        if (!node) return fail("a scale factor the builder did not record");
         // A zero-weight clause beside scored ones would still match documents.
-        if (found->second.factor <= 0) return fail("a zero-weight clause in a ranked position");
-        return scored(q.get_subquery(0), factor * found->second.factor);
+        if (node->factor <= 0) return fail("a zero-weight clause in a ranked position");
+        return scored(q.get_subquery(0), factor * node->factor);
       }
       default: return fail("an operator the matcher does not evaluate");
     }
@@ -108,13 +133,47 @@ class Planner {
 
   static std::string leaf_term(const Xapian::Query& q) { return *q.get_terms_begin(); }
 
-  bool add_clause(std::vector<std::string> terms, double factor) {
+  static ScoredClause any_of(std::vector<std::string> terms, double factor) {
+    ScoredClause clause;
+    clause.terms = std::move(terms);
+    clause.factor = factor;
+    return clause;
+  }
+
+  bool add_clause(ScoredClause clause) {
     // Xapian weighs a term that occurs twice in a query by its summed query frequency: not
     // reproduced here.
-    for (const auto& term : terms)
+    for (const auto& term : clause.terms)
       if (!seen_.insert(term).second) return fail("a term in two clauses");
-    plan_.clauses.push_back({std::move(terms), factor});
+    plan_.clauses.push_back(std::move(clause));
     return true;
+  }
+
+  const NodeDetails* details_of(const Xapian::Query& q) const {
+    const auto found = details_.find(q.internal.get());
+    return found == details_.end() ? nullptr : &found->second;
+  }
+
+  // The terms Xapian 1.4 expands a WILDCARD_LIMIT_MOST_FREQUENT wildcard to, in the order its
+  // OR tree receives them: every completion in term order, or, past the limit, the most
+  // frequent, selected as Xapian selects them (std::nth_element on the frequency, descending),
+  // since the order decides how the synonym's frequency is estimated.
+  std::vector<std::string> expand(const std::string& pattern, Xapian::termcount limit) const {
+    struct Completion {
+      std::string term;
+      Xapian::doccount termfreq;
+    };
+    std::vector<Completion> completions;
+    for (auto it = db_.allterms_begin(pattern); it != db_.allterms_end(pattern); ++it)
+      completions.push_back({*it, it.get_termfreq()});
+    if (limit > 0 && completions.size() > limit) {
+      std::nth_element(completions.begin(), completions.begin() + limit, completions.end(),
+                       [](const Completion& a, const Completion& b) { return a.termfreq > b.termfreq; });
+      completions.resize(limit);
+    }
+    std::vector<std::string> terms;
+    for (auto& completion : completions) terms.push_back(std::move(completion.term));
+    return terms;
   }
 
   bool fail(const char* reason) {
@@ -122,16 +181,17 @@ class Planner {
     return false;
   }
 
-  const ScaleFactors& factors_;
+  const QueryNodeDetails& details_;
+  const Xapian::Database& db_;
   MatchPlan plan_;
   std::set<std::string> seen_;
 };
 
 }  // namespace
 
-std::optional<MatchPlan> plan_query(const Xapian::Query& query, const ScaleFactors& factors,
-                                    std::string* why) {
-  Planner planner(factors);
+std::optional<MatchPlan> plan_query(const Xapian::Query& query, const QueryNodeDetails& details,
+                                    const Xapian::Database& db, std::string* why) {
+  Planner planner(details, db);
   const bool ok = planner.root(query);
   MatchPlan plan = planner.take();
   if (ok && !plan.clauses.empty()) return plan;

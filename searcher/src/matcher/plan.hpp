@@ -1,10 +1,11 @@
 #pragma once
 // The shape of a built query that the top-k matcher evaluates itself: a sum of scored clauses
-// (a term, or an OP_SYNONYM of terms weighed as one, times a factor), groups of clauses of which
-// a document must match at least one (+word, --all), boolean filter terms it must hold (lang:)
+// (a term, an OP_SYNONYM of terms or an OP_WILDCARD's expansion weighed as one; or an OP_PHRASE
+// or OP_NEAR of terms, each weighed on its own; times a factor), groups of clauses of which a
+// document must match at least one (+word, --all), boolean filter terms it must hold (lang:)
 // and terms it must not hold (-word). plan_query() reads it off the Xapian::Query the builder
-// made; any other shape (phrases, NEAR, wildcards, aliases of several words, a term used in
-// two clauses) returns nothing and the searcher asks Xapian's Enquire instead.
+// made; any other shape (a synonym of phrases as multi-word aliases make, a term used in two
+// clauses, a conjunction under an OR) returns nothing and the searcher asks Xapian's Enquire.
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -16,12 +17,16 @@
 
 namespace kavosh::search::matcher {
 
-// The factor of every OP_SCALE_WEIGHT node comes from BuiltQuery::scale_factors (query.hpp).
-using search::ScaleFactors;
-
 struct ScoredClause {
-  std::vector<std::string> terms;  // one term, or an OP_SYNONYM's terms in the query's order
+  enum class Kind {
+    Any,     // one term, or a synonym of terms: matches where any does, weighed as one term
+    Phrase,  // every term, in order, spanning fewer than `window` positions; each weighed alone
+    Near,    // every term, in any order, spanning fewer than `window` positions
+  };
+  Kind kind = Kind::Any;
+  std::vector<std::string> terms;  // in the order Xapian's matcher meets them
   double factor = 1.0;
+  Xapian::termcount window = 0;
 };
 
 struct MatchPlan {
@@ -31,8 +36,9 @@ struct MatchPlan {
   std::vector<std::string> excluded;               // none may be held
 };
 
-// Nothing when the query has a shape the plan cannot express; `why` then says which.
-std::optional<MatchPlan> plan_query(const Xapian::Query& query, const ScaleFactors& factors,
-                                    std::string* why = nullptr);
+// Nothing when the query has a shape the plan cannot express; `why` then says which. `details`
+// are the query's node parameters (BuiltQuery::node_details); `db` expands wildcards.
+std::optional<MatchPlan> plan_query(const Xapian::Query& query, const QueryNodeDetails& details,
+                                    const Xapian::Database& db, std::string* why = nullptr);
 
 }  // namespace kavosh::search::matcher

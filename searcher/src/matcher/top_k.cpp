@@ -28,21 +28,34 @@ PlanCursors::PlanCursors(const Xapian::Database& db, const index::MatchData& dat
   }
 }
 
-bool PlanCursors::admits(Xapian::docid docid) {
+std::optional<double> PlanCursors::finish(const Xapian::Database& db, Xapian::docid docid,
+                                          std::uint32_t length) {
+  bool any = false;
+  for (auto& clause : clauses) {
+    if (clause.docid() != docid) continue;
+    if (clause.positional() && !clause.positions_hold(db, docid))
+      clause.reject_current();
+    else
+      any = true;
+  }
+  if (!any) return std::nullopt;
   for (const auto& group : required) {
     bool met = false;
-    for (std::size_t clause : group) met = met || clauses[clause].docid() == docid;
-    if (!met) return false;
+    for (std::size_t clause : group) met = met || clauses[clause].matches(docid);
+    if (!met) return std::nullopt;
   }
   for (auto& filter : filters) {
     filter.skip_to(docid);
-    if (filter.docid() != docid) return false;
+    if (filter.docid() != docid) return std::nullopt;
   }
   for (auto& exclusion : excluded) {
     exclusion.skip_to(docid);
-    if (exclusion.docid() == docid) return false;
+    if (exclusion.docid() == docid) return std::nullopt;
   }
-  return true;
+  double score = 0;
+  for (const auto& clause : clauses)
+    if (clause.matches(docid)) score += clause.score(length);
+  return score;
 }
 
 Xapian::doccount PlanCursors::estimate(Xapian::doccount collection_size) const {

@@ -4,6 +4,7 @@
 // ascending).
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <queue>
 #include <vector>
 
@@ -52,9 +53,13 @@ struct PlanCursors {
   PlanCursors(const Xapian::Database& db, const index::MatchData& data, const MatchPlan& plan,
               const Bm25Parameters& parameters);
 
-  // Whether `docid` meets the + groups (clause cursors already moved to it), the filters and
-  // the exclusions (moved here).
-  bool admits(Xapian::docid docid);
+  // The score of `docid`, every clause cursor already moved to it, when it matches: phrases
+  // and NEARs checked at their positions (a clause whose terms stand elsewhere is turned
+  // down), at least one clause left, the + groups met, the filters held and the exclusions
+  // not (their cursors are moved here). The clauses' scores are summed in the plan's order, so
+  // equal documents get equal scores whatever order an algorithm met their clauses in.
+  std::optional<double> finish(const Xapian::Database& db, Xapian::docid docid,
+                               std::uint32_t length);
   // Enquire-like estimate of the documents that match, as if the clauses were independent.
   Xapian::doccount estimate(Xapian::doccount collection_size) const;
 

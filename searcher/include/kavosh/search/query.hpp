@@ -115,12 +115,19 @@ struct ExplainClause {
   Xapian::Query query;
 };
 
-// An OP_SCALE_WEIGHT node and its factor; holding the node keeps its address (the key) its own.
-struct ScaledNode {
+// What Xapian 1.4 keeps inside some query nodes without an accessor to read it back: the
+// factor of an OP_SCALE_WEIGHT, the window of an OP_PHRASE or OP_NEAR, the pattern and
+// expansion limit of an OP_WILDCARD. The builder records every such node it makes, keyed by
+// the node's identity (holding the node keeps that address its own); the top-k matcher reads
+// the query's parameters from here.
+struct NodeDetails {
   Xapian::Query node;
   double factor = 1;
+  Xapian::termcount window = 0;
+  std::string pattern;
+  Xapian::termcount max_expansion = 0;
 };
-using ScaleFactors = std::unordered_map<const Xapian::Query::Internal*, ScaledNode>;
+using QueryNodeDetails = std::unordered_map<const Xapian::Query::Internal*, NodeDetails>;
 
 struct BuiltQuery {
   Xapian::Query query;
@@ -129,9 +136,7 @@ struct BuiltQuery {
   std::vector<std::string> highlight_prefixes;  // wildcard prefixes (unprefixed, unstemmed)
   std::vector<std::vector<std::string>> highlight_phrases;  // term sequences marked as a whole
   std::vector<std::string> plain_words;  // bare words as typed, for did-you-mean
-  // The factor of every OP_SCALE_WEIGHT node in `query`, by node (Xapian 1.4 does not give
-  // it back): the top-k matcher reads the query's weights from here.
-  ScaleFactors scale_factors;
+  QueryNodeDetails node_details;  // see NodeDetails
   // False when the term filter rules out every term the query matches by (excluded ones
   // aside) and it has no wildcard: nothing can match, and the match need not run.
   bool may_match = true;
