@@ -8,13 +8,14 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstring>
 #include <limits>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "atomic_file.hpp"
+#include "kavosh/index/schema.hpp"
 
 namespace kavosh::index {
 
@@ -23,6 +24,7 @@ namespace kavosh::index {
 //           length count u64, term count u64, block count u64, pool bytes u64,
 //           UUID (padded with zeros to a multiple of 8)
 //   lengths: u32[length count], indexed by docid, padded to a multiple of 8 bytes
+//   articles: u32[length count], indexed by docid, padded the same way
 //   directory: DirectoryEntry[term count], sorted by term bytes
 //   blocks: Block[block count]
 //   pool: the terms' bytes
@@ -68,6 +70,16 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it)
     lengths[*it] = it.get_doclength();
   lengths.resize(padded8(lengths.size() * 4) / 4, 0);
+  // Articles numbered from 1 in the order their first passage is met.
+  std::vector<std::uint32_t> articles(lengths.size(), 0);
+  std::unordered_map<std::string, std::uint32_t> article_numbers;
+  for (auto it = db.valuestream_begin(schema::kSlotArticleId);
+       it != db.valuestream_end(schema::kSlotArticleId); ++it) {
+    const std::string article = *it;
+    if (article.empty() || it.get_docid() > last) continue;
+    const auto next = static_cast<std::uint32_t>(article_numbers.size() + 1);
+    articles[it.get_docid()] = article_numbers.emplace(article, next).first->second;
+  }
 
   std::vector<DirectoryEntry> directory;
   std::vector<Block> blocks;
@@ -114,7 +126,8 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   std::string uuid_padded = uuid;
   uuid_padded.resize(padded8(uuid.size()), '\0');
   write_file_atomically(file, {std::string_view(reinterpret_cast<const char*>(&header), sizeof header),
-                               uuid_padded, bytes_of(lengths), bytes_of(directory),
+                               uuid_padded, bytes_of(lengths), bytes_of(articles),
+                               bytes_of(directory),
                                bytes_of(blocks), pool});
 }
 
@@ -160,7 +173,8 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
       header.block_count > size / sizeof(Block) || header.pool_bytes > size)
     return std::nullopt;
   const std::uint64_t lengths_at = sizeof(Header) + padded8(header.uuid_bytes);
-  const std::uint64_t directory_at = lengths_at + padded8(header.length_count * 4);
+  const std::uint64_t articles_at = lengths_at + padded8(header.length_count * 4);
+  const std::uint64_t directory_at = articles_at + padded8(header.length_count * 4);
   const std::uint64_t blocks_at = directory_at + header.term_count * sizeof(DirectoryEntry);
   const std::uint64_t pool_at = blocks_at + header.block_count * sizeof(Block);
   if (pool_at + header.pool_bytes != size) return std::nullopt;
@@ -168,6 +182,7 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
 
   MatchData data;
   data.lengths_ = reinterpret_cast<const std::uint32_t*>(in + lengths_at);
+  data.articles_ = reinterpret_cast<const std::uint32_t*>(in + articles_at);
   data.length_count_ = header.length_count;
   data.directory_ = reinterpret_cast<const DirectoryEntry*>(in + directory_at);
   data.term_count_ = header.term_count;

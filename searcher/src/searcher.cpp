@@ -425,8 +425,6 @@ Ranking Searcher::Impl::rank(const SearchRequest& r, const BuiltQuery& built,
     why = "model " + r.model;
   else if (r.prf_documents > 0)
     why = "feedback";
-  else if (collapsed)
-    why = "collapsing passages per article";
   else if (!current_facts.match_data)
     why = "no match data for this revision";
   else
@@ -435,7 +433,7 @@ Ranking Searcher::Impl::rank(const SearchRequest& r, const BuiltQuery& built,
     results.matcher = "block-max";
     const matcher::TopK top = matcher::block_max_maxscore(
         db, *current_facts.match_data, *plan, matcher::Bm25Parameters{r.k1, r.b, kBm25MinNormlen},
-        r.offset + r.limit);
+        r.offset + r.limit, collapsed);
     ranking.estimated_matches = top.estimated_matches;
     if (top.docs.size() > r.offset)
       ranking.docs.assign(top.docs.begin() + r.offset, top.docs.end());

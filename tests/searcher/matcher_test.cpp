@@ -118,17 +118,22 @@ std::vector<Case> random_cases(const std::vector<std::string>& words, const std:
   return cases;
 }
 
+struct Mode {
+  bool all_words = false;
+  bool collapse = false;
+};
+
 ks::SearchResults search(ks::Searcher& searcher, const Case& c, unsigned limit,
-                         ks::SearchRequest::Matcher matcher, bool all_words = false) {
+                         ks::SearchRequest::Matcher matcher, Mode mode) {
   ks::SearchRequest request;
   request.query = c.query;
   request.language = c.language;
   request.limit = limit;
-  request.collapse = false;
+  request.collapse = mode.collapse;
   request.snippets = false;
   request.hit_details = false;
   request.spelling = false;
-  request.all_words = all_words;
+  request.all_words = mode.all_words;
   request.matcher = matcher;
   return searcher.search(request);
 }
@@ -140,12 +145,13 @@ void check_against_enquire(const fs::path& db_path, const std::vector<Case>& cas
   const auto every = static_cast<unsigned>(searcher.passage_count() + 1);
   fast = 0;
   for (const auto& c : cases) {
-    for (bool all_words : {false, true}) {
-      SCOPED_TRACE("query [" + c.query + "] lang [" + c.language + "]" + (all_words ? " --all" : ""));
+    for (const Mode mode : {Mode{false, false}, Mode{true, false}, Mode{false, true}}) {
+      SCOPED_TRACE("query [" + c.query + "] lang [" + c.language + "]" +
+                   (mode.all_words ? " --all" : "") + (mode.collapse ? " collapsed" : ""));
       ks::SearchResults full, reference;
       try {
-        full = search(searcher, c, every, ks::SearchRequest::Matcher::Automatic, all_words);
-        reference = search(searcher, c, every, ks::SearchRequest::Matcher::Xapian, all_words);
+        full = search(searcher, c, every, ks::SearchRequest::Matcher::Automatic, mode);
+        reference = search(searcher, c, every, ks::SearchRequest::Matcher::Xapian, mode);
       } catch (const ks::QueryError&) {
         continue;  // e.g. only function words: no query, on both paths alike
       }
@@ -166,7 +172,7 @@ void check_against_enquire(const fs::path& db_path, const std::vector<Case>& cas
         EXPECT_EQ(full.estimated_matches, reference.estimated_matches);
       }
       for (unsigned k : {1u, 3u, 10u, 50u}) {
-        const auto top = search(searcher, c, k, ks::SearchRequest::Matcher::Automatic, all_words);
+        const auto top = search(searcher, c, k, ks::SearchRequest::Matcher::Automatic, mode);
         ASSERT_EQ(top.hits.size(), std::min<std::size_t>(k, full.hits.size())) << "k " << k;
         for (std::size_t i = 0; i < top.hits.size(); ++i) {
           EXPECT_EQ(top.hits[i].id, full.hits[i].id) << "k " << k << " rank " << i + 1;

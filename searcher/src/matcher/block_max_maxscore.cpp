@@ -21,7 +21,8 @@ bool cannot_beat(double bound, double threshold) {
 }  // namespace
 
 TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,
-                        const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k) {
+                        const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
+                        bool collapse) {
   PlanCursors cursors(db, data, plan, parameters);
   TopK result;
   if (k == 0) {
@@ -39,11 +40,11 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
   for (std::size_t i = 0; i < n; ++i)
     prefix_bound[i] = (i ? prefix_bound[i - 1] : 0) + clauses[order[i]].max_score();
 
-  TopKHeap heap(k);
+  TopKHeap heap(k, collapse);
   double threshold = heap.threshold();
   std::size_t first_essential = 0;
   bool skipped = false;  // whether any document was passed over unscored
-  Xapian::doccount matched = 0;
+  MatchCounter matched(collapse);
   std::vector<double> block_bounds(n);
   while (true) {
     Xapian::docid docid = kEnd;
@@ -92,9 +93,9 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
     }
     const auto final_score = candidate ? cursors.finish(db, docid, length) : std::nullopt;
     if (final_score) {
-      ++matched;
+      matched.add(data.article(docid));
       ++result.documents_scored;
-      if (heap.offer(docid, *final_score)) {
+      if (heap.offer(docid, *final_score, data.article(docid))) {
         threshold = heap.threshold();
         while (first_essential < n && cannot_beat(prefix_bound[first_essential], threshold))
           ++first_essential;
@@ -105,7 +106,7 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
   }
   result.docs = heap.take_sorted();
   result.estimated_matches =
-      skipped ? std::max(matched, cursors.estimate(db.get_doccount())) : matched;
+      skipped ? std::max(matched.count(), cursors.estimate(db.get_doccount())) : matched.count();
   return result;
 }
 

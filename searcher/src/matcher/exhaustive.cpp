@@ -5,23 +5,25 @@
 namespace kavosh::search::matcher {
 
 TopK exhaustive(const Xapian::Database& db, const index::MatchData& data, const MatchPlan& plan,
-                const Bm25Parameters& parameters, unsigned k) {
+                const Bm25Parameters& parameters, unsigned k, bool collapse) {
   PlanCursors cursors(db, data, plan, parameters);
-  TopKHeap heap(k);
+  TopKHeap heap(k, collapse);
+  MatchCounter matched(collapse);
   TopK result;
   while (true) {
     Xapian::docid docid = kEnd;
     for (const auto& clause : cursors.clauses) docid = std::min(docid, clause.docid());
     if (docid == kEnd) break;
     if (const auto score = cursors.finish(db, docid, data.length(docid))) {
-      ++result.estimated_matches;
+      matched.add(data.article(docid));
       ++result.documents_scored;
-      heap.offer(docid, *score);
+      heap.offer(docid, *score, data.article(docid));
     }
     for (auto& clause : cursors.clauses)
       if (clause.docid() == docid) clause.next();
   }
   result.docs = heap.take_sorted();
+  result.estimated_matches = matched.count();
   return result;
 }
 

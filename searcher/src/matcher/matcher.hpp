@@ -34,12 +34,14 @@ struct TopK {
 // The k best documents by block-max MaxScore: clauses whose bounds cannot lift a document
 // into the top k are only probed for the candidates of the others, and a candidate whose
 // block bounds fall short is passed over without reading the rest of its postings.
+// With `collapse`, the k best articles, each by its best document (MatchData::article).
 TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,
-                        const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k);
+                        const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
+                        bool collapse);
 
 // Every matching document scored, no bound used: the reference the tests hold the fast
 // algorithm to.
 TopK exhaustive(const Xapian::Database& db, const index::MatchData& data, const MatchPlan& plan,
-                const Bm25Parameters& parameters, unsigned k);
+                const Bm25Parameters& parameters, unsigned k, bool collapse);
 
 }  // namespace kavosh::search::matcher

@@ -4,13 +4,38 @@
 
 namespace kavosh::search::matcher {
 
-std::vector<ScoredDoc> TopKHeap::take_sorted() {
-  std::vector<ScoredDoc> docs;
-  while (!heap_.empty()) {
-    docs.push_back(heap_.top());
-    heap_.pop();
+void TopKHeap::insert(const Entry& entry) {
+  const auto at = kept_.insert(entry).first;
+  if (collapse_ && entry.article != 0) by_article_[entry.article] = at;
+}
+
+bool TopKHeap::offer(Xapian::docid docid, double score, std::uint32_t article) {
+  if (k_ == 0) return false;
+  const Entry entry{{docid, score}, article};
+  if (collapse_ && article != 0) {
+    const auto found = by_article_.find(article);
+    if (found != by_article_.end()) {
+      if (!(score > found->second->doc.score)) return false;
+      kept_.erase(found->second);
+      insert(entry);
+      return full();
+    }
   }
-  std::reverse(docs.begin(), docs.end());
+  if (!full()) {
+    insert(entry);
+    return full();
+  }
+  const auto worst = std::prev(kept_.end());
+  if (!(score > worst->doc.score)) return false;
+  if (collapse_ && worst->article != 0) by_article_.erase(worst->article);
+  kept_.erase(worst);
+  insert(entry);
+  return true;
+}
+
+std::vector<ScoredDoc> TopKHeap::take_sorted() const {
+  std::vector<ScoredDoc> docs;
+  for (const auto& entry : kept_) docs.push_back(entry.doc);
   return docs;
 }
 

@@ -5,7 +5,10 @@
 #include <cmath>
 #include <limits>
 #include <optional>
-#include <queue>
+#include <iterator>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <xapian.h>
@@ -15,37 +18,59 @@
 
 namespace kavosh::search::matcher {
 
+// The best k documents met so far. Collapsing keeps one document per article (its best;
+// documents are met in docid order, so of two equal scores the first stays), as Enquire with
+// a collapse key does; article 0 is a document without one, never collapsed.
 class TopKHeap {
  public:
-  explicit TopKHeap(unsigned k) : k_(k) {}
-  bool full() const { return k_ == 0 || heap_.size() >= k_; }
+  TopKHeap(unsigned k, bool collapse) : k_(k), collapse_(collapse) {}
+  bool full() const { return k_ == 0 || kept_.size() >= k_; }
   // The score a document must beat to enter (a document met later loses a tie).
   double threshold() const {
     if (k_ == 0) return std::numeric_limits<double>::infinity();
-    return full() ? heap_.top().score : -std::numeric_limits<double>::infinity();
+    return full() ? std::prev(kept_.end())->doc.score : -std::numeric_limits<double>::infinity();
   }
-  // True when the threshold rose.
-  bool offer(Xapian::docid docid, double score) {
-    if (!full()) {
-      heap_.push({docid, score});
-      return full();
-    }
-    if (!(score > heap_.top().score)) return false;
-    heap_.pop();
-    heap_.push({docid, score});
-    return true;
-  }
-  std::vector<ScoredDoc> take_sorted();
+  // True when the threshold may have risen.
+  bool offer(Xapian::docid docid, double score, std::uint32_t article);
+  std::vector<ScoredDoc> take_sorted() const;
 
  private:
-  struct Worse {  // the heap's top is the worst kept: lowest score, then highest docid
-    bool operator()(const ScoredDoc& a, const ScoredDoc& b) const {
-      if (a.score != b.score) return a.score > b.score;
-      return a.docid < b.docid;
+  struct Entry {
+    ScoredDoc doc;
+    std::uint32_t article;
+  };
+  struct Better {
+    bool operator()(const Entry& a, const Entry& b) const {
+      if (a.doc.score != b.doc.score) return a.doc.score > b.doc.score;
+      return a.doc.docid < b.doc.docid;
     }
   };
+  using Kept = std::set<Entry, Better>;
+  void insert(const Entry& entry);
+
   unsigned k_;
-  std::priority_queue<ScoredDoc, std::vector<ScoredDoc>, Worse> heap_;
+  bool collapse_;
+  Kept kept_;  // best first
+  std::unordered_map<std::uint32_t, Kept::iterator> by_article_;  // when collapsing
+};
+
+// Counts the matching documents, or with collapsing the articles they make up (a document
+// without an article counting alone).
+class MatchCounter {
+ public:
+  explicit MatchCounter(bool collapse) : collapse_(collapse) {}
+  void add(std::uint32_t article) {
+    if (collapse_ && article != 0)
+      articles_.insert(article);
+    else
+      ++alone_;
+  }
+  Xapian::doccount count() const { return static_cast<Xapian::doccount>(articles_.size() + alone_); }
+
+ private:
+  bool collapse_;
+  std::unordered_set<std::uint32_t> articles_;
+  Xapian::doccount alone_ = 0;
 };
 
 // The plan's cursors and its boolean conditions over one database.

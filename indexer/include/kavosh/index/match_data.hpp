@@ -3,6 +3,9 @@
 // posting lists, in the file match_data_path(index) beside the database:
 //  - every document's length (Xapian's doclength, the sum of its wdfs) in a flat array, so
 //    scoring a candidate reads one integer instead of walking the doclength list;
+//  - every document's article as a number (equal for the passages of one article; 0 for a
+//    document without an article id), so collapsing to one passage per article reads one
+//    integer instead of a value slot;
 //  - for every term with at least kMinBlockedPostings postings, its postings cut into blocks of
 //    kBlockSize, each with its last docid, largest wdf and smallest document length. A ranking
 //    function that grows with wdf and falls with length (BM25) is bounded on a block by its
@@ -64,6 +67,10 @@ class MatchData {
   std::uint32_t length(Xapian::docid docid) const {
     return docid < length_count_ ? lengths_[docid] : 0;
   }
+  // The number of document `docid`'s article; 0 for none.
+  std::uint32_t article(Xapian::docid docid) const {
+    return docid < length_count_ ? articles_[docid] : 0;
+  }
   TermBlocks blocks(std::string_view term) const;
   std::uint64_t blocked_terms() const { return term_count_; }
 
@@ -72,6 +79,7 @@ class MatchData {
   struct DirectoryEntry;
   std::shared_ptr<const void> mapping_;
   const std::uint32_t* lengths_ = nullptr;
+  const std::uint32_t* articles_ = nullptr;  // as many as lengths_
   std::uint64_t length_count_ = 0;
   const DirectoryEntry* directory_ = nullptr;
   std::uint64_t term_count_ = 0;
