@@ -218,7 +218,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   const auto known_field = [this](std::string_view name) { return is_known_field(name); };
   QueryNode ast;
   try {
-    ast = parse_query(r.query, known_field);
+    ast = parse_query(r.query, known_field, r.malformed_as_plain_words);
   } catch (const QueryError& e) {
     if (!r.malformed_as_plain_words) throw;
     results.parse_fallback = e.what();
