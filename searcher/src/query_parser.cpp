@@ -85,7 +85,9 @@ class Lexer {
  public:
   Lexer(std::string_view text, const std::function<bool(std::string_view)>& is_known_field,
         bool unknown_fields_as_words)
-      : text_(text), is_known_field_(is_known_field), unknown_fields_as_words_(unknown_fields_as_words) {}
+      : text_(text),
+        is_known_field_(is_known_field),
+        unknown_fields_as_words_(unknown_fields_as_words) {}
 
   std::vector<LexToken> run() {
     std::vector<LexToken> tokens;
