@@ -238,8 +238,9 @@ Collection read_cacm(const fs::path& dir) {
   c.documents = article_documents(dir / "cacm.all", index::Format::Smart, "en", c.warnings);
   for (const auto& line : read_lines(dir / "qrels.text")) {
     const auto f = fields_of(line);
-    // Zero-padded query ids ("01") are normalised to the .I numbers of query.text.
-    if (f.size() >= 2) c.judgments.push_back({strip_leading_zeros(f[0]), f[1], 1});
+    // Both ids are zero-padded ("01 0046"); cacm.all's and query.text's .I numbers are not.
+    if (f.size() >= 2)
+      c.judgments.push_back({strip_leading_zeros(f[0]), strip_leading_zeros(f[1]), 1});
   }
   return c;
 }

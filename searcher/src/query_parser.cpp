@@ -83,8 +83,11 @@ struct LexToken {
 
 class Lexer {
  public:
-  Lexer(std::string_view text, const std::function<bool(std::string_view)>& is_known_field)
-      : text_(text), is_known_field_(is_known_field) {}
+  Lexer(std::string_view text, const std::function<bool(std::string_view)>& is_known_field,
+        bool unknown_fields_as_words)
+      : text_(text),
+        is_known_field_(is_known_field),
+        unknown_fields_as_words_(unknown_fields_as_words) {}
 
   std::vector<LexToken> run() {
     std::vector<LexToken> tokens;
@@ -162,7 +165,17 @@ class Lexer {
         const bool url = text_.substr(byte_).starts_with("://");
         if (is_field_name(name) && !url) {
           const std::string field = ascii_lower(name);
-          if (!is_known(field)) throw QueryError(word_position, "unknown field '" + field + "'");
+          const bool known = is_known(field);
+          if (!known && !unknown_fields_as_words_)
+            throw QueryError(word_position, "unknown field '" + field + "'");
+          if (!known) {
+            // Prose ("Examples: …"): the name is a word, and so is what follows the ':'.
+            tokens.push_back({TokenKind::Word, std::string(name), word_position});
+            advance(cp);
+            word_begin = byte_;
+            word_position = chars_ + 1;
+            continue;
+          }
           advance(cp);
           if (byte_ >= text_.size() || is_space(decode(text_, byte_).value) ||
               decode(text_, byte_).value == ')')
@@ -218,6 +231,7 @@ class Lexer {
 
   std::string_view text_;
   const std::function<bool(std::string_view)>& is_known_field_;
+  bool unknown_fields_as_words_;
   std::size_t byte_ = 0;
   unsigned chars_ = 0;
 };
@@ -440,8 +454,9 @@ std::string dump(const QueryNode& node) {
 }
 
 QueryNode parse_query(std::string_view text,
-                      const std::function<bool(std::string_view)>& is_known_field) {
-  Lexer lexer(text, is_known_field);
+                      const std::function<bool(std::string_view)>& is_known_field,
+                      bool unknown_fields_as_words) {
+  Lexer lexer(text, is_known_field, unknown_fields_as_words);
   Parser parser(lexer.run());
   return parser.parse();
 }

@@ -288,6 +288,21 @@ TEST_F(SeedSearch, MalformedBatchTopicRunsAsPlainWordsWhenAsked) {
   EXPECT_TRUE(search("Rajavi", request).parse_fallback.empty());
 }
 
+// "Examples:" in a topic names no field of the index: in batch mode it is a word and the
+// topic parses (no fallback); interactively it stays an unknown-field error.
+TEST_F(SeedSearch, UnknownFieldOfABatchTopicIsAWord) {
+  ks::SearchRequest request;
+  request.malformed_as_plain_words = true;
+  const auto topic = search("Examples: Rajavi leader", request);
+  EXPECT_TRUE(topic.parse_fallback.empty()) << topic.parse_fallback;
+  const auto plain = search("Examples Rajavi leader");
+  ASSERT_FALSE(plain.hits.empty());
+  ASSERT_EQ(topic.hits.size(), plain.hits.size());
+  EXPECT_EQ(topic.hits[0].id, plain.hits[0].id);
+  EXPECT_EQ(topic.hits[0].score, plain.hits[0].score);
+  EXPECT_THROW(search("Examples: Rajavi leader"), ks::QueryError);
+}
+
 TEST(Searcher, MissingDatabaseNamesThePath) {
   const fs::path missing = fresh_dir("missing");
   try {

@@ -154,6 +154,28 @@ TEST(QueryParser, PlainWordsFallbackKeepsOnlyWords) {
   }
 }
 
+// Topic files are prose: "Examples:" or "Note:" name no field, and in batch mode
+// (unknown_fields_as_words) they are words; known fields stay fields, interactive use keeps
+// the error (kErrorCases).
+TEST(QueryParser, UnknownFieldIsAWordWhenAsked) {
+  const ParseCase cases[] = {
+      {"Examples: tree search", "(list (word Examples) (word tree) (word search))"},
+      {"iran colour:red", "(list (word iran) (word colour) (word red))"},
+      {"note:\"a b\"", "(list (word note) (phrase \"a b\"))"},
+      {"see:(a OR b)", "(list (word see) (or (word a) (word b)))"},
+      {"foo:title:x", "(list (word foo) (field title (word x)))"},
+      {"leader:rajavi title:x", "(list (field leader (word rajavi)) (field title (word x)))"},
+      {"+Purpose: -x y", "(list +(word Purpose) -(word x) (word y))"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.query);
+    EXPECT_EQ(dump(parse_query(c.query, infobox_field, true)), c.ast);
+  }
+  EXPECT_THROW(parse_query("Examples: tree", infobox_field), QueryError);
+  EXPECT_THROW(parse_query("title: iran", infobox_field, true), QueryError);
+  EXPECT_THROW(parse_query("lang:xx", infobox_field, true), QueryError);
+}
+
 TEST(QueryParser, ErrorCarriesPositionAndMessageSeparately) {
   try {
     parse_query("iran (war");

@@ -2,7 +2,8 @@
 // bench/engines/README.md, mirroring engine_protocol.cpp (same index layout, marker file,
 // query translation, timing loop, nearest-rank percentiles and JSON reports).
 // EnglishAnalyzer for en, PersianAnalyzer for fa, per document / per query by script for auto;
-// BM25Similarity; classic MultiFieldQueryParser over title and text with default OR;
+// BM25Similarity; classic QueryParser with default OR over one catch-all field ("all": title
+// and text, as a Lucene user would index a document to search it), title: on the title field;
 // IndexSearcher.search(query, k), whose top-k collector lets Lucene skip with block-max WAND;
 // a real JIT warm-up (at least JIT_WARMUP_EXECUTIONS query executions) before timing;
 // snippets from UnifiedHighlighter over offsets stored in the postings.
@@ -48,7 +49,6 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.search.IndexSearcher;
@@ -67,7 +67,9 @@ public final class LuceneEngine {
   static final String STORE_NAME = "index";
   static final int JIT_WARMUP_EXECUTIONS = 5000;
   static final int SNIPPET_CHARS = 200;
-  static final String[] SEARCH_FIELDS = {"title", "text"};
+  // The catch-all field every bare word, phrase and prefix searches: title + text, one BM25
+  // length, no per-field boost (bench/README.md, "How each peer is configured").
+  static final String SEARCH_FIELD = "all";
 
   static final class UsageError extends Exception {
     private static final long serialVersionUID = 1L;
@@ -260,7 +262,7 @@ public final class LuceneEngine {
         // stored id per hit would decompress a block of other documents' text each time.
         doc.add(new BinaryDocValuesField("id", new BytesRef(id)));
         doc.add(new TextField("title", title, Field.Store.NO));
-        doc.add(new Field("text", text, textType));
+        doc.add(new Field(SEARCH_FIELD, title.isEmpty() ? text : title + "\n" + text, textType));
         writer.addDocument(doc);
         ++docs;
         textBytes += utf8Length(title) + utf8Length(text);
@@ -564,8 +566,8 @@ public final class LuceneEngine {
   static final class Runner {
     final IndexSearcher searcher;
     final String lang;
-    final MultiFieldQueryParser englishParser;
-    final MultiFieldQueryParser persianParser;
+    final QueryParser englishParser;
+    final QueryParser persianParser;
     final UnifiedHighlighter englishHighlighter;
     final UnifiedHighlighter persianHighlighter;
 
@@ -575,8 +577,8 @@ public final class LuceneEngine {
       this.lang = lang;
       Analyzer english = new EnglishAnalyzer();
       Analyzer persian = new PersianAnalyzer();
-      englishParser = new MultiFieldQueryParser(SEARCH_FIELDS, english);
-      persianParser = new MultiFieldQueryParser(SEARCH_FIELDS, persian);
+      englishParser = new QueryParser(SEARCH_FIELD, english);
+      persianParser = new QueryParser(SEARCH_FIELD, persian);
       englishHighlighter = highlighter(searcher, english);
       persianHighlighter = highlighter(searcher, persian);
     }
@@ -608,7 +610,7 @@ public final class LuceneEngine {
         hits.add(new Hit(corpusId(scoreDoc.doc), scoreDoc.score));
       }
       if (snippets && top.scoreDocs.length > 0) {
-        String[] fragments = (persian ? persianHighlighter : englishHighlighter).highlight("text", parsed, top, 1);
+        String[] fragments = (persian ? persianHighlighter : englishHighlighter).highlight(SEARCH_FIELD, parsed, top, 1);
         for (String fragment : fragments) {
           if (fragment != null) snippetChars[0] += fragment.length();
         }

@@ -65,9 +65,12 @@ struct QueryNode {
 std::string dump(const QueryNode& node);
 
 // Syntax only: no analyzer, no index. `is_known_field(name)` says whether name: is a field
-// (title, section and lang are always known). Throws QueryError.
+// (title, section and lang are always known). With unknown_fields_as_words, "name:" naming no
+// field is the word name (natural-language topics: "Examples:", "Note:"), not an error.
+// Throws QueryError.
 QueryNode parse_query(std::string_view text,
-                      const std::function<bool(std::string_view)>& is_known_field = {});
+                      const std::function<bool(std::string_view)>& is_known_field = {},
+                      bool unknown_fields_as_words = false);
 
 // The documented fallback for natural-language text whose punctuation is not meant as
 // syntax (a test collection's topics): the same words with the syntax taken out, so the

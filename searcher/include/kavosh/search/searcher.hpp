@@ -46,9 +46,10 @@ struct SearchRequest {
   // rank, score, article, passage and id (from value slots): the fast path for TREC runs.
   bool hit_details = true;
   bool spelling = true;            // did-you-mean on zero hits / unknown words
-  // Batch runs of natural-language topics (TREC/SMART): a query that does not parse runs as
-  // its plain words (as_plain_words in query.hpp) instead of throwing QueryError, and
-  // SearchResults::parse_fallback says why. Interactive use keeps the error.
+  // Batch runs of natural-language topics (TREC/SMART): "name:" naming no field of the index
+  // is the word name ("Examples:"), and a query that still does not parse runs as its plain
+  // words (as_plain_words in query.hpp) instead of throwing QueryError, and
+  // SearchResults::parse_fallback says why. Interactive use keeps both errors.
   bool malformed_as_plain_words = false;
   // Which matcher ranks: Automatic takes the block-max top-k matcher (searcher/src/matcher/)
   // for every query it covers and Xapian's Enquire for the rest; Xapian always asks Enquire
