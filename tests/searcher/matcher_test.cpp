@@ -291,3 +291,43 @@ TEST_F(MatcherExactness, PersianWikipediaRanksAsEnquire) {
   check_against_enquire(db, cases, fast);
   EXPECT_GT(fast, cases.size());
 }
+
+// A match.data file left from an earlier revision (a run killed before writing its own) or
+// missing: the searcher answers through Enquire, with the same results.
+TEST_F(MatcherExactness, StaleOrMissingMatchDataFallsBackToEnquire) {
+  const fs::path db = temp_ / "seed";
+  ks::testing::index_file(db, kSourceDir / "corpus" / "000_98f3cf22a18d5691.txt", ki::Format::Auto,
+                          "000_98f3cf22a18d5691.txt");
+  const fs::path data = ki::match_data_path(db);
+  const fs::path kept = temp_ / "match.data.old";
+  fs::copy_file(data, kept);
+  const Case c{"rajavi iran", ""};
+  ks::SearchResults before;
+  {
+    ks::Searcher searcher(db);
+    before = search(searcher, c, 10, ks::SearchRequest::Matcher::Automatic, Mode{});
+    EXPECT_EQ(before.matcher, "block-max");
+  }
+  // Another commit: the kept file no longer describes the index.
+  {
+    Xapian::WritableDatabase writable(db.string());
+    Xapian::Document doc;
+    doc.add_term("Zunrelated");
+    writable.add_document(doc);
+    writable.commit();
+  }
+  fs::copy_file(kept, data, fs::copy_options::overwrite_existing);
+  for (bool missing : {false, true}) {
+    if (missing) fs::remove(data);
+    ks::Searcher searcher(db);
+    const auto after = search(searcher, c, 10, ks::SearchRequest::Matcher::Automatic, Mode{});
+    const auto reference = search(searcher, c, 10, ks::SearchRequest::Matcher::Xapian, Mode{});
+    EXPECT_EQ(after.matcher, "xapian (no match data for this revision)");
+    ASSERT_EQ(after.hits.size(), reference.hits.size());
+    ASSERT_EQ(after.hits.size(), before.hits.size());  // the new document matches neither word
+    for (std::size_t i = 0; i < after.hits.size(); ++i) {
+      EXPECT_EQ(after.hits[i].id, reference.hits[i].id);
+      EXPECT_EQ(after.hits[i].score, reference.hits[i].score);
+    }
+  }
+}

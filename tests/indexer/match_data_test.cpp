@@ -1,0 +1,122 @@
+// MatchData: the lengths, articles and block bounds the searcher's matcher reads are exactly the
+// index's, and a stale, truncated or tampered file is never read.
+#include "kavosh/index/match_data.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <xapian.h>
+
+#include "kavosh/index/schema.hpp"
+#include "test_support.hpp"
+
+namespace kavosh::index {
+namespace {
+
+using testing::TempDir;
+
+// `count` documents of varying length: "common" in every one (wdf 1 + i % 5), "rare" in every
+// hundredth, articles of three passages each.
+void fill(const std::filesystem::path& path, int count) {
+  Xapian::WritableDatabase db(path.string(), Xapian::DB_CREATE_OR_OPEN);
+  for (int i = 0; i < count; ++i) {
+    Xapian::Document doc;
+    doc.add_term("common", 1 + i % 5);
+    doc.add_term("filler", 1 + i % 7);
+    if (i % 100 == 0) doc.add_term("rare");
+    doc.add_value(schema::kSlotArticleId, "article-" + std::to_string(i / 3));
+    db.add_document(doc);
+  }
+  db.commit();
+}
+
+TEST(MatchData, HoldsTheIndexLengthsArticlesAndBlockBounds) {
+  TempDir dir;
+  fill(dir / "db", 1000);
+  Xapian::Database db((dir / "db").string());
+  MatchData::write(db, match_data_path(dir.path()));
+  const auto data = MatchData::read(match_data_path(dir.path()), db);
+  ASSERT_TRUE(data);
+  for (Xapian::docid docid = 1; docid <= 1000; ++docid) {
+    EXPECT_EQ(data->length(docid), db.get_doclength(docid));
+    EXPECT_EQ(data->article(docid), data->article((docid - 1) / 3 * 3 + 1)) << docid;
+  }
+  EXPECT_NE(data->article(1), data->article(4));
+  EXPECT_EQ(data->length(5000), 0u);
+
+  // "common" has 1000 postings: 8 blocks of 128 (the last short), each bound exact.
+  const auto common = data->blocks("common");
+  ASSERT_EQ(common.blocks.size(), 8u);
+  auto posting = db.postlist_begin("common");
+  for (const auto& block : common.blocks) {
+    std::uint32_t max_wdf = 0, min_length = ~0u;
+    Xapian::docid last = 0;
+    for (unsigned i = 0; i < MatchData::kBlockSize && posting != db.postlist_end("common"); ++i, ++posting) {
+      max_wdf = std::max<std::uint32_t>(max_wdf, posting.get_wdf());
+      min_length = std::min<std::uint32_t>(min_length, posting.get_doclength());
+      last = *posting;
+    }
+    EXPECT_EQ(block.last_docid, last);
+    EXPECT_EQ(block.max_wdf, max_wdf);
+    EXPECT_EQ(block.min_length, min_length);
+  }
+  EXPECT_EQ(common.max_wdf, 5u);
+  // Lists under two blocks have none: the matcher reads them whole.
+  EXPECT_TRUE(data->blocks("rare").blocks.empty());
+  EXPECT_TRUE(data->blocks("absent").blocks.empty());
+}
+
+TEST(MatchData, IsIgnoredAfterAnotherCommit) {
+  TempDir dir;
+  fill(dir / "db", 300);
+  MatchData::write(Xapian::Database((dir / "db").string()), match_data_path(dir.path()));
+  fill(dir / "db", 1);  // a commit the file does not describe, as after a killed run
+  EXPECT_FALSE(MatchData::read(match_data_path(dir.path()), Xapian::Database((dir / "db").string())));
+}
+
+TEST(MatchData, IsIgnoredForAnotherDatabase) {
+  TempDir dir;
+  fill(dir / "a", 300);
+  fill(dir / "b", 300);  // same revision, another UUID
+  MatchData::write(Xapian::Database((dir / "a").string()), match_data_path(dir.path()));
+  EXPECT_FALSE(MatchData::read(match_data_path(dir.path()), Xapian::Database((dir / "b").string())));
+}
+
+TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
+  TempDir dir;
+  fill(dir / "db", 600);
+  Xapian::Database db((dir / "db").string());
+  const auto file = match_data_path(dir.path());
+  MatchData::write(db, file);
+  std::string bytes;
+  {
+    std::ifstream in(file, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_TRUE(MatchData::read(file, db));
+  auto rewrite = [&](const std::string& content) {
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << content;
+  };
+  rewrite(bytes.substr(0, bytes.size() - 1));
+  EXPECT_FALSE(MatchData::read(file, db)) << "truncated";
+  rewrite(bytes.substr(0, 40));
+  EXPECT_FALSE(MatchData::read(file, db)) << "header only";
+  // Any byte changed, header or data: the checksum and the field checks refuse the file.
+  for (std::size_t at = 0; at < bytes.size(); at += 1 + at / 64) {
+    std::string tampered = bytes;
+    tampered[at] = static_cast<char>(tampered[at] ^ 0x5A);
+    rewrite(tampered);
+    const auto data = MatchData::read(file, db);
+    if (!data) continue;
+    ADD_FAILURE() << "a file with byte " << at << " changed was read";
+  }
+  rewrite(bytes);
+  EXPECT_TRUE(MatchData::read(file, db));
+}
+
+}  // namespace
+}  // namespace kavosh::index
