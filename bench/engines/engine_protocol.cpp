@@ -371,6 +371,7 @@ nlohmann::json run_search(const EngineDefinition& engine, const SearchOptions& o
   report["mean_hits"] = round1(all.empty() ? 0.0 : static_cast<double>(hits) / static_cast<double>(all.size()));
   report["errors"] = errors;
   if (errors > 0) report["first_error"] = first_error;
+  runners.clear();  // a runner may hand over what it counted when it closes
   if (engine.search_report_fields) {
     for (const auto& [key, value] : engine.search_report_fields()) report[key] = value;
   }

@@ -21,20 +21,22 @@ namespace kavosh::index {
 
 // File layout, all integers in host order (the byte-order mark tells which):
 //   header: magic (8), byte-order mark u32, block size u32, revision u64, UUID length u64,
-//           length count u64, term count u64, block count u64, pool bytes u64, checksum u64
-//           (of everything after the header), UUID (padded with zeros to a multiple of 8)
+//           length count u64, term count u64, block count u64, impact count u64,
+//           pool bytes u64, checksum u64 (of everything after the header), UUID (padded with
+//           zeros to a multiple of 8)
 //   lengths: u32[length count], indexed by docid, padded to a multiple of 8 bytes
 //   articles: u32[length count], indexed by docid, padded the same way
 //   directory: DirectoryEntry[term count], sorted by term bytes
-//   blocks: Block[block count]
+//   blocks: Block[block count], padded to a multiple of 8 bytes
+//   impacts: Impact[impact count]: each block's, and each term's whole list's
 //   pool: the terms' bytes
 struct MatchData::DirectoryEntry {
   std::uint64_t pool_offset;
   std::uint64_t first_block;
   std::uint32_t term_bytes;
   std::uint32_t block_count;
-  std::uint32_t max_wdf;
-  std::uint32_t min_length;
+  std::uint32_t first_impact;  // the whole list's impacts
+  std::uint32_t impact_count;
 };
 
 namespace {
@@ -50,10 +52,11 @@ struct Header {
   std::uint64_t length_count;
   std::uint64_t term_count;
   std::uint64_t block_count;
+  std::uint64_t impact_count;
   std::uint64_t pool_bytes;
   std::uint64_t checksum;
 };
-static_assert(sizeof(Header) == 72);
+static_assert(sizeof(Header) == 80);
 constexpr std::uint64_t kMaxUuidBytes = 64;
 
 constexpr std::uint64_t padded8(std::uint64_t bytes) { return (bytes + 7) / 8 * 8; }
@@ -104,34 +107,41 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
 
   std::vector<DirectoryEntry> directory;
   std::vector<Block> blocks;
+  std::vector<Impact> impacts;
   std::string pool;
+  std::vector<Impact> block_points, term_points;
+  auto add_impacts = [&impacts](std::vector<Impact> points, std::uint32_t& first, std::uint32_t& count) {
+    const std::vector<Impact> kept = competitive_impacts(std::move(points));
+    first = static_cast<std::uint32_t>(impacts.size());
+    count = static_cast<std::uint32_t>(kept.size());
+    impacts.insert(impacts.end(), kept.begin(), kept.end());
+  };
   for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) {
     if (term.get_termfreq() < kMinBlockedPostings) continue;
     const std::string name = *term;
-    DirectoryEntry entry{pool.size(), blocks.size(), static_cast<std::uint32_t>(name.size()), 0,
-                         0, std::numeric_limits<std::uint32_t>::max()};
+    DirectoryEntry entry{pool.size(), blocks.size(), static_cast<std::uint32_t>(name.size()), 0, 0, 0};
     pool += name;
-    Block block{0, 0, std::numeric_limits<std::uint32_t>::max()};
-    std::uint32_t in_block = 0;
+    term_points.clear();
+    Xapian::docid last_docid = 0;
+    auto close_block = [&] {
+      Block block{last_docid, 0, 0};
+      add_impacts(block_points, block.first_impact, block.impact_count);
+      // The whole list's impacts are among its blocks' ones.
+      term_points.insert(term_points.end(), impacts.end() - block.impact_count, impacts.end());
+      blocks.push_back(block);
+      block_points.clear();
+    };
     for (auto posting = db.postlist_begin(name); posting != db.postlist_end(name); ++posting) {
-      const Xapian::docid docid = *posting;
-      block.last_docid = docid;
-      block.max_wdf = std::max<std::uint32_t>(block.max_wdf, posting.get_wdf());
-      block.min_length = std::min(block.min_length, lengths[docid]);
-      if (++in_block == kBlockSize) {
-        blocks.push_back(block);
-        block = Block{0, 0, std::numeric_limits<std::uint32_t>::max()};
-        in_block = 0;
-      }
+      last_docid = *posting;
+      block_points.push_back({posting.get_wdf(), lengths[last_docid]});
+      if (block_points.size() == kBlockSize) close_block();
     }
-    if (in_block > 0) blocks.push_back(block);
+    if (!block_points.empty()) close_block();
     entry.block_count = static_cast<std::uint32_t>(blocks.size() - entry.first_block);
-    for (std::uint64_t b = entry.first_block; b < blocks.size(); ++b) {
-      entry.max_wdf = std::max(entry.max_wdf, blocks[b].max_wdf);
-      entry.min_length = std::min(entry.min_length, blocks[b].min_length);
-    }
+    add_impacts(term_points, entry.first_impact, entry.impact_count);
     directory.push_back(entry);
   }
+  const std::size_t block_bytes = padded8(blocks.size() * sizeof(Block));
 
   const std::string uuid = db.get_uuid();
   Header header{};
@@ -143,17 +153,21 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   header.length_count = static_cast<std::uint64_t>(last) + 1;
   header.term_count = directory.size();
   header.block_count = blocks.size();
+  header.impact_count = impacts.size();
   header.pool_bytes = pool.size();
   std::string uuid_padded = uuid;
   uuid_padded.resize(padded8(uuid.size()), '\0');
+  std::string block_section(bytes_of(blocks));
+  block_section.resize(block_bytes, '\0');
   Checksum checksum;
   for (std::string_view part : {std::string_view(uuid_padded), bytes_of(lengths), bytes_of(articles),
-                                bytes_of(directory), bytes_of(blocks), std::string_view(pool)})
+                                bytes_of(directory), std::string_view(block_section),
+                                bytes_of(impacts), std::string_view(pool)})
     checksum.add(part);
   header.checksum = checksum.value();
   write_file_atomically(file, {std::string_view(reinterpret_cast<const char*>(&header), sizeof header),
                                uuid_padded, bytes_of(lengths), bytes_of(articles),
-                               bytes_of(directory), bytes_of(blocks), pool});
+                               bytes_of(directory), block_section, bytes_of(impacts), pool});
 }
 
 std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
@@ -195,19 +209,21 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   // crafted count cannot overflow the sums below.
   if (header.length_count != static_cast<std::uint64_t>(last) + 1 ||
       header.term_count > size / sizeof(DirectoryEntry) ||
-      header.block_count > size / sizeof(Block) || header.pool_bytes > size)
+      header.block_count > size / sizeof(Block) || header.impact_count > size / sizeof(Impact) ||
+      header.pool_bytes > size)
     return std::nullopt;
   const std::uint64_t lengths_at = sizeof(Header) + padded8(header.uuid_bytes);
   const std::uint64_t articles_at = lengths_at + padded8(header.length_count * 4);
   const std::uint64_t directory_at = articles_at + padded8(header.length_count * 4);
   const std::uint64_t blocks_at = directory_at + header.term_count * sizeof(DirectoryEntry);
-  const std::uint64_t pool_at = blocks_at + header.block_count * sizeof(Block);
+  const std::uint64_t impacts_at = blocks_at + padded8(header.block_count * sizeof(Block));
+  const std::uint64_t pool_at = impacts_at + header.impact_count * sizeof(Impact);
   if (pool_at + header.pool_bytes != size) return std::nullopt;
   if (std::memcmp(in + sizeof(Header), uuid.data(), uuid.size()) != 0) return std::nullopt;
   // Summed section by section, as written.
   Checksum checksum;
   const std::uint64_t sections[] = {sizeof(Header), lengths_at, articles_at, directory_at,
-                                    blocks_at,      pool_at,    size};
+                                    blocks_at,      impacts_at, pool_at,     size};
   for (std::size_t i = 0; i + 1 < std::size(sections); ++i)
     checksum.add(std::string_view(in + sections[i], sections[i + 1] - sections[i]));
   if (checksum.value() != header.checksum) return std::nullopt;
@@ -219,16 +235,29 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   data.directory_ = reinterpret_cast<const DirectoryEntry*>(in + directory_at);
   data.term_count_ = header.term_count;
   data.blocks_ = reinterpret_cast<const Block*>(in + blocks_at);
+  data.impacts_ = reinterpret_cast<const Impact*>(in + impacts_at);
+  data.impact_count_ = header.impact_count;
   data.pool_ = in + pool_at;
-  // Every entry and block within bounds and in order, once, so lookups can trust them: a
-  // matcher that followed a wrong bound would drop documents silently.
+  // Every entry, block and impact within bounds and in order, once, so lookups can trust them:
+  // a matcher that followed a wrong bound would drop documents silently.
+  auto impacts_valid = [&](std::uint64_t first, std::uint64_t count) {
+    if (count == 0 || count > kMaxImpacts || first > header.impact_count ||
+        count > header.impact_count - first)
+      return false;
+    for (std::uint64_t i = first + 1; i < first + count; ++i)
+      if (!(data.impacts_[i].wdf < data.impacts_[i - 1].wdf &&
+            data.impacts_[i].length < data.impacts_[i - 1].length))
+        return false;
+    return true;
+  };
   std::string_view previous;
   for (std::uint64_t i = 0; i < header.term_count; ++i) {
     const DirectoryEntry& entry = data.directory_[i];
     if (entry.pool_offset > header.pool_bytes ||
         entry.term_bytes > header.pool_bytes - entry.pool_offset ||
         entry.first_block > header.block_count ||
-        entry.block_count > header.block_count - entry.first_block || entry.block_count == 0)
+        entry.block_count > header.block_count - entry.first_block || entry.block_count == 0 ||
+        !impacts_valid(entry.first_impact, entry.impact_count))
       return std::nullopt;
     const std::string_view term(data.pool_ + entry.pool_offset, entry.term_bytes);
     if (i > 0 && !(previous < term)) return std::nullopt;
@@ -237,13 +266,32 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
     for (std::uint64_t b = entry.first_block; b < entry.first_block + entry.block_count; ++b) {
       const Block& block = data.blocks_[b];
       if (block.last_docid <= last_docid || block.last_docid > last ||
-          block.max_wdf > entry.max_wdf || block.min_length < entry.min_length)
+          !impacts_valid(block.first_impact, block.impact_count))
         return std::nullopt;
       last_docid = block.last_docid;
     }
   }
   data.mapping_ = std::move(mapping);
   return data;
+}
+
+std::vector<MatchData::Impact> MatchData::competitive_impacts(std::vector<Impact> points) {
+  // By wdf descending, then length ascending: a point is competitive when it is shorter than
+  // every point before it.
+  std::sort(points.begin(), points.end(), [](const Impact& a, const Impact& b) {
+    return a.wdf != b.wdf ? a.wdf > b.wdf : a.length < b.length;
+  });
+  std::vector<Impact> kept;
+  for (const Impact& point : points)
+    if (kept.empty() || point.length < kept.back().length) kept.push_back(point);
+  // Too many: merge neighbours into one beating both (the first's wdf, the second's length),
+  // from the long end, where a bound matters least for BM25.
+  while (kept.size() > kMaxImpacts) {
+    const std::size_t at = kept.size() - kMaxImpacts - 1;  // merge with the one after it
+    kept[at] = {kept[at].wdf, kept[at + 1].length};
+    kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(at) + 1);
+  }
+  return kept;
 }
 
 MatchData::TermBlocks MatchData::blocks(std::string_view term) const {
@@ -254,7 +302,10 @@ MatchData::TermBlocks MatchData::blocks(std::string_view term) const {
       });
   if (found == end || std::string_view(pool_ + found->pool_offset, found->term_bytes) != term)
     return {};
-  return {{blocks_ + found->first_block, found->block_count}, found->max_wdf, found->min_length};
+  const std::span<const Impact> impacts(impacts_, impact_count_);
+  return {{blocks_ + found->first_block, found->block_count},
+          impacts,
+          impacts.subspan(found->first_impact, found->impact_count)};
 }
 
 }  // namespace kavosh::index

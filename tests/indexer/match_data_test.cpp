@@ -48,26 +48,56 @@ TEST(MatchData, HoldsTheIndexLengthsArticlesAndBlockBounds) {
   EXPECT_NE(data->article(1), data->article(4));
   EXPECT_EQ(data->length(5000), 0u);
 
-  // "common" has 1000 postings: 8 blocks of 128 (the last short), each bound exact.
+  // "common" has 1000 postings: 8 blocks of 128 (the last short), each holding exactly the
+  // competitive (wdf, length) pairs of its postings.
   const auto common = data->blocks("common");
   ASSERT_EQ(common.blocks.size(), 8u);
   auto posting = db.postlist_begin("common");
   for (const auto& block : common.blocks) {
-    std::uint32_t max_wdf = 0, min_length = ~0u;
+    std::vector<MatchData::Impact> points;
     Xapian::docid last = 0;
     for (unsigned i = 0; i < MatchData::kBlockSize && posting != db.postlist_end("common"); ++i, ++posting) {
-      max_wdf = std::max<std::uint32_t>(max_wdf, posting.get_wdf());
-      min_length = std::min<std::uint32_t>(min_length, posting.get_doclength());
+      points.push_back({posting.get_wdf(), posting.get_doclength()});
       last = *posting;
     }
     EXPECT_EQ(block.last_docid, last);
-    EXPECT_EQ(block.max_wdf, max_wdf);
-    EXPECT_EQ(block.min_length, min_length);
+    const auto impacts = common.impacts.subspan(block.first_impact, block.impact_count);
+    for (const auto& point : points) {  // every posting is beaten or equalled by an impact
+      EXPECT_TRUE(std::any_of(impacts.begin(), impacts.end(), [&](const MatchData::Impact& impact) {
+        return impact.wdf >= point.wdf && impact.length <= point.length;
+      }));
+    }
+    for (const auto& impact : impacts) {  // and every impact is a posting
+      EXPECT_TRUE(std::any_of(points.begin(), points.end(), [&](const MatchData::Impact& point) {
+        return impact.wdf == point.wdf && impact.length == point.length;
+      }));
+    }
   }
-  EXPECT_EQ(common.max_wdf, 5u);
+  ASSERT_FALSE(common.whole.empty());
+  EXPECT_EQ(common.whole.front().wdf, 5u);
   // Lists under two blocks have none: the matcher reads them whole.
   EXPECT_TRUE(data->blocks("rare").blocks.empty());
   EXPECT_TRUE(data->blocks("absent").blocks.empty());
+}
+
+TEST(MatchData, CompetitiveImpactsKeepWhatNoOtherPostingBeatsAndMergeBeyondTheCap) {
+  using Impact = MatchData::Impact;
+  auto kept = MatchData::competitive_impacts({{1, 10}, {3, 30}, {2, 5}, {3, 40}, {1, 4}, {2, 20}});
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(kept[0].wdf, 3u);
+  EXPECT_EQ(kept[0].length, 30u);
+  EXPECT_EQ(kept[1].wdf, 2u);
+  EXPECT_EQ(kept[1].length, 5u);
+  EXPECT_EQ(kept[2].wdf, 1u);
+  EXPECT_EQ(kept[2].length, 4u);
+  std::vector<Impact> many;
+  for (std::uint32_t i = 1; i <= 20; ++i) many.push_back({i, i * 10});  // none beats another
+  kept = MatchData::competitive_impacts(many);
+  ASSERT_EQ(kept.size(), MatchData::kMaxImpacts);
+  for (const auto& point : many)  // merged pairs still beat or equal every posting
+    EXPECT_TRUE(std::any_of(kept.begin(), kept.end(), [&](const Impact& impact) {
+      return impact.wdf >= point.wdf && impact.length <= point.length;
+    }));
 }
 
 TEST(MatchData, IsIgnoredAfterAnotherCommit) {

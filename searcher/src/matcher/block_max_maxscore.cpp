@@ -45,7 +45,11 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
   std::size_t first_essential = 0;
   bool skipped = false;  // whether any document was passed over unscored
   MatchCounter matched(collapse);
+  // Each clause's bound for the block holding the candidate, and their sum: unchanged for every
+  // candidate up to the first of those blocks to end, so computed once per stretch.
   std::vector<double> block_bounds(n);
+  double bounds_total = 0;
+  Xapian::docid bounds_first = kEnd, bounds_last = 0;
   while (true) {
     Xapian::docid docid = kEnd;
     for (std::size_t i = first_essential; i < n; ++i)
@@ -53,13 +57,17 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
     if (docid == kEnd) break;
 
     if (heap.full()) {
-      Xapian::docid block_end = kEnd;
-      double total = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        block_bounds[i] = clauses[order[i]].block_bound(docid, &block_end);
-        total += block_bounds[i];
+      if (docid < bounds_first || docid > bounds_last) {
+        bounds_first = docid;
+        bounds_last = kEnd;
+        bounds_total = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+          block_bounds[i] = clauses[order[i]].block_bound(docid, &bounds_last);
+          bounds_total += block_bounds[i];
+        }
       }
-      if (cannot_beat(total, threshold)) {
+      const Xapian::docid block_end = bounds_last;
+      if (cannot_beat(bounds_total, threshold)) {
         skipped = true;
         if (block_end == kEnd) break;
         for (std::size_t i = first_essential; i < n; ++i) clauses[order[i]].skip_to(block_end + 1);

@@ -7,38 +7,57 @@ namespace kavosh::search::matcher {
 
 TermCursor::TermCursor(const Xapian::Database& db, const std::string& term,
                        const index::MatchData& data)
-    : blocks_(data.blocks(term)) {
+    : data_lengths_(&data), blocks_(data.blocks(term)) {
   if (!blocks_.blocks.empty()) {
     list_ = true;
     it_ = db.postlist_begin(term);
     end_ = db.postlist_end(term);
-    whole_ = {blocks_.max_wdf, blocks_.min_length, kEnd};
+    whole_block_ = {kEnd, static_cast<std::uint32_t>(blocks_.whole.data() - blocks_.impacts.data()),
+                    static_cast<std::uint32_t>(blocks_.whole.size())};
     settle_list();
     return;
   }
+  std::vector<index::MatchData::Impact> points;
   for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
-    const std::uint32_t wdf = it.get_wdf();
-    postings_.emplace_back(*it, wdf);
-    whole_.max_wdf = std::max(whole_.max_wdf, wdf);
-    whole_.min_length = std::min(whole_.min_length, data.length(*it));
+    postings_.emplace_back(*it, it.get_wdf());
+    points.push_back({it.get_wdf(), data.length(*it)});
   }
+  owned_impacts_ = index::MatchData::competitive_impacts(std::move(points));
+  whole_block_ = {kEnd, 0, static_cast<std::uint32_t>(owned_impacts_.size())};
   docid_ = postings_.empty() ? kEnd : postings_[0].first;
 }
 
 TermCursor::TermCursor(std::vector<Posting> postings, const index::MatchData& data)
-    : postings_(std::move(postings)) {
+    : data_lengths_(&data), postings_(std::move(postings)) {
+  std::vector<index::MatchData::Impact> points, whole;
   for (std::size_t begin = 0; begin < postings_.size(); begin += index::MatchData::kBlockSize) {
     const std::size_t end = std::min(postings_.size(), begin + index::MatchData::kBlockSize);
-    index::MatchData::Block block{postings_[end - 1].first, 0, std::numeric_limits<std::uint32_t>::max()};
-    for (std::size_t i = begin; i < end; ++i) {
-      block.max_wdf = std::max(block.max_wdf, postings_[i].second);
-      block.min_length = std::min(block.min_length, data.length(postings_[i].first));
-    }
-    whole_.max_wdf = std::max(whole_.max_wdf, block.max_wdf);
-    whole_.min_length = std::min(whole_.min_length, block.min_length);
-    owned_blocks_.push_back(block);
+    points.clear();
+    for (std::size_t i = begin; i < end; ++i)
+      points.push_back({postings_[i].second, data.length(postings_[i].first)});
+    const auto kept = index::MatchData::competitive_impacts(points);
+    owned_blocks_.push_back({postings_[end - 1].first, static_cast<std::uint32_t>(owned_impacts_.size()),
+                             static_cast<std::uint32_t>(kept.size())});
+    owned_impacts_.insert(owned_impacts_.end(), kept.begin(), kept.end());
+    whole.insert(whole.end(), kept.begin(), kept.end());
   }
+  whole = index::MatchData::competitive_impacts(std::move(whole));
+  whole_block_ = {kEnd, static_cast<std::uint32_t>(owned_impacts_.size()),
+                  static_cast<std::uint32_t>(whole.size())};
+  owned_impacts_.insert(owned_impacts_.end(), whole.begin(), whole.end());
   docid_ = postings_.empty() ? kEnd : postings_[0].first;
+}
+
+std::span<const index::MatchData::Block> TermCursor::block_table() const {
+  return owned_blocks_.empty() ? blocks_.blocks : std::span<const index::MatchData::Block>(owned_blocks_);
+}
+
+std::span<const index::MatchData::Impact> TermCursor::impact_table() const {
+  return list_ ? blocks_.impacts : std::span<const index::MatchData::Impact>(owned_impacts_);
+}
+
+BlockBound TermCursor::whole() const {
+  return {impact_table().subspan(whole_block_.first_impact, whole_block_.impact_count), kEnd};
 }
 
 void TermCursor::settle_list() {
@@ -73,17 +92,23 @@ void TermCursor::skip_to(Xapian::docid target) {
 }
 
 BlockBound TermCursor::block_at(Xapian::docid target) {
-  // Read postings own their blocks (a copy of the cursor must not point into another's).
-  const std::span<const index::MatchData::Block> blocks =
-      owned_blocks_.empty() ? blocks_.blocks : std::span<const index::MatchData::Block>(owned_blocks_);
+  if (docid_ == kEnd) return {};
+  const auto blocks = block_table();
   if (blocks.empty()) {
-    if (docid_ == kEnd) return {0, whole_.min_length, kEnd};
-    return whole_;
+    // A short list read whole bounds exactly: nothing before its next posting, and that
+    // posting's own wdf and length at it. Otherwise its best posting would weigh on every
+    // stretch of the long lists beside it and keep them from being skipped.
+    auto next = std::lower_bound(postings_.begin() + static_cast<std::ptrdiff_t>(position_), postings_.end(),
+                                 target, [](const Posting& p, Xapian::docid d) { return p.first < d; });
+    if (next == postings_.end()) return {};
+    if (next->first > target) return {{}, next->first - 1};
+    exact_impact_ = {next->second, data_lengths_->length(next->first)};
+    return {{&exact_impact_, 1}, target};
   }
   while (block_ < blocks.size() && blocks[block_].last_docid < target) ++block_;
-  if (block_ == blocks.size()) return {0, whole_.min_length, kEnd};
+  if (block_ == blocks.size()) return {};
   const auto& block = blocks[block_];
-  return {block.max_wdf, block.min_length, block.last_docid};
+  return {impact_table().subspan(block.first_impact, block.impact_count), block.last_docid};
 }
 
 namespace {
@@ -171,13 +196,7 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
   if (!positional()) {
     termfreq_ = termfreq_of(db, clause.terms);
     weights_.emplace_back(parameters, collection_size, termfreq_, clause.factor, average_length);
-    std::uint32_t max_wdf = 0;
-    std::uint32_t min_length = std::numeric_limits<std::uint32_t>::max();
-    for (const auto& term : terms_) {
-      max_wdf += term.whole().max_wdf;
-      min_length = std::min(min_length, term.whole().min_length);
-    }
-    max_score_ = max_wdf == 0 ? 0 : weights_[0].score(max_wdf, min_length);
+    max_score_ = bound_of([](TermCursor& term) { return term.whole(); });
   } else {
     termfreq_ = collection_size;
     std::vector<double> termfreqs;
@@ -187,8 +206,7 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
       rarest_first_.push_back(i);
       termfreq_ *= collection_size > 0 ? termfreq / collection_size : 0;
       weights_.emplace_back(parameters, collection_size, termfreq, clause.factor, average_length);
-      const BlockBound& whole = terms_[i].whole();
-      max_score_ += whole.max_wdf == 0 ? 0 : weights_[i].score(whole.max_wdf, whole.min_length);
+      max_score_ += terms_[i].whole().best(weights_[i]);
     }
     std::stable_sort(rarest_first_.begin(), rarest_first_.end(),
                      [&](std::size_t a, std::size_t b) { return termfreqs[a] < termfreqs[b]; });
@@ -256,20 +274,16 @@ double ClauseCursor::block_bound(Xapian::docid target, Xapian::docid* last_docid
     for (std::size_t i = 0; i < terms_.size(); ++i) {
       const BlockBound bound = terms_[i].block_at(target);
       *last_docid = std::min(*last_docid, bound.last_docid);
-      if (bound.max_wdf == 0) return 0;  // a term with no posting left: no document matches
-      sum += weights_[i].score(bound.max_wdf, bound.min_length);
+      if (bound.impacts.empty()) return 0;  // a term with no posting left: no document matches
+      sum += bound.best(weights_[i]);
     }
     return sum;
   }
-  std::uint32_t max_wdf = 0;
-  std::uint32_t min_length = std::numeric_limits<std::uint32_t>::max();
-  for (auto& term : terms_) {
+  return bound_of([&](TermCursor& term) {
     const BlockBound bound = term.block_at(target);
-    max_wdf += bound.max_wdf;
-    min_length = std::min(min_length, bound.min_length);
     *last_docid = std::min(*last_docid, bound.last_docid);
-  }
-  return max_wdf == 0 ? 0 : weights_[0].score(max_wdf, min_length);
+    return bound;
+  });
 }
 
 bool ClauseCursor::positions_hold(const Xapian::Database& db, Xapian::docid docid) const {

@@ -2,7 +2,9 @@
 // Cursors over one term's postings and over one scored clause (a term or a synonym of terms),
 // with the bounds the algorithms prune by. Both move forward only.
 #include <cstdint>
+#include <algorithm>
 #include <limits>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,12 +19,21 @@ namespace kavosh::search::matcher {
 
 inline constexpr Xapian::docid kEnd = std::numeric_limits<Xapian::docid>::max();
 
-// What a stretch of postings can score at most: the largest wdf and smallest document length
-// in it, valid for documents up to `last_docid`.
+// What a stretch of postings can score at most: its competitive impacts (MatchData), valid
+// for documents up to `last_docid`; none when no posting is left.
 struct BlockBound {
-  std::uint32_t max_wdf = 0;
-  std::uint32_t min_length = std::numeric_limits<std::uint32_t>::max();
+  std::span<const index::MatchData::Impact> impacts;
   Xapian::docid last_docid = kEnd;
+
+  // Largest wdf and smallest length: what a sum of several terms' wdfs is bounded by.
+  std::uint32_t max_wdf() const { return impacts.empty() ? 0 : impacts.front().wdf; }
+  std::uint32_t min_length() const { return impacts.empty() ? 0 : impacts.back().length; }
+  // The most `weight` gives any posting of the stretch.
+  double best(const Bm25Clause& weight) const {
+    double most = 0;
+    for (const auto& impact : impacts) most = std::max(most, weight.score(impact.wdf, impact.length));
+    return most;
+  }
 };
 
 class TermCursor {
@@ -42,21 +53,27 @@ class TermCursor {
   // The bound of the block holding `target` (the next posting at or after it); `target` must
   // not decrease between calls. Past the last posting: an empty bound up to kEnd.
   BlockBound block_at(Xapian::docid target);
-  const BlockBound& whole() const { return whole_; }
+  BlockBound whole() const;
 
  private:
   void settle_list();
 
+  const index::MatchData* data_lengths_;
   bool list_ = false;  // reading through Xapian (blocked) or from postings_
+  index::MatchData::Impact exact_impact_{};  // what block_at() gives for one posting
   Xapian::PostingIterator it_, end_;
   std::uint32_t list_wdf_ = 0;
   std::vector<Posting> postings_;
-  std::vector<index::MatchData::Block> owned_blocks_;  // blocks_ of read postings
+  // Blocks and impacts of read postings (a copy of the cursor must not point into another's).
+  std::vector<index::MatchData::Block> owned_blocks_;
+  std::vector<index::MatchData::Impact> owned_impacts_;
+  std::span<const index::MatchData::Block> block_table() const;
+  std::span<const index::MatchData::Impact> impact_table() const;
+  index::MatchData::Block whole_block_;  // the whole list's impacts, in impact_table()
   std::size_t position_ = 0;
   Xapian::docid docid_ = kEnd;
   index::MatchData::TermBlocks blocks_;
   std::size_t block_ = 0;
-  BlockBound whole_;
 };
 
 // One scored clause. Kind::Any: its terms' postings merged, wdfs summed (clamped to the
@@ -88,6 +105,22 @@ class ClauseCursor {
 
  private:
   void settle();
+  // For Kind::Any, the most the clause adds where each term is bounded by bound_of_term(term):
+  // one term's best impact, or for a synonym its terms' largest wdfs summed at their smallest
+  // length.
+  template <typename BoundOfTerm>
+  double bound_of(BoundOfTerm&& bound_of_term) {
+    if (terms_.size() == 1) return bound_of_term(terms_[0]).best(weights_[0]);
+    std::uint32_t max_wdf = 0;
+    std::uint32_t min_length = std::numeric_limits<std::uint32_t>::max();
+    for (auto& term : terms_) {
+      const BlockBound bound = bound_of_term(term);
+      if (bound.impacts.empty()) continue;
+      max_wdf += bound.max_wdf();
+      min_length = std::min(min_length, bound.min_length());
+    }
+    return max_wdf == 0 ? 0 : weights_[0].score(max_wdf, min_length);
+  }
 
   ScoredClause::Kind kind_;
   Xapian::termcount window_;

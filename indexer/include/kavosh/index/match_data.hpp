@@ -7,10 +7,12 @@
 //    document without an article id), so collapsing to one passage per article reads one
 //    integer instead of a value slot;
 //  - for every term with at least kMinBlockedPostings postings, its postings cut into blocks of
-//    kBlockSize, each with its last docid, largest wdf and smallest document length. A ranking
-//    function that grows with wdf and falls with length (BM25) is bounded on a block by its
-//    value at (largest wdf, smallest length), whatever its parameters, so the matcher can skip
-//    a block that cannot reach the top k without decoding it.
+//    kBlockSize, each with its last docid and its competitive impacts (as Lucene keeps them):
+//    the (wdf, document length) pairs of its postings that no other posting beats on both, at
+//    most kMaxImpacts (beyond that, neighbouring pairs are merged into one that beats both). A
+//    ranking function that grows with wdf and falls with length (BM25) reaches its block maximum
+//    at one of them, whatever its parameters, so the matcher can skip a block that cannot reach
+//    the top k without decoding it. The term's whole list has impacts of its own.
 // Shorter lists have no blocks: the matcher reads them whole (they are a few blocks at most).
 //
 // Trust, as for the term filter (term_filter.hpp): written at the end of every indexing run for
@@ -27,6 +29,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include <xapian.h>
 
@@ -38,21 +41,30 @@ inline std::filesystem::path match_data_path(const std::filesystem::path& databa
 
 class MatchData {
  public:
-  // Postings per block: a block's bound is checked once per candidate, so smaller blocks bound
-  // more tightly and cost more bytes (12 per block). Lucene and PISA use 128.
+  // Postings per block: smaller blocks bound more tightly and cost more bytes (12 per block and
+  // 8 per impact). Lucene and PISA use 128.
   static constexpr std::uint32_t kBlockSize = 128;
   static constexpr Xapian::doccount kMinBlockedPostings = 2 * kBlockSize;
+  static constexpr std::size_t kMaxImpacts = 8;
 
+  struct Impact {
+    std::uint32_t wdf;
+    std::uint32_t length;
+  };
   struct Block {
     std::uint32_t last_docid;
-    std::uint32_t max_wdf;
-    std::uint32_t min_length;
+    std::uint32_t first_impact;  // into TermBlocks::impacts
+    std::uint32_t impact_count;
   };
   struct TermBlocks {
-    std::span<const Block> blocks;  // in docid order; empty when the term has none
-    std::uint32_t max_wdf = 0;      // over the whole list (with blocks only)
-    std::uint32_t min_length = 0;
+    std::span<const Block> blocks;    // in docid order; empty when the term has none
+    std::span<const Impact> impacts;  // what Block::first_impact counts in
+    std::span<const Impact> whole;    // the whole list's impacts (with blocks only)
   };
+
+  // The competitive impacts of `points`: by wdf descending (so length descending too), none
+  // beaten on both by another, at most kMaxImpacts.
+  static std::vector<Impact> competitive_impacts(std::vector<Impact> points);
 
   // Builds the data of `db` (a single database at its current revision) and writes it to
   // `file` through a temporary file renamed over it.
@@ -84,6 +96,8 @@ class MatchData {
   const DirectoryEntry* directory_ = nullptr;
   std::uint64_t term_count_ = 0;
   const Block* blocks_ = nullptr;
+  const Impact* impacts_ = nullptr;
+  std::uint64_t impact_count_ = 0;
   const char* pool_ = nullptr;
 };
 
