@@ -221,10 +221,12 @@ void ClauseCursor::settle() {
     for (const auto& term : terms_) docid_ = std::min(docid_, term.docid());
     return;
   }
-  // Leapfrog: every term moved to the largest docid among them until all agree.
-  Xapian::docid target = terms_[0].docid();
+  // Leapfrog, rarest term first: every term moved to the largest docid among them until all
+  // agree.
+  Xapian::docid target = terms_[rarest_first_[0]].docid();
   for (std::size_t agreed = 0; target != kEnd && agreed < terms_.size();) {
-    for (auto& term : terms_) {
+    for (std::size_t i : rarest_first_) {
+      TermCursor& term = terms_[i];
       term.skip_to(target);
       if (term.docid() != target) {
         target = term.docid();
@@ -254,7 +256,7 @@ void ClauseCursor::next() {
   const Xapian::docid current = docid_;
   if (current == kEnd) return;
   if (positional()) {
-    terms_[0].next();
+    terms_[rarest_first_[0]].next();
   } else {
     for (auto& term : terms_)
       if (term.docid() == current) term.next();
