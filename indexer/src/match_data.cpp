@@ -22,11 +22,13 @@ namespace kavosh::index {
 // File layout, all integers in host order (the byte-order mark tells which):
 //   header: magic (8), byte-order mark u32, block size u32, revision u64, UUID length u64,
 //           length count u64, term count u64, block count u64, impact count u64,
-//           pool bytes u64, checksum u64 (of everything after the header), UUID (padded with
-//           zeros to a multiple of 8)
+//           pool bytes u64, checksum u64 (of the UUID, lengths, articles, directory and pool),
+//           UUID (padded with zeros to a multiple of 8)
 //   lengths: u32[length count], indexed by docid, padded to a multiple of 8 bytes
 //   articles: u32[length count], indexed by docid, padded the same way
-//   directory: DirectoryEntry[term count], sorted by term bytes
+//   directory: DirectoryEntry[term count], sorted by term bytes, each with the checksum of its
+//              term's blocks and impacts (checked when the term is first looked up, so opening
+//              an index reads only the arrays every query needs)
 //   blocks: Block[block count], padded to a multiple of 8 bytes
 //   impacts: Impact[impact count]: each block's, and each term's whole list's
 //   pool: the terms' bytes
@@ -37,6 +39,7 @@ struct MatchData::DirectoryEntry {
   std::uint32_t block_count;
   std::uint32_t first_impact;  // the whole list's impacts
   std::uint32_t impact_count;
+  std::uint64_t checksum;  // of the term's blocks and of its impacts (the blocks' and the whole's)
 };
 
 namespace {
@@ -82,11 +85,23 @@ class Checksum {
 };
 
 template <typename T>
+std::string_view bytes_of(std::span<const T> items) {
+  return {reinterpret_cast<const char*>(items.data()), items.size() * sizeof(T)};
+}
+
+template <typename T>
 std::string_view bytes_of(const std::vector<T>& items) {
   return {reinterpret_cast<const char*>(items.data()), items.size() * sizeof(T)};
 }
 
 }  // namespace
+
+std::uint64_t MatchData::term_checksum(std::span<const Block> blocks, std::span<const Impact> impacts) {
+  Checksum checksum;
+  checksum.add(bytes_of(blocks));
+  checksum.add(bytes_of(impacts));
+  return checksum.value();
+}
 
 void MatchData::write(const Xapian::Database& db, const std::filesystem::path& file) {
   const Xapian::docid last = db.get_lastdocid();
@@ -119,7 +134,8 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) {
     if (term.get_termfreq() < kMinBlockedPostings) continue;
     const std::string name = *term;
-    DirectoryEntry entry{pool.size(), blocks.size(), static_cast<std::uint32_t>(name.size()), 0, 0, 0};
+    DirectoryEntry entry{pool.size(), blocks.size(), static_cast<std::uint32_t>(name.size()), 0, 0, 0, 0};
+    const std::size_t term_impacts_begin = impacts.size();
     pool += name;
     term_points.clear();
     Xapian::docid last_docid = 0;
@@ -139,6 +155,9 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
     if (!block_points.empty()) close_block();
     entry.block_count = static_cast<std::uint32_t>(blocks.size() - entry.first_block);
     add_impacts(term_points, entry.first_impact, entry.impact_count);
+    entry.checksum = term_checksum(
+        std::span<const Block>(blocks).subspan(entry.first_block, entry.block_count),
+        std::span<const Impact>(impacts).subspan(term_impacts_begin));
     directory.push_back(entry);
   }
   const std::size_t block_bytes = padded8(blocks.size() * sizeof(Block));
@@ -161,8 +180,7 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   block_section.resize(block_bytes, '\0');
   Checksum checksum;
   for (std::string_view part : {std::string_view(uuid_padded), bytes_of(lengths), bytes_of(articles),
-                                bytes_of(directory), std::string_view(block_section),
-                                bytes_of(impacts), std::string_view(pool)})
+                                bytes_of(directory), std::string_view(pool)})
     checksum.add(part);
   header.checksum = checksum.value();
   write_file_atomically(file, {std::string_view(reinterpret_cast<const char*>(&header), sizeof header),
@@ -220,12 +238,12 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   const std::uint64_t pool_at = impacts_at + header.impact_count * sizeof(Impact);
   if (pool_at + header.pool_bytes != size) return std::nullopt;
   if (std::memcmp(in + sizeof(Header), uuid.data(), uuid.size()) != 0) return std::nullopt;
-  // Summed section by section, as written.
+  // Summed section by section, as written; blocks and impacts have a checksum per term.
   Checksum checksum;
-  const std::uint64_t sections[] = {sizeof(Header), lengths_at, articles_at, directory_at,
-                                    blocks_at,      impacts_at, pool_at,     size};
-  for (std::size_t i = 0; i + 1 < std::size(sections); ++i)
-    checksum.add(std::string_view(in + sections[i], sections[i + 1] - sections[i]));
+  const std::pair<std::uint64_t, std::uint64_t> sections[] = {
+      {sizeof(Header), lengths_at}, {lengths_at, articles_at}, {articles_at, directory_at},
+      {directory_at, blocks_at}, {pool_at, size}};
+  for (const auto& [begin, end] : sections) checksum.add(std::string_view(in + begin, end - begin));
   if (checksum.value() != header.checksum) return std::nullopt;
 
   MatchData data;
@@ -238,39 +256,23 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   data.impacts_ = reinterpret_cast<const Impact*>(in + impacts_at);
   data.impact_count_ = header.impact_count;
   data.pool_ = in + pool_at;
-  // Every entry, block and impact within bounds and in order, once, so lookups can trust them:
-  // a matcher that followed a wrong bound would drop documents silently.
-  auto impacts_valid = [&](std::uint64_t first, std::uint64_t count) {
-    if (count == 0 || count > kMaxImpacts || first > header.impact_count ||
-        count > header.impact_count - first)
-      return false;
-    for (std::uint64_t i = first + 1; i < first + count; ++i)
-      if (!(data.impacts_[i].wdf < data.impacts_[i - 1].wdf &&
-            data.impacts_[i].length < data.impacts_[i - 1].length))
-        return false;
-    return true;
-  };
+  // Every entry within bounds and in order; each term's blocks and impacts when first looked
+  // up (verify_term), so lookups can trust them: a matcher that followed a wrong bound would
+  // drop documents silently.
   std::string_view previous;
   for (std::uint64_t i = 0; i < header.term_count; ++i) {
     const DirectoryEntry& entry = data.directory_[i];
     if (entry.pool_offset > header.pool_bytes ||
         entry.term_bytes > header.pool_bytes - entry.pool_offset ||
         entry.first_block > header.block_count ||
-        entry.block_count > header.block_count - entry.first_block || entry.block_count == 0 ||
-        !impacts_valid(entry.first_impact, entry.impact_count))
+        entry.block_count > header.block_count - entry.first_block || entry.block_count == 0)
       return std::nullopt;
     const std::string_view term(data.pool_ + entry.pool_offset, entry.term_bytes);
     if (i > 0 && !(previous < term)) return std::nullopt;
     previous = term;
-    std::uint32_t last_docid = 0;
-    for (std::uint64_t b = entry.first_block; b < entry.first_block + entry.block_count; ++b) {
-      const Block& block = data.blocks_[b];
-      if (block.last_docid <= last_docid || block.last_docid > last ||
-          !impacts_valid(block.first_impact, block.impact_count))
-        return std::nullopt;
-      last_docid = block.last_docid;
-    }
   }
+  data.last_docid_ = last;
+  data.term_state_.assign(header.term_count, TermState::Unchecked);
   data.mapping_ = std::move(mapping);
   return data;
 }
@@ -294,6 +296,33 @@ std::vector<MatchData::Impact> MatchData::competitive_impacts(std::vector<Impact
   return kept;
 }
 
+bool MatchData::verify_term(const DirectoryEntry& entry) const {
+  const std::span<const Impact> impacts(impacts_, impact_count_);
+  auto impacts_valid = [&](std::uint64_t first, std::uint64_t count) {
+    if (count == 0 || count > kMaxImpacts || first > impacts.size() || count > impacts.size() - first)
+      return false;
+    for (std::uint64_t i = first + 1; i < first + count; ++i)
+      if (!(impacts[i].wdf < impacts[i - 1].wdf && impacts[i].length < impacts[i - 1].length))
+        return false;
+    return true;
+  };
+  if (!impacts_valid(entry.first_impact, entry.impact_count)) return false;
+  const std::span<const Block> blocks(blocks_ + entry.first_block, entry.block_count);
+  std::uint32_t last_docid = 0;
+  std::uint64_t impacts_begin = entry.first_impact;
+  for (const Block& block : blocks) {
+    if (block.last_docid <= last_docid || block.last_docid > last_docid_ ||
+        !impacts_valid(block.first_impact, block.impact_count))
+      return false;
+    last_docid = block.last_docid;
+    impacts_begin = std::min<std::uint64_t>(impacts_begin, block.first_impact);
+  }
+  // The term's impacts run from its first block's to the end of the whole list's.
+  const std::uint64_t impacts_end = std::uint64_t{entry.first_impact} + entry.impact_count;
+  return term_checksum(blocks, impacts.subspan(impacts_begin, impacts_end - impacts_begin)) ==
+         entry.checksum;
+}
+
 MatchData::TermBlocks MatchData::blocks(std::string_view term) const {
   const DirectoryEntry* end = directory_ + term_count_;
   const DirectoryEntry* found =
@@ -302,6 +331,10 @@ MatchData::TermBlocks MatchData::blocks(std::string_view term) const {
       });
   if (found == end || std::string_view(pool_ + found->pool_offset, found->term_bytes) != term)
     return {};
+  // A term whose data fails its checks has none: the matcher reads its list whole.
+  TermState& state = term_state_[static_cast<std::size_t>(found - directory_)];
+  if (state == TermState::Unchecked) state = verify_term(*found) ? TermState::Valid : TermState::Invalid;
+  if (state == TermState::Invalid) return {};
   const std::span<const Impact> impacts(impacts_, impact_count_);
   return {{blocks_ + found->first_block, found->block_count},
           impacts,

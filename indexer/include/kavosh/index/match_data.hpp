@@ -83,12 +83,18 @@ class MatchData {
   std::uint32_t article(Xapian::docid docid) const {
     return docid < length_count_ ? articles_[docid] : 0;
   }
+  // Not thread-safe: the first lookup of a term checks its data (a Searcher owns its copy).
   TermBlocks blocks(std::string_view term) const;
   std::uint64_t blocked_terms() const { return term_count_; }
 
  private:
   MatchData() = default;
   struct DirectoryEntry;
+  enum class TermState : std::uint8_t { Unchecked, Valid, Invalid };
+  bool verify_term(const DirectoryEntry& entry) const;
+  static std::uint64_t term_checksum(std::span<const Block> blocks, std::span<const Impact> impacts);
+  mutable std::vector<TermState> term_state_;
+  Xapian::docid last_docid_ = 0;
   std::shared_ptr<const void> mapping_;
   const std::uint32_t* lengths_ = nullptr;
   const std::uint32_t* articles_ = nullptr;  // as many as lengths_
