@@ -97,6 +97,8 @@ struct Ranking {
   std::vector<matcher::ScoredDoc> docs;     // best first, from the request's offset on
   std::vector<std::string> collapse_keys;  // with collapsing through Enquire: each doc's article id
   Xapian::doccount estimated_matches = 0;
+  Xapian::doccount matches_lower_bound = 0;
+  Xapian::doccount matches_upper_bound = 0;
 };
 
 }  // namespace
@@ -446,6 +448,8 @@ Ranking Searcher::Impl::rank(const SearchRequest& r, const BuiltQuery& built,
         db, *current_facts.match_data, *plan, matcher::Bm25Parameters{r.k1, r.b, kBm25MinNormlen},
         r.offset + r.limit, collapsed);
     ranking.estimated_matches = top.estimated_matches;
+    ranking.matches_lower_bound = top.matches_lower_bound;
+    ranking.matches_upper_bound = top.matches_upper_bound;
     if (top.docs.size() > r.offset)
       ranking.docs.assign(top.docs.begin() + r.offset, top.docs.end());
     return ranking;
@@ -454,6 +458,8 @@ Ranking Searcher::Impl::rank(const SearchRequest& r, const BuiltQuery& built,
   enquire.set_query(query);
   const Xapian::MSet mset = enquire.get_mset(r.offset, r.limit, exact_top_k());
   ranking.estimated_matches = mset.get_matches_estimated();
+  ranking.matches_lower_bound = mset.get_matches_lower_bound();
+  ranking.matches_upper_bound = mset.get_matches_upper_bound();
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     ranking.docs.push_back({*it, it.get_weight()});
     if (collapsed) ranking.collapse_keys.push_back(it.get_collapse_key());

@@ -5,6 +5,7 @@
 // only probed for a candidate while its bound can still beat the k-th score. Before a
 // candidate is scored, the block bounds of all clauses at its docid are summed: when even they
 // cannot beat the k-th score, every essential cursor jumps past the shortest of those blocks.
+#include <algorithm>
 #include <numeric>
 
 #include "matcher/top_k.hpp"
@@ -26,7 +27,8 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
   PlanCursors cursors(db, data, plan, parameters);
   TopK result;
   if (k == 0) {
-    result.estimated_matches = cursors.estimate(db.get_doccount());
+    result.matches_upper_bound = cursors.upper_bound(db.get_doccount());
+    result.estimated_matches = std::min(cursors.estimate(db.get_doccount()), result.matches_upper_bound);
     return result;
   }
   auto& clauses = cursors.clauses;
@@ -113,8 +115,13 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
       if (clauses[order[i]].docid() == docid) clauses[order[i]].next();
   }
   result.docs = heap.take_sorted();
+  result.matches_lower_bound = matched.count();
+  result.matches_upper_bound =
+      skipped ? std::max(matched.count(), cursors.upper_bound(db.get_doccount())) : matched.count();
   result.estimated_matches =
-      skipped ? std::max(matched.count(), cursors.estimate(db.get_doccount())) : matched.count();
+      skipped ? std::clamp(cursors.estimate(db.get_doccount()), result.matches_lower_bound,
+                           result.matches_upper_bound)
+              : matched.count();
   return result;
 }
 

@@ -193,6 +193,11 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
   } else {
     for (const auto& term : clause.terms) terms_.emplace_back(db, term, data);
   }
+  for (const auto& term : clause.terms) {
+    const double tf = db.get_termfreq(term);
+    termfreq_upper_ = positional() ? (termfreq_upper_ == 0 ? tf : std::min(termfreq_upper_, tf))
+                                   : termfreq_upper_ + tf;
+  }
   if (!positional()) {
     termfreq_ = termfreq_of(db, clause.terms);
     weights_.emplace_back(parameters, collection_size, termfreq_, clause.factor, average_length);

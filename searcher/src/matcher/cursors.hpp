@@ -98,6 +98,9 @@ class ClauseCursor {
   // the end of the stretch the bound holds for.
   double block_bound(Xapian::docid target, Xapian::docid* last_docid);
   double termfreq() const { return termfreq_; }
+  // At most this many documents match the clause: its terms' frequencies summed (any of them),
+  // or the least of them (all of them).
+  double termfreq_upper_bound() const { return termfreq_upper_; }
   bool positional() const { return kind_ != ScoredClause::Kind::Any; }
   // Whether the terms stand as the phrase or NEAR asks in document `docid`, the cursor's
   // current document.
@@ -132,6 +135,7 @@ class ClauseCursor {
   bool rejected_ = false;
   double max_score_ = 0;
   double termfreq_ = 0;
+  double termfreq_upper_ = 0;
 };
 
 }  // namespace kavosh::search::matcher

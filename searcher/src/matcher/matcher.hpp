@@ -27,7 +27,12 @@ struct ScoredDoc {
 
 struct TopK {
   std::vector<ScoredDoc> docs;  // best first; ties by ascending docid
+  // How many documents (articles when collapsing) match: exact, all three equal, when no
+  // document was passed over by a bound; otherwise those scored in full, an estimate as
+  // Enquire makes one, and what the clauses' postings allow at most.
   Xapian::doccount estimated_matches = 0;
+  Xapian::doccount matches_lower_bound = 0;
+  Xapian::doccount matches_upper_bound = 0;
   Xapian::doccount documents_scored = 0;  // candidates fully scored (for --explain and the bench)
 };
 

@@ -83,6 +83,13 @@ std::optional<double> PlanCursors::finish(const Xapian::Database& db, Xapian::do
   return score;
 }
 
+Xapian::doccount PlanCursors::upper_bound(Xapian::doccount collection_size) const {
+  double most = 0;
+  for (const auto& clause : clauses) most += clause.termfreq_upper_bound();
+  for (double tf : filter_termfreqs) most = std::min(most, tf);
+  return static_cast<Xapian::doccount>(std::min<double>(most, collection_size));
+}
+
 Xapian::doccount PlanCursors::estimate(Xapian::doccount collection_size) const {
   if (collection_size == 0) return 0;
   const double n = collection_size;

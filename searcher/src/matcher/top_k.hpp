@@ -87,6 +87,8 @@ struct PlanCursors {
                                std::uint32_t length);
   // Enquire-like estimate of the documents that match, as if the clauses were independent.
   Xapian::doccount estimate(Xapian::doccount collection_size) const;
+  // At most the documents the clauses' terms index together.
+  Xapian::doccount upper_bound(Xapian::doccount collection_size) const;
 
   std::vector<ClauseCursor> clauses;
   std::vector<std::vector<std::size_t>> required;
