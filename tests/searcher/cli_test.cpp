@@ -234,6 +234,24 @@ TEST_F(CliTest, ErrorsAreOneLineWithExitCodes) {
   EXPECT_EQ(std::count(bad_flag.err.begin(), bad_flag.err.end(), '\n'), 1);
 }
 
+// Nesting past kMaxQueryNesting overflowed the stack (exit 139); in a batch it took every
+// other query down with it.
+TEST_F(CliTest, DeepNestingIsAQueryErrorAndABatchGoesOn) {
+  const std::string deep = std::string(5000, '(') + "Rajavi" + std::string(5000, ')');
+  auto single = run({"--db", db(), deep});
+  EXPECT_EQ(single.exit_code, 2);
+  EXPECT_EQ(single.err, "kavosh-search: query error at 101: nesting too deep (more than 100 levels)\n");
+  EXPECT_EQ(run({"--db", db(), std::string(5000, '(') + "x"}).exit_code, 2);
+
+  const auto queries = write("deep.tsv", "q1\t" + deep + "\nq2\tRajavi\n");
+  auto batch = run({"--db", db(), "--queries", queries.string(), "--trec"});
+  EXPECT_EQ(batch.exit_code, 0) << batch.err;
+  EXPECT_NE(batch.out.find("q1 Q0 " + kSeedArticle + " 1 "), std::string::npos) << batch.out;
+  EXPECT_NE(batch.out.find("q2 Q0 " + kSeedArticle + " 1 "), std::string::npos) << batch.out;
+  EXPECT_EQ(batch.err, "kavosh-search: query q1: query error at 101: nesting too deep (more than "
+                       "100 levels); run as plain words: Rajavi\n");
+}
+
 TEST_F(CliTest, ZeroHitsSaysSoAndSuggests) {
   auto r = run({"--db", db(), "Rajavu"});
   EXPECT_EQ(r.exit_code, 0);
