@@ -32,6 +32,12 @@ std::string join(const std::vector<std::string>& words) {
   return out;
 }
 
+// Messages quote queries, paths and ids: printed like results, without their control characters.
+int fail(int exit_code, std::string_view message) {
+  std::cerr << "kavosh-search: " << ks::isolate_rtl_runs(message) << "\n";
+  return exit_code;
+}
+
 int analyze(const std::string& text, const std::string& lang, bool json) {
   ka::Language language = ka::Analyzer::detect_language(text);
   if (!lang.empty()) {
@@ -178,12 +184,15 @@ int main(int argc, char** argv) {
         try {
           results = searcher.search(request);
         } catch (const ks::QueryError& e) {
-          std::cerr << "kavosh-search: query " << topic.id << ": " << e.what() << "\n";
+          std::cerr << ks::isolate_rtl_runs("kavosh-search: query " + topic.id + ": " + e.what())
+                    << "\n";
           continue;
         }
         if (!results.parse_fallback.empty()) {
-          std::cerr << "kavosh-search: query " << topic.id << ": " << results.parse_fallback
-                    << "; run as plain words: " << ks::as_plain_words(topic.query) << "\n";
+          std::cerr << ks::isolate_rtl_runs("kavosh-search: query " + topic.id + ": " +
+                                            results.parse_fallback + "; run as plain words: " +
+                                            ks::as_plain_words(topic.query))
+                    << "\n";
         }
         auto& lines = run.queries[topic.id];
         for (const auto& hit : results.hits) {
@@ -195,7 +204,8 @@ int main(int argc, char** argv) {
             object["qid"] = topic.id;
             std::cout << object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
           } else if (!qrels) {
-            if (hit.rank == 1) std::cout << "== " << topic.id << ": " << topic.query << "\n";
+            if (hit.rank == 1)
+              std::cout << ks::isolate_rtl_runs("== " + topic.id + ": " + topic.query) << "\n";
             std::cout << ks::format_terminal(hit, tty);
           }
         }
@@ -225,7 +235,7 @@ int main(int argc, char** argv) {
     if (json) {
       for (const auto& hit : results.hits) std::cout << ks::format_json(hit) << "\n";
       if (!results.did_you_mean.empty())
-        std::cerr << "did you mean: " << results.did_you_mean << "\n";
+        std::cerr << "did you mean: " << ks::isolate_rtl_runs(results.did_you_mean) << "\n";
       return 0;
     }
     if (results.hits.empty()) {
@@ -240,16 +250,12 @@ int main(int argc, char** argv) {
       std::cout << "Did you mean: " << ks::isolate_rtl_runs(results.did_you_mean) << "\n";
     return 0;
   } catch (const ks::QueryError& e) {
-    std::cerr << "kavosh-search: " << e.what() << "\n";
-    return 2;
+    return fail(2, e.what());
   } catch (const UsageError& e) {
-    std::cerr << "kavosh-search: " << e.what() << "\n";
-    return 2;
+    return fail(2, e.what());
   } catch (const std::invalid_argument& e) {
-    std::cerr << "kavosh-search: " << e.what() << "\n";
-    return 2;
+    return fail(2, e.what());
   } catch (const std::exception& e) {
-    std::cerr << "kavosh-search: " << e.what() << "\n";
-    return 1;
+    return fail(1, e.what());
   }
 }
