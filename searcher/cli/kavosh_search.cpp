@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -31,6 +33,40 @@ std::string join(const std::vector<std::string>& words) {
   for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
   return out;
 }
+
+// A number option's check. CLI11's own range checks let nan and inf through (every comparison
+// with nan is false), and those became [nan] scores.
+CLI::Validator finite_in(double low, double high, bool low_open = false) {
+  std::string range = (low_open ? "> " : ">= ") + CLI::detail::to_string(low);
+  if (high < std::numeric_limits<double>::max())
+    range = "from " + CLI::detail::to_string(low) + " to " + CLI::detail::to_string(high);
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        double value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stod(text, &used);
+        } catch (const std::exception&) {
+        }
+        const bool ok = used == text.size() && std::isfinite(value) &&
+                        (low_open ? value > low : value >= low) && value <= high;
+        return ok ? std::string() : "expected a finite number " + range + ", got '" + text + "'";
+      },
+      "NUMBER " + range);
+}
+constexpr double kNoUpperBound = std::numeric_limits<double>::max();
+
+// Xapian's TfIdfWeight takes three letters, one per stage (xapian/weight.h of 1.4.22); any
+// other string failed the search with Xapian's own message.
+const CLI::Validator kTfIdfNormalizations(
+    [](std::string& text) -> std::string {
+      const bool ok = text.size() == 3 && std::string_view("nbslL").find(text[0]) != std::string_view::npos &&
+                      std::string_view("ntpfs").find(text[1]) != std::string_view::npos && text[2] == 'n';
+      return ok ? std::string()
+                : "expected three letters: wdf n|b|s|l|L, idf n|t|p|f|s, weight n (e.g. ntn), got '" +
+                      text + "'";
+    },
+    "SMART letters");
 
 // Messages quote queries, paths and ids: printed like results, without their control characters.
 int fail(int exit_code, std::string_view message) {
@@ -110,25 +146,30 @@ int main(int argc, char** argv) {
                "Do not match romanized vowel variants (mojahedin ~ mujahedin)");
   app.add_option("--model", request.model, "bm25 (default), bm25+, lm, pl2, dph, tfidf")
       ->check(CLI::IsMember({"bm25", "bm25+", "lm", "pl2", "dph", "tfidf"}));
-  app.add_option("--k1", request.k1, "BM25/BM25+ k1")->check(CLI::NonNegativeNumber);
-  app.add_option("--b", request.b, "BM25/BM25+ b")->check(CLI::Range(0.0, 1.0));
-  app.add_option("--delta", request.bm25plus_delta, "BM25+ delta")->check(CLI::NonNegativeNumber);
-  app.add_option("--mu", request.mu, "LM Dirichlet mu")->check(CLI::PositiveNumber);
-  app.add_option("--c", request.pl2_c, "PL2 c")->check(CLI::PositiveNumber);
-  app.add_option("--tfidf", request.tfidf_normalizations, "TF-IDF SMART normalizations, e.g. ntn");
+  app.add_option("--k1", request.k1, "BM25/BM25+ k1")->check(finite_in(0, kNoUpperBound));
+  app.add_option("--b", request.b, "BM25/BM25+ b")->check(finite_in(0, 1));
+  app.add_option("--delta", request.bm25plus_delta, "BM25+ delta")
+      ->check(finite_in(0, kNoUpperBound));
+  app.add_option("--mu", request.mu, "LM Dirichlet mu")->check(finite_in(0, kNoUpperBound, true));
+  app.add_option("--c", request.pl2_c, "PL2 c")->check(finite_in(0, kNoUpperBound, true));
+  app.add_option("--tfidf", request.tfidf_normalizations, "TF-IDF SMART normalizations, e.g. ntn")
+      ->check(kTfIdfNormalizations);
   app.add_option("--title-weight", request.title_weight, "Weight of title matches (0 = off)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(finite_in(0, kNoUpperBound));
   app.add_option("--field-weight", request.field_weight,
-                 "Weight of infobox field queries such as leader:rajavi")->check(CLI::NonNegativeNumber);
+                 "Weight of infobox field queries such as leader:rajavi")
+      ->check(finite_in(0, kNoUpperBound));
   app.add_option("--section-weight", request.section_weight,
-                 "Weight of section heading matches (0 = off)")->check(CLI::NonNegativeNumber);
+                 "Weight of section heading matches (0 = off)")
+      ->check(finite_in(0, kNoUpperBound));
   app.add_option("--lang", request.language, "Only passages in this language (en, fa, ar, other)");
   app.add_option("--prf", request.prf_documents, "Pseudo-relevance feedback from the top N passages");
   app.add_option("--prf-terms", request.prf_terms, "Expansion terms for --prf");
-  app.add_option("--prf-weight", request.prf_weight, "Weight of the --prf expansion");
+  app.add_option("--prf-weight", request.prf_weight, "Weight of the --prf expansion")
+      ->check(finite_in(0, kNoUpperBound));
   app.add_flag("--explain", request.explain, "Show each query clause's contribution per hit");
   app.add_option("--snippet-words", request.snippet_words, "Words per snippet")
-      ->check(CLI::PositiveNumber);
+      ->check(finite_in(0, kNoUpperBound, true));
   app.add_option("--snippet-bytes", request.snippet_bytes, "Maximum snippet bytes (whole words)");
   app.add_option("--color", color, "Highlight style: auto (TTY), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));

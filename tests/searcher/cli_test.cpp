@@ -252,6 +252,51 @@ TEST_F(CliTest, DeepNestingIsAQueryErrorAndABatchGoesOn) {
                        "100 levels); run as plain words: Rajavi\n");
 }
 
+// nan, inf and negative weights passed CLI11's checks (or had none) and printed [nan] scores;
+// a bad --tfidf failed with Xapian's own message.
+TEST_F(CliTest, EveryNumberFlagIsFiniteAndInRange) {
+  struct FlagCase {
+    const char* flag;
+    const char* value;
+    const char* expected;
+  };
+  const FlagCase cases[] = {
+      {"--prf-weight", "nan", "a finite number >= 0"},
+      {"--prf-weight", "inf", "a finite number >= 0"},
+      {"--prf-weight", "-5", "a finite number >= 0"},
+      {"--k1", "nan", "a finite number >= 0"},
+      {"--k1", "-1", "a finite number >= 0"},
+      {"--b", "nan", "a finite number from 0 to 1"},
+      {"--b", "1.5", "a finite number from 0 to 1"},
+      {"--delta", "inf", "a finite number >= 0"},
+      {"--mu", "0", "a finite number > 0"},
+      {"--mu", "nan", "a finite number > 0"},
+      {"--c", "-inf", "a finite number > 0"},
+      {"--title-weight", "nan", "a finite number >= 0"},
+      {"--field-weight", "inf", "a finite number >= 0"},
+      {"--section-weight", "-0.5", "a finite number >= 0"},
+      {"--snippet-words", "0", "a finite number > 0"},
+      {"--tfidf", "xyz", "three letters: wdf n|b|s|l|L, idf n|t|p|f|s, weight n (e.g. ntn)"},
+      {"--tfidf", "ntnn", "three letters: wdf n|b|s|l|L, idf n|t|p|f|s, weight n (e.g. ntn)"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.flag) + " " + c.value);
+    auto r = run({"--db", db(), "--model", "tfidf", c.flag, c.value, "Rajavi"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, std::string("kavosh-search: ") + c.flag + ": expected " + c.expected +
+                         ", got '" + c.value + "' (see --help)\n");
+    EXPECT_EQ(r.out, "");
+  }
+  for (const char* normalizations : {"ntn", "bpn", "Lsn"}) {
+    auto r = run({"--db", db(), "--model", "tfidf", "--tfidf", normalizations, "Rajavi"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out.find("nan"), std::string::npos) << r.out;
+  }
+  auto r = run({"--db", db(), "--prf", "-5", "Rajavi"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--prf"), std::string::npos) << r.err;
+}
+
 TEST_F(CliTest, ZeroHitsSaysSoAndSuggests) {
   auto r = run({"--db", db(), "Rajavu"});
   EXPECT_EQ(r.exit_code, 0);
