@@ -96,7 +96,8 @@ std::string format_trec(const std::string& qid, const Hit& hit, const std::strin
 std::vector<Topic> parse_topics(std::istream& in, const std::string& source_name) {
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  std::string text = buffer.str();
+  eval::strip_byte_order_mark(text);
   std::vector<Topic> topics;
   if (text.find("<top>") != std::string::npos) {
     std::size_t from = 0;

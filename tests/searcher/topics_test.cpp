@@ -66,6 +66,15 @@ ks::Hit sample_hit() {
   return hit;
 }
 
+TEST(Topics, ByteOrderMarkIsNotPartOfTheFirstQid) {
+  auto tsv = topics_from("\xEF\xBB\xBF" "1\tmojahedin\n2\tkhalq\n");
+  ASSERT_EQ(tsv.size(), 2u);
+  EXPECT_EQ(tsv[0].id, "1");
+  auto trec = topics_from("\xEF\xBB\xBF<top>\n<num> Number: 301\n<title> Rajavi\n</top>\n");
+  ASSERT_EQ(trec.size(), 1u);
+  EXPECT_EQ(trec[0].id, "301");
+}
+
 TEST(OutputFormats, TrecLine) {
   auto hit = sample_hit();
   EXPECT_EQ(ks::format_trec("q7", hit, "run1"), "q7 Q0 Berlin 3 1.500000 run1");
