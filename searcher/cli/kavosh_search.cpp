@@ -200,6 +200,9 @@ int main(int argc, char** argv) {
     request.drop_stopwords = !keep_stopwords;
     request.arabic_variant = !no_arabic_variant;
     request.collapse = !passages;
+    // A run lists each docid once (trec_eval refuses repeats): an article's passages are
+    // told apart by their passage ids.
+    const auto trec_docid = passages ? ks::TrecDocid::Passage : ks::TrecDocid::Article;
     request.describe_query = debug_query;
     const bool tty = color == "always" || (color == "auto" && isatty(STDOUT_FILENO));
 
@@ -239,7 +242,7 @@ int main(int argc, char** argv) {
         for (const auto& hit : results.hits) {
           lines.push_back({hit.article, hit.score, hit.rank});
           if (trec) {
-            std::cout << ks::format_trec(topic.id, hit, run_tag) << "\n";
+            std::cout << ks::format_trec(topic.id, hit, run_tag, trec_docid) << "\n";
           } else if (json) {
             auto object = nlohmann::json::parse(ks::format_json(hit));
             object["qid"] = topic.id;
@@ -270,7 +273,8 @@ int main(int argc, char** argv) {
     const auto results = searcher.search(request);
     if (debug_query) std::cerr << "xapian: " << results.query_description << "\n";
     if (trec) {
-      for (const auto& hit : results.hits) std::cout << ks::format_trec(qid, hit, run_tag) << "\n";
+      for (const auto& hit : results.hits)
+        std::cout << ks::format_trec(qid, hit, run_tag, trec_docid) << "\n";
       return 0;
     }
     if (json) {

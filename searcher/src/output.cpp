@@ -76,12 +76,13 @@ std::string format_json(const Hit& hit) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string format_trec(const std::string& qid, const Hit& hit, const std::string& tag) {
+std::string format_trec(const std::string& qid, const Hit& hit, const std::string& tag,
+                        TrecDocid docid_kind) {
   char score[40];
   std::snprintf(score, sizeof score, "%.6f", hit.score);
   // A TREC docid is one whitespace-free field; ids with spaces (MediaWiki titles) use '_', and
   // so do control characters (a newline would split the line, ESC reach the terminal).
-  std::string docid = hit.article;
+  std::string docid = docid_kind == TrecDocid::Passage ? hit.id : hit.article;
   for (std::size_t i = 0; i < docid.size(); ++i) {
     const auto byte = static_cast<unsigned char>(docid[i]);
     const bool c1 = byte == 0xC2 && i + 1 < docid.size() &&

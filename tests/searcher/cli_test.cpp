@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -145,6 +146,30 @@ TEST_F(CliTest, TrecRunLines) {
   EXPECT_EQ(rank, 1u);
   EXPECT_GT(score, 0);
   EXPECT_EQ(tag, "mytag");
+}
+
+// --trec --passages printed the article id at ranks 1-4, which trec_eval refuses: a run lists
+// each docid once, so passages go by their passage ids.
+TEST_F(CliTest, TrecRunOfPassagesListsEachDocidOnce) {
+  for (const bool batch : {false, true}) {
+    SCOPED_TRACE(batch ? "--queries" : "one query");
+    const auto queries = write("passages.tsv", "1\tRajavi\n");
+    auto r = batch ? run({"--db", db(), "--trec", "--passages", "--queries", queries.string()})
+                   : run({"--db", db(), "--trec", "--passages", "--limit", "4", "Rajavi"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::istringstream lines(r.out);
+    std::set<std::string> docids;
+    unsigned count = 0;
+    for (std::string line; std::getline(lines, line); ++count) {
+      std::istringstream fields(line);
+      std::string qid, q0, docid;
+      fields >> qid >> q0 >> docid;
+      EXPECT_TRUE(docid.starts_with(kSeedArticle + "#")) << docid;
+      docids.insert(docid);
+    }
+    EXPECT_GE(count, 4u);
+    EXPECT_EQ(docids.size(), count) << r.out;
+  }
 }
 
 TEST_F(CliTest, BatchRunEvaluatesAgainstQrels) {

@@ -82,6 +82,9 @@ TEST(OutputFormats, TrecLine) {
   EXPECT_EQ(ks::format_trec("q7", hit, "run1"), "q7 Q0 Angela_Merkel 3 1.500000 run1");
   hit.article = "a\nb\x1b[2J\xC2\x9B\x7F";
   EXPECT_EQ(ks::format_trec("q7", hit, "run1"), "q7 Q0 a_b_[2J__ 3 1.500000 run1");
+  hit.id = "Angela Merkel#2";
+  EXPECT_EQ(ks::format_trec("q7", hit, "run1", ks::TrecDocid::Passage),
+            "q7 Q0 Angela_Merkel#2 3 1.500000 run1");
 }
 
 TEST(OutputFormats, JsonLineHasEveryKey) {
