@@ -189,7 +189,7 @@ struct Searcher::Impl {
   SearchResults run(const SearchRequest& r);
   void explain(const SearchRequest& r, const BuiltQuery& built, const Xapian::MSet& mset,
                SearchResults& results, const Xapian::Query& expansion);
-  std::string suggest(const SearchRequest& r, const BuiltQuery& built);
+  std::string suggest(const SearchRequest& r, const BuiltQuery& built, const Xapian::MSet& mset);
 };
 
 Searcher::Searcher(const std::filesystem::path& db_path) : impl_(std::make_unique<Impl>(db_path)) {}
@@ -382,7 +382,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
     results.hits.push_back(std::move(hit));
   }
   if (r.explain && !mset.empty()) explain(r, built, mset, results, expansion);
-  if (r.spelling) results.did_you_mean = suggest(r, built);
+  if (r.spelling) results.did_you_mean = suggest(r, built, mset);
   return results;
 }
 
@@ -414,9 +414,14 @@ void Searcher::Impl::explain(const SearchRequest& r, const BuiltQuery& built,
   }
 }
 
-// "Did you mean": each typed bare word whose term the index does not hold is replaced by the
-// index's spelling suggestion, when there is one; offered on zero hits or such unknown words.
-std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& built) {
+// "Did you mean": when the query finds fewer than kFewMatches, each typed bare word the index
+// holds neither as a term nor as a stem is replaced by the index's spelling suggestion, when
+// there is one. A query that finds enough is not second-guessed, and a word whose stem the
+// index holds is no misspelling ("run" of "running" was "corrected" to "sun" beside its hit).
+std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& built,
+                                    const Xapian::MSet& mset) {
+  constexpr Xapian::doccount kFewMatches = 3;
+  if (mset.get_matches_lower_bound() >= kFewMatches) return {};
   std::string corrected = r.query;
   bool changed = false;
   Xapian::Database* dictionary = nullptr;  // opened (or reopened) at the first unknown word
@@ -425,9 +430,9 @@ std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& bu
     auto tokens = analyzer.analyze(word);
     if (tokens.size() != 1) continue;
     const std::string& term = tokens[0].term;
-    // With hits, only a word the index has never seen counts as a likely misspelling; with
-    // none, the same rule applies (a known word is not "corrected" into another).
-    if (db.get_termfreq(term) > 0) continue;
+    if (db.get_termfreq(term) > 0 ||
+        db.get_termfreq(std::string(schema::kStemmed) + tokens[0].stem_or_term()) > 0)
+      continue;
     if (!dictionary) {
       dictionary = &spelling_dictionary();
       keyed = dictionary->get_metadata(std::string(schema::kMetaSpellingKeys)) ==

@@ -328,4 +328,11 @@ TEST_F(CliTest, ZeroHitsSaysSoAndSuggests) {
   EXPECT_EQ(r.out, "No matches for: Rajavu\nDid you mean: rajavi\n");
 }
 
+TEST_F(CliTest, NoSuggestionBesideAHitForAKnownStem) {
+  auto r = run({"--db", db(), "run"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("[running]"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Did you mean"), std::string::npos) << r.out;
+}
+
 }  // namespace
