@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cmath>
 #include <iostream>
 #include <limits>
@@ -119,6 +120,7 @@ int analyze(const std::string& text, const std::string& lang, bool json) {
 int main(int argc, char** argv) {
   CLI::App app{"kavosh-search: search a Kavosh index (English, Persian, Arabic, romanized Persian)"};
   app.set_help_flag("-h,--help", "Show this help");
+  app.footer("A query that starts with '-' goes after --: kavosh-search --db DIR -- '-Khomeini Rajavi'");
   std::string db_path, analyze_text, queries_file, qrels_file, run_tag = "kavosh", qid = "1";
   std::string color = "auto";
   std::vector<std::string> words;
@@ -184,6 +186,11 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
+  } catch (const CLI::ExtrasError& e) {
+    std::cerr << "kavosh-search: " << e.what()
+              << " (a query that starts with '-' goes after --: kavosh-search --db DIR -- '-word "
+                 "other')\n";
+    return 2;
   } catch (const CLI::ParseError& e) {
     std::cerr << "kavosh-search: " << e.what() << " (see --help)\n";
     return 2;
@@ -283,11 +290,17 @@ int main(int argc, char** argv) {
         std::cerr << "did you mean: " << ks::isolate_rtl_runs(results.did_you_mean) << "\n";
       return 0;
     }
-    if (results.hits.empty()) {
+    // "About" only when Xapian does not know the count exactly.
+    const bool exact = results.matches_lower_bound == results.matches_upper_bound;
+    const std::uint64_t count = exact ? results.matches_lower_bound : results.estimated_matches;
+    const std::string matches = (exact ? "" : "about ") + std::to_string(count) + " matching " +
+                                (request.collapse ? "article" : "passage") + (count == 1 ? "" : "s");
+    if (results.hits.empty() && count > 0 && request.offset > 0) {
+      std::cout << "No hits past " << matches << " (--offset " << request.offset << ")\n";
+    } else if (results.hits.empty()) {
       std::cout << "No matches for: " << ks::isolate_rtl_runs(request.query) << "\n";
     } else {
-      std::cout << "About " << results.estimated_matches
-                << (request.collapse ? " matching articles" : " matching passages") << "; showing "
+      std::cout << static_cast<char>(std::toupper(matches[0])) << matches.substr(1) << "; showing "
                 << results.hits.front().rank << "-" << results.hits.back().rank << "\n\n";
       for (const auto& hit : results.hits) std::cout << ks::format_terminal(hit, tty) << "\n";
     }

@@ -15,6 +15,9 @@ QueryError::QueryError(unsigned position, const std::string& message)
       position_(position),
       message_(message) {}
 
+UnknownFieldError::UnknownFieldError(unsigned position, const std::string& field)
+    : QueryError(position, "unknown field '" + field + "'"), field_(field) {}
+
 namespace {
 
 // One code point of possibly invalid UTF-8; an invalid byte counts as one character.
@@ -163,7 +166,7 @@ class Lexer {
         const bool url = text_.substr(byte_).starts_with("://");
         if (is_field_name(name) && !url) {
           const std::string field = ascii_lower(name);
-          if (!is_known(field)) throw QueryError(word_position, "unknown field '" + field + "'");
+          if (!is_known(field)) throw UnknownFieldError(word_position, field);
           advance(cp);
           if (byte_ >= text_.size() || is_space(decode(text_, byte_).value) ||
               decode(text_, byte_).value == ')')

@@ -7,9 +7,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
+#include <xapian.h>
 
 #include "kavosh/index/readers.hpp"
 #include "kavosh/index/writer.hpp"
@@ -24,6 +25,11 @@ namespace ki = kavosh::index;
 namespace {
 
 const std::string kSeedArticle = "000_98f3cf22a18d5691.txt";
+// Fields an unknown field's message lists: title, section, lang, then the seed's infobox labels.
+const std::string kSeedFields =
+    "title, section, lang, abbreviation, active_regions, banned, battles_and_wars, colours, "
+    "dates_of_operation, designated_as_a_terrorist_group_by, founded, ideology, leader, "
+    "membership, military_wing, political_wing, religion, secretary_general, size, split_from";
 
 struct CliRun {
   int exit_code = -1;
@@ -242,7 +248,9 @@ TEST_F(CliTest, ErrorsAreOneLineWithExitCodes) {
       {{"--db", db(), "  "}, 2, "kavosh-search: empty query: give query words (see --help)\n"},
       {{"--db", db(), "Rajavi", "\"leader"}, 2, "kavosh-search: query error at 8: unbalanced quote\n"},
       {{"--db", db(), "(Rajavi"}, 2, "kavosh-search: query error at 1: unbalanced '('\n"},
-      {{"--db", db(), "colour:red"}, 2, "kavosh-search: query error at 1: unknown field 'colour'\n"},
+      {{"--db", db(), "colour:red"}, 2,
+       "kavosh-search: query error at 1: unknown field 'colour' (did you mean colours:? fields of "
+       "this index: " + kSeedFields + ")\n"},
       {{"--db", db(), "AND"}, 2, "kavosh-search: query error at 1: operator AND needs words on both sides\n"},
       {{"Rajavi"}, 2, "kavosh-search: --db DIR is required\n"},
       {{"--db", db(), "--queries", missing, "--trec"}, 1, "kavosh-search: cannot read " + missing + "\n"},
@@ -320,6 +328,65 @@ TEST_F(CliTest, EveryNumberFlagIsFiniteAndInRange) {
   auto r = run({"--db", db(), "--prf", "-5", "Rajavi"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--prf"), std::string::npos) << r.err;
+}
+
+// The infobox label is secretary_general; the message said only "unknown field".
+TEST_F(CliTest, UnknownFieldNamesTheNearestAndTheIndexFields) {
+  auto r = run({"--db", db(), "secretary-general:merrikhi"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "kavosh-search: query error at 1: unknown field 'secretary-general' (did you "
+                   "mean secretary_general:? fields of this index: " + kSeedFields + ")\n");
+  auto far = run({"--db", db(), "xyzzy:merrikhi"});
+  EXPECT_EQ(far.err, "kavosh-search: query error at 1: unknown field 'xyzzy' (fields of this index: " +
+                         kSeedFields + ")\n");
+}
+
+// "About 900 matching" was printed for 513 exact matches, and "1 matching articles".
+TEST_F(CliTest, MatchCountIsExactWhenKnownAndSingularForOne) {
+  auto articles = run({"--db", db(), "Rajavi"});
+  EXPECT_EQ(articles.out.substr(0, articles.out.find('\n')), "1 matching article; showing 1-1");
+  auto passages = run({"--db", db(), "--passages", "--limit", "2", "Rajavi"});
+  const std::string first_line = passages.out.substr(0, passages.out.find('\n'));
+  EXPECT_TRUE(first_line.ends_with(" matching passages; showing 1-2")) << first_line;
+  EXPECT_FALSE(first_line.starts_with("About")) << first_line;
+}
+
+// Past the last hit the output said "No matches for: …", as if the query found nothing.
+TEST_F(CliTest, OffsetPastTheLastHitSaysHowManyThereAre) {
+  auto r = run({"--db", db(), "--offset", "600", "Rajavi"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "No hits past 1 matching article (--offset 600)\n");
+}
+
+// CLI11 took '-Khomeini' for an option; after '--' everything is query words.
+TEST_F(CliTest, QueryStartingWithMinusGoesAfterDoubleDash) {
+  auto r = run({"--db", db(), "--", "-Khomeini Rajavi"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("1 matching article; showing 1-1")) << r.out;
+  auto without = run({"--db", db(), "-Khomeini Rajavi"});
+  EXPECT_EQ(without.exit_code, 2);
+  EXPECT_NE(without.err.find("goes after --: kavosh-search --db DIR -- '-word other'"),
+            std::string::npos)
+      << without.err;
+  EXPECT_NE(run({"--help"}).out.find("kavosh-search --db DIR -- '-Khomeini Rajavi'"),
+            std::string::npos);
+}
+
+// In the first moments of a first run a search said "database not found" or "schema (none):
+// re-index it with --rebuild".
+TEST_F(CliTest, AFirstRunNotYetCommittedIsBeingCreated) {
+  const fs::path shards = *dir_ / "shards-only";
+  fs::create_directories(shards / ".shard-0");
+  const fs::path locked = *dir_ / "locked";
+  Xapian::WritableDatabase writer(locked.string(), Xapian::DB_CREATE);
+  for (const fs::path& db : {shards, locked}) {
+    SCOPED_TRACE(db.string());
+    auto r = run({"--db", db.string(), "Rajavi"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, "kavosh-search: database " + db.string() +
+                         ": the index is being created (a first kavosh-index run has not "
+                         "committed yet); search again when it has\n");
+  }
 }
 
 TEST_F(CliTest, ZeroHitsSaysSoAndSuggests) {

@@ -46,6 +46,16 @@ class QueryError : public std::runtime_error {
   std::string message_;
 };
 
+// "unknown field 'name'": a searcher adds the fields its index holds to the message.
+class UnknownFieldError : public QueryError {
+ public:
+  UnknownFieldError(unsigned position, const std::string& field);
+  const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
+};
+
 struct QueryNode {
   enum class Kind { List, Or, And, AndNot, Near, Field, Word, Exact, Phrase, Wildcard };
   enum class Modifier { None, Required, Excluded };

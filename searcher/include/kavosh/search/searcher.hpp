@@ -85,6 +85,9 @@ struct Hit {
 struct SearchResults {
   std::vector<Hit> hits;
   std::uint64_t estimated_matches = 0;
+  // Xapian's bounds on the number of matches: equal when the count is exact.
+  std::uint64_t matches_lower_bound = 0;
+  std::uint64_t matches_upper_bound = 0;
   std::string did_you_mean;  // non-empty when the index's spelling data suggests a correction
   std::string query_description;  // with describe_query: Xapian::Query::get_description() of what ran
   std::string parse_fallback;     // the parse error, when the query ran as plain words
