@@ -78,8 +78,7 @@ TermFilter TermFilter::build(const Xapian::Database& db) {
     hashes.push_back(term_hash(*it));
   TermFilter filter;
   filter.terms_ = hashes.size();
-  filter.bit_count_ =
-      std::max<std::uint64_t>(kMinBits, (hashes.size() * kBitsPerTerm + 7) / 8 * 8);
+  filter.bit_count_ = std::max<std::uint64_t>(kMinBits, (hashes.size() * kBitsPerTerm + 7) / 8 * 8);
   filter.probes_ = kProbes;
   filter.revision_ = db.get_revision();
   filter.uuid_ = db.get_uuid();

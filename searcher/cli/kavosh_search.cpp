@@ -61,11 +61,14 @@ constexpr double kNoUpperBound = std::numeric_limits<double>::max();
 // other string failed the search with Xapian's own message.
 const CLI::Validator kTfIdfNormalizations(
     [](std::string& text) -> std::string {
-      const bool ok = text.size() == 3 && std::string_view("nbslL").find(text[0]) != std::string_view::npos &&
-                      std::string_view("ntpfs").find(text[1]) != std::string_view::npos && text[2] == 'n';
-      return ok ? std::string()
-                : "expected three letters: wdf n|b|s|l|L, idf n|t|p|f|s, weight n (e.g. ntn), got '" +
-                      text + "'";
+      const auto one_of = [](std::string_view letters, char c) {
+        return letters.find(c) != std::string_view::npos;
+      };
+      if (text.size() == 3 && one_of("nbslL", text[0]) && one_of("ntpfs", text[1]) &&
+          text[2] == 'n')
+        return {};
+      return "expected three letters: wdf n|b|s|l|L, idf n|t|p|f|s, weight n (e.g. ntn), got '" +
+             text + "'";
     },
     "SMART letters");
 
@@ -120,7 +123,8 @@ int analyze(const std::string& text, const std::string& lang, bool json) {
 int main(int argc, char** argv) {
   CLI::App app{"kavosh-search: search a Kavosh index (English, Persian, Arabic, romanized Persian)"};
   app.set_help_flag("-h,--help", "Show this help");
-  app.footer("A query that starts with '-' goes after --: kavosh-search --db DIR -- '-Khomeini Rajavi'");
+  app.footer(
+      "A query that starts with '-' goes after --: kavosh-search --db DIR -- '-Khomeini Rajavi'");
   std::string db_path, analyze_text, queries_file, qrels_file, run_tag = "kavosh", qid = "1";
   std::string color = "auto";
   std::vector<std::string> words;
@@ -187,13 +191,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ExtrasError& e) {
-    std::cerr << "kavosh-search: " << e.what()
-              << " (a query that starts with '-' goes after --: kavosh-search --db DIR -- '-word "
-                 "other')\n";
-    return 2;
+    return fail(2, std::string(e.what()) + " (a query that starts with '-' goes after --: " +
+                       "kavosh-search --db DIR -- '-word other')");
   } catch (const CLI::ParseError& e) {
-    std::cerr << "kavosh-search: " << e.what() << " (see --help)\n";
-    return 2;
+    return fail(2, std::string(e.what()) + " (see --help)");
   }
 
   try {
@@ -240,9 +241,9 @@ int main(int argc, char** argv) {
           continue;
         }
         if (!results.parse_fallback.empty()) {
-          std::cerr << ks::isolate_rtl_runs("kavosh-search: query " + topic.id + ": " +
-                                            results.parse_fallback + "; run as plain words: " +
-                                            ks::as_plain_words(topic.query))
+          std::cerr << ks::isolate_rtl_runs(
+                           "kavosh-search: query " + topic.id + ": " + results.parse_fallback +
+                           "; run as plain words: " + ks::as_plain_words(topic.query))
                     << "\n";
         }
         auto& lines = run.queries[topic.id];
@@ -294,7 +295,8 @@ int main(int argc, char** argv) {
     const bool exact = results.matches_lower_bound == results.matches_upper_bound;
     const std::uint64_t count = exact ? results.matches_lower_bound : results.estimated_matches;
     const std::string matches = (exact ? "" : "about ") + std::to_string(count) + " matching " +
-                                (request.collapse ? "article" : "passage") + (count == 1 ? "" : "s");
+                                (request.collapse ? "article" : "passage") +
+                                (count == 1 ? "" : "s");
     if (results.hits.empty() && count > 0 && request.offset > 0) {
       std::cout << "No hits past " << matches << " (--offset " << request.offset << ")\n";
     } else if (results.hits.empty()) {

@@ -320,7 +320,8 @@ class Parser {
       need_right_operand(op);
       const unsigned left_depth = depth_;
       QueryNode right = parse_and();
-      left = binary(QueryNode::Kind::Or, std::move(left), left_depth, std::move(right), op.position);
+      left =
+          binary(QueryNode::Kind::Or, std::move(left), left_depth, std::move(right), op.position);
     }
     return left;
   }
@@ -429,8 +430,8 @@ class Parser {
   }
 
   static QueryError nesting_too_deep(unsigned position) {
-    return QueryError(position, "nesting too deep (more than " +
-                                    std::to_string(kMaxQueryNesting) + " levels)");
+    return QueryError(
+        position, "nesting too deep (more than " + std::to_string(kMaxQueryNesting) + " levels)");
   }
   // Sets depth_ to the depth of the node being returned, refusing one deeper than the limit.
   void check_depth(unsigned depth, unsigned position) {

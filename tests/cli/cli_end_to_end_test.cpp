@@ -213,6 +213,7 @@ TEST_F(CliTest, NoControlCharacterOfTheDataReachesTheTerminal) {
       {"--db", db, "--trec", "Rajavi"},
       {"--db", db, "Rajavu\x1b[2J"},
       {"--db", db, "lang:\x1b]0;pwned\x07"},
+      {"--db", db, "--model", "\x1b[2J", "Rajavi"},
   };
   for (const auto& args : runs) {
     SCOPED_TRACE(args.back());
