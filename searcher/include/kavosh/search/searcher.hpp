@@ -45,7 +45,7 @@ struct SearchRequest {
   // Read each hit's stored data (title, section, lang, snippet text). Off, a hit carries only
   // rank, score, article, passage and id (from value slots): the fast path for TREC runs.
   bool hit_details = true;
-  bool spelling = true;            // did-you-mean on zero hits / unknown words
+  bool spelling = true;            // did-you-mean: few matches and a word unknown to the index
   // Batch runs of natural-language topics (TREC/SMART): a query that does not parse runs as
   // its plain words (as_plain_words in query.hpp) instead of throwing QueryError, and
   // SearchResults::parse_fallback says why. Interactive use keeps the error.
