@@ -28,6 +28,10 @@ constexpr std::size_t kMaxUuidBytes = 64;
 // 10 bits and 7 probes a term: about 1 % of absent terms answer "maybe".
 constexpr std::uint64_t kBitsPerTerm = 10;
 constexpr unsigned kProbes = 7;
+// What read() accepts of a header, beyond what build() writes: a probe count is a loop per
+// term lookup, so a crafted file with 2^32 of them hung every search.
+constexpr unsigned kMaxProbes = 32;
+constexpr std::uint64_t kMinBits = 64;
 
 std::uint64_t finalize(
     std::uint64_t x) {  // splitmix64's finalizer: every input bit reaches every output bit
@@ -63,7 +67,7 @@ TermFilter TermFilter::build(const Xapian::Database& db) {
     hashes.push_back(term_hash(*it));
   TermFilter filter;
   filter.terms_ = hashes.size();
-  filter.bit_count_ = std::max<std::uint64_t>(64, (hashes.size() * kBitsPerTerm + 7) / 8 * 8);
+  filter.bit_count_ = std::max<std::uint64_t>(kMinBits, (hashes.size() * kBitsPerTerm + 7) / 8 * 8);
   filter.probes_ = kProbes;
   filter.revision_ = db.get_revision();
   filter.uuid_ = db.get_uuid();
@@ -129,13 +133,15 @@ std::optional<TermFilter> TermFilter::read(const std::filesystem::path& file,
   const auto* in = static_cast<const std::uint8_t*>(mapped);
   if (std::memcmp(in, kMagic.data(), kMagic.size()) != 0) return std::nullopt;
   TermFilter filter;
-  filter.probes_ = static_cast<unsigned>(get_u64(in + 8) & 0xFFFFFFFFu);
+  const std::uint64_t probes_and_reserved = get_u64(in + 8);
   filter.terms_ = get_u64(in + 16);
   filter.bit_count_ = get_u64(in + 24);
   filter.revision_ = static_cast<Xapian::rev>(get_u64(in + 32));
   const std::uint64_t uuid_bytes = get_u64(in + 40);
-  if (uuid_bytes > kMaxUuidBytes || filter.probes_ == 0 || filter.bit_count_ == 0 ||
-      filter.bit_count_ % 8 != 0)
+  if (probes_and_reserved == 0 || probes_and_reserved > kMaxProbes) return std::nullopt;
+  filter.probes_ = static_cast<unsigned>(probes_and_reserved);
+  if (uuid_bytes > kMaxUuidBytes || filter.bit_count_ < kMinBits || filter.bit_count_ % 8 != 0 ||
+      filter.terms_ > filter.bit_count_)
     return std::nullopt;
   const std::size_t bits_offset = kFixedHeaderBytes + uuid_bytes;
   if (filter.bit_count_ / 8 > size || size != bits_offset + filter.bit_count_ / 8)

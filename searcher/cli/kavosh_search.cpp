@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
+#include <cmath>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -30,6 +33,49 @@ std::string join(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
   return out;
+}
+
+// A number option's check. CLI11's own range checks let nan and inf through (every comparison
+// with nan is false), and those became [nan] scores.
+CLI::Validator finite_in(double low, double high, bool low_open = false) {
+  std::string range = (low_open ? "> " : ">= ") + CLI::detail::to_string(low);
+  if (high < std::numeric_limits<double>::max())
+    range = "from " + CLI::detail::to_string(low) + " to " + CLI::detail::to_string(high);
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        double value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stod(text, &used);
+        } catch (const std::exception&) {
+        }
+        const bool ok = used == text.size() && std::isfinite(value) &&
+                        (low_open ? value > low : value >= low) && value <= high;
+        return ok ? std::string() : "expected a finite number " + range + ", got '" + text + "'";
+      },
+      "NUMBER " + range);
+}
+constexpr double kNoUpperBound = std::numeric_limits<double>::max();
+
+// Xapian's TfIdfWeight takes three letters, one per stage (xapian/weight.h of 1.4.22); any
+// other string failed the search with Xapian's own message.
+const CLI::Validator kTfIdfNormalizations(
+    [](std::string& text) -> std::string {
+      const auto one_of = [](std::string_view letters, char c) {
+        return letters.find(c) != std::string_view::npos;
+      };
+      if (text.size() == 3 && one_of("nbslL", text[0]) && one_of("ntpfs", text[1]) &&
+          text[2] == 'n')
+        return {};
+      return "expected three letters: wdf n|b|s|l|L, idf n|t|p|f|s, weight n (e.g. ntn), got '" +
+             text + "'";
+    },
+    "SMART letters");
+
+// Messages quote queries, paths and ids: printed like results, without their control characters.
+int fail(int exit_code, std::string_view message) {
+  std::cerr << "kavosh-search: " << ks::isolate_rtl_runs(message) << "\n";
+  return exit_code;
 }
 
 int analyze(const std::string& text, const std::string& lang, bool json) {
@@ -77,6 +123,8 @@ int analyze(const std::string& text, const std::string& lang, bool json) {
 int main(int argc, char** argv) {
   CLI::App app{"kavosh-search: search a Kavosh index (English, Persian, Arabic, romanized Persian)"};
   app.set_help_flag("-h,--help", "Show this help");
+  app.footer(
+      "A query that starts with '-' goes after --: kavosh-search --db DIR -- '-Khomeini Rajavi'");
   std::string db_path, analyze_text, queries_file, qrels_file, run_tag = "kavosh", qid = "1";
   std::string color = "auto";
   std::vector<std::string> words;
@@ -104,25 +152,30 @@ int main(int argc, char** argv) {
                "Do not match romanized vowel variants (mojahedin ~ mujahedin)");
   app.add_option("--model", request.model, "bm25 (default), bm25+, lm, pl2, dph, tfidf")
       ->check(CLI::IsMember({"bm25", "bm25+", "lm", "pl2", "dph", "tfidf"}));
-  app.add_option("--k1", request.k1, "BM25/BM25+ k1")->check(CLI::NonNegativeNumber);
-  app.add_option("--b", request.b, "BM25/BM25+ b")->check(CLI::Range(0.0, 1.0));
-  app.add_option("--delta", request.bm25plus_delta, "BM25+ delta")->check(CLI::NonNegativeNumber);
-  app.add_option("--mu", request.mu, "LM Dirichlet mu")->check(CLI::PositiveNumber);
-  app.add_option("--c", request.pl2_c, "PL2 c")->check(CLI::PositiveNumber);
-  app.add_option("--tfidf", request.tfidf_normalizations, "TF-IDF SMART normalizations, e.g. ntn");
+  app.add_option("--k1", request.k1, "BM25/BM25+ k1")->check(finite_in(0, kNoUpperBound));
+  app.add_option("--b", request.b, "BM25/BM25+ b")->check(finite_in(0, 1));
+  app.add_option("--delta", request.bm25plus_delta, "BM25+ delta")
+      ->check(finite_in(0, kNoUpperBound));
+  app.add_option("--mu", request.mu, "LM Dirichlet mu")->check(finite_in(0, kNoUpperBound, true));
+  app.add_option("--c", request.pl2_c, "PL2 c")->check(finite_in(0, kNoUpperBound, true));
+  app.add_option("--tfidf", request.tfidf_normalizations, "TF-IDF SMART normalizations, e.g. ntn")
+      ->check(kTfIdfNormalizations);
   app.add_option("--title-weight", request.title_weight, "Weight of title matches (0 = off)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(finite_in(0, kNoUpperBound));
   app.add_option("--field-weight", request.field_weight,
-                 "Weight of infobox field queries such as leader:rajavi")->check(CLI::NonNegativeNumber);
+                 "Weight of infobox field queries such as leader:rajavi")
+      ->check(finite_in(0, kNoUpperBound));
   app.add_option("--section-weight", request.section_weight,
-                 "Weight of section heading matches (0 = off)")->check(CLI::NonNegativeNumber);
+                 "Weight of section heading matches (0 = off)")
+      ->check(finite_in(0, kNoUpperBound));
   app.add_option("--lang", request.language, "Only passages in this language (en, fa, ar, other)");
   app.add_option("--prf", request.prf_documents, "Pseudo-relevance feedback from the top N passages");
   app.add_option("--prf-terms", request.prf_terms, "Expansion terms for --prf");
-  app.add_option("--prf-weight", request.prf_weight, "Weight of the --prf expansion");
+  app.add_option("--prf-weight", request.prf_weight, "Weight of the --prf expansion")
+      ->check(finite_in(0, kNoUpperBound));
   app.add_flag("--explain", request.explain, "Show each query clause's contribution per hit");
   app.add_option("--snippet-words", request.snippet_words, "Words per snippet")
-      ->check(CLI::PositiveNumber);
+      ->check(finite_in(0, kNoUpperBound, true));
   app.add_option("--snippet-bytes", request.snippet_bytes, "Maximum snippet bytes (whole words)");
   app.add_option("--color", color, "Highlight style: auto (TTY), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
@@ -143,9 +196,11 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
+  } catch (const CLI::ExtrasError& e) {
+    return fail(2, std::string(e.what()) + " (a query that starts with '-' goes after --: " +
+                       "kavosh-search --db DIR -- '-word other')");
   } catch (const CLI::ParseError& e) {
-    std::cerr << "kavosh-search: " << e.what() << " (see --help)\n";
-    return 2;
+    return fail(2, std::string(e.what()) + " (see --help)");
   }
 
   try {
@@ -159,6 +214,9 @@ int main(int argc, char** argv) {
     request.drop_stopwords = !keep_stopwords;
     request.arabic_variant = !no_arabic_variant;
     request.collapse = !passages;
+    // A run lists each docid once (trec_eval refuses repeats): an article's passages are
+    // told apart by their passage ids.
+    const auto trec_docid = passages ? ks::TrecDocid::Passage : ks::TrecDocid::Article;
     request.describe_query = debug_query;
     request.matcher = matcher == "xapian" ? ks::SearchRequest::Matcher::Xapian
                                           : ks::SearchRequest::Matcher::Automatic;
@@ -186,24 +244,28 @@ int main(int argc, char** argv) {
         try {
           results = searcher.search(request);
         } catch (const ks::QueryError& e) {
-          std::cerr << "kavosh-search: query " << topic.id << ": " << e.what() << "\n";
+          std::cerr << ks::isolate_rtl_runs("kavosh-search: query " + topic.id + ": " + e.what())
+                    << "\n";
           continue;
         }
         if (!results.parse_fallback.empty()) {
-          std::cerr << "kavosh-search: query " << topic.id << ": " << results.parse_fallback
-                    << "; run as plain words: " << ks::as_plain_words(topic.query) << "\n";
+          std::cerr << ks::isolate_rtl_runs(
+                           "kavosh-search: query " + topic.id + ": " + results.parse_fallback +
+                           "; run as plain words: " + ks::as_plain_words(topic.query))
+                    << "\n";
         }
         auto& lines = run.queries[topic.id];
         for (const auto& hit : results.hits) {
           lines.push_back({hit.article, hit.score, hit.rank});
           if (trec) {
-            std::cout << ks::format_trec(topic.id, hit, run_tag) << "\n";
+            std::cout << ks::format_trec(topic.id, hit, run_tag, trec_docid) << "\n";
           } else if (json) {
             auto object = nlohmann::json::parse(ks::format_json(hit));
             object["qid"] = topic.id;
             std::cout << object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
           } else if (!qrels) {
-            if (hit.rank == 1) std::cout << "== " << topic.id << ": " << topic.query << "\n";
+            if (hit.rank == 1)
+              std::cout << ks::isolate_rtl_runs("== " + topic.id + ": " + topic.query) << "\n";
             std::cout << ks::format_terminal(hit, tty);
           }
         }
@@ -228,20 +290,28 @@ int main(int argc, char** argv) {
     if (debug_query) std::cerr << "xapian: " << results.query_description << "\n";
     if (debug_query || request.explain) std::cerr << "matcher: " << results.matcher << "\n";
     if (trec) {
-      for (const auto& hit : results.hits) std::cout << ks::format_trec(qid, hit, run_tag) << "\n";
+      for (const auto& hit : results.hits)
+        std::cout << ks::format_trec(qid, hit, run_tag, trec_docid) << "\n";
       return 0;
     }
     if (json) {
       for (const auto& hit : results.hits) std::cout << ks::format_json(hit) << "\n";
       if (!results.did_you_mean.empty())
-        std::cerr << "did you mean: " << results.did_you_mean << "\n";
+        std::cerr << "did you mean: " << ks::isolate_rtl_runs(results.did_you_mean) << "\n";
       return 0;
     }
-    if (results.hits.empty()) {
+    // "About" only when Xapian does not know the count exactly.
+    const bool exact = results.matches_lower_bound == results.matches_upper_bound;
+    const std::uint64_t count = exact ? results.matches_lower_bound : results.estimated_matches;
+    const std::string matches = (exact ? "" : "about ") + std::to_string(count) + " matching " +
+                                (request.collapse ? "article" : "passage") +
+                                (count == 1 ? "" : "s");
+    if (results.hits.empty() && count > 0 && request.offset > 0) {
+      std::cout << "No hits past " << matches << " (--offset " << request.offset << ")\n";
+    } else if (results.hits.empty()) {
       std::cout << "No matches for: " << ks::isolate_rtl_runs(request.query) << "\n";
     } else {
-      std::cout << "About " << results.estimated_matches
-                << (request.collapse ? " matching articles" : " matching passages") << "; showing "
+      std::cout << static_cast<char>(std::toupper(matches[0])) << matches.substr(1) << "; showing "
                 << results.hits.front().rank << "-" << results.hits.back().rank << "\n\n";
       for (const auto& hit : results.hits) std::cout << ks::format_terminal(hit, tty) << "\n";
     }
@@ -249,16 +319,12 @@ int main(int argc, char** argv) {
       std::cout << "Did you mean: " << ks::isolate_rtl_runs(results.did_you_mean) << "\n";
     return 0;
   } catch (const ks::QueryError& e) {
-    std::cerr << "kavosh-search: " << e.what() << "\n";
-    return 2;
+    return fail(2, e.what());
   } catch (const UsageError& e) {
-    std::cerr << "kavosh-search: " << e.what() << "\n";
-    return 2;
+    return fail(2, e.what());
   } catch (const std::invalid_argument& e) {
-    std::cerr << "kavosh-search: " << e.what() << "\n";
-    return 2;
+    return fail(2, e.what());
   } catch (const std::exception& e) {
-    std::cerr << "kavosh-search: " << e.what() << "\n";
-    return 1;
+    return fail(1, e.what());
   }
 }

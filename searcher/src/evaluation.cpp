@@ -36,6 +36,11 @@ double parse_number(const std::string& text, const std::string& source, unsigned
   }
 }
 
+std::string without_leading_zeros(const std::string& id) {
+  const auto first = id.find_first_not_of('0');
+  return first == std::string::npos ? "0" : id.substr(first);
+}
+
 std::ifstream open_or_throw(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path.string());
@@ -56,6 +61,7 @@ void for_each_record(std::istream& in, const std::string& source_name, std::stri
   unsigned line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
+    if (line_no == 1) strip_byte_order_mark(line);
     const auto fields = split_whitespace(line);
     if (fields.empty()) continue;
     if (fields.size() != expected)
@@ -67,12 +73,35 @@ void for_each_record(std::istream& in, const std::string& source_name, std::stri
 
 }  // namespace
 
+// Editors on Windows start UTF-8 files with U+FEFF; kept, it joined the first id ("\uFEFF1"),
+// which then matched nothing.
+void strip_byte_order_mark(std::string& text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+}
+
 Qrels parse_qrels(std::istream& in, const std::string& source_name) {
-  Qrels qrels;
+  struct Judgment {
+    std::vector<std::string> fields;
+    int level;
+  };
+  std::vector<Judgment> judgments;
+  bool smart = true;
   for_each_record(in, source_name, "qid iter docid rel", [&](const auto& fields, unsigned line_no) {
     const double level = parse_number(fields[3], source_name, line_no, "rel");
-    qrels.queries[fields[0]][fields[2]] = static_cast<int>(level);
+    smart = smart && fields[2] == "0" && level == 0;
+    judgments.push_back({fields, static_cast<int>(level)});
   });
+  // SMART collections (CACM's qrels.text, CISI.REL) write `qid docid 0 0`: every listed
+  // document is relevant. In TREC's `qid iter docid rel` the third field is a docid, "0" on
+  // every line of no real file; read as TREC, a SMART file judged nothing relevant.
+  smart = smart && !judgments.empty();
+  Qrels qrels;
+  for (const auto& [fields, level] : judgments) {
+    if (smart)  // CACM numbers query .I 1 as "01"
+      qrels.queries[without_leading_zeros(fields[0])][fields[1]] = 1;
+    else
+      qrels.queries[fields[0]][fields[2]] = level;
+  }
   return qrels;
 }
 

@@ -45,7 +45,7 @@ std::string format_terminal(const Hit& hit, bool tty) {
   const std::string title = isolate_rtl_runs(hit.title.empty() ? hit.article : hit.title);
   out += tty ? "\x1b[1m" + title + "\x1b[0m" : title;
   if (!hit.section.empty()) out += " \xE2\x80\x94 " + isolate_rtl_runs(hit.section);
-  out += "  [" + std::string(score) + "]  " + hit.id + "\n";
+  out += "  [" + std::string(score) + "]  " + isolate_rtl_runs(hit.id) + "\n";
   if (!hit.snippet.empty())
     out += "   " + render_for_terminal(Snippet{hit.snippet, hit.highlights}, tty) + "\n";
   for (const auto& c : hit.explanation) {
@@ -76,20 +76,29 @@ std::string format_json(const Hit& hit) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string format_trec(const std::string& qid, const Hit& hit, const std::string& tag) {
+std::string format_trec(const std::string& qid, const Hit& hit, const std::string& tag,
+                        TrecDocid docid_kind) {
   char score[40];
   std::snprintf(score, sizeof score, "%.6f", hit.score);
-  // A TREC docid is one whitespace-free field; ids with spaces (MediaWiki titles) use '_'.
-  std::string docid = hit.article;
-  for (char& c : docid)
-    if (c == ' ' || c == '\t') c = '_';
+  // A TREC docid is one whitespace-free field; ids with spaces (MediaWiki titles) use '_', and
+  // so do control characters (a newline would split the line, ESC reach the terminal).
+  std::string docid = docid_kind == TrecDocid::Passage ? hit.id : hit.article;
+  for (std::size_t i = 0; i < docid.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(docid[i]);
+    const bool c1 = byte == 0xC2 && i + 1 < docid.size() &&
+                    static_cast<unsigned char>(docid[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(docid[i + 1]) <= 0x9F;
+    if (c1) docid.erase(i + 1, 1);
+    if (byte <= 0x20 || byte == 0x7F || c1) docid[i] = '_';
+  }
   return qid + " Q0 " + docid + " " + std::to_string(hit.rank) + " " + score + " " + tag;
 }
 
 std::vector<Topic> parse_topics(std::istream& in, const std::string& source_name) {
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  std::string text = buffer.str();
+  eval::strip_byte_order_mark(text);
   std::vector<Topic> topics;
   if (text.find("<top>") != std::string::npos) {
     std::size_t from = 0;

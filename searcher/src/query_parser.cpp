@@ -1,6 +1,7 @@
 // Query text -> AST (query.hpp gives the grammar). Two steps: a lexer that knows quotes,
 // parentheses, modifiers, fields and operators (and the character position of each), and a
 // recursive-descent parser over its tokens. No analyzer here: words stay raw text.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,6 +14,9 @@ QueryError::QueryError(unsigned position, const std::string& message)
     : std::runtime_error("query error at " + std::to_string(position) + ": " + message),
       position_(position),
       message_(message) {}
+
+UnknownFieldError::UnknownFieldError(unsigned position, const std::string& field)
+    : QueryError(position, "unknown field '" + field + "'"), field_(field) {}
 
 namespace {
 
@@ -167,7 +171,7 @@ class Lexer {
           const std::string field = ascii_lower(name);
           const bool known = is_known(field);
           if (!known && !unknown_fields_as_words_)
-            throw QueryError(word_position, "unknown field '" + field + "'");
+            throw UnknownFieldError(word_position, field);
           if (!known) {
             // Prose ("Examples: …"): the name is a word, and so is what follows the ':'.
             tokens.push_back({TokenKind::Word, std::string(name), word_position});
@@ -274,6 +278,7 @@ class Parser {
     QueryNode list;
     list.kind = QueryNode::Kind::List;
     list.position = peek().position;
+    unsigned deepest_item = 0;
     while (!at(TokenKind::End) && !at(TokenKind::RParen)) {
       auto modifier = QueryNode::Modifier::None;
       if (at(TokenKind::Plus) || at(TokenKind::Minus)) {
@@ -282,8 +287,10 @@ class Parser {
       }
       QueryNode item = parse_or();
       item.modifier = modifier;
+      deepest_item = std::max(deepest_item, depth_);
       list.children.push_back(std::move(item));
     }
+    check_depth(deepest_item + 1, list.position);
     if (at(TokenKind::RParen) && !nested) throw QueryError(peek().position, "unbalanced ')'");
     bool any_positive = false;
     for (const auto& child : list.children)
@@ -293,14 +300,20 @@ class Parser {
     return list;
   }
 
-  QueryNode binary(QueryNode::Kind kind, QueryNode left, QueryNode right, unsigned position) {
-    if (left.kind == kind && kind != QueryNode::Kind::AndNot) {
+  // `left_depth` is the depth of `left`, depth_ that of `right` (just parsed); `op` is the
+  // operator's position, where a too deep result is reported.
+  QueryNode binary(QueryNode::Kind kind, QueryNode left, unsigned left_depth, QueryNode right,
+                   unsigned op) {
+    const bool extends_left = left.kind == kind && kind != QueryNode::Kind::AndNot;
+    check_depth(extends_left ? std::max(left_depth, depth_ + 1) : std::max(left_depth, depth_) + 1,
+                op);
+    if (extends_left) {
       left.children.push_back(std::move(right));
       return left;
     }
     QueryNode node;
     node.kind = kind;
-    node.position = position;
+    node.position = left.position;
     node.children.push_back(std::move(left));
     node.children.push_back(std::move(right));
     return node;
@@ -319,7 +332,10 @@ class Parser {
     while (at(TokenKind::Or)) {
       const LexToken& op = take();
       need_right_operand(op);
-      left = binary(QueryNode::Kind::Or, std::move(left), parse_and(), left.position);
+      const unsigned left_depth = depth_;
+      QueryNode right = parse_and();
+      left =
+          binary(QueryNode::Kind::Or, std::move(left), left_depth, std::move(right), op.position);
     }
     return left;
   }
@@ -334,8 +350,10 @@ class Parser {
         negate = true;
       }
       need_right_operand(op);
+      const unsigned left_depth = depth_;
+      QueryNode right = parse_near();
       left = binary(negate ? QueryNode::Kind::AndNot : QueryNode::Kind::And, std::move(left),
-                    parse_near(), left.position);
+                    left_depth, std::move(right), op.position);
     }
     return left;
   }
@@ -357,6 +375,7 @@ class Parser {
       check_near_operand(right);
       near.children.push_back(std::move(right));
     }
+    depth_ = 2;
     return near;
   }
 
@@ -366,6 +385,7 @@ class Parser {
   }
 
   QueryNode leaf(QueryNode::Kind kind, const LexToken& token) {
+    depth_ = 1;
     QueryNode node;
     node.kind = kind;
     node.text = token.text;
@@ -381,12 +401,16 @@ class Parser {
       case TokenKind::Wildcard: return leaf(QueryNode::Kind::Wildcard, token);
       case TokenKind::Phrase: return leaf(QueryNode::Kind::Phrase, token);
       case TokenKind::LParen: {
+        if (++open_groups_ > kMaxQueryNesting) throw nesting_too_deep(token.position);
         QueryNode inner = parse_list(true);
         if (!at(TokenKind::RParen)) throw QueryError(token.position, "unbalanced '('");
         take();
+        --open_groups_;
         if (inner.children.empty()) throw QueryError(token.position, "empty parentheses");
-        if (inner.children.size() == 1 && inner.children[0].modifier == QueryNode::Modifier::None)
+        if (inner.children.size() == 1 && inner.children[0].modifier == QueryNode::Modifier::None) {
+          --depth_;  // the list goes, its one item stays
           return std::move(inner.children[0]);
+        }
         inner.position = token.position;
         return inner;
       }
@@ -404,6 +428,7 @@ class Parser {
           value.text = ascii_lower(value.text);
         }
         field.children.push_back(std::move(value));
+        check_depth(depth_ + 1, token.position);
         return field;
       }
       case TokenKind::RParen: throw QueryError(token.position, "unbalanced ')'");
@@ -418,8 +443,20 @@ class Parser {
     }
   }
 
+  static QueryError nesting_too_deep(unsigned position) {
+    return QueryError(
+        position, "nesting too deep (more than " + std::to_string(kMaxQueryNesting) + " levels)");
+  }
+  // Sets depth_ to the depth of the node being returned, refusing one deeper than the limit.
+  void check_depth(unsigned depth, unsigned position) {
+    if (depth > kMaxQueryNesting) throw nesting_too_deep(position);
+    depth_ = depth;
+  }
+
   std::vector<LexToken> tokens_;
   std::size_t next_ = 0;
+  unsigned open_groups_ = 0;  // '(' being parsed: the parser's own recursion depth
+  unsigned depth_ = 0;        // of the node the last parse_* call returned
 };
 
 void dump_into(const QueryNode& node, std::string& out) {

@@ -81,6 +81,39 @@ class DocidSet : public Xapian::MatchDecider {
   std::unordered_set<Xapian::docid> ids_;
 };
 
+// The first moments of a first kavosh-index run (indexer/README.md): the directory holds its
+// shards (schema::is_shard_name) or a writer's lock, and nothing with the schema metadata has
+// been committed yet. Without this a search then said "database not found" or "schema (none):
+// re-index it", and the user killed a run that was going well.
+bool first_run_under_way(const std::filesystem::path& database) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(database, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (schema::is_shard_name(name) || name == "flintlock") return true;
+  }
+  return false;
+}
+
+// Levenshtein distance of two ASCII field names, with '-' and '_' counted as the same.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const auto same = [](char x, char y) {
+    return x == y || ((x == '-' || x == '_') && (y == '-' || y == '_'));
+  };
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] =
+          std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same(a[i - 1], b[j - 1]) ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
 // Written by the indexer ("1"/"0"); absent in older indexes, which were normalized.
 constexpr std::string_view kMetaNormalizeArabicScript = "kavosh.analysis.normalize_arabic_script";
 
@@ -125,15 +158,22 @@ struct Searcher::Impl {
       throw std::runtime_error("database not found: " + p.string());
     if (!std::filesystem::is_directory(p, ec))
       throw std::runtime_error("not a database directory: " + p.string());
+    const auto being_created = [&p] {
+      return std::runtime_error("database " + p.string() +
+                                ": the index is being created (a first kavosh-index run has "
+                                "not committed yet); search again when it has");
+    };
     Xapian::Database db;
     try {
       db = Xapian::Database(p.string());
     } catch (const Xapian::Error& e) {
+      if (first_run_under_way(p)) throw being_created();
       throw std::runtime_error("cannot open database " + p.string() + ": " + e.get_msg());
     }
     // The stored passage layout changes with the schema; an index of another version (or
     // none: not written by kavosh-index) cannot be read and must be rebuilt.
     const std::string version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
+    if (version.empty() && first_run_under_way(p)) throw being_created();
     if (version != schema::kSchemaVersion)
       throw std::runtime_error(
           "database " + p.string() + " has index schema " + (version.empty() ? "(none)" : version) +
@@ -174,6 +214,39 @@ struct Searcher::Impl {
     const bool known = db.allterms_begin(prefix) != db.allterms_end(prefix);
     known_fields.emplace(std::string(name), known);
     return known;
+  }
+
+  // What an unknown field's message adds: the nearest field name the index holds (a typo, or
+  // '-' for '_': secretary-general for secretary_general) and the first of them.
+  std::string fields_hint(const std::string& unknown) {
+    constexpr std::size_t kFieldsRead = 1000, kFieldsListed = 20;
+    std::vector<std::string> names = {"title", "section", "lang"};
+    const std::string prefix(schema::kFieldPrefix);
+    for (auto it = db.allterms_begin(prefix);
+         it != db.allterms_end(prefix) && names.size() < kFieldsRead;) {
+      const std::string term = *it;
+      const auto colon = term.find(':', prefix.size());
+      if (colon == std::string::npos) {
+        ++it;
+        continue;
+      }
+      names.push_back(term.substr(prefix.size(), colon - prefix.size()));
+      it.skip_to(term.substr(0, colon) + static_cast<char>(':' + 1));  // past this field's words
+    }
+    std::string nearest;
+    std::size_t nearest_distance = std::max<std::size_t>(2, unknown.size() / 4) + 1;
+    for (const auto& name : names) {
+      const std::size_t distance = edit_distance(unknown, name);
+      if (distance < nearest_distance) {
+        nearest = name;
+        nearest_distance = distance;
+      }
+    }
+    std::string hint = nearest.empty() ? " (" : " (did you mean " + nearest + ":? ";
+    hint += "fields of this index: ";
+    for (std::size_t i = 0; i < names.size() && i < kFieldsListed; ++i)
+      hint += (i ? ", " : "") + names[i];
+    return hint + (names.size() > kFieldsListed ? ", …)" : ")");
   }
 
   // Facts about the whole index that decide the shape of every query, read again only when
@@ -224,7 +297,8 @@ struct Searcher::Impl {
                const IndexFacts& facts, bool collapsed, SearchResults& results);
   void explain(const SearchRequest& r, const BuiltQuery& built, const Ranking& ranking,
                SearchResults& results, const Xapian::Query& expansion);
-  std::string suggest(const SearchRequest& r, const BuiltQuery& built);
+  std::string suggest(const SearchRequest& r, const BuiltQuery& built,
+                      Xapian::doccount matches_lower_bound);
 };
 
 Searcher::Searcher(const std::filesystem::path& db_path) : impl_(std::make_unique<Impl>(db_path)) {}
@@ -253,7 +327,11 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   const auto known_field = [this](std::string_view name) { return is_known_field(name); };
   QueryNode ast;
   try {
-    ast = parse_query(r.query, known_field, r.malformed_as_plain_words);
+    try {
+      ast = parse_query(r.query, known_field, r.malformed_as_plain_words);
+    } catch (const UnknownFieldError& e) {
+      throw QueryError(e.position(), e.message() + fields_hint(e.field()));
+    }
   } catch (const QueryError& e) {
     if (!r.malformed_as_plain_words) throw;
     results.parse_fallback = e.what();
@@ -329,6 +407,8 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   else
     results.matcher = "none (the index holds no term of the query)";
   results.estimated_matches = ranking.estimated_matches;
+  results.matches_lower_bound = ranking.matches_lower_bound;
+  results.matches_upper_bound = ranking.matches_upper_bound;
 
   // Without hits there is nothing to read or cut: the value stream and wildcard completions
   // below cost a zero-hit query more than its match on a small index.
@@ -418,7 +498,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
     results.hits.push_back(std::move(hit));
   }
   if (r.explain && !ranking.docs.empty()) explain(r, built, ranking, results, expansion);
-  if (r.spelling) results.did_you_mean = suggest(r, built);
+  if (r.spelling) results.did_you_mean = suggest(r, built, ranking.matches_lower_bound);
   return results;
 }
 
@@ -495,9 +575,14 @@ void Searcher::Impl::explain(const SearchRequest& r, const BuiltQuery& built,
   }
 }
 
-// "Did you mean": each typed bare word whose term the index does not hold is replaced by the
-// index's spelling suggestion, when there is one; offered on zero hits or such unknown words.
-std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& built) {
+// "Did you mean": when the query finds fewer than kFewMatches, each typed bare word the index
+// holds neither as a term nor as a stem is replaced by the index's spelling suggestion, when
+// there is one. A query that finds enough is not second-guessed, and a word whose stem the
+// index holds is no misspelling ("run" of "running" was "corrected" to "sun" beside its hit).
+std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& built,
+                                    Xapian::doccount matches_lower_bound) {
+  constexpr Xapian::doccount kFewMatches = 3;
+  if (matches_lower_bound >= kFewMatches) return {};
   std::string corrected = r.query;
   bool changed = false;
   Xapian::Database* dictionary = nullptr;  // opened (or reopened) at the first unknown word
@@ -506,9 +591,9 @@ std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& bu
     auto tokens = analyzer.analyze(word);
     if (tokens.size() != 1) continue;
     const std::string& term = tokens[0].term;
-    // With hits, only a word the index has never seen counts as a likely misspelling; with
-    // none, the same rule applies (a known word is not "corrected" into another).
-    if (db.get_termfreq(term) > 0) continue;
+    if (db.get_termfreq(term) > 0 ||
+        db.get_termfreq(std::string(schema::kStemmed) + tokens[0].stem_or_term()) > 0)
+      continue;
     if (!dictionary) {
       dictionary = &spelling_dictionary();
       keyed = dictionary->get_metadata(std::string(schema::kMetaSpellingKeys)) ==

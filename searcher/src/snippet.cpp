@@ -60,6 +60,24 @@ bool is_strong_ltr(char32_t c) {
   return c >= 0x00C0;
 }
 
+// Appends `text` with every control character (C0, DEL, C1 U+0080-U+009F) and every byte of
+// invalid UTF-8 replaced by U+FFFD: text from documents or the command line must not be able
+// to clear the screen, retitle the window or plant hyperlinks (ESC, OSC, 8-bit CSI).
+void append_printable(std::string& out, std::string_view text) {
+  constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t length = 0;
+    const char32_t c = decode_at(text, i, length);
+    const bool invalid = length == 1 && static_cast<unsigned char>(text[i]) >= 0x80;
+    if (invalid || c < 0x20 || (c >= 0x7F && c <= 0x9F))
+      out += kReplacement;
+    else
+      out.append(text, i, length);
+    i += length;
+  }
+}
+
 // [begin, end) byte ranges of right-to-left runs in `text`.
 std::vector<std::pair<std::size_t, std::size_t>> rtl_runs(std::string_view text) {
   std::vector<std::pair<std::size_t, std::size_t>> runs;
@@ -456,12 +474,13 @@ std::string render_for_terminal(const Snippet& snippet, bool tty) {
   std::string out;
   out.reserve(text.size() + insertions.size() * 4);
   std::size_t copied = 0;
+  const std::string_view all(text);
   for (const auto& insertion : insertions) {
-    out.append(text, copied, insertion.offset - copied);
+    append_printable(out, all.substr(copied, insertion.offset - copied));
     copied = insertion.offset;
     out.append(insertion.text);
   }
-  out.append(text, copied, std::string::npos);
+  append_printable(out, all.substr(copied));
   return out;
 }
 

@@ -191,6 +191,45 @@ TEST_F(CliTest, EmptyQueryIsAUsageError) {
   EXPECT_TRUE(one_line(r.err)) << r.err;
 }
 
+// A document's title, id and text with ESC[2J, OSC 0 (window title), OSC 8 (hyperlink) and
+// 8-bit CSI reached the terminal raw; so did a query's. Only the searcher's own highlighting
+// may write escape sequences.
+TEST_F(CliTest, NoControlCharacterOfTheDataReachesTheTerminal) {
+  std::ofstream(dir_ / "evil.jsonl")
+      << R"({"id":"evil\u001b[31m","title":"\u001b]0;pwned\u0007Title","text":"Rajavi )"
+         R"(\u001b[2J and \u009b31m and \u001b]8;;http://x\u001b\\link\u001b]8;;\u001b\\ end"})"
+      << "\n";
+  const std::string db = (dir_ / "db").string();
+  ASSERT_EQ(index({"--db", db, "--quiet", (dir_ / "evil.jsonl").string()}).exit_code, 0);
+  auto without_own_sequences = [](std::string text) {
+    for (const std::string own : {"\x1b[1;31m", "\x1b[1m", "\x1b[0m"})
+      for (auto at = text.find(own); at != std::string::npos; at = text.find(own))
+        text.erase(at, own.size());
+    return text;
+  };
+  const std::vector<std::vector<std::string>> runs = {
+      {"--db", db, "Rajavi"},
+      {"--db", db, "--color", "always", "--explain", "Rajavi"},
+      {"--db", db, "--trec", "Rajavi"},
+      {"--db", db, "Rajavu\x1b[2J"},
+      {"--db", db, "lang:\x1b]0;pwned\x07"},
+      {"--db", db, "--model", "\x1b[2J", "Rajavi"},
+  };
+  for (const auto& args : runs) {
+    SCOPED_TRACE(args.back());
+    const CommandResult r = search(args);
+    EXPECT_NE(r.out + r.err, "");
+    for (const std::string& text : {without_own_sequences(r.out), r.err}) {
+      EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+      EXPECT_EQ(text.find('\x07'), std::string::npos) << text;
+      EXPECT_EQ(text.find("\xC2\x9B"), std::string::npos) << text;
+    }
+  }
+  const auto hits = json_lines(search({"--db", db, "--json", "Rajavi"}).out);
+  ASSERT_EQ(hits.size(), 1u);  // JSON carries the data exactly, escaped
+  EXPECT_EQ(hits[0]["title"], "\x1b]0;pwned\x07Title");
+}
+
 TEST_F(CliTest, NoArgumentsIsAUsageError) {
   EXPECT_EQ(index({}).exit_code, 2);
   EXPECT_EQ(search({}).exit_code, 2);

@@ -100,5 +100,44 @@ TEST(TermFilter, MissingTruncatedOrForeignFilesAreIgnored) {
   EXPECT_FALSE(TermFilter::read(file, db).has_value());
 }
 
+// A header field out of what build() can write makes the file foreign: 2^32 probes over a
+// filter of all ones kept a search on the CPU for minutes.
+TEST(TermFilter, HeadersOutOfBoundsAreIgnored) {
+  TempDir dir;
+  fill(dir / "db", 50);
+  Xapian::Database db((dir / "db").string());
+  const auto file = dir / "terms.bloom";
+  TermFilter::build(db).write(file);
+  const std::string good = testing::read_text(file);
+  auto patched = [&](std::size_t offset, std::uint64_t value, int bytes) {
+    std::string text = good;
+    for (int i = 0; i < bytes; ++i) text[offset + i] = static_cast<char>((value >> (8 * i)) & 0xFF);
+    return text;
+  };
+  const std::size_t bits_offset = good.size() - TermFilter::build(db).bits() / 8;
+  std::string all_ones = good;
+  std::fill(all_ones.begin() + static_cast<std::ptrdiff_t>(bits_offset), all_ones.end(), '\xFF');
+  struct Case {
+    const char* what;
+    std::string text;
+  };
+  std::string crafted = all_ones;
+  for (int i = 0; i < 4; ++i) crafted[8 + i] = '\xFF';
+  const Case cases[] = {
+      {"2^32 - 1 probes over all ones", crafted},
+      {"33 probes", patched(8, 33, 4)},
+      {"no probes", patched(8, 0, 4)},
+      {"reserved bits set", patched(12, 1, 4)},
+      {"more terms than bits", patched(16, TermFilter::build(db).bits() + 1, 8)},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    testing::write_file(file, c.text);
+    EXPECT_FALSE(TermFilter::read(file, db).has_value());
+  }
+  testing::write_file(file, all_ones);  // useless, but what a writer could make
+  EXPECT_TRUE(TermFilter::read(file, db).has_value());
+}
+
 }  // namespace
 }  // namespace kavosh::index

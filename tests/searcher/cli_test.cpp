@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
+#include <xapian.h>
 
 #include "kavosh/index/readers.hpp"
 #include "kavosh/index/writer.hpp"
@@ -23,6 +25,11 @@ namespace ki = kavosh::index;
 namespace {
 
 const std::string kSeedArticle = "000_98f3cf22a18d5691.txt";
+// Fields an unknown field's message lists: title, section, lang, then the seed's infobox labels.
+const std::string kSeedFields =
+    "title, section, lang, abbreviation, active_regions, banned, battles_and_wars, colours, "
+    "dates_of_operation, designated_as_a_terrorist_group_by, founded, ideology, leader, "
+    "membership, military_wing, political_wing, religion, secretary_general, size, split_from";
 
 struct CliRun {
   int exit_code = -1;
@@ -147,6 +154,30 @@ TEST_F(CliTest, TrecRunLines) {
   EXPECT_EQ(tag, "mytag");
 }
 
+// --trec --passages printed the article id at ranks 1-4, which trec_eval refuses: a run lists
+// each docid once, so passages go by their passage ids.
+TEST_F(CliTest, TrecRunOfPassagesListsEachDocidOnce) {
+  for (const bool batch : {false, true}) {
+    SCOPED_TRACE(batch ? "--queries" : "one query");
+    const auto queries = write("passages.tsv", "1\tRajavi\n");
+    auto r = batch ? run({"--db", db(), "--trec", "--passages", "--queries", queries.string()})
+                   : run({"--db", db(), "--trec", "--passages", "--limit", "4", "Rajavi"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::istringstream lines(r.out);
+    std::set<std::string> docids;
+    unsigned count = 0;
+    for (std::string line; std::getline(lines, line); ++count) {
+      std::istringstream fields(line);
+      std::string qid, q0, docid;
+      fields >> qid >> q0 >> docid;
+      EXPECT_TRUE(docid.starts_with(kSeedArticle + "#")) << docid;
+      docids.insert(docid);
+    }
+    EXPECT_GE(count, 4u);
+    EXPECT_EQ(docids.size(), count) << r.out;
+  }
+}
+
 TEST_F(CliTest, BatchRunEvaluatesAgainstQrels) {
   const auto queries = write("queries.tsv", "q1\tRajavi\nq2\tmojahedin khalq\nq3\tzzzzunknown\n");
   const auto qrels = write("qrels.txt", "q1 0 " + kSeedArticle + " 1\nq2 0 " + kSeedArticle +
@@ -217,7 +248,9 @@ TEST_F(CliTest, ErrorsAreOneLineWithExitCodes) {
       {{"--db", db(), "  "}, 2, "kavosh-search: empty query: give query words (see --help)\n"},
       {{"--db", db(), "Rajavi", "\"leader"}, 2, "kavosh-search: query error at 8: unbalanced quote\n"},
       {{"--db", db(), "(Rajavi"}, 2, "kavosh-search: query error at 1: unbalanced '('\n"},
-      {{"--db", db(), "colour:red"}, 2, "kavosh-search: query error at 1: unknown field 'colour'\n"},
+      {{"--db", db(), "colour:red"}, 2,
+       "kavosh-search: query error at 1: unknown field 'colour' (did you mean colours:? fields of "
+       "this index: " + kSeedFields + ")\n"},
       {{"--db", db(), "AND"}, 2, "kavosh-search: query error at 1: operator AND needs words on both sides\n"},
       {{"Rajavi"}, 2, "kavosh-search: --db DIR is required\n"},
       {{"--db", db(), "--queries", missing, "--trec"}, 1, "kavosh-search: cannot read " + missing + "\n"},
@@ -234,10 +267,139 @@ TEST_F(CliTest, ErrorsAreOneLineWithExitCodes) {
   EXPECT_EQ(std::count(bad_flag.err.begin(), bad_flag.err.end(), '\n'), 1);
 }
 
+// Nesting past kMaxQueryNesting overflowed the stack (exit 139); in a batch it took every
+// other query down with it.
+TEST_F(CliTest, DeepNestingIsAQueryErrorAndABatchGoesOn) {
+  const std::string deep = std::string(5000, '(') + "Rajavi" + std::string(5000, ')');
+  auto single = run({"--db", db(), deep});
+  EXPECT_EQ(single.exit_code, 2);
+  EXPECT_EQ(single.err, "kavosh-search: query error at 101: nesting too deep (more than 100 levels)\n");
+  EXPECT_EQ(run({"--db", db(), std::string(5000, '(') + "x"}).exit_code, 2);
+
+  const auto queries = write("deep.tsv", "q1\t" + deep + "\nq2\tRajavi\n");
+  auto batch = run({"--db", db(), "--queries", queries.string(), "--trec"});
+  EXPECT_EQ(batch.exit_code, 0) << batch.err;
+  EXPECT_NE(batch.out.find("q1 Q0 " + kSeedArticle + " 1 "), std::string::npos) << batch.out;
+  EXPECT_NE(batch.out.find("q2 Q0 " + kSeedArticle + " 1 "), std::string::npos) << batch.out;
+  EXPECT_EQ(batch.err, "kavosh-search: query q1: query error at 101: nesting too deep (more than "
+                       "100 levels); run as plain words: Rajavi\n");
+}
+
+// nan, inf and negative weights passed CLI11's checks (or had none) and printed [nan] scores;
+// a bad --tfidf failed with Xapian's own message.
+TEST_F(CliTest, EveryNumberFlagIsFiniteAndInRange) {
+  struct FlagCase {
+    const char* flag;
+    const char* value;
+    const char* expected;
+  };
+  const FlagCase cases[] = {
+      {"--prf-weight", "nan", "a finite number >= 0"},
+      {"--prf-weight", "inf", "a finite number >= 0"},
+      {"--prf-weight", "-5", "a finite number >= 0"},
+      {"--k1", "nan", "a finite number >= 0"},
+      {"--k1", "-1", "a finite number >= 0"},
+      {"--b", "nan", "a finite number from 0 to 1"},
+      {"--b", "1.5", "a finite number from 0 to 1"},
+      {"--delta", "inf", "a finite number >= 0"},
+      {"--mu", "0", "a finite number > 0"},
+      {"--mu", "nan", "a finite number > 0"},
+      {"--c", "-inf", "a finite number > 0"},
+      {"--title-weight", "nan", "a finite number >= 0"},
+      {"--field-weight", "inf", "a finite number >= 0"},
+      {"--section-weight", "-0.5", "a finite number >= 0"},
+      {"--snippet-words", "0", "a finite number > 0"},
+      {"--tfidf", "xyz", "three letters: wdf n|b|s|l|L, idf n|t|p|f|s, weight n (e.g. ntn)"},
+      {"--tfidf", "ntnn", "three letters: wdf n|b|s|l|L, idf n|t|p|f|s, weight n (e.g. ntn)"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.flag) + " " + c.value);
+    auto r = run({"--db", db(), "--model", "tfidf", c.flag, c.value, "Rajavi"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, std::string("kavosh-search: ") + c.flag + ": expected " + c.expected +
+                         ", got '" + c.value + "' (see --help)\n");
+    EXPECT_EQ(r.out, "");
+  }
+  for (const char* normalizations : {"ntn", "bpn", "Lsn"}) {
+    auto r = run({"--db", db(), "--model", "tfidf", "--tfidf", normalizations, "Rajavi"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out.find("nan"), std::string::npos) << r.out;
+  }
+  auto r = run({"--db", db(), "--prf", "-5", "Rajavi"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--prf"), std::string::npos) << r.err;
+}
+
+// The infobox label is secretary_general; the message said only "unknown field".
+TEST_F(CliTest, UnknownFieldNamesTheNearestAndTheIndexFields) {
+  auto r = run({"--db", db(), "secretary-general:merrikhi"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "kavosh-search: query error at 1: unknown field 'secretary-general' (did you "
+                   "mean secretary_general:? fields of this index: " + kSeedFields + ")\n");
+  auto far = run({"--db", db(), "xyzzy:merrikhi"});
+  EXPECT_EQ(far.err, "kavosh-search: query error at 1: unknown field 'xyzzy' (fields of this index: " +
+                         kSeedFields + ")\n");
+}
+
+// "About 900 matching" was printed for 513 exact matches, and "1 matching articles".
+TEST_F(CliTest, MatchCountIsExactWhenKnownAndSingularForOne) {
+  auto articles = run({"--db", db(), "Rajavi"});
+  EXPECT_EQ(articles.out.substr(0, articles.out.find('\n')), "1 matching article; showing 1-1");
+  auto passages = run({"--db", db(), "--passages", "--limit", "2", "Rajavi"});
+  const std::string first_line = passages.out.substr(0, passages.out.find('\n'));
+  EXPECT_TRUE(first_line.ends_with(" matching passages; showing 1-2")) << first_line;
+  EXPECT_FALSE(first_line.starts_with("About")) << first_line;
+}
+
+// Past the last hit the output said "No matches for: …", as if the query found nothing.
+TEST_F(CliTest, OffsetPastTheLastHitSaysHowManyThereAre) {
+  auto r = run({"--db", db(), "--offset", "600", "Rajavi"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "No hits past 1 matching article (--offset 600)\n");
+}
+
+// CLI11 took '-Khomeini' for an option; after '--' everything is query words.
+TEST_F(CliTest, QueryStartingWithMinusGoesAfterDoubleDash) {
+  auto r = run({"--db", db(), "--", "-Khomeini Rajavi"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("1 matching article; showing 1-1")) << r.out;
+  auto without = run({"--db", db(), "-Khomeini Rajavi"});
+  EXPECT_EQ(without.exit_code, 2);
+  EXPECT_NE(without.err.find("goes after --: kavosh-search --db DIR -- '-word other'"),
+            std::string::npos)
+      << without.err;
+  EXPECT_NE(run({"--help"}).out.find("kavosh-search --db DIR -- '-Khomeini Rajavi'"),
+            std::string::npos);
+}
+
+// In the first moments of a first run a search said "database not found" or "schema (none):
+// re-index it with --rebuild".
+TEST_F(CliTest, AFirstRunNotYetCommittedIsBeingCreated) {
+  const fs::path shards = *dir_ / "shards-only";
+  fs::create_directories(shards / ".shard-0");
+  const fs::path locked = *dir_ / "locked";
+  Xapian::WritableDatabase writer(locked.string(), Xapian::DB_CREATE);
+  for (const fs::path& db : {shards, locked}) {
+    SCOPED_TRACE(db.string());
+    auto r = run({"--db", db.string(), "Rajavi"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, "kavosh-search: database " + db.string() +
+                         ": the index is being created (a first kavosh-index run has not "
+                         "committed yet); search again when it has\n");
+  }
+}
+
 TEST_F(CliTest, ZeroHitsSaysSoAndSuggests) {
   auto r = run({"--db", db(), "Rajavu"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "No matches for: Rajavu\nDid you mean: rajavi\n");
+}
+
+TEST_F(CliTest, NoSuggestionBesideAHitForAKnownStem) {
+  auto r = run({"--db", db(), "run"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("[running]"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Did you mean"), std::string::npos) << r.out;
 }
 
 }  // namespace

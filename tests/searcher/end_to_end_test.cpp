@@ -256,6 +256,14 @@ TEST_F(SeedSearch, DidYouMeanOnAMisspelling) {
   EXPECT_EQ(results.did_you_mean, "rajavi");
 }
 
+// "run" is only a stem of the seed ("running"): it found a passage and still offered "sun".
+TEST_F(SeedSearch, NoDidYouMeanForAWordTheIndexHoldsAsAStem) {
+  auto results = search("run");
+  EXPECT_FALSE(results.hits.empty());
+  EXPECT_EQ(results.did_you_mean, "");
+  EXPECT_EQ(search("Rajavi Rajavu").did_you_mean, "Rajavi rajavi");  // one hit: few
+}
+
 // The seed writes مجاهدين (Arabic yeh); the dictionary holds its normalized form, keyed by letter.
 TEST_F(SeedSearch, DidYouMeanOnAPersianMisspelling) {
   auto results = search("مجاهدبن");

@@ -118,6 +118,35 @@ TEST(Evaluation, MalformedLinesNameFileAndLine) {
   }
 }
 
+// CACM's qrels.text and CISI.REL are SMART: `qid docid 0 0`. Read as TREC they judged nothing
+// relevant (num_rel 0, MAP 0) without a word.
+TEST(Evaluation, SmartQrelsAreReadAsSmart) {
+  const auto cacm = qrels_from("01 1410  0 0\n01 1572  0 0\n10 7  0 0\n");
+  ASSERT_EQ(cacm.queries.size(), 2u);
+  EXPECT_EQ(cacm.queries.at("1"), (eval::Judgments{{"1410", 1}, {"1572", 1}}));
+  EXPECT_EQ(cacm.queries.at("10"), (eval::Judgments{{"7", 1}}));
+  const auto cisi = qrels_from("     1     28\t0\t0.000000\n     2     35\t0\t0.000000\n");
+  EXPECT_EQ(cisi.queries.at("1"), (eval::Judgments{{"28", 1}}));
+  EXPECT_EQ(cisi.queries.at("2"), (eval::Judgments{{"35", 1}}));
+  // TREC stays TREC: docids in the third field, even with non-relevant zeros among them.
+  const auto trec = qrels_from("1 0 1239 1\n1 0 0 0\n01 0 d2 0\n");
+  EXPECT_EQ(trec.queries.at("1"), (eval::Judgments{{"1239", 1}, {"0", 0}}));
+  EXPECT_EQ(trec.queries.at("01"), (eval::Judgments{{"d2", 0}}));
+  const auto smart = qrels_from("01 1410  0 0\n");
+  const auto evaluation = eval::evaluate(run_from("1 Q0 1410 1 2.0 t\n"), smart);
+  EXPECT_EQ(evaluation.mean.map, 1.0);
+  EXPECT_EQ(evaluation.mean.relevant, 1u);
+}
+
+// A UTF-8 byte order mark joined the first qid ("\uFEFF1"), which then matched nothing.
+TEST(Evaluation, ByteOrderMarkIsNotPartOfTheFirstQid) {
+  const auto qrels = qrels_from("\xEF\xBB\xBFq1 0 d1 1\n");
+  EXPECT_EQ(qrels.queries.count("q1"), 1u);
+  const auto run = run_from("\xEF\xBB\xBFq1 Q0 d1 1 1.0 t\n");
+  EXPECT_EQ(run.queries.count("q1"), 1u);
+  EXPECT_EQ(eval::evaluate(run, qrels).mean.map, 1.0);
+}
+
 TEST(Evaluation, FormatPrintsTrecEvalStyleLines) {
   auto result = eval::evaluate(run_from(kRun), qrels_from(kQrels));
   auto text = eval::format_evaluation(result, false);

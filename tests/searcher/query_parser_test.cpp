@@ -186,6 +186,52 @@ TEST(QueryParser, ErrorCarriesPositionAndMessageSeparately) {
   }
 }
 
+std::string repeated(std::string_view piece, unsigned times) {
+  std::string out;
+  for (unsigned i = 0; i < times; ++i) out += piece;
+  return out;
+}
+
+std::string parse_error(const std::string& query) {
+  try {
+    return "parsed as " + dump(parse_query(query, infobox_field));
+  } catch (const QueryError& e) {
+    return e.what();
+  }
+}
+
+// Each of these overflowed the stack (exit 139) at a few thousand levels: the parser and the
+// walks over the AST recurse once per level.
+TEST(QueryParser, NestingDeeperThanTheLimitIsAnError) {
+  using kavosh::search::kMaxQueryNesting;
+  EXPECT_EQ(parse_error(repeated("(", 5000) + "x" + repeated(")", 5000)),
+            "query error at 101: nesting too deep (more than 100 levels)");
+  EXPECT_EQ(parse_error(repeated("(", 5000) + "x"),
+            "query error at 101: nesting too deep (more than 100 levels)");
+  EXPECT_EQ(parse_error("y " + repeated("-(x ", 5000) + "z"),
+            "query error at 404: nesting too deep (more than 100 levels)");
+  EXPECT_EQ(parse_error(repeated("title:(", 200) + "x"),
+            "query error at 707: nesting too deep (more than 100 levels)");
+  // Without parentheses: AND and NOT alternate, and each change of operator nests a level.
+  EXPECT_EQ(parse_error("a" + repeated(" AND b NOT c", 5000)),
+            "query error at 597: nesting too deep (more than 100 levels)");
+  // Up to the limit parses; flat chains do not nest at all.
+  const unsigned groups = kMaxQueryNesting - 2;  // the outer list and the innermost are levels too
+  EXPECT_NE(dump(parse_query(repeated("(a ", groups) + "b" + repeated(")", groups))), "");
+  EXPECT_NE(dump(parse_query(repeated("(", 100) + "x" + repeated(")", 100))), "");
+  EXPECT_NE(dump(parse_query("a" + repeated(" AND b", 20000))), "");
+  EXPECT_NE(dump(parse_query("a" + repeated(" NOT b", 98))), "");
+  EXPECT_NE(dump(parse_query("a" + repeated(" NEAR b", 20000))), "");
+}
+
+TEST(QueryParser, NearDistanceIsBounded) {
+  EXPECT_EQ(parse_error("a NEAR/2147483647 b"),
+            "query error at 3: NEAR needs a distance from 1 to 9999, like NEAR/5");
+  EXPECT_EQ(parse_error("a NEAR/4294967297 b"),
+            "query error at 3: NEAR needs a distance from 1 to 9999, like NEAR/5");
+  EXPECT_EQ(dump(parse_query("a NEAR/9999 b")), "(list (near/9999 (word a) (word b)))");
+}
+
 TEST(QueryParser, RandomBytesNeverCrash) {
   std::uint32_t state = 12345;
   const std::string alphabet = "ab \"()+-=*:ANDORNT/3\xd9\x85\xe2\x80\x8c\xc3";

@@ -144,4 +144,19 @@ TEST(Snippet, TerminalIsolatesRightToLeftRuns) {
   EXPECT_EQ(kavosh::search::isolate_rtl_runs("۱۹۶۵ سال"), "\xE2\x81\xA8۱۹۶۵ سال\xE2\x81\xA9");
 }
 
+// Document text and queries reached the terminal raw: ESC[2J cleared the screen, OSC 0
+// retitled the window, OSC 8 planted a hyperlink, 8-bit CSI (U+009B) did the same.
+TEST(Snippet, TerminalTextHasNoControlCharacters) {
+  const std::string r = "\xEF\xBF\xBD";  // U+FFFD
+  Snippet s{"a\x1b[2Jb \x1b]0;pwned\x07 Rajavi \xC2\x9B" "31m\x7F\x01", {{18, 24}}};
+  EXPECT_EQ(render_for_terminal(s, false),
+            "a" + r + "[2Jb " + r + "]0;pwned" + r + " [Rajavi] " + r + "31m" + r + r);
+  EXPECT_EQ(render_for_terminal(s, true), "a" + r + "[2Jb " + r + "]0;pwned" + r +
+                                              " \x1b[1;31mRajavi\x1b[0m " + r + "31m" + r + r);
+  EXPECT_EQ(kavosh::search::isolate_rtl_runs("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\"),
+            r + "]8;;http://x" + r + "\\link" + r + "]8;;" + r + "\\");
+  // Invalid UTF-8 (a lone continuation byte or lead byte) goes too; other text stays.
+  EXPECT_EQ(kavosh::search::isolate_rtl_runs("x\x9B\xC3y é\t"), "x" + r + r + "y é" + r);
+}
+
 }  // namespace

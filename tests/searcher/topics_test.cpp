@@ -66,11 +66,25 @@ ks::Hit sample_hit() {
   return hit;
 }
 
+TEST(Topics, ByteOrderMarkIsNotPartOfTheFirstQid) {
+  auto tsv = topics_from("\xEF\xBB\xBF" "1\tmojahedin\n2\tkhalq\n");
+  ASSERT_EQ(tsv.size(), 2u);
+  EXPECT_EQ(tsv[0].id, "1");
+  auto trec = topics_from("\xEF\xBB\xBF<top>\n<num> Number: 301\n<title> Rajavi\n</top>\n");
+  ASSERT_EQ(trec.size(), 1u);
+  EXPECT_EQ(trec[0].id, "301");
+}
+
 TEST(OutputFormats, TrecLine) {
   auto hit = sample_hit();
   EXPECT_EQ(ks::format_trec("q7", hit, "run1"), "q7 Q0 Berlin 3 1.500000 run1");
   hit.article = "Angela Merkel";
   EXPECT_EQ(ks::format_trec("q7", hit, "run1"), "q7 Q0 Angela_Merkel 3 1.500000 run1");
+  hit.article = "a\nb\x1b[2J\xC2\x9B\x7F";
+  EXPECT_EQ(ks::format_trec("q7", hit, "run1"), "q7 Q0 a_b_[2J__ 3 1.500000 run1");
+  hit.id = "Angela Merkel#2";
+  EXPECT_EQ(ks::format_trec("q7", hit, "run1", ks::TrecDocid::Passage),
+            "q7 Q0 Angela_Merkel#2 3 1.500000 run1");
 }
 
 TEST(OutputFormats, JsonLineHasEveryKey) {
@@ -83,6 +97,19 @@ TEST(OutputFormats, JsonLineHasEveryKey) {
 TEST(OutputFormats, TerminalBlock) {
   EXPECT_EQ(ks::format_terminal(sample_hit(), false),
             "3. Berlin \xE2\x80\x94 History  [1.500]  Berlin#2\n   … the [city] …\n");
+}
+
+TEST(OutputFormats, TerminalBlockHasNoControlCharacters) {
+  auto hit = sample_hit();
+  hit.title = "\x1b]0;pwned\x07" "Berlin";
+  hit.section = "\x1b[2J";
+  hit.id = "Berlin\x1b[31m#2";
+  hit.snippet = "\x1b]8;;http://x\x1b\\";
+  hit.highlights = {};
+  const std::string r = "\xEF\xBF\xBD";
+  EXPECT_EQ(ks::format_terminal(hit, false), "3. " + r + "]0;pwned" + r + "Berlin \xE2\x80\x94 " + r +
+                                                 "[2J  [1.500]  Berlin" + r + "[31m#2\n   " + r +
+                                                 "]8;;http://x" + r + "\\\n");
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ bool cannot_beat(double bound, double threshold) {
 
 TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,
                         const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
-                        bool collapse) {
+                        bool collapse, Xapian::doccount exact_count_up_to) {
   PlanCursors cursors(db, data, plan, parameters);
   TopK result;
   if (k == 0) {
@@ -46,6 +46,7 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
   double threshold = heap.threshold();
   std::size_t first_essential = 0;
   bool skipped = false;  // whether any document was passed over unscored
+  bool pruning = false;  // see exact_count_up_to
   MatchCounter matched(collapse);
   // Each clause's bound for the block holding the candidate, and their sum: unchanged for every
   // candidate up to the first of those blocks to end, so computed once per stretch.
@@ -58,7 +59,7 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
       docid = std::min(docid, clauses[order[i]].docid());
     if (docid == kEnd) break;
 
-    if (heap.full()) {
+    if (pruning) {
       if (docid < bounds_first || docid > bounds_last) {
         bounds_first = docid;
         bounds_last = kEnd;
@@ -97,7 +98,7 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
         if (clause.docid() == docid) score += clause.score(length);
       }
     }
-    if (candidate && heap.full() && cannot_beat(score, threshold)) {
+    if (candidate && pruning && cannot_beat(score, threshold)) {
       candidate = false;  // cannot enter whether its phrases and conditions hold or not
       skipped = true;
     }
@@ -105,11 +106,15 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
     if (final_score) {
       matched.add(data.article(docid));
       ++result.documents_scored;
-      if (heap.offer(docid, *final_score, data.article(docid))) {
-        threshold = heap.threshold();
-        while (first_essential < n && cannot_beat(prefix_bound[first_essential], threshold))
+      const bool rose = heap.offer(docid, *final_score, data.article(docid));
+      threshold = heap.threshold();
+      const bool starts = !pruning && heap.full() && matched.count() >= exact_count_up_to;
+      pruning = pruning || starts;
+      if (pruning && (rose || starts))
+        while (first_essential < n && cannot_beat(prefix_bound[first_essential], threshold)) {
           ++first_essential;
-      }
+          skipped = true;  // documents of the non-essential clauses alone go unvisited
+        }
     }
     for (std::size_t i = first_essential; i < n; ++i)
       if (clauses[order[i]].docid() == docid) clauses[order[i]].next();

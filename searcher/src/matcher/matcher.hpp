@@ -40,9 +40,12 @@ struct TopK {
 // into the top k are only probed for the candidates of the others, and a candidate whose
 // block bounds fall short is passed over without reading the rest of its postings.
 // With `collapse`, the k best articles, each by its best document (MatchData::article).
+// Bounds prune only once `exact_count_up_to` documents have matched (as Lucene's collector
+// counts its first 1000 hits), so a search with fewer matches knows their exact number.
+inline constexpr Xapian::doccount kExactCountUpTo = 1000;
 TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,
                         const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
-                        bool collapse);
+                        bool collapse, Xapian::doccount exact_count_up_to = kExactCountUpTo);
 
 // Every matching document scored, no bound used: the reference the tests hold the fast
 // algorithm to.

@@ -49,8 +49,13 @@ struct Run {
   std::string tag;  // the last column of the first line, when read from a file
 };
 
-// TREC qrels: `qid iter docid rel` separated by whitespace; blank lines are skipped.
+// TREC qrels: `qid iter docid rel` separated by whitespace; blank lines are skipped. A file
+// whose third and fourth fields are 0 on every line is SMART (`qid docid 0 0`, CACM's
+// qrels.text, CISI.REL): each listed document relevant, qids without leading zeros. Qrels and
+// run files may start with a UTF-8 byte order mark.
 Qrels parse_qrels(std::istream& in, const std::string& source_name);
+// Drops a leading UTF-8 byte order mark from the text of a qrels, run or topics file.
+void strip_byte_order_mark(std::string& text);
 Qrels load_qrels(const std::filesystem::path& path);
 
 // TREC run: `qid Q0 docid rank score tag` separated by whitespace.

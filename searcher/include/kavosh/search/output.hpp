@@ -3,7 +3,8 @@
 //  - terminal: rank, title, section, score, snippet (highlights per render_for_terminal);
 //  - JSON lines: one object per hit {rank, id, article, passage, title, section, lang, score,
 //    snippet, highlights: [[begin, end], ...] byte ranges into snippet} (+ "explain");
-//  - TREC run lines: `qid Q0 docid rank score tag`, docid = the article (collection) id;
+//  - TREC run lines: `qid Q0 docid rank score tag`, docid = the article (collection) id, or
+//    the passage id (article#n) for runs that list passages: trec_eval wants each docid once;
 //  - topics: TSV `qid<TAB>query` lines, or TREC topic files (<top><num>…<title>…</top>).
 #include <filesystem>
 #include <iosfwd>
@@ -16,7 +17,9 @@ namespace kavosh::search {
 
 std::string format_terminal(const Hit& hit, bool tty);
 std::string format_json(const Hit& hit);
-std::string format_trec(const std::string& qid, const Hit& hit, const std::string& tag);
+enum class TrecDocid { Article, Passage };
+std::string format_trec(const std::string& qid, const Hit& hit, const std::string& tag,
+                        TrecDocid docid = TrecDocid::Article);
 
 struct Topic {
   std::string id;

@@ -17,7 +17,7 @@
 // Errors (QueryError, 1-based character position): unbalanced quote, unbalanced or
 // unexpected parenthesis, unknown field, field without a value, unknown language, operator
 // without an operand on either side, bad NEAR distance, empty wildcard, a list with only
-// excluded items, a query with no searchable words.
+// excluded items, a query with no searchable words, nesting deeper than kMaxQueryNesting.
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -47,6 +47,16 @@ class QueryError : public std::runtime_error {
   std::string message_;
 };
 
+// "unknown field 'name'": a searcher adds the fields its index holds to the message.
+class UnknownFieldError : public QueryError {
+ public:
+  UnknownFieldError(unsigned position, const std::string& field);
+  const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
+};
+
 struct QueryNode {
   enum class Kind { List, Or, And, AndNot, Near, Field, Word, Exact, Phrase, Wildcard };
   enum class Modifier { None, Required, Excluded };
@@ -63,6 +73,11 @@ struct QueryNode {
 // A compact S-expression of the AST, for tests and --debug-query:
 // (list (word a) +(phrase "b c") -(field title (wildcard moj)))
 std::string dump(const QueryNode& node);
+
+// The deepest query parse_query accepts, in open parentheses and in levels of the AST (a
+// chain like "a AND b NOT c AND d" nests one level per change of operator): the parser and
+// every walk over the AST recurse, and an attacker-sized depth overflowed the stack.
+inline constexpr unsigned kMaxQueryNesting = 100;
 
 // Syntax only: no analyzer, no index. `is_known_field(name)` says whether name: is a field
 // (title, section and lang are always known). With unknown_fields_as_words, "name:" naming no

@@ -45,7 +45,7 @@ struct SearchRequest {
   // Read each hit's stored data (title, section, lang, snippet text). Off, a hit carries only
   // rank, score, article, passage and id (from value slots): the fast path for TREC runs.
   bool hit_details = true;
-  bool spelling = true;            // did-you-mean on zero hits / unknown words
+  bool spelling = true;            // did-you-mean: few matches and a word unknown to the index
   // Batch runs of natural-language topics (TREC/SMART): "name:" naming no field of the index
   // is the word name ("Examples:"), and a query that still does not parse runs as its plain
   // words (as_plain_words in query.hpp) instead of throwing QueryError, and
@@ -91,6 +91,9 @@ struct Hit {
 struct SearchResults {
   std::vector<Hit> hits;
   std::uint64_t estimated_matches = 0;
+  // Xapian's bounds on the number of matches: equal when the count is exact.
+  std::uint64_t matches_lower_bound = 0;
+  std::uint64_t matches_upper_bound = 0;
   std::string did_you_mean;  // non-empty when the index's spelling data suggests a correction
   std::string query_description;  // with describe_query: Xapian::Query::get_description() of what ran
   std::string parse_fallback;     // the parse error, when the query ran as plain words

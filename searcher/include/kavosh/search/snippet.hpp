@@ -114,10 +114,12 @@ class SnippetMaker {
 // Terminal rendering of a snippet: highlights in bold red on a TTY (ANSI SGR), in [brackets]
 // when piped; each run of right-to-left text (Arabic script, Hebrew) wrapped in the Unicode
 // bidi isolates U+2068 FIRST STRONG ISOLATE … U+2069 POP DIRECTIONAL ISOLATE so that it
-// stays readable inside left-to-right lines.
+// stays readable inside left-to-right lines. Control characters (C0, DEL, C1) and invalid
+// UTF-8 bytes become U+FFFD, so no escape sequence of the text reaches the terminal.
 std::string render_for_terminal(const Snippet& snippet, bool tty);
 
-// Wraps right-to-left runs of any text (titles, sections) in bidi isolates.
+// Any text bound for a terminal (titles, sections, ids, the query, messages): right-to-left
+// runs wrapped in bidi isolates, control characters replaced, as render_for_terminal.
 std::string isolate_rtl_runs(std::string_view text);
 
 }  // namespace kavosh::search
