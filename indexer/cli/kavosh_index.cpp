@@ -128,6 +128,18 @@ int run(const Options& options) {
       if (written.removed > 0) {
         std::printf("; deleted %llu articles", static_cast<unsigned long long>(written.removed));
       }
+      std::printf("\ndocuments: %llu read, %llu indexed, %llu skipped",
+                  static_cast<unsigned long long>(corpus.articles + corpus.skipped_total()),
+                  static_cast<unsigned long long>(corpus.articles),
+                  static_cast<unsigned long long>(corpus.skipped_total()));
+      const char* separator = " (";
+      for (std::size_t reason = 1; reason < kSkipReasons; ++reason) {
+        if (corpus.skipped[reason] == 0) continue;
+        std::printf("%s%llu %s", separator, static_cast<unsigned long long>(corpus.skipped[reason]),
+                    std::string(skip_reason_name(static_cast<SkipReason>(reason))).c_str());
+        separator = ", ";
+      }
+      if (corpus.skipped_total() > 0) std::printf(")");
       std::printf("\ntime %.2f s, %.0f docs/s, %.2f MB/s; database %s; %llu warnings\n", seconds,
                   static_cast<double>(written.articles) / safe_seconds,
                   static_cast<double>(corpus.input_bytes) / (1 << 20) / safe_seconds,

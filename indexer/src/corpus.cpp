@@ -116,6 +116,7 @@ class QueueListener : public ReadListener {
   }
   void warning(InputWarning&& warning) override {
     ++stats_.warnings;
+    if (warning.skipped != SkipReason::None) ++stats_.skipped[static_cast<std::size_t>(warning.skipped)];
     ++progress_.warnings;
     if (options_.on_warning) options_.on_warning(warning);
   }
@@ -155,6 +156,22 @@ void read_all(const std::vector<CorpusFile>& files, const CorpusOptions& options
 }
 
 }  // namespace
+
+std::uint64_t CorpusStats::skipped_total() const {
+  std::uint64_t total = 0;
+  for (std::size_t reason = 1; reason < kSkipReasons; ++reason) total += skipped[reason];
+  return total;
+}
+
+CorpusStats& CorpusStats::operator+=(const CorpusStats& other) {
+  files += other.files;
+  articles += other.articles;
+  alias_groups += other.alias_groups;
+  warnings += other.warnings;
+  input_bytes += other.input_bytes;
+  for (std::size_t reason = 0; reason < kSkipReasons; ++reason) skipped[reason] += other.skipped[reason];
+  return *this;
+}
 
 std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::path>& paths) {
   namespace fs = std::filesystem;

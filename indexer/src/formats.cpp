@@ -99,7 +99,7 @@ std::string InputWarning::to_string() const {
   return file + ": byte " + std::to_string(offset) + ": " + message;
 }
 
-bool sanitize_text(std::string& text, const FileReadContext& context, std::uint64_t line,
+void sanitize_text(std::string& text, const FileReadContext& context, std::uint64_t line,
                    std::string_view what) {
   if (text.size() > kMaxArticleBytes) {
     std::size_t cut = kMaxArticleBytes;
@@ -112,11 +112,36 @@ bool sanitize_text(std::string& text, const FileReadContext& context, std::uint6
     context.warn(line, (what.empty() ? std::string("text") : std::string(what)) + ": invalid UTF-8 at byte " + std::to_string(*bad) +
                            " of its text, replaced by U+FFFD");
   }
-  const bool empty = std::all_of(text.begin(), text.end(), [](char c) {
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-  });
-  if (empty) context.warn(line, (what.empty() ? std::string() : std::string(what) + ": ") + "empty document, skipped");
-  return !empty;
+}
+
+void deliver_article(Article&& article, const FileReadContext& context, std::uint64_t line,
+                     std::string_view what) {
+  if (article.passages.empty() && !article.title.empty()) {
+    article.passages.push_back(Passage{{}, article.title, {}});
+  }
+  if (article.passages.empty() && !article.fields.empty()) {
+    std::string text;
+    for (const auto& [name, value] : article.fields) {
+      if (!text.empty()) text.push_back('\n');
+      text += name + ": " + value;
+    }
+    article.passages.push_back(Passage{{}, std::move(text), {}});
+  }
+  if (article.passages.empty()) {
+    context.skip(line, SkipReason::NothingToIndex,
+                 std::string(what) + (what.empty() ? "" : ": ") + "nothing to index (no text, title or field), skipped");
+    return;
+  }
+  context.listener.article(std::move(article));
+}
+
+std::string_view skip_reason_name(SkipReason reason) {
+  switch (reason) {
+    case SkipReason::None: return "not skipped";
+    case SkipReason::NothingToIndex: return "nothing to index";
+    case SkipReason::Malformed: return "malformed";
+  }
+  return "not skipped";
 }
 
 void add_text_passages(Article& article, std::string_view text, const std::string& section,
@@ -154,13 +179,8 @@ void read_article_text_file(ByteSource& input, const FileReadContext& context) {
     content.append(buffer, n);
   }
   if (truncated) content.resize(kMaxArticleBytes + 1);  // sanitize_text warns and cuts
-  if (!sanitize_text(content, context, 1, "document")) return;
-  Article article = parse_article_text(content, context.article_id, context.source);
-  if (article.passages.empty()) {
-    context.warn(1, "document has a title but no text, skipped");
-    return;
-  }
-  context.listener.article(std::move(article));
+  sanitize_text(content, context, 1, "document");
+  deliver_article(parse_article_text(content, context.article_id, context.source), context, 1, "document");
 }
 
 void read_aliases(ByteSource& input, const FileReadContext& context) {

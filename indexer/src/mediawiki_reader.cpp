@@ -93,7 +93,7 @@ void emit(Page& page, const std::string& language, const FileReadContext& contex
   if (!ns.empty() && ns != "0") return;
   std::string title = collapse_spaces(page.title);
   if (title.empty()) {
-    context.warn(page.line, "page without a title, skipped");
+    context.skip(page.line, SkipReason::Malformed, "page without a title, skipped");
     return;
   }
   if (!page.redirect.empty()) {
@@ -121,15 +121,11 @@ void emit(Page& page, const std::string& language, const FileReadContext& contex
   }
   const std::string what = "page \"" + title + "\"";
   if (page.truncated) context.warn(page.line, what + " larger than 8 MB, truncated");
-  if (!sanitize_text(page.text, context, page.line, what)) return;
+  sanitize_text(page.text, context, page.line, what);
   Article article = parse_wikitext(page.text, title, language);
   article.source = context.source;
   if (page.timestamp.size() >= 10) article.date = page.timestamp.substr(0, 10);
-  if (article.passages.empty()) {
-    context.warn(page.line, what + " has no text after markup removal, skipped");
-    return;
-  }
-  context.listener.article(std::move(article));
+  deliver_article(std::move(article), context, page.line, what);
 }
 
 }  // namespace

@@ -91,6 +91,34 @@ TEST(KavoshIndexCli, WarningsGoToStderrAndStrictMakesThemFail) {
   EXPECT_EQ(strict.out, "");
 }
 
+// Issue #17: title-only JSONL records (CACM as JSONL) are indexed and found by their title
+// and extra keys; the summary counts what was read, indexed and skipped, and --strict fails
+// when anything was skipped.
+TEST(KavoshIndexCli, TitleOnlyRecordsAreIndexedAndSkipsAreCountedInTheSummary) {
+  TempDir dir;
+  const auto input = dir / "cacm.jsonl";
+  testing::write_file(input,
+      R"({"id": "1", "title": "Extraction of Roots by Repeated Subtractions", "text": "", "author": "Sisson, R. A.", "biblio": "CACM March, 1958"})" "\n"
+      R"({"id": "2", "title": "Glossary of Computer Engineering", "text": "A glossary of terms.", "author": "Smith, J."})" "\n"
+      R"({"id": "3", "text": ""})" "\n"
+      "{broken\n");
+  const auto db = (dir / "db").string();
+  const auto result = run_indexer({"--db", db, input.string()}, dir);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("\ndocuments: 4 read, 2 indexed, 2 skipped (1 nothing to index, 1 malformed)\n"),
+            std::string::npos) << result.out;
+  Xapian::Database database(db);
+  EXPECT_EQ(database.get_metadata(std::string(schema::kMetaArticleCount)), "2");
+  EXPECT_TRUE(database.term_exists("subtractions"));
+  EXPECT_TRUE(database.term_exists(std::string(schema::kTitle) + "subtractions"));
+  EXPECT_TRUE(database.term_exists(schema::field_prefix("author") + "sisson"));
+  EXPECT_TRUE(database.term_exists(schema::field_prefix("biblio") + "cacm"));
+
+  const auto strict = run_indexer({"--db", (dir / "db2").string(), "--strict", "--quiet", input.string()}, dir);
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_NE(strict.err.find("kavosh-index: 2 warnings (--strict)\n"), std::string::npos) << strict.err;
+}
+
 TEST(KavoshIndexCli, StatsShowDeleteAndCompact) {
   TempDir dir;
   const auto db = (dir / "db").string();

@@ -71,7 +71,7 @@ TEST(TrecReader, ReadsDocumentsAndWarnsAboutBrokenOnes) {
 
 TEST(JsonlReader, MapsKeysAndSkipsBadLines) {
   const auto result = read_fixture("docs.jsonl");
-  ASSERT_EQ(result.articles.size(), 5u);
+  ASSERT_EQ(result.articles.size(), 6u);
   const Article& tehran = result.articles[0];
   EXPECT_EQ(tehran.id, "j1");
   EXPECT_EQ(tehran.title, "Tehran");
@@ -91,19 +91,23 @@ TEST(JsonlReader, MapsKeysAndSkipsBadLines) {
   EXPECT_EQ(result.articles[2].id.rfind("docs.jsonl:", 0), 0u);
   EXPECT_EQ(result.articles[2].fields, (std::vector<Field>{{"url", "https://fa.wikipedia.org/wiki/Tehran"}}));
 
-  EXPECT_EQ(result.articles[4].id, "bad-utf8");
-  EXPECT_EQ(result.articles[4].passages[0].text, "caf\xEF\xBF\xBD au lait");
+  // A title without text is a document whose one passage is the title.
+  EXPECT_EQ(result.articles[4].id, "notext");
+  ASSERT_EQ(result.articles[4].passages.size(), 1u);
+  EXPECT_EQ(result.articles[4].passages[0].text, "No text");
+
+  EXPECT_EQ(result.articles[5].id, "bad-utf8");
+  EXPECT_EQ(result.articles[5].passages[0].text, "caf\xEF\xBF\xBD au lait");
 
   EXPECT_EQ(result.warnings, (std::vector<std::string>{
                                  "docs.jsonl:5: malformed JSON, line skipped",
                                  "docs.jsonl:6: not a JSON object, line skipped",
-                                 "docs.jsonl:7: no \"text\" string, line skipped",
-                                 "docs.jsonl:9: empty document, skipped",
+                                 "docs.jsonl:9: nothing to index (no text, title or field), skipped",
                                  "docs.jsonl:10: invalid UTF-8 at byte 47 of the line, replaced by U+FFFD"}));
 }
 
 void expect_alpha_group(const testing::RecordingListener& result, const std::string& file) {
-  ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"Alpha Group"})) << file;
+  ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"Alpha Group", "Empty Page"})) << file;
   const Article& alpha = result.articles[0];
   EXPECT_EQ(alpha.language, "en");
   EXPECT_EQ(alpha.date, "2021-03-04");
@@ -118,8 +122,10 @@ void expect_alpha_group(const testing::RecordingListener& result, const std::str
   EXPECT_EQ(alpha.passages[2].text, "The group met in Tehran and Isfahan.");
   EXPECT_EQ(alpha.passages[3].text, "\xE2\x80\xA2 first item\n\xE2\x80\xA2 second item");
   EXPECT_EQ(result.alias_groups, (std::vector<std::vector<std::string>>{{"Alpha Group", "AG (group)"}}));
-  EXPECT_EQ(result.warnings, (std::vector<std::string>{
-                                 file + ":45: page \"Empty Page\" has no text after markup removal, skipped"}));
+  // A page whose text is all markup ({{stub}}) is still found by its title.
+  ASSERT_EQ(result.articles[1].passages.size(), 1u);
+  EXPECT_EQ(result.articles[1].passages[0].text, "Empty Page");
+  EXPECT_EQ(result.warnings, (std::vector<std::string>{})) << file;
 }
 
 TEST(MediaWikiReader, ReadsMainNamespacePagesRedirectsAndInfoboxes) {
@@ -157,8 +163,82 @@ TEST(ArticleTextReader, OversizedAndEmptyFilesAreWarnings) {
   for (const Passage& passage : result.articles[0].passages) text_bytes += passage.text.size();
   EXPECT_LE(text_bytes, kMaxArticleBytes);
   ASSERT_EQ(result.warnings.size(), 2u);
-  EXPECT_EQ(result.warnings[0], (dir / "empty.txt").string() + ":1: document: empty document, skipped");
+  EXPECT_EQ(result.warnings[0], (dir / "empty.txt").string() + ":1: document: nothing to index (no text, title or field), skipped");
   EXPECT_EQ(result.warnings[1], (dir / "huge.txt").string() + ":1: document larger than 8 MB, truncated");
+}
+
+testing::RecordingListener read_content(const testing::TempDir& dir, const std::string& name,
+                                        const std::string& content) {
+  testing::write_file(dir / name, content);
+  testing::RecordingListener result;
+  read_file(dir / name, Format::Auto, name, name, result);
+  const std::string prefix = (dir.path() / "").string();
+  for (std::string& warning : result.warnings) {
+    if (warning.rfind(prefix, 0) == 0) warning.erase(0, prefix.size());
+  }
+  return result;
+}
+
+// Issue #17: a record with a title and no body (bibliographic collections) is a document.
+TEST(TitleOnlyRecords, JsonlRecordsWithEmptyTextKeepTheirTitleAndExtraKeys) {
+  testing::TempDir dir;
+  const auto result = read_content(dir, "cacm.jsonl",
+      R"({"id": "1", "title": "Preliminary Report International Algebraic Language", "text": "", "author": "Perlis, A. J.", "biblio": "CACM December, 1958"})" "\n"
+      R"({"id": "2", "title": "Extraction of Roots", "text": "Roots by repeated subtraction.", "keywords": ["roots", "subtraction"], "year": 1958, "refereed": true, "meta": {"x": 1}})" "\n"
+      R"({"id": "3", "text": "", "author": "Only, An Author"})" "\n"
+      R"({"id": "4", "text": "", "title": ""})" "\n");
+  ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"1", "2", "3"}));
+  const Article& first = result.articles[0];
+  ASSERT_EQ(first.passages.size(), 1u);
+  EXPECT_EQ(first.passages[0].text, "Preliminary Report International Algebraic Language");
+  EXPECT_EQ(first.fields, (std::vector<Field>{{"author", "Perlis, A. J."}, {"biblio", "CACM December, 1958"}}));
+  EXPECT_EQ(result.articles[1].fields, (std::vector<Field>{{"keywords", "roots"}, {"keywords", "subtraction"},
+                                                           {"refereed", "true"}, {"year", "1958"}}));
+  EXPECT_EQ(result.articles[2].passages[0].text, "author: Only, An Author");
+  EXPECT_EQ(result.warnings, (std::vector<std::string>{
+                                 "cacm.jsonl:4: nothing to index (no text, title or field), skipped"}));
+}
+
+TEST(TitleOnlyRecords, EveryReaderKeepsARecordWithOnlyATitleOrInfobox) {
+  testing::TempDir dir;
+  const auto smart = read_content(dir, "only-title.all", ".I 1\n.T\nflow past a plate\n.I 2\n.T\n.W\n");
+  ASSERT_EQ(ids_of(smart.articles), (std::vector<std::string>{"1"}));
+  EXPECT_EQ(smart.articles[0].passages[0].text, "flow past a plate");
+  EXPECT_EQ(smart.warnings, (std::vector<std::string>{
+                                "only-title.all:4: record .I 2: nothing to index (no text, title or field), skipped"}));
+
+  const auto trec = read_content(dir, "headline.trec",
+                                 "<DOC>\n<DOCNO>H-1</DOCNO>\n<HEADLINE>Storm hits the coast</HEADLINE>\n</DOC>\n");
+  ASSERT_EQ(ids_of(trec.articles), (std::vector<std::string>{"H-1"}));
+  EXPECT_EQ(trec.articles[0].title, "Storm hits the coast");
+  EXPECT_EQ(trec.articles[0].passages[0].text, "Storm hits the coast");
+  EXPECT_TRUE(trec.warnings.empty());
+
+  const auto wiki = read_content(dir, "pages.xml", R"(<mediawiki xml:lang="en">
+<page><title>Only Template</title><ns>0</ns><revision><text>{{Some template|x=1}}</text></revision></page>
+<page><title>Only Infobox</title><ns>0</ns><revision><text>{{Infobox person
+| name = Jane Roe
+| occupation = engineer
+}}</text></revision></page>
+<page><title>Only Markup</title><ns>0</ns><revision><text>[[Category:Things]] &lt;!-- a comment --&gt;
+{| class="wikitable"
+|}</text></revision></page>
+</mediawiki>
+)");
+  ASSERT_EQ(ids_of(wiki.articles), (std::vector<std::string>{"Only Template", "Only Infobox", "Only Markup"}));
+  EXPECT_EQ(wiki.articles[0].passages.at(0).text, "Only Template");
+  EXPECT_NE(wiki.articles[1].passages.at(0).text.find("Jane Roe"), std::string::npos);
+  EXPECT_EQ(wiki.articles[2].passages.at(0).text, "Only Markup");
+  EXPECT_TRUE(wiki.warnings.empty());
+
+  const auto persian = read_content(dir, "persian.txt", "Tehran\n\nتهران پایتخت ایران است\n");
+  ASSERT_EQ(persian.articles.size(), 1u);
+  ASSERT_EQ(persian.articles[0].passages.size(), 1u);
+  EXPECT_EQ(persian.articles[0].passages[0].text, "تهران پایتخت ایران است");
+  const auto title_only = read_content(dir, "title-only.txt", "Just A Title\n");
+  ASSERT_EQ(title_only.articles.size(), 1u);
+  EXPECT_EQ(title_only.articles[0].passages.at(0).text, "Just A Title");
+  EXPECT_TRUE(title_only.warnings.empty());
 }
 
 TEST(CorpusFiles, DirectoriesAreWalkedSortedSkippingHiddenFilesAndNotes) {

@@ -2,6 +2,7 @@
 // A corpus run: expand the paths the user gave into files (directories walked recursively in
 // sorted order, hidden entries skipped), read each file by its format, and feed articles and
 // alias groups to an IndexWriter, reporting warnings and progress through callbacks.
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -43,10 +44,14 @@ struct CorpusOptions {
 
 struct CorpusStats {
   std::uint64_t files = 0;
-  std::uint64_t articles = 0;
+  std::uint64_t articles = 0;  // documents handed to the writer
   std::uint64_t alias_groups = 0;
   std::uint64_t warnings = 0;
   std::uint64_t input_bytes = 0;
+  std::array<std::uint64_t, kSkipReasons> skipped{};  // documents lost, by SkipReason
+
+  std::uint64_t skipped_total() const;
+  CorpusStats& operator+=(const CorpusStats& other);
 };
 
 // Reads every file into the writer (which commits in batches; call writer.commit() after).
