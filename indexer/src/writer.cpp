@@ -19,6 +19,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include <sys/statvfs.h>
+
 #include <xapian.h>
 
 #include "kavosh/index/database_info.hpp"
@@ -59,6 +61,25 @@ unsigned shard_for(std::string_view id, unsigned shard_count) {
   for (char c : id.substr(number_start)) number = number * 10 + static_cast<unsigned>(c - '0');
   const std::uint64_t prefix = (schema::fnv1a_64(id.substr(0, number_start)) * kMix) >> 32;
   return static_cast<unsigned>((prefix + number / kRoutingBlock) % shard_count);
+}
+
+// Xapian 1.4 ends the process when a commit runs out of disk: while the write error unwinds,
+// a second one is thrown inside Xapian, and std::terminate follows whatever the caller
+// catches. So a commit first checks that the file system has room for it, and stops with an
+// error while the database is still at its last commit. A commit was measured to write up to
+// about 20 bytes for each byte of passage text in its batch (generated text with many
+// distinct words, glass blocks copied on write); the margin covers the rest.
+constexpr std::uint64_t kCommitBytesPerTextByte = 24;
+constexpr std::uint64_t kCommitMarginBytes = 16u << 20;
+
+std::uint64_t statvfs_free_bytes(const std::filesystem::path& path) {
+  struct statvfs info {};
+  if (::statvfs(path.c_str(), &info) != 0) return UINT64_MAX;  // unknown: let Xapian try
+  return static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize;
+}
+
+std::string megabytes(std::uint64_t bytes) {
+  return std::to_string((bytes + (1u << 19)) >> 20) + " MB";
 }
 
 struct PreparedPassage {
@@ -343,6 +364,9 @@ struct IndexWriter::Impl {
   std::vector<std::thread> shard_threads;
   bool stopping_shards = false;
   std::exception_ptr shard_error;  // the first failure of a shard thread, rethrown by the caller
+  // A write failed: the destructor then commits nothing (on a full disk a commit could end
+  // the process, see ensure_disk_space) and leaves the database at its last commit.
+  bool failed = false;
 
   Impl(const std::filesystem::path& db_path, WriterOptions writer_options)
       : path(db_path), options(std::move(writer_options)), main_builder(options.analyzer) {}
@@ -676,8 +700,17 @@ struct IndexWriter::Impl {
                                       : automatic_batch_passages(shard.db.get_doccount());
   }
 
+  void ensure_disk_space(const std::filesystem::path& where, std::uint64_t needed, std::string_view what) const {
+    const std::uint64_t free = options.free_disk_bytes ? options.free_disk_bytes(where) : statvfs_free_bytes(where);
+    if (free >= needed) return;
+    throw IndexWriteError("not enough disk space in " + path.string() + ": " + megabytes(free) + " free, " +
+                          std::string(what) + " needs about " + megabytes(needed) +
+                          "; the database is left at its last commit");
+  }
+
   void commit(Shard& shard) {
     if (!shard.in_transaction) return;
+    ensure_disk_space(shard.path, kCommitMarginBytes + kCommitBytesPerTextByte * shard.batch_bytes, "the next commit");
     shard.db.set_metadata(std::string(schema::kMetaSchemaVersion), std::string(schema::kSchemaVersion));
     shard.db.set_metadata(std::string(schema::kMetaArticleCount), std::to_string(shard.article_count));
     shard.db.set_metadata("kavosh.analysis.normalize_arabic_script", options.analyzer.normalize_arabic_script ? "1" : "0");
@@ -699,6 +732,10 @@ struct IndexWriter::Impl {
   // or the merged database.
   void merge_shards() {
     stop_shard_threads();
+    // The merged copy is written beside the shards, and is at most their size.
+    std::uint64_t shard_bytes = 0;
+    for (const auto& shard : shards) shard_bytes += directory_size(shard->path);
+    ensure_disk_space(path, kCommitMarginBytes + shard_bytes, "merging the shards");
     Xapian::Database sources;
     for (const auto& shard : shards) sources.add_database(Xapian::Database(shard->path.string()));
     ShardMerger merger;
@@ -750,7 +787,7 @@ IndexWriter::IndexWriter(const std::filesystem::path& db_path, WriterOptions opt
 
 IndexWriter::~IndexWriter() {
   try {
-    commit();
+    if (!impl_->failed) commit();
   } catch (...) {
     // A destructor must not throw; callers who care call commit() themselves.
   }
@@ -759,26 +796,31 @@ IndexWriter::~IndexWriter() {
 }
 
 namespace {
+// Runs a write, marking the writer failed when it throws.
 template <typename Action>
-auto guarded(const std::filesystem::path& path, Action&& action) {
+auto guarded(const std::filesystem::path& path, bool& failed, Action&& action) {
   try {
     return action();
   } catch (const Xapian::Error& e) {
+    failed = true;
     throw IndexWriteError("writing " + path.string() + ": " + e.get_description());
+  } catch (...) {
+    failed = true;
+    throw;
   }
 }
 }  // namespace
 
 void IndexWriter::add(const Article& article) {
-  guarded(impl_->path, [&] { impl_->add(article); });
+  guarded(impl_->path, impl_->failed, [&] { impl_->add(article); });
 }
 
 void IndexWriter::add(Article&& article) {
-  guarded(impl_->path, [&] { impl_->add(std::move(article)); });
+  guarded(impl_->path, impl_->failed, [&] { impl_->add(std::move(article)); });
 }
 
 bool IndexWriter::remove(std::string_view article_id) {
-  return guarded(impl_->path, [&] { return impl_->remove(article_id); });
+  return guarded(impl_->path, impl_->failed, [&] { return impl_->remove(article_id); });
 }
 
 bool IndexWriter::Impl::remove(std::string_view article_id) {
@@ -801,7 +843,7 @@ bool IndexWriter::Impl::remove(std::string_view article_id) {
 }
 
 void IndexWriter::add_alias_group(const std::vector<std::string>& names) {
-  guarded(impl_->path, [&] {
+  guarded(impl_->path, impl_->failed, [&] {
     const auto pairs = impl_->main_builder.synonym_pairs(names);
     if (pairs.empty()) return;
     impl_->drain(true);  // shard 0 is written by this thread only
@@ -813,7 +855,7 @@ void IndexWriter::add_alias_group(const std::vector<std::string>& names) {
 }
 
 void IndexWriter::commit() {
-  guarded(impl_->path, [&] {
+  guarded(impl_->path, impl_->failed, [&] {
     impl_->drain(true);
     for (auto& shard : impl_->shards) impl_->commit(*shard);
     if (impl_->sharded()) {

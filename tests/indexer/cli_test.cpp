@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <sys/mount.h>
 
 #include <chrono>
 #include <thread>
@@ -149,6 +150,32 @@ TEST(KavoshIndexCli, StatsShowDeleteAndCompact) {
   EXPECT_EQ(database.get_doccount(), 3u);
   EXPECT_FALSE(database.term_exists(schema::id_term(schema::kPassageId, schema::passage_id("2", 0))));
   EXPECT_EQ(database.get_metadata(std::string(schema::kMetaArticleCount)), "3");
+}
+
+// Issue #22: a first run onto a file system that fills up ends with one line and exit 1, not
+// std::terminate inside Xapian. Needs a tmpfs mount (root, as in CI); the writer test
+// RunningOutOfDiskInAShardThreadReachesTheCaller covers the same path without one.
+TEST(KavoshIndexCli, AFullDiskIsOneErrorLineAndExitOne) {
+  TempDir dir;
+  const auto mount_point = dir / "small";
+  std::filesystem::create_directories(mount_point);
+  if (::mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=4m") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here";
+  }
+  {
+    std::ofstream out(dir / "big.jsonl");
+    for (int i = 0; i < 6000; ++i) {
+      out << R"({"id": "doc)" << i << R"(", "title": "Document )" << i << R"(", "text": ")";
+      for (int word = 0; word < 120; ++word) out << "word" << (i * 131 + word * 17) % 50000 << ' ';
+      out << "\"}\n";
+    }
+  }
+  const auto result = run_indexer({"--db", (mount_point / "db").string(), "--quiet", (dir / "big.jsonl").string()}, dir);
+  ::umount2(mount_point.c_str(), MNT_DETACH);
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_EQ(result.err.rfind("kavosh-index: ", 0), 0u) << result.err;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  EXPECT_EQ(result.err.find("terminate"), std::string::npos) << result.err;
 }
 
 TEST(KavoshIndexCli, ASecondIndexerIsToldTheDatabaseIsLocked) {

@@ -3,6 +3,7 @@
 // analyzer; the layout follows schema.hpp. Re-adding an article replaces its passages.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -53,6 +54,9 @@ struct WriterOptions {
   unsigned shards = schema::kShardCount;
   unsigned queue_articles = 64;   // articles in flight between the threads (bounded memory)
   kavosh::analysis::AnalyzerOptions analyzer;
+  // Free bytes on the file system holding a path; empty means statvfs. Tests replace it to
+  // run out of disk without filling one.
+  std::function<std::uint64_t(const std::filesystem::path&)> free_disk_bytes;
 };
 
 // The batch size WriterOptions::batch_passages = 0 chooses for a database of `passages`.
