@@ -64,7 +64,8 @@ int run(const Options& options) {
   int exit_code = 0;
   if (writes) {
     // Check every input before touching the database, so a typo writes nothing.
-    const std::vector<CorpusFile> files = list_corpus_files(options.paths);
+    std::vector<LeftOutFile> left_out;
+    const std::vector<CorpusFile> files = list_corpus_files(options.paths, &left_out);
     for (const fs::path& alias_file : options.alias_files) {
       if (!fs::is_regular_file(alias_file)) throw std::runtime_error("no such aliases file: " + alias_file.string());
     }
@@ -86,6 +87,12 @@ int run(const Options& options) {
     corpus_options.on_warning = warn;
     corpus_options.on_progress = [&](const IndexProgress& p) { progress.update(p); };
 
+    if (!options.quiet) {
+      for (const LeftOutFile& file : left_out) {
+        std::fprintf(stderr, "note: %s: left out of the directory walk: %s (name the file to index it)\n",
+                     file.file.c_str(), file.reason.c_str());
+      }
+    }
     CorpusStats corpus;
     WriterStats written;
     {
@@ -122,6 +129,9 @@ int run(const Options& options) {
                   static_cast<unsigned long long>(written.passages),
                   static_cast<unsigned long long>(written.terms),
                   static_cast<unsigned long long>(corpus.files), megabytes(corpus.input_bytes).c_str());
+      if (!left_out.empty()) {
+        std::printf("; %zu files left out", left_out.size());
+      }
       if (written.alias_groups > 0) {
         std::printf("; %llu alias groups", static_cast<unsigned long long>(written.alias_groups));
       }

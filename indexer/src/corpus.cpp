@@ -22,6 +22,14 @@ bool is_hidden(const std::filesystem::path& path) {
   return !name.empty() && name[0] == '.';
 }
 
+std::string lower_name(const std::filesystem::path& path) {
+  std::string name = path.filename().string();
+  for (char& c : name) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return name;
+}
+
 // Files that describe a collection rather than belong to it (README.md, LICENSE, ...): left
 // out of directory walks; named explicitly on the command line they are indexed.
 bool is_collection_note(const std::filesystem::path& path) {
@@ -30,7 +38,34 @@ bool is_collection_note(const std::filesystem::path& path) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   }
   return stem == "README" || stem == "LICENSE" || stem == "LICENCE" || stem == "COPYING" ||
-         stem == "NOTICE" || stem == "SHA256SUMS" || stem == "MD5SUMS";
+         stem == "NOTICE" || stem == "SHA256SUMS" || stem == "MD5SUMS" ||
+         lower_name(path.extension()) == ".readme";
+}
+
+// Test collections ship their queries and relevance judgements beside the documents, some in
+// the documents' own format (Cranfield's cran.qry is SMART, whose ".I" numbers would replace
+// documents of the same number).
+bool is_query_or_judgements(const std::filesystem::path& path) {
+  const std::string name = lower_name(path);
+  const std::string extension = lower_name(path.extension());
+  return extension == ".qry" || extension == ".rel" || name.find("qrel") != std::string::npos ||
+         name.rfind("query", 0) == 0 || name.rfind("queries", 0) == 0;
+}
+
+// Why a directory walk leaves `file` out; nullopt to read it.
+std::optional<std::string> reason_to_leave_out(const std::filesystem::path& file) {
+  if (is_query_or_judgements(file)) return "queries or relevance judgements";
+  std::optional<Format> format;
+  try {
+    format = detect_format(file);
+  } catch (const std::runtime_error&) {
+    return std::nullopt;  // reading it reports why it cannot be read
+  }
+  if (!format) return "not a recognized document format";
+  if (*format == Format::ArticleText && lower_name(file.extension()) != ".txt") {
+    return "plain text without a .txt name";
+  }
+  return std::nullopt;
 }
 
 // What the reading thread hands to the writing thread.
@@ -173,7 +208,8 @@ CorpusStats& CorpusStats::operator+=(const CorpusStats& other) {
   return *this;
 }
 
-std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::path>& paths) {
+std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::path>& paths,
+                                          std::vector<LeftOutFile>* left_out) {
   namespace fs = std::filesystem;
   std::vector<CorpusFile> files;
   for (const fs::path& path : paths) {
@@ -191,6 +227,10 @@ std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::pat
           continue;
         }
         if (!it->is_regular_file(error) || is_collection_note(it->path())) continue;
+        if (auto reason = reason_to_leave_out(it->path())) {
+          if (left_out) left_out->push_back(LeftOutFile{it->path(), std::move(*reason)});
+          continue;
+        }
         CorpusFile file;
         file.file = it->path();
         file.article_id = it->path().lexically_relative(path).generic_string();
@@ -200,6 +240,10 @@ std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::pat
       }
       std::sort(found.begin(), found.end(),
                 [](const CorpusFile& a, const CorpusFile& b) { return a.article_id < b.article_id; });
+      if (left_out) {
+        std::sort(left_out->begin(), left_out->end(),
+                  [](const LeftOutFile& a, const LeftOutFile& b) { return a.file < b.file; });
+      }
       for (CorpusFile& file : found) files.push_back(std::move(file));
     } else {
       if (std::FILE* probe = std::fopen(path.c_str(), "rb")) {

@@ -1,6 +1,8 @@
 // Each reader on small fixtures: the articles, alias groups and warnings it produces.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "kavosh/index/corpus.hpp"
 #include "kavosh/index/readers.hpp"
 #include "test_support.hpp"
@@ -250,6 +252,38 @@ TEST(CorpusFiles, DirectoriesAreWalkedSortedSkippingHiddenFilesAndNotes) {
   const auto single = list_corpus_files({kFixtures / "article.txt"});
   ASSERT_EQ(single.size(), 1u);
   EXPECT_EQ(single[0].article_id, "article.txt");
+}
+
+// Issue #22 item 5: a test collection's directory holds its queries (cran.qry is SMART too,
+// and its .I numbers replaced documents) and relevance judgements beside the documents.
+TEST(CorpusFiles, ADirectoryWalkReadsOnlyIdentifiedDocumentFormats) {
+  testing::TempDir dir;
+  const auto collection = dir / "cranfield";
+  std::filesystem::create_directories(collection);
+  testing::write_file(collection / "cran.all.1400", ".I 1\n.T\nflow\n.W\nflow past a plate .\n.I 2\n.T\nheat\n.W\nheat transfer .\n");
+  testing::write_file(collection / "cran.qry", ".I 001\n.W\nwhat is flow ?\n");
+  testing::write_file(collection / "cranqrel", "1 184 2\n1 29 2\n");
+  testing::write_file(collection / "cranqrel.readme", "columns: query, document, relevance\n");
+  testing::write_file(collection / "CISI.REL", "     1     28 0 0.000000\n");
+  testing::write_file(collection / "query.text", ".I 1\n.W\nqueries\n");
+  testing::write_file(collection / "common_words", "a\nabout\n");
+  testing::write_file(collection / "notes.txt", "Notes\n\nA text file is article text.\n");
+  std::vector<LeftOutFile> left_out;
+  const auto files = list_corpus_files({collection}, &left_out);
+  std::vector<std::string> ids;
+  for (const CorpusFile& file : files) ids.push_back(file.article_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"cran.all.1400", "notes.txt"}));
+  std::vector<std::string> left;
+  for (const LeftOutFile& file : left_out) left.push_back(file.file.filename().string() + ": " + file.reason);
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"CISI.REL: queries or relevance judgements",
+                                            "common_words: plain text without a .txt name",
+                                            "cran.qry: queries or relevance judgements",
+                                            "cranqrel: queries or relevance judgements",
+                                            "query.text: queries or relevance judgements"}));
+  // Named explicitly, a file is read as asked.
+  const auto named = list_corpus_files({collection / "cran.qry"}, &left_out);
+  ASSERT_EQ(named.size(), 1u);
 }
 
 }  // namespace

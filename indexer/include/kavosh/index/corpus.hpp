@@ -22,9 +22,21 @@ struct CorpusFile {
   std::uintmax_t size = 0;
 };
 
+// A file a directory walk leaves out, and why.
+struct LeftOutFile {
+  std::filesystem::path file;
+  std::string reason;
+};
+
+// Files named on the command line are read as asked. A directory walk reads only files whose
+// format their name or content identifies (.jsonl, .trec, .xml, .bz2 dumps, SMART, TREC,
+// JSON, .txt article text, aliases.tsv), and leaves out the rest, and query and relevance
+// judgement files of test collections (*.qry, *.rel, qrel*, query*, queries*), into
+// `left_out` when given: `kavosh-index --db c cranfield/` indexes exactly the collection.
 // Throws std::runtime_error("no such file or directory: P") for a missing path and
 // std::runtime_error for an unreadable directory; nothing is read yet.
-std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::path>& paths);
+std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::path>& paths,
+                                          std::vector<LeftOutFile>* left_out = nullptr);
 
 struct IndexProgress {
   std::uint64_t files_done = 0;
