@@ -27,6 +27,7 @@
 #include "kavosh/index/schema.hpp"
 #include "kavosh/index/stored_passage.hpp"
 #include "kavosh/index/term_filter.hpp"
+#include "article_count_merger.hpp"
 #include "spelling_store.hpp"
 
 namespace kavosh::index {
@@ -309,26 +310,6 @@ std::size_t text_bytes(const Article& article) {
   return bytes;
 }
 
-// Sums the shards' article counts when they are merged; any other key keeps shard 0's value
-// (every shard writes the same schema and analysis settings).
-class ShardMerger : public Xapian::Compactor {
- public:
-  std::string resolve_duplicate_metadata(const std::string& key, size_t num_tags,
-                                         const std::string tags[]) override {
-    // Glass passes its table key: a two-byte user-metadata marker, then the metadata key.
-    const std::string_view name = schema::kMetaArticleCount;
-    if (key.size() != name.size() + 2 || !std::string_view(key).ends_with(name)) return tags[0];
-    std::uint64_t total = 0;
-    for (size_t i = 0; i < num_tags; ++i) {
-      try {
-        total += std::stoull(tags[i]);
-      } catch (const std::exception&) {
-      }
-    }
-    return std::to_string(total);
-  }
-};
-
 struct IndexWriter::Impl {
   std::filesystem::path path;
   WriterOptions options;
@@ -382,8 +363,8 @@ struct IndexWriter::Impl {
     shard->path = shard_path;
     try {
       shard->db = Xapian::WritableDatabase(shard_path.string(), mode);
-    } catch (const Xapian::DatabaseLockError&) {
-      throw DatabaseLocked("database is locked by another indexer: " + path.string());
+    } catch (const Xapian::DatabaseLockError& e) {
+      throw_lock_error(path, e.get_msg());
     } catch (const Xapian::Error& e) {
       throw std::runtime_error("cannot open database " + shard_path.string() + ": " + e.get_msg());
     }
@@ -738,7 +719,7 @@ struct IndexWriter::Impl {
     ensure_disk_space(path, kCommitMarginBytes + shard_bytes, "merging the shards");
     Xapian::Database sources;
     for (const auto& shard : shards) sources.add_database(Xapian::Database(shard->path.string()));
-    ShardMerger merger;
+    ArticleCountMerger merger;
     sources.compact(path.string(), 0, 0, merger);
     WriterStats sums = shard_stats();
     for (auto& shard : shards) shard->db.close();
@@ -763,6 +744,15 @@ struct IndexWriter::Impl {
     stats.alias_groups += alias_files_groups;
   }
 };
+
+void throw_lock_error(const std::filesystem::path& database, const std::string& xapian_message) {
+  // Xapian says "Couldn't open lockfile: <strerror>" when it cannot create the lock file.
+  constexpr std::string_view kCannotCreate = "Couldn't open lockfile: ";
+  const std::size_t at = xapian_message.find(kCannotCreate);
+  if (at == std::string::npos) throw DatabaseLocked("database is locked by another indexer: " + database.string());
+  throw std::runtime_error("cannot write to the database " + database.string() + " (its lock file: " +
+                           xapian_message.substr(at + kCannotCreate.size()) + ")");
+}
 
 IndexWriter::IndexWriter(const std::filesystem::path& db_path, WriterOptions options)
     : impl_(std::make_unique<Impl>(db_path, std::move(options))) {

@@ -187,6 +187,27 @@ TEST(KavoshIndexCli, ASecondIndexerIsToldTheDatabaseIsLocked) {
   EXPECT_EQ(result.err, "kavosh-index: database is locked by another indexer: " + db.string() + "\n");
 }
 
+// Issue #22 item 3: --compact replaced the directory under a running indexer.
+TEST(KavoshIndexCli, CompactRefusesADatabaseAnIndexerIsWriting) {
+  TempDir dir;
+  const auto db = dir / "db";
+  ASSERT_EQ(run_indexer({"--db", db.string(), "--quiet", (kFixtures / "smart.all").string()}, dir).exit_code, 0);
+  const std::string before = testing::dump_database(db);
+  {
+    IndexWriter holder(db);  // a later run: writes the database in place
+    const auto result = run_indexer({"--db", db.string(), "--compact"}, dir);
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_EQ(result.err, "kavosh-index: database is locked by another indexer: " + db.string() + "\n");
+    EXPECT_EQ(result.out, "");
+  }
+  EXPECT_EQ(testing::dump_database(db), before);
+  const auto first_run = dir / "first";
+  IndexWriter holder(first_run);  // a first run: writes shards
+  const auto result = run_indexer({"--db", first_run.string(), "--compact"}, dir);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err, "kavosh-index: database is locked by another indexer: " + first_run.string() + "\n");
+}
+
 // SIGKILL in the middle of a run leaves a database that opens at its last commit (whole
 // batches only), and re-running the same command completes it.
 TEST(KavoshIndexCli, KilledRunLeavesTheLastCommitAndARerunCompletesIt) {

@@ -768,3 +768,42 @@ TEST(IndexWriter, RunningOutOfDiskInAShardThreadReachesTheCaller) {
 
 }  // namespace
 }  // namespace kavosh::index
+
+namespace kavosh::index {
+namespace {
+
+// Issue #22 item 4: --compact of a killed first run's shards kept one shard's article count
+// (Xapian's default for a metadata key both shards hold), and re-runs kept the wrong count.
+TEST(IndexWriter, CompactingAKilledFirstRunSumsTheShardsArticleCounts) {
+  TempDir dir;
+  const auto db_path = dir / "db";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    WriterOptions options;
+    options.batch_passages = 5;
+    auto* writer = new IndexWriter(db_path, options);  // never destroyed: the run "dies"
+    for (int i = 0; i < 40; ++i) writer->add(sample_article(shard_test_id(i), 1));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (committed_passages(db_path) < 40 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::fflush(nullptr);
+    ::_exit(unmerged_shards(db_path).size() == 2 && committed_passages(db_path) == 40 ? 0 : 3);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  compact_database(db_path);
+  EXPECT_TRUE(unmerged_shards(db_path).empty());
+  EXPECT_EQ(summarize_database(db_path).passages, 40u);
+  EXPECT_EQ(summarize_database(db_path).articles, 40u);
+  {
+    IndexWriter writer(db_path);
+    for (int i = 0; i < 40; ++i) writer.add(sample_article(shard_test_id(i), 1));
+  }
+  EXPECT_EQ(summarize_database(db_path).articles, 40u);
+}
+
+}  // namespace
+}  // namespace kavosh::index

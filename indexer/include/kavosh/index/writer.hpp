@@ -22,6 +22,11 @@ class DatabaseLocked : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// For a Xapian::DatabaseLockError with `xapian_message` on `database`: DatabaseLocked when
+// another indexer holds the lock, else std::runtime_error with the reason the lock file could
+// not be made (a read-only directory or file system).
+[[noreturn]] void throw_lock_error(const std::filesystem::path& database, const std::string& xapian_message);
+
 // Commits happen after the article that brings the batch to batch_passages passages or
 // batch_bytes of passage text, whichever comes first (an article is never split); each batch is one Xapian transaction, so a killed run leaves the database at
 // its last commit and re-running the same input completes it (ids are stable).
