@@ -4,6 +4,7 @@
 // 2 usage.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -124,8 +125,9 @@ int run(const Options& options) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!options.quiet) {
       const double safe_seconds = seconds > 0 ? seconds : 1e-9;
+      // A document that replaced one of the same id read earlier in the run is not one more.
       std::printf("indexed %llu articles as %llu passages (%llu term postings) from %llu files, %s",
-                  static_cast<unsigned long long>(written.articles),
+                  static_cast<unsigned long long>(written.articles - std::min(written.articles, corpus.duplicates)),
                   static_cast<unsigned long long>(written.passages),
                   static_cast<unsigned long long>(written.terms),
                   static_cast<unsigned long long>(corpus.files), megabytes(corpus.input_bytes).c_str());
@@ -138,10 +140,13 @@ int run(const Options& options) {
       if (written.removed > 0) {
         std::printf("; deleted %llu articles", static_cast<unsigned long long>(written.removed));
       }
-      std::printf("\ndocuments: %llu read, %llu indexed, %llu skipped",
+      std::printf("\ndocuments: %llu read, %llu indexed",
                   static_cast<unsigned long long>(corpus.articles + corpus.skipped_total()),
-                  static_cast<unsigned long long>(corpus.articles),
-                  static_cast<unsigned long long>(corpus.skipped_total()));
+                  static_cast<unsigned long long>(corpus.articles - corpus.duplicates));
+      if (corpus.duplicates > 0) {
+        std::printf(", %llu replaced by a later one of the same id", static_cast<unsigned long long>(corpus.duplicates));
+      }
+      std::printf(", %llu skipped", static_cast<unsigned long long>(corpus.skipped_total()));
       const char* separator = " (";
       for (std::size_t reason = 1; reason < kSkipReasons; ++reason) {
         if (corpus.skipped[reason] == 0) continue;

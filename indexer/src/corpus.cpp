@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_set>
 #include <variant>
 #include <cerrno>
 #include <cstdio>
@@ -143,6 +144,11 @@ class QueueListener : public ReadListener {
       : queue_(queue), options_(options), stats_(stats), progress_(progress) {}
 
   void article(Article&& article) override {
+    if (!ids_.insert(schema::fnv1a_64(article.id)).second) {
+      ++stats_.duplicates;
+      warning(InputWarning{article.source, 0, 0,
+                           "id \"" + article.id + "\" was read before in this run; this document replaces it"});
+    }
     queue_.push(CorpusItem(std::in_place_index<0>, std::move(article)));
     ++progress_.articles;
   }
@@ -164,6 +170,9 @@ class QueueListener : public ReadListener {
 
  private:
   ItemQueue& queue_;
+  // Hashes of the ids read so far: 8 bytes an article, against a document silently replacing
+  // another of the same id (two dumps with a page of the same title, an id twice in a file).
+  std::unordered_set<std::uint64_t> ids_;
   const CorpusOptions& options_;
   CorpusStats& stats_;
   IndexProgress& progress_;
@@ -180,7 +189,8 @@ void read_all(const std::vector<CorpusFile>& files, const CorpusOptions& options
       read_file(file.file, format, file.article_id, file.source, listener);
     } catch (const std::runtime_error& e) {
       // Unreadable or corrupt input (e.g. a damaged .bz2): warn, keep what was read, go on.
-      listener.warning(InputWarning{file.source, 0, 0, e.what()});
+      // The offset is as far as the reader last reported (0 for a file that did not open).
+      listener.warning(InputWarning{file.source, 0, progress.bytes_done - listener.bytes_before_file, e.what()});
     }
     listener.bytes_before_file = progress.bytes_done = listener.bytes_before_file + file.size;
     ++progress.files_done;
@@ -202,6 +212,7 @@ CorpusStats& CorpusStats::operator+=(const CorpusStats& other) {
   files += other.files;
   articles += other.articles;
   alias_groups += other.alias_groups;
+  duplicates += other.duplicates;
   warnings += other.warnings;
   input_bytes += other.input_bytes;
   for (std::size_t reason = 0; reason < kSkipReasons; ++reason) skipped[reason] += other.skipped[reason];

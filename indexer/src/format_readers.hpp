@@ -21,9 +21,6 @@ struct FileReadContext {
   void warn(std::uint64_t line, std::string message) const {
     listener.warning(InputWarning{file, line, 0, std::move(message)});
   }
-  void warn_at_offset(std::uint64_t offset, std::string message) const {
-    listener.warning(InputWarning{file, 0, offset, std::move(message)});
-  }
   // A warning that a document was lost, counted by its reason in the run's summary.
   void skip(std::uint64_t line, SkipReason reason, std::string message) const {
     listener.warning(InputWarning{file, line, 0, std::move(message), reason});

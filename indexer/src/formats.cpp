@@ -96,7 +96,8 @@ std::optional<Format> detect_format(const std::filesystem::path& file) {
 
 std::string InputWarning::to_string() const {
   if (line > 0) return file + ":" + std::to_string(line) + ": " + message;
-  return file + ": byte " + std::to_string(offset) + ": " + message;
+  if (offset > 0) return file + ": byte " + std::to_string(offset) + ": " + message;
+  return file + ": " + message;  // about the whole file, or no place in it is known
 }
 
 void sanitize_text(std::string& text, const FileReadContext& context, std::uint64_t line,

@@ -141,7 +141,7 @@ TEST(KavoshIndexCli, StatsShowDeleteAndCompact) {
 
   const auto deleted = run_indexer({"--db", db, "--delete", "2", "--delete", "77"}, dir);
   EXPECT_EQ(deleted.exit_code, 0);
-  EXPECT_EQ(deleted.err, "warning: --delete: byte 0: no such article: 77\n");
+  EXPECT_EQ(deleted.err, "warning: --delete: no such article: 77\n");
   EXPECT_NE(deleted.out.find("deleted 1 articles"), std::string::npos) << deleted.out;
 
   const auto compacted = run_indexer({"--db", db, "--compact", "--quiet"}, dir);
@@ -185,6 +185,24 @@ TEST(KavoshIndexCli, ASecondIndexerIsToldTheDatabaseIsLocked) {
   const auto result = run_indexer({"--db", db.string(), kCorpus.string()}, dir);
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.err, "kavosh-index: database is locked by another indexer: " + db.string() + "\n");
+}
+
+// Issue #22 item 6: a second document with an id read earlier in the run replaces the first,
+// with a warning, and the summary counts it; ids stay as the formats give them.
+TEST(KavoshIndexCli, ADuplicateIdInOneRunIsAWarningAndCounted) {
+  TempDir dir;
+  testing::write_file(dir / "a.jsonl", R"({"id": "Berlin", "title": "Berlin", "text": "Berlin is the capital of Germany."})" "\n"
+                                        R"({"id": "Paris", "title": "Paris", "text": "Paris is the capital of France."})" "\n");
+  testing::write_file(dir / "b.jsonl", R"({"id": "Berlin", "title": "برلین", "text": "برلین پایتخت آلمان است."})" "\n");
+  const auto db = (dir / "db").string();
+  const auto result = run_indexer({"--db", db, (dir / "a.jsonl").string(), (dir / "b.jsonl").string()}, dir);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.err, "warning: " + (dir / "b.jsonl").string() +
+                            ": id \"Berlin\" was read before in this run; this document replaces it\n");
+  EXPECT_EQ(result.out.rfind("indexed 2 articles as ", 0), 0u) << result.out;
+  EXPECT_NE(result.out.find("\ndocuments: 3 read, 2 indexed, 1 replaced by a later one of the same id, 0 skipped\n"),
+            std::string::npos) << result.out;
+  EXPECT_EQ(summarize_database(db).articles, 2u);
 }
 
 // Issue #22 item 3: --compact replaced the directory under a running indexer.

@@ -60,10 +60,10 @@ std::string_view skip_reason_name(SkipReason reason);  // "nothing to index", "m
 struct InputWarning {
   std::string file;
   std::uint64_t line = 0;    // 1-based; 0 when only a byte offset is known
-  std::uint64_t offset = 0;  // byte offset (of the compressed stream for .bz2)
+  std::uint64_t offset = 0;  // byte offset (of the compressed stream for .bz2); 0: none known
   std::string message;
   SkipReason skipped = SkipReason::None;
-  std::string to_string() const;  // "FILE:LINE: message" or "FILE: byte N: message"
+  std::string to_string() const;  // "FILE:LINE: message", "FILE: byte N: message" or "FILE: message"
 };
 
 class ReadListener {
