@@ -107,7 +107,7 @@ int run(const Options& options) {
       std::vector<CorpusFile> all_files;
       for (const fs::path& alias_file : options.alias_files) {
         CorpusFile file{alias_file, alias_file.filename().string(), alias_file.string(),
-                        fs::file_size(alias_file)};
+                        fs::file_size(alias_file), {}};
         all_files.push_back(file);
       }
       CorpusOptions alias_options = corpus_options;

@@ -10,6 +10,8 @@
 #include <thread>
 #include <unordered_set>
 #include <variant>
+#include <dirent.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -185,12 +187,16 @@ void read_all(const std::vector<CorpusFile>& files, const CorpusOptions& options
     listener.bytes_before_file = progress.bytes_done;
     Format format = options.format;
     if (file.file.filename() == "aliases.tsv") format = Format::Aliases;
-    try {
-      read_file(file.file, format, file.article_id, file.source, listener);
-    } catch (const std::runtime_error& e) {
-      // Unreadable or corrupt input (e.g. a damaged .bz2): warn, keep what was read, go on.
-      // The offset is as far as the reader last reported (0 for a file that did not open).
-      listener.warning(InputWarning{file.source, 0, progress.bytes_done - listener.bytes_before_file, e.what()});
+    if (!file.unreadable.empty()) {
+      listener.warning(InputWarning{file.source, 0, 0, file.unreadable});
+    } else {
+      try {
+        read_file(file.file, format, file.article_id, file.source, listener);
+      } catch (const std::runtime_error& e) {
+        // Unreadable or corrupt input (e.g. a damaged .bz2): warn, keep what was read, go on.
+        // The offset is as far as the reader last reported (0 for a file that did not open).
+        listener.warning(InputWarning{file.source, 0, progress.bytes_done - listener.bytes_before_file, e.what()});
+      }
     }
     listener.bytes_before_file = progress.bytes_done = listener.bytes_before_file + file.size;
     ++progress.files_done;
@@ -226,6 +232,9 @@ std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::pat
   for (const fs::path& path : paths) {
     std::error_code error;
     const fs::file_status status = fs::status(path, error);
+    if (error && error != std::errc::no_such_file_or_directory) {
+      throw std::runtime_error("cannot read " + path.string() + ": " + error.message());
+    }
     if (!fs::exists(status)) throw std::runtime_error("no such file or directory: " + path.string());
     if (fs::is_directory(status)) {
       std::vector<CorpusFile> found;
@@ -235,6 +244,22 @@ std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::pat
         if (error) throw std::runtime_error("cannot read directory " + path.string() + ": " + error.message());
         if (is_hidden(it->path())) {
           if (it->is_directory(error)) it.disable_recursion_pending();
+          continue;
+        }
+        // The iterator skips what it may not open without a word; a lost subtree is a
+        // warning when it is read (CorpusFile::unreadable).
+        if (it->is_directory(error)) {
+          if (DIR* opened = ::opendir(it->path().c_str())) {
+            ::closedir(opened);
+          } else {
+            CorpusFile file;
+            file.file = it->path();
+            file.article_id = it->path().lexically_relative(path).generic_string();
+            file.source = it->path().string();
+            file.unreadable = std::string("cannot read directory: ") + std::strerror(errno);
+            found.push_back(std::move(file));
+            it.disable_recursion_pending();
+          }
           continue;
         }
         if (!it->is_regular_file(error) || is_collection_note(it->path())) continue;

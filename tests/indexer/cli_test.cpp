@@ -205,6 +205,51 @@ TEST(KavoshIndexCli, ADuplicateIdInOneRunIsAWarningAndCounted) {
   EXPECT_EQ(summarize_database(db).articles, 2u);
 }
 
+// Issue #22 item 7: an unreadable subdirectory or file in a walk is a warning naming it
+// (counted, so --strict fails), and an unreadable named path is not "no such file". Mode 000
+// stops only other users, so as root the indexer runs as nobody in a forked child.
+testing::CommandResult run_indexer_unprivileged(const std::vector<std::string>& arguments, const TempDir& scratch) {
+  if (::geteuid() != 0) return run_indexer(arguments, scratch);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(125);
+    ::_exit(run_indexer(arguments, scratch).exit_code);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  testing::CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = testing::read_text(scratch / "stdout.txt");
+  result.err = testing::read_text(scratch / "stderr.txt");
+  return result;
+}
+
+TEST(KavoshIndexCli, UnreadableEntriesAreWarningsThatNameThem) {
+  TempDir dir;
+  namespace fs = std::filesystem;
+  fs::permissions(dir.path(), fs::perms::all);  // for nobody's database and output files
+  const auto tree = dir / "tree";
+  fs::create_directories(tree / "locked");
+  testing::write_file(tree / "a.txt", "Readable\n\nThis article can be read.\n");
+  testing::write_file(tree / "locked" / "b.txt", "Hidden\n\nThis one cannot.\n");
+  testing::write_file(tree / "secret.txt", "Secret\n\nNor this one.\n");
+  fs::permissions(tree / "locked", fs::perms::none);
+  fs::permissions(tree / "secret.txt", fs::perms::none);
+  const auto walked = run_indexer_unprivileged({"--db", (dir / "db").string(), tree.string()}, dir);
+  if (walked.exit_code == 125) GTEST_SKIP() << "cannot drop privileges";
+  EXPECT_EQ(walked.exit_code, 0) << walked.err;
+  EXPECT_EQ(walked.err, "warning: " + (tree / "locked").string() + ": cannot read directory: Permission denied\n"
+                        "warning: " + (tree / "secret.txt").string() + ": cannot read " + (tree / "secret.txt").string() +
+                            ": Permission denied\n");
+  EXPECT_NE(walked.out.find("; 2 warnings\n"), std::string::npos) << walked.out;
+  const auto strict = run_indexer_unprivileged({"--db", (dir / "db2").string(), "--strict", "--quiet", tree.string()}, dir);
+  EXPECT_EQ(strict.exit_code, 1);
+  const auto named = run_indexer_unprivileged({"--db", (dir / "db3").string(), (tree / "locked" / "b.txt").string()}, dir);
+  EXPECT_EQ(named.exit_code, 1);
+  EXPECT_EQ(named.err, "kavosh-index: cannot read " + (tree / "locked" / "b.txt").string() + ": Permission denied\n");
+  fs::permissions(tree / "locked", fs::perms::owner_all);
+}
+
 // Issue #22 item 3: --compact replaced the directory under a running indexer.
 TEST(KavoshIndexCli, CompactRefusesADatabaseAnIndexerIsWriting) {
   TempDir dir;

@@ -21,6 +21,7 @@ struct CorpusFile {
   std::string article_id;  // for single-article formats: path relative to the root / file name
   std::string source;      // shown in warnings and stored as Article::source
   std::uintmax_t size = 0;
+  std::string unreadable;  // why a directory walk could not open it (warned when it is read)
 };
 
 // A file a directory walk leaves out, and why.
