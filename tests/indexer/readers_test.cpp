@@ -19,6 +19,18 @@ std::vector<std::string> ids_of(const std::vector<Article>& articles) {
   return ids;
 }
 
+testing::RecordingListener read_content(const testing::TempDir& dir, const std::string& name,
+                                        const std::string& content) {
+  testing::write_file(dir / name, content);
+  testing::RecordingListener result;
+  read_file(dir / name, Format::Auto, name, name, result);
+  const std::string prefix = (dir.path() / "").string();
+  for (std::string& warning : result.warnings) {
+    if (warning.rfind(prefix, 0) == 0) warning.erase(0, prefix.size());
+  }
+  return result;
+}
+
 TEST(FormatDetection, UsesTheNameThenTheContent) {
   const struct {
     std::string file;
@@ -145,6 +157,25 @@ TEST(MediaWikiReader, KeepsPagesBeforeAnXmlErrorAndWarns) {
                                  "broken.xml:10: XML error: mismatched tag (byte 249 of the XML); rest of the file skipped"}));
 }
 
+// Issue #22 item 12: dumps cut from another wiki keep its header's xml:lang.
+TEST(MediaWikiReader, ThePagesScriptWinsOverAHeaderThatContradictsIt) {
+  testing::TempDir dir;
+  const auto page = [](const std::string& title, const std::string& text) {
+    return "<page><title>" + title + "</title><ns>0</ns><revision><text>" + text + "</text></revision></page>\n";
+  };
+  const auto result = read_content(dir, "dump.xml", "<mediawiki xml:lang=\"en\">\n" +
+      page("برلین", "برلین پایتخت و بزرگ‌ترین شهر کشور آلمان است.") +
+      page("القاهرة", "القاهرة هي عاصمة جمهورية مصر العربية وأكبر مدنها.") +
+      page("Berlin", "Berlin is the capital of Germany.") + "</mediawiki>\n");
+  ASSERT_EQ(result.articles.size(), 3u);
+  EXPECT_EQ(result.articles[0].language, "fa");
+  EXPECT_EQ(result.articles[1].language, "ar");
+  EXPECT_EQ(result.articles[2].language, "en");
+  EXPECT_EQ(result.warnings, (std::vector<std::string>{
+                                 "dump.xml:2: the dump says xml:lang=\"en\" but page \"برلین\" is written in fa: "
+                                 "pages whose script contradicts the header take the language of their text"}));
+}
+
 TEST(AliasesReader, ReadsTabSeparatedGroups) {
   const auto result = read_fixture("aliases.tsv");
   EXPECT_TRUE(result.articles.empty());
@@ -167,18 +198,6 @@ TEST(ArticleTextReader, OversizedAndEmptyFilesAreWarnings) {
   ASSERT_EQ(result.warnings.size(), 2u);
   EXPECT_EQ(result.warnings[0], (dir / "empty.txt").string() + ":1: document: nothing to index (no text, title or field), skipped");
   EXPECT_EQ(result.warnings[1], (dir / "huge.txt").string() + ":1: document larger than 8 MB, truncated");
-}
-
-testing::RecordingListener read_content(const testing::TempDir& dir, const std::string& name,
-                                        const std::string& content) {
-  testing::write_file(dir / name, content);
-  testing::RecordingListener result;
-  read_file(dir / name, Format::Auto, name, name, result);
-  const std::string prefix = (dir.path() / "").string();
-  for (std::string& warning : result.warnings) {
-    if (warning.rfind(prefix, 0) == 0) warning.erase(0, prefix.size());
-  }
-  return result;
 }
 
 // Issue #17: a record with a title and no body (bibliographic collections) is a document.
