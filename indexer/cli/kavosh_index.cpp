@@ -155,7 +155,7 @@ int run(const Options& options) {
         separator = ", ";
       }
       if (corpus.skipped_total() > 0) std::printf(")");
-      std::printf("\ntime %.2f s, %.0f docs/s, %.2f MB/s; database %s; %llu warnings\n", seconds,
+      std::printf("\ntime %.2f s, %.0f docs/s, %.2f MB/s overall; database %s; %llu warnings\n", seconds,
                   static_cast<double>(written.articles) / safe_seconds,
                   static_cast<double>(corpus.input_bytes) / (1 << 20) / safe_seconds,
                   megabytes(directory_size(options.db)).c_str(),

@@ -161,8 +161,19 @@ class QueueListener : public ReadListener {
     ++stats_.warnings;
     if (warning.skipped != SkipReason::None) ++stats_.skipped[static_cast<std::size_t>(warning.skipped)];
     ++progress_.warnings;
+    if (++warnings_in_file_ > kWarningsShownPerFile) return;  // counted; summed up at the file's end
     if (options_.on_warning) options_.on_warning(warning);
   }
+  // A binary or wrongly named file gives a warning a line: after the first few, one line says
+  // how many more there were.
+  void start_file() { warnings_in_file_ = 0; }
+  void end_file(const std::string& file) {
+    if (warnings_in_file_ <= kWarningsShownPerFile || !options_.on_warning) return;
+    options_.on_warning(InputWarning{file, 0, 0,
+                                     std::to_string(warnings_in_file_ - kWarningsShownPerFile) +
+                                         " more warnings in this file (not shown; counted)"});
+  }
+  static constexpr std::uint64_t kWarningsShownPerFile = 20;
   void progress(std::uint64_t bytes_read_in_file) override {
     progress_.bytes_done = bytes_before_file + bytes_read_in_file;
     if (options_.on_progress) options_.on_progress(progress_);
@@ -175,6 +186,7 @@ class QueueListener : public ReadListener {
   // Hashes of the ids read so far: 8 bytes an article, against a document silently replacing
   // another of the same id (two dumps with a page of the same title, an id twice in a file).
   std::unordered_set<std::uint64_t> ids_;
+  std::uint64_t warnings_in_file_ = 0;
   const CorpusOptions& options_;
   CorpusStats& stats_;
   IndexProgress& progress_;
@@ -187,6 +199,7 @@ void read_all(const std::vector<CorpusFile>& files, const CorpusOptions& options
     listener.bytes_before_file = progress.bytes_done;
     Format format = options.format;
     if (file.file.filename() == "aliases.tsv") format = Format::Aliases;
+    listener.start_file();
     if (!file.unreadable.empty()) {
       listener.warning(InputWarning{file.source, 0, 0, file.unreadable});
     } else {
@@ -198,6 +211,7 @@ void read_all(const std::vector<CorpusFile>& files, const CorpusOptions& options
         listener.warning(InputWarning{file.source, 0, progress.bytes_done - listener.bytes_before_file, e.what()});
       }
     }
+    listener.end_file(file.source);
     listener.bytes_before_file = progress.bytes_done = listener.bytes_before_file + file.size;
     ++progress.files_done;
     ++stats.files;

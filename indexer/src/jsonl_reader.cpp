@@ -60,7 +60,7 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
     ++number;
     if (number % 64 == 0) context.listener.progress(input.bytes_consumed());
     if (overlong) {
-      context.warn(number, "line longer than 8 MB, skipped");
+      context.skip(number, SkipReason::TooLarge, "line longer than 8 MB, skipped (a cut JSON record does not parse)");
       continue;
     }
     if (is_blank(line)) continue;

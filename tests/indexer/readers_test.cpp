@@ -176,6 +176,32 @@ TEST(MediaWikiReader, ThePagesScriptWinsOverAHeaderThatContradictsIt) {
                                  "pages whose script contradicts the header take the language of their text"}));
 }
 
+// Issue #22, messages: a skipped file says why; one NUL byte does not drop a text file.
+TEST(FormatDetection, AnUnrecognizedFileSaysWhyAndANulByteIsReplaced) {
+  testing::TempDir dir;
+  const std::string bz2 = testing::read_text(kFixtures / "pages.xml.bz2");
+  const auto truncated = read_content(dir, "cut.xml.bz2", bz2.substr(0, 100));
+  EXPECT_TRUE(truncated.articles.empty());
+  EXPECT_EQ(truncated.warnings, (std::vector<std::string>{
+      "cut.xml.bz2: unrecognized file format (no data could be decompressed: truncated, or not bzip2), skipped"}));
+  const auto binary = read_content(dir, "blob.dat", std::string("\x7F" "ELF\0\0\0\0", 8) + std::string(100, '\0'));
+  EXPECT_EQ(binary.warnings, (std::vector<std::string>{
+      "blob.dat: unrecognized file format (binary content (104 NUL bytes in its first 108)), skipped"}));
+  const auto nul = read_content(dir, "nul.txt", std::string("Title\n\nSome\0text here.\n", 23));
+  ASSERT_EQ(nul.articles.size(), 1u);
+  EXPECT_EQ(nul.articles[0].passages.at(0).text, "Some text here.");
+  EXPECT_EQ(nul.warnings, (std::vector<std::string>{"nul.txt:1: document: 1 NUL bytes replaced by spaces"}));
+}
+
+TEST(JsonlReader, AnOverlongLineIsSkippedAndCountedAsTooLarge) {
+  testing::TempDir dir;
+  const auto result = read_content(dir, "big.jsonl",
+      R"({"id": "big", "text": ")" + std::string(kMaxArticleBytes + 10, 'a') + "\"}\n" + R"({"id": "small", "text": "fine"})" "\n");
+  EXPECT_EQ(ids_of(result.articles), (std::vector<std::string>{"small"}));
+  EXPECT_EQ(result.warnings, (std::vector<std::string>{
+      "big.jsonl:1: line longer than 8 MB, skipped (a cut JSON record does not parse)"}));
+}
+
 TEST(AliasesReader, ReadsTabSeparatedGroups) {
   const auto result = read_fixture("aliases.tsv");
   EXPECT_TRUE(result.articles.empty());
@@ -310,6 +336,23 @@ TEST(CorpusFiles, ADirectoryWalkReadsOnlyIdentifiedDocumentFormats) {
 
 namespace kavosh::index {
 namespace {
+
+// Issue #22, messages: a binary file named .jsonl gave a warning a line (1 600 of them).
+TEST(IndexCorpus, AFileShowsItsFirstWarningsThenHowManyMore) {
+  testing::TempDir dir;
+  std::string lines;
+  for (int i = 0; i < 100; ++i) lines += "\x01\x02garbage" + std::to_string(i) + "\n";
+  testing::write_file(dir / "binary.jsonl", lines);
+  std::vector<std::string> shown;
+  CorpusOptions options;
+  options.on_warning = [&](const InputWarning& w) { shown.push_back(w.message); };
+  IndexWriter writer(dir / "db");
+  const CorpusStats stats = index_corpus(list_corpus_files({dir / "binary.jsonl"}), writer, options);
+  EXPECT_EQ(stats.warnings, 100u);
+  EXPECT_EQ(stats.skipped[static_cast<std::size_t>(SkipReason::Malformed)], 100u);
+  ASSERT_EQ(shown.size(), 21u);
+  EXPECT_EQ(shown.back(), "80 more warnings in this file (not shown; counted)");
+}
 
 TEST(IndexCorpus, ReportsCountsWarningsAndFinalProgress) {
   testing::TempDir dir;

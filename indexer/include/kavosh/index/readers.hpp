@@ -15,7 +15,7 @@
 // cut into passages of about 150-250 words (passages.hpp).
 //
 // Limits: an article's text is cut at kMaxArticleBytes (warning "truncated"); a JSONL line
-// longer than that is skipped; invalid UTF-8 bytes are replaced by U+FFFD (warning).
+// longer than that is skipped (a cut JSON record does not parse); invalid UTF-8 bytes are replaced by U+FFFD (warning).
 // A record with a title or fields but no body text is still a document (deliver_article in
 // format_readers.hpp); only one with nothing to index is skipped (warning "nothing to index").
 #include <cstdint>
@@ -53,9 +53,10 @@ enum class SkipReason : std::uint8_t {
   None,
   NothingToIndex,  // no text, title or field
   Malformed,       // not parseable as a record of its format, or without an id
+  TooLarge,        // a JSONL line over kMaxArticleBytes: a cut JSON record does not parse
 };
-inline constexpr std::size_t kSkipReasons = 3;
-std::string_view skip_reason_name(SkipReason reason);  // "nothing to index", "malformed"
+inline constexpr std::size_t kSkipReasons = 4;
+std::string_view skip_reason_name(SkipReason reason);  // "nothing to index", "malformed", ...
 
 struct InputWarning {
   std::string file;
