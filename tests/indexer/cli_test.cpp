@@ -250,6 +250,30 @@ TEST(KavoshIndexCli, UnreadableEntriesAreWarningsThatNameThem) {
   fs::permissions(tree / "locked", fs::perms::owner_all);
 }
 
+// Issue #22, messages: an index the indexer cannot write is not "locked by another indexer".
+// A read-only bind mount stops root too; without one (no privileges) the test is skipped.
+TEST(KavoshIndexCli, AReadOnlyDatabaseSaysWhyItCannotBeWritten) {
+  TempDir dir;
+  const auto db = dir / "db";
+  ASSERT_EQ(run_indexer({"--db", db.string(), "--quiet", (kFixtures / "smart.all").string()}, dir).exit_code, 0);
+  const auto read_only = dir / "ro";
+  std::filesystem::create_directories(read_only);
+  if (::mount(dir.path().c_str(), read_only.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+    GTEST_SKIP() << "cannot bind-mount here";
+  }
+  if (::mount(nullptr, read_only.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0) {
+    ::umount2(read_only.c_str(), MNT_DETACH);
+    GTEST_SKIP() << "cannot remount read-only here";
+  }
+  const auto result = run_indexer({"--db", (read_only / "db").string(), (kFixtures / "docs.trec").string()}, dir);
+  ::umount2(read_only.c_str(), MNT_DETACH);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err.rfind("kavosh-index: cannot write to the database " + (read_only / "db").string() +
+                                 " (its lock file: Read-only file system)", 0),
+            0u)
+      << result.err;
+}
+
 // Issue #22 item 3: --compact replaced the directory under a running indexer.
 TEST(KavoshIndexCli, CompactRefusesADatabaseAnIndexerIsWriting) {
   TempDir dir;
