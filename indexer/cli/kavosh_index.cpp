@@ -4,6 +4,7 @@
 // 2 usage.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -64,7 +65,8 @@ int run(const Options& options) {
   int exit_code = 0;
   if (writes) {
     // Check every input before touching the database, so a typo writes nothing.
-    const std::vector<CorpusFile> files = list_corpus_files(options.paths);
+    std::vector<LeftOutFile> left_out;
+    const std::vector<CorpusFile> files = list_corpus_files(options.paths, &left_out);
     for (const fs::path& alias_file : options.alias_files) {
       if (!fs::is_regular_file(alias_file)) throw std::runtime_error("no such aliases file: " + alias_file.string());
     }
@@ -86,6 +88,12 @@ int run(const Options& options) {
     corpus_options.on_warning = warn;
     corpus_options.on_progress = [&](const IndexProgress& p) { progress.update(p); };
 
+    if (!options.quiet) {
+      for (const LeftOutFile& file : left_out) {
+        std::fprintf(stderr, "note: %s: left out of the directory walk: %s (name the file to index it)\n",
+                     file.file.c_str(), file.reason.c_str());
+      }
+    }
     CorpusStats corpus;
     WriterStats written;
     {
@@ -99,7 +107,7 @@ int run(const Options& options) {
       std::vector<CorpusFile> all_files;
       for (const fs::path& alias_file : options.alias_files) {
         CorpusFile file{alias_file, alias_file.filename().string(), alias_file.string(),
-                        fs::file_size(alias_file)};
+                        fs::file_size(alias_file), {}};
         all_files.push_back(file);
       }
       CorpusOptions alias_options = corpus_options;
@@ -117,18 +125,37 @@ int run(const Options& options) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!options.quiet) {
       const double safe_seconds = seconds > 0 ? seconds : 1e-9;
+      // A document that replaced one of the same id read earlier in the run is not one more.
       std::printf("indexed %llu articles as %llu passages (%llu term postings) from %llu files, %s",
-                  static_cast<unsigned long long>(written.articles),
+                  static_cast<unsigned long long>(written.articles - std::min(written.articles, corpus.duplicates)),
                   static_cast<unsigned long long>(written.passages),
                   static_cast<unsigned long long>(written.terms),
                   static_cast<unsigned long long>(corpus.files), megabytes(corpus.input_bytes).c_str());
+      if (!left_out.empty()) {
+        std::printf("; %zu files left out", left_out.size());
+      }
       if (written.alias_groups > 0) {
         std::printf("; %llu alias groups", static_cast<unsigned long long>(written.alias_groups));
       }
       if (written.removed > 0) {
         std::printf("; deleted %llu articles", static_cast<unsigned long long>(written.removed));
       }
-      std::printf("\ntime %.2f s, %.0f docs/s, %.2f MB/s; database %s; %llu warnings\n", seconds,
+      std::printf("\ndocuments: %llu read, %llu indexed",
+                  static_cast<unsigned long long>(corpus.articles + corpus.skipped_total()),
+                  static_cast<unsigned long long>(corpus.articles - corpus.duplicates));
+      if (corpus.duplicates > 0) {
+        std::printf(", %llu replaced by a later one of the same id", static_cast<unsigned long long>(corpus.duplicates));
+      }
+      std::printf(", %llu skipped", static_cast<unsigned long long>(corpus.skipped_total()));
+      const char* separator = " (";
+      for (std::size_t reason = 1; reason < kSkipReasons; ++reason) {
+        if (corpus.skipped[reason] == 0) continue;
+        std::printf("%s%llu %s", separator, static_cast<unsigned long long>(corpus.skipped[reason]),
+                    std::string(skip_reason_name(static_cast<SkipReason>(reason))).c_str());
+        separator = ", ";
+      }
+      if (corpus.skipped_total() > 0) std::printf(")");
+      std::printf("\ntime %.2f s, %.0f docs/s, %.2f MB/s overall; database %s; %llu warnings\n", seconds,
                   static_cast<double>(written.articles) / safe_seconds,
                   static_cast<double>(corpus.input_bytes) / (1 << 20) / safe_seconds,
                   megabytes(directory_size(options.db)).c_str(),

@@ -38,7 +38,7 @@ void ProgressLine::update(const kavosh::index::IndexProgress& progress) {
   const double rate = elapsed > 0 ? static_cast<double>(progress.articles) / elapsed : 0.0;
   std::string eta = "--:--";
   if (fraction > 0.01 && elapsed > 0.5) eta = format_duration(elapsed / fraction - elapsed);
-  std::fprintf(stderr, "\r%3.0f%% [%s] %llu docs  %.1f/%.1f MB  %.0f docs/s  ETA %s\x1b[K",
+  std::fprintf(stderr, "\r%3.0f%% [%s] %llu docs  %.1f/%.1f MB  %.0f docs/s read  ETA %s\x1b[K",
                fraction * 100, bar.c_str(), static_cast<unsigned long long>(progress.articles),
                static_cast<double>(progress.bytes_done) / (1 << 20),
                static_cast<double>(progress.bytes_total) / (1 << 20), rate, eta.c_str());

@@ -12,6 +12,8 @@
 #include "kavosh/index/stored_passage.hpp"
 #include "kavosh/index/match_data.hpp"
 #include "kavosh/index/term_filter.hpp"
+#include "kavosh/index/writer.hpp"
+#include "article_count_merger.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -172,6 +174,19 @@ std::string describe_passage(const std::filesystem::path& db_path, const std::st
 void compact_database(const std::filesystem::path& db_path) {
   namespace fs = std::filesystem;
   Xapian::Database db = open_database(db_path);
+  // An indexer holds the write lock of every database it writes (a first run's shards, or the
+  // database); holding them here refuses to compact under a running indexer, and keeps one
+  // from starting until the compacted copy has replaced the directory.
+  std::vector<Xapian::WritableDatabase> locks;
+  try {
+    const std::vector<fs::path> shards = unmerged_shards(db_path);
+    if (shards.empty()) locks.emplace_back(db_path.string(), Xapian::DB_OPEN);
+    for (const fs::path& shard : shards) locks.emplace_back(shard.string(), Xapian::DB_OPEN);
+  } catch (const Xapian::DatabaseLockError& e) {
+    throw_lock_error(db_path, e.get_msg());
+  } catch (const Xapian::Error& e) {
+    throw std::runtime_error("cannot open database " + db_path.string() + ": " + e.get_msg());
+  }
   const fs::path normal = db_path.lexically_normal();
   const fs::path base = normal.has_filename() ? normal : normal.parent_path();
   const fs::path compacted = base.string() + ".compact-tmp";
@@ -179,7 +194,8 @@ void compact_database(const std::filesystem::path& db_path) {
   fs::remove_all(compacted);
   fs::remove_all(old);
   try {
-    db.compact(compacted.string());
+    ArticleCountMerger merger;  // a killed first run's shards hold different articles
+    db.compact(compacted.string(), 0, 0, merger);
     // The compacted database is a new one (revision, UUID): its own term filter.
     const Xapian::Database compacted_db(compacted.string());
     TermFilter::build(compacted_db).write(term_filter_path(compacted));
@@ -196,6 +212,7 @@ void compact_database(const std::filesystem::path& db_path) {
   db.close();
   fs::rename(base, old);
   fs::rename(compacted, base);
+  for (Xapian::WritableDatabase& lock : locks) lock.close();
   fs::remove_all(old);
 }
 

@@ -21,8 +21,9 @@ struct FileReadContext {
   void warn(std::uint64_t line, std::string message) const {
     listener.warning(InputWarning{file, line, 0, std::move(message)});
   }
-  void warn_at_offset(std::uint64_t offset, std::string message) const {
-    listener.warning(InputWarning{file, 0, offset, std::move(message)});
+  // A warning that a document was lost, counted by its reason in the run's summary.
+  void skip(std::uint64_t line, SkipReason reason, std::string message) const {
+    listener.warning(InputWarning{file, line, 0, std::move(message), reason});
   }
 };
 
@@ -48,8 +49,15 @@ void add_text_passages(Article& article, std::string_view text, const std::strin
 inline constexpr PassageLimits kTestCollectionLimits{600, 1000, 100};
 
 // Repairs UTF-8 and truncates an oversized text in place, warning through `context`.
-// Returns false when the text is empty afterwards (the caller skips the document).
-bool sanitize_text(std::string& text, const FileReadContext& context, std::uint64_t line,
+void sanitize_text(std::string& text, const FileReadContext& context, std::uint64_t line,
                    std::string_view what);
+
+// Hands a finished article to the listener. A record with a title or fields but no body text
+// (bibliographic records, a page whose text was all markup) is still a document: its one
+// passage is the title, or else the fields as "name: value" lines, so it is found by those
+// words and its snippet shows them. Only an article with nothing to index is skipped, with a
+// warning naming `what` (e.g. "record .I 12").
+void deliver_article(Article&& article, const FileReadContext& context, std::uint64_t line,
+                     std::string_view what);
 
 }  // namespace kavosh::index

@@ -37,22 +37,51 @@ std::string head_of(const std::filesystem::path& file, bool bzip2, std::size_t s
   return head;
 }
 
-std::optional<Format> sniff(std::string_view head) {
+// A format, or why none: what the warning about a skipped file says.
+struct Detection {
+  std::optional<Format> format;
+  std::string unrecognized;
+};
+
+Detection sniff(std::string_view head) {
   std::size_t i = 0;
   if (head.substr(0, 3) == "\xEF\xBB\xBF") i = 3;  // UTF-8 byte order mark
   while (i < head.size() && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t')) ++i;
   const std::string_view start = head.substr(i);
-  if (start.substr(0, 5) == "<DOC>" || start.substr(0, 4) == "<DOC") return Format::Trec;
-  if (start.substr(0, 3) == ".I " || start.substr(0, 3) == ".I\t") return Format::Smart;
+  if (start.substr(0, 5) == "<DOC>" || start.substr(0, 4) == "<DOC") return {Format::Trec, {}};
+  if (start.substr(0, 3) == ".I " || start.substr(0, 3) == ".I\t") return {Format::Smart, {}};
   if (start.substr(0, 1) == "<") {
     if (head.find("<mediawiki") != std::string_view::npos || head.find("<page") != std::string_view::npos) {
-      return Format::MediaWiki;
+      return {Format::MediaWiki, {}};
     }
-    return std::nullopt;
+    return {std::nullopt, "markup that is neither a MediaWiki dump nor TREC <DOC>s"};
   }
-  if (start.substr(0, 1) == "{") return Format::Jsonl;
-  if (head.find('\0') != std::string_view::npos) return std::nullopt;  // binary
-  return Format::ArticleText;
+  if (start.substr(0, 1) == "{") return {Format::Jsonl, {}};
+  // A stray NUL byte in text is replaced when the text is read (sanitize_text); binary files
+  // are full of them.
+  const auto nul_bytes = static_cast<std::size_t>(std::count(head.begin(), head.end(), '\0'));
+  if (nul_bytes > 1 && nul_bytes * 100 > head.size()) {
+    return {std::nullopt, "binary content (" + std::to_string(nul_bytes) + " NUL bytes in its first " +
+                              std::to_string(head.size()) + ")"};
+  }
+  return {Format::ArticleText, {}};
+}
+
+Detection detect(const std::filesystem::path& file) {
+  const std::string name = lower(file.filename().string());
+  if (name == "aliases.tsv") return {Format::Aliases, {}};
+  if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")) return {Format::Jsonl, {}};
+  if (ends_with(name, ".trec")) return {Format::Trec, {}};
+  const bool bzip2 = ends_with(name, ".bz2");
+  const std::string head = head_of(file, bzip2, 4096);
+  if (bzip2 || ends_with(name, ".xml")) {
+    if (head.find("<mediawiki") != std::string::npos || head.find("<page") != std::string::npos) {
+      return {Format::MediaWiki, {}};
+    }
+    if (bzip2 && head.empty()) return {std::nullopt, "no data could be decompressed: truncated, or not bzip2"};
+    return {std::nullopt, "no <mediawiki> or <page> in its first 4 KB: not a MediaWiki dump"};
+  }
+  return sniff(head);
 }
 
 }  // namespace
@@ -78,28 +107,15 @@ std::optional<Format> parse_format(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<Format> detect_format(const std::filesystem::path& file) {
-  const std::string name = lower(file.filename().string());
-  if (name == "aliases.tsv") return Format::Aliases;
-  if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")) return Format::Jsonl;
-  if (ends_with(name, ".trec")) return Format::Trec;
-  const bool bzip2 = ends_with(name, ".bz2");
-  const std::string head = head_of(file, bzip2, 4096);
-  if (bzip2 || ends_with(name, ".xml")) {
-    if (head.find("<mediawiki") != std::string::npos || head.find("<page") != std::string::npos) {
-      return Format::MediaWiki;
-    }
-    return std::nullopt;
-  }
-  return sniff(head);
-}
+std::optional<Format> detect_format(const std::filesystem::path& file) { return detect(file).format; }
 
 std::string InputWarning::to_string() const {
   if (line > 0) return file + ":" + std::to_string(line) + ": " + message;
-  return file + ": byte " + std::to_string(offset) + ": " + message;
+  if (offset > 0) return file + ": byte " + std::to_string(offset) + ": " + message;
+  return file + ": " + message;  // about the whole file, or no place in it is known
 }
 
-bool sanitize_text(std::string& text, const FileReadContext& context, std::uint64_t line,
+void sanitize_text(std::string& text, const FileReadContext& context, std::uint64_t line,
                    std::string_view what) {
   if (text.size() > kMaxArticleBytes) {
     std::size_t cut = kMaxArticleBytes;
@@ -112,11 +128,42 @@ bool sanitize_text(std::string& text, const FileReadContext& context, std::uint6
     context.warn(line, (what.empty() ? std::string("text") : std::string(what)) + ": invalid UTF-8 at byte " + std::to_string(*bad) +
                            " of its text, replaced by U+FFFD");
   }
-  const bool empty = std::all_of(text.begin(), text.end(), [](char c) {
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-  });
-  if (empty) context.warn(line, (what.empty() ? std::string() : std::string(what) + ": ") + "empty document, skipped");
-  return !empty;
+  if (const auto nul_bytes = std::count(text.begin(), text.end(), '\0'); nul_bytes > 0) {
+    std::replace(text.begin(), text.end(), '\0', ' ');
+    context.warn(line, (what.empty() ? std::string("text") : std::string(what)) + ": " + std::to_string(nul_bytes) +
+                           " NUL bytes replaced by spaces");
+  }
+}
+
+void deliver_article(Article&& article, const FileReadContext& context, std::uint64_t line,
+                     std::string_view what) {
+  if (article.passages.empty() && !article.title.empty()) {
+    article.passages.push_back(Passage{{}, article.title, {}});
+  }
+  if (article.passages.empty() && !article.fields.empty()) {
+    std::string text;
+    for (const auto& [name, value] : article.fields) {
+      if (!text.empty()) text.push_back('\n');
+      text += name + ": " + value;
+    }
+    article.passages.push_back(Passage{{}, std::move(text), {}});
+  }
+  if (article.passages.empty()) {
+    context.skip(line, SkipReason::NothingToIndex,
+                 std::string(what) + (what.empty() ? "" : ": ") + "nothing to index (no text, title or field), skipped");
+    return;
+  }
+  context.listener.article(std::move(article));
+}
+
+std::string_view skip_reason_name(SkipReason reason) {
+  switch (reason) {
+    case SkipReason::None: return "not skipped";
+    case SkipReason::NothingToIndex: return "nothing to index";
+    case SkipReason::Malformed: return "malformed";
+    case SkipReason::TooLarge: return "too large";
+  }
+  return "not skipped";
 }
 
 void add_text_passages(Article& article, std::string_view text, const std::string& section,
@@ -154,13 +201,8 @@ void read_article_text_file(ByteSource& input, const FileReadContext& context) {
     content.append(buffer, n);
   }
   if (truncated) content.resize(kMaxArticleBytes + 1);  // sanitize_text warns and cuts
-  if (!sanitize_text(content, context, 1, "document")) return;
-  Article article = parse_article_text(content, context.article_id, context.source);
-  if (article.passages.empty()) {
-    context.warn(1, "document has a title but no text, skipped");
-    return;
-  }
-  context.listener.article(std::move(article));
+  sanitize_text(content, context, 1, "document");
+  deliver_article(parse_article_text(content, context.article_id, context.source), context, 1, "document");
 }
 
 void read_aliases(ByteSource& input, const FileReadContext& context) {
@@ -195,12 +237,13 @@ void read_aliases(ByteSource& input, const FileReadContext& context) {
 void read_file(const std::filesystem::path& file, Format format, const std::string& article_id,
                const std::string& source, ReadListener& listener) {
   if (format == Format::Auto) {
-    auto detected = detect_format(file);
-    if (!detected) {
-      listener.warning(InputWarning{file.string(), 0, 0, "unrecognized file format, skipped"});
+    Detection detected = detect(file);
+    if (!detected.format) {
+      listener.warning(InputWarning{file.string(), 0, 0,
+                                    "unrecognized file format (" + detected.unrecognized + "), skipped"});
       return;
     }
-    format = *detected;
+    format = *detected.format;
   }
   const bool bzip2 = ends_with(lower(file.filename().string()), ".bz2");
   ByteSource input(file, bzip2);

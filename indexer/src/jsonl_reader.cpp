@@ -1,14 +1,19 @@
 // JSONL: one JSON object per line.
 // Mapping (first key present wins):
 //   id    <- "id", "_id", "docid", "doc_id" (string or integer); when absent, the id is
-//            "<file name>:" + 16 hex digits of the text's FNV-1a hash, so repeated passages
-//            (question-answering sets list one passage per question) index once;
-//   title <- "title";  text <- "text", "passage", "contents", "content", "body", "context";
+//            "<file name>:" + 16 hex digits of the FNV-1a hash of the text (of the whole line
+//            when there is no text), so repeated passages (question-answering sets list one
+//            passage per question) index once;
+//   title <- "title";  text <- "text", "passage", "contents", "content", "body", "context"
+//            (a string, or an array of strings: paragraphs);
 //   lang  <- "lang", "language" (en/fa/ar; otherwise detected);  date <- "date";
-//   every other string value becomes an article-level field (indexed under its field
-//   prefix only), except question/answer keys ("question", "answers", ...), which describe
-//   queries about the text rather than the text.
-// Malformed lines, non-objects, and objects without text are warnings; the line is skipped.
+//   every other key whose value is a string, number or boolean, or an array of them, becomes
+//   an article-level field searchable as `key:` (an array gives one value per element);
+//   objects and nulls are ignored; question/answer keys ("question", "answers", ...) are left
+//   out, as they describe queries about the text rather than the text.
+// A record without text is still a document when it has a title or a field (deliver_article).
+// Malformed lines, non-objects, and objects with nothing to index are warnings; the line is
+// skipped.
 #include <nlohmann/json.hpp>
 
 #include "kavosh/analysis/analyzer.hpp"
@@ -37,6 +42,13 @@ bool is_query_key(std::string_view key) {
          key == "query" || key == "candidates" || key == "label";
 }
 
+// A scalar's field value: strings as they are, numbers and booleans as JSON writes them.
+std::optional<std::string> scalar_text(const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number() || value.is_boolean()) return value.dump();
+  return std::nullopt;
+}
+
 }  // namespace
 
 void read_jsonl(ByteSource& input, const FileReadContext& context) {
@@ -48,7 +60,7 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
     ++number;
     if (number % 64 == 0) context.listener.progress(input.bytes_consumed());
     if (overlong) {
-      context.warn(number, "line longer than 8 MB, skipped");
+      context.skip(number, SkipReason::TooLarge, "line longer than 8 MB, skipped (a cut JSON record does not parse)");
       continue;
     }
     if (is_blank(line)) continue;
@@ -57,22 +69,30 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
     }
     const nlohmann::json object = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (object.is_discarded()) {
-      context.warn(number, "malformed JSON, line skipped");
+      context.skip(number, SkipReason::Malformed, "malformed JSON, line skipped");
       continue;
     }
     if (!object.is_object()) {
-      context.warn(number, "not a JSON object, line skipped");
+      context.skip(number, SkipReason::Malformed, "not a JSON object, line skipped");
       continue;
     }
     std::string text_key;
-    const nlohmann::json* text_value =
-        first_of(object, {"text", "passage", "contents", "content", "body", "context"}, text_key);
-    if (text_value == nullptr || !text_value->is_string()) {
-      context.warn(number, "no \"text\" string, line skipped");
-      continue;
+    std::string text;
+    if (const nlohmann::json* value =
+            first_of(object, {"text", "passage", "contents", "content", "body", "context"}, text_key)) {
+      if (value->is_string()) {
+        text = value->get<std::string>();
+      } else if (value->is_array()) {
+        for (const nlohmann::json& paragraph : *value) {
+          if (!paragraph.is_string()) continue;
+          if (!text.empty()) text += "\n\n";
+          text += paragraph.get<std::string>();
+        }
+      } else {
+        context.warn(number, "\"" + text_key + "\" is neither a string nor an array of strings, ignored");
+      }
     }
-    std::string text = text_value->get<std::string>();
-    if (!sanitize_text(text, context, number, "")) continue;
+    sanitize_text(text, context, number, "");
 
     Article article;
     article.source = context.source;
@@ -80,10 +100,10 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
     if (const nlohmann::json* id = first_of(object, {"id", "_id", "docid", "doc_id"}, id_key)) {
       article.id = id->is_string() ? id->get<std::string>() : id->dump();
     } else {
-      article.id = file_name + ":" + schema::fnv1a_64_hex(text);
+      article.id = file_name + ":" + schema::fnv1a_64_hex(is_blank(text) ? line : text);
     }
     if (article.id.empty()) {
-      context.warn(number, "empty id, line skipped");
+      context.skip(number, SkipReason::Malformed, "empty id, line skipped");
       continue;
     }
     std::string key;
@@ -101,17 +121,27 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
       article.date = date->get<std::string>();
     }
     for (const auto& [name, value] : object.items()) {
-      if (!value.is_string() || name == text_key || name == id_key || name == "title" ||
-          name == "lang" || name == "language" || name == "date" || is_query_key(name)) {
+      if (name == text_key || name == id_key || name == "title" || name == "lang" ||
+          name == "language" || name == "date" || is_query_key(name)) {
         continue;
       }
       const std::string field = field_name(name);
-      std::string field_value = collapse_spaces(value.get<std::string>());
-      if (!field.empty() && !field_value.empty()) article.fields.emplace_back(field, std::move(field_value));
+      if (field.empty()) continue;
+      auto add_field = [&](const nlohmann::json& element) {
+        if (auto element_text = scalar_text(element)) {
+          std::string field_value = collapse_spaces(*element_text);
+          repair_utf8(field_value);
+          if (!field_value.empty()) article.fields.emplace_back(field, std::move(field_value));
+        }
+      };
+      if (value.is_array()) {
+        for (const nlohmann::json& element : value) add_field(element);
+      } else {
+        add_field(value);
+      }
     }
     add_text_passages(article, text);
-    if (article.passages.empty()) continue;
-    context.listener.article(std::move(article));
+    deliver_article(std::move(article), context, number, "");
   }
 }
 

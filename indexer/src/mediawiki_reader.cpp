@@ -1,7 +1,8 @@
 // MediaWiki pages-articles XML (plain or .bz2), streamed through expat in 64 KB chunks: only
 // the current page is held in memory. Main namespace (ns 0, or no <ns>) only. A redirect
 // page becomes an alias group {target, redirect title}; other pages go through
-// parse_wikitext. Article id = page title; language = the dump's xml:lang when given; date =
+// parse_wikitext. Article id = page title; language = the dump's xml:lang when given, unless
+// the page's script contradicts it (then the text's, with one warning per file); date =
 // the revision timestamp's day. An XML error is a warning with line and byte offset; the
 // pages before it are kept and the rest of the file is skipped.
 #include <expat.h>
@@ -10,6 +11,7 @@
 #include <memory>
 
 #include "format_readers.hpp"
+#include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/index/text_cleanup.hpp"
 
 namespace kavosh::index {
@@ -26,7 +28,8 @@ struct Page {
 };
 
 struct ParseState {
-  std::string language;
+  std::string language;            // the dump's xml:lang
+  bool warned_language = false;    // about a page whose script contradicts it
   std::vector<std::string> path;  // open element names
   std::optional<Page> page;
   std::string* capture = nullptr;  // where character data goes
@@ -88,12 +91,37 @@ void XMLCALL on_text(void* data, const XML_Char* text, int length) {
   state.capture->append(text, static_cast<std::size_t>(length));
 }
 
-void emit(Page& page, const std::string& language, const FileReadContext& context) {
+// The dump's xml:lang, unless the page's script says otherwise: dumps cut from another wiki
+// keep their source's header (DBpedia's Persian and Arabic minidumps say xml:lang="en"), and
+// a page analysed as the wrong language is not found by `lang:` nor by its stems.
+std::string page_language(const Article& article, ParseState& state, std::uint64_t line,
+                          const FileReadContext& context) {
+  if (state.language.empty()) return {};
+  std::string sample;
+  for (const Passage& passage : article.passages) {
+    if (sample.size() >= 4096) break;
+    sample += passage.text;
+    sample.push_back('\n');
+  }
+  const auto from_text = kavosh::analysis::Analyzer::detect_language(sample);
+  if (from_text == kavosh::analysis::Language::Other) return state.language;
+  const std::string code(kavosh::analysis::language_code(from_text));
+  if (code == state.language) return code;
+  if (!state.warned_language) {
+    context.warn(line, "the dump says xml:lang=\"" + state.language + "\" but page \"" + article.title +
+                           "\" is written in " + code + ": pages whose script contradicts the header take the language of their text");
+    state.warned_language = true;
+  }
+  return code;
+}
+
+void emit(Page& page, ParseState& state, const FileReadContext& context) {
+  const std::string& language = state.language;
   const std::string ns = collapse_spaces(page.ns);
   if (!ns.empty() && ns != "0") return;
   std::string title = collapse_spaces(page.title);
   if (title.empty()) {
-    context.warn(page.line, "page without a title, skipped");
+    context.skip(page.line, SkipReason::Malformed, "page without a title, skipped");
     return;
   }
   if (!page.redirect.empty()) {
@@ -121,15 +149,12 @@ void emit(Page& page, const std::string& language, const FileReadContext& contex
   }
   const std::string what = "page \"" + title + "\"";
   if (page.truncated) context.warn(page.line, what + " larger than 8 MB, truncated");
-  if (!sanitize_text(page.text, context, page.line, what)) return;
+  sanitize_text(page.text, context, page.line, what);
   Article article = parse_wikitext(page.text, title, language);
+  article.language = page_language(article, state, page.line, context);
   article.source = context.source;
   if (page.timestamp.size() >= 10) article.date = page.timestamp.substr(0, 10);
-  if (article.passages.empty()) {
-    context.warn(page.line, what + " has no text after markup removal, skipped");
-    return;
-  }
-  context.listener.article(std::move(article));
+  deliver_article(std::move(article), context, page.line, what);
 }
 
 }  // namespace
@@ -149,7 +174,7 @@ void read_mediawiki(ByteSource& input, const FileReadContext& context) {
     const std::size_t n = input.read(buffer.data(), buffer.size());
     const bool last = n == 0;
     const XML_Status status = XML_Parse(parser.get(), buffer.data(), static_cast<int>(n), last ? 1 : 0);
-    for (Page& page : state.done) emit(page, state.language, context);
+    for (Page& page : state.done) emit(page, state, context);
     state.done.clear();
     if (status != XML_STATUS_OK) {
       const auto line = static_cast<std::uint64_t>(XML_GetCurrentLineNumber(parser.get()));

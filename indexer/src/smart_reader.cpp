@@ -2,8 +2,8 @@
 // ".T" title, ".A" authors (one per line), ".B" bibliographic note, ".W" text, ".K" keywords;
 // ".X", ".N", ".C" (cross-references, ids, categories) are not text and are ignored.
 // Article id = the .I number; title = .T; fields "author" (authors joined with "; "),
-// "bib" and "keywords" (article-level); the .W text is one passage (split when long), or the
-// title when a record has no .W text.
+// "bib" and "keywords" (article-level); the .W text is one passage (split when long); a record
+// without .W text is still a document (deliver_article).
 #include <algorithm>
 
 #include "format_readers.hpp"
@@ -34,8 +34,8 @@ std::string join_line(const std::string& so_far, std::string_view line) {
 void emit(SmartRecord& record, const FileReadContext& context) {
   const std::string what = "record .I " + record.id;
   if (record.truncated) context.warn(record.line, what + " larger than 8 MB, truncated");
-  std::string text = record.text.empty() ? record.title : record.text;
-  if (!sanitize_text(text, context, record.line, what)) return;
+  std::string text = record.text;
+  sanitize_text(text, context, record.line, what);
   Article article;
   article.id = record.id;
   article.source = context.source;
@@ -65,7 +65,7 @@ void emit(SmartRecord& record, const FileReadContext& context) {
   for (std::string& piece : split_long_text(text, kTestCollectionLimits)) {
     article.passages.push_back(Passage{{}, std::move(piece), {}});
   }
-  context.listener.article(std::move(article));
+  deliver_article(std::move(article), context, record.line, what);
 }
 
 }  // namespace
@@ -90,7 +90,7 @@ void read_smart(ByteSource& input, const FileReadContext& context) {
       section = 0;
       std::string id = collapse_spaces(std::string_view(line).substr(2));
       if (id.empty() || id.find(' ') != std::string::npos) {
-        context.warn(number, "malformed .I line (expected \".I NUMBER\"), record skipped");
+        context.skip(number, SkipReason::Malformed, "malformed .I line (expected \".I NUMBER\"), record skipped");
         skipping = true;
         continue;
       }

@@ -43,7 +43,7 @@ std::string strip_tags(std::string_view text) {
 void emit(std::string& raw, std::uint64_t line, bool truncated, const FileReadContext& context) {
   auto docno = take_element(raw, "DOCNO");
   if (!docno || collapse_spaces(*docno).empty()) {
-    context.warn(line, "<DOC> without <DOCNO>, skipped");
+    context.skip(line, SkipReason::Malformed, "<DOC> without <DOCNO>, skipped");
     return;
   }
   Article article;
@@ -62,10 +62,9 @@ void emit(std::string& raw, std::uint64_t line, bool truncated, const FileReadCo
     }
   }
   std::string text = decode_html_entities(strip_tags(raw));
-  if (!sanitize_text(text, context, line, what)) return;
+  sanitize_text(text, context, line, what);
   add_text_passages(article, text, {}, kTestCollectionLimits);
-  if (article.passages.empty()) return;
-  context.listener.article(std::move(article));
+  deliver_article(std::move(article), context, line, what);
 }
 
 }  // namespace
@@ -102,7 +101,7 @@ void read_trec(ByteSource& input, const FileReadContext& context) {
       const std::size_t close = rest.find("</DOC>");
       const std::size_t reopen = rest.find("<DOC>");
       if (reopen != std::string_view::npos && (close == std::string_view::npos || reopen < close)) {
-        context.warn(doc_line, "<DOC> not closed before the next <DOC> (line " +
+        context.skip(doc_line, SkipReason::Malformed, "<DOC> not closed before the next <DOC> (line " +
                                    std::to_string(number) + "), skipped");
         inside = false;
         rest.remove_prefix(reopen);
@@ -122,7 +121,7 @@ void read_trec(ByteSource& input, const FileReadContext& context) {
       rest.remove_prefix(close + 6);
     }
   }
-  if (inside) context.warn(doc_line, "<DOC> not closed at the end of the file, skipped");
+  if (inside) context.skip(doc_line, SkipReason::Malformed, "<DOC> not closed at the end of the file, skipped");
 }
 
 }  // namespace kavosh::index

@@ -19,6 +19,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include <sys/statvfs.h>
+
 #include <xapian.h>
 
 #include "kavosh/index/database_info.hpp"
@@ -26,6 +28,7 @@
 #include "kavosh/index/stored_passage.hpp"
 #include "kavosh/index/match_data.hpp"
 #include "kavosh/index/term_filter.hpp"
+#include "article_count_merger.hpp"
 #include "spelling_store.hpp"
 
 namespace kavosh::index {
@@ -60,6 +63,25 @@ unsigned shard_for(std::string_view id, unsigned shard_count) {
   for (char c : id.substr(number_start)) number = number * 10 + static_cast<unsigned>(c - '0');
   const std::uint64_t prefix = (schema::fnv1a_64(id.substr(0, number_start)) * kMix) >> 32;
   return static_cast<unsigned>((prefix + number / kRoutingBlock) % shard_count);
+}
+
+// Xapian 1.4 ends the process when a commit runs out of disk: while the write error unwinds,
+// a second one is thrown inside Xapian, and std::terminate follows whatever the caller
+// catches. So a commit first checks that the file system has room for it, and stops with an
+// error while the database is still at its last commit. A commit was measured to write up to
+// about 20 bytes for each byte of passage text in its batch (generated text with many
+// distinct words, glass blocks copied on write); the margin covers the rest.
+constexpr std::uint64_t kCommitBytesPerTextByte = 24;
+constexpr std::uint64_t kCommitMarginBytes = 16u << 20;
+
+std::uint64_t statvfs_free_bytes(const std::filesystem::path& path) {
+  struct statvfs info {};
+  if (::statvfs(path.c_str(), &info) != 0) return UINT64_MAX;  // unknown: let Xapian try
+  return static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize;
+}
+
+std::string megabytes(std::uint64_t bytes) {
+  return std::to_string((bytes + (1u << 19)) >> 20) + " MB";
 }
 
 struct PreparedPassage {
@@ -289,26 +311,6 @@ std::size_t text_bytes(const Article& article) {
   return bytes;
 }
 
-// Sums the shards' article counts when they are merged; any other key keeps shard 0's value
-// (every shard writes the same schema and analysis settings).
-class ShardMerger : public Xapian::Compactor {
- public:
-  std::string resolve_duplicate_metadata(const std::string& key, size_t num_tags,
-                                         const std::string tags[]) override {
-    // Glass passes its table key: a two-byte user-metadata marker, then the metadata key.
-    const std::string_view name = schema::kMetaArticleCount;
-    if (key.size() != name.size() + 2 || !std::string_view(key).ends_with(name)) return tags[0];
-    std::uint64_t total = 0;
-    for (size_t i = 0; i < num_tags; ++i) {
-      try {
-        total += std::stoull(tags[i]);
-      } catch (const std::exception&) {
-      }
-    }
-    return std::to_string(total);
-  }
-};
-
 struct IndexWriter::Impl {
   std::filesystem::path path;
   WriterOptions options;
@@ -344,6 +346,9 @@ struct IndexWriter::Impl {
   std::vector<std::thread> shard_threads;
   bool stopping_shards = false;
   std::exception_ptr shard_error;  // the first failure of a shard thread, rethrown by the caller
+  // A write failed: the destructor then commits nothing (on a full disk a commit could end
+  // the process, see ensure_disk_space) and leaves the database at its last commit.
+  bool failed = false;
 
   Impl(const std::filesystem::path& db_path, WriterOptions writer_options)
       : path(db_path), options(std::move(writer_options)), main_builder(options.analyzer) {}
@@ -359,8 +364,8 @@ struct IndexWriter::Impl {
     shard->path = shard_path;
     try {
       shard->db = Xapian::WritableDatabase(shard_path.string(), mode);
-    } catch (const Xapian::DatabaseLockError&) {
-      throw DatabaseLocked("database is locked by another indexer: " + path.string());
+    } catch (const Xapian::DatabaseLockError& e) {
+      throw_lock_error(path, e.get_msg());
     } catch (const Xapian::Error& e) {
       throw std::runtime_error("cannot open database " + shard_path.string() + ": " + e.get_msg());
     }
@@ -677,8 +682,17 @@ struct IndexWriter::Impl {
                                       : automatic_batch_passages(shard.db.get_doccount());
   }
 
+  void ensure_disk_space(const std::filesystem::path& where, std::uint64_t needed, std::string_view what) const {
+    const std::uint64_t free = options.free_disk_bytes ? options.free_disk_bytes(where) : statvfs_free_bytes(where);
+    if (free >= needed) return;
+    throw IndexWriteError("not enough disk space in " + path.string() + ": " + megabytes(free) + " free, " +
+                          std::string(what) + " needs about " + megabytes(needed) +
+                          "; the database is left at its last commit");
+  }
+
   void commit(Shard& shard) {
     if (!shard.in_transaction) return;
+    ensure_disk_space(shard.path, kCommitMarginBytes + kCommitBytesPerTextByte * shard.batch_bytes, "the next commit");
     shard.db.set_metadata(std::string(schema::kMetaSchemaVersion), std::string(schema::kSchemaVersion));
     shard.db.set_metadata(std::string(schema::kMetaArticleCount), std::to_string(shard.article_count));
     shard.db.set_metadata("kavosh.analysis.normalize_arabic_script", options.analyzer.normalize_arabic_script ? "1" : "0");
@@ -700,9 +714,13 @@ struct IndexWriter::Impl {
   // or the merged database.
   void merge_shards() {
     stop_shard_threads();
+    // The merged copy is written beside the shards, and is at most their size.
+    std::uint64_t shard_bytes = 0;
+    for (const auto& shard : shards) shard_bytes += directory_size(shard->path);
+    ensure_disk_space(path, kCommitMarginBytes + shard_bytes, "merging the shards");
     Xapian::Database sources;
     for (const auto& shard : shards) sources.add_database(Xapian::Database(shard->path.string()));
-    ShardMerger merger;
+    ArticleCountMerger merger;
     sources.compact(path.string(), 0, 0, merger);
     WriterStats sums = shard_stats();
     for (auto& shard : shards) shard->db.close();
@@ -728,6 +746,15 @@ struct IndexWriter::Impl {
   }
 };
 
+void throw_lock_error(const std::filesystem::path& database, const std::string& xapian_message) {
+  // Xapian says "Couldn't open lockfile: <strerror>" when it cannot create the lock file.
+  constexpr std::string_view kCannotCreate = "Couldn't open lockfile: ";
+  const std::size_t at = xapian_message.find(kCannotCreate);
+  if (at == std::string::npos) throw DatabaseLocked("database is locked by another indexer: " + database.string());
+  throw std::runtime_error("cannot write to the database " + database.string() + " (its lock file: " +
+                           xapian_message.substr(at + kCannotCreate.size()) + ")");
+}
+
 IndexWriter::IndexWriter(const std::filesystem::path& db_path, WriterOptions options)
     : impl_(std::make_unique<Impl>(db_path, std::move(options))) {
   impl_->open();
@@ -751,7 +778,7 @@ IndexWriter::IndexWriter(const std::filesystem::path& db_path, WriterOptions opt
 
 IndexWriter::~IndexWriter() {
   try {
-    commit();
+    if (!impl_->failed) commit();
   } catch (...) {
     // A destructor must not throw; callers who care call commit() themselves.
   }
@@ -760,26 +787,31 @@ IndexWriter::~IndexWriter() {
 }
 
 namespace {
+// Runs a write, marking the writer failed when it throws.
 template <typename Action>
-auto guarded(const std::filesystem::path& path, Action&& action) {
+auto guarded(const std::filesystem::path& path, bool& failed, Action&& action) {
   try {
     return action();
   } catch (const Xapian::Error& e) {
+    failed = true;
     throw IndexWriteError("writing " + path.string() + ": " + e.get_description());
+  } catch (...) {
+    failed = true;
+    throw;
   }
 }
 }  // namespace
 
 void IndexWriter::add(const Article& article) {
-  guarded(impl_->path, [&] { impl_->add(article); });
+  guarded(impl_->path, impl_->failed, [&] { impl_->add(article); });
 }
 
 void IndexWriter::add(Article&& article) {
-  guarded(impl_->path, [&] { impl_->add(std::move(article)); });
+  guarded(impl_->path, impl_->failed, [&] { impl_->add(std::move(article)); });
 }
 
 bool IndexWriter::remove(std::string_view article_id) {
-  return guarded(impl_->path, [&] { return impl_->remove(article_id); });
+  return guarded(impl_->path, impl_->failed, [&] { return impl_->remove(article_id); });
 }
 
 bool IndexWriter::Impl::remove(std::string_view article_id) {
@@ -802,7 +834,7 @@ bool IndexWriter::Impl::remove(std::string_view article_id) {
 }
 
 void IndexWriter::add_alias_group(const std::vector<std::string>& names) {
-  guarded(impl_->path, [&] {
+  guarded(impl_->path, impl_->failed, [&] {
     const auto pairs = impl_->main_builder.synonym_pairs(names);
     if (pairs.empty()) return;
     impl_->drain(true);  // shard 0 is written by this thread only
@@ -814,7 +846,7 @@ void IndexWriter::add_alias_group(const std::vector<std::string>& names) {
 }
 
 void IndexWriter::commit() {
-  guarded(impl_->path, [&] {
+  guarded(impl_->path, impl_->failed, [&] {
     impl_->drain(true);
     for (auto& shard : impl_->shards) impl_->commit(*shard);
     if (impl_->sharded()) {

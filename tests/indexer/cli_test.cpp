@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <sys/mount.h>
 
 #include <chrono>
 #include <thread>
@@ -91,6 +92,34 @@ TEST(KavoshIndexCli, WarningsGoToStderrAndStrictMakesThemFail) {
   EXPECT_EQ(strict.out, "");
 }
 
+// Issue #17: title-only JSONL records (CACM as JSONL) are indexed and found by their title
+// and extra keys; the summary counts what was read, indexed and skipped, and --strict fails
+// when anything was skipped.
+TEST(KavoshIndexCli, TitleOnlyRecordsAreIndexedAndSkipsAreCountedInTheSummary) {
+  TempDir dir;
+  const auto input = dir / "cacm.jsonl";
+  testing::write_file(input,
+      R"({"id": "1", "title": "Extraction of Roots by Repeated Subtractions", "text": "", "author": "Sisson, R. A.", "biblio": "CACM March, 1958"})" "\n"
+      R"({"id": "2", "title": "Glossary of Computer Engineering", "text": "A glossary of terms.", "author": "Smith, J."})" "\n"
+      R"({"id": "3", "text": ""})" "\n"
+      "{broken\n");
+  const auto db = (dir / "db").string();
+  const auto result = run_indexer({"--db", db, input.string()}, dir);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("\ndocuments: 4 read, 2 indexed, 2 skipped (1 nothing to index, 1 malformed)\n"),
+            std::string::npos) << result.out;
+  Xapian::Database database(db);
+  EXPECT_EQ(database.get_metadata(std::string(schema::kMetaArticleCount)), "2");
+  EXPECT_TRUE(database.term_exists("subtractions"));
+  EXPECT_TRUE(database.term_exists(std::string(schema::kTitle) + "subtractions"));
+  EXPECT_TRUE(database.term_exists(schema::field_prefix("author") + "sisson"));
+  EXPECT_TRUE(database.term_exists(schema::field_prefix("biblio") + "cacm"));
+
+  const auto strict = run_indexer({"--db", (dir / "db2").string(), "--strict", "--quiet", input.string()}, dir);
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_NE(strict.err.find("kavosh-index: 2 warnings (--strict)\n"), std::string::npos) << strict.err;
+}
+
 TEST(KavoshIndexCli, StatsShowDeleteAndCompact) {
   TempDir dir;
   const auto db = (dir / "db").string();
@@ -112,7 +141,7 @@ TEST(KavoshIndexCli, StatsShowDeleteAndCompact) {
 
   const auto deleted = run_indexer({"--db", db, "--delete", "2", "--delete", "77"}, dir);
   EXPECT_EQ(deleted.exit_code, 0);
-  EXPECT_EQ(deleted.err, "warning: --delete: byte 0: no such article: 77\n");
+  EXPECT_EQ(deleted.err, "warning: --delete: no such article: 77\n");
   EXPECT_NE(deleted.out.find("deleted 1 articles"), std::string::npos) << deleted.out;
 
   const auto compacted = run_indexer({"--db", db, "--compact", "--quiet"}, dir);
@@ -123,6 +152,32 @@ TEST(KavoshIndexCli, StatsShowDeleteAndCompact) {
   EXPECT_EQ(database.get_metadata(std::string(schema::kMetaArticleCount)), "3");
 }
 
+// Issue #22: a first run onto a file system that fills up ends with one line and exit 1, not
+// std::terminate inside Xapian. Needs a tmpfs mount (root, as in CI); the writer test
+// RunningOutOfDiskInAShardThreadReachesTheCaller covers the same path without one.
+TEST(KavoshIndexCli, AFullDiskIsOneErrorLineAndExitOne) {
+  TempDir dir;
+  const auto mount_point = dir / "small";
+  std::filesystem::create_directories(mount_point);
+  if (::mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=4m") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here";
+  }
+  {
+    std::ofstream out(dir / "big.jsonl");
+    for (int i = 0; i < 6000; ++i) {
+      out << R"({"id": "doc)" << i << R"(", "title": "Document )" << i << R"(", "text": ")";
+      for (int word = 0; word < 120; ++word) out << "word" << (i * 131 + word * 17) % 50000 << ' ';
+      out << "\"}\n";
+    }
+  }
+  const auto result = run_indexer({"--db", (mount_point / "db").string(), "--quiet", (dir / "big.jsonl").string()}, dir);
+  ::umount2(mount_point.c_str(), MNT_DETACH);
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_EQ(result.err.rfind("kavosh-index: ", 0), 0u) << result.err;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  EXPECT_EQ(result.err.find("terminate"), std::string::npos) << result.err;
+}
+
 TEST(KavoshIndexCli, ASecondIndexerIsToldTheDatabaseIsLocked) {
   TempDir dir;
   const auto db = dir / "db";
@@ -130,6 +185,114 @@ TEST(KavoshIndexCli, ASecondIndexerIsToldTheDatabaseIsLocked) {
   const auto result = run_indexer({"--db", db.string(), kCorpus.string()}, dir);
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.err, "kavosh-index: database is locked by another indexer: " + db.string() + "\n");
+}
+
+// Issue #22 item 6: a second document with an id read earlier in the run replaces the first,
+// with a warning, and the summary counts it; ids stay as the formats give them.
+TEST(KavoshIndexCli, ADuplicateIdInOneRunIsAWarningAndCounted) {
+  TempDir dir;
+  testing::write_file(dir / "a.jsonl", R"({"id": "Berlin", "title": "Berlin", "text": "Berlin is the capital of Germany."})" "\n"
+                                        R"({"id": "Paris", "title": "Paris", "text": "Paris is the capital of France."})" "\n");
+  testing::write_file(dir / "b.jsonl", R"({"id": "Berlin", "title": "برلین", "text": "برلین پایتخت آلمان است."})" "\n");
+  const auto db = (dir / "db").string();
+  const auto result = run_indexer({"--db", db, (dir / "a.jsonl").string(), (dir / "b.jsonl").string()}, dir);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.err, "warning: " + (dir / "b.jsonl").string() +
+                            ": id \"Berlin\" was read before in this run; this document replaces it\n");
+  EXPECT_EQ(result.out.rfind("indexed 2 articles as ", 0), 0u) << result.out;
+  EXPECT_NE(result.out.find("\ndocuments: 3 read, 2 indexed, 1 replaced by a later one of the same id, 0 skipped\n"),
+            std::string::npos) << result.out;
+  EXPECT_EQ(summarize_database(db).articles, 2u);
+}
+
+// Issue #22 item 7: an unreadable subdirectory or file in a walk is a warning naming it
+// (counted, so --strict fails), and an unreadable named path is not "no such file". Mode 000
+// stops only other users, so as root the indexer runs as nobody in a forked child.
+testing::CommandResult run_indexer_unprivileged(const std::vector<std::string>& arguments, const TempDir& scratch) {
+  if (::geteuid() != 0) return run_indexer(arguments, scratch);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(125);
+    ::_exit(run_indexer(arguments, scratch).exit_code);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  testing::CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = testing::read_text(scratch / "stdout.txt");
+  result.err = testing::read_text(scratch / "stderr.txt");
+  return result;
+}
+
+TEST(KavoshIndexCli, UnreadableEntriesAreWarningsThatNameThem) {
+  TempDir dir;
+  namespace fs = std::filesystem;
+  fs::permissions(dir.path(), fs::perms::all);  // for nobody's database and output files
+  const auto tree = dir / "tree";
+  fs::create_directories(tree / "locked");
+  testing::write_file(tree / "a.txt", "Readable\n\nThis article can be read.\n");
+  testing::write_file(tree / "locked" / "b.txt", "Hidden\n\nThis one cannot.\n");
+  testing::write_file(tree / "secret.txt", "Secret\n\nNor this one.\n");
+  fs::permissions(tree / "locked", fs::perms::none);
+  fs::permissions(tree / "secret.txt", fs::perms::none);
+  const auto walked = run_indexer_unprivileged({"--db", (dir / "db").string(), tree.string()}, dir);
+  if (walked.exit_code == 125) GTEST_SKIP() << "cannot drop privileges";
+  EXPECT_EQ(walked.exit_code, 0) << walked.err;
+  EXPECT_EQ(walked.err, "warning: " + (tree / "locked").string() + ": cannot read directory: Permission denied\n"
+                        "warning: " + (tree / "secret.txt").string() + ": cannot read " + (tree / "secret.txt").string() +
+                            ": Permission denied\n");
+  EXPECT_NE(walked.out.find("; 2 warnings\n"), std::string::npos) << walked.out;
+  const auto strict = run_indexer_unprivileged({"--db", (dir / "db2").string(), "--strict", "--quiet", tree.string()}, dir);
+  EXPECT_EQ(strict.exit_code, 1);
+  const auto named = run_indexer_unprivileged({"--db", (dir / "db3").string(), (tree / "locked" / "b.txt").string()}, dir);
+  EXPECT_EQ(named.exit_code, 1);
+  EXPECT_EQ(named.err, "kavosh-index: cannot read " + (tree / "locked" / "b.txt").string() + ": Permission denied\n");
+  fs::permissions(tree / "locked", fs::perms::owner_all);
+}
+
+// Issue #22, messages: an index the indexer cannot write is not "locked by another indexer".
+// A read-only bind mount stops root too; without one (no privileges) the test is skipped.
+TEST(KavoshIndexCli, AReadOnlyDatabaseSaysWhyItCannotBeWritten) {
+  TempDir dir;
+  const auto db = dir / "db";
+  ASSERT_EQ(run_indexer({"--db", db.string(), "--quiet", (kFixtures / "smart.all").string()}, dir).exit_code, 0);
+  const auto read_only = dir / "ro";
+  std::filesystem::create_directories(read_only);
+  if (::mount(dir.path().c_str(), read_only.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+    GTEST_SKIP() << "cannot bind-mount here";
+  }
+  if (::mount(nullptr, read_only.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0) {
+    ::umount2(read_only.c_str(), MNT_DETACH);
+    GTEST_SKIP() << "cannot remount read-only here";
+  }
+  const auto result = run_indexer({"--db", (read_only / "db").string(), (kFixtures / "docs.trec").string()}, dir);
+  ::umount2(read_only.c_str(), MNT_DETACH);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err.rfind("kavosh-index: cannot write to the database " + (read_only / "db").string() +
+                                 " (its lock file: Read-only file system)", 0),
+            0u)
+      << result.err;
+}
+
+// Issue #22 item 3: --compact replaced the directory under a running indexer.
+TEST(KavoshIndexCli, CompactRefusesADatabaseAnIndexerIsWriting) {
+  TempDir dir;
+  const auto db = dir / "db";
+  ASSERT_EQ(run_indexer({"--db", db.string(), "--quiet", (kFixtures / "smart.all").string()}, dir).exit_code, 0);
+  const std::string before = testing::dump_database(db);
+  {
+    IndexWriter holder(db);  // a later run: writes the database in place
+    const auto result = run_indexer({"--db", db.string(), "--compact"}, dir);
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_EQ(result.err, "kavosh-index: database is locked by another indexer: " + db.string() + "\n");
+    EXPECT_EQ(result.out, "");
+  }
+  EXPECT_EQ(testing::dump_database(db), before);
+  const auto first_run = dir / "first";
+  IndexWriter holder(first_run);  // a first run: writes shards
+  const auto result = run_indexer({"--db", first_run.string(), "--compact"}, dir);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err, "kavosh-index: database is locked by another indexer: " + first_run.string() + "\n");
 }
 
 // SIGKILL in the middle of a run leaves a database that opens at its last commit (whole

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -722,6 +723,86 @@ TEST(IdTerm, LongIdsAreShortenedWithAHash) {
   EXPECT_LE(term.size(), schema::kMaxTermBytes);
   EXPECT_NE(term, schema::id_term("Q", long_id + "y"));
   EXPECT_EQ(schema::id_term("Q", "short"), "Qshort");
+}
+
+}  // namespace
+}  // namespace kavosh::index
+
+namespace kavosh::index {
+namespace {
+
+// Issue #22: a full disk during a first run. The shard threads' commits find too little
+// room; their error reaches the caller (add or commit), and the database stays at its last
+// commit instead of the process ending in std::terminate inside Xapian.
+TEST(IndexWriter, RunningOutOfDiskInAShardThreadReachesTheCaller) {
+  TempDir dir;
+  const auto db_path = dir / "db";
+  WriterOptions options;
+  options.batch_passages = 4;
+  std::atomic<int> probes = 0;
+  // Room for the first commits, then none.
+  options.free_disk_bytes = [&](const std::filesystem::path&) -> std::uint64_t {
+    return ++probes <= 2 ? UINT64_MAX : 1u << 20;
+  };
+  std::string error;
+  try {
+    IndexWriter writer(db_path, options);
+    for (int i = 0; i < 200; ++i) writer.add(sample_article(shard_test_id(i), 1));
+    writer.commit();
+  } catch (const IndexWriteError& e) {
+    error = e.what();
+  }
+  EXPECT_NE(error.find("not enough disk space in " + db_path.string() + ": 1 MB free"), std::string::npos) << error;
+  EXPECT_NE(error.find("the database is left at its last commit"), std::string::npos) << error;
+  // The shards read as one index at their last commits, and a run with room completes it.
+  const Xapian::doccount committed = committed_passages(db_path);
+  EXPECT_GE(committed, 4u);
+  EXPECT_LT(committed, 200u);
+  EXPECT_EQ(summarize_database(db_path).articles, committed);
+  {
+    IndexWriter writer(db_path);
+    for (int i = 0; i < 200; ++i) writer.add(sample_article(shard_test_id(i), 1));
+  }
+  EXPECT_EQ(committed_passages(db_path), 200u);
+}
+
+}  // namespace
+}  // namespace kavosh::index
+
+namespace kavosh::index {
+namespace {
+
+// Issue #22 item 4: --compact of a killed first run's shards kept one shard's article count
+// (Xapian's default for a metadata key both shards hold), and re-runs kept the wrong count.
+TEST(IndexWriter, CompactingAKilledFirstRunSumsTheShardsArticleCounts) {
+  TempDir dir;
+  const auto db_path = dir / "db";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    WriterOptions options;
+    options.batch_passages = 5;
+    auto* writer = new IndexWriter(db_path, options);  // never destroyed: the run "dies"
+    for (int i = 0; i < 40; ++i) writer->add(sample_article(shard_test_id(i), 1));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (committed_passages(db_path) < 40 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::fflush(nullptr);
+    ::_exit(unmerged_shards(db_path).size() == 2 && committed_passages(db_path) == 40 ? 0 : 3);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  compact_database(db_path);
+  EXPECT_TRUE(unmerged_shards(db_path).empty());
+  EXPECT_EQ(summarize_database(db_path).passages, 40u);
+  EXPECT_EQ(summarize_database(db_path).articles, 40u);
+  {
+    IndexWriter writer(db_path);
+    for (int i = 0; i < 40; ++i) writer.add(sample_article(shard_test_id(i), 1));
+  }
+  EXPECT_EQ(summarize_database(db_path).articles, 40u);
 }
 
 }  // namespace

@@ -15,8 +15,9 @@
 // cut into passages of about 150-250 words (passages.hpp).
 //
 // Limits: an article's text is cut at kMaxArticleBytes (warning "truncated"); a JSONL line
-// longer than that is skipped; invalid UTF-8 bytes are replaced by U+FFFD (warning); an
-// article with no text is skipped (warning "empty document").
+// longer than that is skipped (a cut JSON record does not parse); invalid UTF-8 bytes are replaced by U+FFFD (warning).
+// A record with a title or fields but no body text is still a document (deliver_article in
+// format_readers.hpp); only one with nothing to index is skipped (warning "nothing to index").
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -47,12 +48,23 @@ std::optional<Format> parse_format(std::string_view name);
 // binary or unsupported files. Throws std::runtime_error when the file cannot be read.
 std::optional<Format> detect_format(const std::filesystem::path& file);
 
+// Why a warning's document was not indexed; None when the warning lost no document.
+enum class SkipReason : std::uint8_t {
+  None,
+  NothingToIndex,  // no text, title or field
+  Malformed,       // not parseable as a record of its format, or without an id
+  TooLarge,        // a JSONL line over kMaxArticleBytes: a cut JSON record does not parse
+};
+inline constexpr std::size_t kSkipReasons = 4;
+std::string_view skip_reason_name(SkipReason reason);  // "nothing to index", "malformed", ...
+
 struct InputWarning {
   std::string file;
   std::uint64_t line = 0;    // 1-based; 0 when only a byte offset is known
-  std::uint64_t offset = 0;  // byte offset (of the compressed stream for .bz2)
+  std::uint64_t offset = 0;  // byte offset (of the compressed stream for .bz2); 0: none known
   std::string message;
-  std::string to_string() const;  // "FILE:LINE: message" or "FILE: byte N: message"
+  SkipReason skipped = SkipReason::None;
+  std::string to_string() const;  // "FILE:LINE: message", "FILE: byte N: message" or "FILE: message"
 };
 
 class ReadListener {

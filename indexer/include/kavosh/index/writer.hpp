@@ -3,6 +3,7 @@
 // analyzer; the layout follows schema.hpp. Re-adding an article replaces its passages.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -20,6 +21,11 @@ class DatabaseLocked : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// For a Xapian::DatabaseLockError with `xapian_message` on `database`: DatabaseLocked when
+// another indexer holds the lock, else std::runtime_error with the reason the lock file could
+// not be made (a read-only directory or file system).
+[[noreturn]] void throw_lock_error(const std::filesystem::path& database, const std::string& xapian_message);
 
 // Commits happen after the article that brings the batch to batch_passages passages or
 // batch_bytes of passage text, whichever comes first (an article is never split); each batch is one Xapian transaction, so a killed run leaves the database at
@@ -53,6 +59,9 @@ struct WriterOptions {
   unsigned shards = schema::kShardCount;
   unsigned queue_articles = 64;   // articles in flight between the threads (bounded memory)
   kavosh::analysis::AnalyzerOptions analyzer;
+  // Free bytes on the file system holding a path; empty means statvfs. Tests replace it to
+  // run out of disk without filling one.
+  std::function<std::uint64_t(const std::filesystem::path&)> free_disk_bytes;
 };
 
 // The batch size WriterOptions::batch_passages = 0 chooses for a database of `passages`.

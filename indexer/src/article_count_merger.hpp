@@ -1,0 +1,36 @@
+#pragma once
+// Internal to the indexer library: how databases holding different articles are compacted
+// into one (a first run's shard merge, and --compact of a first run's unmerged shards).
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+#include "kavosh/index/schema.hpp"
+
+namespace kavosh::index {
+
+// Sums the sources' article counts; any other key keeps the first source's value (every
+// shard writes the same schema and analysis settings). Xapian's default keeps the first
+// value of every key, which counted one shard's articles only.
+class ArticleCountMerger : public Xapian::Compactor {
+ public:
+  std::string resolve_duplicate_metadata(const std::string& key, size_t num_tags,
+                                         const std::string tags[]) override {
+    // Glass passes its table key: a two-byte user-metadata marker, then the metadata key.
+    const std::string_view name = schema::kMetaArticleCount;
+    if (key.size() != name.size() + 2 || !std::string_view(key).ends_with(name)) return tags[0];
+    std::uint64_t total = 0;
+    for (size_t i = 0; i < num_tags; ++i) {
+      try {
+        total += std::stoull(tags[i]);
+      } catch (const std::exception&) {
+      }
+    }
+    return std::to_string(total);
+  }
+};
+
+}  // namespace kavosh::index
