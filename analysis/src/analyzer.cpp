@@ -18,28 +18,44 @@ namespace kavosh::analysis {
 
 std::string_view script_name(Script script) {
   switch (script) {
-    case Script::Latin: return "latin";
-    case Script::Arabic: return "arabic";
-    case Script::Greek: return "greek";
-    case Script::Cyrillic: return "cyrillic";
-    case Script::Han: return "han";
-    case Script::Hiragana: return "hiragana";
-    case Script::Katakana: return "katakana";
-    case Script::Hangul: return "hangul";
-    case Script::Thai: return "thai";
-    case Script::Devanagari: return "devanagari";
-    case Script::Number: return "number";
-    case Script::Other: return "other";
+    case Script::Latin:
+      return "latin";
+    case Script::Arabic:
+      return "arabic";
+    case Script::Greek:
+      return "greek";
+    case Script::Cyrillic:
+      return "cyrillic";
+    case Script::Han:
+      return "han";
+    case Script::Hiragana:
+      return "hiragana";
+    case Script::Katakana:
+      return "katakana";
+    case Script::Hangul:
+      return "hangul";
+    case Script::Thai:
+      return "thai";
+    case Script::Devanagari:
+      return "devanagari";
+    case Script::Number:
+      return "number";
+    case Script::Other:
+      return "other";
   }
   return "other";
 }
 
 std::string_view language_code(Language language) {
   switch (language) {
-    case Language::English: return "en";
-    case Language::Persian: return "fa";
-    case Language::Arabic: return "ar";
-    case Language::Other: return "other";
+    case Language::English:
+      return "en";
+    case Language::Persian:
+      return "fa";
+    case Language::Arabic:
+      return "ar";
+    case Language::Other:
+      return "other";
   }
   return "other";
 }

@@ -7,7 +7,16 @@ namespace {
 
 // Word_Break property values of the ASCII characters (UAX #29 table 3, as ICU's root rules
 // tailor it: ':' is taken out of MidLetter, '@' is put into ALetter).
-enum class WordBreak : std::uint8_t { Other, Letter, Numeric, MidNumLet, MidNum, ExtendNumLet, Space, Newline };
+enum class WordBreak : std::uint8_t {
+  Other,
+  Letter,
+  Numeric,
+  MidNumLet,
+  MidNum,
+  ExtendNumLet,
+  Space,
+  Newline
+};
 
 constexpr std::array<WordBreak, 128> make_table() {
   std::array<WordBreak, 128> table{};
@@ -33,7 +42,9 @@ inline WordBreak word_break_at(std::string_view text, std::size_t i) {
   return kWordBreak[static_cast<unsigned char>(text[i]) & 0x7F];
 }
 
-inline bool is_alnum_class(WordBreak w) { return w == WordBreak::Letter || w == WordBreak::Numeric; }
+inline bool is_alnum_class(WordBreak w) {
+  return w == WordBreak::Letter || w == WordBreak::Numeric;
+}
 
 }  // namespace
 
@@ -73,7 +84,8 @@ void break_ascii_words(std::string_view text, std::uint32_t base, std::vector<Wo
     }
     // ICU gives a lone '_' the "none" status; every other such segment is a word.
     if (!(i - start == 1 && first == WordBreak::ExtendNumLet)) {
-      out.push_back({base + static_cast<std::uint32_t>(start), base + static_cast<std::uint32_t>(i)});
+      out.push_back(
+          {base + static_cast<std::uint32_t>(start), base + static_cast<std::uint32_t>(i)});
     }
   }
 }

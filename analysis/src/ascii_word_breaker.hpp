@@ -1,7 +1,8 @@
 #pragma once
 // Word segmentation of pure-ASCII text by the same UAX #29 rules ICU's root word
 // BreakIterator applies to ASCII (letters, digits, '_' joiners, "don't", "3.14", "5,000",
-// "U.S.A", "user@example.com"), without converting to UTF-16. A property test checks it against ICU.
+// "U.S.A", "user@example.com"), without converting to UTF-16. A property test checks it against
+// ICU.
 #include <cstdint>
 #include <string_view>
 #include <vector>

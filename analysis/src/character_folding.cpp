@@ -2,8 +2,8 @@
 
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
-#include <unicode/uscript.h>
 #include <unicode/unistr.h>
+#include <unicode/uscript.h>
 
 #include <stdexcept>
 
@@ -14,8 +14,8 @@ namespace kavosh::analysis {
 ArabicFoldResult fold_arabic_letter(char32_t c) {
   using enum ArabicFold;
   if ((c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x0640) return {Remove, 0};
-  if ((c >= 0x0610 && c <= 0x061A) || (c >= 0x06D6 && c <= 0x06DC) || (c >= 0x06DF && c <= 0x06E8) ||
-      (c >= 0x06EA && c <= 0x06ED)) {
+  if ((c >= 0x0610 && c <= 0x061A) || (c >= 0x06D6 && c <= 0x06DC) ||
+      (c >= 0x06DF && c <= 0x06E8) || (c >= 0x06EA && c <= 0x06ED)) {
     return {Remove, 0};
   }
   switch (c) {
@@ -75,10 +75,10 @@ struct ExtraFold {
   const char* to;
 };
 constexpr ExtraFold kExtraFolds[] = {
-    {0x00F8, "o"},  {0x0111, "d"},  {0x0142, "l"},  {0x0127, "h"},  {0x0131, "i"},  {0x00E6, "ae"},
-    {0x0153, "oe"}, {0x00FE, "th"}, {0x00F0, "d"},  {0x0167, "t"},  {0x0180, "b"},  {0x01B6, "z"},
-    {0x0253, "b"},  {0x0257, "d"},  {0x0268, "i"},  {0x0289, "u"},  {0x0138, "q"},  {0x0140, "l"},
-    {0x0149, "n"},  {0x014B, "n"},  {0x017F, "s"},  {0x00DF, "ss"},
+    {0x00F8, "o"},  {0x0111, "d"},  {0x0142, "l"}, {0x0127, "h"},  {0x0131, "i"}, {0x00E6, "ae"},
+    {0x0153, "oe"}, {0x00FE, "th"}, {0x00F0, "d"}, {0x0167, "t"},  {0x0180, "b"}, {0x01B6, "z"},
+    {0x0253, "b"},  {0x0257, "d"},  {0x0268, "i"}, {0x0289, "u"},  {0x0138, "q"}, {0x0140, "l"},
+    {0x0149, "n"},  {0x014B, "n"},  {0x017F, "s"}, {0x00DF, "ss"},
 };
 const char* extra_fold_of(char32_t c) {
   for (const ExtraFold& extra : kExtraFolds) {

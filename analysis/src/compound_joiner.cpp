@@ -8,15 +8,16 @@ namespace kavosh::analysis {
 namespace {
 
 constexpr std::string_view kPrefixes[] = {"می", "نمی", "بی"};
-constexpr std::string_view kSuffixes[] = {"ها",   "های",    "هایی",   "هایم",   "هایت", "هایش", "هایمان",
-                                          "هایتان", "هایشان", "تر",     "ترین",   "ای",   "ام",   "ات",
-                                          "اش",   "ایم",    "اید",    "اند",    "گر",   "گری"};
+constexpr std::string_view kSuffixes[] = {
+    "ها",   "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان", "تر",
+    "ترین", "ای",  "ام",   "ات",   "اش",   "ایم",  "اید",    "اند",    "گر",     "گری"};
 constexpr std::string_view kEzafeYeh = "ی";
 constexpr std::size_t kMaxCompoundParts = 3;
 constexpr std::string_view kHeh = "ه";
 
 bool is_separator_whitespace(char32_t c) {
-  return c == ' ' || c == '\t' || c == 0x00A0 || c == 0x200C || c == 0x202F || c == 0x2009 || c == 0x200B;
+  return c == ' ' || c == '\t' || c == 0x00A0 || c == 0x200C || c == 0x202F || c == 0x2009 ||
+         c == 0x200B;
 }
 
 bool only_whitespace_between(std::string_view text, std::uint32_t begin, std::uint32_t end) {
@@ -40,7 +41,8 @@ bool is_joinable_prefix(std::string_view term) {
 }
 
 bool is_joinable_suffix(std::string_view first_term, std::string_view suffix_term) {
-  if (std::find(std::begin(kSuffixes), std::end(kSuffixes), suffix_term) != std::end(kSuffixes)) return true;
+  if (std::find(std::begin(kSuffixes), std::end(kSuffixes), suffix_term) != std::end(kSuffixes))
+    return true;
   return suffix_term == kEzafeYeh && ends_with(first_term, kHeh);
 }
 
@@ -49,7 +51,8 @@ void join_spaced_compounds(std::string_view text, std::vector<Token>& tokens) {
   // without copying anything.
   bool has_arabic_neighbours = false;
   for (std::size_t i = 0; i + 1 < tokens.size() && !has_arabic_neighbours; ++i) {
-    has_arabic_neighbours = tokens[i].script == Script::Arabic && tokens[i + 1].script == Script::Arabic;
+    has_arabic_neighbours =
+        tokens[i].script == Script::Arabic && tokens[i + 1].script == Script::Arabic;
   }
   if (!has_arabic_neighbours) return;
   std::vector<Token> joined;

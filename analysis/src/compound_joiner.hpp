@@ -2,8 +2,9 @@
 // Persian compounds written with a space where ZWNJ (or nothing) belongs: "می روم",
 // "کتاب ها". For two neighbouring Arabic-script tokens separated only by whitespace, the
 // joiner adds a stacked token whose term is the joined form (position of the first part,
-// span 2, begin of the first, end of the second), so "می روم", "می‌روم" and "میروم" all
-// carry the term "میروم". Both parts stay as tokens too, so a phrase of the parts matches.
+// span 2, begin of the first, end of the second), so "می روم", "می‌روم" and
+// "میروم" all carry the term "میروم". Both parts stay as tokens too, so a phrase of the parts
+// matches.
 //
 // A pair is joined when the first term is a prefix below, or the second term a suffix:
 //   prefixes  می نمی بی            (verbal continuous/negated prefix; "without")

@@ -33,12 +33,13 @@ constexpr SuffixRule kPluralRules[] = {
 
 // Words that end in a suffix's letters without carrying that suffix.
 constexpr std::string_view kNotPlural[] = {"تنها"};
-constexpr std::string_view kNotComparative[] = {"دختر", "دفتر",  "کبوتر", "کامپیوتر", "بستر", "چتر", "شتر",
-                                                "اختر", "تیاتر", "تئاتر", "فیلتر",    "پوستر", "لیتر", "متر",
-                                                "کیلومتر", "سانتیمتر", "میلیمتر", "اکتر", "کاراکتر", "دکتر", "اتر"};
-constexpr std::string_view kNotArabicPlural[] = {"فلسطین", "قزوین", "ماشین", "نوشین", "شیرین", "پایین",
-                                                 "بنیامین", "تضمین", "تامین", "تعیین", "تمرین", "تزیین",
-                                                 "سنگین", "زرین", "پروتیین", "ویتامین", "اسپرین", "کابین"};
+constexpr std::string_view kNotComparative[] = {
+    "دختر",    "دفتر",     "کبوتر",   "کامپیوتر", "بستر",    "چتر",  "شتر",
+    "اختر",    "تیاتر",    "تئاتر",   "فیلتر",    "پوستر",   "لیتر", "متر",
+    "کیلومتر", "سانتیمتر", "میلیمتر", "اکتر",     "کاراکتر", "دکتر", "اتر"};
+constexpr std::string_view kNotArabicPlural[] = {
+    "فلسطین", "قزوین", "ماشین", "نوشین", "شیرین", "پایین",   "بنیامین", "تضمین",  "تامین",
+    "تعیین",  "تمرین", "تزیین", "سنگین", "زرین",  "پروتیین", "ویتامین", "اسپرین", "کابین"};
 
 template <std::size_t N>
 bool is_one_of(std::string_view term, const std::string_view (&words)[N]) {
@@ -70,13 +71,15 @@ std::string persian_stem(std::string_view term) {
     if (ends_with(before, "ا") || ends_with(before, "و")) return std::string(before);
     return strip(term, std::string_view("ان").size());
   }
-  if (ends_with(term, "گان") && letters - 3 >= 4) return strip(term, std::string_view("گان").size()) + "ه";
+  if (ends_with(term, "گان") && letters - 3 >= 4)
+    return strip(term, std::string_view("گان").size()) + "ه";
   if (ends_with(term, "ین") && letters - 2 >= 4 && !is_one_of(term, kNotArabicPlural)) {
     return strip(term, std::string_view("ین").size());
   }
   // Ezafe and clitics after a final ه: خانهی خانهای خانهام خانهات خانهاش -> خانه.
-  for (const std::string_view clitic : {std::string_view("ای"), std::string_view("ام"), std::string_view("ات"),
-                                        std::string_view("اش"), std::string_view("ی")}) {
+  for (const std::string_view clitic :
+       {std::string_view("ای"), std::string_view("ام"), std::string_view("ات"),
+        std::string_view("اش"), std::string_view("ی")}) {
     if (!ends_with(term, clitic)) continue;
     const std::string_view before = term.substr(0, term.size() - clitic.size());
     if (ends_with(before, "ه") && letters_in(before) >= 3) return std::string(before);

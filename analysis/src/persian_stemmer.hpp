@@ -14,8 +14,8 @@
 //                        گان -> ه (نمایندگان -> نماینده), >= 4 left
 //   ezafe / indefinite   ه + ی / ای / ام / ات / اش -> ه (خانهی, خانهای -> خانه)
 //                        ا + ی -> ا (آقای -> آقا), >= 3 left; not و + ی: surnames (رجوی, موسوی)
-// Known ambiguity: without its ZWNJ, خانه‌ای (خانه + ای) reads like a plural (خان + های), and
-// the plural reading wins (کتابهای -> کتاب is far more common), so خانهای stems to خان.
+// Known ambiguity: without its ZWNJ, خانه‌ای (خانه + ای) reads like a plural (خان
+// + های), and the plural reading wins (کتابهای -> کتاب is far more common), so خانهای stems to خان.
 // The general plural ان is NOT removed: too many names end in it (ایران تهران سازمان).
 #include <string>
 #include <string_view>

@@ -12,17 +12,28 @@ namespace {
 
 Script script_from_icu(UScriptCode code) {
   switch (code) {
-    case USCRIPT_LATIN: return Script::Latin;
-    case USCRIPT_ARABIC: return Script::Arabic;
-    case USCRIPT_GREEK: return Script::Greek;
-    case USCRIPT_CYRILLIC: return Script::Cyrillic;
-    case USCRIPT_HAN: return Script::Han;
-    case USCRIPT_HIRAGANA: return Script::Hiragana;
-    case USCRIPT_KATAKANA: return Script::Katakana;
-    case USCRIPT_HANGUL: return Script::Hangul;
-    case USCRIPT_THAI: return Script::Thai;
-    case USCRIPT_DEVANAGARI: return Script::Devanagari;
-    default: return Script::Other;
+    case USCRIPT_LATIN:
+      return Script::Latin;
+    case USCRIPT_ARABIC:
+      return Script::Arabic;
+    case USCRIPT_GREEK:
+      return Script::Greek;
+    case USCRIPT_CYRILLIC:
+      return Script::Cyrillic;
+    case USCRIPT_HAN:
+      return Script::Han;
+    case USCRIPT_HIRAGANA:
+      return Script::Hiragana;
+    case USCRIPT_KATAKANA:
+      return Script::Katakana;
+    case USCRIPT_HANGUL:
+      return Script::Hangul;
+    case USCRIPT_THAI:
+      return Script::Thai;
+    case USCRIPT_DEVANAGARI:
+      return Script::Devanagari;
+    default:
+      return Script::Other;
   }
 }
 
@@ -54,8 +65,8 @@ namespace {
 
 bool is_arabic_script_letter(char32_t c) {
   return (c >= 0x0620 && c <= 0x064A) || (c >= 0x066E && c <= 0x06D3) || c == 0x06D5 ||
-         (c >= 0x06FA && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) || (c >= 0xFB50 && c <= 0xFDFF) ||
-         (c >= 0xFE70 && c <= 0xFEFC);
+         (c >= 0x06FA && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
+         (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFC);
 }
 
 struct WordEvidence {
@@ -65,28 +76,28 @@ struct WordEvidence {
 
 // The function words, in both keyboard spellings where they contain ی/ک.
 constexpr std::u32string_view kPersianWords[] = {
-    U"\u0631\u0627",              // را
-    U"\u0627\u0633\u062A",        // است
-    U"\u0627\u0632",              // از
-    U"\u06A9\u0647",              // که
-    U"\u0643\u0647",              // كه
-    U"\u0627\u06CC\u0646",        // این
-    U"\u0627\u064A\u0646",        // اين
-    U"\u0628\u0627",              // با
-    U"\u0645\u06CC",              // می
-    U"\u0645\u064A",              // مي
-    U"\u0647\u0627\u064A",        // هاي
-    U"\u0647\u0627\u06CC",        // های
+    U"\u0631\u0627",        // را
+    U"\u0627\u0633\u062A",  // است
+    U"\u0627\u0632",        // از
+    U"\u06A9\u0647",        // که
+    U"\u0643\u0647",        // كه
+    U"\u0627\u06CC\u0646",  // این
+    U"\u0627\u064A\u0646",  // اين
+    U"\u0628\u0627",        // با
+    U"\u0645\u06CC",        // می
+    U"\u0645\u064A",        // مي
+    U"\u0647\u0627\u064A",  // هاي
+    U"\u0647\u0627\u06CC",  // های
 };
 constexpr std::u32string_view kArabicWords[] = {
-    U"\u0641\u064A",                    // في
-    U"\u0639\u0644\u0649",              // على
-    U"\u0625\u0644\u0649",              // إلى
-    U"\u0639\u0646",                    // عن
-    U"\u0647\u0630\u0627",              // هذا
-    U"\u0647\u0630\u0647",              // هذه
-    U"\u0627\u0644\u062A\u064A",        // التي
-    U"\u0627\u0644\u0630\u064A",        // الذي
+    U"\u0641\u064A",              // في
+    U"\u0639\u0644\u0649",        // على
+    U"\u0625\u0644\u0649",        // إلى
+    U"\u0639\u0646",              // عن
+    U"\u0647\u0630\u0627",        // هذا
+    U"\u0647\u0630\u0647",        // هذه
+    U"\u0627\u0644\u062A\u064A",  // التي
+    U"\u0627\u0644\u0630\u064A",  // الذي
 };
 
 void weigh_word(std::u32string_view word, WordEvidence& evidence) {
@@ -128,10 +139,24 @@ Language detect_passage_language(std::string_view text) {
       ++arabic;
       word.push_back(c);
       switch (c) {
-        case 0x067E: case 0x0686: case 0x0698: case 0x06AF: evidence.persian += 3; break;  // پ چ ژ گ
-        case 0x06A9: case 0x06CC: evidence.persian += 1; break;                         // ک ی
-        case 0x0629: case 0x0649: case 0x0623: case 0x0625: evidence.arabic += 1; break;  // ة ى أ إ
-        default: break;
+        case 0x067E:
+        case 0x0686:
+        case 0x0698:
+        case 0x06AF:
+          evidence.persian += 3;
+          break;  // پ چ ژ گ
+        case 0x06A9:
+        case 0x06CC:
+          evidence.persian += 1;
+          break;  // ک ی
+        case 0x0629:
+        case 0x0649:
+        case 0x0623:
+        case 0x0625:
+          evidence.arabic += 1;
+          break;  // ة ى أ إ
+        default:
+          break;
       }
       continue;
     }
@@ -151,7 +176,8 @@ Language detect_passage_language(std::string_view text) {
   weigh_word(word, evidence);
   if (latin == 0 && arabic == 0 && other == 0) return Language::Other;
   if (latin >= arabic && latin >= other) return Language::English;
-  if (arabic >= other) return evidence.persian >= evidence.arabic ? Language::Persian : Language::Arabic;
+  if (arabic >= other)
+    return evidence.persian >= evidence.arabic ? Language::Persian : Language::Arabic;
   return Language::Other;
 }
 

@@ -14,7 +14,8 @@ namespace kavosh::analysis {
 TermNormalizer::TermNormalizer(TermNormalizerOptions options) : options_(options) {
   UErrorCode status = U_ZERO_ERROR;
   nfkc_casefold_ = icu::Normalizer2::getNFKCCasefoldInstance(status);
-  if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU NFKC_Casefold unavailable: ") + u_errorName(status));
+  if (U_FAILURE(status))
+    throw std::runtime_error(std::string("ICU NFKC_Casefold unavailable: ") + u_errorName(status));
   if (options_.fold_diacritics) (void)diacritic_folding();  // build the table now, not mid-analysis
 }
 
@@ -22,9 +23,9 @@ namespace {
 // Letters that NFKC_Casefold leaves alone and that compose with nothing (no marks allowed):
 // the Arabic letters Persian and Arabic text is made of, and Persian/Arabic-Indic digits.
 bool is_inert_arabic(char32_t c) {
-  return (c >= 0x0621 && c <= 0x063A) || (c >= 0x0641 && c <= 0x064A) || (c >= 0x0660 && c <= 0x0669) ||
-         c == 0x067E || c == 0x0686 || c == 0x0698 || c == 0x06A9 || c == 0x06AF || c == 0x06CC ||
-         (c >= 0x06F0 && c <= 0x06F9);
+  return (c >= 0x0621 && c <= 0x063A) || (c >= 0x0641 && c <= 0x064A) ||
+         (c >= 0x0660 && c <= 0x0669) || c == 0x067E || c == 0x0686 || c == 0x0698 || c == 0x06A9 ||
+         c == 0x06AF || c == 0x06CC || (c >= 0x06F0 && c <= 0x06F9);
 }
 }  // namespace
 
@@ -65,15 +66,16 @@ void TermNormalizer::normalize(std::string_view word, std::string& term) {
     scratch_.clear();
     UErrorCode status = U_ZERO_ERROR;
     icu::StringByteSink<std::string> sink(&scratch_, static_cast<int32_t>(term.size() + 8));
-    nfkc_casefold_->normalizeUTF8(0, icu::StringPiece(term.data(), static_cast<int32_t>(term.size())), sink,
-                                  nullptr, status);
+    nfkc_casefold_->normalizeUTF8(
+        0, icu::StringPiece(term.data(), static_cast<int32_t>(term.size())), sink, nullptr, status);
     if (U_FAILURE(status)) scratch_.assign(term);
     term.clear();
     const bool may_be_unstable = fold_characters(scratch_, term);
     clean_up_term(term);
     if (!may_be_unstable || is_ascii(term)) return;
     status = U_ZERO_ERROR;
-    if (nfkc_casefold_->isNormalizedUTF8(icu::StringPiece(term.data(), static_cast<int32_t>(term.size())), status) &&
+    if (nfkc_casefold_->isNormalizedUTF8(
+            icu::StringPiece(term.data(), static_cast<int32_t>(term.size())), status) &&
         U_SUCCESS(status)) {
       return;
     }
@@ -90,8 +92,8 @@ bool TermNormalizer::fold_characters(std::string_view casefolded, std::string& t
     const DecodedCodePoint cp = decode_utf8(casefolded, offset);
     offset += cp.length;
     const char32_t c = cp.value;
-    if (c == '\'' || c == '`' || c == 0x2018 || c == 0x2019 || c == 0x02BB || c == 0x02BC || c == 0x02BE ||
-        c == 0x02BF) {
+    if (c == '\'' || c == '`' || c == 0x2018 || c == 0x2019 || c == 0x02BB || c == 0x02BC ||
+        c == 0x02BE || c == 0x02BF) {
       // Apostrophes are removed by the cleanup; they must not change how the marks after them
       // are treated either, or the term would differ from the term of its own output.
       append_utf8(term, c);
@@ -118,7 +120,8 @@ bool TermNormalizer::fold_characters(std::string_view casefolded, std::string& t
         // Arabic decimal/thousands separators: kept (as . and ,) only between digits; ICU
         // counts ٫ as a digit, so elsewhere it would leave a dangling '.' in a word.
         const bool after_digit = !term.empty() && term.back() >= '0' && term.back() <= '9';
-        const bool before_digit = offset < casefolded.size() && ascii_digit_for(decode_utf8(casefolded, offset).value) != 0;
+        const bool before_digit = offset < casefolded.size() &&
+                                  ascii_digit_for(decode_utf8(casefolded, offset).value) != 0;
         if (after_digit && before_digit) {
           term.push_back(c == 0x066B ? '.' : ',');
         } else {
@@ -141,14 +144,16 @@ bool TermNormalizer::fold_characters(std::string_view casefolded, std::string& t
         continue;
       }
       after_foldable_base = false;
-      if ((c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED)) {
+      if ((c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 ||
+          (c >= 0x06D6 && c <= 0x06ED)) {
         may_be_unstable = true;  // a kept mark
       }
       append_utf8(term, c);
       continue;
     }
     const int8_t type = u_charType(static_cast<UChar32>(c));
-    const bool is_mark = type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_COMBINING_SPACING_MARK;
+    const bool is_mark =
+        type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_COMBINING_SPACING_MARK;
     if (is_mark) may_be_unstable = true;
     if (type == U_FORMAT_CHAR) {
       may_be_unstable = true;
@@ -187,11 +192,12 @@ inline bool is_ascii_lower(char c) { return c >= 'a' && c <= 'z'; }
 inline std::size_t apostrophe_length(std::string_view s, std::size_t i) {
   const char c = s[i];
   if (c == '\'' || c == '`') return 1;
-  if (i + 1 < s.size() && c == '\xCA' && (s[i + 1] == '\xBC' || s[i + 1] == '\xBB' || s[i + 1] == '\xBE' ||
-                                            s[i + 1] == '\xBF')) {
+  if (i + 1 < s.size() && c == '\xCA' &&
+      (s[i + 1] == '\xBC' || s[i + 1] == '\xBB' || s[i + 1] == '\xBE' || s[i + 1] == '\xBF')) {
     return 2;  // ʼ ʻ ʾ ʿ (the last two transliterate hamza and ayn)
   }
-  if (i + 2 < s.size() && c == '\xE2' && s[i + 1] == '\x80' && (s[i + 2] == '\x98' || s[i + 2] == '\x99')) {
+  if (i + 2 < s.size() && c == '\xE2' && s[i + 1] == '\x80' &&
+      (s[i + 2] == '\x98' || s[i + 2] == '\x99')) {
     return 3;  // ‘ ’
   }
   return 0;
@@ -200,7 +206,8 @@ inline std::size_t apostrophe_length(std::string_view s, std::size_t i) {
 bool is_separator(char32_t c) {
   if (c < 0x80) return c == '.' || c == ',' || c == ';' || c == ':';
   if (c >= 0x0600 && c <= 0x06FF) {
-    return (c >= 0x0609 && c <= 0x060D) || c == 0x061B || c == 0x061F || (c >= 0x066A && c <= 0x066D) || c == 0x06D4;
+    return (c >= 0x0609 && c <= 0x060D) || c == 0x061B || c == 0x061F ||
+           (c >= 0x066A && c <= 0x066D) || c == 0x06D4;
   }
   return c != 0x005F && u_ispunct(static_cast<UChar32>(c));
 }
@@ -208,7 +215,8 @@ bool is_separator(char32_t c) {
 bool is_mark(char32_t c) {
   if (c < 0x300) return false;
   if (c >= 0x0600 && c <= 0x06FF) {
-    return (c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED);
+    return (c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 ||
+           (c >= 0x06D6 && c <= 0x06ED);
   }
   const int8_t type = u_charType(static_cast<UChar32>(c));
   return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK || type == U_ENCLOSING_MARK;
@@ -287,7 +295,8 @@ bool may_need_cleanup(std::string_view term) {
       continue;
     }
     if (b >= 0xD8 && b <= 0xDB && i + 1 < term.size()) {
-      const char32_t c = (static_cast<char32_t>(b & 0x1F) << 6) | (static_cast<unsigned char>(term[i + 1]) & 0x3F);
+      const char32_t c =
+          (static_cast<char32_t>(b & 0x1F) << 6) | (static_cast<unsigned char>(term[i + 1]) & 0x3F);
       if (is_separator(c) || is_mark(c)) return true;
       ++i;
       continue;
@@ -304,7 +313,8 @@ void clean_up_term(std::string& term) {
   if (term.size() > 2 && term.back() == 's') {
     const std::string_view before_s = std::string_view(term).substr(0, term.size() - 1);
     if (before_s.back() == '\'' || before_s.ends_with("\xE2\x80\x99")) {
-      const std::size_t stem_end = before_s.back() == '\'' ? before_s.size() - 1 : before_s.size() - 3;
+      const std::size_t stem_end =
+          before_s.back() == '\'' ? before_s.size() - 1 : before_s.size() - 3;
       if (stem_end > 0) term.resize(stem_end);
     }
   }
@@ -334,7 +344,8 @@ void clean_up_term(std::string& term) {
       const bool digit_before = before >= '0' && before <= '9';
       const bool digit_after = after >= '0' && after <= '9';
       const bool letters_around = before != 0 && after != 0 && !digit_before && !digit_after &&
-                                  !is_separator(before) && !is_separator(after) && before != '_' && after != '_';
+                                  !is_separator(before) && !is_separator(after) && before != '_' &&
+                                  after != '_';
       const bool keep = (c != ',' && c != ';' && c != ':' && letters_around) ||
                         ((c == '.' || c == ';') && digit_before && digit_after);
       if (!keep) {

@@ -12,10 +12,10 @@
 //      separator orphaned by a removal; one-letter acronyms lose their dots (u.s.a -> usa).
 // Steps 1-3 repeat until the result is NFKC_Casefold-stable, so a term analyzes to itself.
 // Pure-ASCII words skip 1-2 (they reduce to lowercasing), giving identical results.
+#include <unicode/uversion.h>
+
 #include <string>
 #include <string_view>
-
-#include <unicode/uversion.h>
 U_NAMESPACE_BEGIN
 class Normalizer2;
 U_NAMESPACE_END

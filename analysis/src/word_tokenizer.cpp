@@ -21,19 +21,22 @@ IcuWordBreaker::IcuWordBreaker() : state_(std::make_unique<State>()) {
   UErrorCode status = U_ZERO_ERROR;
   state_->iterator.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
   if (U_FAILURE(status) || !state_->iterator) {
-    throw std::runtime_error(std::string("ICU word break iterator unavailable: ") + u_errorName(status));
+    throw std::runtime_error(std::string("ICU word break iterator unavailable: ") +
+                             u_errorName(status));
   }
 }
 IcuWordBreaker::~IcuWordBreaker() = default;
 IcuWordBreaker::IcuWordBreaker(IcuWordBreaker&&) noexcept = default;
 IcuWordBreaker& IcuWordBreaker::operator=(IcuWordBreaker&&) noexcept = default;
 
-void IcuWordBreaker::break_words(std::string_view text, std::uint32_t base, std::vector<WordSpan>& out) {
+void IcuWordBreaker::break_words(std::string_view text, std::uint32_t base,
+                                 std::vector<WordSpan>& out) {
   if (text.empty()) return;
   Utf16WithOffsets& utf16 = state_->utf16;
   to_utf16_with_offsets(text, utf16);
   UErrorCode status = U_ZERO_ERROR;
-  UText* ut = utext_openUChars(nullptr, utf16.units.data(), static_cast<int64_t>(utf16.units.size()), &status);
+  UText* ut = utext_openUChars(nullptr, utf16.units.data(),
+                               static_cast<int64_t>(utf16.units.size()), &status);
   if (U_FAILURE(status)) throw std::runtime_error("ICU utext_openUChars failed");
   icu::BreakIterator& iterator = *state_->iterator;
   iterator.setText(ut, status);
@@ -42,7 +45,8 @@ void IcuWordBreaker::break_words(std::string_view text, std::uint32_t base, std:
     throw std::runtime_error("ICU BreakIterator::setText failed");
   }
   std::int32_t start = iterator.first();
-  for (std::int32_t end = iterator.next(); end != icu::BreakIterator::DONE; start = end, end = iterator.next()) {
+  for (std::int32_t end = iterator.next(); end != icu::BreakIterator::DONE;
+       start = end, end = iterator.next()) {
     if (iterator.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
     out.push_back({base + utf16.byte_offsets[static_cast<std::size_t>(start)],
                    base + utf16.byte_offsets[static_cast<std::size_t>(end)]});
@@ -53,14 +57,18 @@ void IcuWordBreaker::break_words(std::string_view text, std::uint32_t base, std:
 }
 
 namespace {
-inline bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+inline bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 // ASCII letters and the precomposed Latin letters of U+00C0-U+024F (romanized names).
 inline bool is_latin_letter(char32_t c) {
-  return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= 0xC0 && c < 0x250 && c != 0xD7 && c != 0xF7);
+  return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+         (c >= 0xC0 && c < 0x250 && c != 0xD7 && c != 0xF7);
 }
 char32_t code_point_ending_at(std::string_view text, std::size_t end) {
   std::size_t begin = end - 1;
-  while (begin > 0 && end - begin < 4 && (static_cast<unsigned char>(text[begin]) & 0xC0) == 0x80) --begin;
+  while (begin > 0 && end - begin < 4 && (static_cast<unsigned char>(text[begin]) & 0xC0) == 0x80)
+    --begin;
   const DecodedCodePoint cp = decode_utf8(text, begin);
   return begin + cp.length == end ? cp.value : kReplacementCharacter;
 }
@@ -81,7 +89,8 @@ void WordTokenizer::tokenize(std::string_view text, std::vector<WordSpan>& out) 
     // breaks before ASCII whitespace, so cutting there changes no word.
     std::size_t stretch_begin = non_ascii;
     while (stretch_begin > position && !is_ascii_space(text[stretch_begin - 1])) --stretch_begin;
-    break_ascii_words(text.substr(position, stretch_begin - position), static_cast<std::uint32_t>(position), out);
+    break_ascii_words(text.substr(position, stretch_begin - position),
+                      static_cast<std::uint32_t>(position), out);
     std::size_t stretch_end = non_ascii;
     while (true) {
       while (stretch_end < n && !is_ascii_space(text[stretch_end])) ++stretch_end;
@@ -107,16 +116,19 @@ namespace {
 // Arabic-script letters that UAX #29 calls ALetter, and what it calls Extend among the
 // harakat and ZWNJ: a run of these starting with a letter is one word.
 bool is_plain_arabic_letter(char32_t c) {
-  return (c >= 0x0621 && c <= 0x063A) || (c >= 0x0641 && c <= 0x064A) || (c >= 0x0671 && c <= 0x06D3) || c == 0x06D5;
+  return (c >= 0x0621 && c <= 0x063A) || (c >= 0x0641 && c <= 0x064A) ||
+         (c >= 0x0671 && c <= 0x06D3) || c == 0x06D5;
 }
-bool is_arabic_extend(char32_t c) { return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x200C; }
+bool is_arabic_extend(char32_t c) {
+  return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x200C;
+}
 // Punctuation that opens or closes a word in running text. UAX #29 breaks on both sides of
 // each (none is Extend or Format, and those that are MidLetter or MidNum only join letters or
 // digits on both sides, which a word's outer edge does not have).
 bool is_opening_punctuation(char32_t c) { return c == '(' || c == '[' || c == '"' || c == 0xAB; }
 bool is_closing_punctuation(char32_t c) {
-  return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')' || c == ']' ||
-         c == '"' || c == 0xBB || c == 0x060C || c == 0x061B || c == 0x061F;
+  return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')' ||
+         c == ']' || c == '"' || c == 0xBB || c == 0x060C || c == 0x061B || c == 0x061F;
 }
 
 // The word of a piece (text between ASCII whitespace) that is some opening punctuation, a
@@ -124,16 +136,19 @@ bool is_closing_punctuation(char32_t c) {
 std::optional<WordSpan> plain_arabic_word(std::string_view piece) {
   std::size_t offset = 0;
   DecodedCodePoint cp{};
-  while (offset < piece.size() && is_opening_punctuation((cp = decode_utf8(piece, offset)).value)) offset += cp.length;
+  while (offset < piece.size() && is_opening_punctuation((cp = decode_utf8(piece, offset)).value))
+    offset += cp.length;
   const std::size_t begin = offset;
   while (offset < piece.size()) {
     cp = decode_utf8(piece, offset);
-    if (!is_plain_arabic_letter(cp.value) && (offset == begin || !is_arabic_extend(cp.value))) break;
+    if (!is_plain_arabic_letter(cp.value) && (offset == begin || !is_arabic_extend(cp.value)))
+      break;
     offset += cp.length;
   }
   const std::size_t end = offset;
   if (end == begin) return std::nullopt;
-  while (offset < piece.size() && is_closing_punctuation((cp = decode_utf8(piece, offset)).value)) offset += cp.length;
+  while (offset < piece.size() && is_closing_punctuation((cp = decode_utf8(piece, offset)).value))
+    offset += cp.length;
   if (offset != piece.size()) return std::nullopt;
   return WordSpan{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)};
 }
@@ -167,8 +182,10 @@ void WordTokenizer::break_stretch(std::string_view text, std::size_t begin, std:
 namespace {
 enum class CharKind : std::uint8_t { Digit, ArabicLetter, Other };
 CharKind kind_of(char32_t c) {
-  if ((c >= '0' && c <= '9') || (c >= 0x06F0 && c <= 0x06F9) || (c >= 0x0660 && c <= 0x0669)) return CharKind::Digit;
-  if ((c >= 0x0620 && c <= 0x064A) || (c >= 0x066E && c <= 0x06D3) || c == 0x06D5 || (c >= 0x06FA && c <= 0x06FF)) {
+  if ((c >= '0' && c <= '9') || (c >= 0x06F0 && c <= 0x06F9) || (c >= 0x0660 && c <= 0x0669))
+    return CharKind::Digit;
+  if ((c >= 0x0620 && c <= 0x064A) || (c >= 0x066E && c <= 0x06D3) || c == 0x06D5 ||
+      (c >= 0x06FA && c <= 0x06FF)) {
     return CharKind::ArabicLetter;
   }
   if (c < 0x80) return CharKind::Other;
@@ -176,7 +193,8 @@ CharKind kind_of(char32_t c) {
   // letters outside the main block (supplements, presentation forms).
   if (ascii_digit_for(c) != 0) return CharKind::Digit;
   UErrorCode status = U_ZERO_ERROR;
-  if (u_isalpha(static_cast<UChar32>(c)) && uscript_getScript(static_cast<UChar32>(c), &status) == USCRIPT_ARABIC) {
+  if (u_isalpha(static_cast<UChar32>(c)) &&
+      uscript_getScript(static_cast<UChar32>(c), &status) == USCRIPT_ARABIC) {
     return CharKind::ArabicLetter;
   }
   return CharKind::Other;

@@ -15,7 +15,6 @@
 #include "ascii_word_breaker.hpp"
 #include "utf8.hpp"
 
-
 namespace kavosh::analysis {
 
 class IcuWordBreaker {
@@ -40,8 +39,10 @@ class WordTokenizer {
   void tokenize_with_icu_only(std::string_view text, std::vector<WordSpan>& out);
 
  private:
-  // The words of the non-ASCII stretch text[begin, end): ICU's, unless all are plain Arabic-script words.
-  void break_stretch(std::string_view text, std::size_t begin, std::size_t end, std::vector<WordSpan>& out);
+  // The words of the non-ASCII stretch text[begin, end): ICU's, unless all are plain Arabic-script
+  // words.
+  void break_stretch(std::string_view text, std::size_t begin, std::size_t end,
+                     std::vector<WordSpan>& out);
 
   IcuWordBreaker icu_;
 };

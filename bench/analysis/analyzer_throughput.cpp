@@ -11,8 +11,8 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <ctime>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <iomanip>
 #include <iostream>
@@ -48,7 +48,8 @@ struct Measurement {
 
 // The engines' runs are interleaved (A B C A B C ...) so that load from other processes on a
 // shared machine hits all of them alike; each engine's figure is the median of its runs.
-std::vector<double> interleaved_medians(int repetitions, const std::vector<std::function<void()>>& runs) {
+std::vector<double> interleaved_medians(int repetitions,
+                                        const std::vector<std::function<void()>>& runs) {
   for (const auto& run : runs) run();  // warm-up: caches, stem memo, ICU data pages
   std::vector<std::vector<double>> seconds(runs.size());
   for (int i = 0; i < repetitions; ++i) {
@@ -91,40 +92,39 @@ std::vector<Measurement> measure(const TextSample& sample, int repetitions) {
   }
 
   std::size_t sink = 0;
-  const std::vector<double> seconds = interleaved_medians(
-      repetitions,
-      {[&] {
-         for (const std::string& p : sample.passages) {
-           analyzer.analyze(p, language, tokens);
-           sink += tokens.size();
-         }
-       },
-       [&] {
-         for (const std::string& p : sample.passages) {
-           Xapian::Document document;
-           analyzer.analyze(p, language, tokens);
-           for (const Token& t : tokens) {
-             document.add_posting(t.term, t.position + 1);
-             if (!t.stem.empty()) document.add_term("Z" + t.stem);
-           }
-           sink += document.termlist_count();
-         }
-       },
-       [&] {
-         for (const std::string& p : sample.passages) {
-           Xapian::Document document;
-           generator.set_document(document);
-           generator.index_text(p);
-           sink += document.termlist_count();
-         }
-       }});
+  const std::vector<double> seconds =
+      interleaved_medians(repetitions, {[&] {
+                                          for (const std::string& p : sample.passages) {
+                                            analyzer.analyze(p, language, tokens);
+                                            sink += tokens.size();
+                                          }
+                                        },
+                                        [&] {
+                                          for (const std::string& p : sample.passages) {
+                                            Xapian::Document document;
+                                            analyzer.analyze(p, language, tokens);
+                                            for (const Token& t : tokens) {
+                                              document.add_posting(t.term, t.position + 1);
+                                              if (!t.stem.empty()) document.add_term("Z" + t.stem);
+                                            }
+                                            sink += document.termlist_count();
+                                          }
+                                        },
+                                        [&] {
+                                          for (const std::string& p : sample.passages) {
+                                            Xapian::Document document;
+                                            generator.set_document(document);
+                                            generator.index_text(p);
+                                            sink += document.termlist_count();
+                                          }
+                                        }});
   if (sink == 42) std::cerr << "";  // keep the work observable
   const std::size_t counts[] = {word_tokens, word_tokens, generator_tokens};
   const char* engines[] = {"kavosh-analyzer", "kavosh-to-document", "xapian-termgenerator"};
   std::vector<Measurement> out;
   for (std::size_t i = 0; i < 3; ++i) {
-    out.push_back({sample.name, engines[i], megabytes / seconds[i], static_cast<double>(counts[i]) / seconds[i],
-                   seconds[i], counts[i]});
+    out.push_back({sample.name, engines[i], megabytes / seconds[i],
+                   static_cast<double>(counts[i]) / seconds[i], seconds[i], counts[i]});
   }
   return out;
 }
@@ -196,17 +196,20 @@ int main(int argc, char** argv) {
     }
     std::cout << "analyzer throughput, one core (thread CPU time), median of " << repetitions
               << " interleaved runs (data: " << data_dir << ")\n\n";
-    std::cout << std::left << std::setw(20) << "text" << std::setw(23) << "engine" << std::right << std::setw(9)
-              << "MB" << std::setw(10) << "MB/s" << std::setw(14) << "tokens/s" << std::setw(9) << "ratio" << "\n";
+    std::cout << std::left << std::setw(20) << "text" << std::setw(23) << "engine" << std::right
+              << std::setw(9) << "MB" << std::setw(10) << "MB/s" << std::setw(14) << "tokens/s"
+              << std::setw(9) << "ratio"
+              << "\n";
     for (const Measurement& m : rows) {
       double megabytes = 0;
       for (const TextSample& s : samples) {
         if (s.name == m.text) megabytes = static_cast<double>(s.bytes()) / 1e6;
       }
-      std::cout << std::left << std::setw(20) << m.text << std::setw(23) << m.engine << std::right << std::fixed
-                << std::setprecision(2) << std::setw(9) << megabytes << std::setw(10) << m.megabytes_per_second
-                << std::setw(14) << std::setprecision(0) << m.tokens_per_second << std::setw(9)
-                << std::setprecision(2) << ratio(m.text, m.engine) << "\n";
+      std::cout << std::left << std::setw(20) << m.text << std::setw(23) << m.engine << std::right
+                << std::fixed << std::setprecision(2) << std::setw(9) << megabytes << std::setw(10)
+                << m.megabytes_per_second << std::setw(14) << std::setprecision(0)
+                << m.tokens_per_second << std::setw(9) << std::setprecision(2)
+                << ratio(m.text, m.engine) << "\n";
     }
     std::cout << "\nratio = MB/s of the row / MB/s of xapian-termgenerator on the same text\n";
   } catch (const std::exception& e) {

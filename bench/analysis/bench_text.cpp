@@ -125,7 +125,8 @@ TextSample persian_passages(const std::filesystem::path& data_dir) {
       if (!passage.empty() && seen.insert(passage).second) sample.passages.push_back(passage);
     }
   }
-  const auto squad = nlohmann::json::parse(read_file(data_dir / "persian-qa" / "persianqa" / "pqa_test.json"));
+  const auto squad =
+      nlohmann::json::parse(read_file(data_dir / "persian-qa" / "persianqa" / "pqa_test.json"));
   for (const auto& article : squad.at("data")) {
     for (const auto& paragraph : article.at("paragraphs")) {
       const std::string context = paragraph.value("context", "");

@@ -9,8 +9,8 @@
 namespace kavosh::bench {
 
 struct TextSample {
-  std::string name;                 // "english-wikipedia", ...
-  std::string language;             // "en" / "fa"
+  std::string name;      // "english-wikipedia", ...
+  std::string language;  // "en" / "fa"
   std::vector<std::string> passages;
   std::size_t bytes() const;
 };

@@ -3,6 +3,7 @@
 
 #include <sys/resource.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -14,13 +15,11 @@
 #include <latch>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 namespace kavosh::bench {
 namespace {
@@ -82,7 +81,9 @@ std::uintmax_t directory_bytes(const fs::path& dir) {
 double cpu_seconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6;
+  };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
@@ -96,7 +97,8 @@ long peak_rss_kb() {
 // mistyped --index can never wipe unrelated files.
 void prepare_fresh_index_dir(const fs::path& dir) {
   if (fs::exists(dir)) {
-    if (!fs::is_directory(dir)) throw std::runtime_error(dir.string() + ": exists and is not a directory");
+    if (!fs::is_directory(dir))
+      throw std::runtime_error(dir.string() + ": exists and is not a directory");
     if (!fs::is_empty(dir) && !fs::exists(dir / kMarkerFile)) {
       throw std::runtime_error(dir.string() + ": not empty and not a benchmark index (no " +
                                std::string(kMarkerFile) + "); refusing to overwrite");
@@ -108,7 +110,9 @@ void prepare_fresh_index_dir(const fs::path& dir) {
 
 nlohmann::json read_marker(const fs::path& dir) {
   std::ifstream in(dir / kMarkerFile);
-  if (!in) throw std::runtime_error((dir / kMarkerFile).string() + ": cannot open (not an index built by a bench engine?)");
+  if (!in)
+    throw std::runtime_error((dir / kMarkerFile).string() +
+                             ": cannot open (not an index built by a bench engine?)");
   try {
     return nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& e) {
@@ -129,7 +133,8 @@ struct CorpusTotals {
   std::uint64_t file_bytes = 0;
 };
 
-CorpusTotals read_corpus(const fs::path& corpus, const std::function<void(const CorpusDocument&)>& sink) {
+CorpusTotals read_corpus(const fs::path& corpus,
+                         const std::function<void(const CorpusDocument&)>& sink) {
   std::ifstream in(corpus, std::ios::binary);
   if (!in) throw std::runtime_error(corpus.string() + ": cannot open");
   CorpusTotals totals;
@@ -193,7 +198,8 @@ double round1(double value) { return std::round(value * 10.0) / 10.0; }
 
 // Nearest-rank percentile of sorted microsecond latencies.
 double percentile(const std::vector<double>& sorted, double p) {
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
   return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
 }
 
@@ -247,7 +253,8 @@ void run_one(QueryRunner& runner, const BenchQuery& query, const SearchOptions& 
   }
 }
 
-void write_run_file(QueryRunner& runner, const std::vector<BenchQuery>& queries, const SearchOptions& options) {
+void write_run_file(QueryRunner& runner, const std::vector<BenchQuery>& queries,
+                    const SearchOptions& options) {
   std::ofstream out(options.run_file);
   if (!out) throw std::runtime_error(options.run_file.string() + ": cannot write");
   std::vector<RankedDoc> hits;
@@ -263,7 +270,8 @@ void write_run_file(QueryRunner& runner, const std::vector<BenchQuery>& queries,
     }
     unsigned rank = 0;
     for (const auto& hit : hits) {
-      out << query.qid << " Q0 " << hit.id << ' ' << ++rank << ' ' << hit.score << ' ' << options.run_tag << '\n';
+      out << query.qid << " Q0 " << hit.id << ' ' << ++rank << ' ' << hit.score << ' '
+          << options.run_tag << '\n';
     }
   }
   if (!out) throw std::runtime_error(options.run_file.string() + ": write failed");
@@ -291,7 +299,8 @@ nlohmann::json run_search(const EngineDefinition& engine, const SearchOptions& o
   const unsigned threads = std::max(1u, options.threads);
 
   std::vector<std::unique_ptr<QueryRunner>> runners;
-  for (unsigned t = 0; t < threads; ++t) runners.push_back(engine.open_runner(options.index / kStoreName, lang));
+  for (unsigned t = 0; t < threads; ++t)
+    runners.push_back(engine.open_runner(options.index / kStoreName, lang));
 
   const std::size_t total = static_cast<std::size_t>(options.repeat) * queries.size();
   // The warm-up is shared like the timed executions: what it warms (the page cache, an
@@ -319,8 +328,10 @@ nlohmann::json run_search(const EngineDefinition& engine, const SearchOptions& o
       const auto query_index = static_cast<std::uint32_t>(item % queries.size());
       const auto begin = Clock::now();
       run_one(runner, queries[query_index], options, scratch, result);
-      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - begin).count();
-      result.samples.push_back({query_index, static_cast<std::uint32_t>(std::min<long long>(ns, UINT32_MAX))});
+      const auto ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - begin).count();
+      result.samples.push_back(
+          {query_index, static_cast<std::uint32_t>(std::min<long long>(ns, UINT32_MAX))});
     }
   };
 
@@ -348,7 +359,8 @@ nlohmann::json run_search(const EngineDefinition& engine, const SearchOptions& o
       by_class[queries[sample.query_index].query_class].push_back(micros);
     }
   }
-  if (total > 0 && errors == total) throw std::runtime_error("every query failed; first: " + first_error);
+  if (total > 0 && errors == total)
+    throw std::runtime_error("every query failed; first: " + first_error);
 
   if (!options.latencies_file.empty()) write_latencies(options.latencies_file, queries, results);
   if (!options.run_file.empty()) write_run_file(*runners[0], queries, options);
@@ -368,7 +380,8 @@ nlohmann::json run_search(const EngineDefinition& engine, const SearchOptions& o
   nlohmann::json per_class = nlohmann::json::object();
   for (auto& [name, micros] : by_class) per_class[name] = latency_summary(std::move(micros), false);
   report["per_class"] = per_class;
-  report["mean_hits"] = round1(all.empty() ? 0.0 : static_cast<double>(hits) / static_cast<double>(all.size()));
+  report["mean_hits"] =
+      round1(all.empty() ? 0.0 : static_cast<double>(hits) / static_cast<double>(all.size()));
   report["errors"] = errors;
   if (errors > 0) report["first_error"] = first_error;
   runners.clear();  // a runner may hand over what it counted when it closes
@@ -378,8 +391,8 @@ nlohmann::json run_search(const EngineDefinition& engine, const SearchOptions& o
   return report;
 }
 
-nlohmann::json run_index(const EngineDefinition& engine, const fs::path& corpus, const fs::path& dir,
-                         const std::string& lang) {
+nlohmann::json run_index(const EngineDefinition& engine, const fs::path& corpus,
+                         const fs::path& dir, const std::string& lang) {
   if (!fs::exists(corpus)) throw std::runtime_error(corpus.string() + ": no such file");
   prepare_fresh_index_dir(dir);
   const auto begin = Clock::now();
@@ -392,7 +405,8 @@ nlohmann::json run_index(const EngineDefinition& engine, const fs::path& corpus,
   const double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
   {
     std::ofstream marker(dir / kMarkerFile);
-    marker << nlohmann::json{{"engine", engine.name}, {"lang", lang}, {"docs", totals.docs}}.dump() << '\n';
+    marker << nlohmann::json{{"engine", engine.name}, {"lang", lang}, {"docs", totals.docs}}.dump()
+           << '\n';
     if (!marker) throw std::runtime_error((dir / kMarkerFile).string() + ": write failed");
   }
   nlohmann::json report;
@@ -404,7 +418,10 @@ nlohmann::json run_index(const EngineDefinition& engine, const fs::path& corpus,
   report["seconds"] = std::round(seconds * 1000.0) / 1000.0;
   report["cpu_seconds"] = std::round(cpu_seconds() * 1000.0) / 1000.0;
   report["docs_per_s"] = round1(seconds > 0 ? static_cast<double>(totals.docs) / seconds : 0.0);
-  report["mb_per_s"] = std::round(seconds > 0 ? static_cast<double>(totals.text_bytes) / 1e6 / seconds * 1000.0 : 0.0) / 1000.0;
+  report["mb_per_s"] =
+      std::round(seconds > 0 ? static_cast<double>(totals.text_bytes) / 1e6 / seconds * 1000.0
+                             : 0.0) /
+      1000.0;
   report["index_bytes"] = directory_bytes(dir);
   report["peak_rss_kb"] = peak_rss_kb();
   return report;
@@ -416,13 +433,16 @@ TextLanguage detect_text_language(std::string_view text) {
   std::size_t arabic = 0, latin = 0;
   for (std::size_t pos = 0; pos < text.size();) {
     const char32_t c = next_code_point(text, pos);
-    if (is_arabic_script(c)) ++arabic;
-    else if (is_latin_letter(c)) ++latin;
+    if (is_arabic_script(c))
+      ++arabic;
+    else if (is_latin_letter(c))
+      ++latin;
   }
   return arabic > latin ? TextLanguage::Persian : TextLanguage::English;
 }
 
-TextLanguage resolve_language(std::string_view option_lang, std::string_view doc_lang, std::string_view text) {
+TextLanguage resolve_language(std::string_view option_lang, std::string_view doc_lang,
+                              std::string_view text) {
   if (option_lang == "en") return TextLanguage::English;
   if (option_lang == "fa") return TextLanguage::Persian;
   if (doc_lang == "fa" || doc_lang == "ar") return TextLanguage::Persian;
@@ -451,8 +471,10 @@ std::vector<QueryClause> parse_common_query(std::string_view query) {
     QueryClause clause;
     // field:value, where field is a run of ASCII letters directly followed by ':' and a value.
     std::size_t name_end = pos;
-    while (name_end < query.size() && std::isalpha(static_cast<unsigned char>(query[name_end]))) ++name_end;
-    if (name_end > pos && name_end + 1 < query.size() && query[name_end] == ':' && !is_space(query[name_end + 1])) {
+    while (name_end < query.size() && std::isalpha(static_cast<unsigned char>(query[name_end])))
+      ++name_end;
+    if (name_end > pos && name_end + 1 < query.size() && query[name_end] == ':' &&
+        !is_space(query[name_end + 1])) {
       const auto name = query.substr(pos, name_end - pos);
       if (name == "title") clause.field = "title";
       pos = name_end + 1;
@@ -488,7 +510,8 @@ int run_engine_main(int argc, char** argv, const EngineDefinition& engine) {
   auto* index_cmd = app.add_subcommand("index", "build a fresh index from a JSONL corpus");
   index_cmd->add_option("--corpus", corpus, "JSONL corpus")->required();
   index_cmd->add_option("--index", index_dir, "index directory (created fresh)")->required();
-  index_cmd->add_option("--lang", index_lang, "en, fa or auto")->check(CLI::IsMember({"en", "fa", "auto"}));
+  index_cmd->add_option("--lang", index_lang, "en, fa or auto")
+      ->check(CLI::IsMember({"en", "fa", "auto"}));
 
   SearchOptions search;
   auto* search_cmd = app.add_subcommand("search", "time queries against an index");
@@ -497,8 +520,10 @@ int run_engine_main(int argc, char** argv, const EngineDefinition& engine) {
   search_cmd->add_option("--k", search.k, "hits per query")->check(CLI::Range(1u, 100000u));
   search_cmd->add_flag("--snippets", search.snippets, "also build one snippet per hit");
   search_cmd->add_option("--warmup", search.warmup, "untimed passes over the queries");
-  search_cmd->add_option("--repeat", search.repeat, "timed passes over the queries")->check(CLI::Range(1u, 1000000u));
-  search_cmd->add_option("--threads", search.threads, "concurrent searcher handles")->check(CLI::Range(1u, 256u));
+  search_cmd->add_option("--repeat", search.repeat, "timed passes over the queries")
+      ->check(CLI::Range(1u, 1000000u));
+  search_cmd->add_option("--threads", search.threads, "concurrent searcher handles")
+      ->check(CLI::Range(1u, 256u));
   search_cmd->add_option("--run", search.run_file, "write a TREC run of the top k");
   search_cmd->add_option("--run-tag", search.run_tag, "tag for the TREC run");
   search_cmd->add_option("--latencies", search.latencies_file,
@@ -521,7 +546,8 @@ int run_engine_main(int argc, char** argv, const EngineDefinition& engine) {
     if (*index_cmd) {
       report = run_index(engine, corpus, index_dir, index_lang);
     } else {
-      if (!search.run_file.empty() && search.run_tag.empty()) throw UsageError("--run needs --run-tag");
+      if (!search.run_file.empty() && search.run_tag.empty())
+        throw UsageError("--run needs --run-tag");
       report = run_search(engine, search);
     }
     std::cout << report.dump() << std::endl;

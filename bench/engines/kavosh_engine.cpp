@@ -4,19 +4,19 @@
 // it is; the analyzer decides language per passage, so --lang only sets Article::language.
 // Extra flags serve bench/run's experiments: --k1/--b/--model/--title-weight/--prf on search
 // (the k1/b grid) and --no-normalize on index (the Persian normalization ablation).
+#include <xapian.h>
+
+#include <CLI/CLI.hpp>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
-#include <CLI/CLI.hpp>
-#include <xapian.h>
-
 #include "engine_protocol.hpp"
-#include "xapian_errors.hpp"
 #include "kavosh/index/writer.hpp"
 #include "kavosh/search/searcher.hpp"
+#include "xapian_errors.hpp"
 
 namespace kavosh::bench {
 namespace {
@@ -38,7 +38,8 @@ struct KavoshSettings {
 
 class KavoshBuilder final : public IndexBuilder {
  public:
-  KavoshBuilder(const std::filesystem::path& store, std::string lang, const KavoshSettings& settings)
+  KavoshBuilder(const std::filesystem::path& store, std::string lang,
+                const KavoshSettings& settings)
       : writer_(rethrow_xapian_errors([&] {
           index::WriterOptions options;
           options.rebuild = true;
@@ -82,10 +83,12 @@ class KavoshRunner final : public QueryRunner {
           return search::Searcher(store, options);
         })),
         settings_(settings) {
-    settings.query_normalization = searcher_.analyzer_options().normalize_arabic_script ? "on" : "off";
+    settings.query_normalization =
+        searcher_.analyzer_options().normalize_arabic_script ? "on" : "off";
   }
 
-  void search(const BenchQuery& query, unsigned k, bool snippets, std::vector<RankedDoc>& out) override {
+  void search(const BenchQuery& query, unsigned k, bool snippets,
+              std::vector<RankedDoc>& out) override {
     search::SearchRequest request = settings_.request;
     request.query = query.text;
     request.limit = k;
@@ -132,24 +135,31 @@ std::string fast_path_summary(KavoshSettings& settings) {
   return summary;
 }
 
-void add_kavosh_options(CLI::App& index_command, CLI::App& search_command, KavoshSettings& settings) {
+void add_kavosh_options(CLI::App& index_command, CLI::App& search_command,
+                        KavoshSettings& settings) {
   index_command.add_flag("--no-normalize", settings.no_normalize_index,
                          "index without Persian/Arabic orthographic normalization (ablation)");
-  index_command.add_option("--batch", settings.batch_passages, "passages per commit (0: the writer's default, sized by the index)")
+  index_command
+      .add_option("--batch", settings.batch_passages,
+                  "passages per commit (0: the writer's default, sized by the index)")
       ->capture_default_str();
   auto& request = settings.request;
   search_command.add_option("--k1", request.k1, "BM25 k1");
   search_command.add_option("--b", request.b, "BM25 b");
   search_command.add_option("--model", request.model, "bm25, bm25+, lm, pl2, dph, tfidf");
-  search_command.add_option("--title-weight", request.title_weight, "title stems relative to body stems");
-  search_command.add_option("--prf", request.prf_documents, "pseudo-relevance feedback from the top N passages");
-  search_command.add_option("--matcher", settings.matcher,
-                            "auto (the block-max top-k matcher where it covers the query) or "
-                            "xapian (Enquire for every query)")
+  search_command.add_option("--title-weight", request.title_weight,
+                            "title stems relative to body stems");
+  search_command.add_option("--prf", request.prf_documents,
+                            "pseudo-relevance feedback from the top N passages");
+  search_command
+      .add_option("--matcher", settings.matcher,
+                  "auto (the block-max top-k matcher where it covers the query) or "
+                  "xapian (Enquire for every query)")
       ->check(CLI::IsMember({"auto", "xapian"}));
-  search_command.add_flag("--no-normalize", settings.no_normalize_query,
-                          "analyze queries without Persian/Arabic normalization (the ablation's query "
-                          "side; by default queries follow the index's own analysis metadata)");
+  search_command.add_flag(
+      "--no-normalize", settings.no_normalize_query,
+      "analyze queries without Persian/Arabic normalization (the ablation's query "
+      "side; by default queries follow the index's own analysis metadata)");
 }
 
 }  // namespace
@@ -160,10 +170,12 @@ int main(int argc, char** argv) {
   KavoshSettings settings;
   EngineDefinition engine;
   engine.name = "kavosh";
-  engine.create_builder = [&](const std::filesystem::path& store, const std::string& lang) -> std::unique_ptr<IndexBuilder> {
+  engine.create_builder = [&](const std::filesystem::path& store,
+                              const std::string& lang) -> std::unique_ptr<IndexBuilder> {
     return std::make_unique<KavoshBuilder>(store, lang, settings);
   };
-  engine.open_runner = [&](const std::filesystem::path& store, const std::string&) -> std::unique_ptr<QueryRunner> {
+  engine.open_runner = [&](const std::filesystem::path& store,
+                           const std::string&) -> std::unique_ptr<QueryRunner> {
     return std::make_unique<KavoshRunner>(store, settings);
   };
   engine.add_options = [&](CLI::App& index_command, CLI::App& search_command) {

@@ -40,7 +40,9 @@ class Connection {
     }
   }
 
-  [[noreturn]] void fail(const std::string& what) const { throw std::runtime_error(what + ": " + sqlite3_errmsg(db_)); }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw std::runtime_error(what + ": " + sqlite3_errmsg(db_));
+  }
 
  private:
   sqlite3* db_ = nullptr;
@@ -49,7 +51,8 @@ class Connection {
 class Statement {
  public:
   Statement(Connection& connection, const char* sql) : connection_(connection) {
-    if (sqlite3_prepare_v3(connection.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(connection.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) !=
+        SQLITE_OK) {
       connection.fail(std::string("prepare ") + sql);
     }
   }
@@ -114,7 +117,8 @@ class SqliteBuilder final : public IndexBuilder {
  public:
   explicit SqliteBuilder(const std::filesystem::path& store)
       : connection_(store, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE),
-        insert_(with_schema_in_transaction(connection_), "INSERT INTO fts(id, title, text) VALUES (?1, ?2, ?3)") {}
+        insert_(with_schema_in_transaction(connection_),
+                "INSERT INTO fts(id, title, text) VALUES (?1, ?2, ?3)") {}
 
   void add(const CorpusDocument& doc) override {
     insert_.bind_text(1, doc.id);
@@ -147,7 +151,8 @@ class SqliteRunner final : public QueryRunner {
                               "SELECT id, -rank, snippet(fts, 2, '<b>', '</b>', '…', ?3) FROM fts "
                               "WHERE fts MATCH ?1 ORDER BY rank LIMIT ?2") {}
 
-  void search(const BenchQuery& query, unsigned k, bool snippets, std::vector<RankedDoc>& out) override {
+  void search(const BenchQuery& query, unsigned k, bool snippets,
+              std::vector<RankedDoc>& out) override {
     const std::string expression = to_fts5_query(query.text);
     if (expression.empty()) return;
     Statement& statement = snippets ? ranked_with_snippets_ : ranked_;
@@ -183,10 +188,12 @@ int main(int argc, char** argv) {
   using namespace kavosh::bench;
   EngineDefinition engine;
   engine.name = "sqlite";
-  engine.create_builder = [](const std::filesystem::path& store, const std::string&) -> std::unique_ptr<IndexBuilder> {
+  engine.create_builder = [](const std::filesystem::path& store,
+                             const std::string&) -> std::unique_ptr<IndexBuilder> {
     return std::make_unique<SqliteBuilder>(store);
   };
-  engine.open_runner = [](const std::filesystem::path& store, const std::string&) -> std::unique_ptr<QueryRunner> {
+  engine.open_runner = [](const std::filesystem::path& store,
+                          const std::string&) -> std::unique_ptr<QueryRunner> {
     return std::make_unique<SqliteRunner>(store);
   };
   return run_engine_main(argc, argv, engine);

@@ -1,9 +1,9 @@
 #pragma once
 // Xapian::Error is not a std::exception; the protocol's error handling speaks std::exception.
 // Shared by the engines that call Xapian (kavosh, plain xapian).
-#include <stdexcept>
-
 #include <xapian.h>
+
+#include <stdexcept>
 
 namespace kavosh::bench {
 

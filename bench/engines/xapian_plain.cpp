@@ -3,10 +3,10 @@
 // under "S" (and unprefixed, like the body), BM25Weight defaults, MSet::snippet for snippets.
 // Stemmer: english for en; none for fa (Xapian has no Persian stemmer); for auto, per document
 // and per query by script (so Arabic-script text is never handed to the English stemmer).
+#include <xapian.h>
+
 #include <stdexcept>
 #include <string>
-
-#include <xapian.h>
 
 #include "engine_protocol.hpp"
 #include "xapian_errors.hpp"
@@ -23,7 +23,9 @@ Xapian::Stem stemmer_for(TextLanguage language) {
 class XapianBuilder final : public IndexBuilder {
  public:
   XapianBuilder(const std::filesystem::path& store, std::string lang)
-      : db_(rethrow_xapian_errors([&] { return Xapian::WritableDatabase(store.string(), Xapian::DB_CREATE_OR_OVERWRITE); })),
+      : db_(rethrow_xapian_errors([&] {
+          return Xapian::WritableDatabase(store.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+        })),
         lang_(std::move(lang)) {
     generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
   }
@@ -41,7 +43,8 @@ class XapianBuilder final : public IndexBuilder {
 
  private:
   void add_document(const CorpusDocument& doc) {
-    generator_.set_stemmer(stemmer_for(resolve_language(lang_, doc.lang, doc.title + ' ' + doc.text)));
+    generator_.set_stemmer(
+        stemmer_for(resolve_language(lang_, doc.lang, doc.title + ' ' + doc.text)));
     Xapian::Document xdoc;
     generator_.set_document(xdoc);
     generator_.index_text(doc.title, 1, "S");
@@ -62,7 +65,8 @@ class XapianBuilder final : public IndexBuilder {
 class XapianRunner final : public QueryRunner {
  public:
   XapianRunner(const std::filesystem::path& store, std::string lang)
-      : db_(rethrow_xapian_errors([&] { return Xapian::Database(store.string()); })), lang_(std::move(lang)) {
+      : db_(rethrow_xapian_errors([&] { return Xapian::Database(store.string()); })),
+        lang_(std::move(lang)) {
     for (auto* parser : {&english_parser_, &persian_parser_}) {
       parser->set_database(db_);
       parser->set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
@@ -72,7 +76,8 @@ class XapianRunner final : public QueryRunner {
     persian_parser_.set_stemmer(stemmer_for(TextLanguage::Persian));
   }
 
-  void search(const BenchQuery& query, unsigned k, bool snippets, std::vector<RankedDoc>& out) override {
+  void search(const BenchQuery& query, unsigned k, bool snippets,
+              std::vector<RankedDoc>& out) override {
     rethrow_xapian_errors([&] { run_query(query, k, snippets, out); });
   }
 
@@ -108,10 +113,12 @@ int main(int argc, char** argv) {
   using namespace kavosh::bench;
   EngineDefinition engine;
   engine.name = "xapian";
-  engine.create_builder = [](const std::filesystem::path& store, const std::string& lang) -> std::unique_ptr<IndexBuilder> {
+  engine.create_builder = [](const std::filesystem::path& store,
+                             const std::string& lang) -> std::unique_ptr<IndexBuilder> {
     return std::make_unique<XapianBuilder>(store, lang);
   };
-  engine.open_runner = [](const std::filesystem::path& store, const std::string& lang) -> std::unique_ptr<QueryRunner> {
+  engine.open_runner = [](const std::filesystem::path& store,
+                          const std::string& lang) -> std::unique_ptr<QueryRunner> {
     return std::make_unique<XapianRunner>(store, lang);
   };
   return run_engine_main(argc, argv, engine);

@@ -193,8 +193,7 @@ std::vector<CorpusDocument> passage_documents(std::vector<index::Article>& artic
 std::vector<CollectionQuery> smart_queries(const fs::path& file, bool renumber_in_file_order) {
   std::vector<CollectionQuery> queries;
   for (const auto& r : read_smart(file)) {
-    const std::string id =
-        renumber_in_file_order ? std::to_string(queries.size() + 1) : r.id;
+    const std::string id = renumber_in_file_order ? std::to_string(queries.size() + 1) : r.id;
     if (r.id == "0") continue;  // CACM's ".I 0" sentinel
     queries.push_back({id, section_text(r, 'W')});
   }
@@ -247,8 +246,8 @@ Collection read_cacm(const fs::path& dir) {
 
 Collection read_npl(const fs::path& dir) {
   Collection c{"npl", {}, {}, {}, {}};
-  c.documents = article_documents(dir / "corpus" / "doc-text.trec", index::Format::Trec, "en",
-                                  c.warnings);
+  c.documents =
+      article_documents(dir / "corpus" / "doc-text.trec", index::Format::Trec, "en", c.warnings);
   // TREC topics (<top><num>..</num><title>..</title></top>) through the searcher's reader, the
   // one kavosh-search --queries uses.
   for (auto& topic : search::load_topics(dir / "query-text.trec")) {

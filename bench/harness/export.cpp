@@ -35,7 +35,8 @@ void write_collection(const Collection& c, const fs::path& dir) {
   if (c.queries.empty()) return;
   {
     std::ofstream out(dir / "queries.tsv", std::ios::binary);
-    for (const auto& q : c.queries) out << q.id << "\tcollection\t" << bag_of_words_query(q.text) << '\n';
+    for (const auto& q : c.queries)
+      out << q.id << "\tcollection\t" << bag_of_words_query(q.text) << '\n';
   }
   {
     std::ofstream out(dir / "qrels.txt", std::ios::binary);
@@ -52,8 +53,7 @@ int main(int argc, char** argv) {
   fs::path out_dir;
   std::vector<std::string> only;
   app.add_option("--data", data_dir, "shared data directory (../shared/data)")->required();
-  app.add_option("--out", out_dir, "output directory (one sub-folder per collection)")
-      ->required();
+  app.add_option("--out", out_dir, "output directory (one sub-folder per collection)")->required();
   app.add_option("--only", only, "collections to export (default: all)")
       ->check(CLI::IsMember(kavosh::bench::harness::known_collections()));
   CLI11_PARSE(app, argc, argv);

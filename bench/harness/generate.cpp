@@ -14,6 +14,7 @@
 //
 // Same seed, same data, same options -> byte-identical output.
 #include <unicode/utf8.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -97,9 +98,9 @@ bool is_clause_punctuation(char32_t c) {
 
 bool is_word_char(char32_t c) {
   if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  if (c == 0x200C) return true;                 // ZWNJ joins Persian word parts
-  if (c == 0xFFFD || c < 0xC0) return false;    // Latin-1 punctuation, NBSP, invalid
-  if (c >= 0x2000 && c <= 0x2BFF) return false; // general punctuation, symbols, arrows
+  if (c == 0x200C) return true;                  // ZWNJ joins Persian word parts
+  if (c == 0xFFFD || c < 0xC0) return false;     // Latin-1 punctuation, NBSP, invalid
+  if (c >= 0x2000 && c <= 0x2BFF) return false;  // general punctuation, symbols, arrows
   if (c >= 0x3000 && c <= 0x303F) return false;
   if (c == 0x060C || c == 0x061B || c == 0x061F || (c >= 0x066A && c <= 0x066D) || c == 0x06D4)
     return false;
@@ -137,8 +138,8 @@ constexpr std::uint32_t kSentenceEnd = 0;  // token 0 is "."; token 1 is ","
 struct LanguageModel {
   std::vector<std::string> words;  // id -> surface form
   std::unordered_map<std::string, std::uint32_t> ids;
-  std::vector<std::uint32_t> stream;          // all tokens in order, sentences separated
-  std::vector<std::uint32_t> successor_start; // per id: offset into successors
+  std::vector<std::uint32_t> stream;           // all tokens in order, sentences separated
+  std::vector<std::uint32_t> successor_start;  // per id: offset into successors
   std::vector<std::uint32_t> successors;
   std::vector<std::uint32_t> passage_lengths;  // in words
   std::vector<std::uint32_t> word_ids;         // ids of real words (not punctuation)
@@ -242,13 +243,13 @@ std::string synthetic_word(const LanguageModel& model, std::uint64_t rank) {
 // Persian letters -> Latin, in the spirit of everyday romanization (no diacritics).
 std::string romanize(std::string_view persian) {
   static const std::unordered_map<char32_t, std::string> letters = {
-      {U'ا', "a"},  {U'آ', "a"},  {U'أ', "a"},  {U'إ', "e"},  {U'ب', "b"},  {U'پ', "p"},
-      {U'ت', "t"},  {U'ث', "s"},  {U'ج', "j"},  {U'چ', "ch"}, {U'ح', "h"},  {U'خ', "kh"},
-      {U'د', "d"},  {U'ذ', "z"},  {U'ر', "r"},  {U'ز', "z"},  {U'ژ', "zh"}, {U'س', "s"},
-      {U'ش', "sh"}, {U'ص', "s"},  {U'ض', "z"},  {U'ط', "t"},  {U'ظ', "z"},  {U'ع', "'"},
-      {U'غ', "gh"}, {U'ف', "f"},  {U'ق', "gh"}, {U'ک', "k"},  {U'ك', "k"},  {U'گ', "g"},
-      {U'ل', "l"},  {U'م', "m"},  {U'ن', "n"},  {U'و', "v"},  {U'ه', "h"},  {U'ة', "h"},
-      {U'ی', "i"},  {U'ي', "i"},  {U'ى', "a"},  {U'ئ', "'"},  {U'ء', "'"},  {U'ؤ', "'"},
+      {U'ا', "a"},  {U'آ', "a"}, {U'أ', "a"},  {U'إ', "e"},  {U'ب', "b"},  {U'پ', "p"},
+      {U'ت', "t"},  {U'ث', "s"}, {U'ج', "j"},  {U'چ', "ch"}, {U'ح', "h"},  {U'خ', "kh"},
+      {U'د', "d"},  {U'ذ', "z"}, {U'ر', "r"},  {U'ز', "z"},  {U'ژ', "zh"}, {U'س', "s"},
+      {U'ش', "sh"}, {U'ص', "s"}, {U'ض', "z"},  {U'ط', "t"},  {U'ظ', "z"},  {U'ع', "'"},
+      {U'غ', "gh"}, {U'ف', "f"}, {U'ق', "gh"}, {U'ک', "k"},  {U'ك', "k"},  {U'گ', "g"},
+      {U'ل', "l"},  {U'م', "m"}, {U'ن', "n"},  {U'و', "v"},  {U'ه', "h"},  {U'ة', "h"},
+      {U'ی', "i"},  {U'ي', "i"}, {U'ى', "a"},  {U'ئ', "'"},  {U'ء', "'"},  {U'ؤ', "'"},
       {U'ۀ', "eye"}};
   std::u32string cps;
   for (std::size_t i = 0; i < persian.size();) cps.push_back(decode(persian, i));
@@ -264,8 +265,10 @@ std::string romanize(std::string_view persian) {
       out.push_back('-');
     } else if (auto it = letters.find(c); it != letters.end()) {
       std::string piece = it->second;
-      if ((c == U'و' || c == U'ی') && (i == 0 || cps[i - 1] == 0x200C)) piece = c == U'و' ? "v" : "y";
-      else if (c == U'و' && i > 0 && is_consonant(cps[i - 1])) piece = "o";
+      if ((c == U'و' || c == U'ی') && (i == 0 || cps[i - 1] == 0x200C))
+        piece = c == U'و' ? "v" : "y";
+      else if (c == U'و' && i > 0 && is_consonant(cps[i - 1]))
+        piece = "o";
       out += piece;
       // Persian script omits short vowels; put one between consonants so names read.
       if (is_consonant(c) && i + 1 < cps.size() && is_consonant(cps[i + 1])) out.push_back('a');
@@ -352,7 +355,8 @@ struct Generator {
     std::uint32_t current = kSentenceEnd;
     std::uint32_t words = 0;
     bool capitalize = language == Language::English;
-    std::size_t phrase_at = phrase_out ? random.below(std::max<std::uint32_t>(target, 1)) : SIZE_MAX;
+    std::size_t phrase_at =
+        phrase_out ? random.below(std::max<std::uint32_t>(target, 1)) : SIZE_MAX;
     std::vector<std::string> recent;  // last words since punctuation, for the phrase
     std::string word;
     while (words < target || current != kSentenceEnd) {
@@ -363,7 +367,7 @@ struct Generator {
           current = next;
           continue;
         }
-        out += next == kSentenceEnd ? model.sentence_end
+        out += next == kSentenceEnd              ? model.sentence_end
                : language == Language::Romanized ? std::string(",")
                                                  : model.clause_mark;
         capitalize = language == Language::English && next == kSentenceEnd;
@@ -377,12 +381,16 @@ struct Generator {
         if (language == Language::English) ++english_synthetic_counts[rank];
       } else {
         word = model.words[next];
-        if (language == Language::English) ++english_counts[next];
-        else if (language == Language::Persian) ++persian_counts[next];
-        else ++romanized_counts[next];
+        if (language == Language::English)
+          ++english_counts[next];
+        else if (language == Language::Persian)
+          ++persian_counts[next];
+        else
+          ++romanized_counts[next];
       }
       if (language == Language::Romanized) word = romanize(word);
-      if (capitalize && !word.empty() && word[0] >= 'a' && word[0] <= 'z') word[0] = char(word[0] - 32);
+      if (capitalize && !word.empty() && word[0] >= 'a' && word[0] <= 'z')
+        word[0] = char(word[0] - 32);
       capitalize = false;
       if (!out.empty() && out.back() != '"') out.push_back(' ');
       out += word;
@@ -402,15 +410,15 @@ struct Generator {
     }
   }
 
-  std::string title(Language language, Random& random, QueryCandidates& candidates,
-                    bool record) {
+  std::string title(Language language, Random& random, QueryCandidates& candidates, bool record) {
     const LanguageModel& model = language == Language::English ? english : persian;
     const std::size_t n = language == Language::English ? 2 + random.below(4) : 1 + random.below(3);
     std::string out;
     for (std::size_t i = 0; i < n; ++i) {
       std::string w = model.words[model.word_ids[random.below(model.word_ids.size())]];
       if (language == Language::Romanized) w = romanize(w);
-      if (language != Language::Persian && !w.empty() && w[0] >= 'a' && w[0] <= 'z') w[0] = char(w[0] - 32);
+      if (language != Language::Persian && !w.empty() && w[0] >= 'a' && w[0] <= 'z')
+        w[0] = char(w[0] - 32);
       if (record && is_ascii_alpha(w) && w.size() >= 4) candidates.title_words.push_back(w);
       if (!out.empty()) out.push_back(' ');
       out += w;
@@ -458,8 +466,10 @@ int main(int argc, char** argv) {
   auto* b = app.add_option("--bytes", bytes, "stop once the corpus file reaches this size");
   p->excludes(b);
   app.add_option("--seed", seed, "random seed (text and queries)");
-  app.add_option("--queries-per-class", per_class, "queries per class")->check(CLI::Range(1u, 100000u));
-  app.add_option("--english", english_share, "share of English passages")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--queries-per-class", per_class, "queries per class")
+      ->check(CLI::Range(1u, 100000u));
+  app.add_option("--english", english_share, "share of English passages")
+      ->check(CLI::Range(0.0, 1.0));
   app.add_option("--persian", persian_share, "share of Persian-script passages (rest: romanized)")
       ->check(CLI::Range(0.0, 1.0));
   CLI11_PARSE(app, argc, argv);
@@ -473,9 +483,11 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     Generator g;
     for (const char* name : {"cranfield", "cisi", "cacm", "npl", "wiki-en"})
-      for (const auto& d : harness::read_collection(name, data_dir).documents) g.english.learn(d.text);
+      for (const auto& d : harness::read_collection(name, data_dir).documents)
+        g.english.learn(d.text);
     for (const char* name : {"parsinlu", "persianqa", "wiki-fa"})
-      for (const auto& d : harness::read_collection(name, data_dir).documents) g.persian.learn(d.text);
+      for (const auto& d : harness::read_collection(name, data_dir).documents)
+        g.persian.learn(d.text);
     g.persian.sentence_end = ".";
     g.persian.clause_mark = "\u060C";
     g.english.finish();
@@ -502,7 +514,7 @@ int main(int argc, char** argv) {
       if (article_left == 0) {  // a new article: 1..8 passages sharing a title and language
         ++article;
         const double u = random.unit();
-        article_language = u < english_share ? Language::English
+        article_language = u < english_share                   ? Language::English
                            : u < english_share + persian_share ? Language::Persian
                                                                : Language::Romanized;
         article_left = 1 + random.below(8);
@@ -558,7 +570,8 @@ int main(int argc, char** argv) {
       });
       std::vector<std::string> rare;
       for (std::uint32_t id : en_alpha)
-        if (g.english_counts[id] >= 1 && g.english_counts[id] <= 5) rare.push_back(lowercase_ascii(ew[id]));
+        if (g.english_counts[id] >= 1 && g.english_counts[id] <= 5)
+          rare.push_back(lowercase_ascii(ew[id]));
       std::vector<std::pair<std::uint64_t, std::uint32_t>> synthetic(
           g.english_synthetic_counts.begin(), g.english_synthetic_counts.end());
       std::sort(synthetic.begin(), synthetic.end());
@@ -580,7 +593,10 @@ int main(int argc, char** argv) {
         emit("multi", text);
       }
       for (unsigned i = 0; i < per_class && !candidates.phrases.empty(); ++i)
-        emit("phrase", "\"" + lowercase_ascii(pick(candidates.phrases, 0, candidates.phrases.size(), qrandom)) + "\"");
+        emit("phrase",
+             "\"" +
+                 lowercase_ascii(pick(candidates.phrases, 0, candidates.phrases.size(), qrandom)) +
+                 "\"");
       for (unsigned i = 0; i < per_class && !fa_words.empty(); ++i) {
         std::string text;
         const std::size_t words = 1 + qrandom.below(3);
@@ -603,7 +619,8 @@ int main(int argc, char** argv) {
         emit("wildcard", w.substr(0, prefix) + "*");
       }
       for (unsigned i = 0; i < per_class && !candidates.title_words.empty(); ++i)
-        emit("field", "title:" + lowercase_ascii(pick(candidates.title_words, 0, candidates.title_words.size(), qrandom)));
+        emit("field", "title:" + lowercase_ascii(pick(candidates.title_words, 0,
+                                                      candidates.title_words.size(), qrandom)));
       if (!q) throw std::runtime_error(queries_path.string() + ": write failed");
     }
 

@@ -30,9 +30,8 @@ TEST(CollectionExport, EveryCollectionHasTheCountsOfTheDataReadme) {
   // Cranfield has 1400 records, but the indexer's reader skips 471 and 995 (no text) with a
   // warning; the judgment "125 995" stays and matches nothing.
   const CollectionCounts expected[] = {
-      {"cranfield", 1398, 225, 1837}, {"cisi", 1460, 112, 3114}, {"cacm", 3204, 64, 796},
-      {"npl", 11429, 93, 2083},       {"parsinlu", 1267, 1295, 1295},
-      {"persianqa", 93, 651, 651},
+      {"cranfield", 1398, 225, 1837}, {"cisi", 1460, 112, 3114},      {"cacm", 3204, 64, 796},
+      {"npl", 11429, 93, 2083},       {"parsinlu", 1267, 1295, 1295}, {"persianqa", 93, 651, 651},
   };
   for (const auto& e : expected) {
     const auto c = harness::read_collection(e.name, kData);
@@ -66,8 +65,8 @@ TEST(CollectionExport, CacmQueryIdsLoseTheirZeroPadding) {
   const auto c = harness::read_collection("cacm", kData);
   EXPECT_EQ(c.judgments.front().query_id, "1");
   EXPECT_EQ(c.queries.front().id, "1");
-  EXPECT_TRUE(std::none_of(c.queries.begin(), c.queries.end(),
-                           [](const auto& q) { return q.id == "0"; }));
+  EXPECT_TRUE(
+      std::none_of(c.queries.begin(), c.queries.end(), [](const auto& q) { return q.id == "0"; }));
 }
 
 TEST(CollectionExport, EveryJudgmentNamesADocumentOfItsCollection) {
@@ -114,9 +113,9 @@ TEST(CollectionExport, CranfieldDocumentsAreTheIndexerArticles) {
       << first.text;
   EXPECT_EQ(first.lang, "en");
   for (const char* skipped : {"471", "995"}) {
-    EXPECT_TRUE(std::none_of(c.documents.begin(), c.documents.end(),
-                             [&](const auto& d) { return d.id == skipped; }))
-        << skipped;
+    EXPECT_TRUE(std::none_of(c.documents.begin(), c.documents.end(), [&](const auto& d) {
+      return d.id == skipped;
+    })) << skipped;
   }
   ASSERT_EQ(c.warnings.size(), 2u);
   EXPECT_NE(c.warnings[0].find("cran.all.1400:13470:"), std::string::npos) << c.warnings[0];

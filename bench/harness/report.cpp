@@ -35,9 +35,11 @@ using nlohmann::json;
 namespace {
 
 // A latency record of `engine` on `corpus` with or without snippets that holds a result.
-bool is_latency_result(const json& r, const std::string& corpus, bool snippets, const std::string& engine) {
+bool is_latency_result(const json& r, const std::string& corpus, bool snippets,
+                       const std::string& engine) {
   return r.value("kind", "") == "latency" && r.value("corpus", "") == corpus &&
-         r.value("snippets", false) == snippets && r.value("engine", "") == engine && r.contains("result");
+         r.value("snippets", false) == snippets && r.value("engine", "") == engine &&
+         r.contains("result");
 }
 
 constexpr const char* kOurs = "kavosh";
@@ -182,7 +184,8 @@ int main(int argc, char** argv) {
   app.add_option("--raw", raw_path, "raw JSON lines written by bench/run")->required();
   app.add_option("--json", json_out, "results JSON to write")->required();
   app.add_option("--markdown", md_out, "Markdown summary to write")->required();
-  app.add_option("--plots", plot_prefix, "prefix for gnuplot data/scripts (PNG names derive from it)");
+  app.add_option("--plots", plot_prefix,
+                 "prefix for gnuplot data/scripts (PNG names derive from it)");
   app.add_option("--date", date, "run date (YYYY-MM-DD)");
   app.add_option("--commit", commit, "git commit of the tree measured");
   app.add_option("--mode", mode, "smoke, quick or full");
@@ -211,7 +214,8 @@ int main(int argc, char** argv) {
   }
   // Micro-benchmark records point at Google Benchmark JSON files; fold them in.
   for (auto& r : records)
-    if ((r.value("kind", "") == "micro" || r.value("kind", "") == "analyzer") && r.contains("file")) {
+    if ((r.value("kind", "") == "micro" || r.value("kind", "") == "analyzer") &&
+        r.contains("file")) {
       try {
         r["result"] = json::parse(read_text(r["file"].get<std::string>()));
       } catch (const std::exception& e) {
@@ -233,8 +237,8 @@ int main(int argc, char** argv) {
       md << "- Generated corpus `" << r.value("corpus", "") << "`: " << g.value("passages", 0)
          << " passages (" << g.value("english", 0) << " en, " << g.value("persian", 0) << " fa, "
          << g.value("romanized", 0) << " romanized), " << fixed(num(g, "bytes") / 1e6, 1)
-         << " MB, seed " << g.value("seed", 0) << ", generated at "
-         << fixed(num(g, "mb_per_s"), 1) << " MB/s\n";
+         << " MB, seed " << g.value("seed", 0) << ", generated at " << fixed(num(g, "mb_per_s"), 1)
+         << " MB/s\n";
     }
   for (const auto& r : records)
     if (r.value("kind", "") == "run")
@@ -266,7 +270,8 @@ int main(int argc, char** argv) {
                         budget_total > 0 ? fixed(took_total / budget_total, 2) : "n/a"});
       md << "\n## Time per step\n\nBudgets come from the rates in `bench/run` (bench/README.md, "
             "\"How long a full run takes\"). The steps of the two indexing lanes overlap, so "
-            "the sums exceed the wall time of the run.\n\n" << t.render();
+            "the sums exceed the wall time of the run.\n\n"
+         << t.render();
     }
   }
 
@@ -274,7 +279,8 @@ int main(int argc, char** argv) {
   md << "\n## Indexing\n\n";
   for (const auto& corpus : corpora_of(records, "index")) {
     Table t{{"engine", "docs", "input MB", "seconds", "CPU s", "docs/s", "MB/s", "peak RSS MB",
-             "index MB", "index ÷ input"}, {}};
+             "index MB", "index ÷ input"},
+            {}};
     std::map<std::string, double> docs_per_s, docs_per_cpu_s, index_ratio, rss;
     std::map<std::string, std::string> shared;  // engine -> what ran beside it
     for (const auto& r : records) {
@@ -288,15 +294,16 @@ int main(int argc, char** argv) {
       const double input = num(x, "input_bytes"), index = num(x, "index_bytes");
       if (r.contains("shared_with")) shared[engine] = r["shared_with"].get<std::string>();
       docs_per_s[engine] = num(x, "docs_per_s");
-      if (num(x, "cpu_seconds") > 0) docs_per_cpu_s[engine] = num(x, "docs") / num(x, "cpu_seconds");
+      if (num(x, "cpu_seconds") > 0)
+        docs_per_cpu_s[engine] = num(x, "docs") / num(x, "cpu_seconds");
       index_ratio[engine] = input > 0 ? index / input : 0;
       rss[engine] = num(x, "peak_rss_kb");
-      t.rows.push_back({engine + (shared.count(engine) ? " †" : ""), fixed(num(x, "docs"), 0), fixed(input / 1e6, 1),
-                        fixed(num(x, "seconds"), 2),
+      t.rows.push_back({engine + (shared.count(engine) ? " †" : ""), fixed(num(x, "docs"), 0),
+                        fixed(input / 1e6, 1), fixed(num(x, "seconds"), 2),
                         has_number(x, "cpu_seconds") ? fixed(num(x, "cpu_seconds"), 2) : "n/a",
-                        fixed(num(x, "docs_per_s"), 0),
-                        fixed(num(x, "mb_per_s"), 2), fixed(num(x, "peak_rss_kb") / 1024, 0),
-                        fixed(index / 1e6, 1), fixed(index_ratio[engine], 2)});
+                        fixed(num(x, "docs_per_s"), 0), fixed(num(x, "mb_per_s"), 2),
+                        fixed(num(x, "peak_rss_kb") / 1024, 0), fixed(index / 1e6, 1),
+                        fixed(index_ratio[engine], 2)});
     }
     md << "### " << corpus << "\n\n" << t.render() << "\n";
     for (const auto& [engine, with] : shared)
@@ -305,8 +312,8 @@ int main(int argc, char** argv) {
     if (!shared.empty()) md << "\n";
     if (has_ours)
       md << "Ratios docs/s: " << ratios(docs_per_s) << "; docs per CPU second (what a quiet "
-         << "machine would give single-threaded engines): " << ratios(docs_per_cpu_s) << "; index size: "
-         << ratios(index_ratio) << "; peak RSS: " << ratios(rss) << "\n";
+         << "machine would give single-threaded engines): " << ratios(docs_per_cpu_s)
+         << "; index size: " << ratios(index_ratio) << "; peak RSS: " << ratios(rss) << "\n";
     md << "\n";
   }
 
@@ -363,7 +370,8 @@ int main(int argc, char** argv) {
     // Snippet overhead per engine: p50 with ÷ p50 without.
     std::map<std::string, double> without, with;
     for (const auto& r : records)
-      if (r.value("kind", "") == "latency" && r.value("corpus", "") == corpus && r.contains("result"))
+      if (r.value("kind", "") == "latency" && r.value("corpus", "") == corpus &&
+          r.contains("result"))
         (r.value("snippets", false) ? with : without)[r.value("engine", "")] =
             num(r["result"]["latency_us"], "p50");
     md << "Snippet cost (p50 with ÷ without): ";
@@ -381,7 +389,8 @@ int main(int argc, char** argv) {
   for (const auto& corpus : corpora_of(records, "qps")) {
     std::set<int> threads;
     for (const auto& r : records)
-      if (r.value("kind", "") == "qps" && r.value("corpus", "") == corpus) threads.insert(r.value("threads", 1));
+      if (r.value("kind", "") == "qps" && r.value("corpus", "") == corpus)
+        threads.insert(r.value("threads", 1));
     Table t{{"engine"}, {}};
     for (int th : threads) t.header.push_back(std::to_string(th) + " thread" + (th > 1 ? "s" : ""));
     std::map<int, std::map<std::string, double>> qps;
@@ -392,7 +401,8 @@ int main(int argc, char** argv) {
         std::string cell = "n/a";
         for (const auto& r : records)
           if (r.value("kind", "") == "qps" && r.value("corpus", "") == corpus &&
-              r.value("engine", "") == engine && r.value("threads", 1) == th && r.contains("result")) {
+              r.value("engine", "") == engine && r.value("threads", 1) == th &&
+              r.contains("result")) {
             qps[th][engine] = num(r["result"], "qps");
             cell = fixed(num(r["result"], "qps"), 0);
             any = true;
@@ -413,7 +423,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> quality_rows;  // for the bar chart: "corpus engine/config" -> ndcg
   std::ostringstream bars;
   {
-    Table t{{"collection", "engine", "config", "queries", "MAP", "nDCG@10", "P@10", "R@100", "MRR@10"}, {}};
+    Table t{
+        {"collection", "engine", "config", "queries", "MAP", "nDCG@10", "P@10", "R@100", "MRR@10"},
+        {}};
     std::map<std::string, std::map<std::string, double>> ndcg, map;  // collection -> engine
     for (const auto& corpus : corpora_of(records, "quality"))
       for (const auto& r : records) {
@@ -429,22 +441,25 @@ int main(int argc, char** argv) {
           map[corpus][engine] = num(q, "map");
         }
         if (config.rfind("k1=", 0) == 0) continue;  // the grid has its own table
-        t.rows.push_back({corpus, engine, config, fixed(num(q, "queries"), 0), fixed(num(q, "map"), 4),
-                          fixed(num(q, "ndcg_cut_10"), 4), fixed(num(q, "P_10"), 4),
-                          fixed(num(q, "recall_100"), 4), fixed(num(q, "recip_rank_10"), 4)});
+        t.rows.push_back({corpus, engine, config, fixed(num(q, "queries"), 0),
+                          fixed(num(q, "map"), 4), fixed(num(q, "ndcg_cut_10"), 4),
+                          fixed(num(q, "P_10"), 4), fixed(num(q, "recall_100"), 4),
+                          fixed(num(q, "recip_rank_10"), 4)});
         bars << '"' << corpus << "\" \"" << engine << (config == "default" ? "" : "/" + config)
              << "\" " << num(q, "ndcg_cut_10") << ' ' << num(q, "map") << '\n';
       }
     md << t.render() << "\n";
     for (const auto& [corpus, by_engine] : ndcg)
-      if (has_ours) md << "- " << corpus << ": nDCG@10 " << ratios(by_engine) << "; MAP "
-         << ratios(map[corpus]) << "\n";
+      if (has_ours)
+        md << "- " << corpus << ": nDCG@10 " << ratios(by_engine) << "; MAP " << ratios(map[corpus])
+           << "\n";
     md << "\n";
   }
   {
     Table t{{"collection", "engine", "k1, b", "MAP", "nDCG@10", "P@10", "R@100"}, {}};
     for (const auto& r : records)
-      if (r.value("kind", "") == "quality" && r.value("config", "").rfind("k1=", 0) == 0 && r.contains("result")) {
+      if (r.value("kind", "") == "quality" && r.value("config", "").rfind("k1=", 0) == 0 &&
+          r.contains("result")) {
         const auto& q = r["result"];
         t.rows.push_back({r.value("corpus", ""), r.value("engine", ""), r.value("config", ""),
                           fixed(num(q, "map"), 4), fixed(num(q, "ndcg_cut_10"), 4),
@@ -455,7 +470,8 @@ int main(int argc, char** argv) {
   {
     // Persian ablation: our full analysis against the same engine with normalization off.
     Table t{{"collection", "nDCG@10 full", "nDCG@10 off", "R@100 full", "R@100 off", "MRR@10 full",
-             "MRR@10 off", "nDCG@10 gain"}, {}};
+             "MRR@10 off", "nDCG@10 gain"},
+            {}};
     for (const auto& off : records) {
       if (off.value("kind", "") != "quality" || off.value("config", "") != "no-normalization" ||
           !off.contains("result"))
@@ -465,11 +481,13 @@ int main(int argc, char** argv) {
             full.value("engine", "") == off.value("engine", "") &&
             full.value("corpus", "") == off.value("corpus", "") && full.contains("result")) {
           const auto &f = full["result"], &o = off["result"];
-          const double gain = num(o, "ndcg_cut_10") > 0 ? num(f, "ndcg_cut_10") / num(o, "ndcg_cut_10") - 1 : 0;
+          const double gain =
+              num(o, "ndcg_cut_10") > 0 ? num(f, "ndcg_cut_10") / num(o, "ndcg_cut_10") - 1 : 0;
           t.rows.push_back({off.value("corpus", ""), fixed(num(f, "ndcg_cut_10"), 4),
                             fixed(num(o, "ndcg_cut_10"), 4), fixed(num(f, "recall_100"), 4),
                             fixed(num(o, "recall_100"), 4), fixed(num(f, "recip_rank_10"), 4),
-                            fixed(num(o, "recip_rank_10"), 4), (gain >= 0 ? "+" : "") + fixed(gain * 100, 1) + " %"});
+                            fixed(num(o, "recip_rank_10"), 4),
+                            (gain >= 0 ? "+" : "") + fixed(gain * 100, 1) + " %"});
         }
     }
     if (!t.rows.empty())
@@ -517,9 +535,10 @@ int main(int argc, char** argv) {
       Table t{{"benchmark", "real time", "cpu time", "unit", "items/s"}, {}};
       const json benchmarks = r["result"].value("benchmarks", json::array());
       for (const auto& b : benchmarks)
-        t.rows.push_back({b.value("name", ""), fixed(num(b, "real_time"), 1), fixed(num(b, "cpu_time"), 1),
-                          b.value("time_unit", ""),
-                          has_number(b, "items_per_second") ? fixed(num(b, "items_per_second"), 0) : ""});
+        t.rows.push_back(
+            {b.value("name", ""), fixed(num(b, "real_time"), 1), fixed(num(b, "cpu_time"), 1),
+             b.value("time_unit", ""),
+             has_number(b, "items_per_second") ? fixed(num(b, "items_per_second"), 0) : ""});
       md << t.render() << "\n";
     }
 
@@ -560,8 +579,10 @@ int main(int argc, char** argv) {
               source = "n = " + std::to_string(micros.size());
             } else {
               const auto& l = r["result"]["latency_us"];
-              dat << num(l, "p50") << " 0.5\n" << num(l, "p95") << " 0.95\n" << num(l, "p99")
-                  << " 0.99\n" << num(l, "max") << " 1\n";
+              dat << num(l, "p50") << " 0.5\n"
+                  << num(l, "p95") << " 0.95\n"
+                  << num(l, "p99") << " 0.99\n"
+                  << num(l, "max") << " 1\n";
               source = "p50/p95/p99/max only";
             }
             dat << "\n\n";
@@ -576,7 +597,8 @@ int main(int argc, char** argv) {
         bool any = false;
         for (const auto& c : curves) {
           if (c.snippets != snippets) continue;
-          const auto colour = std::find(engines.begin(), engines.end(), c.engine) - engines.begin() + 1;
+          const auto colour =
+              std::find(engines.begin(), engines.end(), c.engine) - engines.begin() + 1;
           gp << (any ? ", " : "") << "'" << base << "-latency.dat' index " << c.block
              << " using 1:2 with steps lw 2 lc " << colour << " title '" << c.engine << " ("
              << c.source << ")'";
@@ -586,8 +608,10 @@ int main(int argc, char** argv) {
         gp << "\n";
       }
       gp << "unset multiplot\n";
-      md << "## Pictures\n\n![latency CDF](" << cdf_png << ")\n\nLatency CDF: every timed "
-            "execution of the latency runs on `" << corpus << "` (engines' `--latencies` files).\n";
+      md << "## Pictures\n\n![latency CDF](" << cdf_png
+         << ")\n\nLatency CDF: every timed "
+            "execution of the latency runs on `"
+         << corpus << "` (engines' `--latencies` files).\n";
     }
     const std::string bar_data = bars.str();
     if (!bar_data.empty()) {
@@ -597,15 +621,18 @@ int main(int argc, char** argv) {
          << "-quality.png'\nset title 'nDCG@10 per collection and engine/configuration'\n"
             "set style data histograms\nset style fill solid 0.8 border -1\nset boxwidth 0.8\n"
             "set xtics rotate by -45 font ',8'\nset yrange [0:1]\nset grid y\nunset key\n"
-            "plot '" << base << "-quality.dat' using 3:xtic(sprintf('%s %s', stringcolumn(1), stringcolumn(2))) lc rgb '#4477aa'\n";
+            "plot '"
+         << base
+         << "-quality.dat' using 3:xtic(sprintf('%s %s', stringcolumn(1), stringcolumn(2))) lc rgb "
+            "'#4477aa'\n";
       if (lat_corpora.empty()) md << "## Pictures\n\n";
       md << "\n![quality](" << bar_png << ")\n";
     }
     std::ofstream(dir_prefix + ".gp") << gp.str();
   }
 
-  json results = {{"date", date}, {"commit", commit}, {"mode", mode}, {"command", command},
-                  {"machine", machine}, {"records", records}};
+  json results = {{"date", date},       {"commit", commit},   {"mode", mode},
+                  {"command", command}, {"machine", machine}, {"records", records}};
   std::ofstream(json_out) << results.dump(2) << '\n';
   std::ofstream(md_out) << md.str();
   std::cout << md.str();

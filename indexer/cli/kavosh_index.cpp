@@ -3,16 +3,15 @@
 // and printed as one line; exit codes: 0 ok, 1 runtime error (or warnings with --strict),
 // 2 usage.
 #include <unistd.h>
+#include <xapian.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <xapian.h>
 
 #include "kavosh/index/corpus.hpp"
 #include "kavosh/index/database_info.hpp"
@@ -68,7 +67,8 @@ int run(const Options& options) {
     std::vector<LeftOutFile> left_out;
     const std::vector<CorpusFile> files = list_corpus_files(options.paths, &left_out);
     for (const fs::path& alias_file : options.alias_files) {
-      if (!fs::is_regular_file(alias_file)) throw std::runtime_error("no such aliases file: " + alias_file.string());
+      if (!fs::is_regular_file(alias_file))
+        throw std::runtime_error("no such aliases file: " + alias_file.string());
     }
     WriterOptions writer_options;
     writer_options.rebuild = options.rebuild;
@@ -90,7 +90,8 @@ int run(const Options& options) {
 
     if (!options.quiet) {
       for (const LeftOutFile& file : left_out) {
-        std::fprintf(stderr, "note: %s: left out of the directory walk: %s (name the file to index it)\n",
+        std::fprintf(stderr,
+                     "note: %s: left out of the directory walk: %s (name the file to index it)\n",
                      file.file.c_str(), file.reason.c_str());
       }
     }
@@ -106,8 +107,11 @@ int run(const Options& options) {
       }
       std::vector<CorpusFile> all_files;
       for (const fs::path& alias_file : options.alias_files) {
-        CorpusFile file{alias_file, alias_file.filename().string(), alias_file.string(),
-                        fs::file_size(alias_file), {}};
+        CorpusFile file{alias_file,
+                        alias_file.filename().string(),
+                        alias_file.string(),
+                        fs::file_size(alias_file),
+                        {}};
         all_files.push_back(file);
       }
       CorpusOptions alias_options = corpus_options;
@@ -127,10 +131,12 @@ int run(const Options& options) {
       const double safe_seconds = seconds > 0 ? seconds : 1e-9;
       // A document that replaced one of the same id read earlier in the run is not one more.
       std::printf("indexed %llu articles as %llu passages (%llu term postings) from %llu files, %s",
-                  static_cast<unsigned long long>(written.articles - std::min(written.articles, corpus.duplicates)),
+                  static_cast<unsigned long long>(written.articles -
+                                                  std::min(written.articles, corpus.duplicates)),
                   static_cast<unsigned long long>(written.passages),
                   static_cast<unsigned long long>(written.terms),
-                  static_cast<unsigned long long>(corpus.files), megabytes(corpus.input_bytes).c_str());
+                  static_cast<unsigned long long>(corpus.files),
+                  megabytes(corpus.input_bytes).c_str());
       if (!left_out.empty()) {
         std::printf("; %zu files left out", left_out.size());
       }
@@ -144,7 +150,8 @@ int run(const Options& options) {
                   static_cast<unsigned long long>(corpus.articles + corpus.skipped_total()),
                   static_cast<unsigned long long>(corpus.articles - corpus.duplicates));
       if (corpus.duplicates > 0) {
-        std::printf(", %llu replaced by a later one of the same id", static_cast<unsigned long long>(corpus.duplicates));
+        std::printf(", %llu replaced by a later one of the same id",
+                    static_cast<unsigned long long>(corpus.duplicates));
       }
       std::printf(", %llu skipped", static_cast<unsigned long long>(corpus.skipped_total()));
       const char* separator = " (";
@@ -155,20 +162,22 @@ int run(const Options& options) {
         separator = ", ";
       }
       if (corpus.skipped_total() > 0) std::printf(")");
-      std::printf("\ntime %.2f s, %.0f docs/s, %.2f MB/s overall; database %s; %llu warnings\n", seconds,
-                  static_cast<double>(written.articles) / safe_seconds,
+      std::printf("\ntime %.2f s, %.0f docs/s, %.2f MB/s overall; database %s; %llu warnings\n",
+                  seconds, static_cast<double>(written.articles) / safe_seconds,
                   static_cast<double>(corpus.input_bytes) / (1 << 20) / safe_seconds,
                   megabytes(directory_size(options.db)).c_str(),
                   static_cast<unsigned long long>(warnings));
     }
     if (options.strict && warnings > 0) {
-      std::fprintf(stderr, "kavosh-index: %llu warnings (--strict)\n", static_cast<unsigned long long>(warnings));
+      std::fprintf(stderr, "kavosh-index: %llu warnings (--strict)\n",
+                   static_cast<unsigned long long>(warnings));
       exit_code = 1;
     }
   }
   if (options.compact) {
     compact_database(options.db);
-    if (!options.quiet) std::printf("compacted: database %s\n", megabytes(directory_size(options.db)).c_str());
+    if (!options.quiet)
+      std::printf("compacted: database %s\n", megabytes(directory_size(options.db)).c_str());
   }
   if (options.stats) std::cout << format_summary(summarize_database(options.db));
   if (!options.show.empty()) std::cout << describe_passage(options.db, options.show);
@@ -185,9 +194,12 @@ int main(int argc, char** argv) {
   app.add_flag("--rebuild", options.rebuild, "start from an empty database");
   app.add_option("--format", options.format,
                  "input format: auto, text, jsonl, mediawiki, trec, smart, aliases (default auto)");
-  app.add_option("--batch", options.batch, "passages per commit (per shard in a first run), whole articles (default: a sixteenth of the database's passages, 2500 to 10000)")
+  app.add_option("--batch", options.batch,
+                 "passages per commit (per shard in a first run), whole articles (default: a "
+                 "sixteenth of the database's passages, 2500 to 10000)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--aliases", options.alias_files, "alias groups file (tab-separated names per line)")
+  app.add_option("--aliases", options.alias_files,
+                 "alias groups file (tab-separated names per line)")
       ->allow_extra_args(false);
   app.add_option("--delete", options.deletes, "delete the article with this id (repeatable)")
       ->allow_extra_args(false);

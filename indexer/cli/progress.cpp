@@ -9,7 +9,8 @@ std::string format_duration(double seconds) {
   const auto total = static_cast<unsigned long long>(seconds + 0.5);
   char text[32];
   if (total >= 3600) {
-    std::snprintf(text, sizeof text, "%llu:%02llu:%02llu", total / 3600, (total / 60) % 60, total % 60);
+    std::snprintf(text, sizeof text, "%llu:%02llu:%02llu", total / 3600, (total / 60) % 60,
+                  total % 60);
   } else {
     std::snprintf(text, sizeof text, "%llu:%02llu", total / 60, total % 60);
   }
@@ -28,9 +29,9 @@ void ProgressLine::update(const kavosh::index::IndexProgress& progress) {
   }
   last_draw_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double fraction = progress.bytes_total > 0
-                              ? static_cast<double>(progress.bytes_done) / static_cast<double>(progress.bytes_total)
-                              : 0.0;
+  const double fraction = progress.bytes_total > 0 ? static_cast<double>(progress.bytes_done) /
+                                                         static_cast<double>(progress.bytes_total)
+                                                   : 0.0;
   constexpr int kWidth = 24;
   std::string bar(kWidth, ' ');
   const int filled = static_cast<int>(fraction * kWidth);

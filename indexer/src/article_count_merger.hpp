@@ -1,12 +1,12 @@
 #pragma once
 // Internal to the indexer library: how databases holding different articles are compacted
 // into one (a first run's shard merge, and --compact of a first run's unmerged shards).
+#include <xapian.h>
+
 #include <cstdint>
 #include <exception>
 #include <string>
 #include <string_view>
-
-#include <xapian.h>
 
 #include "kavosh/index/schema.hpp"
 

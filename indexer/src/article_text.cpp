@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "format_readers.hpp"
 #include "kavosh/index/passages.hpp"
 #include "kavosh/index/readers.hpp"
 #include "kavosh/index/text_cleanup.hpp"
-#include "format_readers.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -28,8 +28,8 @@ std::string_view trim_view(std::string_view text) {
 bool looks_like_heading(std::string_view line) {
   if (line.empty() || count_words(line) > 6) return false;
   const char last = line.back();
-  return last != '.' && last != ':' && last != ';' && last != ',' && last != '!' &&
-         last != '?' && last != ')' && last != ']' && last != '"';
+  return last != '.' && last != ':' && last != ';' && last != ',' && last != '!' && last != '?' &&
+         last != ')' && last != ']' && last != '"';
 }
 
 // A bullet line ("    • Mohammad Hanifnejad", "* item", "- item") -> "• item", else empty.
@@ -93,7 +93,8 @@ void add_block_passages(Article& article, const std::string& section,
       if (auto entry = split_infobox_line(cleaned)) {
         display = entry->label + ": " + entry->value;
         if (entry->field == "abbreviation") {
-          for (std::string& alias : split_alias_list(entry->value)) article.aliases.push_back(std::move(alias));
+          for (std::string& alias : split_alias_list(entry->value))
+            article.aliases.push_back(std::move(alias));
         }
         passage.fields.emplace_back(entry->field, entry->value);
       } else {

@@ -1,21 +1,21 @@
 // Corpus runs (see corpus.hpp).
 #include "kavosh/index/corpus.hpp"
 
+#include <dirent.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <condition_variable>
+#include <cstdio>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 #include <unordered_set>
 #include <variant>
-#include <dirent.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <stdexcept>
 
 namespace kavosh::index {
 namespace {
@@ -148,8 +148,9 @@ class QueueListener : public ReadListener {
   void article(Article&& article) override {
     if (!ids_.insert(schema::fnv1a_64(article.id)).second) {
       ++stats_.duplicates;
-      warning(InputWarning{article.source, 0, 0,
-                           "id \"" + article.id + "\" was read before in this run; this document replaces it"});
+      warning(InputWarning{
+          article.source, 0, 0,
+          "id \"" + article.id + "\" was read before in this run; this document replaces it"});
     }
     queue_.push(CorpusItem(std::in_place_index<0>, std::move(article)));
     ++progress_.articles;
@@ -159,9 +160,11 @@ class QueueListener : public ReadListener {
   }
   void warning(InputWarning&& warning) override {
     ++stats_.warnings;
-    if (warning.skipped != SkipReason::None) ++stats_.skipped[static_cast<std::size_t>(warning.skipped)];
+    if (warning.skipped != SkipReason::None)
+      ++stats_.skipped[static_cast<std::size_t>(warning.skipped)];
     ++progress_.warnings;
-    if (++warnings_in_file_ > kWarningsShownPerFile) return;  // counted; summed up at the file's end
+    if (++warnings_in_file_ > kWarningsShownPerFile)
+      return;  // counted; summed up at the file's end
     if (options_.on_warning) options_.on_warning(warning);
   }
   // A binary or wrongly named file gives a warning a line: after the first few, one line says
@@ -208,7 +211,8 @@ void read_all(const std::vector<CorpusFile>& files, const CorpusOptions& options
       } catch (const std::runtime_error& e) {
         // Unreadable or corrupt input (e.g. a damaged .bz2): warn, keep what was read, go on.
         // The offset is as far as the reader last reported (0 for a file that did not open).
-        listener.warning(InputWarning{file.source, 0, progress.bytes_done - listener.bytes_before_file, e.what()});
+        listener.warning(InputWarning{file.source, 0,
+                                      progress.bytes_done - listener.bytes_before_file, e.what()});
       }
     }
     listener.end_file(file.source);
@@ -235,7 +239,8 @@ CorpusStats& CorpusStats::operator+=(const CorpusStats& other) {
   duplicates += other.duplicates;
   warnings += other.warnings;
   input_bytes += other.input_bytes;
-  for (std::size_t reason = 0; reason < kSkipReasons; ++reason) skipped[reason] += other.skipped[reason];
+  for (std::size_t reason = 0; reason < kSkipReasons; ++reason)
+    skipped[reason] += other.skipped[reason];
   return *this;
 }
 
@@ -249,13 +254,18 @@ std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::pat
     if (error && error != std::errc::no_such_file_or_directory) {
       throw std::runtime_error("cannot read " + path.string() + ": " + error.message());
     }
-    if (!fs::exists(status)) throw std::runtime_error("no such file or directory: " + path.string());
+    if (!fs::exists(status))
+      throw std::runtime_error("no such file or directory: " + path.string());
     if (fs::is_directory(status)) {
       std::vector<CorpusFile> found;
-      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, error);
-      if (error) throw std::runtime_error("cannot read directory " + path.string() + ": " + error.message());
+      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied,
+                                          error);
+      if (error)
+        throw std::runtime_error("cannot read directory " + path.string() + ": " + error.message());
       for (; it != fs::recursive_directory_iterator(); it.increment(error)) {
-        if (error) throw std::runtime_error("cannot read directory " + path.string() + ": " + error.message());
+        if (error)
+          throw std::runtime_error("cannot read directory " + path.string() + ": " +
+                                   error.message());
         if (is_hidden(it->path())) {
           if (it->is_directory(error)) it.disable_recursion_pending();
           continue;
@@ -288,8 +298,9 @@ std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::pat
         file.size = it->file_size(error);
         found.push_back(std::move(file));
       }
-      std::sort(found.begin(), found.end(),
-                [](const CorpusFile& a, const CorpusFile& b) { return a.article_id < b.article_id; });
+      std::sort(found.begin(), found.end(), [](const CorpusFile& a, const CorpusFile& b) {
+        return a.article_id < b.article_id;
+      });
       if (left_out) {
         std::sort(left_out->begin(), left_out->end(),
                   [](const LeftOutFile& a, const LeftOutFile& b) { return a.file < b.file; });

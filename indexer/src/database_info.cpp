@@ -1,19 +1,19 @@
 // Read-only database views and compaction (see database_info.hpp).
 #include "kavosh/index/database_info.hpp"
 
+#include <xapian.h>
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
 
-#include <xapian.h>
-
+#include "article_count_merger.hpp"
+#include "kavosh/index/match_data.hpp"
 #include "kavosh/index/schema.hpp"
 #include "kavosh/index/stored_passage.hpp"
-#include "kavosh/index/match_data.hpp"
 #include "kavosh/index/term_filter.hpp"
 #include "kavosh/index/writer.hpp"
-#include "article_count_merger.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -34,10 +34,14 @@ std::string human_bytes(std::uint64_t bytes) {
   std::ostringstream out;
   out.precision(1);
   out << std::fixed;
-  if (bytes >= (1ull << 30)) out << static_cast<double>(bytes) / (1ull << 30) << " GB";
-  else if (bytes >= (1ull << 20)) out << static_cast<double>(bytes) / (1ull << 20) << " MB";
-  else if (bytes >= 1024) out << static_cast<double>(bytes) / 1024 << " KB";
-  else out << bytes << " B";
+  if (bytes >= (1ull << 30))
+    out << static_cast<double>(bytes) / (1ull << 30) << " GB";
+  else if (bytes >= (1ull << 20))
+    out << static_cast<double>(bytes) / (1ull << 20) << " MB";
+  else if (bytes >= 1024)
+    out << static_cast<double>(bytes) / 1024 << " KB";
+  else
+    out << bytes << " B";
   return out.str();
 }
 
@@ -124,7 +128,8 @@ std::string format_summary(const DatabaseSummary& summary) {
   out << "\n";
   out << "synonym keys: " << summary.synonym_keys << "\n";
   out << "size on disk: " << human_bytes(summary.bytes_on_disk) << "\n";
-  out << "schema: " << (summary.schema_version.empty() ? "unknown" : summary.schema_version) << "\n";
+  out << "schema: " << (summary.schema_version.empty() ? "unknown" : summary.schema_version)
+      << "\n";
   return out.str();
 }
 
@@ -141,7 +146,8 @@ std::string describe_passage(const std::filesystem::path& db_path, const std::st
   try {
     data = decode(stored);
   } catch (const CorruptStoredPassage& e) {
-    throw std::runtime_error(db_path.string() + ", docid " + std::to_string(docid) + ": " + e.what());
+    throw std::runtime_error(db_path.string() + ", docid " + std::to_string(docid) + ": " +
+                             e.what());
   }
   out << "docid: " << docid << "\n";
   out << "passage: " << data.article << "#" << data.passage << "\n";
@@ -159,7 +165,8 @@ std::string describe_passage(const std::filesystem::path& db_path, const std::st
     const std::string t = *it;
     const std::string prefix = prefix_of(t);
     if (prefix != current_prefix) {
-      out << (current_prefix == "\x01" ? "" : "\n") << "  " << (prefix.empty() ? "(body)" : prefix) << (prefix.ends_with(':') ? "" : ":");
+      out << (current_prefix == "\x01" ? "" : "\n") << "  " << (prefix.empty() ? "(body)" : prefix)
+          << (prefix.ends_with(':') ? "" : ":");
       current_prefix = prefix;
     }
     out << " " << t.substr(prefix.size()) << "[" << it.get_wdf();

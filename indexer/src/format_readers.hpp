@@ -13,9 +13,9 @@ namespace kavosh::index {
 
 // Shared context of one file's read.
 struct FileReadContext {
-  std::string file;       // path as shown in warnings
-  std::string source;     // Article::source
-  std::string article_id; // id for single-article formats
+  std::string file;        // path as shown in warnings
+  std::string source;      // Article::source
+  std::string article_id;  // id for single-article formats
   ReadListener& listener;
 
   void warn(std::uint64_t line, std::string message) const {

@@ -46,12 +46,15 @@ struct Detection {
 Detection sniff(std::string_view head) {
   std::size_t i = 0;
   if (head.substr(0, 3) == "\xEF\xBB\xBF") i = 3;  // UTF-8 byte order mark
-  while (i < head.size() && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t')) ++i;
+  while (i < head.size() &&
+         (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t'))
+    ++i;
   const std::string_view start = head.substr(i);
   if (start.substr(0, 5) == "<DOC>" || start.substr(0, 4) == "<DOC") return {Format::Trec, {}};
   if (start.substr(0, 3) == ".I " || start.substr(0, 3) == ".I\t") return {Format::Smart, {}};
   if (start.substr(0, 1) == "<") {
-    if (head.find("<mediawiki") != std::string_view::npos || head.find("<page") != std::string_view::npos) {
+    if (head.find("<mediawiki") != std::string_view::npos ||
+        head.find("<page") != std::string_view::npos) {
       return {Format::MediaWiki, {}};
     }
     return {std::nullopt, "markup that is neither a MediaWiki dump nor TREC <DOC>s"};
@@ -61,8 +64,8 @@ Detection sniff(std::string_view head) {
   // are full of them.
   const auto nul_bytes = static_cast<std::size_t>(std::count(head.begin(), head.end(), '\0'));
   if (nul_bytes > 1 && nul_bytes * 100 > head.size()) {
-    return {std::nullopt, "binary content (" + std::to_string(nul_bytes) + " NUL bytes in its first " +
-                              std::to_string(head.size()) + ")"};
+    return {std::nullopt, "binary content (" + std::to_string(nul_bytes) +
+                              " NUL bytes in its first " + std::to_string(head.size()) + ")"};
   }
   return {Format::ArticleText, {}};
 }
@@ -78,7 +81,8 @@ Detection detect(const std::filesystem::path& file) {
     if (head.find("<mediawiki") != std::string::npos || head.find("<page") != std::string::npos) {
       return {Format::MediaWiki, {}};
     }
-    if (bzip2 && head.empty()) return {std::nullopt, "no data could be decompressed: truncated, or not bzip2"};
+    if (bzip2 && head.empty())
+      return {std::nullopt, "no data could be decompressed: truncated, or not bzip2"};
     return {std::nullopt, "no <mediawiki> or <page> in its first 4 KB: not a MediaWiki dump"};
   }
   return sniff(head);
@@ -88,13 +92,20 @@ Detection detect(const std::filesystem::path& file) {
 
 std::string_view format_name(Format format) {
   switch (format) {
-    case Format::Auto: return "auto";
-    case Format::ArticleText: return "text";
-    case Format::Jsonl: return "jsonl";
-    case Format::MediaWiki: return "mediawiki";
-    case Format::Trec: return "trec";
-    case Format::Smart: return "smart";
-    case Format::Aliases: return "aliases";
+    case Format::Auto:
+      return "auto";
+    case Format::ArticleText:
+      return "text";
+    case Format::Jsonl:
+      return "jsonl";
+    case Format::MediaWiki:
+      return "mediawiki";
+    case Format::Trec:
+      return "trec";
+    case Format::Smart:
+      return "smart";
+    case Format::Aliases:
+      return "aliases";
   }
   return "auto";
 }
@@ -107,7 +118,9 @@ std::optional<Format> parse_format(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<Format> detect_format(const std::filesystem::path& file) { return detect(file).format; }
+std::optional<Format> detect_format(const std::filesystem::path& file) {
+  return detect(file).format;
+}
 
 std::string InputWarning::to_string() const {
   if (line > 0) return file + ":" + std::to_string(line) + ": " + message;
@@ -120,18 +133,20 @@ void sanitize_text(std::string& text, const FileReadContext& context, std::uint6
   if (text.size() > kMaxArticleBytes) {
     std::size_t cut = kMaxArticleBytes;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    context.warn(line, (what.empty() ? std::string("document") : std::string(what)) + " larger than " +
-                           std::to_string(kMaxArticleBytes >> 20) + " MB, truncated");
+    context.warn(line, (what.empty() ? std::string("document") : std::string(what)) +
+                           " larger than " + std::to_string(kMaxArticleBytes >> 20) +
+                           " MB, truncated");
     text.resize(cut);
   }
   if (auto bad = repair_utf8(text)) {
-    context.warn(line, (what.empty() ? std::string("text") : std::string(what)) + ": invalid UTF-8 at byte " + std::to_string(*bad) +
+    context.warn(line, (what.empty() ? std::string("text") : std::string(what)) +
+                           ": invalid UTF-8 at byte " + std::to_string(*bad) +
                            " of its text, replaced by U+FFFD");
   }
   if (const auto nul_bytes = std::count(text.begin(), text.end(), '\0'); nul_bytes > 0) {
     std::replace(text.begin(), text.end(), '\0', ' ');
-    context.warn(line, (what.empty() ? std::string("text") : std::string(what)) + ": " + std::to_string(nul_bytes) +
-                           " NUL bytes replaced by spaces");
+    context.warn(line, (what.empty() ? std::string("text") : std::string(what)) + ": " +
+                           std::to_string(nul_bytes) + " NUL bytes replaced by spaces");
   }
 }
 
@@ -150,7 +165,8 @@ void deliver_article(Article&& article, const FileReadContext& context, std::uin
   }
   if (article.passages.empty()) {
     context.skip(line, SkipReason::NothingToIndex,
-                 std::string(what) + (what.empty() ? "" : ": ") + "nothing to index (no text, title or field), skipped");
+                 std::string(what) + (what.empty() ? "" : ": ") +
+                     "nothing to index (no text, title or field), skipped");
     return;
   }
   context.listener.article(std::move(article));
@@ -158,10 +174,14 @@ void deliver_article(Article&& article, const FileReadContext& context, std::uin
 
 std::string_view skip_reason_name(SkipReason reason) {
   switch (reason) {
-    case SkipReason::None: return "not skipped";
-    case SkipReason::NothingToIndex: return "nothing to index";
-    case SkipReason::Malformed: return "malformed";
-    case SkipReason::TooLarge: return "too large";
+    case SkipReason::None:
+      return "not skipped";
+    case SkipReason::NothingToIndex:
+      return "nothing to index";
+    case SkipReason::Malformed:
+      return "malformed";
+    case SkipReason::TooLarge:
+      return "too large";
   }
   return "not skipped";
 }
@@ -202,7 +222,8 @@ void read_article_text_file(ByteSource& input, const FileReadContext& context) {
   }
   if (truncated) content.resize(kMaxArticleBytes + 1);  // sanitize_text warns and cuts
   sanitize_text(content, context, 1, "document");
-  deliver_article(parse_article_text(content, context.article_id, context.source), context, 1, "document");
+  deliver_article(parse_article_text(content, context.article_id, context.source), context, 1,
+                  "document");
 }
 
 void read_aliases(ByteSource& input, const FileReadContext& context) {
@@ -239,8 +260,9 @@ void read_file(const std::filesystem::path& file, Format format, const std::stri
   if (format == Format::Auto) {
     Detection detected = detect(file);
     if (!detected.format) {
-      listener.warning(InputWarning{file.string(), 0, 0,
-                                    "unrecognized file format (" + detected.unrecognized + "), skipped"});
+      listener.warning(
+          InputWarning{file.string(), 0, 0,
+                       "unrecognized file format (" + detected.unrecognized + "), skipped"});
       return;
     }
     format = *detected.format;
@@ -250,12 +272,24 @@ void read_file(const std::filesystem::path& file, Format format, const std::stri
   FileReadContext context{file.string(), source, article_id, listener};
   switch (format) {
     case Format::Auto:
-    case Format::ArticleText: read_article_text_file(input, context); break;
-    case Format::Jsonl: read_jsonl(input, context); break;
-    case Format::MediaWiki: read_mediawiki(input, context); break;
-    case Format::Trec: read_trec(input, context); break;
-    case Format::Smart: read_smart(input, context); break;
-    case Format::Aliases: read_aliases(input, context); break;
+    case Format::ArticleText:
+      read_article_text_file(input, context);
+      break;
+    case Format::Jsonl:
+      read_jsonl(input, context);
+      break;
+    case Format::MediaWiki:
+      read_mediawiki(input, context);
+      break;
+    case Format::Trec:
+      read_trec(input, context);
+      break;
+    case Format::Smart:
+      read_smart(input, context);
+      break;
+    case Format::Aliases:
+      read_aliases(input, context);
+      break;
   }
   listener.progress(input.bytes_consumed());
 }

@@ -16,17 +16,16 @@
 // skipped.
 #include <nlohmann/json.hpp>
 
-#include "kavosh/analysis/analyzer.hpp"
-
 #include "format_readers.hpp"
+#include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/index/schema.hpp"
 #include "kavosh/index/text_cleanup.hpp"
 
 namespace kavosh::index {
 namespace {
 
-const nlohmann::json* first_of(const nlohmann::json& object, std::initializer_list<const char*> keys,
-                               std::string& found_key) {
+const nlohmann::json* first_of(const nlohmann::json& object,
+                               std::initializer_list<const char*> keys, std::string& found_key) {
   for (const char* key : keys) {
     auto it = object.find(key);
     if (it != object.end() && !it->is_null()) {
@@ -60,12 +59,14 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
     ++number;
     if (number % 64 == 0) context.listener.progress(input.bytes_consumed());
     if (overlong) {
-      context.skip(number, SkipReason::TooLarge, "line longer than 8 MB, skipped (a cut JSON record does not parse)");
+      context.skip(number, SkipReason::TooLarge,
+                   "line longer than 8 MB, skipped (a cut JSON record does not parse)");
       continue;
     }
     if (is_blank(line)) continue;
     if (auto bad = repair_utf8(line)) {
-      context.warn(number, "invalid UTF-8 at byte " + std::to_string(*bad) + " of the line, replaced by U+FFFD");
+      context.warn(number, "invalid UTF-8 at byte " + std::to_string(*bad) +
+                               " of the line, replaced by U+FFFD");
     }
     const nlohmann::json object = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (object.is_discarded()) {
@@ -78,8 +79,8 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
     }
     std::string text_key;
     std::string text;
-    if (const nlohmann::json* value =
-            first_of(object, {"text", "passage", "contents", "content", "body", "context"}, text_key)) {
+    if (const nlohmann::json* value = first_of(
+            object, {"text", "passage", "contents", "content", "body", "context"}, text_key)) {
       if (value->is_string()) {
         text = value->get<std::string>();
       } else if (value->is_array()) {
@@ -89,7 +90,8 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
           text += paragraph.get<std::string>();
         }
       } else {
-        context.warn(number, "\"" + text_key + "\" is neither a string nor an array of strings, ignored");
+        context.warn(number,
+                     "\"" + text_key + "\" is neither a string nor an array of strings, ignored");
       }
     }
     sanitize_text(text, context, number, "");
@@ -107,10 +109,12 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
       continue;
     }
     std::string key;
-    if (const nlohmann::json* title = first_of(object, {"title"}, key); title && title->is_string()) {
+    if (const nlohmann::json* title = first_of(object, {"title"}, key);
+        title && title->is_string()) {
       article.title = collapse_spaces(title->get<std::string>());
     }
-    if (const nlohmann::json* lang = first_of(object, {"lang", "language"}, key); lang && lang->is_string()) {
+    if (const nlohmann::json* lang = first_of(object, {"lang", "language"}, key);
+        lang && lang->is_string()) {
       article.language = lang->get<std::string>();
       if (!kavosh::analysis::parse_language_code(article.language)) {
         context.warn(number, "unknown language \"" + article.language + "\", detected instead");

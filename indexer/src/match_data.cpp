@@ -96,7 +96,8 @@ std::string_view bytes_of(const std::vector<T>& items) {
 
 }  // namespace
 
-std::uint64_t MatchData::term_checksum(std::span<const Block> blocks, std::span<const Impact> impacts) {
+std::uint64_t MatchData::term_checksum(std::span<const Block> blocks,
+                                       std::span<const Impact> impacts) {
   Checksum checksum;
   checksum.add(bytes_of(blocks));
   checksum.add(bytes_of(impacts));
@@ -125,7 +126,8 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   std::vector<Impact> impacts;
   std::string pool;
   std::vector<Impact> block_points, term_points;
-  auto add_impacts = [&impacts](std::vector<Impact> points, std::uint32_t& first, std::uint32_t& count) {
+  auto add_impacts = [&impacts](std::vector<Impact> points, std::uint32_t& first,
+                                std::uint32_t& count) {
     const std::vector<Impact> kept = competitive_impacts(std::move(points));
     first = static_cast<std::uint32_t>(impacts.size());
     count = static_cast<std::uint32_t>(kept.size());
@@ -134,7 +136,8 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) {
     if (term.get_termfreq() < kMinBlockedPostings) continue;
     const std::string name = *term;
-    DirectoryEntry entry{pool.size(), blocks.size(), static_cast<std::uint32_t>(name.size()), 0, 0, 0, 0};
+    DirectoryEntry entry{
+        pool.size(), blocks.size(), static_cast<std::uint32_t>(name.size()), 0, 0, 0, 0};
     const std::size_t term_impacts_begin = impacts.size();
     pool += name;
     term_points.clear();
@@ -155,9 +158,9 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
     if (!block_points.empty()) close_block();
     entry.block_count = static_cast<std::uint32_t>(blocks.size() - entry.first_block);
     add_impacts(term_points, entry.first_impact, entry.impact_count);
-    entry.checksum = term_checksum(
-        std::span<const Block>(blocks).subspan(entry.first_block, entry.block_count),
-        std::span<const Impact>(impacts).subspan(term_impacts_begin));
+    entry.checksum =
+        term_checksum(std::span<const Block>(blocks).subspan(entry.first_block, entry.block_count),
+                      std::span<const Impact>(impacts).subspan(term_impacts_begin));
     directory.push_back(entry);
   }
   const std::size_t block_bytes = padded8(blocks.size() * sizeof(Block));
@@ -179,13 +182,14 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   std::string block_section(bytes_of(blocks));
   block_section.resize(block_bytes, '\0');
   Checksum checksum;
-  for (std::string_view part : {std::string_view(uuid_padded), bytes_of(lengths), bytes_of(articles),
-                                bytes_of(directory), std::string_view(pool)})
+  for (std::string_view part : {std::string_view(uuid_padded), bytes_of(lengths),
+                                bytes_of(articles), bytes_of(directory), std::string_view(pool)})
     checksum.add(part);
   header.checksum = checksum.value();
-  write_file_atomically(file, {std::string_view(reinterpret_cast<const char*>(&header), sizeof header),
-                               uuid_padded, bytes_of(lengths), bytes_of(articles),
-                               bytes_of(directory), block_section, bytes_of(impacts), pool});
+  write_file_atomically(
+      file, {std::string_view(reinterpret_cast<const char*>(&header), sizeof header), uuid_padded,
+             bytes_of(lengths), bytes_of(articles), bytes_of(directory), block_section,
+             bytes_of(impacts), pool});
 }
 
 std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
@@ -240,9 +244,11 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   if (std::memcmp(in + sizeof(Header), uuid.data(), uuid.size()) != 0) return std::nullopt;
   // Summed section by section, as written; blocks and impacts have a checksum per term.
   Checksum checksum;
-  const std::pair<std::uint64_t, std::uint64_t> sections[] = {
-      {sizeof(Header), lengths_at}, {lengths_at, articles_at}, {articles_at, directory_at},
-      {directory_at, blocks_at}, {pool_at, size}};
+  const std::pair<std::uint64_t, std::uint64_t> sections[] = {{sizeof(Header), lengths_at},
+                                                              {lengths_at, articles_at},
+                                                              {articles_at, directory_at},
+                                                              {directory_at, blocks_at},
+                                                              {pool_at, size}};
   for (const auto& [begin, end] : sections) checksum.add(std::string_view(in + begin, end - begin));
   if (checksum.value() != header.checksum) return std::nullopt;
 
@@ -299,7 +305,8 @@ std::vector<MatchData::Impact> MatchData::competitive_impacts(std::vector<Impact
 bool MatchData::verify_term(const DirectoryEntry& entry) const {
   const std::span<const Impact> impacts(impacts_, impact_count_);
   auto impacts_valid = [&](std::uint64_t first, std::uint64_t count) {
-    if (count == 0 || count > kMaxImpacts || first > impacts.size() || count > impacts.size() - first)
+    if (count == 0 || count > kMaxImpacts || first > impacts.size() ||
+        count > impacts.size() - first)
       return false;
     for (std::uint64_t i = first + 1; i < first + count; ++i)
       if (!(impacts[i].wdf < impacts[i - 1].wdf && impacts[i].length < impacts[i - 1].length))
@@ -325,15 +332,16 @@ bool MatchData::verify_term(const DirectoryEntry& entry) const {
 
 MatchData::TermBlocks MatchData::blocks(std::string_view term) const {
   const DirectoryEntry* end = directory_ + term_count_;
-  const DirectoryEntry* found =
-      std::lower_bound(directory_, end, term, [this](const DirectoryEntry& entry, std::string_view t) {
+  const DirectoryEntry* found = std::lower_bound(
+      directory_, end, term, [this](const DirectoryEntry& entry, std::string_view t) {
         return std::string_view(pool_ + entry.pool_offset, entry.term_bytes) < t;
       });
   if (found == end || std::string_view(pool_ + found->pool_offset, found->term_bytes) != term)
     return {};
   // A term whose data fails its checks has none: the matcher reads its list whole.
   TermState& state = term_state_[static_cast<std::size_t>(found - directory_)];
-  if (state == TermState::Unchecked) state = verify_term(*found) ? TermState::Valid : TermState::Invalid;
+  if (state == TermState::Unchecked)
+    state = verify_term(*found) ? TermState::Valid : TermState::Invalid;
   if (state == TermState::Invalid) return {};
   const std::span<const Impact> impacts(impacts_, impact_count_);
   return {{blocks_ + found->first_block, found->block_count},

@@ -28,8 +28,8 @@ struct Page {
 };
 
 struct ParseState {
-  std::string language;            // the dump's xml:lang
-  bool warned_language = false;    // about a page whose script contradicts it
+  std::string language;           // the dump's xml:lang
+  bool warned_language = false;   // about a page whose script contradicts it
   std::vector<std::string> path;  // open element names
   std::optional<Page> page;
   std::string* capture = nullptr;  // where character data goes
@@ -60,10 +60,14 @@ void XMLCALL on_start(void* data, const XML_Char* raw_name, const XML_Char** att
     return;
   }
   if (!state.page) return;
-  if (parent == "page" && name == "title") state.capture = &state.page->title;
-  else if (parent == "page" && name == "ns") state.capture = &state.page->ns;
-  else if (parent == "revision" && name == "text") state.capture = &state.page->text;
-  else if (parent == "revision" && name == "timestamp") state.capture = &state.page->timestamp;
+  if (parent == "page" && name == "title")
+    state.capture = &state.page->title;
+  else if (parent == "page" && name == "ns")
+    state.capture = &state.page->ns;
+  else if (parent == "revision" && name == "text")
+    state.capture = &state.page->text;
+  else if (parent == "revision" && name == "timestamp")
+    state.capture = &state.page->timestamp;
   else if (parent == "page" && name == "redirect") {
     for (int i = 0; attributes[i] != nullptr; i += 2) {
       if (std::string_view(attributes[i]) == "title") state.page->redirect = attributes[i + 1];
@@ -108,8 +112,10 @@ std::string page_language(const Article& article, ParseState& state, std::uint64
   const std::string code(kavosh::analysis::language_code(from_text));
   if (code == state.language) return code;
   if (!state.warned_language) {
-    context.warn(line, "the dump says xml:lang=\"" + state.language + "\" but page \"" + article.title +
-                           "\" is written in " + code + ": pages whose script contradicts the header take the language of their text");
+    context.warn(line,
+                 "the dump says xml:lang=\"" + state.language + "\" but page \"" + article.title +
+                     "\" is written in " + code +
+                     ": pages whose script contradicts the header take the language of their text");
     state.warned_language = true;
   }
   return code;
@@ -173,13 +179,15 @@ void read_mediawiki(ByteSource& input, const FileReadContext& context) {
   for (;;) {
     const std::size_t n = input.read(buffer.data(), buffer.size());
     const bool last = n == 0;
-    const XML_Status status = XML_Parse(parser.get(), buffer.data(), static_cast<int>(n), last ? 1 : 0);
+    const XML_Status status =
+        XML_Parse(parser.get(), buffer.data(), static_cast<int>(n), last ? 1 : 0);
     for (Page& page : state.done) emit(page, state, context);
     state.done.clear();
     if (status != XML_STATUS_OK) {
       const auto line = static_cast<std::uint64_t>(XML_GetCurrentLineNumber(parser.get()));
-      context.warn(line, std::string("XML error: ") + XML_ErrorString(XML_GetErrorCode(parser.get())) +
-                             " (byte " + std::to_string(XML_GetCurrentByteIndex(parser.get())) +
+      context.warn(line, std::string("XML error: ") +
+                             XML_ErrorString(XML_GetErrorCode(parser.get())) + " (byte " +
+                             std::to_string(XML_GetCurrentByteIndex(parser.get())) +
                              " of the XML); rest of the file skipped");
       return;
     }

@@ -90,7 +90,8 @@ void read_smart(ByteSource& input, const FileReadContext& context) {
       section = 0;
       std::string id = collapse_spaces(std::string_view(line).substr(2));
       if (id.empty() || id.find(' ') != std::string::npos) {
-        context.skip(number, SkipReason::Malformed, "malformed .I line (expected \".I NUMBER\"), record skipped");
+        context.skip(number, SkipReason::Malformed,
+                     "malformed .I line (expected \".I NUMBER\"), record skipped");
         skipping = true;
         continue;
       }
@@ -119,16 +120,25 @@ void read_smart(ByteSource& input, const FileReadContext& context) {
     if (overlong) record->truncated = true;
     std::string* target = nullptr;
     switch (section) {
-      case 'T': target = &record->title; break;
-      case 'W': target = &record->text; break;
-      case 'B': target = &record->bib; break;
-      case 'K': target = &record->keywords; break;
+      case 'T':
+        target = &record->title;
+        break;
+      case 'W':
+        target = &record->text;
+        break;
+      case 'B':
+        target = &record->bib;
+        break;
+      case 'K':
+        target = &record->keywords;
+        break;
       case 'A': {
         std::string author = collapse_spaces(line);
         if (!author.empty()) record->authors.push_back(std::move(author));
         continue;
       }
-      default: continue;
+      default:
+        continue;
     }
     if (target->size() + line.size() > kMaxArticleBytes) {
       record->truncated = true;

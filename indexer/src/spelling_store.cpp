@@ -1,13 +1,14 @@
-// SpellingStore: see spelling_store.hpp for why the dictionary has a database and thread of its own.
+// SpellingStore: see spelling_store.hpp for why the dictionary has a database and thread of its
+// own.
 #include "spelling_store.hpp"
-
-#include "kavosh/index/schema.hpp"
 
 #include <bit>
 #include <cstdint>
 #include <optional>
 #include <utility>
 #include <vector>
+
+#include "kavosh/index/schema.hpp"
 
 namespace kavosh::index {
 
@@ -16,7 +17,8 @@ bool is_spelling_word(std::string_view term) {
   const auto first = static_cast<unsigned char>(term[0]);
   const bool latin = (first >= 'a' && first <= 'z') || (first >= 0xC3 && first <= 0xC9);
   const bool arabic = first >= 0xD8 && first <= 0xDB;
-  return latin || arabic;  // digits are ASCII after analysis, so a number never starts with a letter
+  return latin ||
+         arabic;  // digits are ASCII after analysis, so a number never starts with a letter
 }
 
 SpellingStore::SpellingStore(const std::filesystem::path& path, const std::filesystem::path& index,

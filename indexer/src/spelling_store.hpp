@@ -19,6 +19,8 @@
 // the end of a run sync_with() makes every word's class exactly that of the main database's
 // committed vocabulary (fixing replaced or deleted passages and runs killed half-way), so the
 // dictionary is a function of the index, whatever happened before.
+#include <xapian.h>
+
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -29,8 +31,6 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
-
-#include <xapian.h>
 
 namespace kavosh::index {
 
@@ -45,7 +45,8 @@ class SpellingStore {
   using PassageWords = std::vector<std::vector<std::string>>;
 
   // `index` is the main database, read to learn each word's passage count after a batch.
-  SpellingStore(const std::filesystem::path& path, const std::filesystem::path& index, bool overwrite);
+  SpellingStore(const std::filesystem::path& path, const std::filesystem::path& index,
+                bool overwrite);
   ~SpellingStore();  // finishes queued batches; errors are dropped (call sync_with to see them)
   SpellingStore(const SpellingStore&) = delete;
   SpellingStore& operator=(const SpellingStore&) = delete;
@@ -77,7 +78,8 @@ class SpellingStore {
   Xapian::Database index_;  // opened by the store's thread at its first batch
   bool index_opened_ = false;
   Counts passages_;  // word -> passages holding it in the main database, as far as this run knows
-  static constexpr std::size_t kChangesPerCommit = 200000;  // bounds Xapian's in-memory spelling buffer
+  static constexpr std::size_t kChangesPerCommit =
+      200000;                            // bounds Xapian's in-memory spelling buffer
   std::size_t uncommitted_changes_ = 0;  // dictionary changes since the last commit
   std::mutex mutex_;
   std::condition_variable changed_;

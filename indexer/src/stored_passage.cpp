@@ -18,7 +18,8 @@ void put_string(std::string& out, std::string_view text) {
 }
 
 void put_u32(std::string& out, std::uint32_t value) {
-  for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<char>((value >> shift) & 0xFF));
+  for (int shift = 0; shift < 32; shift += 8)
+    out.push_back(static_cast<char>((value >> shift) & 0xFF));
 }
 
 std::uint64_t zigzag(std::int64_t value) {
@@ -142,10 +143,9 @@ StoredPassageView StoredPassageView::parse(std::string_view record) {
         "stored passage is in the schema 1 (JSON) format: re-index with kavosh-index --rebuild");
   const unsigned char format = in.byte("format byte");
   if (format != kStoredPassageFormat)
-    throw CorruptStoredPassage("stored passage record format " + std::to_string(format) +
-                               " is not the supported format " +
-                               std::to_string(kStoredPassageFormat) +
-                               ": re-index with kavosh-index --rebuild");
+    throw CorruptStoredPassage(
+        "stored passage record format " + std::to_string(format) + " is not the supported format " +
+        std::to_string(kStoredPassageFormat) + ": re-index with kavosh-index --rebuild");
   StoredPassageView view;
   view.passage = static_cast<std::uint32_t>(in.varint("passage number", 32));
   view.article = in.string("article");

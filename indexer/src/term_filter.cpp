@@ -115,7 +115,8 @@ std::optional<TermFilter> TermFilter::read(const std::filesystem::path& file,
   } catch (const Xapian::Error&) {
     return std::nullopt;
   }
-  if (uuid.empty()) return std::nullopt;  // a backend without UUIDs: the file cannot be matched to it
+  if (uuid.empty())
+    return std::nullopt;  // a backend without UUIDs: the file cannot be matched to it
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   struct stat status {};

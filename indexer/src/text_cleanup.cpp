@@ -1,7 +1,7 @@
 // Text cleanup shared by the readers (see text_cleanup.hpp).
-#include <unicode/utf8.h>
-
 #include "kavosh/index/text_cleanup.hpp"
+
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <array>
@@ -47,7 +47,8 @@ bool is_citation_marker(std::string_view inside) {
   if (inside.empty() || inside.size() > 32) return false;
   if (std::all_of(inside.begin(), inside.end(), is_ascii_digit)) return inside.size() <= 4;
   if (inside.size() <= 2 && std::all_of(inside.begin(), inside.end(), is_ascii_lower)) return true;
-  for (std::string_view lead : {"note ", "nb ", "n ", "lower-alpha ", "upper-alpha ", "lower-roman "}) {
+  for (std::string_view lead :
+       {"note ", "nb ", "n ", "lower-alpha ", "upper-alpha ", "lower-roman "}) {
     if (starts_with(inside, lead) && inside.size() > lead.size() &&
         inside.find(' ', lead.size()) == std::string_view::npos) {
       return true;
@@ -66,23 +67,108 @@ bool is_citation_marker(std::string_view inside) {
 
 // Known infobox labels (organisations, people, places, events), longest first when matched.
 constexpr std::array kKnownLabels = {
-    "Abbreviation", "Leader", "Leaders", "Secretary-General", "Secretary General", "Founded",
-    "Founder", "Founders", "Founded by", "Banned", "Dissolved", "Split from", "Merged into",
-    "Military wing", "Political wing", "Armed wing", "Student wing", "Youth wing",
-    "Women's wing", "Membership", "Ideology", "Religion", "Colours", "Colors",
-    "Dates of operation", "Active regions", "Size", "Battles and wars", "Headquarters",
-    "Website", "Country", "Allies", "Opponents", "Motto", "Predecessor", "Successor",
-    "Newspaper", "Political position", "International affiliation", "Slogan", "Type",
-    "Location", "Born", "Died", "Nationality", "Occupation", "Spouse", "Spouses", "Children",
-    "Capital", "Population", "Area", "Official languages", "Government", "President",
-    "Prime Minister", "Established", "Status", "Chairman", "Chairperson", "Spokesperson",
-    "Parent organization", "Affiliations", "Ideologies", "Allegiance", "Group(s)",
-    "Motives", "Preceded by", "Succeeded by", "Alma mater", "Known for", "Political party",
-    "Part of", "Period", "Language", "Official language", "Currency", "Time zone",
-    "Publication", "Designated as a terrorist group by", "Date", "Result", "Casualties",
-    "Commanders", "Strength", "Native name", "Formation", "Purpose", "Region served",
-    "Key people", "Revenue", "Employees", "Industry", "Products", "Owner", "Genre",
-    "Written by", "Directed by", "Released", "Label", "Years active", "Residence",
+    "Abbreviation",
+    "Leader",
+    "Leaders",
+    "Secretary-General",
+    "Secretary General",
+    "Founded",
+    "Founder",
+    "Founders",
+    "Founded by",
+    "Banned",
+    "Dissolved",
+    "Split from",
+    "Merged into",
+    "Military wing",
+    "Political wing",
+    "Armed wing",
+    "Student wing",
+    "Youth wing",
+    "Women's wing",
+    "Membership",
+    "Ideology",
+    "Religion",
+    "Colours",
+    "Colors",
+    "Dates of operation",
+    "Active regions",
+    "Size",
+    "Battles and wars",
+    "Headquarters",
+    "Website",
+    "Country",
+    "Allies",
+    "Opponents",
+    "Motto",
+    "Predecessor",
+    "Successor",
+    "Newspaper",
+    "Political position",
+    "International affiliation",
+    "Slogan",
+    "Type",
+    "Location",
+    "Born",
+    "Died",
+    "Nationality",
+    "Occupation",
+    "Spouse",
+    "Spouses",
+    "Children",
+    "Capital",
+    "Population",
+    "Area",
+    "Official languages",
+    "Government",
+    "President",
+    "Prime Minister",
+    "Established",
+    "Status",
+    "Chairman",
+    "Chairperson",
+    "Spokesperson",
+    "Parent organization",
+    "Affiliations",
+    "Ideologies",
+    "Allegiance",
+    "Group(s)",
+    "Motives",
+    "Preceded by",
+    "Succeeded by",
+    "Alma mater",
+    "Known for",
+    "Political party",
+    "Part of",
+    "Period",
+    "Language",
+    "Official language",
+    "Currency",
+    "Time zone",
+    "Publication",
+    "Designated as a terrorist group by",
+    "Date",
+    "Result",
+    "Casualties",
+    "Commanders",
+    "Strength",
+    "Native name",
+    "Formation",
+    "Purpose",
+    "Region served",
+    "Key people",
+    "Revenue",
+    "Employees",
+    "Industry",
+    "Products",
+    "Owner",
+    "Genre",
+    "Written by",
+    "Directed by",
+    "Released",
+    "Label",
+    "Years active",
+    "Residence",
 };
 
 // After a label: " (2011)" glued to the value joins the label.
@@ -227,7 +313,8 @@ std::optional<InfoboxEntry> split_infobox_line(std::string_view original) {
                  static_cast<unsigned char>(next) >= 0x80;
     // A lower-case value glued to a known label ("Ideologysee below") is accepted only for
     // the few words infobox values start with, so "Leadership" stays one word.
-    for (std::string_view value_start : {"see ", "none", "unknown", "various", "n/a", "c. ", "de facto"}) {
+    for (std::string_view value_start :
+         {"see ", "none", "unknown", "various", "n/a", "c. ", "de facto"}) {
       glued = glued || starts_with(rest, value_start);
     }
     if (space_length(rest, 0) > 0 && parenthetical_end(rest) == 0) {
@@ -318,28 +405,45 @@ std::string decode_html_entities(std::string_view text) {
       for (std::size_t k = hex ? 2 : 1; ok && k < name.size(); ++k) {
         const char c = name[k];
         int digit = -1;
-        if (is_ascii_digit(c)) digit = c - '0';
-        else if (hex && c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-        else if (hex && c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-        if (digit < 0 || value > 0x10FFFF) ok = false;
-        else value = value * (hex ? 16 : 10) + static_cast<std::uint32_t>(digit);
+        if (is_ascii_digit(c))
+          digit = c - '0';
+        else if (hex && c >= 'a' && c <= 'f')
+          digit = c - 'a' + 10;
+        else if (hex && c >= 'A' && c <= 'F')
+          digit = c - 'A' + 10;
+        if (digit < 0 || value > 0x10FFFF)
+          ok = false;
+        else
+          value = value * (hex ? 16 : 10) + static_cast<std::uint32_t>(digit);
       }
       if (hex && name.size() == 2) ok = false;
       if (ok && value > 0 && value <= 0x10FFFF && !(value >= 0xD800 && value <= 0xDFFF)) {
         code_point = value;
       }
-    } else if (name == "amp") code_point = '&';
-    else if (name == "lt") code_point = '<';
-    else if (name == "gt") code_point = '>';
-    else if (name == "quot") code_point = '"';
-    else if (name == "apos") code_point = '\'';
-    else if (name == "nbsp") code_point = ' ';
-    else if (name == "ndash") code_point = 0x2013;
-    else if (name == "mdash") code_point = 0x2014;
-    else if (name == "minus") code_point = 0x2212;
-    else if (name == "zwnj") code_point = 0x200C;
-    else if (name == "zwj") code_point = 0x200D;
-    else if (name == "hellip") code_point = 0x2026;
+    } else if (name == "amp")
+      code_point = '&';
+    else if (name == "lt")
+      code_point = '<';
+    else if (name == "gt")
+      code_point = '>';
+    else if (name == "quot")
+      code_point = '"';
+    else if (name == "apos")
+      code_point = '\'';
+    else if (name == "nbsp")
+      code_point = ' ';
+    else if (name == "ndash")
+      code_point = 0x2013;
+    else if (name == "mdash")
+      code_point = 0x2014;
+    else if (name == "minus")
+      code_point = 0x2212;
+    else if (name == "zwnj")
+      code_point = 0x200C;
+    else if (name == "zwj")
+      code_point = 0x200D;
+    else if (name == "hellip")
+      code_point = 0x2026;
     if (!code_point) {
       out.push_back(text[i++]);
       continue;

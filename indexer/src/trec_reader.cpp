@@ -101,8 +101,9 @@ void read_trec(ByteSource& input, const FileReadContext& context) {
       const std::size_t close = rest.find("</DOC>");
       const std::size_t reopen = rest.find("<DOC>");
       if (reopen != std::string_view::npos && (close == std::string_view::npos || reopen < close)) {
-        context.skip(doc_line, SkipReason::Malformed, "<DOC> not closed before the next <DOC> (line " +
-                                   std::to_string(number) + "), skipped");
+        context.skip(doc_line, SkipReason::Malformed,
+                     "<DOC> not closed before the next <DOC> (line " + std::to_string(number) +
+                         "), skipped");
         inside = false;
         rest.remove_prefix(reopen);
         continue;
@@ -121,7 +122,9 @@ void read_trec(ByteSource& input, const FileReadContext& context) {
       rest.remove_prefix(close + 6);
     }
   }
-  if (inside) context.skip(doc_line, SkipReason::Malformed, "<DOC> not closed at the end of the file, skipped");
+  if (inside)
+    context.skip(doc_line, SkipReason::Malformed,
+                 "<DOC> not closed at the end of the file, skipped");
 }
 
 }  // namespace kavosh::index

@@ -24,8 +24,12 @@ std::string lower_ascii(std::string_view text) {
 std::string trim(std::string_view text) {
   std::size_t begin = 0;
   std::size_t end = text.size();
-  while (begin < end && (text[begin] == ' ' || text[begin] == '\n' || text[begin] == '\t' || text[begin] == '\r')) ++begin;
-  while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\n' || text[end - 1] == '\t' || text[end - 1] == '\r')) --end;
+  while (begin < end &&
+         (text[begin] == ' ' || text[begin] == '\n' || text[begin] == '\t' || text[begin] == '\r'))
+    ++begin;
+  while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\n' || text[end - 1] == '\t' ||
+                         text[end - 1] == '\r'))
+    --end;
   return std::string(text.substr(begin, end - begin));
 }
 
@@ -70,9 +74,9 @@ std::string remove_comments(std::string_view text) {
 
 // Removes <tag ...>...</tag> and <tag .../> for the tags whose content is not prose.
 std::string remove_tag_blocks(std::string_view text) {
-  static constexpr std::string_view kTags[] = {"ref", "gallery", "math", "timeline", "score",
-                                               "syntaxhighlight", "source", "imagemap",
-                                               "templatedata", "references", "chem", "hiero"};
+  static constexpr std::string_view kTags[] = {
+      "ref",    "gallery",  "math",         "timeline",   "score", "syntaxhighlight",
+      "source", "imagemap", "templatedata", "references", "chem",  "hiero"};
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
@@ -147,9 +151,9 @@ bool is_infobox_name(const std::string& name) {
 }
 
 bool is_skipped_infobox_key(const std::string& key) {
-  for (std::string_view part : {"image", "caption", "logo", "map", "signature", "alt", "coordinates",
-                                "footnotes", "embed", "module", "pushpin", "width", "size_", "_size",
-                                "flag", "seal", "symbol", "blank", "upright"}) {
+  for (std::string_view part : {"image", "caption", "logo", "map", "signature", "alt",
+                                "coordinates", "footnotes", "embed", "module", "pushpin", "width",
+                                "size_", "_size", "flag", "seal", "symbol", "blank", "upright"}) {
     if (key.find(part) != std::string::npos) return true;
   }
   return false;
@@ -184,7 +188,8 @@ std::string remove_templates(std::string_view text, std::optional<Infobox>& info
           if (eq == std::string_view::npos) continue;
           std::string key = trim(parts[p].substr(0, eq));
           std::optional<Infobox> nested;
-          std::string value = collapse_spaces(clean_inline(remove_templates(parts[p].substr(eq + 1), nested)));
+          std::string value =
+              collapse_spaces(clean_inline(remove_templates(parts[p].substr(eq + 1), nested)));
           std::replace(value.begin(), value.end(), '\n', ' ');
           value = collapse_spaces(value);
           if (key.empty() || value.empty() || is_skipped_infobox_key(lower_ascii(key))) continue;
@@ -192,7 +197,8 @@ std::string remove_templates(std::string_view text, std::optional<Infobox>& info
         }
       } else if ((name == "lang" || name.rfind("lang-", 0) == 0 || name == "nowrap" ||
                   name == "transl" || name == "nobr" || name == "small" || name == "noitalic" ||
-                  name == "nastaliq") && parts.size() >= 2) {
+                  name == "nastaliq") &&
+                 parts.size() >= 2) {
         std::optional<Infobox> nested;
         out += remove_templates(parts.back(), nested);
       }
@@ -213,15 +219,17 @@ bool is_dropped_namespace(std::string_view target) {
   const std::size_t colon = target.find(':');
   if (colon == std::string_view::npos || colon == 0) return false;
   const std::string ns = lower_ascii(trim(target.substr(0, colon)));
-  for (std::string_view dropped : {"file", "image", "category", "media", "wikipedia", "wp",
-                                   "template", "help", "portal", "پرونده", "تصویر", "رده", "ملف",
-                                   "صورة", "تصنيف", "الگو", "قالب"}) {
+  for (std::string_view dropped :
+       {"file", "image", "category", "media", "wikipedia", "wp", "template", "help", "portal",
+        "پرونده", "تصویر", "رده", "ملف", "صورة", "تصنيف", "الگو", "قالب"}) {
     if (ns == dropped) return true;
   }
   // Interlanguage links: [[fa:...]], [[zh-yue:...]].
-  const bool language_code = ns.size() >= 2 && ns.size() <= 12 &&
-                             std::all_of(ns.begin(), ns.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; }) &&
-                             (ns.size() <= 3 || ns.find('-') != std::string::npos);
+  const bool language_code =
+      ns.size() >= 2 && ns.size() <= 12 &&
+      std::all_of(ns.begin(), ns.end(),
+                  [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; }) &&
+      (ns.size() <= 3 || ns.find('-') != std::string::npos);
   return language_code;
 }
 
@@ -247,7 +255,8 @@ std::string clean_inline(std::string_view text) {
       i = end;
       continue;
     }
-    if (text[i] == '[' && (text.compare(i + 1, 4, "http") == 0 || text.compare(i + 1, 2, "//") == 0)) {
+    if (text[i] == '[' &&
+        (text.compare(i + 1, 4, "http") == 0 || text.compare(i + 1, 2, "//") == 0)) {
       const std::size_t end = text.find(']', i);
       if (end != std::string_view::npos) {
         const std::string_view inner = text.substr(i + 1, end - i - 1);
@@ -262,10 +271,12 @@ std::string clean_inline(std::string_view text) {
       continue;
     }
     if (text[i] == '<' && i + 1 < text.size() &&
-        ((text[i + 1] >= 'a' && text[i + 1] <= 'z') || (text[i + 1] >= 'A' && text[i + 1] <= 'Z') || text[i + 1] == '/')) {
+        ((text[i + 1] >= 'a' && text[i + 1] <= 'z') || (text[i + 1] >= 'A' && text[i + 1] <= 'Z') ||
+         text[i + 1] == '/')) {
       const std::size_t end = text.find('>', i);
       if (end != std::string_view::npos && end - i < 300) {
-        const std::string tag = lower_ascii(text.substr(i + 1, std::min<std::size_t>(3, end - i - 1)));
+        const std::string tag =
+            lower_ascii(text.substr(i + 1, std::min<std::size_t>(3, end - i - 1)));
         if (tag.rfind("br", 0) == 0) out.push_back(' ');
         i = end + 1;
         continue;
@@ -274,7 +285,8 @@ std::string clean_inline(std::string_view text) {
     if (text.compare(i, 2, "__") == 0) {
       const std::size_t end = text.find("__", i + 2);
       if (end != std::string_view::npos && end - i < 30 &&
-          std::all_of(text.begin() + static_cast<std::ptrdiff_t>(i) + 2, text.begin() + static_cast<std::ptrdiff_t>(end),
+          std::all_of(text.begin() + static_cast<std::ptrdiff_t>(i) + 2,
+                      text.begin() + static_cast<std::ptrdiff_t>(end),
                       [](char c) { return c >= 'A' && c <= 'Z'; })) {
         i = end + 2;
         continue;
@@ -299,7 +311,8 @@ std::string heading_of(std::string_view line) {
 
 }  // namespace
 
-Article parse_wikitext(std::string_view wikitext, const std::string& title, const std::string& language) {
+Article parse_wikitext(std::string_view wikitext, const std::string& title,
+                       const std::string& language) {
   Article article;
   article.id = title;
   article.title = title;
@@ -318,7 +331,8 @@ Article parse_wikitext(std::string_view wikitext, const std::string& title, cons
       const std::string name = field_name(key);
       if (!name.empty() && name.size() <= 40) {
         if (name == "abbreviation") {
-          for (std::string& alias : split_alias_list(value)) article.aliases.push_back(std::move(alias));
+          for (std::string& alias : split_alias_list(value))
+            article.aliases.push_back(std::move(alias));
         }
         passage.fields.emplace_back(name, value);
       }
@@ -379,7 +393,9 @@ Article parse_wikitext(std::string_view wikitext, const std::string& title, cons
     if (first == '*' || first == '#' || first == ':' || first == ';') {
       flush_paragraph();
       std::size_t k = 0;
-      while (k < trimmed.size() && (trimmed[k] == '*' || trimmed[k] == '#' || trimmed[k] == ':' || trimmed[k] == ';')) ++k;
+      while (k < trimmed.size() &&
+             (trimmed[k] == '*' || trimmed[k] == '#' || trimmed[k] == ':' || trimmed[k] == ';'))
+        ++k;
       std::string item = collapse_spaces(clean_inline(std::string_view(trimmed).substr(k)));
       std::replace(item.begin(), item.end(), '\n', ' ');
       if (item.empty()) continue;

@@ -7,6 +7,9 @@
 // memory stays bounded, and the same input gives the same database contents.
 #include "kavosh/index/writer.hpp"
 
+#include <sys/statvfs.h>
+#include <xapian.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -19,16 +22,12 @@
 #include <unordered_set>
 #include <utility>
 
-#include <sys/statvfs.h>
-
-#include <xapian.h>
-
+#include "article_count_merger.hpp"
 #include "kavosh/index/database_info.hpp"
+#include "kavosh/index/match_data.hpp"
 #include "kavosh/index/schema.hpp"
 #include "kavosh/index/stored_passage.hpp"
-#include "kavosh/index/match_data.hpp"
 #include "kavosh/index/term_filter.hpp"
-#include "article_count_merger.hpp"
 #include "spelling_store.hpp"
 
 namespace kavosh::index {
@@ -103,8 +102,7 @@ struct PreparedArticle {
 // through its own Analyzer; runs on the analysis thread.
 class DocumentBuilder {
  public:
-  explicit DocumentBuilder(const kavosh::analysis::AnalyzerOptions& options)
-      : analyzer_(options) {}
+  explicit DocumentBuilder(const kavosh::analysis::AnalyzerOptions& options) : analyzer_(options) {}
 
   Analyzer& analyzer() { return analyzer_; }
 
@@ -112,7 +110,8 @@ class DocumentBuilder {
     PreparedArticle out;
     out.id = article.id;
     std::optional<Language> article_language;
-    if (!article.language.empty()) article_language = kavosh::analysis::parse_language_code(article.language);
+    if (!article.language.empty())
+      article_language = kavosh::analysis::parse_language_code(article.language);
 
     std::vector<Token> title_tokens;
     const Language title_language =
@@ -174,7 +173,8 @@ class DocumentBuilder {
       postings_ += 2;
 
       doc.add_value(schema::kSlotArticleId, article.id);
-      doc.add_value(schema::kSlotPassageNo, Xapian::sortable_serialise(static_cast<double>(number)));
+      doc.add_value(schema::kSlotPassageNo,
+                    Xapian::sortable_serialise(static_cast<double>(number)));
       if (!article.date.empty()) doc.add_value(schema::kSlotDate, article.date);
       doc.add_value(schema::kSlotLanguage, lang_code);
 
@@ -279,7 +279,8 @@ class DocumentBuilder {
 }  // namespace
 
 unsigned automatic_batch_passages(std::uint64_t passages) {
-  const auto sixteenth = static_cast<unsigned>(std::min<std::uint64_t>(passages / 16, WriterOptions::kMaxAutoBatch));
+  const auto sixteenth =
+      static_cast<unsigned>(std::min<std::uint64_t>(passages / 16, WriterOptions::kMaxAutoBatch));
   return std::max(sixteenth, WriterOptions::kMinAutoBatch);
 }
 
@@ -291,12 +292,15 @@ struct Shard {
   WriterStats stats;                // this shard's share of the run
   std::uint64_t article_count = 0;  // articles in this database (metadata kMetaArticleCount)
   bool in_transaction = false;
-  bool started_empty = false;       // the database had no documents when opened
-  std::unordered_set<std::uint64_t> seen_articles;  // id hashes added in this run (when started_empty)
+  bool started_empty = false;  // the database had no documents when opened
+  std::unordered_set<std::uint64_t>
+      seen_articles;  // id hashes added in this run (when started_empty)
   unsigned batch_passages = 0;
   std::uint64_t batch_bytes = 0;
-  unsigned batch_limit = 0;  // passages that end the current batch (options.batch_passages or automatic)
-  SpellingStore::PassageWords batch_spelling;  // this batch's words per passage, for the spelling store
+  unsigned batch_limit =
+      0;  // passages that end the current batch (options.batch_passages or automatic)
+  SpellingStore::PassageWords
+      batch_spelling;  // this batch's words per passage, for the spelling store
   // With a thread of its own (a first run), under IndexWriter::Impl::mutex: the articles
   // waiting for it, bounded like the analysis queue, and what stats() may read.
   std::deque<Article> queue;
@@ -317,10 +321,10 @@ struct IndexWriter::Impl {
   // A first run's shards, each analyzed and written by a thread of its own; otherwise just the
   // directory's database, written by the calling thread.
   std::vector<std::unique_ptr<Shard>> shards;
-  WriterStats stats;               // the shards' sums, refreshed by stats() and commit()
-  std::uint64_t removed = 0;       // articles deleted through remove()
-  std::uint64_t alias_files_groups = 0;  // alias groups from add_alias_group()
-  std::optional<SpellingStore> spelling;    // none with options.spelling off
+  WriterStats stats;                      // the shards' sums, refreshed by stats() and commit()
+  std::uint64_t removed = 0;              // articles deleted through remove()
+  std::uint64_t alias_files_groups = 0;   // alias groups from add_alias_group()
+  std::optional<SpellingStore> spelling;  // none with options.spelling off
   // Committed changes that the spelling dictionary and the term filter, both brought up to
   // date at the end of commit(), do not reflect yet.
   std::atomic<bool> changed_since_sync = false;
@@ -372,9 +376,10 @@ struct IndexWriter::Impl {
     // Adding to an index of another schema would mix two stored-record layouts in one database.
     const std::string version = shard->db.get_metadata(std::string(schema::kMetaSchemaVersion));
     if (shard->db.get_doccount() > 0 && version != schema::kSchemaVersion) {
-      throw std::runtime_error("database " + path.string() + " has index schema " +
-                               (version.empty() ? "(none)" : version) + ", this kavosh-index writes schema " +
-                               std::string(schema::kSchemaVersion) + ": re-index it with --rebuild");
+      throw std::runtime_error(
+          "database " + path.string() + " has index schema " +
+          (version.empty() ? "(none)" : version) + ", this kavosh-index writes schema " +
+          std::string(schema::kSchemaVersion) + ": re-index it with --rebuild");
     }
     shard->started_empty = shard->db.get_doccount() == 0;
     const std::string count = shard->db.get_metadata(std::string(schema::kMetaArticleCount));
@@ -453,13 +458,15 @@ struct IndexWriter::Impl {
     for (const auto& entry : fs::directory_iterator(path, error)) {
       const std::string name = entry.path().filename().string();
       const bool is_shard = schema::is_shard_name(name);
-      const bool is_merge_output = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-        return c >= '0' && c <= '9';
-      });
+      const bool is_merge_output =
+          !name.empty() &&
+          std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
       // Only what Xapian wrote: a directory of the user's that happens to be named by digits stays.
       const bool written_by_xapian = fs::exists(entry.path() / "flintlock", error);
-      if (!entry.is_directory(error) || !(is_shard || is_merge_output) || !written_by_xapian) continue;
-      if (std::find(named.begin(), named.end(), name) == named.end()) fs::remove_all(entry.path(), error);
+      if (!entry.is_directory(error) || !(is_shard || is_merge_output) || !written_by_xapian)
+        continue;
+      if (std::find(named.begin(), named.end(), name) == named.end())
+        fs::remove_all(entry.path(), error);
     }
   }
 
@@ -504,7 +511,8 @@ struct IndexWriter::Impl {
 
   void start_shard_threads() {
     stopping_shards = false;
-    for (auto& shard : shards) shard_threads.emplace_back([this, &shard = *shard] { run_shard(shard); });
+    for (auto& shard : shards)
+      shard_threads.emplace_back([this, &shard = *shard] { run_shard(shard); });
   }
 
   void run_shard(Shard& shard) {
@@ -548,7 +556,8 @@ struct IndexWriter::Impl {
   }
 
   bool shards_idle() const {
-    return std::all_of(shards.begin(), shards.end(), [](const auto& shard) { return shard->queue.empty() && !shard->busy; });
+    return std::all_of(shards.begin(), shards.end(),
+                       [](const auto& shard) { return shard->queue.empty() && !shard->busy; });
   }
 
   void rethrow_shard_error() {
@@ -574,10 +583,12 @@ struct IndexWriter::Impl {
     // In a database that started empty, an article id not seen before in this run cannot be
     // in the database: its passages are added without looking anything up (the hot path of
     // a first indexing run). Otherwise passages replace by their unique term.
-    const bool known_new = shard.started_empty && shard.seen_articles.insert(schema::fnv1a_64(article.id)).second;
+    const bool known_new =
+        shard.started_empty && shard.seen_articles.insert(schema::fnv1a_64(article.id)).second;
     bool existed = false;
     if (!known_new) {
-      existed = shard.db.term_exists(schema::id_term(schema::kPassageId, schema::passage_id(article.id, 0)));
+      existed = shard.db.term_exists(
+          schema::id_term(schema::kPassageId, schema::passage_id(article.id, 0)));
     }
     for (PreparedPassage& passage : article.passages) {
       if (known_new) {
@@ -590,7 +601,8 @@ struct IndexWriter::Impl {
     }
     // Passages beyond the new count belonged to an older, longer version of the article.
     for (unsigned number = static_cast<unsigned>(article.passages.size()); !known_new; ++number) {
-      const std::string stale = schema::id_term(schema::kPassageId, schema::passage_id(article.id, number));
+      const std::string stale =
+          schema::id_term(schema::kPassageId, schema::passage_id(article.id, number));
       auto old = docid_of(shard, stale);
       if (!old) break;
       shard.db.delete_document(*old);
@@ -606,7 +618,8 @@ struct IndexWriter::Impl {
     shard.stats.bytes += article.bytes;
     shard.batch_passages += static_cast<unsigned>(article.passages.size());
     shard.batch_bytes += article.bytes;
-    if (shard.batch_passages >= shard.batch_limit || shard.batch_bytes >= options.batch_bytes) commit(shard);
+    if (shard.batch_passages >= shard.batch_limit || shard.batch_bytes >= options.batch_bytes)
+      commit(shard);
   }
 
   // Writes the oldest prepared article outside the lock, then hands it back to be freed.
@@ -625,7 +638,9 @@ struct IndexWriter::Impl {
     for (;;) {
       while (!ready.empty()) write_next_ready(lock);
       rethrow_shard_error();
-      const auto idle = [this] { return pending.empty() && !worker_busy && ready.empty() && shards_idle(); };
+      const auto idle = [this] {
+        return pending.empty() && !worker_busy && ready.empty() && shards_idle();
+      };
       if (!wait_all || idle()) return;
       changed.wait(lock, [&] { return !ready.empty() || shard_error || idle(); });
     }
@@ -666,7 +681,8 @@ struct IndexWriter::Impl {
     // Bounded by count and by text bytes; an article always fits into an empty queue.
     changed.wait(lock, [&] {
       return shard_error || shard.queue.empty() ||
-             (shard.queue.size() < kMaxShardArticles && shard.queue_bytes + bytes <= kMaxPendingBytes);
+             (shard.queue.size() < kMaxShardArticles &&
+              shard.queue_bytes + bytes <= kMaxPendingBytes);
     });
     rethrow_shard_error();
     shard.queue.push_back(std::move(article));
@@ -682,20 +698,26 @@ struct IndexWriter::Impl {
                                       : automatic_batch_passages(shard.db.get_doccount());
   }
 
-  void ensure_disk_space(const std::filesystem::path& where, std::uint64_t needed, std::string_view what) const {
-    const std::uint64_t free = options.free_disk_bytes ? options.free_disk_bytes(where) : statvfs_free_bytes(where);
+  void ensure_disk_space(const std::filesystem::path& where, std::uint64_t needed,
+                         std::string_view what) const {
+    const std::uint64_t free =
+        options.free_disk_bytes ? options.free_disk_bytes(where) : statvfs_free_bytes(where);
     if (free >= needed) return;
-    throw IndexWriteError("not enough disk space in " + path.string() + ": " + megabytes(free) + " free, " +
-                          std::string(what) + " needs about " + megabytes(needed) +
+    throw IndexWriteError("not enough disk space in " + path.string() + ": " + megabytes(free) +
+                          " free, " + std::string(what) + " needs about " + megabytes(needed) +
                           "; the database is left at its last commit");
   }
 
   void commit(Shard& shard) {
     if (!shard.in_transaction) return;
-    ensure_disk_space(shard.path, kCommitMarginBytes + kCommitBytesPerTextByte * shard.batch_bytes, "the next commit");
-    shard.db.set_metadata(std::string(schema::kMetaSchemaVersion), std::string(schema::kSchemaVersion));
-    shard.db.set_metadata(std::string(schema::kMetaArticleCount), std::to_string(shard.article_count));
-    shard.db.set_metadata("kavosh.analysis.normalize_arabic_script", options.analyzer.normalize_arabic_script ? "1" : "0");
+    ensure_disk_space(shard.path, kCommitMarginBytes + kCommitBytesPerTextByte * shard.batch_bytes,
+                      "the next commit");
+    shard.db.set_metadata(std::string(schema::kMetaSchemaVersion),
+                          std::string(schema::kSchemaVersion));
+    shard.db.set_metadata(std::string(schema::kMetaArticleCount),
+                          std::to_string(shard.article_count));
+    shard.db.set_metadata("kavosh.analysis.normalize_arabic_script",
+                          options.analyzer.normalize_arabic_script ? "1" : "0");
     if (sharded())
       shard.db.set_metadata(std::string(schema::kMetaShardRouting), std::string(kRouting));
     shard.db.commit_transaction();
@@ -750,9 +772,11 @@ void throw_lock_error(const std::filesystem::path& database, const std::string& 
   // Xapian says "Couldn't open lockfile: <strerror>" when it cannot create the lock file.
   constexpr std::string_view kCannotCreate = "Couldn't open lockfile: ";
   const std::size_t at = xapian_message.find(kCannotCreate);
-  if (at == std::string::npos) throw DatabaseLocked("database is locked by another indexer: " + database.string());
-  throw std::runtime_error("cannot write to the database " + database.string() + " (its lock file: " +
-                           xapian_message.substr(at + kCannotCreate.size()) + ")");
+  if (at == std::string::npos)
+    throw DatabaseLocked("database is locked by another indexer: " + database.string());
+  throw std::runtime_error("cannot write to the database " + database.string() +
+                           " (its lock file: " + xapian_message.substr(at + kCannotCreate.size()) +
+                           ")");
 }
 
 IndexWriter::IndexWriter(const std::filesystem::path& db_path, WriterOptions options)
@@ -821,7 +845,8 @@ bool IndexWriter::Impl::remove(std::string_view article_id) {
   // the stale tail), so the unique passage terms find them all.
   std::vector<Xapian::docid> docids;
   for (unsigned number = 0;; ++number) {
-    auto docid = docid_of(shard, schema::id_term(schema::kPassageId, schema::passage_id(article_id, number)));
+    auto docid = docid_of(
+        shard, schema::id_term(schema::kPassageId, schema::passage_id(article_id, number)));
     if (!docid) break;
     docids.push_back(*docid);
   }

@@ -121,7 +121,8 @@ int analyze(const std::string& text, const std::string& lang, bool json) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"kavosh-search: search a Kavosh index (English, Persian, Arabic, romanized Persian)"};
+  CLI::App app{
+      "kavosh-search: search a Kavosh index (English, Persian, Arabic, romanized Persian)"};
   app.set_help_flag("-h,--help", "Show this help");
   app.footer(
       "A query that starts with '-' goes after --: kavosh-search --db DIR -- '-Khomeini Rajavi'");
@@ -169,7 +170,8 @@ int main(int argc, char** argv) {
                  "Weight of section heading matches (0 = off)")
       ->check(finite_in(0, kNoUpperBound));
   app.add_option("--lang", request.language, "Only passages in this language (en, fa, ar, other)");
-  app.add_option("--prf", request.prf_documents, "Pseudo-relevance feedback from the top N passages");
+  app.add_option("--prf", request.prf_documents,
+                 "Pseudo-relevance feedback from the top N passages");
   app.add_option("--prf-terms", request.prf_terms, "Expansion terms for --prf");
   app.add_option("--prf-weight", request.prf_weight, "Weight of the --prf expansion")
       ->check(finite_in(0, kNoUpperBound));
@@ -262,7 +264,8 @@ int main(int argc, char** argv) {
           } else if (json) {
             auto object = nlohmann::json::parse(ks::format_json(hit));
             object["qid"] = topic.id;
-            std::cout << object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+            std::cout << object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                      << "\n";
           } else if (!qrels) {
             if (hit.rank == 1)
               std::cout << ks::isolate_rtl_runs("== " + topic.id + ": " + topic.query) << "\n";
@@ -272,7 +275,8 @@ int main(int argc, char** argv) {
       }
       if (qrels) {
         const auto evaluation = ks::eval::evaluate(run, *qrels, {.complete = complete});
-        (trec || json ? std::cerr : std::cout) << ks::eval::format_evaluation(evaluation, per_query);
+        (trec || json ? std::cerr : std::cout)
+            << ks::eval::format_evaluation(evaluation, per_query);
       }
       return 0;
     }

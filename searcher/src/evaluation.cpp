@@ -65,8 +65,9 @@ void for_each_record(std::istream& in, const std::string& source_name, std::stri
     const auto fields = split_whitespace(line);
     if (fields.empty()) continue;
     if (fields.size() != expected)
-      fail(source_name, line_no, "expected '" + std::string(layout) + "', got " +
-                                     std::to_string(fields.size()) + " fields");
+      fail(source_name, line_no,
+           "expected '" + std::string(layout) + "', got " + std::to_string(fields.size()) +
+               " fields");
     record(fields, line_no);
   }
 }
@@ -112,16 +113,15 @@ Qrels load_qrels(const std::filesystem::path& path) {
 
 Run parse_run(std::istream& in, const std::string& source_name) {
   Run run;
-  for_each_record(in, source_name, "qid Q0 docid rank score tag",
-                  [&](const auto& fields, unsigned line_no) {
-                    RunLine entry;
-                    entry.docid = fields[2];
-                    entry.rank = static_cast<unsigned>(
-                        parse_number(fields[3], source_name, line_no, "rank"));
-                    entry.score = parse_number(fields[4], source_name, line_no, "score");
-                    if (run.tag.empty()) run.tag = fields[5];
-                    run.queries[fields[0]].push_back(std::move(entry));
-                  });
+  for_each_record(
+      in, source_name, "qid Q0 docid rank score tag", [&](const auto& fields, unsigned line_no) {
+        RunLine entry;
+        entry.docid = fields[2];
+        entry.rank = static_cast<unsigned>(parse_number(fields[3], source_name, line_no, "rank"));
+        entry.score = parse_number(fields[4], source_name, line_no, "score");
+        if (run.tag.empty()) run.tag = fields[5];
+        run.queries[fields[0]].push_back(std::move(entry));
+      });
   return run;
 }
 

@@ -15,18 +15,22 @@ namespace kavosh::search::function_words {
 
 // The Snowball English stop list, abridged to the forms that occur in queries.
 inline constexpr std::string_view kEnglish[] = {
-    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
-    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
-    "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for",
-    "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
-    "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "me",
-    "more", "most", "must", "my", "myself", "no", "nor", "not", "of", "off", "on", "once",
-    "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same",
-    "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
-    "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
-    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
-    "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
-    "yourselves"};
+    "a",      "about",  "above", "after",  "again",    "against",    "all",  "am",
+    "an",     "and",    "any",   "are",    "as",       "at",         "be",   "because",
+    "been",   "before", "being", "below",  "between",  "both",       "but",  "by",
+    "can",    "could",  "did",   "do",     "does",     "doing",      "down", "during",
+    "each",   "few",    "for",   "from",   "further",  "had",        "has",  "have",
+    "having", "he",     "her",   "here",   "hers",     "herself",    "him",  "himself",
+    "his",    "how",    "i",     "if",     "in",       "into",       "is",   "it",
+    "its",    "itself", "me",    "more",   "most",     "must",       "my",   "myself",
+    "no",     "nor",    "not",   "of",     "off",      "on",         "once", "only",
+    "or",     "other",  "ought", "our",    "ours",     "ourselves",  "out",  "over",
+    "own",    "same",   "she",   "should", "so",       "some",       "such", "than",
+    "that",   "the",    "their", "theirs", "them",     "themselves", "then", "there",
+    "these",  "they",   "this",  "those",  "through",  "to",         "too",  "under",
+    "until",  "up",     "very",  "was",    "we",       "were",       "what", "when",
+    "where",  "which",  "while", "who",    "whom",     "why",        "will", "with",
+    "would",  "you",    "your",  "yours",  "yourself", "yourselves"};
 
 // Persian, by role. Question words matter most: documents rarely contain "کدام" or "چیست",
 // so BM25 gives them a HIGH idf and they pull in the few passages that happen to ask
@@ -34,17 +38,17 @@ inline constexpr std::string_view kEnglish[] = {
 // خود (first part of خودرو, خودکشی when typed apart) and nouns such as سال, روز, نام.
 inline constexpr std::string_view kPersian[] = {
     // question words and the pronouns questions are built from (چه کسی، چه چیزی)
-    "آیا", "چه", "چی", "چرا", "چگونه", "چه‌گونه", "چطور", "چه‌طور", "چطوری", "چقدر", "چه‌قدر",
-    "چند", "چندم", "چندمین", "چندتا", "کدام", "کدوم", "کدامین", "کدامیک", "کدامند", "کجا",
-    "کجاست", "کجای", "کجاها", "کی", "کیست", "کیستند", "کیه", "چیست", "چیستند", "چیه", "مگر",
+    "آیا", "چه", "چی", "چرا", "چگونه", "چه‌گونه", "چطور", "چه‌طور", "چطوری", "چقدر",
+    "چه‌قدر", "چند", "چندم", "چندمین", "چندتا", "کدام", "کدوم", "کدامین", "کدامیک", "کدامند",
+    "کجا", "کجاست", "کجای", "کجاها", "کی", "کیست", "کیستند", "کیه", "چیست", "چیستند", "چیه", "مگر",
     "کسی", "کسانی", "چیز", "چیزی", "چیزهایی",
     // pronouns and determiners
     "من", "تو", "او", "ما", "شما", "آنها", "آنان", "ایشان", "وی", "این", "آن", "اینها", "همین",
-    "همان", "چنین", "چنان", "هر", "همه", "هیچ", "دیگر", "دیگری", "برخی", "بعضی", "یک", "یکی",
-    "اون", "اینا",
+    "همان", "چنین", "چنان", "هر", "همه", "هیچ", "دیگر", "دیگری", "برخی", "بعضی", "یک", "یکی", "اون",
+    "اینا",
     // prepositions and the object marker (رو: its spoken form)
-    "از", "به", "با", "در", "بر", "برای", "تا", "بی", "جز", "بجز", "درباره", "مانند", "مثل",
-    "روی", "زیر", "میان", "بین", "نزد", "توسط", "بدون", "طی", "را", "رو",
+    "از", "به", "با", "در", "بر", "برای", "تا", "بی", "جز", "بجز", "درباره", "مانند", "مثل", "روی",
+    "زیر", "میان", "بین", "نزد", "توسط", "بدون", "طی", "را", "رو",
     // conjunctions and connectives
     "و", "یا", "اما", "ولی", "که", "اگر", "نیز", "هم", "سپس", "چون", "زیرا", "اینکه", "آنکه",
     "آنچه", "بلکه", "وقتی", "چنانچه", "همچنین", "لذا",
@@ -53,15 +57,15 @@ inline constexpr std::string_view kPersian[] = {
     // affixes a writer may type apart from their word (کتاب ها، می شود، بزرگ ترین)
     "ها", "های", "هایی", "ای", "ی", "تر", "ترین", "می", "نمی",
     // the copula, auxiliaries and the light verbs of compound verbs, with spoken forms
-    "است", "ست", "هست", "نیست", "هستند", "نیستند", "بود", "بودند", "نبود", "باشد", "باشند",
-    "بوده", "شد", "شدند", "شده", "شدن", "شود", "شوند", "می‌شود", "می‌شوند", "نمی‌شود", "شه",
-    "می‌شه", "کرد", "کردند", "کرده", "کردن", "کند", "کنند", "می‌کند", "می‌کنند", "کنه",
-    "می‌کنه", "کنیم", "دارد", "دارند", "داشت", "داشتند", "داشته", "داره", "باید", "می‌توان",
-    "می‌تواند"};
+    "است", "ست", "هست", "نیست", "هستند", "نیستند", "بود", "بودند", "نبود", "باشد", "باشند", "بوده",
+    "شد", "شدند", "شده", "شدن", "شود", "شوند", "می‌شود", "می‌شوند",
+    "نمی‌شود", "شه", "می‌شه", "کرد", "کردند", "کرده", "کردن", "کند", "کنند",
+    "می‌کند", "می‌کنند", "کنه", "می‌کنه", "کنیم", "دارد", "دارند", "داشت",
+    "داشتند", "داشته", "داره", "باید", "می‌توان", "می‌تواند"};
 
 // Arabic function words that do not collide with a Persian content word after normalization.
 inline constexpr std::string_view kArabic[] = {
-    "في", "ماذا", "لماذا", "متى", "أين", "هل", "الذي", "التي", "الذين", "هذا", "هذه", "ذلك",
-    "تلك", "هو", "هي", "أن", "إن", "أو", "إلى", "عن", "ثم", "لا", "لم"};
+    "في",  "ماذا", "لماذا", "متى", "أين", "هل", "الذي", "التي", "الذين", "هذا", "هذه", "ذلك",
+    "تلك", "هو",   "هي",    "أن",  "إن",  "أو", "إلى",  "عن",   "ثم",    "لا",  "لم"};
 
 }  // namespace kavosh::search::function_words

@@ -71,7 +71,8 @@ std::string format_json(const Hit& hit) {
   for (const auto& h : hit.highlights) j["highlights"].push_back({h.begin, h.end});
   if (!hit.explanation.empty()) {
     j["explain"] = nlohmann::json::array();
-    for (const auto& c : hit.explanation) j["explain"].push_back({{"clause", c.clause}, {"weight", c.weight}});
+    for (const auto& c : hit.explanation)
+      j["explain"].push_back({{"clause", c.clause}, {"weight", c.weight}});
   }
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -105,13 +106,15 @@ std::vector<Topic> parse_topics(std::istream& in, const std::string& source_name
     while ((from = text.find("<top>", from)) != std::string::npos) {
       const std::size_t end = std::min(text.find("</top>", from), text.size());
       const std::string block = text.substr(from, end - from);
-      const unsigned line = 1 + static_cast<unsigned>(std::count(text.begin(), text.begin() + static_cast<long>(from), '\n'));
+      const unsigned line = 1 + static_cast<unsigned>(std::count(
+                                    text.begin(), text.begin() + static_cast<long>(from), '\n'));
       auto field = [&](const std::string& tag) -> std::string {
         const auto at = block.find("<" + tag + ">");
         if (at == std::string::npos) return {};
         const auto begin = at + tag.size() + 2;
         const auto stop = block.find('<', begin);
-        return collapse_spaces(block.substr(begin, stop == std::string::npos ? std::string::npos : stop - begin));
+        return collapse_spaces(
+            block.substr(begin, stop == std::string::npos ? std::string::npos : stop - begin));
       };
       std::string num = field("num");
       if (num.starts_with("Number:")) num = trim(num.substr(7));

@@ -14,10 +14,10 @@
 #include <map>
 #include <set>
 
+#include "function_words.hpp"
 #include "kavosh/index/schema.hpp"
 #include "kavosh/index/term_filter.hpp"
 #include "kavosh/search/query.hpp"
-#include "function_words.hpp"
 
 namespace kavosh::search {
 
@@ -29,8 +29,8 @@ namespace {
 
 // Where a word is looked for: the body (with title/section boosts) or one prefixed field.
 struct FieldContext {
-  std::string prefix;     // "" for the body, else "S", "XH" or "XF<name>:"
-  std::string label;      // "" or "title:" / "leader:" for --explain
+  std::string prefix;  // "" for the body, else "S", "XH" or "XF<name>:"
+  std::string label;   // "" or "title:" / "leader:" for --explain
   bool body() const { return prefix.empty(); }
 };
 
@@ -57,7 +57,7 @@ struct RunWord {
 // Tokens of one analyzed text, grouped the way the query needs them.
 struct AnalyzedWord {
   std::vector<std::vector<const Token*>> positions;  // span-1 tokens per distinct position
-  std::vector<const Token*> compounds;              // stacked tokens with span > 1
+  std::vector<const Token*> compounds;               // stacked tokens with span > 1
   bool arabic_script = false;
 };
 
@@ -84,19 +84,21 @@ struct QueryBuilder::State {
   std::set<std::string> highlight_terms;
   std::set<std::string> highlight_prefixes;
   std::set<std::vector<std::string>> highlight_phrases;
-  int excluded_depth = 0;  // inside -item / NOT's right side: no explain clauses
+  int excluded_depth = 0;       // inside -item / NOT's right side: no explain clauses
   bool keep_clauses = true;     // BuildOptions::explain_clauses
   bool keep_highlights = true;  // BuildOptions::highlights
 
   void explain(const std::string& label, const Xapian::Query& query) {
-    if (keep_clauses && excluded_depth == 0 && !query.empty()) result.clauses.push_back({label, query});
+    if (keep_clauses && excluded_depth == 0 && !query.empty())
+      result.clauses.push_back({label, query});
   }
   // Excluded words are never marked in snippets.
   void highlight_term(const std::string& term) {
     if (keep_highlights && excluded_depth == 0) highlight_terms.insert(term);
   }
   void highlight_stem(const std::string& stem) {
-    if (keep_highlights && excluded_depth == 0) highlight_terms.insert(std::string(schema::kStemmed) + stem);
+    if (keep_highlights && excluded_depth == 0)
+      highlight_terms.insert(std::string(schema::kStemmed) + stem);
   }
   void highlight_prefix(const std::string& prefix) {
     if (keep_highlights && excluded_depth == 0) highlight_prefixes.insert(prefix);
@@ -144,7 +146,8 @@ class Builder {
 
   Xapian::Query node(const QueryNode& n, const FieldContext& ctx) {
     switch (n.kind) {
-      case Kind::List: return list(n, ctx);
+      case Kind::List:
+        return list(n, ctx);
       case Kind::Or: {
         std::vector<Xapian::Query> parts;
         for (const auto& child : n.children) parts.push_back(node(child, ctx));
@@ -163,12 +166,18 @@ class Builder {
         if (left.empty() || right.empty()) return left;
         return Xapian::Query(Xapian::Query::OP_AND_NOT, left, right);
       }
-      case Kind::Near: return near(n, ctx);
-      case Kind::Field: return field(n, ctx);
-      case Kind::Word: return word(n.text, ctx, /*exact=*/false);
-      case Kind::Exact: return word(n.text, ctx, /*exact=*/true);
-      case Kind::Phrase: return phrase(n.text, ctx);
-      case Kind::Wildcard: return wildcard(n, ctx);
+      case Kind::Near:
+        return near(n, ctx);
+      case Kind::Field:
+        return field(n, ctx);
+      case Kind::Word:
+        return word(n.text, ctx, /*exact=*/false);
+      case Kind::Exact:
+        return word(n.text, ctx, /*exact=*/true);
+      case Kind::Phrase:
+        return phrase(n.text, ctx);
+      case Kind::Wildcard:
+        return wildcard(n, ctx);
     }
     return Xapian::Query();
   }
@@ -183,8 +192,7 @@ class Builder {
     };
     // Each child typed as a word, analyzed once.
     std::vector<RunWord> words(n.children.size());
-    for (std::size_t i = 0; i < n.children.size(); ++i)
-      words[i] = run_word(n.children[i]);
+    for (std::size_t i = 0; i < n.children.size(); ++i) words[i] = run_word(n.children[i]);
     // Function words leave a ranked body list, unless nothing else would be left.
     std::vector<bool> droppable(n.children.size(), false);
     if (options_.drop_stopwords && ctx.body() && !options_.all_words) {
@@ -197,7 +205,8 @@ class Builder {
     }
     for (std::size_t i = 0; i < n.children.size(); ++i) {
       const auto& child = n.children[i];
-      const bool plain_word = child.kind == Kind::Word && child.modifier != QueryNode::Modifier::Excluded;
+      const bool plain_word =
+          child.kind == Kind::Word && child.modifier != QueryNode::Modifier::Excluded;
       if (droppable[i]) {
         // Still part of the run: "می خورند" is the compound میخورند, "people of iran" an alias.
         words[i].function_word = true;
@@ -237,7 +246,8 @@ class Builder {
       positive = Xapian::Query(Xapian::Query::OP_AND_MAYBE, must, may);
     Xapian::Query filter = combine(Xapian::Query::OP_AND, filters);
     if (!filter.empty())
-      positive = positive.empty() ? filter : Xapian::Query(Xapian::Query::OP_FILTER, positive, filter);
+      positive =
+          positive.empty() ? filter : Xapian::Query(Xapian::Query::OP_FILTER, positive, filter);
     Xapian::Query exclude = combine(Xapian::Query::OP_OR, excluded);
     if (!positive.empty() && !exclude.empty())
       positive = Xapian::Query(Xapian::Query::OP_AND_NOT, positive, exclude);
@@ -290,12 +300,14 @@ class Builder {
         // dropped suffix: the word's own stem already covers them (and without its ZWNJ,
         // موسسهای stems like a plural, to موسس).
         if (function_terms.count(token.term) > 0 || run[i + 1].function_word) continue;
-        if (token.stem_or_term() == run[i].stem || token.stem_or_term() == run[i + 1].stem) continue;
+        if (token.stem_or_term() == run[i].stem || token.stem_or_term() == run[i + 1].stem)
+          continue;
         add_compound(token, label, optional);
       }
-      // Two words a document may write as one with ZWNJ (آسمان خراش -> آسمان‌خراش, رباط
-      // کریم -> رباط‌کریم): the joined word, when the index holds it. Persian only (English
-      // "time sharing" -> "timesharing" hurt CACM), and not with function words.
+      // Two words a document may write as one with ZWNJ (آسمان خراش ->
+      // آسمان‌خراش, رباط
+      // کریم -> رباط‌کریم): the joined word, when the index holds it. Persian only
+      // (English "time sharing" -> "timesharing" hurt CACM), and not with function words.
       if (!joined_by_analyzer && !run[i].function_word && !run[i + 1].function_word &&
           !run[i].term.empty() && !run[i + 1].term.empty()) {
         const auto joined = analyzer_.analyze(run[i].term + run[i + 1].term);
@@ -320,9 +332,8 @@ class Builder {
         if (alternatives.empty()) continue;
         std::vector<Xapian::Query> phrase_terms;
         for (std::size_t k = i; k < i + n; ++k) phrase_terms.push_back(leaf(run[k].term));
-        alternatives.insert(alternatives.begin(),
-                            windowed(Xapian::Query::OP_PHRASE, phrase_terms,
-                                     static_cast<Xapian::termcount>(n)));
+        alternatives.insert(alternatives.begin(), windowed(Xapian::Query::OP_PHRASE, phrase_terms,
+                                                           static_cast<Xapian::termcount>(n)));
         Xapian::Query q = combine(Xapian::Query::OP_SYNONYM, alternatives);
         state_.explain("alias:" + key, q);
         optional.push_back(q);
@@ -360,8 +371,8 @@ class Builder {
         phrase_terms.push_back(alternatives[0]->term);
       }
       state_.highlight_phrase(std::move(phrase_terms));
-      out.push_back(windowed(Xapian::Query::OP_PHRASE, parts,
-                             static_cast<Xapian::termcount>(parts.size())));
+      out.push_back(
+          windowed(Xapian::Query::OP_PHRASE, parts, static_cast<Xapian::termcount>(parts.size())));
     }
     return out;
   }
@@ -420,7 +431,8 @@ class Builder {
         state_.highlight_stem(t.stem_or_term());
       }
     }
-    for (const auto& s : bare_stems) stems.push_back(std::string(schema::kStemmed) + ctx.prefix + s);
+    for (const auto& s : bare_stems)
+      stems.push_back(std::string(schema::kStemmed) + ctx.prefix + s);
     stems = held_spellings(stems, /*keep_first=*/true);
     std::vector<Xapian::Query> body_parts{synonym_of(stems)};
     if (ctx.body() && options_.aliases) {
@@ -453,7 +465,8 @@ class Builder {
   // Every term the query matches by is made here, so that the query knows whether the term
   // filter leaves it anything to match (BuiltQuery::may_match).
   Xapian::Query leaf(std::string term) {
-    if (state_.excluded_depth == 0 && !state_.result.may_match) state_.result.may_match = may_hold(term);
+    if (state_.excluded_depth == 0 && !state_.result.may_match)
+      state_.result.may_match = may_hold(term);
     return Xapian::Query(std::move(term));
   }
 
@@ -472,9 +485,9 @@ class Builder {
     return details.node;
   }
   Xapian::Query wildcard_of(const std::string& pattern) {
-    NodeDetails& details = recorded(Xapian::Query(Xapian::Query::OP_WILDCARD, pattern,
-                                                  kWildcardExpansion,
-                                                  Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+    NodeDetails& details =
+        recorded(Xapian::Query(Xapian::Query::OP_WILDCARD, pattern, kWildcardExpansion,
+                               Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
     details.pattern = pattern;
     details.max_expansion = kWildcardExpansion;
     return details.node;
@@ -536,7 +549,8 @@ class Builder {
         options.push_back(leaf(ctx.prefix + compound->term));
       } else {
         state_.highlight_stem(compound->stem_or_term());
-        options.push_back(leaf(std::string(schema::kStemmed) + ctx.prefix + compound->stem_or_term()));
+        options.push_back(
+            leaf(std::string(schema::kStemmed) + ctx.prefix + compound->stem_or_term()));
       }
     }
     if (!exact && ctx.body() && options_.aliases)
@@ -573,7 +587,8 @@ class Builder {
                                        : "a wildcard needs a single word before '*'");
     const std::string& prefix = grouped.positions[0][0]->term;
     state_.highlight_prefix(prefix);
-    if (state_.excluded_depth == 0) state_.result.may_match = true;  // completions are known only at match time
+    if (state_.excluded_depth == 0)
+      state_.result.may_match = true;  // completions are known only at match time
     Xapian::Query q = wildcard_of(ctx.prefix + prefix);
     state_.explain(ctx.label + n.text + "*", q);
     return q;

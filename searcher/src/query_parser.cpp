@@ -35,9 +35,9 @@ CodePoint decode(std::string_view s, std::size_t i) {
   if ((byte & 0xE0) == 0xC0 && continuation(1))
     return {static_cast<char32_t>(((byte & 0x1F) << 6) | (s[i + 1] & 0x3F)), 2};
   if ((byte & 0xF0) == 0xE0 && continuation(1) && continuation(2))
-    return {static_cast<char32_t>(((byte & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) |
-                                  (s[i + 2] & 0x3F)),
-            3};
+    return {
+        static_cast<char32_t>(((byte & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F)),
+        3};
   if ((byte & 0xF8) == 0xF0 && continuation(1) && continuation(2) && continuation(3))
     return {static_cast<char32_t>(((byte & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) |
                                   ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F)),
@@ -46,8 +46,8 @@ CodePoint decode(std::string_view s, std::size_t i) {
 }
 
 bool is_space(char32_t c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
-         c == 0x00A0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F;
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x00A0 ||
+         c == 0x3000 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F;
 }
 
 // Opening quote -> the closing quotes it accepts.
@@ -62,8 +62,8 @@ bool is_field_name(std::string_view name) {
   if (name.empty() || !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')))
     return false;
   for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-          c == '_' || c == '-'))
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+          c == '-'))
       return false;
   return true;
 }
@@ -75,8 +75,22 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
-enum class TokenKind { LParen, RParen, Phrase, Word, Exact, Wildcard, Plus, Minus, Field,
-                       And, Or, Not, Near, End };
+enum class TokenKind {
+  LParen,
+  RParen,
+  Phrase,
+  Word,
+  Exact,
+  Wildcard,
+  Plus,
+  Minus,
+  Field,
+  And,
+  Or,
+  Not,
+  Near,
+  End
+};
 
 struct LexToken {
   TokenKind kind;
@@ -142,8 +156,8 @@ class Lexer {
     while (byte_ < text_.size()) {
       const CodePoint cp = decode(text_, byte_);
       if (closes(open.value, cp.value)) {
-        tokens.push_back({TokenKind::Phrase, std::string(text_.substr(begin, byte_ - begin)),
-                          position});
+        tokens.push_back(
+            {TokenKind::Phrase, std::string(text_.substr(begin, byte_ - begin)), position});
         advance(cp);
         return;
       }
@@ -170,8 +184,7 @@ class Lexer {
         if (is_field_name(name) && !url) {
           const std::string field = ascii_lower(name);
           const bool known = is_known(field);
-          if (!known && !unknown_fields_as_words_)
-            throw UnknownFieldError(word_position, field);
+          if (!known && !unknown_fields_as_words_) throw UnknownFieldError(word_position, field);
           if (!known) {
             // Prose ("Examples: …"): the name is a word, and so is what follows the ':'.
             tokens.push_back({TokenKind::Word, std::string(name), word_position});
@@ -209,7 +222,8 @@ class Lexer {
       const bool numeric = !digits.empty() && digits.size() <= 4 &&
                            digits.find_first_not_of("0123456789") == std::string::npos;
       const unsigned window = numeric ? static_cast<unsigned>(std::stoul(digits)) : 0;
-      if (window == 0) throw QueryError(position, "NEAR needs a distance from 1 to 9999, like NEAR/5");
+      if (window == 0)
+        throw QueryError(position, "NEAR needs a distance from 1 to 9999, like NEAR/5");
       return tokens.push_back({TokenKind::Near, word, position, window});
     }
     TokenKind kind = TokenKind::Word;
@@ -242,11 +256,16 @@ class Lexer {
 
 const char* operator_name(TokenKind kind) {
   switch (kind) {
-    case TokenKind::And: return "AND";
-    case TokenKind::Or: return "OR";
-    case TokenKind::Not: return "NOT";
-    case TokenKind::Near: return "NEAR";
-    default: return "?";
+    case TokenKind::And:
+      return "AND";
+    case TokenKind::Or:
+      return "OR";
+    case TokenKind::Not:
+      return "NOT";
+    case TokenKind::Near:
+      return "NEAR";
+    default:
+      return "?";
   }
 }
 
@@ -266,8 +285,12 @@ class Parser {
   bool at(TokenKind kind) const { return peek().kind == kind; }
   bool starts_primary() const {
     switch (peek().kind) {
-      case TokenKind::LParen: case TokenKind::Phrase: case TokenKind::Word:
-      case TokenKind::Exact: case TokenKind::Wildcard: case TokenKind::Field:
+      case TokenKind::LParen:
+      case TokenKind::Phrase:
+      case TokenKind::Word:
+      case TokenKind::Exact:
+      case TokenKind::Wildcard:
+      case TokenKind::Field:
         return true;
       default:
         return false;
@@ -396,10 +419,14 @@ class Parser {
   QueryNode parse_primary() {
     const LexToken& token = take();
     switch (token.kind) {
-      case TokenKind::Word: return leaf(QueryNode::Kind::Word, token);
-      case TokenKind::Exact: return leaf(QueryNode::Kind::Exact, token);
-      case TokenKind::Wildcard: return leaf(QueryNode::Kind::Wildcard, token);
-      case TokenKind::Phrase: return leaf(QueryNode::Kind::Phrase, token);
+      case TokenKind::Word:
+        return leaf(QueryNode::Kind::Word, token);
+      case TokenKind::Exact:
+        return leaf(QueryNode::Kind::Exact, token);
+      case TokenKind::Wildcard:
+        return leaf(QueryNode::Kind::Wildcard, token);
+      case TokenKind::Phrase:
+        return leaf(QueryNode::Kind::Phrase, token);
       case TokenKind::LParen: {
         if (++open_groups_ > kMaxQueryNesting) throw nesting_too_deep(token.position);
         QueryNode inner = parse_list(true);
@@ -423,15 +450,16 @@ class Parser {
           bool known = false;
           for (const char* code : kLanguages) known |= ascii_lower(value.text) == code;
           if (value.kind != QueryNode::Kind::Word || !known)
-            throw QueryError(value.position, "unknown language '" + value.text +
-                                                 "' (use en, fa, ar or other)");
+            throw QueryError(value.position,
+                             "unknown language '" + value.text + "' (use en, fa, ar or other)");
           value.text = ascii_lower(value.text);
         }
         field.children.push_back(std::move(value));
         check_depth(depth_ + 1, token.position);
         return field;
       }
-      case TokenKind::RParen: throw QueryError(token.position, "unbalanced ')'");
+      case TokenKind::RParen:
+        throw QueryError(token.position, "unbalanced ')'");
       case TokenKind::End:
         throw QueryError(token.position, "unexpected end of query");
       case TokenKind::Plus:
@@ -464,16 +492,36 @@ void dump_into(const QueryNode& node, std::string& out) {
   if (node.modifier == QueryNode::Modifier::Excluded) out += '-';
   out += '(';
   switch (node.kind) {
-    case QueryNode::Kind::List: out += "list"; break;
-    case QueryNode::Kind::Or: out += "or"; break;
-    case QueryNode::Kind::And: out += "and"; break;
-    case QueryNode::Kind::AndNot: out += "andnot"; break;
-    case QueryNode::Kind::Near: out += "near/" + std::to_string(node.near_window); break;
-    case QueryNode::Kind::Field: out += "field " + node.text; break;
-    case QueryNode::Kind::Word: out += "word " + node.text; break;
-    case QueryNode::Kind::Exact: out += "exact " + node.text; break;
-    case QueryNode::Kind::Phrase: out += "phrase \"" + node.text + "\""; break;
-    case QueryNode::Kind::Wildcard: out += "wildcard " + node.text; break;
+    case QueryNode::Kind::List:
+      out += "list";
+      break;
+    case QueryNode::Kind::Or:
+      out += "or";
+      break;
+    case QueryNode::Kind::And:
+      out += "and";
+      break;
+    case QueryNode::Kind::AndNot:
+      out += "andnot";
+      break;
+    case QueryNode::Kind::Near:
+      out += "near/" + std::to_string(node.near_window);
+      break;
+    case QueryNode::Kind::Field:
+      out += "field " + node.text;
+      break;
+    case QueryNode::Kind::Word:
+      out += "word " + node.text;
+      break;
+    case QueryNode::Kind::Exact:
+      out += "exact " + node.text;
+      break;
+    case QueryNode::Kind::Phrase:
+      out += "phrase \"" + node.text + "\"";
+      break;
+    case QueryNode::Kind::Wildcard:
+      out += "wildcard " + node.text;
+      break;
   }
   for (const auto& child : node.children) {
     out += ' ';
@@ -500,8 +548,8 @@ QueryNode parse_query(std::string_view text,
 
 std::string as_plain_words(std::string_view text) {
   // Quote marks of every style the lexer knows, parentheses, and ':' (fields): syntax only.
-  static constexpr std::string_view kSyntax[] = {"(", ")", "\"", "\u201C", "\u201D", "\u201E",
-                                                 "\u00AB", "\u00BB", ":", "*"};
+  static constexpr std::string_view kSyntax[] = {"(",      ")",      "\"",     "\u201C", "\u201D",
+                                                 "\u201E", "\u00AB", "\u00BB", ":",      "*"};
   std::string cleaned(text);
   for (const std::string_view mark : kSyntax)
     for (auto at = cleaned.find(mark); at != std::string::npos; at = cleaned.find(mark, at))

@@ -59,7 +59,8 @@ WeightKey weight_key(const SearchRequest& r) {
 // in the query.
 class BodyStemDecider : public Xapian::ExpandDecider {
  public:
-  explicit BodyStemDecider(std::set<std::string> query_terms) : query_terms_(std::move(query_terms)) {}
+  explicit BodyStemDecider(std::set<std::string> query_terms)
+      : query_terms_(std::move(query_terms)) {}
   bool operator()(const std::string& term) const override {
     if (term.size() < 3 || term[0] != schema::kStemmed[0]) return false;
     const auto second = static_cast<unsigned char>(term[1]);
@@ -75,7 +76,9 @@ class BodyStemDecider : public Xapian::ExpandDecider {
 class DocidSet : public Xapian::MatchDecider {
  public:
   explicit DocidSet(std::unordered_set<Xapian::docid> ids) : ids_(std::move(ids)) {}
-  bool operator()(const Xapian::Document& doc) const override { return ids_.count(doc.get_docid()); }
+  bool operator()(const Xapian::Document& doc) const override {
+    return ids_.count(doc.get_docid());
+  }
 
  private:
   std::unordered_set<Xapian::docid> ids_;
@@ -127,7 +130,7 @@ analysis::AnalyzerOptions index_analysis(const Xapian::Database& db) {
 
 // The ranked page of a search, from whichever matcher answered.
 struct Ranking {
-  std::vector<matcher::ScoredDoc> docs;     // best first, from the request's offset on
+  std::vector<matcher::ScoredDoc> docs;    // best first, from the request's offset on
   std::vector<std::string> collapse_keys;  // with collapsing through Enquire: each doc's article id
   Xapian::doccount estimated_matches = 0;
   Xapian::doccount matches_lower_bound = 0;
@@ -147,7 +150,10 @@ struct Searcher::Impl {
   std::optional<Xapian::Database> spelling;  // opened on the first "did you mean"
 
   explicit Impl(const std::filesystem::path& p)
-      : path(p), db(open(p)), analysis_options(index_analysis(db)), analyzer(analysis_options),
+      : path(p),
+        db(open(p)),
+        analysis_options(index_analysis(db)),
+        analyzer(analysis_options),
         enquire(db) {}
   Impl(const std::filesystem::path& p, const analysis::AnalyzerOptions& options)
       : path(p), db(open(p)), analysis_options(options), analyzer(analysis_options), enquire(db) {}
@@ -188,8 +194,9 @@ struct Searcher::Impl {
     if (!spelling) {
       const std::filesystem::path dictionary = schema::spelling_path(path);
       std::error_code ec;
-      spelling = std::filesystem::is_directory(dictionary, ec) ? Xapian::Database(dictionary.string())
-                                                              : Xapian::Database();
+      spelling = std::filesystem::is_directory(dictionary, ec)
+                     ? Xapian::Database(dictionary.string())
+                     : Xapian::Database();
     } else {
       spelling->reopen();  // an indexer may have committed since
     }
@@ -259,7 +266,7 @@ struct Searcher::Impl {
     bool has_synonyms = false;  // without any, alias lookups per query word are skipped
     std::optional<index::TermFilter> term_filter;  // the indexer's, when made for this revision
     std::optional<index::MatchData> match_data;    // the same, for the top-k matcher
-    std::optional<Xapian::rev> revision;  // of the database the facts were read from
+    std::optional<Xapian::rev> revision;           // of the database the facts were read from
   };
   const IndexFacts& index_facts() {
     // An index still in a first run's shards has no single revision: facts are read each time.
@@ -273,7 +280,8 @@ struct Searcher::Impl {
       facts.revision = revision;
       const std::string articles = db.get_metadata(std::string(schema::kMetaArticleCount));
       try {
-        facts.one_passage_per_article = !articles.empty() && std::stoull(articles) == db.get_doccount();
+        facts.one_passage_per_article =
+            !articles.empty() && std::stoull(articles) == db.get_doccount();
       } catch (const std::exception&) {
       }
       facts.has_synonyms = db.synonym_keys_begin() != db.synonym_keys_end();
@@ -309,7 +317,9 @@ Searcher::Searcher(Searcher&&) noexcept = default;
 Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 
 std::uint64_t Searcher::passage_count() const { return impl_->db.get_doccount(); }
-const analysis::AnalyzerOptions& Searcher::analyzer_options() const { return impl_->analysis_options; }
+const analysis::AnalyzerOptions& Searcher::analyzer_options() const {
+  return impl_->analysis_options;
+}
 
 SearchResults Searcher::search(const SearchRequest& request) {
   try {
@@ -567,7 +577,8 @@ void Searcher::Impl::explain(const SearchRequest& r, const BuiltQuery& built,
   if (!expansion.empty()) clauses.push_back({"prf", expansion});
   for (const auto& clause : clauses) {
     single.set_query(clause.query);
-    Xapian::MSet part = single.get_mset(0, static_cast<Xapian::doccount>(ids.size()), nullptr, &decider);
+    Xapian::MSet part =
+        single.get_mset(0, static_cast<Xapian::doccount>(ids.size()), nullptr, &decider);
     for (auto it = part.begin(); it != part.end(); ++it) {
       auto& hit = results.hits[hit_of[*it]];
       hit.explanation.push_back({clause.label, it.get_weight()});
@@ -596,8 +607,8 @@ std::string Searcher::Impl::suggest(const SearchRequest& r, const BuiltQuery& bu
       continue;
     if (!dictionary) {
       dictionary = &spelling_dictionary();
-      keyed = dictionary->get_metadata(std::string(schema::kMetaSpellingKeys)) ==
-              schema::kSpellingKeys;
+      keyed =
+          dictionary->get_metadata(std::string(schema::kMetaSpellingKeys)) == schema::kSpellingKeys;
     }
     const auto key = keyed ? schema::spelling_key(term) : term;
     if (!key) continue;

@@ -12,8 +12,8 @@ using analysis::Token;
 
 namespace {
 
-constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
-constexpr std::string_view kFirstStrongIsolate = "\xE2\x81\xA8";  // U+2068
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";               // U+2026
+constexpr std::string_view kFirstStrongIsolate = "\xE2\x81\xA8";     // U+2068
 constexpr std::string_view kPopDirectionalIsolate = "\xE2\x81\xA9";  // U+2069
 
 bool is_ascii_space(char c) {
@@ -122,9 +122,7 @@ struct SnippetMaker::PreparedQuery {
   struct Filter {
     std::uint64_t bits[4] = {0, 0, 0, 0};
     void add(std::uint32_t hash) { bits[(hash >> 6) & 3] |= std::uint64_t{1} << (hash & 63); }
-    bool may_hold(std::uint32_t hash) const {
-      return (bits[(hash >> 6) & 3] >> (hash & 63)) & 1;
-    }
+    bool may_hold(std::uint32_t hash) const { return (bits[(hash >> 6) & 3] >> (hash & 63)) & 1; }
   };
   SnippetQuery query;
   std::vector<std::string> keys;
@@ -148,7 +146,8 @@ struct SnippetMaker::PreparedQuery {
     }
     // A completion is its own key, as in the analysis path, where the matched term is.
     for (const auto& completion : query.completions)
-      completions.push_back({index::token_hash(completion), static_cast<std::uint32_t>(key_id(completion))});
+      completions.push_back(
+          {index::token_hash(completion), static_cast<std::uint32_t>(key_id(completion))});
     for (const auto& phrase : query.phrases) {
       std::string phrase_key;
       Phrase prepared{{}, &phrase, 0};
@@ -189,7 +188,8 @@ SnippetMaker::~SnippetMaker() = default;
 SnippetMaker::SnippetMaker(SnippetMaker&&) noexcept = default;
 
 const SnippetMaker::PreparedQuery& SnippetMaker::prepare(const SnippetQuery& query) {
-  if (!prepared_ || !(prepared_->query == query)) prepared_ = std::make_unique<PreparedQuery>(query);
+  if (!prepared_ || !(prepared_->query == query))
+    prepared_ = std::make_unique<PreparedQuery>(query);
   return *prepared_;
 }
 
@@ -231,8 +231,9 @@ Snippet SnippetMaker::make(std::string_view text, analysis::Language language,
   extra_keys_.clear();
   // The hash finds the candidate key; the string comparison makes the match exact.
   auto key_of = [&](const Token& token) -> std::size_t {
-    std::size_t key = PreparedQuery::find(prepared.terms, index::token_hash(token.term),
-                                          [&](std::size_t k) { return prepared.keys[k] == token.term; });
+    std::size_t key =
+        PreparedQuery::find(prepared.terms, index::token_hash(token.term),
+                            [&](std::size_t k) { return prepared.keys[k] == token.term; });
     if (key != kNoKey) return key;
     const std::string& stem = token.stem_or_term();
     key = PreparedQuery::find(prepared.stems, index::token_hash(stem), [&](std::size_t k) {
@@ -378,7 +379,8 @@ Snippet SnippetMaker::assemble(std::string_view text) {
     }
   };
   for (std::size_t w = 0; w < words.size(); ++w)
-    if (word_matched[w] >= 0) try_start(std::min(w > lead_in ? w - lead_in : 0, words.size() - width));
+    if (word_matched[w] >= 0)
+      try_start(std::min(w > lead_in ? w - lead_in : 0, words.size() - width));
   if (!any_start) try_start(0);
   std::size_t first = best_start, last = best_start + width - 1;  // inclusive word indexes
   if (options_.max_bytes) {

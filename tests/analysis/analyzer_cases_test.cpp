@@ -54,7 +54,8 @@ Expectation parse_case(const Case& c) {
     Token t;
     if (term.ends_with("~")) {
       term.pop_back();
-      if (next_span == 0 || next_span >= spans.size()) throw std::logic_error("stacked term without neighbours");
+      if (next_span == 0 || next_span >= spans.size())
+        throw std::logic_error("stacked term without neighbours");
       t.position = position - 1;
       t.span = 2;
       t.begin = spans[next_span - 1].first;
@@ -310,13 +311,16 @@ TEST(AnalyzerStems, StemIsSetOnlyWhenItDiffersFromTheTerm) {
     std::vector<std::pair<std::string, std::string>> term_and_stem;
   };
   const std::vector<StemCase> cases = {
-      {"Organizations were running", Language::English,
+      {"Organizations were running",
+       Language::English,
        {{"organizations", "organ"}, {"were", ""}, {"running", "run"}}},
       {"Iran's mojahedin", Language::English, {{"iran", ""}, {"mojahedin", ""}}},
       {"کتاب‌ها", Language::Persian, {{"کتابها", "کتاب"}}},
       {"کتاب ها", Language::Persian, {{"کتاب", ""}, {"کتابها", "کتاب"}, {"ها", ""}}},
       {"مجاهدين خلق", Language::Persian, {{"مجاهدین", "مجاهد"}, {"خلق", ""}}},
-      {"بزرگ‌ترین سازمان", Language::Persian, {{"بزرگترین", "بزرگ"}, {"سازمان", ""}}},
+      {"بزرگ‌ترین سازمان",
+       Language::Persian,
+       {{"بزرگترین", "بزرگ"}, {"سازمان", ""}}},
       {"المدرسة", Language::Arabic, {{"المدرسه", "مدرسه"}}},
       {"المدرسة", Language::Persian, {{"المدرسه", ""}}},
       {"running ۱۹۶۵", Language::Persian, {{"running", "run"}, {"1965", ""}}},
@@ -332,11 +336,13 @@ TEST(AnalyzerStems, StemIsSetOnlyWhenItDiffersFromTheTerm) {
 TEST(AnalyzerScripts, EveryTokenKnowsItsScript) {
   Analyzer analyzer;
   std::vector<std::string> scripts;
-  for (const Token& t : analyzer.analyze("MKO سازمان Москва Ἀθῆναι 東京 カタカナ ます 한국 ไทย हिंदी ۱۹۶۵ ሰላም")) {
+  for (const Token& t :
+       analyzer.analyze("MKO سازمان Москва Ἀθῆναι 東京 カタカナ ます 한국 ไทย हिंदी ۱۹۶۵ ሰላም")) {
     scripts.emplace_back(script_name(t.script));
   }
-  EXPECT_EQ(scripts, (std::vector<std::string>{"latin", "arabic", "cyrillic", "greek", "han", "katakana",
-                                                "hiragana", "hangul", "thai", "devanagari", "number", "other"}));
+  EXPECT_EQ(scripts, (std::vector<std::string>{"latin", "arabic", "cyrillic", "greek", "han",
+                                               "katakana", "hiragana", "hangul", "thai",
+                                               "devanagari", "number", "other"}));
 }
 
 TEST(AnalyzerOptionsTest, StagesCanBeSwitchedOff) {
@@ -356,7 +362,8 @@ TEST(AnalyzerOptionsTest, StagesCanBeSwitchedOff) {
 }
 
 TEST(LanguageCodes, RoundTrip) {
-  for (const Language l : {Language::English, Language::Persian, Language::Arabic, Language::Other}) {
+  for (const Language l :
+       {Language::English, Language::Persian, Language::Arabic, Language::Other}) {
     EXPECT_EQ(parse_language_code(language_code(l)), l);
   }
   EXPECT_EQ(parse_language_code("de"), std::nullopt);
@@ -366,7 +373,7 @@ TEST(LanguageCodes, Bcp47TagsAreReadByTheirPrimarySubtag) {
   const std::vector<std::pair<std::string, std::optional<Language>>> cases = {
       {"fa-Latn", Language::Persian}, {"fa-IR", Language::Persian}, {"FA", Language::Persian},
       {"fas", Language::Persian},     {"en-US", Language::English}, {"en_GB", Language::English},
-      {"ar-EG", Language::Arabic},    {"de-DE", std::nullopt},       {"", std::nullopt},
+      {"ar-EG", Language::Arabic},    {"de-DE", std::nullopt},      {"", std::nullopt},
       {"-fa", std::nullopt},          {"english", std::nullopt},
   };
   for (const auto& [code, language] : cases) EXPECT_EQ(parse_language_code(code), language) << code;

@@ -21,11 +21,17 @@ namespace {
 // Fragments the generator strings together: words of every script we care about, separators,
 // and the troublemakers (ZWNJ, marks, tatweel, apostrophes, digits, invalid bytes).
 const std::vector<std::string> kFragments = {
-    "Hello", "MKO", "don't", "U.S.A", "5,000", "3.14", "1965", "-", "–", " ", "  ", "\t", "\n", ".", ",", "'",
-    "’", "`", "_", "mojâhedīn", "Badi'zadegan", "Straße", "ﬁ", "Ǆ", "ΣΟΦΟΣ", "Ἀθῆναι", "Ёлка", "سازمان",
-    "مجاهدين", "می", "‌", "روم", "کتاب", "ها", "های", "ترین", "ی", "ای", "ـ", "َ", "ٔ", "ۀ", "آ", "أ", "ة", "ك",
-    "۱۹۶۵", "٥٬٠٠٠", "٫", "٬", "ﷺ", "ﻻ", "東京", "ます", "カタカナ", "한국어", "ภาษาไทย", "हिंदी", "😀", "👍🏽",
-    "🇮🇷", "\u200D", "\u00AD", "\u200F", "\u0301", "\xFF", "\xC3", "\xE2\x80", "«", "»", "(", ")", "،", "؟",
+    "Hello",   "MKO",    "don't", "U.S.A",    "5,000",    "3.14",      "1965",
+    "-",       "–",      " ",     "  ",       "\t",       "\n",        ".",
+    ",",       "'",      "’",     "`",        "_",        "mojâhedīn", "Badi'zadegan",
+    "Straße",  "ﬁ",      "Ǆ",     "ΣΟΦΟΣ",    "Ἀθῆναι",   "Ёлка",      "سازمان",
+    "مجاهدين", "می",     "‌",   "روم",      "کتاب",     "ها",        "های",
+    "ترین",    "ی",      "ای",    "ـ",        "َ",         "ٔ",          "ۀ",
+    "آ",       "أ",      "ة",     "ك",        "۱۹۶۵",     "٥٬٠٠٠",     "٫",
+    "٬",       "ﷺ",      "ﻻ",     "東京",     "ます",     "カタカナ",  "한국어",
+    "ภาษาไทย", "हिंदी",   "😀",     "👍🏽", "🇮🇷",       "\u200D",    "\u00AD",
+    "\u200F",  "\u0301", "\xFF",  "\xC3",     "\xE2\x80", "«",         "»",
+    "(",       ")",      "،",     "؟",
 };
 
 std::string random_text(std::mt19937& random, int max_fragments) {
@@ -56,8 +62,8 @@ void expect_well_formed_tokens(std::string_view text, const std::vector<Token>& 
     ASSERT_LE(t.end, text.size());
     ASSERT_TRUE(starts[t.begin]) << "begin " << t.begin << " inside a code point";
     ASSERT_TRUE(starts[t.end]) << "end " << t.end << " inside a code point";
-    ASSERT_TRUE(t.position > last_position || (t.position == last_position && t.span >= last_span) ||
-                (&t == &tokens.front()));
+    ASSERT_TRUE(t.position > last_position ||
+                (t.position == last_position && t.span >= last_span) || (&t == &tokens.front()));
     last_position = t.position;
     last_span = t.span;
   }
@@ -75,7 +81,8 @@ TEST(AnalyzerProperties, TermsAreFixedPoints) {
       for (const Token& a : again) {
         if (a.span == 1) terms.push_back(a.term);
       }
-      EXPECT_EQ(terms, std::vector<std::string>{t.term}) << "term of " << testing::PrintToString(text);
+      EXPECT_EQ(terms, std::vector<std::string>{t.term})
+          << "term of " << testing::PrintToString(text);
       ++checked;
     }
   }
@@ -101,7 +108,8 @@ TEST(AnalyzerProperties, RandomBytesNeverCrash) {
   for (int round = 0; round < 20000; ++round) {
     std::string text;
     for (int i = length(random); i > 0; --i) {
-      text.push_back(static_cast<char>(round % 2 ? byte(random) : (i % 3 ? high_byte(random) : 'a')));
+      text.push_back(
+          static_cast<char>(round % 2 ? byte(random) : (i % 3 ? high_byte(random) : 'a')));
     }
     analyzer.analyze(text, static_cast<Language>(round % 4), tokens);
     expect_well_formed_tokens(text, tokens);
@@ -136,9 +144,10 @@ TEST(AnalyzerProperties, ArabicFastPathMatchesIcu) {
   const std::vector<std::string> pieces = {
       "\u0627", "\u0628", "\u067E", "\u0686", "\u0698", "\u06A9", "\u06AF", "\u06CC", "\u0649",
       "\u0621", "\u0622", "\u06C0", "\u06D3", "\u06D5", "\u0640", "\u06D4", "\u0750", "\u064B",
-      "\u0650", "\u0652", "\u0654", "\u0670", "\u200C", "\u200D", "\u06F1", "\u0661", "1", "a",
-      "\u060C", "\u061B", "\u061F", "\u00AB", "\u00BB", ".", ",", ":", ";", "!", "?", "(", ")", "[",
-      "]", "\"", "-", "'", "_", "/", " ", " ", " ", "\n", "\u00A0"};
+      "\u0650", "\u0652", "\u0654", "\u0670", "\u200C", "\u200D", "\u06F1", "\u0661", "1",
+      "a",      "\u060C", "\u061B", "\u061F", "\u00AB", "\u00BB", ".",      ",",      ":",
+      ";",      "!",      "?",      "(",      ")",      "[",      "]",      "\"",     "-",
+      "'",      "_",      "/",      " ",      " ",      " ",      "\n",     "\u00A0"};
   WordTokenizer tokenizer;
   std::mt19937 random(23);
   std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);

@@ -59,7 +59,8 @@ TEST(AsciiWordBreakerProperty, AgreesWithIcuOnRandomAscii) {
     std::string text;
     const int n = length(random);
     for (int i = 0; i < n; ++i) {
-      text.push_back(round % 3 == 0 ? static_cast<char>(any_ascii(random)) : alphabet[pick(random)]);
+      text.push_back(round % 3 == 0 ? static_cast<char>(any_ascii(random))
+                                    : alphabet[pick(random)]);
     }
     std::vector<WordSpan> fast;
     std::vector<WordSpan> reference;

@@ -23,14 +23,18 @@ TEST(ArabicLetterFolding, UnifiesLetterVariants) {
 }
 
 TEST(ArabicLetterFolding, RemovesHarakatTatweelAndSuperscriptAlef) {
-  for (const char32_t c : {0x064B, 0x064E, 0x0650, 0x0651, 0x0652, 0x0654, 0x065F, 0x0670, 0x0640}) {
-    EXPECT_EQ(fold_arabic_letter(c).action, ArabicFold::Remove) << std::hex << static_cast<unsigned>(c);
+  for (const char32_t c :
+       {0x064B, 0x064E, 0x0650, 0x0651, 0x0652, 0x0654, 0x065F, 0x0670, 0x0640}) {
+    EXPECT_EQ(fold_arabic_letter(c).action, ArabicFold::Remove)
+        << std::hex << static_cast<unsigned>(c);
   }
 }
 
 TEST(ArabicLetterFolding, KeepsDistinctLetters) {
-  for (const char32_t c : {0x06CC, 0x06A9, 0x0647, 0x0627, 0x0624, 0x0626, 0x067E, 0x0686, 0x0698, 0x06AF}) {
-    EXPECT_EQ(fold_arabic_letter(c).action, ArabicFold::Keep) << std::hex << static_cast<unsigned>(c);
+  for (const char32_t c :
+       {0x06CC, 0x06A9, 0x0647, 0x0627, 0x0624, 0x0626, 0x067E, 0x0686, 0x0698, 0x06AF}) {
+    EXPECT_EQ(fold_arabic_letter(c).action, ArabicFold::Keep)
+        << std::hex << static_cast<unsigned>(c);
   }
 }
 
@@ -47,10 +51,12 @@ TEST(DigitFolding, MapsDecimalDigitsOfEveryScriptToAscii) {
 TEST(DiacriticFolding, FoldsLatinGreekCyrillicOnly) {
   const DiacriticFolding& folding = diacritic_folding();
   const std::vector<std::pair<char32_t, std::string>> folded = {
-      {0x00E2, "a"}, {0x012B, "i"}, {0x00E9, "e"}, {0x00F1, "n"}, {0x01D6, "u"},  // â ī é ñ ǖ
-      {0x1EBD, "e"}, {0x00F8, "o"}, {0x0142, "l"}, {0x00E6, "ae"}, {0x0153, "oe"},  // ẽ ø ł æ œ
-      {0x03AC, "\u03B1"}, {0x1F00, "\u03B1"},                                       // ά ἀ -> α
-      {0x0439, "\u0438"}, {0x0451, "\u0435"},                                       // й ё -> и е
+      {0x00E2, "a"},      {0x012B, "i"},      {0x00E9, "e"},
+      {0x00F1, "n"},      {0x01D6, "u"},  // â ī é ñ ǖ
+      {0x1EBD, "e"},      {0x00F8, "o"},      {0x0142, "l"},
+      {0x00E6, "ae"},     {0x0153, "oe"},      // ẽ ø ł æ œ
+      {0x03AC, "\u03B1"}, {0x1F00, "\u03B1"},  // ά ἀ -> α
+      {0x0439, "\u0438"}, {0x0451, "\u0435"},  // й ё -> и е
   };
   for (const auto& [c, expected] : folded) {
     const std::string* result = folding.folded(c);

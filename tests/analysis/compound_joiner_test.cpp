@@ -51,13 +51,14 @@ TEST(CompoundJoiner, StacksJoinedFormsOfSpacedAffixes) {
       {"بزرگ ترین", "بزرگ@0x1[0,8) بزرگترین@0x2[0,17) ترین@1x1[9,17)"},
       {"خانه ی", "خانه@0x1[0,8) خانهی@0x2[0,11) ی@1x1[9,11)"},
       {"خانه ای", "خانه@0x1[0,8) خانهای@0x2[0,13) ای@1x1[9,13)"},
-      {"کتاب ی", "کتاب@0x1[0,8) ی@1x1[9,11)"},        // ezafe ی only after ه
-      {"ماه می", "ماه@0x1[0,6) می@1x1[7,11)"},         // می is a prefix only in first place
-      {"می ها", "می@0x1[0,4) ها@1x1[5,9)"},            // prefix + suffix: nothing to join
+      {"کتاب ی", "کتاب@0x1[0,8) ی@1x1[9,11)"},  // ezafe ی only after ه
+      {"ماه می", "ماه@0x1[0,6) می@1x1[7,11)"},  // می is a prefix only in first place
+      {"می ها", "می@0x1[0,4) ها@1x1[5,9)"},     // prefix + suffix: nothing to join
       {"کتاب خوب", "کتاب@0x1[0,8) خوب@1x1[9,15)"},
-      {"ketab ha", "ketab@0x1[0,5) ha@1x1[6,8)"},      // Latin: never
+      {"ketab ha", "ketab@0x1[0,5) ha@1x1[6,8)"},  // Latin: never
       {"محبوب ترین ها",
-       "محبوب@0x1[0,10) محبوبترین@0x2[0,19) محبوبترینها@0x3[0,24) ترین@1x1[11,19) ترینها@1x2[11,24) ها@2x1[20,24)"},
+       "محبوب@0x1[0,10) محبوبترین@0x2[0,19) محبوبترینها@0x3[0,24) ترین@1x1[11,19) "
+       "ترینها@1x2[11,24) ها@2x1[20,24)"},
       {"اخلال گر", "اخلال@0x1[0,10) اخلالگر@0x2[0,15) گر@1x1[11,15)"},
   };
   for (const auto& [text, expected] : cases) {
@@ -69,7 +70,8 @@ TEST(CompoundJoiner, StacksJoinedFormsOfSpacedAffixes) {
 
 TEST(CompoundJoiner, JoinsOnlyAcrossWhitespace) {
   const std::string text = "کتاب،ها";
-  std::vector<Token> tokens = {{"کتاب", "", 0, 1, 0, 8, Script::Arabic}, {"ها", "", 1, 1, 10, 14, Script::Arabic}};
+  std::vector<Token> tokens = {{"کتاب", "", 0, 1, 0, 8, Script::Arabic},
+                               {"ها", "", 1, 1, 10, 14, Script::Arabic}};
   join_spaced_compounds(text, tokens);
   EXPECT_EQ(tokens.size(), 2u);
 }

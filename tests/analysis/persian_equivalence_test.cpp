@@ -10,12 +10,11 @@
 // list cannot go stale).
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -26,21 +25,25 @@ namespace {
 
 // Reasons, shared by many rows.
 constexpr const char* kStopwords =
-    "Lucene's PersianAnalyzer cuts at ZWNJ and drops stopwords (می, خواهد, بود, است, شد, دارد, ...); we "
-    "keep ZWNJ words whole and index every word, because phrase and exact searches need them and BM25 "
+    "Lucene's PersianAnalyzer cuts at ZWNJ and drops stopwords (می, خواهد, بود, است, شد, دارد, "
+    "...); we "
+    "keep ZWNJ words whole and index every word, because phrase and exact searches need them and "
+    "BM25 "
     "already discounts frequent words";
 constexpr const char* kRepeatedLetters =
     "Hazm collapses repeated letters (سلاممم -> سلام); we do not: سلامم is itself a word and the "
     "rule would also change names, and Hazm disagrees with itself on the result";
 constexpr const char* kNounCompounds =
     "noun+noun compounds written apart (زمین لرزه) are not joined: only the documented verbal "
-    "prefixes and grammatical suffixes are, because joining arbitrary neighbours would create false terms";
+    "prefixes and grammatical suffixes are, because joining arbitrary neighbours would create "
+    "false terms";
 constexpr const char* kRepeatedLettersAndCompounds =
     "Hazm's full normalize also collapses repeated letters (اعلاممممم) and joins the noun compound "
     "زمین لرزه ای; we do neither (see the two reasons below)";
 constexpr const char* kLatinZwnj =
     "ZWNJ is a joiner for us (می‌روم is one word), also between Latin letters; Lucene's "
-    "PersianCharFilter makes it a word break (its Persian rows agree with us through the stacked compound)";
+    "PersianCharFilter makes it a word break (its Persian rows agree with us through the stacked "
+    "compound)";
 constexpr const char* kHonorificLigature =
     "ﷺ (U+FDFA) is a word with a compatibility decomposition, so we index it (as its joined "
     "expansion); Hazm deletes it as a special character";
@@ -200,7 +203,8 @@ TEST(PersianEquivalence, EveryPeerRowMeetsOrIsAnExplainedDifference) {
   for (const Row& row : rows) {
     const std::string input = as_text(row.input, row.operation);
     const std::string expected = as_text(row.expected, row.operation);
-    const Language language = Analyzer::detect_language(input) == Language::Arabic ? Language::Arabic : Language::Persian;
+    const Language language =
+        Analyzer::detect_language(input) == Language::Arabic ? Language::Arabic : Language::Persian;
     const std::vector<Token> a = analyzer.analyze(input, language);
     const std::vector<Token> b = analyzer.analyze(expected, language);
     const bool terms_meet = meet(readings(a, false), readings(b, false));
@@ -210,11 +214,12 @@ TEST(PersianEquivalence, EveryPeerRowMeetsOrIsAnExplainedDifference) {
     const auto difference = kDeliberateDifferences.find(row.number);
     const bool agrees = terms_meet || stems_meet;
     if (difference == kDeliberateDifferences.end()) {
-      EXPECT_TRUE(agrees) << "row " << row.number << " (" << row.operation << "): \"" << input << "\" reads "
-                          << joined(readings(a, false)) << " but \"" << expected << "\" reads "
-                          << joined(readings(b, false));
+      EXPECT_TRUE(agrees) << "row " << row.number << " (" << row.operation << "): \"" << input
+                          << "\" reads " << joined(readings(a, false)) << " but \"" << expected
+                          << "\" reads " << joined(readings(b, false));
     } else {
-      EXPECT_FALSE(agrees) << "row " << row.number << " is listed as a deliberate difference but now agrees";
+      EXPECT_FALSE(agrees) << "row " << row.number
+                           << " is listed as a deliberate difference but now agrees";
     }
   }
   const int agreed = by_term + by_stem_only;

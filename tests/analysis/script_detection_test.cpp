@@ -8,11 +8,11 @@ namespace {
 
 TEST(ScriptOfTerm, IsTheScriptOfTheFirstLetter) {
   const std::vector<std::pair<std::string, Script>> cases = {
-      {"mojahedin", Script::Latin}, {"سازمان", Script::Arabic},  {"αθηνα", Script::Greek},
-      {"москва", Script::Cyrillic}, {"東京", Script::Han},        {"ます", Script::Hiragana},
+      {"mojahedin", Script::Latin},   {"سازمان", Script::Arabic}, {"αθηνα", Script::Greek},
+      {"москва", Script::Cyrillic},   {"東京", Script::Han},      {"ます", Script::Hiragana},
       {"カタカナ", Script::Katakana}, {"한국어", Script::Hangul}, {"ไทย", Script::Thai},
-      {"हिंदी", Script::Devanagari},  {"1965", Script::Number},   {"3.14", Script::Number},
-      {"1a", Script::Latin},        {"__", Script::Other},       {"ሰላም", Script::Other},
+      {"हिंदी", Script::Devanagari},   {"1965", Script::Number},   {"3.14", Script::Number},
+      {"1a", Script::Latin},          {"__", Script::Other},      {"ሰላም", Script::Other},
   };
   for (const auto& [term, script] : cases) EXPECT_EQ(script_of_term(term), script) << term;
 }
@@ -20,10 +20,10 @@ TEST(ScriptOfTerm, IsTheScriptOfTheFirstLetter) {
 TEST(PassageLanguage, FollowsTheLettersAndPersianEvidence) {
   const std::vector<std::pair<std::string, Language>> cases = {
       {"The People's Mojahedin Organization of Iran", Language::English},
-      {"سازمان مجاهدین خلق ایران", Language::Persian},                 // Persian ی
-      {"سازمان مجاهدين خلق ايران", Language::Persian},                 // Arabic keyboard, no evidence: fa
+      {"سازمان مجاهدین خلق ایران", Language::Persian},  // Persian ی
+      {"سازمان مجاهدين خلق ايران", Language::Persian},  // Arabic keyboard, no evidence: fa
       {"او به خانه رفت و کتاب را خواند", Language::Persian},
-      {"او به خانه رفت و كتاب را خواند", Language::Persian},            // Arabic kaf, Persian function word
+      {"او به خانه رفت و كتاب را خواند", Language::Persian},  // Arabic kaf, Persian function word
       {"ذهب الولد إلى المدرسة في الصباح", Language::Arabic},
       {"منظمة مجاهدي خلق الإيرانية هي حركة سياسية", Language::Arabic},
       {"برلين هي عاصمة ألمانيا وأكبر مدنها", Language::Arabic},

@@ -23,7 +23,8 @@ TEST(Stemmers, ChoosesByScriptAndLanguage) {
   Stemmers stemmers{AnalyzerOptions{}};
   EXPECT_EQ(stem_of(stemmers, token("organizations", Script::Latin), Language::Other), "organ");
   EXPECT_EQ(stem_of(stemmers, token("running", Script::Latin), Language::Persian), "run");
-  EXPECT_EQ(stem_of(stemmers, token("iran", Script::Latin), Language::English), "");  // unchanged -> ""
+  EXPECT_EQ(stem_of(stemmers, token("iran", Script::Latin), Language::English),
+            "");  // unchanged -> ""
   EXPECT_EQ(stem_of(stemmers, token("کتابها", Script::Arabic), Language::Persian), "کتاب");
   EXPECT_EQ(stem_of(stemmers, token("کتابها", Script::Arabic), Language::Other), "کتاب");
   // Arabic text: Snowball Arabic, with our Persian letter forms mapped around it.

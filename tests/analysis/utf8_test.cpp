@@ -27,18 +27,18 @@ std::pair<std::vector<char32_t>, std::vector<std::uint32_t>> decode_all(std::str
 TEST(Utf8Decoding, DecodesWellFormedAndReplacesIllFormedSequences) {
   const std::vector<DecodeCase> cases = {
       {"abc", {'a', 'b', 'c'}, {1, 1, 1}},
-      {"\xC3\xA2", {0xE2}, {2}},                            // â
-      {"\xDB\x8C", {0x06CC}, {2}},                          // ی
-      {"\xE2\x80\x8C", {0x200C}, {3}},                      // ZWNJ
-      {"\xF0\x9F\x98\x80", {0x1F600}, {4}},                 // 😀
-      {"\xFF", {0xFFFD}, {1}},                              // never a lead byte
-      {"\x80", {0xFFFD}, {1}},                              // stray continuation
-      {"\xC0\xAF", {0xFFFD, 0xFFFD}, {1, 1}},               // overlong lead
-      {"\xE0\x80\x80", {0xFFFD, 0xFFFD, 0xFFFD}, {1, 1, 1}},  // overlong 3-byte form
-      {"\xED\xA0\x80", {0xFFFD, 0xFFFD, 0xFFFD}, {1, 1, 1}},  // surrogate
+      {"\xC3\xA2", {0xE2}, {2}},                                             // â
+      {"\xDB\x8C", {0x06CC}, {2}},                                           // ی
+      {"\xE2\x80\x8C", {0x200C}, {3}},                                       // ZWNJ
+      {"\xF0\x9F\x98\x80", {0x1F600}, {4}},                                  // 😀
+      {"\xFF", {0xFFFD}, {1}},                                               // never a lead byte
+      {"\x80", {0xFFFD}, {1}},                                               // stray continuation
+      {"\xC0\xAF", {0xFFFD, 0xFFFD}, {1, 1}},                                // overlong lead
+      {"\xE0\x80\x80", {0xFFFD, 0xFFFD, 0xFFFD}, {1, 1, 1}},                 // overlong 3-byte form
+      {"\xED\xA0\x80", {0xFFFD, 0xFFFD, 0xFFFD}, {1, 1, 1}},                 // surrogate
       {"\xF4\x90\x80\x80", {0xFFFD, 0xFFFD, 0xFFFD, 0xFFFD}, {1, 1, 1, 1}},  // > U+10FFFF
-      {"\xE2\x80", {0xFFFD}, {2}},                          // truncated: one maximal subpart
-      {"\xE2\x80x", {0xFFFD, 'x'}, {2, 1}},                 // resynchronizes on the next byte
+      {"\xE2\x80", {0xFFFD}, {2}},           // truncated: one maximal subpart
+      {"\xE2\x80x", {0xFFFD, 'x'}, {2, 1}},  // resynchronizes on the next byte
       {"\xF0\x9F\x98", {0xFFFD}, {3}},
       {"a\xC3", {'a', 0xFFFD}, {1, 1}},
   };
@@ -51,7 +51,8 @@ TEST(Utf8Decoding, DecodesWellFormedAndReplacesIllFormedSequences) {
 
 TEST(Utf8Encoding, AppendsEveryLength) {
   std::string out;
-  for (const char32_t c : {char32_t{'a'}, char32_t{0xE2}, char32_t{0x06CC}, char32_t{0x1F600}}) append_utf8(out, c);
+  for (const char32_t c : {char32_t{'a'}, char32_t{0xE2}, char32_t{0x06CC}, char32_t{0x1F600}})
+    append_utf8(out, c);
   EXPECT_EQ(out, "a\xC3\xA2\xDB\x8C\xF0\x9F\x98\x80");
 }
 
@@ -67,7 +68,8 @@ TEST(Utf8Ascii, FindsFirstNonAsciiByteAcrossWordBoundaries) {
 TEST(Utf8ToUtf16, KeepsTheByteOffsetOfEveryUnit) {
   Utf16WithOffsets out;
   to_utf16_with_offsets("a\xC3\xA2\xF0\x9F\x98\x80\xFF", out);
-  EXPECT_EQ(out.units, (std::u16string{u'a', u'\u00E2', char16_t{0xD83D}, char16_t{0xDE00}, u'\uFFFD'}));
+  EXPECT_EQ(out.units,
+            (std::u16string{u'a', u'\u00E2', char16_t{0xD83D}, char16_t{0xDE00}, u'\uFFFD'}));
   EXPECT_EQ(out.byte_offsets, (std::vector<std::uint32_t>{0, 1, 3, 3, 7, 8}));
 }
 

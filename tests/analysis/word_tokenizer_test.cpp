@@ -7,7 +7,8 @@
 namespace kavosh::analysis {
 namespace {
 
-std::vector<std::string> words_of(WordTokenizer& tokenizer, std::string_view text, bool icu_only = false) {
+std::vector<std::string> words_of(WordTokenizer& tokenizer, std::string_view text,
+                                  bool icu_only = false) {
   std::vector<WordSpan> spans;
   if (icu_only) {
     tokenizer.tokenize_with_icu_only(text, spans);
@@ -22,21 +23,22 @@ std::vector<std::string> words_of(WordTokenizer& tokenizer, std::string_view tex
 TEST(WordTokenizer, CutsWordsInEveryScript) {
   WordTokenizer tokenizer;
   const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
-      {"می‌روم به خانه", {"می‌روم", "به", "خانه"}},          // ZWNJ stays inside the word
+      {"می‌روم به خانه",
+       {"می‌روم", "به", "خانه"}},  // ZWNJ stays inside the word
       {"کتاب‌ها، کتابها.", {"کتاب‌ها", "کتابها"}},
       {"«سازمان» (MKO)", {"سازمان", "MKO"}},
       {"mojâhedīn-e khalq", {"mojâhedīn", "e", "khalq"}},
-      {"東京都", {"東京", "都"}},                            // ICU's CJK dictionary
-      {"ภาษาไทย", {"ภาษา", "ไทย"}},                        // ICU's Thai dictionary
-      {"a😀b", {"a", "b"}},                                  // emoji are not words
-      {"x \xFF y", {"x", "y"}},                             // U+FFFD is not a word
+      {"東京都", {"東京", "都"}},    // ICU's CJK dictionary
+      {"ภาษาไทย", {"ภาษา", "ไทย"}},  // ICU's Thai dictionary
+      {"a😀b", {"a", "b"}},           // emoji are not words
+      {"x \xFF y", {"x", "y"}},      // U+FFFD is not a word
       {"café au lait", {"café", "au", "lait"}},
-      {"Badi`zadegan", {"Badi`zadegan"}},                    // backtick joiner
-      {"a ` b", {"a", "b"}},                                 // not between letters
+      {"Badi`zadegan", {"Badi`zadegan"}},  // backtick joiner
+      {"a ` b", {"a", "b"}},               // not between letters
       {"۱۹۶۵/۰۹/۰۵", {"۱۹۶۵", "۰۹", "۰۵"}},
-      {"مسافت ۹کیلومتر", {"مسافت", "۹", "کیلومتر"}},        // digits and Arabic letters split
+      {"مسافت ۹کیلومتر", {"مسافت", "۹", "کیلومتر"}},  // digits and Arabic letters split
       {"عرض۶ و 12م", {"عرض", "۶", "و", "12", "م"}},
-      {"abc123 x۹", {"abc123", "x۹"}},                          // Latin + digits stay one word
+      {"abc123 x۹", {"abc123", "x۹"}},  // Latin + digits stay one word
   };
   for (const auto& [text, expected] : cases) EXPECT_EQ(words_of(tokenizer, text), expected) << text;
 }
@@ -47,7 +49,8 @@ TEST(WordTokenizer, FastPathAndIcuAgreeOnMixedText) {
        {"The MEK (سازمان مجاهدین خلق) was founded in 1965.", "naïve café, 5,000 U.S. dollars",
         "Abdu'l-Bahá — “quoted” text", "x\xC3\xA9 y\xE2\x80\x8Cz ab", "  leading and trailing  ",
         // Stretches of plain Arabic-script words take the Arabic fast path; the others ICU.
-        "سازمان مجاهدین خلق", "«کتاب‌ها»، می‌روم.", "(ایران)؟ مَدرسه", "کتاب‌ ۱۲ها", "الف.ب"}) {
+        "سازمان مجاهدین خلق", "«کتاب‌ها»، می‌روم.", "(ایران)؟ مَدرسه",
+        "کتاب‌ ۱۲ها", "الف.ب"}) {
     EXPECT_EQ(words_of(tokenizer, text), words_of(tokenizer, text, true)) << text;
   }
 }

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -25,8 +25,10 @@ struct CommandResult {
 std::string quoted(const std::string& arg) {
   std::string q = "'";
   for (char c : arg) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
+    if (c == '\'')
+      q += "'\\''";
+    else
+      q += c;
   }
   return q + "'";
 }
@@ -62,7 +64,9 @@ class CliTest : public ::testing::Test {
     return r;
   }
   CommandResult index(const std::vector<std::string>& args) { return run(KAVOSH_INDEX_BIN, args); }
-  CommandResult search(const std::vector<std::string>& args) { return run(KAVOSH_SEARCH_BIN, args); }
+  CommandResult search(const std::vector<std::string>& args) {
+    return run(KAVOSH_SEARCH_BIN, args);
+  }
 
   std::string indexed_corpus() {
     const std::string db = (dir_ / "db").string();
@@ -84,10 +88,10 @@ class CliTest : public ::testing::Test {
     std::vector<std::string> words;
     const std::string snippet = hit.at("snippet");
     for (const auto& h : hit.at("highlights")) {
-      const std::size_t begin = h.is_array() ? h.at(0).get<std::size_t>()
-                                             : h.at("begin").get<std::size_t>();
-      const std::size_t end = h.is_array() ? h.at(1).get<std::size_t>()
-                                           : h.at("end").get<std::size_t>();
+      const std::size_t begin =
+          h.is_array() ? h.at(0).get<std::size_t>() : h.at("begin").get<std::size_t>();
+      const std::size_t end =
+          h.is_array() ? h.at(1).get<std::size_t>() : h.at("end").get<std::size_t>();
       EXPECT_LE(begin, end);
       EXPECT_LE(end, snippet.size());
       words.push_back(snippet.substr(begin, end - begin));

@@ -12,7 +12,8 @@ using testing::kFixtures;
 using testing::read_text;
 
 TEST(ArticleText, FixtureBecomesTitledPassagesWithFieldsAndAliases) {
-  const Article article = parse_article_text(read_text(kFixtures / "article.txt"), "article.txt", "src");
+  const Article article =
+      parse_article_text(read_text(kFixtures / "article.txt"), "article.txt", "src");
   EXPECT_EQ(article.id, "article.txt");
   EXPECT_EQ(article.source, "src");
   EXPECT_EQ(article.title, "Example Organization");
@@ -35,11 +36,13 @@ TEST(ArticleText, FixtureBecomesTitledPassagesWithFieldsAndAliases) {
             "Colours: Blue\n"
             "\xE2\x80\xA2 First founder\n"
             "\xE2\x80\xA2 Second founder");
-  const std::vector<Field> expected_fields = {
-      {"abbreviation", "EO, TSG"},       {"leader", "Jane Doe and John Roe"},
-      {"secretary_general", "Ali Rezaei"}, {"founded", "5 May 1990; 34 years ago"},
-      {"ideology", "see below"},         {"membership", "1,000 (estimate)"},
-      {"colours", "Blue"}};
+  const std::vector<Field> expected_fields = {{"abbreviation", "EO, TSG"},
+                                              {"leader", "Jane Doe and John Roe"},
+                                              {"secretary_general", "Ali Rezaei"},
+                                              {"founded", "5 May 1990; 34 years ago"},
+                                              {"ideology", "see below"},
+                                              {"membership", "1,000 (estimate)"},
+                                              {"colours", "Blue"}};
   EXPECT_EQ(infobox.fields, expected_fields);
   EXPECT_EQ(article.aliases, (std::vector<std::string>{"EO", "TSG"}));
 

@@ -1,14 +1,12 @@
 // The real kavosh-index binary, run as a user would: exit codes and messages, summary,
 // --stats/--show/--delete/--compact/--strict, the lock error, and kill-and-resume.
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <sys/mount.h>
+#include <xapian.h>
 
 #include <chrono>
 #include <thread>
-
-#include <xapian.h>
 
 #include "kavosh/index/database_info.hpp"
 #include "kavosh/index/schema.hpp"
@@ -30,7 +28,8 @@ TEST(KavoshIndexCli, IndexesTheSeedCorpusWithItsAliases) {
   const auto result = run_indexer({"--db", db, kCorpus.string()}, dir);
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out.rfind("indexed 1 articles as ", 0), 0u) << result.out;
-  EXPECT_NE(result.out.find(" from 2 files"), std::string::npos) << result.out;  // article + aliases.tsv
+  EXPECT_NE(result.out.find(" from 2 files"), std::string::npos)
+      << result.out;  // article + aliases.tsv
   EXPECT_NE(result.out.find("docs/s"), std::string::npos);
   EXPECT_EQ(result.err, "");  // no progress line when stderr is not a terminal
   Xapian::Database database(db);
@@ -41,8 +40,12 @@ TEST(KavoshIndexCli, IndexesTheSeedCorpusWithItsAliases) {
 TEST(KavoshIndexCli, RerunningTheSameCommandLeavesTheSameDatabase) {
   TempDir dir;
   const auto db = (dir / "db").string();
-  const std::vector<std::string> command = {"--db", db, "--quiet", (kFixtures / "collection").string(),
-                                            (kFixtures / "pages.xml").string(), kCorpus.string()};
+  const std::vector<std::string> command = {"--db",
+                                            db,
+                                            "--quiet",
+                                            (kFixtures / "collection").string(),
+                                            (kFixtures / "pages.xml").string(),
+                                            kCorpus.string()};
   ASSERT_EQ(run_indexer(command, dir).exit_code, 0);
   const std::string first = testing::dump_database(db);
   ASSERT_EQ(run_indexer(command, dir).exit_code, 0);
@@ -57,13 +60,17 @@ TEST(KavoshIndexCli, UsageAndRuntimeErrorsAreOneLine) {
     int exit_code;
     std::string err;
   } cases[] = {
-      {{"--db", (dir / "db").string()}, 2,
+      {{"--db", (dir / "db").string()},
+       2,
        "kavosh-index: no input paths (usage: kavosh-index --db DIR [--rebuild] PATH...)\n"},
-      {{"--db", (dir / "db").string(), (dir / "missing").string()}, 1,
+      {{"--db", (dir / "db").string(), (dir / "missing").string()},
+       1,
        "kavosh-index: no such file or directory: " + (dir / "missing").string() + "\n"},
-      {{"--db", (dir / "a-file").string(), kCorpus.string()}, 1,
+      {{"--db", (dir / "a-file").string(), kCorpus.string()},
+       1,
        "kavosh-index: database path is not a directory: " + (dir / "a-file").string() + "\n"},
-      {{"--db", (dir / "db").string(), "--format", "pdf", kCorpus.string()}, 2,
+      {{"--db", (dir / "db").string(), "--format", "pdf", kCorpus.string()},
+       2,
        "kavosh-index: unknown --format pdf\n"},
   };
   for (const auto& c : cases) {
@@ -82,13 +89,19 @@ TEST(KavoshIndexCli, WarningsGoToStderrAndStrictMakesThemFail) {
   const auto input = (kFixtures / "docs.trec").string();
   const auto relaxed = run_indexer({"--db", (dir / "db").string(), input}, dir);
   EXPECT_EQ(relaxed.exit_code, 0);
-  EXPECT_EQ(relaxed.err, "warning: " + input + ":9: text outside <DOC>...</DOC>, ignored\n"
-                         "warning: " + input + ":14: <DOC> without <DOCNO>, skipped\n"
-                         "warning: " + input + ":18: <DOC> not closed at the end of the file, skipped\n");
+  EXPECT_EQ(relaxed.err, "warning: " + input +
+                             ":9: text outside <DOC>...</DOC>, ignored\n"
+                             "warning: " +
+                             input +
+                             ":14: <DOC> without <DOCNO>, skipped\n"
+                             "warning: " +
+                             input + ":18: <DOC> not closed at the end of the file, skipped\n");
   EXPECT_NE(relaxed.out.find("; 3 warnings\n"), std::string::npos) << relaxed.out;
-  const auto strict = run_indexer({"--db", (dir / "db2").string(), "--strict", "--quiet", input}, dir);
+  const auto strict =
+      run_indexer({"--db", (dir / "db2").string(), "--strict", "--quiet", input}, dir);
   EXPECT_EQ(strict.exit_code, 1);
-  EXPECT_NE(strict.err.find("kavosh-index: 3 warnings (--strict)\n"), std::string::npos) << strict.err;
+  EXPECT_NE(strict.err.find("kavosh-index: 3 warnings (--strict)\n"), std::string::npos)
+      << strict.err;
   EXPECT_EQ(strict.out, "");
 }
 
@@ -98,16 +111,22 @@ TEST(KavoshIndexCli, WarningsGoToStderrAndStrictMakesThemFail) {
 TEST(KavoshIndexCli, TitleOnlyRecordsAreIndexedAndSkipsAreCountedInTheSummary) {
   TempDir dir;
   const auto input = dir / "cacm.jsonl";
-  testing::write_file(input,
-      R"({"id": "1", "title": "Extraction of Roots by Repeated Subtractions", "text": "", "author": "Sisson, R. A.", "biblio": "CACM March, 1958"})" "\n"
-      R"({"id": "2", "title": "Glossary of Computer Engineering", "text": "A glossary of terms.", "author": "Smith, J."})" "\n"
-      R"({"id": "3", "text": ""})" "\n"
+  testing::write_file(
+      input,
+      R"({"id": "1", "title": "Extraction of Roots by Repeated Subtractions", "text": "", "author": "Sisson, R. A.", "biblio": "CACM March, 1958"})"
+      "\n"
+      R"({"id": "2", "title": "Glossary of Computer Engineering", "text": "A glossary of terms.", "author": "Smith, J."})"
+      "\n"
+      R"({"id": "3", "text": ""})"
+      "\n"
       "{broken\n");
   const auto db = (dir / "db").string();
   const auto result = run_indexer({"--db", db, input.string()}, dir);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("\ndocuments: 4 read, 2 indexed, 2 skipped (1 nothing to index, 1 malformed)\n"),
-            std::string::npos) << result.out;
+  EXPECT_NE(result.out.find(
+                "\ndocuments: 4 read, 2 indexed, 2 skipped (1 nothing to index, 1 malformed)\n"),
+            std::string::npos)
+      << result.out;
   Xapian::Database database(db);
   EXPECT_EQ(database.get_metadata(std::string(schema::kMetaArticleCount)), "2");
   EXPECT_TRUE(database.term_exists("subtractions"));
@@ -115,15 +134,18 @@ TEST(KavoshIndexCli, TitleOnlyRecordsAreIndexedAndSkipsAreCountedInTheSummary) {
   EXPECT_TRUE(database.term_exists(schema::field_prefix("author") + "sisson"));
   EXPECT_TRUE(database.term_exists(schema::field_prefix("biblio") + "cacm"));
 
-  const auto strict = run_indexer({"--db", (dir / "db2").string(), "--strict", "--quiet", input.string()}, dir);
+  const auto strict =
+      run_indexer({"--db", (dir / "db2").string(), "--strict", "--quiet", input.string()}, dir);
   EXPECT_EQ(strict.exit_code, 1);
-  EXPECT_NE(strict.err.find("kavosh-index: 2 warnings (--strict)\n"), std::string::npos) << strict.err;
+  EXPECT_NE(strict.err.find("kavosh-index: 2 warnings (--strict)\n"), std::string::npos)
+      << strict.err;
 }
 
 TEST(KavoshIndexCli, StatsShowDeleteAndCompact) {
   TempDir dir;
   const auto db = (dir / "db").string();
-  ASSERT_EQ(run_indexer({"--db", db, "--quiet", (kFixtures / "smart.all").string()}, dir).exit_code, 0);
+  ASSERT_EQ(run_indexer({"--db", db, "--quiet", (kFixtures / "smart.all").string()}, dir).exit_code,
+            0);
 
   const auto stats = run_indexer({"--db", db, "--stats"}, dir);
   EXPECT_EQ(stats.exit_code, 0);
@@ -131,7 +153,8 @@ TEST(KavoshIndexCli, StatsShowDeleteAndCompact) {
 
   const auto show = run_indexer({"--db", db, "--show", "1"}, dir);
   EXPECT_EQ(show.exit_code, 0);
-  EXPECT_NE(show.out.find("passage: 1#0\ntitle: flow past a flat plate\n"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("passage: 1#0\ntitle: flow past a flat plate\n"), std::string::npos)
+      << show.out;
   EXPECT_NE(show.out.find("field author: smith,j.; jones,k.\n"), std::string::npos);
   EXPECT_NE(show.out.find("text:\nflow past a flat plate ."), std::string::npos);
   EXPECT_NE(show.out.find("  Q: 1#0[0]"), std::string::npos);
@@ -148,7 +171,8 @@ TEST(KavoshIndexCli, StatsShowDeleteAndCompact) {
   EXPECT_EQ(compacted.exit_code, 0) << compacted.err;
   Xapian::Database database(db);
   EXPECT_EQ(database.get_doccount(), 3u);
-  EXPECT_FALSE(database.term_exists(schema::id_term(schema::kPassageId, schema::passage_id("2", 0))));
+  EXPECT_FALSE(
+      database.term_exists(schema::id_term(schema::kPassageId, schema::passage_id("2", 0))));
   EXPECT_EQ(database.get_metadata(std::string(schema::kMetaArticleCount)), "3");
 }
 
@@ -170,7 +194,8 @@ TEST(KavoshIndexCli, AFullDiskIsOneErrorLineAndExitOne) {
       out << "\"}\n";
     }
   }
-  const auto result = run_indexer({"--db", (mount_point / "db").string(), "--quiet", (dir / "big.jsonl").string()}, dir);
+  const auto result = run_indexer(
+      {"--db", (mount_point / "db").string(), "--quiet", (dir / "big.jsonl").string()}, dir);
   ::umount2(mount_point.c_str(), MNT_DETACH);
   EXPECT_EQ(result.exit_code, 1) << result.err;
   EXPECT_EQ(result.err.rfind("kavosh-index: ", 0), 0u) << result.err;
@@ -184,31 +209,44 @@ TEST(KavoshIndexCli, ASecondIndexerIsToldTheDatabaseIsLocked) {
   IndexWriter holder(db);
   const auto result = run_indexer({"--db", db.string(), kCorpus.string()}, dir);
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_EQ(result.err, "kavosh-index: database is locked by another indexer: " + db.string() + "\n");
+  EXPECT_EQ(result.err,
+            "kavosh-index: database is locked by another indexer: " + db.string() + "\n");
 }
 
 // Issue #22 item 6: a second document with an id read earlier in the run replaces the first,
 // with a warning, and the summary counts it; ids stay as the formats give them.
 TEST(KavoshIndexCli, ADuplicateIdInOneRunIsAWarningAndCounted) {
   TempDir dir;
-  testing::write_file(dir / "a.jsonl", R"({"id": "Berlin", "title": "Berlin", "text": "Berlin is the capital of Germany."})" "\n"
-                                        R"({"id": "Paris", "title": "Paris", "text": "Paris is the capital of France."})" "\n");
-  testing::write_file(dir / "b.jsonl", R"({"id": "Berlin", "title": "برلین", "text": "برلین پایتخت آلمان است."})" "\n");
+  testing::write_file(
+      dir / "a.jsonl",
+      R"({"id": "Berlin", "title": "Berlin", "text": "Berlin is the capital of Germany."})"
+      "\n"
+      R"({"id": "Paris", "title": "Paris", "text": "Paris is the capital of France."})"
+      "\n");
+  testing::write_file(dir / "b.jsonl",
+                      R"({"id": "Berlin", "title": "برلین", "text": "برلین پایتخت آلمان است."})"
+                      "\n");
   const auto db = (dir / "db").string();
-  const auto result = run_indexer({"--db", db, (dir / "a.jsonl").string(), (dir / "b.jsonl").string()}, dir);
+  const auto result =
+      run_indexer({"--db", db, (dir / "a.jsonl").string(), (dir / "b.jsonl").string()}, dir);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(result.err, "warning: " + (dir / "b.jsonl").string() +
-                            ": id \"Berlin\" was read before in this run; this document replaces it\n");
+  EXPECT_EQ(result.err,
+            "warning: " + (dir / "b.jsonl").string() +
+                ": id \"Berlin\" was read before in this run; this document replaces it\n");
   EXPECT_EQ(result.out.rfind("indexed 2 articles as ", 0), 0u) << result.out;
-  EXPECT_NE(result.out.find("\ndocuments: 3 read, 2 indexed, 1 replaced by a later one of the same id, 0 skipped\n"),
-            std::string::npos) << result.out;
+  EXPECT_NE(
+      result.out.find(
+          "\ndocuments: 3 read, 2 indexed, 1 replaced by a later one of the same id, 0 skipped\n"),
+      std::string::npos)
+      << result.out;
   EXPECT_EQ(summarize_database(db).articles, 2u);
 }
 
 // Issue #22 item 7: an unreadable subdirectory or file in a walk is a warning naming it
 // (counted, so --strict fails), and an unreadable named path is not "no such file". Mode 000
 // stops only other users, so as root the indexer runs as nobody in a forked child.
-testing::CommandResult run_indexer_unprivileged(const std::vector<std::string>& arguments, const TempDir& scratch) {
+testing::CommandResult run_indexer_unprivileged(const std::vector<std::string>& arguments,
+                                                const TempDir& scratch) {
   if (::geteuid() != 0) return run_indexer(arguments, scratch);
   const pid_t child = ::fork();
   if (child == 0) {
@@ -238,15 +276,20 @@ TEST(KavoshIndexCli, UnreadableEntriesAreWarningsThatNameThem) {
   const auto walked = run_indexer_unprivileged({"--db", (dir / "db").string(), tree.string()}, dir);
   if (walked.exit_code == 125) GTEST_SKIP() << "cannot drop privileges";
   EXPECT_EQ(walked.exit_code, 0) << walked.err;
-  EXPECT_EQ(walked.err, "warning: " + (tree / "locked").string() + ": cannot read directory: Permission denied\n"
-                        "warning: " + (tree / "secret.txt").string() + ": cannot read " + (tree / "secret.txt").string() +
-                            ": Permission denied\n");
+  EXPECT_EQ(walked.err, "warning: " + (tree / "locked").string() +
+                            ": cannot read directory: Permission denied\n"
+                            "warning: " +
+                            (tree / "secret.txt").string() + ": cannot read " +
+                            (tree / "secret.txt").string() + ": Permission denied\n");
   EXPECT_NE(walked.out.find("; 2 warnings\n"), std::string::npos) << walked.out;
-  const auto strict = run_indexer_unprivileged({"--db", (dir / "db2").string(), "--strict", "--quiet", tree.string()}, dir);
+  const auto strict = run_indexer_unprivileged(
+      {"--db", (dir / "db2").string(), "--strict", "--quiet", tree.string()}, dir);
   EXPECT_EQ(strict.exit_code, 1);
-  const auto named = run_indexer_unprivileged({"--db", (dir / "db3").string(), (tree / "locked" / "b.txt").string()}, dir);
+  const auto named = run_indexer_unprivileged(
+      {"--db", (dir / "db3").string(), (tree / "locked" / "b.txt").string()}, dir);
   EXPECT_EQ(named.exit_code, 1);
-  EXPECT_EQ(named.err, "kavosh-index: cannot read " + (tree / "locked" / "b.txt").string() + ": Permission denied\n");
+  EXPECT_EQ(named.err, "kavosh-index: cannot read " + (tree / "locked" / "b.txt").string() +
+                           ": Permission denied\n");
   fs::permissions(tree / "locked", fs::perms::owner_all);
 }
 
@@ -255,22 +298,28 @@ TEST(KavoshIndexCli, UnreadableEntriesAreWarningsThatNameThem) {
 TEST(KavoshIndexCli, AReadOnlyDatabaseSaysWhyItCannotBeWritten) {
   TempDir dir;
   const auto db = dir / "db";
-  ASSERT_EQ(run_indexer({"--db", db.string(), "--quiet", (kFixtures / "smart.all").string()}, dir).exit_code, 0);
+  ASSERT_EQ(run_indexer({"--db", db.string(), "--quiet", (kFixtures / "smart.all").string()}, dir)
+                .exit_code,
+            0);
   const auto read_only = dir / "ro";
   std::filesystem::create_directories(read_only);
   if (::mount(dir.path().c_str(), read_only.c_str(), nullptr, MS_BIND, nullptr) != 0) {
     GTEST_SKIP() << "cannot bind-mount here";
   }
-  if (::mount(nullptr, read_only.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0) {
+  if (::mount(nullptr, read_only.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) !=
+      0) {
     ::umount2(read_only.c_str(), MNT_DETACH);
     GTEST_SKIP() << "cannot remount read-only here";
   }
-  const auto result = run_indexer({"--db", (read_only / "db").string(), (kFixtures / "docs.trec").string()}, dir);
+  const auto result =
+      run_indexer({"--db", (read_only / "db").string(), (kFixtures / "docs.trec").string()}, dir);
   ::umount2(read_only.c_str(), MNT_DETACH);
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_EQ(result.err.rfind("kavosh-index: cannot write to the database " + (read_only / "db").string() +
-                                 " (its lock file: Read-only file system)", 0),
-            0u)
+  EXPECT_EQ(
+      result.err.rfind("kavosh-index: cannot write to the database " + (read_only / "db").string() +
+                           " (its lock file: Read-only file system)",
+                       0),
+      0u)
       << result.err;
 }
 
@@ -278,13 +327,16 @@ TEST(KavoshIndexCli, AReadOnlyDatabaseSaysWhyItCannotBeWritten) {
 TEST(KavoshIndexCli, CompactRefusesADatabaseAnIndexerIsWriting) {
   TempDir dir;
   const auto db = dir / "db";
-  ASSERT_EQ(run_indexer({"--db", db.string(), "--quiet", (kFixtures / "smart.all").string()}, dir).exit_code, 0);
+  ASSERT_EQ(run_indexer({"--db", db.string(), "--quiet", (kFixtures / "smart.all").string()}, dir)
+                .exit_code,
+            0);
   const std::string before = testing::dump_database(db);
   {
     IndexWriter holder(db);  // a later run: writes the database in place
     const auto result = run_indexer({"--db", db.string(), "--compact"}, dir);
     EXPECT_EQ(result.exit_code, 1);
-    EXPECT_EQ(result.err, "kavosh-index: database is locked by another indexer: " + db.string() + "\n");
+    EXPECT_EQ(result.err,
+              "kavosh-index: database is locked by another indexer: " + db.string() + "\n");
     EXPECT_EQ(result.out, "");
   }
   EXPECT_EQ(testing::dump_database(db), before);
@@ -292,7 +344,8 @@ TEST(KavoshIndexCli, CompactRefusesADatabaseAnIndexerIsWriting) {
   IndexWriter holder(first_run);  // a first run: writes shards
   const auto result = run_indexer({"--db", first_run.string(), "--compact"}, dir);
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_EQ(result.err, "kavosh-index: database is locked by another indexer: " + first_run.string() + "\n");
+  EXPECT_EQ(result.err,
+            "kavosh-index: database is locked by another indexer: " + first_run.string() + "\n");
 }
 
 // SIGKILL in the middle of a run leaves a database that opens at its last commit (whole
@@ -311,8 +364,8 @@ TEST(KavoshIndexCli, KilledRunLeavesTheLastCommitAndARerunCompletesIt) {
     }
   }
   const std::string db = (dir / "db").string();
-  const std::vector<std::string> command = {"--db", db, "--batch", std::to_string(kBatch), "--quiet",
-                                            (dir / "big.jsonl").string()};
+  const std::vector<std::string> command = {
+      "--db", db, "--batch", std::to_string(kBatch), "--quiet", (dir / "big.jsonl").string()};
 
   const pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
@@ -361,7 +414,8 @@ TEST(KavoshIndexCli, KilledRunLeavesTheLastCommitAndARerunCompletesIt) {
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   Xapian::Database completed(db);
   EXPECT_EQ(completed.get_doccount(), static_cast<Xapian::doccount>(kArticles));
-  EXPECT_EQ(completed.get_metadata(std::string(schema::kMetaArticleCount)), std::to_string(kArticles));
+  EXPECT_EQ(completed.get_metadata(std::string(schema::kMetaArticleCount)),
+            std::to_string(kArticles));
 }
 
 }  // namespace

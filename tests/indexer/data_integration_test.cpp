@@ -1,10 +1,9 @@
 // Integration on the real files of ../shared/data (KAVOSH_DATA_DIR): every reader on the
 // collections of its format, with the document counts the data's README states.
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <set>
-
-#include <xapian.h>
 
 #include "kavosh/index/corpus.hpp"
 #include "kavosh/index/schema.hpp"
@@ -44,7 +43,8 @@ TEST_F(SharedData, SmartCollectionsHaveTheirDocumentCounts) {
   for (const auto& c : cases) {
     const auto result = read_data(c.file);
     EXPECT_EQ(result.articles, c.articles) << c.file;
-    EXPECT_EQ(result.warnings, c.warnings) << c.file << ": " << (result.first_warnings.empty() ? "" : result.first_warnings[0]);
+    EXPECT_EQ(result.warnings, c.warnings)
+        << c.file << ": " << (result.first_warnings.empty() ? "" : result.first_warnings[0]);
   }
 }
 
@@ -55,7 +55,8 @@ TEST_F(SharedData, TrecCollectionHasItsDocumentCount) {
 }
 
 TEST_F(SharedData, MediaWikiDumpsGiveArticlesAndRedirects) {
-  const auto gensim = read_data("wiki-en/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2");
+  const auto gensim =
+      read_data("wiki-en/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2");
   EXPECT_EQ(gensim.articles, 106u);
   EXPECT_EQ(gensim.alias_groups, 99u);
   EXPECT_EQ(gensim.warnings, 0u);
@@ -67,10 +68,12 @@ TEST_F(SharedData, MediaWikiDumpsGiveArticlesAndRedirects) {
 
   // DBpedia's Persian minidump says xml:lang="en": the pages' script wins, with one warning.
   const auto persian = read_data("wiki-fa");
-  EXPECT_EQ(persian.first_warnings, (std::vector<std::string>{
-      (kData / "wiki-fa/dbpedia-minidump-fa-wiki.xml.bz2").string() +
-      ":46: the dump says xml:lang=\"en\" but page \"برلین\" is written in fa: pages whose script "
-      "contradicts the header take the language of their text"}));
+  EXPECT_EQ(
+      persian.first_warnings,
+      (std::vector<std::string>{(kData / "wiki-fa/dbpedia-minidump-fa-wiki.xml.bz2").string() +
+                                ":46: the dump says xml:lang=\"en\" but page \"برلین\" is written "
+                                "in fa: pages whose script "
+                                "contradicts the header take the language of their text"}));
   const std::set<std::string> titles(persian.titles.begin(), persian.titles.end());
   for (const std::string title : {"آیزاک نیوتن", "بازی فکری", "اسپانیا", "برلین"}) {
     EXPECT_TRUE(titles.count(title)) << title;
@@ -85,13 +88,16 @@ TEST_F(SharedData, ParsinluJsonlGivesItsDistinctPassages) {
       CountingListener::article(std::move(a));
     }
   } listener;
-  for (const CorpusFile& file : list_corpus_files({kData / "persian-qa/parsinlu-reading-comprehension"})) {
+  for (const CorpusFile& file :
+       list_corpus_files({kData / "persian-qa/parsinlu-reading-comprehension"})) {
     read_file(file.file, Format::Auto, file.article_id, file.source, listener);
   }
   // One line per question (1295), except eval.jsonl line 194, whose "url": NaN is not JSON.
   EXPECT_EQ(listener.articles, 1294u);
-  EXPECT_EQ(listener.first_warnings, (std::vector<std::string>{
-      (kData / "persian-qa/parsinlu-reading-comprehension/eval.jsonl").string() + ":194: malformed JSON, line skipped"}));
+  EXPECT_EQ(listener.first_warnings,
+            (std::vector<std::string>{
+                (kData / "persian-qa/parsinlu-reading-comprehension/eval.jsonl").string() +
+                ":194: malformed JSON, line skipped"}));
   // Ids hash the text within a file: the README's 1267 distinct passages, counted per split.
   EXPECT_GE(listener.ids.size(), 1267u);
   EXPECT_LT(listener.ids.size(), 1294u);
@@ -102,7 +108,8 @@ TEST_F(SharedData, PersianDumpIsIndexedAndSearchableByItsTerms) {
   {
     IndexWriter writer(dir / "db");
     CorpusOptions options;
-    const auto stats = index_corpus(list_corpus_files({kData / "wiki-fa/dbpedia-minidump-fa-wiki.xml.bz2"}), writer, options);
+    const auto stats = index_corpus(
+        list_corpus_files({kData / "wiki-fa/dbpedia-minidump-fa-wiki.xml.bz2"}), writer, options);
     EXPECT_EQ(stats.articles, 1u);
     writer.commit();
   }
@@ -112,7 +119,9 @@ TEST_F(SharedData, PersianDumpIsIndexedAndSearchableByItsTerms) {
   EXPECT_EQ(db.get_termfreq(schema::id_term(schema::kLanguage, "fa")), db.get_doccount());
   // Every passage belongs to the one article, numbered without gaps.
   for (Xapian::doccount number = 0; number < db.get_doccount(); ++number)
-    EXPECT_TRUE(db.term_exists(schema::id_term(schema::kPassageId, schema::passage_id("برلین", number)))) << number;
+    EXPECT_TRUE(
+        db.term_exists(schema::id_term(schema::kPassageId, schema::passage_id("برلین", number))))
+        << number;
   EXPECT_EQ(db.get_metadata(std::string(schema::kMetaArticleCount)), "1");
 }
 

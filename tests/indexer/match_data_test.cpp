@@ -3,15 +3,14 @@
 #include "kavosh/index/match_data.hpp"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <vector>
 #include <string>
-
-#include <xapian.h>
+#include <vector>
 
 #include "kavosh/index/schema.hpp"
 #include "test_support.hpp"
@@ -58,7 +57,8 @@ TEST(MatchData, HoldsTheIndexLengthsArticlesAndBlockBounds) {
   for (const auto& block : common.blocks) {
     std::vector<MatchData::Impact> points;
     Xapian::docid last = 0;
-    for (unsigned i = 0; i < MatchData::kBlockSize && posting != db.postlist_end("common"); ++i, ++posting) {
+    for (unsigned i = 0; i < MatchData::kBlockSize && posting != db.postlist_end("common");
+         ++i, ++posting) {
       points.push_back({posting.get_wdf(), posting.get_doclength()});
       last = *posting;
     }
@@ -107,7 +107,8 @@ TEST(MatchData, IsIgnoredAfterAnotherCommit) {
   fill(dir / "db", 300);
   MatchData::write(Xapian::Database((dir / "db").string()), match_data_path(dir.path()));
   fill(dir / "db", 1);  // a commit the file does not describe, as after a killed run
-  EXPECT_FALSE(MatchData::read(match_data_path(dir.path()), Xapian::Database((dir / "db").string())));
+  EXPECT_FALSE(
+      MatchData::read(match_data_path(dir.path()), Xapian::Database((dir / "db").string())));
 }
 
 TEST(MatchData, IsIgnoredForAnotherDatabase) {
@@ -115,7 +116,8 @@ TEST(MatchData, IsIgnoredForAnotherDatabase) {
   fill(dir / "a", 300);
   fill(dir / "b", 300);  // same revision, another UUID
   MatchData::write(Xapian::Database((dir / "a").string()), match_data_path(dir.path()));
-  EXPECT_FALSE(MatchData::read(match_data_path(dir.path()), Xapian::Database((dir / "b").string())));
+  EXPECT_FALSE(
+      MatchData::read(match_data_path(dir.path()), Xapian::Database((dir / "b").string())));
 }
 
 TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
@@ -142,13 +144,15 @@ TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
   // What the untouched file says, copied out (the file is rewritten in place below, and a
   // mapping follows it).
   struct Copy {
-    std::vector<std::pair<Xapian::docid, std::vector<std::pair<std::uint32_t, std::uint32_t>>>> blocks;
+    std::vector<std::pair<Xapian::docid, std::vector<std::pair<std::uint32_t, std::uint32_t>>>>
+        blocks;
     bool operator==(const Copy&) const = default;
   };
   auto copy = [](const MatchData::TermBlocks& term) {
     Copy out;
     for (const auto& block : term.blocks) {
-      out.blocks.emplace_back(block.last_docid, std::vector<std::pair<std::uint32_t, std::uint32_t>>{});
+      out.blocks.emplace_back(block.last_docid,
+                              std::vector<std::pair<std::uint32_t, std::uint32_t>>{});
       for (const auto& impact : term.impacts.subspan(block.first_impact, block.impact_count))
         out.blocks.back().second.emplace_back(impact.wdf, impact.length);
     }
@@ -160,8 +164,10 @@ TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
     rewrite(bytes);
     const auto original = MatchData::read(file, db);
     ASSERT_TRUE(original);
-    for (const char* term : {"common", "filler"}) expected_blocks[term] = copy(original->blocks(term));
-    for (Xapian::docid docid = 1; docid <= 600; ++docid) expected_articles.push_back(original->article(docid));
+    for (const char* term : {"common", "filler"})
+      expected_blocks[term] = copy(original->blocks(term));
+    for (Xapian::docid docid = 1; docid <= 600; ++docid)
+      expected_articles.push_back(original->article(docid));
   }
   for (std::size_t at = 0; at < bytes.size(); at += 1 + at / 64) {
     std::string tampered = bytes;

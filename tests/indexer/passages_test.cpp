@@ -1,7 +1,7 @@
 // Long paragraphs are cut near min..max words at sentence ends, else at max words.
-#include <gtest/gtest.h>
-
 #include "kavosh/index/passages.hpp"
+
+#include <gtest/gtest.h>
 
 namespace kavosh::index {
 namespace {

@@ -15,15 +15,22 @@ namespace {
 using testing::kFixtures;
 
 std::string damage(std::string text, std::mt19937& random) {
-  static const std::string kInserts[] = {"<", ">", "{{", "}}", "[[", "]]", "\n", "\n\n", "\"", "\\",
-                                         ".I ", "<DOC>", "</DOC>", "\xFF", "\xD8", "&#", "{|", "|}", "'''"};
+  static const std::string kInserts[] = {"<",    ">",  "{{", "}}",  "[[",    "]]",     "\n",
+                                         "\n\n", "\"", "\\", ".I ", "<DOC>", "</DOC>", "\xFF",
+                                         "\xD8", "&#", "{|", "|}",  "'''"};
   std::uniform_int_distribution<int> edits(1, 12);
   for (int e = edits(random); e > 0 && !text.empty(); --e) {
     std::uniform_int_distribution<std::size_t> at(0, text.size() - 1);
     switch (random() % 3) {
-      case 0: text[at(random)] = static_cast<char>(random() & 0xFF); break;
-      case 1: text.erase(at(random), random() % 40); break;
-      default: text.insert(at(random), kInserts[random() % std::size(kInserts)]); break;
+      case 0:
+        text[at(random)] = static_cast<char>(random() & 0xFF);
+        break;
+      case 1:
+        text.erase(at(random), random() % 40);
+        break;
+      default:
+        text.insert(at(random), kInserts[random() % std::size(kInserts)]);
+        break;
     }
   }
   return text;

@@ -1,10 +1,11 @@
 // Each reader on small fixtures: the articles, alias groups and warnings it produces.
+#include "kavosh/index/readers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "kavosh/index/corpus.hpp"
-#include "kavosh/index/readers.hpp"
 #include "test_support.hpp"
 
 namespace kavosh::index {
@@ -36,10 +37,10 @@ TEST(FormatDetection, UsesTheNameThenTheContent) {
     std::string file;
     std::optional<Format> expected;
   } cases[] = {
-      {"smart.all", Format::Smart},         {"docs.trec", Format::Trec},
-      {"docs.jsonl", Format::Jsonl},        {"article.txt", Format::ArticleText},
-      {"pages.xml", Format::MediaWiki},     {"pages.xml.bz2", Format::MediaWiki},
-      {"aliases.tsv", Format::Aliases},     {"collection/first.txt", Format::ArticleText},
+      {"smart.all", Format::Smart},     {"docs.trec", Format::Trec},
+      {"docs.jsonl", Format::Jsonl},    {"article.txt", Format::ArticleText},
+      {"pages.xml", Format::MediaWiki}, {"pages.xml.bz2", Format::MediaWiki},
+      {"aliases.tsv", Format::Aliases}, {"collection/first.txt", Format::ArticleText},
   };
   for (const auto& c : cases) EXPECT_EQ(detect_format(kFixtures / c.file), c.expected) << c.file;
 }
@@ -57,15 +58,18 @@ TEST(SmartReader, ReadsRecordsFieldsAndWarnsAboutMalformedOnes) {
   ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"1", "2", "3", "4"}));
   const Article& first = result.articles[0];
   EXPECT_EQ(first.title, "flow past a flat plate");
-  EXPECT_EQ(first.fields, (std::vector<Field>{{"author", "smith,j.; jones,k."}, {"bib", "j. ae. sc. 12, 1958, 41."}}));
+  EXPECT_EQ(first.fields, (std::vector<Field>{{"author", "smith,j.; jones,k."},
+                                              {"bib", "j. ae. sc. 12, 1958, 41."}}));
   ASSERT_EQ(first.passages.size(), 1u);
-  EXPECT_EQ(first.passages[0].text, "flow past a flat plate . the boundary layer is studied at high speed .");
+  EXPECT_EQ(first.passages[0].text,
+            "flow past a flat plate . the boundary layer is studied at high speed .");
   EXPECT_EQ(result.articles[1].passages[0].text, "heat transfer measurements in rocket nozzles .");
   // No .W text: the title is the text.
   EXPECT_EQ(result.articles[2].passages[0].text, "empty record");
   EXPECT_EQ(result.articles[3].passages[0].text, "a record with no text section");
-  EXPECT_EQ(result.warnings, (std::vector<std::string>{
-                                 "smart.all:27: malformed .I line (expected \".I NUMBER\"), record skipped"}));
+  EXPECT_EQ(result.warnings,
+            (std::vector<std::string>{
+                "smart.all:27: malformed .I line (expected \".I NUMBER\"), record skipped"}));
 }
 
 TEST(TrecReader, ReadsDocumentsAndWarnsAboutBrokenOnes) {
@@ -77,10 +81,11 @@ TEST(TrecReader, ReadsDocumentsAndWarnsAboutBrokenOnes) {
   EXPECT_EQ(result.articles[1].title, "");
   EXPECT_EQ(result.articles[1].passages[0].text, "an electronic analogue computer");
   EXPECT_EQ(result.articles[2].passages[0].text, "one line document");
-  EXPECT_EQ(result.warnings, (std::vector<std::string>{
-                                 "docs.trec:9: text outside <DOC>...</DOC>, ignored",
-                                 "docs.trec:14: <DOC> without <DOCNO>, skipped",
-                                 "docs.trec:18: <DOC> not closed at the end of the file, skipped"}));
+  EXPECT_EQ(
+      result.warnings,
+      (std::vector<std::string>{"docs.trec:9: text outside <DOC>...</DOC>, ignored",
+                                "docs.trec:14: <DOC> without <DOCNO>, skipped",
+                                "docs.trec:18: <DOC> not closed at the end of the file, skipped"}));
 }
 
 TEST(JsonlReader, MapsKeysAndSkipsBadLines) {
@@ -103,7 +108,8 @@ TEST(JsonlReader, MapsKeysAndSkipsBadLines) {
   // the question itself is not a field.
   EXPECT_EQ(result.articles[2].id, result.articles[3].id);
   EXPECT_EQ(result.articles[2].id.rfind("docs.jsonl:", 0), 0u);
-  EXPECT_EQ(result.articles[2].fields, (std::vector<Field>{{"url", "https://fa.wikipedia.org/wiki/Tehran"}}));
+  EXPECT_EQ(result.articles[2].fields,
+            (std::vector<Field>{{"url", "https://fa.wikipedia.org/wiki/Tehran"}}));
 
   // A title without text is a document whose one passage is the title.
   EXPECT_EQ(result.articles[4].id, "notext");
@@ -113,15 +119,17 @@ TEST(JsonlReader, MapsKeysAndSkipsBadLines) {
   EXPECT_EQ(result.articles[5].id, "bad-utf8");
   EXPECT_EQ(result.articles[5].passages[0].text, "caf\xEF\xBF\xBD au lait");
 
-  EXPECT_EQ(result.warnings, (std::vector<std::string>{
-                                 "docs.jsonl:5: malformed JSON, line skipped",
-                                 "docs.jsonl:6: not a JSON object, line skipped",
-                                 "docs.jsonl:9: nothing to index (no text, title or field), skipped",
-                                 "docs.jsonl:10: invalid UTF-8 at byte 47 of the line, replaced by U+FFFD"}));
+  EXPECT_EQ(result.warnings,
+            (std::vector<std::string>{
+                "docs.jsonl:5: malformed JSON, line skipped",
+                "docs.jsonl:6: not a JSON object, line skipped",
+                "docs.jsonl:9: nothing to index (no text, title or field), skipped",
+                "docs.jsonl:10: invalid UTF-8 at byte 47 of the line, replaced by U+FFFD"}));
 }
 
 void expect_alpha_group(const testing::RecordingListener& result, const std::string& file) {
-  ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"Alpha Group", "Empty Page"})) << file;
+  ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"Alpha Group", "Empty Page"}))
+      << file;
   const Article& alpha = result.articles[0];
   EXPECT_EQ(alpha.language, "en");
   EXPECT_EQ(alpha.date, "2021-03-04");
@@ -129,13 +137,16 @@ void expect_alpha_group(const testing::RecordingListener& result, const std::str
   ASSERT_EQ(alpha.passages.size(), 4u);
   EXPECT_EQ(alpha.passages[0].text, "name: Alpha Group\nabbreviation: AG\nleader: Jane Doe");
   EXPECT_EQ(alpha.passages[0].fields,
-            (std::vector<Field>{{"name", "Alpha Group"}, {"abbreviation", "AG"}, {"leader", "Jane Doe"}}));
+            (std::vector<Field>{
+                {"name", "Alpha Group"}, {"abbreviation", "AG"}, {"leader", "Jane Doe"}}));
   EXPECT_EQ(alpha.passages[1].section, "");
-  EXPECT_EQ(alpha.passages[1].text, "Alpha Group is a test body founded in 1990. It works with Beta Group.");
+  EXPECT_EQ(alpha.passages[1].text,
+            "Alpha Group is a test body founded in 1990. It works with Beta Group.");
   EXPECT_EQ(alpha.passages[2].section, "History");
   EXPECT_EQ(alpha.passages[2].text, "The group met in Tehran and Isfahan.");
   EXPECT_EQ(alpha.passages[3].text, "\xE2\x80\xA2 first item\n\xE2\x80\xA2 second item");
-  EXPECT_EQ(result.alias_groups, (std::vector<std::vector<std::string>>{{"Alpha Group", "AG (group)"}}));
+  EXPECT_EQ(result.alias_groups,
+            (std::vector<std::vector<std::string>>{{"Alpha Group", "AG (group)"}}));
   // A page whose text is all markup ({{stub}}) is still found by its title.
   ASSERT_EQ(result.articles[1].passages.size(), 1u);
   EXPECT_EQ(result.articles[1].passages[0].text, "Empty Page");
@@ -153,27 +164,34 @@ TEST(MediaWikiReader, StreamsBzip2CompressedDumps) {
 TEST(MediaWikiReader, KeepsPagesBeforeAnXmlErrorAndWarns) {
   const auto result = read_fixture("broken.xml");
   ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"Good Page"}));
-  EXPECT_EQ(result.warnings, (std::vector<std::string>{
-                                 "broken.xml:10: XML error: mismatched tag (byte 249 of the XML); rest of the file skipped"}));
+  EXPECT_EQ(result.warnings,
+            (std::vector<std::string>{"broken.xml:10: XML error: mismatched tag (byte 249 of the "
+                                      "XML); rest of the file skipped"}));
 }
 
 // Issue #22 item 12: dumps cut from another wiki keep its header's xml:lang.
 TEST(MediaWikiReader, ThePagesScriptWinsOverAHeaderThatContradictsIt) {
   testing::TempDir dir;
   const auto page = [](const std::string& title, const std::string& text) {
-    return "<page><title>" + title + "</title><ns>0</ns><revision><text>" + text + "</text></revision></page>\n";
+    return "<page><title>" + title + "</title><ns>0</ns><revision><text>" + text +
+           "</text></revision></page>\n";
   };
-  const auto result = read_content(dir, "dump.xml", "<mediawiki xml:lang=\"en\">\n" +
-      page("برلین", "برلین پایتخت و بزرگ‌ترین شهر کشور آلمان است.") +
-      page("القاهرة", "القاهرة هي عاصمة جمهورية مصر العربية وأكبر مدنها.") +
-      page("Berlin", "Berlin is the capital of Germany.") + "</mediawiki>\n");
+  const auto result = read_content(
+      dir, "dump.xml",
+      "<mediawiki xml:lang=\"en\">\n" +
+          page(
+              "برلین",
+              "برلین پایتخت و بزرگ‌ترین شهر کشور آلمان است.") +
+          page("القاهرة", "القاهرة هي عاصمة جمهورية مصر العربية وأكبر مدنها.") +
+          page("Berlin", "Berlin is the capital of Germany.") + "</mediawiki>\n");
   ASSERT_EQ(result.articles.size(), 3u);
   EXPECT_EQ(result.articles[0].language, "fa");
   EXPECT_EQ(result.articles[1].language, "ar");
   EXPECT_EQ(result.articles[2].language, "en");
-  EXPECT_EQ(result.warnings, (std::vector<std::string>{
-                                 "dump.xml:2: the dump says xml:lang=\"en\" but page \"برلین\" is written in fa: "
-                                 "pages whose script contradicts the header take the language of their text"}));
+  EXPECT_EQ(result.warnings,
+            (std::vector<std::string>{
+                "dump.xml:2: the dump says xml:lang=\"en\" but page \"برلین\" is written in fa: "
+                "pages whose script contradicts the header take the language of their text"}));
 }
 
 // Issue #22, messages: a skipped file says why; one NUL byte does not drop a text file.
@@ -182,32 +200,45 @@ TEST(FormatDetection, AnUnrecognizedFileSaysWhyAndANulByteIsReplaced) {
   const std::string bz2 = testing::read_text(kFixtures / "pages.xml.bz2");
   const auto truncated = read_content(dir, "cut.xml.bz2", bz2.substr(0, 100));
   EXPECT_TRUE(truncated.articles.empty());
-  EXPECT_EQ(truncated.warnings, (std::vector<std::string>{
-      "cut.xml.bz2: unrecognized file format (no data could be decompressed: truncated, or not bzip2), skipped"}));
-  const auto binary = read_content(dir, "blob.dat", std::string("\x7F" "ELF\0\0\0\0", 8) + std::string(100, '\0'));
-  EXPECT_EQ(binary.warnings, (std::vector<std::string>{
-      "blob.dat: unrecognized file format (binary content (104 NUL bytes in its first 108)), skipped"}));
+  EXPECT_EQ(truncated.warnings,
+            (std::vector<std::string>{"cut.xml.bz2: unrecognized file format (no data could be "
+                                      "decompressed: truncated, or not bzip2), skipped"}));
+  const auto binary = read_content(dir, "blob.dat",
+                                   std::string("\x7F"
+                                               "ELF\0\0\0\0",
+                                               8) +
+                                       std::string(100, '\0'));
+  EXPECT_EQ(binary.warnings,
+            (std::vector<std::string>{"blob.dat: unrecognized file format (binary content (104 NUL "
+                                      "bytes in its first 108)), skipped"}));
   const auto nul = read_content(dir, "nul.txt", std::string("Title\n\nSome\0text here.\n", 23));
   ASSERT_EQ(nul.articles.size(), 1u);
   EXPECT_EQ(nul.articles[0].passages.at(0).text, "Some text here.");
-  EXPECT_EQ(nul.warnings, (std::vector<std::string>{"nul.txt:1: document: 1 NUL bytes replaced by spaces"}));
+  EXPECT_EQ(nul.warnings,
+            (std::vector<std::string>{"nul.txt:1: document: 1 NUL bytes replaced by spaces"}));
 }
 
 TEST(JsonlReader, AnOverlongLineIsSkippedAndCountedAsTooLarge) {
   testing::TempDir dir;
   const auto result = read_content(dir, "big.jsonl",
-      R"({"id": "big", "text": ")" + std::string(kMaxArticleBytes + 10, 'a') + "\"}\n" + R"({"id": "small", "text": "fine"})" "\n");
+                                   R"({"id": "big", "text": ")" +
+                                       std::string(kMaxArticleBytes + 10, 'a') + "\"}\n" +
+                                       R"({"id": "small", "text": "fine"})"
+                                       "\n");
   EXPECT_EQ(ids_of(result.articles), (std::vector<std::string>{"small"}));
-  EXPECT_EQ(result.warnings, (std::vector<std::string>{
-      "big.jsonl:1: line longer than 8 MB, skipped (a cut JSON record does not parse)"}));
+  EXPECT_EQ(result.warnings,
+            (std::vector<std::string>{
+                "big.jsonl:1: line longer than 8 MB, skipped (a cut JSON record does not parse)"}));
 }
 
 TEST(AliasesReader, ReadsTabSeparatedGroups) {
   const auto result = read_fixture("aliases.tsv");
   EXPECT_TRUE(result.articles.empty());
-  EXPECT_EQ(result.alias_groups, (std::vector<std::vector<std::string>>{{"Alpha Group", "AG", "Alpha Grp"}}));
-  EXPECT_EQ(result.warnings, (std::vector<std::string>{
-                                 "aliases.tsv:4: alias group needs at least two tab-separated names, skipped"}));
+  EXPECT_EQ(result.alias_groups,
+            (std::vector<std::vector<std::string>>{{"Alpha Group", "AG", "Alpha Grp"}}));
+  EXPECT_EQ(result.warnings,
+            (std::vector<std::string>{
+                "aliases.tsv:4: alias group needs at least two tab-separated names, skipped"}));
 }
 
 TEST(ArticleTextReader, OversizedAndEmptyFilesAreWarnings) {
@@ -222,40 +253,56 @@ TEST(ArticleTextReader, OversizedAndEmptyFilesAreWarnings) {
   for (const Passage& passage : result.articles[0].passages) text_bytes += passage.text.size();
   EXPECT_LE(text_bytes, kMaxArticleBytes);
   ASSERT_EQ(result.warnings.size(), 2u);
-  EXPECT_EQ(result.warnings[0], (dir / "empty.txt").string() + ":1: document: nothing to index (no text, title or field), skipped");
-  EXPECT_EQ(result.warnings[1], (dir / "huge.txt").string() + ":1: document larger than 8 MB, truncated");
+  EXPECT_EQ(result.warnings[0],
+            (dir / "empty.txt").string() +
+                ":1: document: nothing to index (no text, title or field), skipped");
+  EXPECT_EQ(result.warnings[1],
+            (dir / "huge.txt").string() + ":1: document larger than 8 MB, truncated");
 }
 
 // Issue #17: a record with a title and no body (bibliographic collections) is a document.
 TEST(TitleOnlyRecords, JsonlRecordsWithEmptyTextKeepTheirTitleAndExtraKeys) {
   testing::TempDir dir;
-  const auto result = read_content(dir, "cacm.jsonl",
-      R"({"id": "1", "title": "Preliminary Report International Algebraic Language", "text": "", "author": "Perlis, A. J.", "biblio": "CACM December, 1958"})" "\n"
-      R"({"id": "2", "title": "Extraction of Roots", "text": "Roots by repeated subtraction.", "keywords": ["roots", "subtraction"], "year": 1958, "refereed": true, "meta": {"x": 1}})" "\n"
-      R"({"id": "3", "text": "", "author": "Only, An Author"})" "\n"
-      R"({"id": "4", "text": "", "title": ""})" "\n");
+  const auto result = read_content(
+      dir, "cacm.jsonl",
+      R"({"id": "1", "title": "Preliminary Report International Algebraic Language", "text": "", "author": "Perlis, A. J.", "biblio": "CACM December, 1958"})"
+      "\n"
+      R"({"id": "2", "title": "Extraction of Roots", "text": "Roots by repeated subtraction.", "keywords": ["roots", "subtraction"], "year": 1958, "refereed": true, "meta": {"x": 1}})"
+      "\n"
+      R"({"id": "3", "text": "", "author": "Only, An Author"})"
+      "\n"
+      R"({"id": "4", "text": "", "title": ""})"
+      "\n");
   ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"1", "2", "3"}));
   const Article& first = result.articles[0];
   ASSERT_EQ(first.passages.size(), 1u);
   EXPECT_EQ(first.passages[0].text, "Preliminary Report International Algebraic Language");
-  EXPECT_EQ(first.fields, (std::vector<Field>{{"author", "Perlis, A. J."}, {"biblio", "CACM December, 1958"}}));
-  EXPECT_EQ(result.articles[1].fields, (std::vector<Field>{{"keywords", "roots"}, {"keywords", "subtraction"},
-                                                           {"refereed", "true"}, {"year", "1958"}}));
+  EXPECT_EQ(first.fields,
+            (std::vector<Field>{{"author", "Perlis, A. J."}, {"biblio", "CACM December, 1958"}}));
+  EXPECT_EQ(result.articles[1].fields, (std::vector<Field>{{"keywords", "roots"},
+                                                           {"keywords", "subtraction"},
+                                                           {"refereed", "true"},
+                                                           {"year", "1958"}}));
   EXPECT_EQ(result.articles[2].passages[0].text, "author: Only, An Author");
-  EXPECT_EQ(result.warnings, (std::vector<std::string>{
-                                 "cacm.jsonl:4: nothing to index (no text, title or field), skipped"}));
+  EXPECT_EQ(result.warnings,
+            (std::vector<std::string>{
+                "cacm.jsonl:4: nothing to index (no text, title or field), skipped"}));
 }
 
 TEST(TitleOnlyRecords, EveryReaderKeepsARecordWithOnlyATitleOrInfobox) {
   testing::TempDir dir;
-  const auto smart = read_content(dir, "only-title.all", ".I 1\n.T\nflow past a plate\n.I 2\n.T\n.W\n");
+  const auto smart =
+      read_content(dir, "only-title.all", ".I 1\n.T\nflow past a plate\n.I 2\n.T\n.W\n");
   ASSERT_EQ(ids_of(smart.articles), (std::vector<std::string>{"1"}));
   EXPECT_EQ(smart.articles[0].passages[0].text, "flow past a plate");
-  EXPECT_EQ(smart.warnings, (std::vector<std::string>{
-                                "only-title.all:4: record .I 2: nothing to index (no text, title or field), skipped"}));
+  EXPECT_EQ(
+      smart.warnings,
+      (std::vector<std::string>{
+          "only-title.all:4: record .I 2: nothing to index (no text, title or field), skipped"}));
 
-  const auto trec = read_content(dir, "headline.trec",
-                                 "<DOC>\n<DOCNO>H-1</DOCNO>\n<HEADLINE>Storm hits the coast</HEADLINE>\n</DOC>\n");
+  const auto trec = read_content(
+      dir, "headline.trec",
+      "<DOC>\n<DOCNO>H-1</DOCNO>\n<HEADLINE>Storm hits the coast</HEADLINE>\n</DOC>\n");
   ASSERT_EQ(ids_of(trec.articles), (std::vector<std::string>{"H-1"}));
   EXPECT_EQ(trec.articles[0].title, "Storm hits the coast");
   EXPECT_EQ(trec.articles[0].passages[0].text, "Storm hits the coast");
@@ -272,7 +319,8 @@ TEST(TitleOnlyRecords, EveryReaderKeepsARecordWithOnlyATitleOrInfobox) {
 |}</text></revision></page>
 </mediawiki>
 )");
-  ASSERT_EQ(ids_of(wiki.articles), (std::vector<std::string>{"Only Template", "Only Infobox", "Only Markup"}));
+  ASSERT_EQ(ids_of(wiki.articles),
+            (std::vector<std::string>{"Only Template", "Only Infobox", "Only Markup"}));
   EXPECT_EQ(wiki.articles[0].passages.at(0).text, "Only Template");
   EXPECT_NE(wiki.articles[1].passages.at(0).text.find("Jane Roe"), std::string::npos);
   EXPECT_EQ(wiki.articles[2].passages.at(0).text, "Only Markup");
@@ -305,7 +353,9 @@ TEST(CorpusFiles, ADirectoryWalkReadsOnlyIdentifiedDocumentFormats) {
   testing::TempDir dir;
   const auto collection = dir / "cranfield";
   std::filesystem::create_directories(collection);
-  testing::write_file(collection / "cran.all.1400", ".I 1\n.T\nflow\n.W\nflow past a plate .\n.I 2\n.T\nheat\n.W\nheat transfer .\n");
+  testing::write_file(
+      collection / "cran.all.1400",
+      ".I 1\n.T\nflow\n.W\nflow past a plate .\n.I 2\n.T\nheat\n.W\nheat transfer .\n");
   testing::write_file(collection / "cran.qry", ".I 001\n.W\nwhat is flow ?\n");
   testing::write_file(collection / "cranqrel", "1 184 2\n1 29 2\n");
   testing::write_file(collection / "cranqrel.readme", "columns: query, document, relevance\n");
@@ -319,7 +369,8 @@ TEST(CorpusFiles, ADirectoryWalkReadsOnlyIdentifiedDocumentFormats) {
   for (const CorpusFile& file : files) ids.push_back(file.article_id);
   EXPECT_EQ(ids, (std::vector<std::string>{"cran.all.1400", "notes.txt"}));
   std::vector<std::string> left;
-  for (const LeftOutFile& file : left_out) left.push_back(file.file.filename().string() + ": " + file.reason);
+  for (const LeftOutFile& file : left_out)
+    left.push_back(file.file.filename().string() + ": " + file.reason);
   std::sort(left.begin(), left.end());
   EXPECT_EQ(left, (std::vector<std::string>{"CISI.REL: queries or relevance judgements",
                                             "common_words: plain text without a .txt name",
@@ -347,7 +398,8 @@ TEST(IndexCorpus, AFileShowsItsFirstWarningsThenHowManyMore) {
   CorpusOptions options;
   options.on_warning = [&](const InputWarning& w) { shown.push_back(w.message); };
   IndexWriter writer(dir / "db");
-  const CorpusStats stats = index_corpus(list_corpus_files({dir / "binary.jsonl"}), writer, options);
+  const CorpusStats stats =
+      index_corpus(list_corpus_files({dir / "binary.jsonl"}), writer, options);
   EXPECT_EQ(stats.warnings, 100u);
   EXPECT_EQ(stats.skipped[static_cast<std::size_t>(SkipReason::Malformed)], 100u);
   ASSERT_EQ(shown.size(), 21u);

@@ -1,13 +1,13 @@
 // The stored passage record: encode/decode round trips, the lazy view, the stable token hash,
 // and that truncated, corrupt, random or schema-1 (JSON) bytes throw CorruptStoredPassage
 // without reading out of bounds (the sanitizer build checks the "out of bounds" part).
+#include "kavosh/index/stored_passage.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 #include <string>
 #include <vector>
-
-#include "kavosh/index/stored_passage.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -81,7 +81,8 @@ TEST(StoredPassage, TokenHashIsStable) {
   const std::vector<std::string> distinct{"a", "b", "ab", "ba", "Zab", "mojahedin", "mojahedim"};
   for (std::size_t i = 0; i < distinct.size(); ++i)
     for (std::size_t j = i + 1; j < distinct.size(); ++j)
-      EXPECT_NE(token_hash(distinct[i]), token_hash(distinct[j])) << distinct[i] << " " << distinct[j];
+      EXPECT_NE(token_hash(distinct[i]), token_hash(distinct[j]))
+          << distinct[i] << " " << distinct[j];
 }
 
 TEST(StoredPassage, EncodeRejectsATokenOutsideTheText) {
@@ -117,14 +118,20 @@ TEST(StoredPassage, CorruptRecordsThrowWithTheOffset) {
   std::string flags = encode(one_token);
   flags[flags.size() - 5] = 9;  // unknown flag bits
   const Case cases[] = {
-      {"", "no stored passage record (written before index schema 2?): re-index with "
-           "kavosh-index --rebuild"},
-      {"\x07", "stored passage record format 7 is not the supported format 1: re-index with "
-               "kavosh-index --rebuild"},
+      {"",
+       "no stored passage record (written before index schema 2?): re-index with "
+       "kavosh-index --rebuild"},
+      {"\x07",
+       "stored passage record format 7 is not the supported format 1: re-index with "
+       "kavosh-index --rebuild"},
       {R"({"article":"a","text":"b"})",
        "stored passage is in the schema 1 (JSON) format: re-index with kavosh-index --rebuild"},
-      {std::string("\x01\xFF\xFF\xFF\xFF\x7F", 6), "corrupt stored passage record at byte 6: passage number"},
-      {std::string("\x01\x00\x05" "ab", 5), "corrupt stored passage record at byte 3: article"},
+      {std::string("\x01\xFF\xFF\xFF\xFF\x7F", 6),
+       "corrupt stored passage record at byte 6: passage number"},
+      {std::string("\x01\x00\x05"
+                   "ab",
+                   5),
+       "corrupt stored passage record at byte 3: article"},
       {trailing, "corrupt stored passage record at byte " + std::to_string(trailing.size() - 1) +
                      ": bytes after the token table"},
       {huge_count, "corrupt stored passage record at byte " + std::to_string(huge_count.size()) +

@@ -3,12 +3,11 @@
 #include "kavosh/index/term_filter.hpp"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <xapian.h>
 
 #include "test_support.hpp"
 

@@ -3,6 +3,7 @@
 // directories, running the real kavosh-index, and a canonical dump of a database's contents.
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xapian.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -12,11 +13,8 @@
 #include <string>
 #include <vector>
 
-#include <xapian.h>
-
-#include "kavosh/index/schema.hpp"
-
 #include "kavosh/index/readers.hpp"
+#include "kavosh/index/schema.hpp"
 
 namespace kavosh::index::testing {
 
@@ -28,7 +26,9 @@ struct RecordingListener : ReadListener {
   std::vector<std::vector<std::string>> alias_groups;
   std::vector<std::string> warnings;  // InputWarning::to_string()
   void article(Article&& a) override { articles.push_back(std::move(a)); }
-  void alias_group(std::vector<std::string>&& names) override { alias_groups.push_back(std::move(names)); }
+  void alias_group(std::vector<std::string>&& names) override {
+    alias_groups.push_back(std::move(names));
+  }
   void warning(InputWarning&& w) override { warnings.push_back(w.to_string()); }
 };
 
@@ -98,7 +98,8 @@ struct CommandResult {
 };
 
 // Runs kavosh-index with `arguments` (no shell), capturing stdout and stderr.
-inline CommandResult run_indexer(const std::vector<std::string>& arguments, const TempDir& scratch) {
+inline CommandResult run_indexer(const std::vector<std::string>& arguments,
+                                 const TempDir& scratch) {
   const auto out_path = scratch / "stdout.txt";
   const auto err_path = scratch / "stderr.txt";
   const pid_t pid = ::fork();
@@ -138,7 +139,8 @@ inline std::string dump_database(const std::filesystem::path& db_path) {
       for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) out << " " << *p;
       out << "\n";
     }
-    for (auto v = doc.values_begin(); v != doc.values_end(); ++v) out << "  value " << v.get_valueno() << " " << *v << "\n";
+    for (auto v = doc.values_begin(); v != doc.values_end(); ++v)
+      out << "  value " << v.get_valueno() << " " << *v << "\n";
   }
   for (auto k = db.synonym_keys_begin(); k != db.synonym_keys_end(); ++k) {
     out << "synonyms " << *k << ":";
@@ -150,7 +152,8 @@ inline std::string dump_database(const std::filesystem::path& db_path) {
     for (auto s = spelling.spellings_begin(); s != spelling.spellings_end(); ++s)
       out << "spelling " << schema::spelling_word(*s) << " " << s.get_termfreq() << "\n";
   }
-  for (auto m = db.metadata_keys_begin(); m != db.metadata_keys_end(); ++m) out << "meta " << *m << "=" << db.get_metadata(*m) << "\n";
+  for (auto m = db.metadata_keys_begin(); m != db.metadata_keys_end(); ++m)
+    out << "meta " << *m << "=" << db.get_metadata(*m) << "\n";
   return out.str();
 }
 

@@ -1,7 +1,7 @@
 // Citation markers, infobox line splitting, field names, UTF-8 repair, entities.
-#include <gtest/gtest.h>
-
 #include "kavosh/index/text_cleanup.hpp"
+
+#include <gtest/gtest.h>
 
 namespace kavosh::index {
 namespace {
@@ -31,18 +31,24 @@ TEST(SplitInfoboxLine, SeparatesGluedLabelsFromValues) {
   const struct {
     std::string line, label, field, value;
   } cases[] = {
-      {"LeaderMaryam Rajavi and Massoud Rajavi", "Leader", "leader", "Maryam Rajavi and Massoud Rajavi"},
-      {"Founded5 September 1965; 56 years ago", "Founded", "founded", "5 September 1965; 56 years ago"},
+      {"LeaderMaryam Rajavi and Massoud Rajavi", "Leader", "leader",
+       "Maryam Rajavi and Massoud Rajavi"},
+      {"Founded5 September 1965; 56 years ago", "Founded", "founded",
+       "5 September 1965; 56 years ago"},
       {"AbbreviationMEK, MKO, PMOI", "Abbreviation", "abbreviation", "MEK, MKO, PMOI"},
       {"Ideologysee below", "Ideology", "ideology", "see below"},
-      {"Secretary-GeneralZahra Merrikhi", "Secretary-General", "secretary_general", "Zahra Merrikhi"},
+      {"Secretary-GeneralZahra Merrikhi", "Secretary-General", "secretary_general",
+       "Zahra Merrikhi"},
       {"Split fromFreedom Movement", "Split from", "split_from", "Freedom Movement"},
-      {"Split\xC2\xA0" "fromFreedom Movement", "Split from", "split_from", "Freedom Movement"},
+      {"Split\xC2\xA0"
+       "fromFreedom Movement",
+       "Split from", "split_from", "Freedom Movement"},
       {"Membership (2011)5,000 to 13,500 (DoD estimate)", "Membership (2011)", "membership",
        "5,000 to 13,500 (DoD estimate)"},
       {"Membership\xC2\xA0(2011)5,000", "Membership (2011)", "membership", "5,000"},
       {"Colours\xC2\xA0 Red", "Colours", "colours", "Red"},
-      {"Dates of operationSince 20 June 1987", "Dates of operation", "dates_of_operation", "Since 20 June 1987"},
+      {"Dates of operationSince 20 June 1987", "Dates of operation", "dates_of_operation",
+       "Since 20 June 1987"},
       {"Banned1981 (in Iran)", "Banned", "banned", "1981 (in Iran)"},
       {"Home townShiraz", "Home town", "home_town", "Shiraz"},  // not in the table: boundary rule
   };
@@ -56,10 +62,10 @@ TEST(SplitInfoboxLine, SeparatesGluedLabelsFromValues) {
 }
 
 TEST(SplitInfoboxLine, LeavesOrdinaryLinesAlone) {
-  for (const std::string line : {"People's Mujahedin Organization", "Operation Forty Stars",
-                                 "Party flag", "McDonald's restaurants", "Leadership changed in 1985",
-                                 "National Liberation Army of Iran (NLA)", "سازمان مجاهدين خلق",
-                                 "iPhone sales", "Leader"}) {
+  for (const std::string line :
+       {"People's Mujahedin Organization", "Operation Forty Stars", "Party flag",
+        "McDonald's restaurants", "Leadership changed in 1985",
+        "National Liberation Army of Iran (NLA)", "سازمان مجاهدين خلق", "iPhone sales", "Leader"}) {
     EXPECT_FALSE(split_infobox_line(line).has_value()) << line;
   }
 }
@@ -67,9 +73,12 @@ TEST(SplitInfoboxLine, LeavesOrdinaryLinesAlone) {
 TEST(FieldName, LowercasesAndReplacesOtherCharacters) {
   const struct {
     std::string label, expected;
-  } cases[] = {{"Leader", "leader"},           {"Secretary-General", "secretary_general"},
-               {"Membership (2011)", "membership"}, {"Battles and wars", "battles_and_wars"},
-               {"leader_name", "leader_name"}, {"نام", ""}};
+  } cases[] = {{"Leader", "leader"},
+               {"Secretary-General", "secretary_general"},
+               {"Membership (2011)", "membership"},
+               {"Battles and wars", "battles_and_wars"},
+               {"leader_name", "leader_name"},
+               {"نام", ""}};
   for (const auto& c : cases) EXPECT_EQ(field_name(c.label), c.expected) << c.label;
 }
 
@@ -81,9 +90,9 @@ TEST(RepairUtf8, ReplacesBadBytesAndReportsTheFirst) {
       {"plain ascii", "plain ascii", std::nullopt},
       {"ایران", "ایران", std::nullopt},
       {"caf\xe9 au", "caf\xEF\xBF\xBD au", 3},
-      {"\xC0\x80x", "\xEF\xBF\xBD\xEF\xBF\xBDx", 0},         // overlong encoding
+      {"\xC0\x80x", "\xEF\xBF\xBD\xEF\xBF\xBDx", 0},                  // overlong encoding
       {"a\xED\xA0\x80", "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 1},  // surrogate
-      {"cut \xD8", "cut \xEF\xBF\xBD", 4},                    // truncated sequence
+      {"cut \xD8", "cut \xEF\xBF\xBD", 4},                            // truncated sequence
   };
   for (const auto& c : cases) {
     std::string text = c.input;
@@ -107,7 +116,9 @@ TEST(CollapseSpaces, BlankIsWhatCollapsesToNothing) {
 }
 
 TEST(CollapseSpaces, CollapsesRunsAndTrims) {
-  EXPECT_EQ(collapse_spaces("  a \t b\xC2\xA0\xC2\xA0" "c  \n  d  "), "a b c\nd");
+  EXPECT_EQ(collapse_spaces("  a \t b\xC2\xA0\xC2\xA0"
+                            "c  \n  d  "),
+            "a b c\nd");
 }
 
 }  // namespace

@@ -28,10 +28,12 @@ TEST(Wikitext, ReducesMarkupToPlainText) {
       {"[[File:X.jpg|thumb|A [[nested]] caption]]Text.", {"Text."}},
       {"Text.\n[[Category:Things]]\n[[de:Ding]]", {"Text."}},
       {"{| class=\"wikitable\"\n| a || b\n|}\nAfter table.", {"After table."}},
-      {"Line one\ncontinues here.\n\nSecond paragraph.", {"Line one continues here.", "Second paragraph."}},
+      {"Line one\ncontinues here.\n\nSecond paragraph.",
+       {"Line one continues here.", "Second paragraph."}},
       {"x &amp; y&nbsp;z<br/>w", {"x & y z w"}},
       {"__NOTOC__Text.", {"Text."}},
-      {"* one\n* two [[x|three]]\n# four", {"\xE2\x80\xA2 one\n\xE2\x80\xA2 two three\n\xE2\x80\xA2 four"}},
+      {"* one\n* two [[x|three]]\n# four",
+       {"\xE2\x80\xA2 one\n\xE2\x80\xA2 two three\n\xE2\x80\xA2 four"}},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(texts(parse_wikitext(c.markup, "T", "en")), c.expected) << c.markup;
@@ -39,7 +41,8 @@ TEST(Wikitext, ReducesMarkupToPlainText) {
 }
 
 TEST(Wikitext, HeadingsBecomeSections) {
-  const Article article = parse_wikitext("Lead.\n== History ==\nOld.\n=== Early [[years]] ===\nEarlier.", "T", "");
+  const Article article =
+      parse_wikitext("Lead.\n== History ==\nOld.\n=== Early [[years]] ===\nEarlier.", "T", "");
   ASSERT_EQ(article.passages.size(), 3u);
   EXPECT_EQ(article.passages[0].section, "");
   EXPECT_EQ(article.passages[1].section, "History");
@@ -50,14 +53,17 @@ TEST(Wikitext, HeadingsBecomeSections) {
 TEST(Wikitext, InfoboxParametersBecomeFieldsAndAliases) {
   const Article article = parse_wikitext(
       "{{Infobox political party\n| name = People's Mujahedin\n| abbreviation = MEK, PMOI\n"
-      "| leader = [[Maryam Rajavi]]<ref>x</ref>\n| logo = Logo.svg\n| founded = {{start date|1965}}\n}}\nLead text.",
+      "| leader = [[Maryam Rajavi]]<ref>x</ref>\n| logo = Logo.svg\n| founded = {{start "
+      "date|1965}}\n}}\nLead text.",
       "People's Mujahedin of Iran", "en");
   EXPECT_EQ(article.id, "People's Mujahedin of Iran");
   EXPECT_EQ(article.aliases, (std::vector<std::string>{"MEK", "PMOI"}));
   ASSERT_EQ(article.passages.size(), 2u);
-  EXPECT_EQ(article.passages[0].fields,
-            (std::vector<Field>{{"name", "People's Mujahedin"}, {"abbreviation", "MEK, PMOI"}, {"leader", "Maryam Rajavi"}}));
-  EXPECT_EQ(article.passages[0].text, "name: People's Mujahedin\nabbreviation: MEK, PMOI\nleader: Maryam Rajavi");
+  EXPECT_EQ(article.passages[0].fields, (std::vector<Field>{{"name", "People's Mujahedin"},
+                                                            {"abbreviation", "MEK, PMOI"},
+                                                            {"leader", "Maryam Rajavi"}}));
+  EXPECT_EQ(article.passages[0].text,
+            "name: People's Mujahedin\nabbreviation: MEK, PMOI\nleader: Maryam Rajavi");
   EXPECT_EQ(article.passages[1].text, "Lead text.");
 }
 

@@ -1,27 +1,25 @@
 // IndexWriter: the schema layout of a passage document, replacement, deletion, identical
 // contents on re-index, synonyms, spelling, batched commits, and the lock error.
+#include "kavosh/index/writer.hpp"
+
 #include <gtest/gtest.h>
-
-#include <map>
-#include <string>
-#include <vector>
-
-#include <xapian.h>
-
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xapian.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/index/database_info.hpp"
 #include "kavosh/index/schema.hpp"
 #include "kavosh/index/stored_passage.hpp"
 #include "kavosh/index/term_filter.hpp"
-#include "kavosh/index/writer.hpp"
 #include "test_support.hpp"
 
 namespace kavosh::index {
@@ -102,13 +100,15 @@ TEST(IndexWriter, WritesThePassageLayoutOfSchemaHpp) {
   Xapian::Database db((dir / "db").string());
   EXPECT_EQ(db.get_doccount(), 2u);
   EXPECT_EQ(db.get_metadata(std::string(schema::kMetaArticleCount)), "1");
-  EXPECT_EQ(db.get_metadata(std::string(schema::kMetaSchemaVersion)), std::string(schema::kSchemaVersion));
+  EXPECT_EQ(db.get_metadata(std::string(schema::kMetaSchemaVersion)),
+            std::string(schema::kSchemaVersion));
 
   const Xapian::Document doc = passage_document(db, "rivers#0");
   const auto terms = terms_of(doc);
   Analyzer analyzer;
   std::set<std::string> expected = {"Qrivers#0", "Len"};
-  for (const auto& token : analyzer.analyze("The Karun river flows through Ahvaz 0 organization", Language::English)) {
+  for (const auto& token :
+       analyzer.analyze("The Karun river flows through Ahvaz 0 organization", Language::English)) {
     expected.insert(token.term);
     expected.insert("Z" + token.stem_or_term());
   }
@@ -116,7 +116,8 @@ TEST(IndexWriter, WritesThePassageLayoutOfSchemaHpp) {
     expected.insert("S" + token.term);
     expected.insert("ZS" + token.stem_or_term());
   }
-  for (const auto& [field, value] : std::vector<Field>{{"region", "Khuzestan"}, {"length", "950 km"}}) {
+  for (const auto& [field, value] :
+       std::vector<Field>{{"region", "Khuzestan"}, {"length", "950 km"}}) {
     for (const auto& token : analyzer.analyze(value, Language::English)) {
       expected.insert(schema::field_prefix(field) + token.term);
       expected.insert("Z" + schema::field_prefix(field) + token.stem_or_term());
@@ -215,7 +216,8 @@ TEST(IndexWriter, AliasGroupsAndArticleAliasesBecomeSynonyms) {
   TempDir dir;
   {
     IndexWriter writer(dir / "db");
-    writer.add_alias_group({"MEK", "People's Mujahedin Organization of Iran", "سازمان مجاهدين خلق ايران"});
+    writer.add_alias_group(
+        {"MEK", "People's Mujahedin Organization of Iran", "سازمان مجاهدين خلق ايران"});
     Article article = sample_article("rivers", 1);
     article.aliases = {"RoP"};
     writer.add(article);
@@ -334,7 +336,8 @@ TEST(IndexWriter, SpellingFrequencyIsThePopularityClassOfThePassageCount) {
       writer.add(article);
     }
   }
-  EXPECT_EQ(spelling_of(dir / "db"), (std::map<std::string, unsigned>{{"delta", 3}, {"epsilon", 2}, {"zeta", 1}}));
+  EXPECT_EQ(spelling_of(dir / "db"),
+            (std::map<std::string, unsigned>{{"delta", 3}, {"epsilon", 2}, {"zeta", 1}}));
 }
 
 // The dictionary is a function of the committed index: passages written without it (an
@@ -357,7 +360,8 @@ TEST(IndexWriter, SpellingDictionaryCatchesUpWithPassagesWrittenWithoutIt) {
     article.passages.at(0).text = "beta gamma";
     writer.add(article);
   }
-  EXPECT_EQ(spelling_of(dir / "db"), (std::map<std::string, unsigned>{{"alpha", 1}, {"beta", 2}, {"gamma", 1}}));
+  EXPECT_EQ(spelling_of(dir / "db"),
+            (std::map<std::string, unsigned>{{"alpha", 1}, {"beta", 2}, {"gamma", 1}}));
 }
 
 // Appending to an index of another schema would mix two stored-record layouts.
@@ -375,7 +379,8 @@ TEST(IndexWriter, RefusesToAddToAnIndexOfAnotherSchema) {
   } catch (const std::runtime_error& e) {
     EXPECT_EQ(std::string(e.what()), "database " + (dir / "db").string() +
                                          " has index schema 1, this kavosh-index writes schema " +
-                                         std::string(schema::kSchemaVersion) + ": re-index it with --rebuild");
+                                         std::string(schema::kSchemaVersion) +
+                                         ": re-index it with --rebuild");
   }
   WriterOptions rebuild;
   rebuild.rebuild = true;
@@ -434,7 +439,8 @@ TEST(IndexWriter, TheAnalysisThreadWritesEverythingInOrder) {
   Xapian::Database db((dir / "db").string());
   EXPECT_EQ(db.get_doccount(), 100u);
   for (int i = 0; i < 50; ++i) {
-    EXPECT_EQ(passage_document(db, "a" + std::to_string(i) + "#0").get_docid(), static_cast<Xapian::docid>(2 * i + 1));
+    EXPECT_EQ(passage_document(db, "a" + std::to_string(i) + "#0").get_docid(),
+              static_cast<Xapian::docid>(2 * i + 1));
   }
 }
 
@@ -447,7 +453,8 @@ std::map<std::string, std::string> passages_of(const Xapian::Database& db) {
     for (auto term = document.termlist_begin(); term != document.termlist_end(); ++term) {
       if ((*term).rfind("Q", 0) == 0) id = *term;
       description += *term + "/" + std::to_string(term.get_wdf()) + "@";
-      for (auto pos = term.positionlist_begin(); pos != term.positionlist_end(); ++pos) description += std::to_string(*pos) + ",";
+      for (auto pos = term.positionlist_begin(); pos != term.positionlist_end(); ++pos)
+        description += std::to_string(*pos) + ",";
       description += " ";
     }
     for (auto value = document.values_begin(); value != document.values_end(); ++value) {
@@ -526,7 +533,8 @@ TEST(IndexWriter, AFirstRunInShardsMakesTheSameIndexAsOneDatabase) {
     const std::string id = shard_test_id(i) + "#0";
     if (i == 5) continue;
     EXPECT_EQ(passage_document(again, id).get_docid(),
-              passage_document(Xapian::Database((dir / "db2").string()), id).get_docid()) << id;
+              passage_document(Xapian::Database((dir / "db2").string()), id).get_docid())
+        << id;
   }
 }
 
@@ -685,7 +693,8 @@ TEST(IndexWriter, ASecondWriterGetsALockError) {
     IndexWriter second(dir / "db");
     FAIL() << "the second writer opened the database";
   } catch (const DatabaseLocked& e) {
-    EXPECT_EQ(std::string(e.what()), "database is locked by another indexer: " + (dir / "db").string());
+    EXPECT_EQ(std::string(e.what()),
+              "database is locked by another indexer: " + (dir / "db").string());
   }
 }
 
@@ -696,7 +705,8 @@ TEST(IndexWriter, ADatabasePathThatIsAFileIsAnError) {
     IndexWriter writer(dir / "file");
     FAIL() << "opened a file as a database";
   } catch (const std::runtime_error& e) {
-    EXPECT_EQ(std::string(e.what()), "database path is not a directory: " + (dir / "file").string());
+    EXPECT_EQ(std::string(e.what()),
+              "database path is not a directory: " + (dir / "file").string());
   }
 }
 
@@ -752,7 +762,9 @@ TEST(IndexWriter, RunningOutOfDiskInAShardThreadReachesTheCaller) {
   } catch (const IndexWriteError& e) {
     error = e.what();
   }
-  EXPECT_NE(error.find("not enough disk space in " + db_path.string() + ": 1 MB free"), std::string::npos) << error;
+  EXPECT_NE(error.find("not enough disk space in " + db_path.string() + ": 1 MB free"),
+            std::string::npos)
+      << error;
   EXPECT_NE(error.find("the database is left at its last commit"), std::string::npos) << error;
   // The shards read as one index at their last commits, and a run with room completes it.
   const Xapian::doccount committed = committed_passages(db_path);

@@ -2,6 +2,7 @@
 // asserting on stdout, stderr and the exit code.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <xapian.h>
 
 #include <array>
 #include <cstdio>
@@ -10,7 +11,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <xapian.h>
 
 #include "kavosh/index/readers.hpp"
 #include "kavosh/index/writer.hpp"
@@ -46,7 +46,8 @@ std::string shell_quote(const std::string& arg) {
 class CliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / ("kavosh-cli-test-" + std::to_string(::getpid())));
+    dir_ =
+        new fs::path(fs::temp_directory_path() / ("kavosh-cli-test-" + std::to_string(::getpid())));
     fs::remove_all(*dir_);
     fs::create_directories(*dir_);
     struct Listener : ki::ReadListener {
@@ -75,7 +76,8 @@ class CliTest : public ::testing::Test {
     CliRun result;
     FILE* pipe = ::popen(command.c_str(), "r");
     std::array<char, 4096> buffer;
-    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) result.out.append(buffer.data(), n);
+    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+      result.out.append(buffer.data(), n);
     const int status = ::pclose(pipe);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     std::ifstream err(err_file);
@@ -182,15 +184,17 @@ TEST_F(CliTest, BatchRunEvaluatesAgainstQrels) {
   const auto queries = write("queries.tsv", "q1\tRajavi\nq2\tmojahedin khalq\nq3\tzzzzunknown\n");
   const auto qrels = write("qrels.txt", "q1 0 " + kSeedArticle + " 1\nq2 0 " + kSeedArticle +
                                             " 2\nq3 0 " + kSeedArticle + " 1\n");
-  auto r = run({"--db", db(), "--queries", queries.string(), "--qrels", qrels.string(), "--per-query"});
+  auto r =
+      run({"--db", db(), "--queries", queries.string(), "--qrels", qrels.string(), "--per-query"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("map           \tq1\t1.0000\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("map           \tq3\t0.0000\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("num_q         \tall\t3\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("map           \tall\t0.6667\n"), std::string::npos) << r.out;
   auto trec = run({"--db", db(), "--queries", queries.string(), "--trec"});
-  EXPECT_EQ(trec.out, "q1 Q0 " + kSeedArticle + " 1 " + trec.out.substr(trec.out.find(" 1 ") + 3, 8) +
-                          " kavosh\n" + trec.out.substr(trec.out.find("q2")));
+  EXPECT_EQ(trec.out, "q1 Q0 " + kSeedArticle + " 1 " +
+                          trec.out.substr(trec.out.find(" 1 ") + 3, 8) + " kavosh\n" +
+                          trec.out.substr(trec.out.find("q2")));
   EXPECT_EQ(trec.out.find("q3"), std::string::npos);
 }
 
@@ -201,7 +205,9 @@ TEST_F(CliTest, BatchRunsAMalformedTopicAsPlainWords) {
   auto r = run({"--db", db(), "--queries", queries.string(), "--trec"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.substr(0, r.out.find(" 1 ") + 2), "q1 Q0 " + kSeedArticle + " 1") << r.out;
-  EXPECT_EQ(r.err, "kavosh-search: query q1: query error at 1: unbalanced '('; run as plain words: Rajavi\n");
+  EXPECT_EQ(
+      r.err,
+      "kavosh-search: query q1: query error at 1: unbalanced '('; run as plain words: Rajavi\n");
 }
 
 TEST_F(CliTest, TrecTopicFiles) {
@@ -246,14 +252,22 @@ TEST_F(CliTest, ErrorsAreOneLineWithExitCodes) {
       {{"--db", missing, "Rajavi"}, 1, "kavosh-search: database not found: " + missing + "\n"},
       {{"--db", db()}, 2, "kavosh-search: empty query: give query words (see --help)\n"},
       {{"--db", db(), "  "}, 2, "kavosh-search: empty query: give query words (see --help)\n"},
-      {{"--db", db(), "Rajavi", "\"leader"}, 2, "kavosh-search: query error at 8: unbalanced quote\n"},
+      {{"--db", db(), "Rajavi", "\"leader"},
+       2,
+       "kavosh-search: query error at 8: unbalanced quote\n"},
       {{"--db", db(), "(Rajavi"}, 2, "kavosh-search: query error at 1: unbalanced '('\n"},
-      {{"--db", db(), "colour:red"}, 2,
+      {{"--db", db(), "colour:red"},
+       2,
        "kavosh-search: query error at 1: unknown field 'colour' (did you mean colours:? fields of "
-       "this index: " + kSeedFields + ")\n"},
-      {{"--db", db(), "AND"}, 2, "kavosh-search: query error at 1: operator AND needs words on both sides\n"},
+       "this index: " +
+           kSeedFields + ")\n"},
+      {{"--db", db(), "AND"},
+       2,
+       "kavosh-search: query error at 1: operator AND needs words on both sides\n"},
       {{"Rajavi"}, 2, "kavosh-search: --db DIR is required\n"},
-      {{"--db", db(), "--queries", missing, "--trec"}, 1, "kavosh-search: cannot read " + missing + "\n"},
+      {{"--db", db(), "--queries", missing, "--trec"},
+       1,
+       "kavosh-search: cannot read " + missing + "\n"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.stderr_text);
@@ -273,7 +287,8 @@ TEST_F(CliTest, DeepNestingIsAQueryErrorAndABatchGoesOn) {
   const std::string deep = std::string(5000, '(') + "Rajavi" + std::string(5000, ')');
   auto single = run({"--db", db(), deep});
   EXPECT_EQ(single.exit_code, 2);
-  EXPECT_EQ(single.err, "kavosh-search: query error at 101: nesting too deep (more than 100 levels)\n");
+  EXPECT_EQ(single.err,
+            "kavosh-search: query error at 101: nesting too deep (more than 100 levels)\n");
   EXPECT_EQ(run({"--db", db(), std::string(5000, '(') + "x"}).exit_code, 2);
 
   const auto queries = write("deep.tsv", "q1\t" + deep + "\nq2\tRajavi\n");
@@ -281,8 +296,9 @@ TEST_F(CliTest, DeepNestingIsAQueryErrorAndABatchGoesOn) {
   EXPECT_EQ(batch.exit_code, 0) << batch.err;
   EXPECT_NE(batch.out.find("q1 Q0 " + kSeedArticle + " 1 "), std::string::npos) << batch.out;
   EXPECT_NE(batch.out.find("q2 Q0 " + kSeedArticle + " 1 "), std::string::npos) << batch.out;
-  EXPECT_EQ(batch.err, "kavosh-search: query q1: query error at 101: nesting too deep (more than "
-                       "100 levels); run as plain words: Rajavi\n");
+  EXPECT_EQ(batch.err,
+            "kavosh-search: query q1: query error at 101: nesting too deep (more than "
+            "100 levels); run as plain words: Rajavi\n");
 }
 
 // nan, inf and negative weights passed CLI11's checks (or had none) and printed [nan] scores;
@@ -334,11 +350,14 @@ TEST_F(CliTest, EveryNumberFlagIsFiniteAndInRange) {
 TEST_F(CliTest, UnknownFieldNamesTheNearestAndTheIndexFields) {
   auto r = run({"--db", db(), "secretary-general:merrikhi"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "kavosh-search: query error at 1: unknown field 'secretary-general' (did you "
-                   "mean secretary_general:? fields of this index: " + kSeedFields + ")\n");
+  EXPECT_EQ(r.err,
+            "kavosh-search: query error at 1: unknown field 'secretary-general' (did you "
+            "mean secretary_general:? fields of this index: " +
+                kSeedFields + ")\n");
   auto far = run({"--db", db(), "xyzzy:merrikhi"});
-  EXPECT_EQ(far.err, "kavosh-search: query error at 1: unknown field 'xyzzy' (fields of this index: " +
-                         kSeedFields + ")\n");
+  EXPECT_EQ(far.err,
+            "kavosh-search: query error at 1: unknown field 'xyzzy' (fields of this index: " +
+                kSeedFields + ")\n");
 }
 
 // "About 900 matching" was printed for 513 exact matches, and "1 matching articles".

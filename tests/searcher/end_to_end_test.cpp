@@ -26,7 +26,6 @@ const fs::path kSourceDir = KAVOSH_SOURCE_DIR;
 const fs::path kDataDir = KAVOSH_DATA_DIR;
 const std::string kSeedArticle = "000_98f3cf22a18d5691.txt";
 
-
 fs::path fresh_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() /
                        ("kavosh-searcher-test-" + name + "-" + std::to_string(::getpid()));
@@ -106,9 +105,8 @@ TEST_F(SeedSearch, TheTermFilterChangesNoResult) {
   const fs::path filter = ki::term_filter_path(*db_);
   ASSERT_TRUE(fs::exists(filter));
   const std::vector<std::string> queries = {
-      "mojahedin khalq",     "mujahedin",   "Rajavi organization", "title:people",
-      "leader:rajavi",       "مجاهدين خلق", "سازمان مجاهدین",      "می روم",
-      "Khomeini revolution", "ideology",
+      "mojahedin khalq", "mujahedin", "Rajavi organization", "title:people", "leader:rajavi",
+      "مجاهدين خلق", "سازمان مجاهدین", "می روم", "Khomeini revolution", "ideology",
       // Nothing held: answered without a match when the filter rules every term out.
       "qzxv wqyk", "mujahedinnn", "qzxv -iran", "title:qzxv", "قزخو", "qzx*", "mujah*"};
   const auto outcome = [](const ks::SearchResults& results) {
@@ -127,7 +125,7 @@ TEST_F(SeedSearch, TheTermFilterChangesNoResult) {
   fs::rename(kept, filter);
   EXPECT_NE(with_filter[0].find('\n'), with_filter[0].size() - 1);  // hits
   EXPECT_EQ(with_filter[10], "0 []\n");
-  EXPECT_NE(with_filter[11].find("mujahedin"), std::string::npos);  // did you mean
+  EXPECT_NE(with_filter[11].find("mujahedin"), std::string::npos);    // did you mean
   EXPECT_NE(with_filter[16].find('\n'), with_filter[16].size() - 1);  // mujah*: hits
 }
 
@@ -388,7 +386,8 @@ TEST(Cranfield, DefaultSettingsBeatPlainXapian) {
 namespace {
 
 // One article per passage, written through IndexWriter with the given analysis options.
-void index_articles(const fs::path& db, const std::vector<std::pair<std::string, std::string>>& texts,
+void index_articles(const fs::path& db,
+                    const std::vector<std::pair<std::string, std::string>>& texts,
                     bool normalize_arabic_script) {
   ki::WriterOptions options;
   options.rebuild = true;
@@ -416,7 +415,8 @@ TEST(Searcher, QueriesFollowTheIndexNormalization) {
   for (const bool normalized : {true, false}) {
     SCOPED_TRACE(normalized ? "normalized index" : "unnormalized index");
     const fs::path db = fresh_dir(normalized ? "norm-on" : "norm-off");
-    index_articles(db, {{"book", "این " + arabic_form + " خوب است"}, {"other", "متن دیگر"}}, normalized);
+    index_articles(db, {{"book", "این " + arabic_form + " خوب است"}, {"other", "متن دیگر"}},
+                   normalized);
     ks::SearchRequest request;
     request.query = arabic_form;
     ks::Searcher follows_index(db);

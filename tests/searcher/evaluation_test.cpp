@@ -32,7 +32,7 @@ const char* kRun =
     "q1 Q0 d1 1 3.0 t\n"
     "q1 Q0 d5 2 2.0 t\n"
     "q1 Q0 d2 3 1.0 t\n"
-    "q2 Q0 a 1 1.0 t\n"   // tie with b: trec_eval puts the larger docid (b) first
+    "q2 Q0 a 1 1.0 t\n"  // tie with b: trec_eval puts the larger docid (b) first
     "q2 Q0 b 2 1.0 t\n"
     "q9 Q0 z 1 1.0 t\n";  // no judgments: not evaluated
 

@@ -3,7 +3,10 @@
 // every class must rank exactly as Enquire ranks them with the same BM25 (same passages, scores
 // equal to 1e-9 relative, equal scores in ascending docid order), and the top k at limit k must
 // be the first k at a limit that holds every match, for k = 1, 3, 10, 50.
+#include "matcher/matcher.hpp"
+
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <algorithm>
 #include <cmath>
@@ -12,14 +15,11 @@
 #include <string>
 #include <vector>
 
-#include <xapian.h>
-
+#include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/index/match_data.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/searcher.hpp"
-#include "kavosh/analysis/analyzer.hpp"
 #include "matcher/bm25.hpp"
-#include "matcher/matcher.hpp"
 #include "matcher/plan.hpp"
 #include "test_support.hpp"
 
@@ -33,7 +33,9 @@ namespace {
 const fs::path kDataDir = KAVOSH_DATA_DIR;
 const fs::path kSourceDir = KAVOSH_SOURCE_DIR;
 
-bool close(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)); }
+bool close(double a, double b) {
+  return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b));
+}
 
 // Words of the index's own vocabulary (unprefixed body terms) to build queries from.
 std::vector<std::string> vocabulary(const fs::path& db_path) {
@@ -68,7 +70,8 @@ std::vector<std::string> neighbours(const fs::path& db_path, unsigned count, uns
         const std::string term = *t;
         const auto first = static_cast<unsigned char>(term[0]);
         if ((first >= 'A' && first <= 'Z') || (first >= '0' && first <= '9')) continue;
-        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) at.emplace_back(*p, term);
+        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+          at.emplace_back(*p, term);
       }
     } catch (const Xapian::DocNotFoundError&) {
       continue;
@@ -84,11 +87,16 @@ std::vector<std::string> neighbours(const fs::path& db_path, unsigned count, uns
 
 // Random queries of every class: words, +required, -excluded, title: fields, phrases, NEAR,
 // wildcards (each also with --all by the caller), some with a language filter.
-std::vector<Case> random_cases(const std::vector<std::string>& words, const std::vector<std::string>& pairs,
-                               unsigned count, unsigned seed) {
+std::vector<Case> random_cases(const std::vector<std::string>& words,
+                               const std::vector<std::string>& pairs, unsigned count,
+                               unsigned seed) {
   std::mt19937 random(seed);
-  auto word = [&] { return words[std::uniform_int_distribution<std::size_t>(0, words.size() - 1)(random)]; };
-  auto pair = [&] { return pairs[std::uniform_int_distribution<std::size_t>(0, pairs.size() - 1)(random)]; };
+  auto word = [&] {
+    return words[std::uniform_int_distribution<std::size_t>(0, words.size() - 1)(random)];
+  };
+  auto pair = [&] {
+    return pairs[std::uniform_int_distribution<std::size_t>(0, pairs.size() - 1)(random)];
+  };
   auto prefix = [&] {
     const std::string w = word();
     std::size_t cut = std::min<std::size_t>(w.size(), 3);
@@ -99,20 +107,38 @@ std::vector<Case> random_cases(const std::vector<std::string>& words, const std:
   for (unsigned i = 0; i < count; ++i) {
     Case c;
     switch (i % 10) {
-      case 0: c.query = word(); break;
-      case 1: c.query = word() + " " + word(); break;
-      case 2: c.query = word() + " " + word() + " " + word() + " " + word(); break;
-      case 3: c.query = "+" + word() + " " + word() + " " + word(); break;
-      case 4: c.query = word() + " " + word() + " -" + word(); break;
-      case 5: c.query = "title:" + word() + " " + word(); break;
-      case 6: c.query = pairs.empty() ? word() : "\"" + pair() + "\""; break;
-      case 7: c.query = pairs.empty() ? word() : "\"" + pair() + "\" " + word(); break;
+      case 0:
+        c.query = word();
+        break;
+      case 1:
+        c.query = word() + " " + word();
+        break;
+      case 2:
+        c.query = word() + " " + word() + " " + word() + " " + word();
+        break;
+      case 3:
+        c.query = "+" + word() + " " + word() + " " + word();
+        break;
+      case 4:
+        c.query = word() + " " + word() + " -" + word();
+        break;
+      case 5:
+        c.query = "title:" + word() + " " + word();
+        break;
+      case 6:
+        c.query = pairs.empty() ? word() : "\"" + pair() + "\"";
+        break;
+      case 7:
+        c.query = pairs.empty() ? word() : "\"" + pair() + "\" " + word();
+        break;
       case 8: {
         const std::string p = pairs.empty() ? word() + " " + word() : pair();
         c.query = p.substr(0, p.find(' ')) + " NEAR/3 " + p.substr(p.find(' ') + 1) + " " + word();
         break;
       }
-      case 9: c.query = prefix() + " " + word(); break;
+      case 9:
+        c.query = prefix() + " " + word();
+        break;
     }
     if (i % 7 == 3) c.language = "en";
     cases.push_back(c);
@@ -158,7 +184,8 @@ void check_against_exhaustive(const fs::path& db_path, const std::vector<Case>& 
         const std::string prefix = "XF" + std::string(name) + ":";
         return db.allterms_begin(prefix) != db.allterms_end(prefix);
       };
-      built = ks::QueryBuilder(analyzer, db, ks::BuildOptions{}).build(ks::parse_query(c.query, known));
+      built =
+          ks::QueryBuilder(analyzer, db, ks::BuildOptions{}).build(ks::parse_query(c.query, known));
     } catch (const ks::QueryError&) {
       continue;
     }
@@ -183,7 +210,8 @@ void check_against_exhaustive(const fs::path& db_path, const std::vector<Case>& 
 
 // Enquire's full ranking and the matcher's agree, and every top k is a prefix of the full one.
 // Counts in `fast` the searches the block-max matcher answered.
-void check_against_enquire(const fs::path& db_path, const std::vector<Case>& cases, unsigned& fast) {
+void check_against_enquire(const fs::path& db_path, const std::vector<Case>& cases,
+                           unsigned& fast) {
   ks::Searcher searcher(db_path);
   const auto every = static_cast<unsigned>(searcher.passage_count() + 1);
   fast = 0;
@@ -205,8 +233,9 @@ void check_against_enquire(const fs::path& db_path, const std::vector<Case>& cas
         ASSERT_TRUE(close(full.hits[i].score, reference.hits[i].score))
             << "rank " << i + 1 << ": " << full.hits[i].score << " vs " << reference.hits[i].score;
         // Equal scores may be computed a rounding apart: their order is then either's.
-        const bool tied = (i > 0 && close(full.hits[i].score, full.hits[i - 1].score)) ||
-                          (i + 1 < full.hits.size() && close(full.hits[i].score, full.hits[i + 1].score));
+        const bool tied =
+            (i > 0 && close(full.hits[i].score, full.hits[i - 1].score)) ||
+            (i + 1 < full.hits.size() && close(full.hits[i].score, full.hits[i + 1].score));
         if (!tied) {
           EXPECT_EQ(full.hits[i].id, reference.hits[i].id) << "rank " << i + 1;
         }
@@ -219,7 +248,8 @@ void check_against_enquire(const fs::path& db_path, const std::vector<Case>& cas
         ASSERT_EQ(top.hits.size(), std::min<std::size_t>(k, full.hits.size())) << "k " << k;
         for (std::size_t i = 0; i < top.hits.size(); ++i) {
           EXPECT_EQ(top.hits[i].id, full.hits[i].id) << "k " << k << " rank " << i + 1;
-          EXPECT_TRUE(close(top.hits[i].score, full.hits[i].score)) << "k " << k << " rank " << i + 1;
+          EXPECT_TRUE(close(top.hits[i].score, full.hits[i].score))
+              << "k " << k << " rank " << i + 1;
         }
       }
     }
@@ -305,8 +335,8 @@ TEST_F(MatcherExactness, SeedArticleRanksAsEnquire) {
                           "000_98f3cf22a18d5691.txt");
   std::vector<Case> cases = random_cases(vocabulary(db), neighbours(db, 20, 7), 160, 7);
   check_against_exhaustive(db, cases);
-  for (const char* fixed : {"Rajavi", "mojahedin khalq", "مجاهدين", "سازمان مجاهدین خلق", "rajavi -khomeini",
-                            "+iran mek", "leader:maryam", "MKO"})
+  for (const char* fixed : {"Rajavi", "mojahedin khalq", "مجاهدين", "سازمان مجاهدین خلق",
+                            "rajavi -khomeini", "+iran mek", "leader:maryam", "MKO"})
     cases.push_back({fixed, ""});
   unsigned fast = 0;
   check_against_enquire(db, cases, fast);

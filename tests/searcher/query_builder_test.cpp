@@ -57,7 +57,8 @@ class QueryBuilding : public ::testing::Test {
   // The bare words that became query clauses (function words dropped), as typed.
   static std::string kept(const std::string& query, BuildOptions options = {}) {
     std::string out;
-    for (const auto& word : build(query, options).plain_words) out += (out.empty() ? "" : " ") + word;
+    for (const auto& word : build(query, options).plain_words)
+      out += (out.empty() ? "" : " ") + word;
     return out;
   }
   static fs::path* path_;
@@ -81,7 +82,8 @@ TEST_F(QueryBuilding, EveryConstructBuildsItsXapianQuery) {
       {"the war of iran", "Query(((Zwar OR 0.5 * ZSwar) OR (Ziran OR 0.5 * ZSiran)))"},
       {"the", "Query((Zthe OR 0.5 * ZSthe))"},
       // romanized vowel variant held by the index
-      {"mojahedin", "Query(((Zmojahedin SYNONYM Zmujahedin) OR 0.5 * (ZSmojahedin SYNONYM ZSmujahedin)))"},
+      {"mojahedin",
+       "Query(((Zmojahedin SYNONYM Zmujahedin) OR 0.5 * (ZSmojahedin SYNONYM ZSmujahedin)))"},
       // aliases: single term and a two-word key
       {"MKO", "Query(((Zmko SYNONYM Zpmoi SYNONYM (مجاهدین PHRASE 2 خلق)) OR 0.5 * ZSmko))"},
       {"mujahedin khalq",
@@ -109,7 +111,8 @@ TEST_F(QueryBuilding, EveryConstructBuildsItsXapianQuery) {
        "Query((((Ziran OR 0.5 * ZSiran) AND_MAYBE (Zpeac OR 0.5 * ZSpeac)) AND_NOT "
        "(Zwar OR 0.5 * ZSwar)))"},
       {"iran AND war NOT peace",
-       "Query((((Ziran OR 0.5 * ZSiran) AND (Zwar OR 0.5 * ZSwar)) AND_NOT (Zpeac OR 0.5 * ZSpeac)))"},
+       "Query((((Ziran OR 0.5 * ZSiran) AND (Zwar OR 0.5 * ZSwar)) AND_NOT (Zpeac OR 0.5 * "
+       "ZSpeac)))"},
       {"iran OR war", "Query(((Ziran OR 0.5 * ZSiran) OR (Zwar OR 0.5 * ZSwar)))"},
       {"5,000", "Query((Z5000 OR 0.5 * ZS5000))"},
   };

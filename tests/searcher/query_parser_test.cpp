@@ -4,10 +4,10 @@
 
 #include "kavosh/search/query.hpp"
 
-using kavosh::search::QueryError;
 using kavosh::search::as_plain_words;
 using kavosh::search::dump;
 using kavosh::search::parse_query;
+using kavosh::search::QueryError;
 
 namespace {
 
@@ -149,7 +149,8 @@ TEST(QueryParser, PlainWordsFallbackKeepsOnlyWords) {
     EXPECT_EQ(plain, c.plain);
     if (plain.empty()) continue;
     const std::string ast = dump(parse_query(plain, infobox_field));
-    for (const char* syntax : {"(phrase", "(field", "(or", "(and", "(near", "(wildcard", "(exact", "+(", "-("})
+    for (const char* syntax :
+         {"(phrase", "(field", "(or", "(and", "(near", "(wildcard", "(exact", "+(", "-("})
       EXPECT_EQ(ast.find(syntax), std::string::npos) << ast;
   }
 }

@@ -1,11 +1,12 @@
 // Snippets: matched through the analyzer, marked, cut only at word boundaries, ellipses where
 // text is cut, right-to-left runs isolated on the terminal.
+#include "kavosh/search/snippet.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
 
 #include "test_support.hpp"
-#include "kavosh/search/snippet.hpp"
 
 using kavosh::analysis::Analyzer;
 using kavosh::analysis::Language;
@@ -40,7 +41,8 @@ struct MarkCase {
 
 TEST(Snippet, MarksWhatTheAnalyzerMatches) {
   const MarkCase cases[] = {
-      {"mojahedin", "sâzmân-e mojâhedīn-e khalq, the People's Mojahedin of Iran",
+      {"mojahedin",
+       "sâzmân-e mojâhedīn-e khalq, the People's Mojahedin of Iran",
        {"mojâhedīn", "Mojahedin"}},
       {"mujahedin", "the Mujahedin-e-Khalq, MUJAHEDIN", {"Mujahedin", "MUJAHEDIN"}},
       {"مجاهدین", "سازمان مجاهدين خلق ايران", {"مجاهدين"}},
@@ -53,7 +55,8 @@ TEST(Snippet, MarksWhatTheAnalyzerMatches) {
   SnippetMaker maker(analyzer, SnippetOptions{});
   for (const auto& c : cases) {
     SCOPED_TRACE(c.query);
-    auto snippet = maker.make(c.text, Analyzer::detect_language(c.text), query_of(analyzer, c.query));
+    auto snippet =
+        maker.make(c.text, Analyzer::detect_language(c.text), query_of(analyzer, c.query));
     EXPECT_EQ(snippet.text, c.text);
     EXPECT_EQ(marked(snippet), c.marks);
   }
@@ -73,11 +76,11 @@ TEST(Snippet, WindowWithTheRarestTermWins) {
   const std::string text =
       "iran iran one two three four five six seven eight nine ten eleven twelve thirteen "
       "fourteen fifteen sixteen rajavi seventeen eighteen";
-  std::map<std::string, double> rarity{{"iran", 0.1}, {"Ziran", 0.1}, {"rajavi", 5}, {"Zrajavi", 5}};
+  std::map<std::string, double> rarity{
+      {"iran", 0.1}, {"Ziran", 0.1}, {"rajavi", 5}, {"Zrajavi", 5}};
   Analyzer analyzer;
-  SnippetMaker maker(analyzer, SnippetOptions{.max_words = 5}, [&](const std::string& key) {
-    return rarity.count(key) ? rarity[key] : 1.0;
-  });
+  SnippetMaker maker(analyzer, SnippetOptions{.max_words = 5},
+                     [&](const std::string& key) { return rarity.count(key) ? rarity[key] : 1.0; });
   auto snippet = maker.make(text, Language::English, query_of(analyzer, "iran rajavi"));
   EXPECT_EQ(snippet.text, "… fifteen sixteen rajavi seventeen eighteen");
   EXPECT_EQ(marked(snippet), (std::vector<std::string>{"rajavi"}));
@@ -148,7 +151,10 @@ TEST(Snippet, TerminalIsolatesRightToLeftRuns) {
 // retitled the window, OSC 8 planted a hyperlink, 8-bit CSI (U+009B) did the same.
 TEST(Snippet, TerminalTextHasNoControlCharacters) {
   const std::string r = "\xEF\xBF\xBD";  // U+FFFD
-  Snippet s{"a\x1b[2Jb \x1b]0;pwned\x07 Rajavi \xC2\x9B" "31m\x7F\x01", {{18, 24}}};
+  Snippet s{
+      "a\x1b[2Jb \x1b]0;pwned\x07 Rajavi \xC2\x9B"
+      "31m\x7F\x01",
+      {{18, 24}}};
   EXPECT_EQ(render_for_terminal(s, false),
             "a" + r + "[2Jb " + r + "]0;pwned" + r + " [Rajavi] " + r + "31m" + r + r);
   EXPECT_EQ(render_for_terminal(s, true), "a" + r + "[2Jb " + r + "]0;pwned" + r +

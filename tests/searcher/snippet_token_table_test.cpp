@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "test_support.hpp"
 #include "kavosh/index/stored_passage.hpp"
 #include "kavosh/search/snippet.hpp"
+#include "test_support.hpp"
 
 using kavosh::analysis::Analyzer;
 using kavosh::analysis::Language;
@@ -60,28 +60,58 @@ struct Case {
 
 TEST(SnippetTokenTable, GivesTheSnippetsOfTheAnalysisPath) {
   const Case cases[] = {
-      {"rivers flowing", false,
+      {"rivers flowing",
+       false,
        "The Karun river flows through Ahvaz. Many rivers flowed here; the flow of a river.",
-       Language::English, 30, {"river", "flows", "rivers", "flowed", "flow", "river"}},
-      {"karun river", true, "Karun is long. The Karun river flows, river Karun does not.",
-       Language::English, 30, {"Karun river"}},
-      {"ahvaz", false,
+       Language::English,
+       30,
+       {"river", "flows", "rivers", "flowed", "flow", "river"}},
+      {"karun river",
+       true,
+       "Karun is long. The Karun river flows, river Karun does not.",
+       Language::English,
+       30,
+       {"Karun river"}},
+      {"ahvaz",
+       false,
        "one two three four five six seven eight nine ten eleven twelve Ahvaz thirteen fourteen",
-       Language::English, 5, {"Ahvaz"}},
-      {"mojahedin", false, "sâzmân-e mojâhedīn-e khalq, the People's Mojahedin of Iran",
-       Language::English, 30, {"mojâhedīn", "Mojahedin"}},
+       Language::English,
+       5,
+       {"Ahvaz"}},
+      {"mojahedin",
+       false,
+       "sâzmân-e mojâhedīn-e khalq, the People's Mojahedin of Iran",
+       Language::English,
+       30,
+       {"mojâhedīn", "Mojahedin"}},
       // Folding diacritics, not o/u variants (the query builder adds those as extra terms).
-      {"mojâhedīn khalq", false, "The Mujahedin-e Khalq (MEK), also Mojahedin-e-Khalq",
-       Language::English, 30, {"Khalq", "Mojahedin", "Khalq"}},
-      {"میروم", false, "من به خانه می‌روم و او نمی‌آید", Language::Persian, 30, {"می‌روم"}},
+      {"mojâhedīn khalq",
+       false,
+       "The Mujahedin-e Khalq (MEK), also Mojahedin-e-Khalq",
+       Language::English,
+       30,
+       {"Khalq", "Mojahedin", "Khalq"}},
+      {"میروم",
+       false,
+       "من به خانه می‌روم و او نمی‌آید",
+       Language::Persian,
+       30,
+       {"می‌روم"}},
       {"میروم", false, "من به خانه می روم و او نمی آید", Language::Persian, 30, {"می روم"}},
-      {"کتابها", false, "این کتاب‌ها و آن کتاب ها را خواندم", Language::Persian, 30,
+      {"کتابها",
+       false,
+       "این کتاب‌ها و آن کتاب ها را خواندم",
+       Language::Persian,
+       30,
        {"کتاب‌ها", "کتاب ها"}},
-      {"مجاهدین", false, "سازمان مجاهدين خلق ايران در سال ۱۳۴۴ تأسيس شد", Language::Persian, 30,
+      {"مجاهدین",
+       false,
+       "سازمان مجاهدين خلق ايران در سال ۱۳۴۴ تأسيس شد",
+       Language::Persian,
+       30,
        {"مجاهدين"}},
       {"كتاب", false, "یک کتاب خوب و يك كتاب ديگر", Language::Persian, 30, {"کتاب", "كتاب"}},
-      {"سازمان خلق", true, "سازمان مجاهدين خلق، سازمان خلق", Language::Persian, 30,
-       {"سازمان خلق"}},
+      {"سازمان خلق", true, "سازمان مجاهدين خلق، سازمان خلق", Language::Persian, 30, {"سازمان خلق"}},
       {"nothing", false, "No query word occurs in this text at all", Language::English, 4, {}},
       {"anything", false, "… — !!", Language::Other, 30, {}},
   };
@@ -91,7 +121,8 @@ TEST(SnippetTokenTable, GivesTheSnippetsOfTheAnalysisPath) {
     const SnippetQuery query = query_of(analyzer, c.query, c.phrase);
     SnippetMaker maker(analyzer, SnippetOptions{.max_words = c.max_words});
     const Snippet analysed = maker.make(c.text, c.language, query);
-    const Snippet hashed = maker.make(c.text, table_of(analyzer, c.text, c.language), c.language, query);
+    const Snippet hashed =
+        maker.make(c.text, table_of(analyzer, c.text, c.language), c.language, query);
     EXPECT_EQ(hashed.text, analysed.text);
     EXPECT_EQ(marked(hashed), marked(analysed));
     EXPECT_EQ(marked(hashed), c.marks);
@@ -169,7 +200,8 @@ TEST(SnippetTokenTable, ExpandedPrefixesMatchByHashLikeTheAnalysisPath) {
   const Snippet hashed = maker.make(text, table, Language::English, expanded_query);
   EXPECT_EQ(hashed.text, analysed.text);
   EXPECT_EQ(marked(hashed), marked(analysed));
-  EXPECT_EQ(marked(hashed), (std::vector<std::string>{"organization", "Mojahedin", "mojâhedīn", "organizers"}));
+  EXPECT_EQ(marked(hashed),
+            (std::vector<std::string>{"organization", "Mojahedin", "mojâhedīn", "organizers"}));
   EXPECT_EQ(analysed_keys, (std::vector<std::string>{stem_key, "mojahedin"}));
   EXPECT_EQ(asked, analysed_keys);
   EXPECT_TRUE(marked(maker.make(text, {}, Language::English, expanded_query)).empty());

@@ -2,18 +2,17 @@
 // article gives the same snippets from its stored token table as from analysing its text;
 // an index of another schema version, or a corrupt record, fails with one clear message.
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <filesystem>
 
-#include <xapian.h>
-
-#include "test_support.hpp"
 #include "kavosh/index/readers.hpp"
 #include "kavosh/index/schema.hpp"
 #include "kavosh/index/stored_passage.hpp"
 #include "kavosh/index/writer.hpp"
 #include "kavosh/search/searcher.hpp"
 #include "kavosh/search/snippet.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 namespace ki = kavosh::index;
@@ -25,22 +24,24 @@ namespace {
 const fs::path kSourceDir = KAVOSH_SOURCE_DIR;
 const std::string kSeedArticle = "000_98f3cf22a18d5691.txt";
 
-
 class StoredData : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = fs::temp_directory_path() / ("kavosh-stored-data-test-" + std::to_string(::getpid()));
     fs::remove_all(db_);
-    kavosh::search::testing::index_file(db_, kSourceDir / "corpus" / kSeedArticle, ki::Format::Auto, kSeedArticle);
+    kavosh::search::testing::index_file(db_, kSourceDir / "corpus" / kSeedArticle, ki::Format::Auto,
+                                        kSeedArticle);
   }
   void TearDown() override { fs::remove_all(db_); }
   fs::path db_;
 };
 
 TEST_F(StoredData, TokenTableSnippetsEqualAnalysedSnippetsOnEveryPassage) {
-  const char* queries[] = {"mojahedin",         "مجاهدین",          "Mujahedin-e-Khalq",
-                           "rajavi iran",       "سازمان مجاهدین خلق", "khomeini ayatollah 1965",
-                           "people's mujahedin", "شاه ایران",         "organization founded"};
+  const char* queries[] = {"mojahedin",           "مجاهدین",
+                           "Mujahedin-e-Khalq",   "rajavi iran",
+                           "سازمان مجاهدین خلق",  "khomeini ayatollah 1965",
+                           "people's mujahedin",  "شاه ایران",
+                           "organization founded"};
   Analyzer analyzer;
   Xapian::Database db(db_.string());
   ASSERT_GT(db.get_doccount(), 3u);
@@ -59,8 +60,8 @@ TEST_F(StoredData, TokenTableSnippetsEqualAnalysedSnippetsOnEveryPassage) {
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
       const std::string record = db.get_document(*it).get_value(ki::schema::kSlotStoredPassage);
       const auto view = ki::StoredPassageView::parse(record);
-      const auto language =
-          kavosh::analysis::parse_language_code(view.lang).value_or(kavosh::analysis::Language::Other);
+      const auto language = kavosh::analysis::parse_language_code(view.lang).value_or(
+          kavosh::analysis::Language::Other);
       const ks::Snippet analysed = maker.make(view.text, language, query);
       const ks::Snippet hashed = maker.make(view, query);
       EXPECT_EQ(hashed.text, analysed.text) << view.article << "#" << view.passage;

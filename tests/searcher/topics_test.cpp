@@ -67,7 +67,9 @@ ks::Hit sample_hit() {
 }
 
 TEST(Topics, ByteOrderMarkIsNotPartOfTheFirstQid) {
-  auto tsv = topics_from("\xEF\xBB\xBF" "1\tmojahedin\n2\tkhalq\n");
+  auto tsv = topics_from(
+      "\xEF\xBB\xBF"
+      "1\tmojahedin\n2\tkhalq\n");
   ASSERT_EQ(tsv.size(), 2u);
   EXPECT_EQ(tsv[0].id, "1");
   auto trec = topics_from("\xEF\xBB\xBF<top>\n<num> Number: 301\n<title> Rajavi\n</top>\n");
@@ -101,15 +103,17 @@ TEST(OutputFormats, TerminalBlock) {
 
 TEST(OutputFormats, TerminalBlockHasNoControlCharacters) {
   auto hit = sample_hit();
-  hit.title = "\x1b]0;pwned\x07" "Berlin";
+  hit.title =
+      "\x1b]0;pwned\x07"
+      "Berlin";
   hit.section = "\x1b[2J";
   hit.id = "Berlin\x1b[31m#2";
   hit.snippet = "\x1b]8;;http://x\x1b\\";
   hit.highlights = {};
   const std::string r = "\xEF\xBF\xBD";
-  EXPECT_EQ(ks::format_terminal(hit, false), "3. " + r + "]0;pwned" + r + "Berlin \xE2\x80\x94 " + r +
-                                                 "[2J  [1.500]  Berlin" + r + "[31m#2\n   " + r +
-                                                 "]8;;http://x" + r + "\\\n");
+  EXPECT_EQ(ks::format_terminal(hit, false), "3. " + r + "]0;pwned" + r + "Berlin \xE2\x80\x94 " +
+                                                 r + "[2J  [1.500]  Berlin" + r + "[31m#2\n   " +
+                                                 r + "]8;;http://x" + r + "\\\n");
 }
 
 }  // namespace

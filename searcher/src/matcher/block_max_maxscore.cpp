@@ -28,7 +28,8 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
   TopK result;
   if (k == 0) {
     result.matches_upper_bound = cursors.upper_bound(db.get_doccount());
-    result.estimated_matches = std::min(cursors.estimate(db.get_doccount()), result.matches_upper_bound);
+    result.estimated_matches =
+        std::min(cursors.estimate(db.get_doccount()), result.matches_upper_bound);
     return result;
   }
   auto& clauses = cursors.clauses;

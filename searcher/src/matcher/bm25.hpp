@@ -4,12 +4,12 @@
 // the same length normalisation with its minimum, and for an OP_SYNONYM the same estimated
 // document frequency (Xapian combines its terms' frequencies pairwise, as if independent, in
 // the order its OR tree is built). Exactness is checked against Enquire in the tests.
+#include <xapian.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
-
-#include <xapian.h>
 
 #include "matcher/matcher.hpp"
 
@@ -61,9 +61,10 @@ inline double synonym_termfreq(Xapian::doccount collection_size,
     std::pop_heap(heap.begin(), heap.end(), ascending);
     heap.pop_back();
     const Node& left = heap.front();
-    const double estimate = left.estimate + right.estimate - (double(left.estimate) * right.estimate / n);
-    const double stats =
-        left.stats_estimate + right.stats_estimate - (left.stats_estimate * right.stats_estimate / n);
+    const double estimate =
+        left.estimate + right.estimate - (double(left.estimate) * right.estimate / n);
+    const double stats = left.stats_estimate + right.stats_estimate -
+                         (left.stats_estimate * right.stats_estimate / n);
     const Node joined{static_cast<Xapian::doccount>(estimate + 0.5),
                       static_cast<double>(static_cast<Xapian::doccount>(stats + 0.5))};
     if (heap.size() == 1) return joined.stats_estimate;

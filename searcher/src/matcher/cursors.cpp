@@ -36,7 +36,8 @@ TermCursor::TermCursor(std::vector<Posting> postings, const index::MatchData& da
     for (std::size_t i = begin; i < end; ++i)
       points.push_back({postings_[i].second, data.length(postings_[i].first)});
     const auto kept = index::MatchData::competitive_impacts(points);
-    owned_blocks_.push_back({postings_[end - 1].first, static_cast<std::uint32_t>(owned_impacts_.size()),
+    owned_blocks_.push_back({postings_[end - 1].first,
+                             static_cast<std::uint32_t>(owned_impacts_.size()),
                              static_cast<std::uint32_t>(kept.size())});
     owned_impacts_.insert(owned_impacts_.end(), kept.begin(), kept.end());
     whole.insert(whole.end(), kept.begin(), kept.end());
@@ -49,7 +50,8 @@ TermCursor::TermCursor(std::vector<Posting> postings, const index::MatchData& da
 }
 
 std::span<const index::MatchData::Block> TermCursor::block_table() const {
-  return owned_blocks_.empty() ? blocks_.blocks : std::span<const index::MatchData::Block>(owned_blocks_);
+  return owned_blocks_.empty() ? blocks_.blocks
+                               : std::span<const index::MatchData::Block>(owned_blocks_);
 }
 
 std::span<const index::MatchData::Impact> TermCursor::impact_table() const {
@@ -98,8 +100,9 @@ BlockBound TermCursor::block_at(Xapian::docid target) {
     // A short list read whole bounds exactly: nothing before its next posting, and that
     // posting's own wdf and length at it. Otherwise its best posting would weigh on every
     // stretch of the long lists beside it and keep them from being skipped.
-    auto next = std::lower_bound(postings_.begin() + static_cast<std::ptrdiff_t>(position_), postings_.end(),
-                                 target, [](const Posting& p, Xapian::docid d) { return p.first < d; });
+    auto next = std::lower_bound(postings_.begin() + static_cast<std::ptrdiff_t>(position_),
+                                 postings_.end(), target,
+                                 [](const Posting& p, Xapian::docid d) { return p.first < d; });
     if (next == postings_.end()) return {};
     if (next->first > target) return {{}, next->first - 1};
     exact_impact_ = {next->second, data_lengths_->length(next->first)};
@@ -130,7 +133,8 @@ std::vector<Xapian::termpos> positions(const Xapian::Database& db, Xapian::docid
 
 // Terms in order, each after the one before, the last fewer than `window` positions after the
 // first. Taking each term's earliest position after the previous one is never worse.
-bool phrase_holds(const std::vector<std::vector<Xapian::termpos>>& lists, Xapian::termcount window) {
+bool phrase_holds(const std::vector<std::vector<Xapian::termpos>>& lists,
+                  Xapian::termcount window) {
   for (Xapian::termpos first : lists[0]) {
     Xapian::termpos at = first;
     for (std::size_t i = 1; i < lists.size(); ++i) {
@@ -247,7 +251,8 @@ void ClauseCursor::settle() {
 double ClauseCursor::score(std::uint32_t length) const {
   if (positional()) {
     double sum = 0;
-    for (std::size_t i = 0; i < terms_.size(); ++i) sum += weights_[i].score(terms_[i].wdf(), length);
+    for (std::size_t i = 0; i < terms_.size(); ++i)
+      sum += weights_[i].score(terms_[i].wdf(), length);
     return sum;
   }
   std::uint32_t wdf = 0;
@@ -300,7 +305,8 @@ bool ClauseCursor::positions_hold(const Xapian::Database& db, Xapian::docid doci
     // stand, so the others' lists are opened only while a start is still possible.
     const std::size_t lead = rarest_first_[0];
     std::vector<Xapian::PositionIterator> others;
-    for (auto p = db.positionlist_begin(docid, names_[lead]); p != db.positionlist_end(docid, names_[lead]); ++p) {
+    for (auto p = db.positionlist_begin(docid, names_[lead]);
+         p != db.positionlist_end(docid, names_[lead]); ++p) {
       if (*p < lead) continue;
       const Xapian::termpos start = *p - static_cast<Xapian::termpos>(lead);
       bool all = true;
@@ -322,7 +328,8 @@ bool ClauseCursor::positions_hold(const Xapian::Database& db, Xapian::docid doci
     lists.push_back(positions(db, docid, term));
     if (lists.back().empty()) return false;
   }
-  return kind_ == ScoredClause::Kind::Phrase ? phrase_holds(lists, window_) : near_holds(lists, window_);
+  return kind_ == ScoredClause::Kind::Phrase ? phrase_holds(lists, window_)
+                                             : near_holds(lists, window_);
 }
 
 }  // namespace kavosh::search::matcher

@@ -1,15 +1,15 @@
 #pragma once
 // Cursors over one term's postings and over one scored clause (a term or a synonym of terms),
 // with the bounds the algorithms prune by. Both move forward only.
-#include <cstdint>
+#include <xapian.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <xapian.h>
 
 #include "kavosh/index/match_data.hpp"
 #include "matcher/bm25.hpp"
@@ -31,7 +31,8 @@ struct BlockBound {
   // The most `weight` gives any posting of the stretch.
   double best(const Bm25Clause& weight) const {
     double most = 0;
-    for (const auto& impact : impacts) most = std::max(most, weight.score(impact.wdf, impact.length));
+    for (const auto& impact : impacts)
+      most = std::max(most, weight.score(impact.wdf, impact.length));
     return most;
   }
 };
@@ -59,7 +60,7 @@ class TermCursor {
   void settle_list();
 
   const index::MatchData* data_lengths_;
-  bool list_ = false;  // reading through Xapian (blocked) or from postings_
+  bool list_ = false;                        // reading through Xapian (blocked) or from postings_
   index::MatchData::Impact exact_impact_{};  // what block_at() gives for one posting
   Xapian::PostingIterator it_, end_;
   std::uint32_t list_wdf_ = 0;

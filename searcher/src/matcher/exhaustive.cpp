@@ -23,7 +23,8 @@ TopK exhaustive(const Xapian::Database& db, const index::MatchData& data, const 
       if (clause.docid() == docid) clause.next();
   }
   result.docs = heap.take_sorted();
-  result.estimated_matches = result.matches_lower_bound = result.matches_upper_bound = matched.count();
+  result.estimated_matches = result.matches_lower_bound = result.matches_upper_bound =
+      matched.count();
   return result;
 }
 

@@ -5,9 +5,9 @@
 // to skip documents and blocks that cannot reach the top k. Results equal Enquire's for the
 // same query and weighting: same documents, scores equal to within rounding, equal scores in
 // ascending docid order.
-#include <vector>
-
 #include <xapian.h>
+
+#include <vector>
 
 #include "kavosh/index/match_data.hpp"
 #include "matcher/plan.hpp"

@@ -8,7 +8,8 @@ namespace {
 
 class Planner {
  public:
-  Planner(const QueryNodeDetails& details, const Xapian::Database& db) : details_(details), db_(db) {}
+  Planner(const QueryNodeDetails& details, const Xapian::Database& db)
+      : details_(details), db_(db) {}
 
   // The list's frame, outermost first: exclusions, filters, required items, then the ranked
   // rest. Below an OR only scored clauses may appear: "(a AND b) OR c" is not a plan.
@@ -38,13 +39,15 @@ class Planner {
           if (!scored(q.get_subquery(i), 1.0)) return false;
         return true;
       }
-      default: return scored(q, 1.0);
+      default:
+        return scored(q, 1.0);
     }
   }
 
   bool scored(const Xapian::Query& q, double factor) {
     switch (q.get_type()) {
-      case Xapian::Query::LEAF_TERM: return add_clause(any_of({leaf_term(q)}, factor));
+      case Xapian::Query::LEAF_TERM:
+        return add_clause(any_of({leaf_term(q)}, factor));
       case Xapian::Query::OP_SYNONYM: {
         std::vector<std::string> terms;
         for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
@@ -65,7 +68,7 @@ class Planner {
           terms.push_back(leaf_term(sub));
         }
         const auto kind = q.get_type() == Xapian::Query::OP_PHRASE ? ScoredClause::Kind::Phrase
-                                                                    : ScoredClause::Kind::Near;
+                                                                   : ScoredClause::Kind::Near;
         ScoredClause clause = any_of(std::move(terms), factor);
         clause.kind = kind;
         clause.window = node->window;
@@ -89,7 +92,8 @@ class Planner {
         if (node->factor <= 0) return fail("a zero-weight clause in a ranked position");
         return scored(q.get_subquery(0), factor * node->factor);
       }
-      default: return fail("an operator the matcher does not evaluate");
+      default:
+        return fail("an operator the matcher does not evaluate");
     }
   }
 
@@ -115,8 +119,11 @@ class Planner {
   // Unweighted terms: `all` of them (a filter) or any of them (an exclusion).
   bool boolean_terms(const Xapian::Query& q, std::vector<std::string>& out, bool all) {
     switch (q.get_type()) {
-      case Xapian::Query::LEAF_TERM: out.push_back(leaf_term(q)); return true;
-      case Xapian::Query::OP_SCALE_WEIGHT: return boolean_terms(q.get_subquery(0), out, all);
+      case Xapian::Query::LEAF_TERM:
+        out.push_back(leaf_term(q));
+        return true;
+      case Xapian::Query::OP_SCALE_WEIGHT:
+        return boolean_terms(q.get_subquery(0), out, all);
       case Xapian::Query::OP_AND:
         if (!all) return fail("an exclusion of a conjunction");
         break;
@@ -124,7 +131,8 @@ class Planner {
       case Xapian::Query::OP_SYNONYM:
         if (all) return fail("a filter of alternatives");
         break;
-      default: return fail("a filter or exclusion that is not of terms");
+      default:
+        return fail("a filter or exclusion that is not of terms");
     }
     for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
       if (!boolean_terms(q.get_subquery(i), out, all)) return false;
@@ -167,8 +175,9 @@ class Planner {
     for (auto it = db_.allterms_begin(pattern); it != db_.allterms_end(pattern); ++it)
       completions.push_back({*it, it.get_termfreq()});
     if (limit > 0 && completions.size() > limit) {
-      std::nth_element(completions.begin(), completions.begin() + limit, completions.end(),
-                       [](const Completion& a, const Completion& b) { return a.termfreq > b.termfreq; });
+      std::nth_element(
+          completions.begin(), completions.begin() + limit, completions.end(),
+          [](const Completion& a, const Completion& b) { return a.termfreq > b.termfreq; });
       completions.resize(limit);
     }
     std::vector<std::string> terms;

@@ -6,12 +6,12 @@
 // and terms it must not hold (-word). plan_query() reads it off the Xapian::Query the builder
 // made; any other shape (a synonym of phrases as multi-word aliases make, a term used in two
 // clauses, a conjunction under an OR) returns nothing and the searcher asks Xapian's Enquire.
+#include <xapian.h>
+
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <xapian.h>
 
 #include "kavosh/search/query.hpp"
 

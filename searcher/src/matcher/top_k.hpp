@@ -2,16 +2,16 @@
 // What both algorithms share: the clause cursors of a plan, the boolean checks (+ groups,
 // filters, exclusions) and the top-k heap with Enquire's order (score descending, then docid
 // ascending).
+#include <xapian.h>
+
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <optional>
-#include <iterator>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
-
-#include <xapian.h>
 
 #include "matcher/cursors.hpp"
 #include "matcher/matcher.hpp"
@@ -50,7 +50,7 @@ class TopKHeap {
 
   unsigned k_;
   bool collapse_;
-  Kept kept_;  // best first
+  Kept kept_;                                                     // best first
   std::unordered_map<std::uint32_t, Kept::iterator> by_article_;  // when collapsing
 };
 
@@ -65,7 +65,9 @@ class MatchCounter {
     else
       ++alone_;
   }
-  Xapian::doccount count() const { return static_cast<Xapian::doccount>(articles_.size() + alone_); }
+  Xapian::doccount count() const {
+    return static_cast<Xapian::doccount>(articles_.size() + alone_);
+  }
 
  private:
   bool collapse_;

@@ -58,7 +58,7 @@ struct CorpusOptions {
 
 struct CorpusStats {
   std::uint64_t files = 0;
-  std::uint64_t articles = 0;  // documents handed to the writer
+  std::uint64_t articles = 0;    // documents handed to the writer
   std::uint64_t duplicates = 0;  // of them, ones whose id an earlier one had: they replaced it
   std::uint64_t alias_groups = 0;
   std::uint64_t warnings = 0;

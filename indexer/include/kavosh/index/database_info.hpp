@@ -10,8 +10,8 @@ namespace kavosh::index {
 
 struct DatabaseSummary {
   std::uint64_t passages = 0;
-  std::uint64_t articles = 0;        // from the kavosh.articles metadata
-  std::uint64_t total_length = 0;    // body + title + field postings (Xapian document length)
+  std::uint64_t articles = 0;      // from the kavosh.articles metadata
+  std::uint64_t total_length = 0;  // body + title + field postings (Xapian document length)
   double average_length = 0;
   std::map<std::string, std::uint64_t> languages;  // "en" -> passages
   std::uint64_t synonym_keys = 0;

@@ -16,12 +16,12 @@ struct Passage {
 };
 
 struct Article {
-  std::string id;        // stable id (see schema.hpp)
+  std::string id;  // stable id (see schema.hpp)
   std::string title;
-  std::string language;  // "en"/"fa"/"ar" when the format says; empty -> detected per passage
-  std::string source;    // file the article came from
-  std::string date;      // "YYYY-MM-DD" when known
-  std::vector<Field> fields;         // article-level fields (applied to every passage)
+  std::string language;       // "en"/"fa"/"ar" when the format says; empty -> detected per passage
+  std::string source;         // file the article came from
+  std::string date;           // "YYYY-MM-DD" when known
+  std::vector<Field> fields;  // article-level fields (applied to every passage)
   std::vector<std::string> aliases;  // other names: abbreviations, redirects
   std::vector<Passage> passages;
 };

@@ -22,6 +22,8 @@
 //
 // Integers are stored in the host's byte order (the file is rebuilt, not moved between
 // machines; the header records the order and a reader of the other order ignores the file).
+#include <xapian.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -30,8 +32,6 @@
 #include <span>
 #include <string_view>
 #include <vector>
-
-#include <xapian.h>
 
 namespace kavosh::index {
 
@@ -92,7 +92,8 @@ class MatchData {
   struct DirectoryEntry;
   enum class TermState : std::uint8_t { Unchecked, Valid, Invalid };
   bool verify_term(const DirectoryEntry& entry) const;
-  static std::uint64_t term_checksum(std::span<const Block> blocks, std::span<const Impact> impacts);
+  static std::uint64_t term_checksum(std::span<const Block> blocks,
+                                     std::span<const Impact> impacts);
   mutable std::vector<TermState> term_state_;
   Xapian::docid last_docid_ = 0;
   std::shared_ptr<const void> mapping_;

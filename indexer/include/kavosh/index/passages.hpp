@@ -8,8 +8,8 @@
 namespace kavosh::index {
 
 struct PassageLimits {
-  unsigned min_words = 150;  // cut at the first sentence end after this many words
-  unsigned max_words = 250;  // hard cut when no sentence ends before this
+  unsigned min_words = 150;      // cut at the first sentence end after this many words
+  unsigned max_words = 250;      // hard cut when no sentence ends before this
   unsigned min_tail_words = 40;  // a shorter last piece is merged into the one before
 };
 

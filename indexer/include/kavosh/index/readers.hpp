@@ -15,9 +15,10 @@
 // cut into passages of about 150-250 words (passages.hpp).
 //
 // Limits: an article's text is cut at kMaxArticleBytes (warning "truncated"); a JSONL line
-// longer than that is skipped (a cut JSON record does not parse); invalid UTF-8 bytes are replaced by U+FFFD (warning).
-// A record with a title or fields but no body text is still a document (deliver_article in
-// format_readers.hpp); only one with nothing to index is skipped (warning "nothing to index").
+// longer than that is skipped (a cut JSON record does not parse); invalid UTF-8 bytes are replaced
+// by U+FFFD (warning). A record with a title or fields but no body text is still a document
+// (deliver_article in format_readers.hpp); only one with nothing to index is skipped (warning
+// "nothing to index").
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -64,7 +65,8 @@ struct InputWarning {
   std::uint64_t offset = 0;  // byte offset (of the compressed stream for .bz2); 0: none known
   std::string message;
   SkipReason skipped = SkipReason::None;
-  std::string to_string() const;  // "FILE:LINE: message", "FILE: byte N: message" or "FILE: message"
+  std::string to_string()
+      const;  // "FILE:LINE: message", "FILE: byte N: message" or "FILE: message"
 };
 
 class ReadListener {

@@ -1,14 +1,14 @@
 #pragma once
 // The index schema: every term prefix, value slot and id rule, spelled in exactly one place.
 // The indexer writes by it and the searcher reads by it; nothing else names a prefix.
+#include <xapian.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <xapian.h>
 
 namespace kavosh::index::schema {
 
@@ -65,10 +65,10 @@ inline std::filesystem::path spelling_path(const std::filesystem::path& database
 // the dictionary was half the indexing time of a small Persian collection. An Arabic-script
 // word is therefore keyed as kArabicSpellingMark and one byte per letter, 0x80 + the letter's
 // place in the letter table of src/spelling_keys.cpp (ParsiNLU's dictionary: 205 -> 106 ms to
-// write, and as many right suggestions for 2000 typos). Neither byte can begin a UTF-8 sequence, so Xapian's
-// edit distance (UTF-8 characters; any other byte is a character of its own) counts a letter
-// as one, and the keys sort after every Latin word, in the order of their UTF-8 words, as the
-// index's terms do (SpellingStore::sync_with walks the two in step). A Latin word is its own
+// write, and as many right suggestions for 2000 typos). Neither byte can begin a UTF-8 sequence, so
+// Xapian's edit distance (UTF-8 characters; any other byte is a character of its own) counts a
+// letter as one, and the keys sort after every Latin word, in the order of their UTF-8 words, as
+// the index's terms do (SpellingStore::sync_with walks the two in step). A Latin word is its own
 // key; an Arabic-script term with a character outside the table (a mixed-script token) has
 // none. Dictionaries written before these keys have no kMetaSpellingKeys and are read as
 // UTF-8 (the next indexing run rewrites them).

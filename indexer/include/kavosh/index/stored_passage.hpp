@@ -93,8 +93,8 @@ StoredPassage decode(std::string_view record);
 struct StoredPassageView {
   std::uint32_t passage = 0;
   std::string_view article, title, section, lang, text, source, date;
-  std::string_view field_table;  // field count and fields, still encoded (checked by parse)
-  std::string_view token_table;  // token count and tokens, still encoded
+  std::string_view field_table;        // field count and fields, still encoded (checked by parse)
+  std::string_view token_table;        // token count and tokens, still encoded
   std::size_t token_table_offset = 0;  // of token_table within the record, for error messages
 
   // Same checks as decode() up to the token table, which decode_tokens() checks.

@@ -15,6 +15,8 @@
 // uses it only when both match the database it has open; a run killed before writing it, an
 // unfinished first run (shards, no single revision), a compaction or any later commit leaves
 // a filter that is ignored until the next run writes a new one.
+#include <xapian.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -23,8 +25,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <xapian.h>
 
 namespace kavosh::index {
 

@@ -25,19 +25,21 @@ class DatabaseLocked : public std::runtime_error {
 // For a Xapian::DatabaseLockError with `xapian_message` on `database`: DatabaseLocked when
 // another indexer holds the lock, else std::runtime_error with the reason the lock file could
 // not be made (a read-only directory or file system).
-[[noreturn]] void throw_lock_error(const std::filesystem::path& database, const std::string& xapian_message);
+[[noreturn]] void throw_lock_error(const std::filesystem::path& database,
+                                   const std::string& xapian_message);
 
 // Commits happen after the article that brings the batch to batch_passages passages or
-// batch_bytes of passage text, whichever comes first (an article is never split); each batch is one Xapian transaction, so a killed run leaves the database at
-// its last commit and re-running the same input completes it (ids are stable).
-// Writing to the database failed (disk full, corrupt database, ...): not an input problem.
+// batch_bytes of passage text, whichever comes first (an article is never split); each batch is one
+// Xapian transaction, so a killed run leaves the database at its last commit and re-running the
+// same input completes it (ids are stable). Writing to the database failed (disk full, corrupt
+// database, ...): not an input problem.
 class IndexWriteError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
 struct WriterOptions {
-  bool rebuild = false;           // start from an empty database
+  bool rebuild = false;  // start from an empty database
   // Passages (documents) per commit; 0 chooses by the database's size: a sixteenth of the
   // passages it holds, at least kMinAutoBatch and at most kMaxAutoBatch. Why it grows: each
   // commit merges the batch into every posting list it touches, a cost that grows with the
@@ -49,15 +51,15 @@ struct WriterOptions {
   static constexpr unsigned kMinAutoBatch = 2500;
   static constexpr unsigned kMaxAutoBatch = 10000;
   std::uint64_t batch_bytes = 32ull << 20;  // passage text bytes per commit (bounds memory)
-  bool spelling = true;           // write Xapian spelling data ("did you mean")
-  bool analysis_thread = true;    // analyze + build documents on a second thread
+  bool spelling = true;                     // write Xapian spelling data ("did you mean")
+  bool analysis_thread = true;              // analyze + build documents on a second thread
   // A first run (empty database) writes into this many shard databases, each on its own
   // thread, and merges them at commit() (schema::kShardCount; needs analysis_thread). Why:
   // writing is indexing's bottleneck and Xapian writes one database on one thread; on the
   // bench's 300 MB corpus two shards and the merge took 30 % less time than one database.
   // 1 writes the database in place. Ids, not docids, identify passages: the merge renumbers.
   unsigned shards = schema::kShardCount;
-  unsigned queue_articles = 64;   // articles in flight between the threads (bounded memory)
+  unsigned queue_articles = 64;  // articles in flight between the threads (bounded memory)
   kavosh::analysis::AnalyzerOptions analyzer;
   // Free bytes on the file system holding a path; empty means statvfs. Tests replace it to
   // run out of disk without filling one.
@@ -70,8 +72,8 @@ unsigned automatic_batch_passages(std::uint64_t passages);
 struct WriterStats {
   std::uint64_t articles = 0;
   std::uint64_t passages = 0;
-  std::uint64_t terms = 0;  // term postings added (with repeats)
-  std::uint64_t bytes = 0;  // passage text bytes
+  std::uint64_t terms = 0;         // term postings added (with repeats)
+  std::uint64_t bytes = 0;         // passage text bytes
   std::uint64_t removed = 0;       // articles deleted through remove()
   std::uint64_t alias_groups = 0;  // alias groups written as synonyms
   std::uint64_t commits = 0;
@@ -97,9 +99,9 @@ class IndexWriter {
   IndexWriter(const IndexWriter&) = delete;
   IndexWriter& operator=(const IndexWriter&) = delete;
 
-  void add(const Article& article);               // replaces any earlier version of article.id
-  void add(Article&& article);                    // same, without copying the article
-  bool remove(std::string_view article_id);       // false when no such article
+  void add(const Article& article);          // replaces any earlier version of article.id
+  void add(Article&& article);               // same, without copying the article
+  bool remove(std::string_view article_id);  // false when no such article
   void add_alias_group(const std::vector<std::string>& names);  // written as Xapian synonyms
   void commit();
   const WriterStats& stats() const;  // exact after commit(); add() may still be in flight

@@ -18,6 +18,8 @@
 // unexpected parenthesis, unknown field, field without a value, unknown language, operator
 // without an operand on either side, bad NEAR distance, empty wildcard, a list with only
 // excluded items, a query with no searchable words, nesting deeper than kMaxQueryNesting.
+#include <xapian.h>
+
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -25,8 +27,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <xapian.h>
 
 #include "kavosh/analysis/analyzer.hpp"
 
@@ -63,9 +63,9 @@ struct QueryNode {
 
   Kind kind = Kind::Word;
   Modifier modifier = Modifier::None;  // only on List children
-  std::string text;        // Word/Exact/Phrase/Wildcard: raw text (no quotes, '=' or '*');
-                           // Field: the field name (lowercase)
-  unsigned position = 1;   // 1-based character position of the node's first character
+  std::string text;       // Word/Exact/Phrase/Wildcard: raw text (no quotes, '=' or '*');
+                          // Field: the field name (lowercase)
+  unsigned position = 1;  // 1-based character position of the node's first character
   unsigned near_window = 10;
   std::vector<QueryNode> children;
 };
@@ -102,8 +102,8 @@ struct QueryWeights {
 };
 
 struct BuildOptions {
-  bool all_words = false;  // juxtaposed plain items are required
-  bool aliases = true;     // OR in the index's synonyms (OP_SYNONYM)
+  bool all_words = false;      // juxtaposed plain items are required
+  bool aliases = true;         // OR in the index's synonyms (OP_SYNONYM)
   bool arabic_variant = true;  // Arabic-script words also match their Arabic-stemmer stem
   // Romanized Persian spells one vowel several ways (mojahedin / mujahedin): a Latin bare
   // word of 6+ letters also matches the o<->u variants the index holds.
@@ -150,11 +150,11 @@ using QueryNodeDetails = std::unordered_map<const Xapian::Query::Internal*, Node
 struct BuiltQuery {
   Xapian::Query query;
   std::vector<ExplainClause> clauses;
-  std::vector<std::string> highlight_terms;  // unprefixed terms and Z-stems the snippet marks
+  std::vector<std::string> highlight_terms;     // unprefixed terms and Z-stems the snippet marks
   std::vector<std::string> highlight_prefixes;  // wildcard prefixes (unprefixed, unstemmed)
   std::vector<std::vector<std::string>> highlight_phrases;  // term sequences marked as a whole
-  std::vector<std::string> plain_words;  // bare words as typed, for did-you-mean
-  QueryNodeDetails node_details;  // see NodeDetails
+  std::vector<std::string> plain_words;                     // bare words as typed, for did-you-mean
+  QueryNodeDetails node_details;                            // see NodeDetails
   // False when the term filter rules out every term the query matches by (excluded ones
   // aside) and it has no wildcard: nothing can match, and the match need not run.
   bool may_match = true;

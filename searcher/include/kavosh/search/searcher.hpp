@@ -15,37 +15,37 @@ struct SearchRequest {
   std::string query;
   unsigned offset = 0;
   unsigned limit = 10;
-  bool all_words = false;     // --all: every bare word required
+  bool all_words = false;  // --all: every bare word required
   bool snippets = true;
-  bool collapse = true;       // best passage per article (--passages turns off)
-  bool aliases = true;        // expand with the index's synonyms
-  std::string model = "bm25"; // bm25, bm25+, lm, pl2, dph, tfidf
+  bool collapse = true;        // best passage per article (--passages turns off)
+  bool aliases = true;         // expand with the index's synonyms
+  std::string model = "bm25";  // bm25, bm25+, lm, pl2, dph, tfidf
   // Defaults chosen on Cranfield (searcher/README.md): b = 0.5 and a title weight of 0.5
   // gave the best MAP of a small sweep; k1 hardly mattered.
   double k1 = 1.2;
   double b = 0.5;
 
   // Further ranking parameters (defaults and their evidence: searcher/README.md).
-  double mu = 2000;                // lm: Dirichlet smoothing
-  double pl2_c = 1.0;              // pl2: term frequency normalisation
-  double bm25plus_delta = 1.0;     // bm25+: lower bound of a matching term's tf component
+  double mu = 2000;                          // lm: Dirichlet smoothing
+  double pl2_c = 1.0;                        // pl2: term frequency normalisation
+  double bm25plus_delta = 1.0;               // bm25+: lower bound of a matching term's tf component
   std::string tfidf_normalizations = "ntn";  // tfidf: SMART notation (Xapian TfIdfWeight)
-  double title_weight = 0.5;       // S-prefixed title stems, relative to body stems
-  double field_weight = 1.0;       // explicit infobox field queries (leader:rajavi)
-  double section_weight = 0.0;     // XH-prefixed section heading stems (0 = not queried)
-  bool arabic_variant = true;      // Arabic-script words also match Arabic-stemmer stems
-  bool drop_stopwords = true;      // function words (en, fa, ar) leave ranked word lists
-  bool romanized_variants = true;  // mojahedin also matches mujahedin (o<->u) if indexed
-  std::string language;            // "", or a filter: "en", "fa", "ar", "other"
+  double title_weight = 0.5;                 // S-prefixed title stems, relative to body stems
+  double field_weight = 1.0;                 // explicit infobox field queries (leader:rajavi)
+  double section_weight = 0.0;               // XH-prefixed section heading stems (0 = not queried)
+  bool arabic_variant = true;                // Arabic-script words also match Arabic-stemmer stems
+  bool drop_stopwords = true;                // function words (en, fa, ar) leave ranked word lists
+  bool romanized_variants = true;            // mojahedin also matches mujahedin (o<->u) if indexed
+  std::string language;                      // "", or a filter: "en", "fa", "ar", "other"
 
-  unsigned prf_documents = 0;      // --prf N: expand from the top N passages (0 = off)
-  unsigned prf_terms = 10;         // expansion terms taken from Xapian's ESet
-  double prf_weight = 0.5;         // weight of the expansion relative to the original query
-  bool explain = false;            // fill Hit::explanation
+  unsigned prf_documents = 0;  // --prf N: expand from the top N passages (0 = off)
+  unsigned prf_terms = 10;     // expansion terms taken from Xapian's ESet
+  double prf_weight = 0.5;     // weight of the expansion relative to the original query
+  bool explain = false;        // fill Hit::explanation
   // Read each hit's stored data (title, section, lang, snippet text). Off, a hit carries only
   // rank, score, article, passage and id (from value slots): the fast path for TREC runs.
   bool hit_details = true;
-  bool spelling = true;            // did-you-mean: few matches and a word unknown to the index
+  bool spelling = true;  // did-you-mean: few matches and a word unknown to the index
   // Batch runs of natural-language topics (TREC/SMART): "name:" naming no field of the index
   // is the word name ("Examples:"), and a query that still does not parse runs as its plain
   // words (as_plain_words in query.hpp) instead of throwing QueryError, and
@@ -57,7 +57,7 @@ struct SearchRequest {
   enum class Matcher { Automatic, Xapian };
   Matcher matcher = Matcher::Automatic;
   unsigned snippet_words = 30;
-  unsigned snippet_bytes = 0;      // 0: no byte limit
+  unsigned snippet_bytes = 0;  // 0: no byte limit
   // Fill SearchResults::query_description (--debug-query). Off by default: formatting the
   // query was a tenth of a rare-word query's instructions.
   bool describe_query = false;
@@ -95,8 +95,9 @@ struct SearchResults {
   std::uint64_t matches_lower_bound = 0;
   std::uint64_t matches_upper_bound = 0;
   std::string did_you_mean;  // non-empty when the index's spelling data suggests a correction
-  std::string query_description;  // with describe_query: Xapian::Query::get_description() of what ran
-  std::string parse_fallback;     // the parse error, when the query ran as plain words
+  std::string
+      query_description;       // with describe_query: Xapian::Query::get_description() of what ran
+  std::string parse_fallback;  // the parse error, when the query ran as plain words
   // Which matcher answered: "block-max" or "xapian (<why the top-k matcher did not>)".
   std::string matcher;
 };

@@ -103,7 +103,7 @@ class SnippetMaker {
   std::vector<index::StoredToken> stored_tokens_;
   std::vector<Word> words_;
   std::vector<Match> matches_;
-  std::vector<int> word_matched_;  // per word: index into matches_ or -1
+  std::vector<int> word_matched_;        // per word: index into matches_ or -1
   std::vector<std::string> extra_keys_;  // prefix completions of this snippet (analysis path)
   std::vector<double> rarities_;
   std::vector<char> seen_;
