@@ -21,6 +21,17 @@
 namespace kavosh::bench {
 namespace {
 
+struct MatcherCounts {
+  unsigned block_max = 0;  // the top-k matcher
+  unsigned none = 0;       // no term of the query in the index: nothing to match
+  unsigned enquire = 0;    // Xapian's Enquire
+  void add(const MatcherCounts& other) {
+    block_max += other.block_max;
+    none += other.none;
+    enquire += other.enquire;
+  }
+};
+
 // Flags beyond the protocol; defaults are the library's own.
 struct KavoshSettings {
   bool no_normalize_index = false;
@@ -30,10 +41,10 @@ struct KavoshSettings {
   // What the opened Searcher really analyzes queries with: "on"/"off" (set when it opens).
   std::string query_normalization = "on";
   std::string matcher = "auto";  // SearchRequest::matcher: auto or xapian
-  // Per query class: executions, and those the block-max matcher answered (merged from each
-  // runner when it closes, so timing takes no lock).
+  // Per query class, executions by the matcher that answered (merged from each runner when it
+  // closes, so timing takes no lock).
   std::mutex fast_path_mutex;
-  std::map<std::string, std::pair<unsigned, unsigned>> fast_path;
+  std::map<std::string, MatcherCounts> fast_path;
 };
 
 class KavoshBuilder final : public IndexBuilder {
@@ -105,33 +116,42 @@ class KavoshRunner final : public QueryRunner {
                                                     : search::SearchRequest::Matcher::Automatic;
     const auto results = rethrow_xapian_errors([&] { return searcher_.search(request); });
     for (const auto& hit : results.hits) out.push_back({hit.article, hit.score, hit.snippet});
-    auto& [executions, fast] = fast_path_[query.query_class];
-    ++executions;
-    fast += results.matcher == "block-max";
+    auto& counts = fast_path_[query.query_class];
+    if (results.matcher == "block-max")
+      ++counts.block_max;
+    else if (results.matcher.starts_with("none"))
+      ++counts.none;
+    else
+      ++counts.enquire;
   }
 
   ~KavoshRunner() override {
     const std::lock_guard lock(settings_.fast_path_mutex);
-    for (const auto& [query_class, counts] : fast_path_) {
-      auto& total = settings_.fast_path[query_class];
-      total.first += counts.first;
-      total.second += counts.second;
-    }
+    for (const auto& [query_class, counts] : fast_path_)
+      settings_.fast_path[query_class].add(counts);
   }
 
  private:
   search::Searcher searcher_;
   KavoshSettings& settings_;
-  std::map<std::string, std::pair<unsigned, unsigned>> fast_path_;  // as KavoshSettings::fast_path
+  std::map<std::string, MatcherCounts> fast_path_;  // as KavoshSettings::fast_path
 };
 
-// "frequent 50/50, phrase 48/50, …": per class, the executions the block-max matcher answered.
+// "frequent 200 block-max; persian 148 block-max, 52 nothing to match; phrase 196 block-max,
+// 4 Enquire": per class, which matcher answered the executions.
 std::string fast_path_summary(KavoshSettings& settings) {
   const std::lock_guard lock(settings.fast_path_mutex);
   std::string summary;
-  for (const auto& [query_class, counts] : settings.fast_path)
-    summary += (summary.empty() ? "" : ", ") + query_class + " " + std::to_string(counts.second) +
-               "/" + std::to_string(counts.first);
+  for (const auto& [query_class, counts] : settings.fast_path) {
+    std::string parts;
+    auto part = [&parts](unsigned n, const char* what) {
+      if (n > 0) parts += (parts.empty() ? "" : ", ") + std::to_string(n) + " " + what;
+    };
+    part(counts.block_max, "block-max");
+    part(counts.none, "nothing to match");
+    part(counts.enquire, "Enquire");
+    summary += (summary.empty() ? "" : "; ") + query_class + " " + parts;
+  }
   return summary;
 }
 

@@ -358,8 +358,8 @@ int main(int argc, char** argv) {
          << t.render() << "\n";
       for (const auto& r : records)
         if (is_latency_result(r, corpus, snippets, "kavosh") && r["result"].contains("fast_path"))
-          md << "Kavosh's block-max matcher answered (executions per class; Enquire the rest): "
-             << r["result"].value("fast_path", "") << "\n\n";
+          md << "Which matcher answered Kavosh's executions: " << r["result"].value("fast_path", "")
+             << "\n\n";
       if (has_ours) {
         md << "p50 ratios (ours ÷ peer; below 1 = faster):\n\n";
         for (const auto& [cls, by_engine] : p50)
