@@ -123,14 +123,6 @@ double termfreq_of(const Xapian::Database& db, const std::vector<std::string>& t
   return synonym_termfreq(db.get_doccount(), termfreqs);
 }
 
-std::vector<Xapian::termpos> positions(const Xapian::Database& db, Xapian::docid docid,
-                                       const std::string& term) {
-  std::vector<Xapian::termpos> out;
-  for (auto it = db.positionlist_begin(docid, term); it != db.positionlist_end(docid, term); ++it)
-    out.push_back(*it);
-  return out;
-}
-
 // Terms in order, each after the one before, the last fewer than `window` positions after the
 // first. Taking each term's earliest position after the previous one is never worse.
 bool phrase_holds(const std::vector<std::vector<Xapian::termpos>>& lists,
@@ -298,35 +290,36 @@ double ClauseCursor::block_bound(Xapian::docid target, Xapian::docid* last_docid
   });
 }
 
-bool ClauseCursor::positions_hold(const Xapian::Database& db, Xapian::docid docid) const {
+bool ClauseCursor::positions_hold(const Xapian::Database& db) const {
   if (!positional()) return true;
   if (kind_ == ScoredClause::Kind::Phrase && window_ == names_.size()) {
     // An exact phrase: each position of the rarest term fixes where every other term must
     // stand, so the others' lists are opened only while a start is still possible.
     const std::size_t lead = rarest_first_[0];
     std::vector<Xapian::PositionIterator> others;
-    for (auto p = db.positionlist_begin(docid, names_[lead]);
-         p != db.positionlist_end(docid, names_[lead]); ++p) {
+    const Xapian::PositionIterator end;
+    for (auto p = terms_[lead].positions(db, names_[lead]); p != end; ++p) {
       if (*p < lead) continue;
       const Xapian::termpos start = *p - static_cast<Xapian::termpos>(lead);
       bool all = true;
       for (std::size_t k = 1; k < rarest_first_.size() && all; ++k) {
         const std::size_t i = rarest_first_[k];
-        if (others.size() < k) others.push_back(db.positionlist_begin(docid, names_[i]));
+        if (others.size() < k) others.push_back(terms_[i].positions(db, names_[i]));
         Xapian::PositionIterator& at = others[k - 1];
         const Xapian::termpos want = start + static_cast<Xapian::termpos>(i);
         at.skip_to(want);
-        if (at == db.positionlist_end(docid, names_[i])) return false;  // no later start can hold
+        if (at == end) return false;  // no later start can hold
         all = *at == want;
       }
       if (all) return true;
     }
     return false;
   }
-  std::vector<std::vector<Xapian::termpos>> lists;
-  for (const auto& term : names_) {
-    lists.push_back(positions(db, docid, term));
-    if (lists.back().empty()) return false;
+  std::vector<std::vector<Xapian::termpos>> lists(names_.size());
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    for (auto p = terms_[i].positions(db, names_[i]); p != Xapian::PositionIterator(); ++p)
+      lists[i].push_back(*p);
+    if (lists[i].empty()) return false;
   }
   return kind_ == ScoredClause::Kind::Phrase ? phrase_holds(lists, window_)
                                              : near_holds(lists, window_);

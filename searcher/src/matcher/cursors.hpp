@@ -55,6 +55,11 @@ class TermCursor {
   // not decrease between calls. Past the last posting: an empty bound up to kEnd.
   BlockBound block_at(Xapian::docid target);
   BlockBound whole() const;
+  // The term's positions in the current document: from the posting list being read when there
+  // is one (Xapian reuses its cursor), else looked up.
+  Xapian::PositionIterator positions(const Xapian::Database& db, const std::string& term) const {
+    return list_ ? it_.positionlist_begin() : db.positionlist_begin(docid_, term);
+  }
 
  private:
   void settle_list();
@@ -103,9 +108,8 @@ class ClauseCursor {
   // or the least of them (all of them).
   double termfreq_upper_bound() const { return termfreq_upper_; }
   bool positional() const { return kind_ != ScoredClause::Kind::Any; }
-  // Whether the terms stand as the phrase or NEAR asks in document `docid`, the cursor's
-  // current document.
-  bool positions_hold(const Xapian::Database& db, Xapian::docid docid) const;
+  // Whether the terms stand as the phrase or NEAR asks in the cursor's current document.
+  bool positions_hold(const Xapian::Database& db) const;
 
  private:
   void settle();

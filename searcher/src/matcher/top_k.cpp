@@ -58,7 +58,7 @@ std::optional<double> PlanCursors::finish(const Xapian::Database& db, Xapian::do
   bool any = false;
   for (auto& clause : clauses) {
     if (clause.docid() != docid) continue;
-    if (clause.positional() && !clause.positions_hold(db, docid))
+    if (clause.positional() && !clause.positions_hold(db))
       clause.reject_current();
     else
       any = true;
