@@ -17,6 +17,8 @@
 #include <unordered_set>
 #include <variant>
 
+#include "kavosh/index/text_cleanup.hpp"
+
 namespace kavosh::index {
 namespace {
 
@@ -26,11 +28,7 @@ bool is_hidden(const std::filesystem::path& path) {
 }
 
 std::string lower_name(const std::filesystem::path& path) {
-  std::string name = path.filename().string();
-  for (char& c : name) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return name;
+  return ascii_lower(path.filename().string());
 }
 
 // Files that describe a collection rather than belong to it (README.md, LICENSE, ...): left

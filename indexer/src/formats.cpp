@@ -15,14 +15,6 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // The first bytes of a (possibly compressed) file, for sniffing.
 std::string head_of(const std::filesystem::path& file, bool bzip2, std::size_t size) {
   ByteSource source(file, bzip2);
@@ -71,7 +63,7 @@ Detection sniff(std::string_view head) {
 }
 
 Detection detect(const std::filesystem::path& file) {
-  const std::string name = lower(file.filename().string());
+  const std::string name = ascii_lower(file.filename().string());
   if (name == "aliases.tsv") return {Format::Aliases, {}};
   if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")) return {Format::Jsonl, {}};
   if (ends_with(name, ".trec")) return {Format::Trec, {}};
@@ -267,7 +259,7 @@ void read_file(const std::filesystem::path& file, Format format, const std::stri
     }
     format = *detected.format;
   }
-  const bool bzip2 = ends_with(lower(file.filename().string()), ".bz2");
+  const bool bzip2 = ends_with(ascii_lower(file.filename().string()), ".bz2");
   ByteSource input(file, bzip2);
   FileReadContext context{file.string(), source, article_id, listener};
   switch (format) {

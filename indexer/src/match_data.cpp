@@ -91,7 +91,7 @@ std::string_view bytes_of(std::span<const T> items) {
 
 template <typename T>
 std::string_view bytes_of(const std::vector<T>& items) {
-  return {reinterpret_cast<const char*>(items.data()), items.size() * sizeof(T)};
+  return bytes_of(std::span<const T>(items));
 }
 
 }  // namespace

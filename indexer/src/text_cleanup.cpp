@@ -229,6 +229,13 @@ std::string strip_citation_markers(std::string_view text) {
   return out;
 }
 
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 std::string collapse_spaces(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -13,14 +13,6 @@
 namespace kavosh::index {
 namespace {
 
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 std::string trim(std::string_view text) {
   std::size_t begin = 0;
   std::size_t end = text.size();
@@ -88,7 +80,7 @@ std::string remove_tag_blocks(std::string_view text) {
     bool removed = false;
     for (std::string_view tag : kTags) {
       if (i + 1 + tag.size() > text.size()) continue;
-      if (lower_ascii(text.substr(i + 1, tag.size())) != tag) continue;
+      if (ascii_lower(text.substr(i + 1, tag.size())) != tag) continue;
       const char after = i + 1 + tag.size() < text.size() ? text[i + 1 + tag.size()] : '>';
       if (after != ' ' && after != '>' && after != '/' && after != '\n') continue;
       const std::size_t tag_end = text.find('>', i);
@@ -102,7 +94,7 @@ std::string remove_tag_blocks(std::string_view text) {
         while (end < text.size()) {
           const std::size_t candidate = text.find("</", end);
           if (candidate == std::string_view::npos) break;
-          if (lower_ascii(text.substr(candidate, close.size())) == close) {
+          if (ascii_lower(text.substr(candidate, close.size())) == close) {
             found = candidate;
             break;
           }
@@ -180,7 +172,7 @@ std::string remove_templates(std::string_view text, std::optional<Infobox>& info
       }
       const std::string_view inner = text.substr(i + 2, end - i - 4);
       const auto parts = split_top_level(inner);
-      const std::string name = lower_ascii(trim(parts[0]));
+      const std::string name = ascii_lower(trim(parts[0]));
       if (is_infobox_name(name) && !infobox) {
         infobox.emplace();
         for (std::size_t p = 1; p < parts.size(); ++p) {
@@ -192,7 +184,7 @@ std::string remove_templates(std::string_view text, std::optional<Infobox>& info
               collapse_spaces(clean_inline(remove_templates(parts[p].substr(eq + 1), nested)));
           std::replace(value.begin(), value.end(), '\n', ' ');
           value = collapse_spaces(value);
-          if (key.empty() || value.empty() || is_skipped_infobox_key(lower_ascii(key))) continue;
+          if (key.empty() || value.empty() || is_skipped_infobox_key(ascii_lower(key))) continue;
           infobox->entries.emplace_back(std::move(key), std::move(value));
         }
       } else if ((name == "lang" || name.rfind("lang-", 0) == 0 || name == "nowrap" ||
@@ -218,7 +210,7 @@ std::string remove_templates(std::string_view text, std::optional<Infobox>& info
 bool is_dropped_namespace(std::string_view target) {
   const std::size_t colon = target.find(':');
   if (colon == std::string_view::npos || colon == 0) return false;
-  const std::string ns = lower_ascii(trim(target.substr(0, colon)));
+  const std::string ns = ascii_lower(trim(target.substr(0, colon)));
   for (std::string_view dropped :
        {"file", "image", "category", "media", "wikipedia", "wp", "template", "help", "portal",
         "پرونده", "تصویر", "رده", "ملف", "صورة", "تصنيف", "الگو", "قالب"}) {
@@ -276,7 +268,7 @@ std::string clean_inline(std::string_view text) {
       const std::size_t end = text.find('>', i);
       if (end != std::string_view::npos && end - i < 300) {
         const std::string tag =
-            lower_ascii(text.substr(i + 1, std::min<std::size_t>(3, end - i - 1)));
+            ascii_lower(text.substr(i + 1, std::min<std::size_t>(3, end - i - 1)));
         if (tag.rfind("br", 0) == 0) out.push_back(' ');
         i = end + 1;
         continue;

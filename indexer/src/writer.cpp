@@ -462,7 +462,7 @@ struct IndexWriter::Impl {
           !name.empty() &&
           std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
       // Only what Xapian wrote: a directory of the user's that happens to be named by digits stays.
-      const bool written_by_xapian = fs::exists(entry.path() / "flintlock", error);
+      const bool written_by_xapian = fs::exists(entry.path() / schema::kXapianLockFile, error);
       if (!entry.is_directory(error) || !(is_shard || is_merge_output) || !written_by_xapian)
         continue;
       if (std::find(named.begin(), named.end(), name) == named.end())

@@ -83,15 +83,9 @@ std::string format_trec(const std::string& qid, const Hit& hit, const std::strin
   std::snprintf(score, sizeof score, "%.6f", hit.score);
   // A TREC docid is one whitespace-free field; ids with spaces (MediaWiki titles) use '_', and
   // so do control characters (a newline would split the line, ESC reach the terminal).
-  std::string docid = docid_kind == TrecDocid::Passage ? hit.id : hit.article;
-  for (std::size_t i = 0; i < docid.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(docid[i]);
-    const bool c1 = byte == 0xC2 && i + 1 < docid.size() &&
-                    static_cast<unsigned char>(docid[i + 1]) >= 0x80 &&
-                    static_cast<unsigned char>(docid[i + 1]) <= 0x9F;
-    if (c1) docid.erase(i + 1, 1);
-    if (byte <= 0x20 || byte == 0x7F || c1) docid[i] = '_';
-  }
+  std::string docid;
+  append_printable(docid, docid_kind == TrecDocid::Passage ? hit.id : hit.article, "_");
+  std::replace(docid.begin(), docid.end(), ' ', '_');
   return qid + " Q0 " + docid + " " + std::to_string(hit.rank) + " " + score + " " + tag;
 }
 

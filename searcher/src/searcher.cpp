@@ -92,7 +92,7 @@ bool first_run_under_way(const std::filesystem::path& database) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(database, ec)) {
     const std::string name = entry.path().filename().string();
-    if (schema::is_shard_name(name) || name == "flintlock") return true;
+    if (schema::is_shard_name(name) || name == schema::kXapianLockFile) return true;
   }
   return false;
 }
@@ -513,9 +513,8 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
 }
 
 // The block-max matcher answers when it covers the search: BM25 (the model whose bounds it
-// derives), no feedback round, no collapsing of several passages per article, match data for
-// this revision, and a query of scored terms and synonyms (matcher/plan.hpp). Enquire answers
-// the rest, and whenever the request asks for it.
+// derives), no feedback round, match data for this revision, and a query of the shapes
+// matcher/plan.hpp reads. Enquire answers the rest, and whenever the request asks for it.
 Ranking Searcher::Impl::rank(const SearchRequest& r, const BuiltQuery& built,
                              const Xapian::Query& query, const IndexFacts& current_facts,
                              bool collapsed, SearchResults& results) {

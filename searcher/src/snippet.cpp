@@ -60,24 +60,6 @@ bool is_strong_ltr(char32_t c) {
   return c >= 0x00C0;
 }
 
-// Appends `text` with every control character (C0, DEL, C1 U+0080-U+009F) and every byte of
-// invalid UTF-8 replaced by U+FFFD: text from documents or the command line must not be able
-// to clear the screen, retitle the window or plant hyperlinks (ESC, OSC, 8-bit CSI).
-void append_printable(std::string& out, std::string_view text) {
-  constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::size_t length = 0;
-    const char32_t c = decode_at(text, i, length);
-    const bool invalid = length == 1 && static_cast<unsigned char>(text[i]) >= 0x80;
-    if (invalid || c < 0x20 || (c >= 0x7F && c <= 0x9F))
-      out += kReplacement;
-    else
-      out.append(text, i, length);
-    i += length;
-  }
-}
-
 // [begin, end) byte ranges of right-to-left runs in `text`.
 std::vector<std::pair<std::size_t, std::size_t>> rtl_runs(std::string_view text) {
   std::vector<std::pair<std::size_t, std::size_t>> runs;
@@ -448,6 +430,20 @@ Snippet SnippetMaker::assemble(std::string_view text) {
   snippet.text.resize(written);
   if (has_content(end, text.size())) snippet.text += std::string(" ") + std::string(kEllipsis);
   return snippet;
+}
+
+void append_printable(std::string& out, std::string_view text, std::string_view replacement) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t length = 0;
+    const char32_t c = decode_at(text, i, length);
+    const bool invalid = length == 1 && static_cast<unsigned char>(text[i]) >= 0x80;
+    if (invalid || c < 0x20 || (c >= 0x7F && c <= 0x9F))
+      out += replacement;
+    else
+      out.append(text, i, length);
+    i += length;
+  }
 }
 
 std::string render_for_terminal(const Snippet& snippet, bool tty) {

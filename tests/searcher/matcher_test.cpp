@@ -17,6 +17,7 @@
 
 #include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/index/match_data.hpp"
+#include "kavosh/index/schema.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/searcher.hpp"
 #include "matcher/bm25.hpp"
@@ -181,7 +182,7 @@ void check_against_exhaustive(const fs::path& db_path, const std::vector<Case>& 
     ks::BuiltQuery built;
     try {
       const auto known = [&db](std::string_view name) {
-        const std::string prefix = "XF" + std::string(name) + ":";
+        const std::string prefix = kavosh::index::schema::field_prefix(name);
         return db.allterms_begin(prefix) != db.allterms_end(prefix);
       };
       built =

@@ -111,7 +111,6 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
     const auto final_score = candidate ? cursors.finish(db, docid, length) : std::nullopt;
     if (final_score) {
       matched.add(data.article(docid));
-      ++result.documents_scored;
       const bool rose = heap.offer(docid, *final_score, data.article(docid));
       threshold = heap.threshold();
       const bool starts = !pruning && heap.full() && matched.count() >= exact_count_up_to;

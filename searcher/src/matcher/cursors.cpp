@@ -7,7 +7,7 @@ namespace kavosh::search::matcher {
 
 TermCursor::TermCursor(const Xapian::Database& db, const std::string& term,
                        const index::MatchData& data)
-    : data_lengths_(&data), blocks_(data.blocks(term)) {
+    : data_(&data), blocks_(data.blocks(term)) {
   if (!blocks_.blocks.empty()) {
     list_ = true;
     it_ = db.postlist_begin(term);
@@ -28,7 +28,7 @@ TermCursor::TermCursor(const Xapian::Database& db, const std::string& term,
 }
 
 TermCursor::TermCursor(std::vector<Posting> postings, const index::MatchData& data)
-    : data_lengths_(&data), postings_(std::move(postings)) {
+    : data_(&data), postings_(std::move(postings)) {
   std::vector<index::MatchData::Impact> points, whole;
   for (std::size_t begin = 0; begin < postings_.size(); begin += index::MatchData::kBlockSize) {
     const std::size_t end = std::min(postings_.size(), begin + index::MatchData::kBlockSize);
@@ -105,7 +105,7 @@ BlockBound TermCursor::block_at(Xapian::docid target) {
                                  [](const Posting& p, Xapian::docid d) { return p.first < d; });
     if (next == postings_.end()) return {};
     if (next->first > target) return {{}, next->first - 1};
-    exact_impact_ = {next->second, data_lengths_->length(next->first)};
+    exact_impact_ = {next->second, data_->length(next->first)};
     return {{&exact_impact_, 1}, target};
   }
   while (block_ < blocks.size() && blocks[block_].last_docid < target) ++block_;
@@ -115,13 +115,6 @@ BlockBound TermCursor::block_at(Xapian::docid target) {
 }
 
 namespace {
-
-double termfreq_of(const Xapian::Database& db, const std::vector<std::string>& terms) {
-  if (terms.size() == 1) return db.get_termfreq(terms[0]);
-  std::vector<Xapian::doccount> termfreqs;
-  for (const auto& term : terms) termfreqs.push_back(db.get_termfreq(term));
-  return synonym_termfreq(db.get_doccount(), termfreqs);
-}
 
 // Terms in order, each after the one before, the last fewer than `window` positions after the
 // first. Taking each term's earliest position after the previous one is never worse.
@@ -189,21 +182,20 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
   } else {
     for (const auto& term : clause.terms) terms_.emplace_back(db, term, data);
   }
-  for (const auto& term : clause.terms) {
-    const double tf = db.get_termfreq(term);
+  const std::vector<Xapian::doccount>& termfreqs = clause.termfreqs;
+  for (const double tf : termfreqs) {
     termfreq_upper_ = positional() ? (termfreq_upper_ == 0 ? tf : std::min(termfreq_upper_, tf))
                                    : termfreq_upper_ + tf;
   }
   if (!positional()) {
-    termfreq_ = termfreq_of(db, clause.terms);
+    termfreq_ =
+        termfreqs.size() == 1 ? termfreqs[0] : synonym_termfreq(db.get_doccount(), termfreqs);
     weights_.emplace_back(parameters, collection_size, termfreq_, clause.factor, average_length);
     max_score_ = bound_of([](TermCursor& term) { return term.whole(); });
   } else {
     termfreq_ = collection_size;
-    std::vector<double> termfreqs;
     for (std::size_t i = 0; i < terms_.size(); ++i) {
-      const double termfreq = db.get_termfreq(clause.terms[i]);
-      termfreqs.push_back(termfreq);
+      const double termfreq = termfreqs[i];
       rarest_first_.push_back(i);
       termfreq_ *= collection_size > 0 ? termfreq / collection_size : 0;
       weights_.emplace_back(parameters, collection_size, termfreq, clause.factor, average_length);

@@ -64,7 +64,7 @@ class TermCursor {
  private:
   void settle_list();
 
-  const index::MatchData* data_lengths_;
+  const index::MatchData* data_;
   bool list_ = false;                        // reading through Xapian (blocked) or from postings_
   index::MatchData::Impact exact_impact_{};  // what block_at() gives for one posting
   Xapian::PostingIterator it_, end_;

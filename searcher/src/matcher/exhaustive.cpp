@@ -16,7 +16,6 @@ TopK exhaustive(const Xapian::Database& db, const index::MatchData& data, const 
     if (docid == kEnd) break;
     if (const auto score = cursors.finish(db, docid, data.length(docid))) {
       matched.add(data.article(docid));
-      ++result.documents_scored;
       heap.offer(docid, *score, data.article(docid));
     }
     for (auto& clause : cursors.clauses)

@@ -33,7 +33,6 @@ struct TopK {
   Xapian::doccount estimated_matches = 0;
   Xapian::doccount matches_lower_bound = 0;
   Xapian::doccount matches_upper_bound = 0;
-  Xapian::doccount documents_scored = 0;  // candidates fully scored (for --explain and the bench)
 };
 
 // The k best documents by block-max MaxScore: clauses whose bounds cannot lift a document

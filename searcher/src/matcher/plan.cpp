@@ -77,9 +77,10 @@ class Planner {
       case Xapian::Query::OP_WILDCARD: {
         const NodeDetails* node = details_of(q);
         if (!node || node->pattern.empty()) return fail("a wildcard the builder did not record");
-        std::vector<std::string> terms = expand(node->pattern, node->max_expansion);
-        if (terms.empty()) return true;  // completes no term: adds nothing, as in Xapian
-        return add_clause(any_of(std::move(terms), factor));
+        ScoredClause clause = expand(node->pattern, node->max_expansion);
+        if (clause.terms.empty()) return true;  // completes no term: adds nothing, as in Xapian
+        clause.factor = factor;
+        return add_clause(std::move(clause));
       }
       case Xapian::Query::OP_OR:
         for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
@@ -153,6 +154,8 @@ class Planner {
     // reproduced here.
     for (const auto& term : clause.terms)
       if (!seen_.insert(term).second) return fail("a term in two clauses");
+    if (clause.termfreqs.empty())
+      for (const auto& term : clause.terms) clause.termfreqs.push_back(db_.get_termfreq(term));
     plan_.clauses.push_back(std::move(clause));
     return true;
   }
@@ -166,7 +169,7 @@ class Planner {
   // OR tree receives them: every completion in term order, or, past the limit, the most
   // frequent, selected as Xapian selects them (std::nth_element on the frequency, descending),
   // since the order decides how the synonym's frequency is estimated.
-  std::vector<std::string> expand(const std::string& pattern, Xapian::termcount limit) const {
+  ScoredClause expand(const std::string& pattern, Xapian::termcount limit) const {
     struct Completion {
       std::string term;
       Xapian::doccount termfreq;
@@ -180,9 +183,12 @@ class Planner {
           [](const Completion& a, const Completion& b) { return a.termfreq > b.termfreq; });
       completions.resize(limit);
     }
-    std::vector<std::string> terms;
-    for (auto& completion : completions) terms.push_back(std::move(completion.term));
-    return terms;
+    ScoredClause clause;
+    for (auto& completion : completions) {
+      clause.terms.push_back(std::move(completion.term));
+      clause.termfreqs.push_back(completion.termfreq);
+    }
+    return clause;
   }
 
   bool fail(const char* reason) {

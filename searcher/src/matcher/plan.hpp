@@ -24,7 +24,8 @@ struct ScoredClause {
     Near,    // every term, in any order, spanning fewer than `window` positions
   };
   Kind kind = Kind::Any;
-  std::vector<std::string> terms;  // in the order Xapian's matcher meets them
+  std::vector<std::string> terms;           // in the order Xapian's matcher meets them
+  std::vector<Xapian::doccount> termfreqs;  // of `terms`, read once by plan_query
   double factor = 1.0;
   Xapian::termcount window = 0;
 };

@@ -85,7 +85,6 @@ class MatchData {
   }
   // Not thread-safe: the first lookup of a term checks its data (a Searcher owns its copy).
   TermBlocks blocks(std::string_view term) const;
-  std::uint64_t blocked_terms() const { return term_count_; }
 
  private:
   MatchData() = default;

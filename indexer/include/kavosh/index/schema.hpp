@@ -96,6 +96,9 @@ inline std::filesystem::path shard_path(const std::filesystem::path& database, u
   return database / (std::string(kShardPrefix) + std::to_string(shard));
 }
 inline bool is_shard_name(std::string_view name) { return name.starts_with(kShardPrefix); }
+// The lock file Xapian's glass backend keeps in a database directory (while a writer holds it
+// open, and left behind): what tells a directory Xapian wrote from any other.
+inline constexpr std::string_view kXapianLockFile = "flintlock";
 
 // The project's one byte-string hash (64-bit FNV-1a): ids, stored token hashes and the term
 // filter keep its values in the index, so it is stable across platforms and releases.

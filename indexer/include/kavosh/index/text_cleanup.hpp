@@ -12,6 +12,9 @@ namespace kavosh::index {
 // [page needed], [clarification needed], [who?] ... Other bracketed text stays.
 std::string strip_citation_markers(std::string_view text);
 
+// ASCII letters lowered, every other byte kept: file names, extensions, wikitext keywords.
+std::string ascii_lower(std::string_view text);
+
 // Collapses runs of spaces/tabs into one space and trims both ends (newlines kept).
 std::string collapse_spaces(std::string_view text);
 

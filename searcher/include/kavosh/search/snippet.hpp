@@ -118,6 +118,13 @@ class SnippetMaker {
 // UTF-8 bytes become U+FFFD, so no escape sequence of the text reaches the terminal.
 std::string render_for_terminal(const Snippet& snippet, bool tty);
 
+// Appends `text` with every control character (C0, DEL, C1 U+0080-U+009F) and every byte of
+// invalid UTF-8 replaced by `replacement`: text from documents or the command line must not be
+// able to clear the screen, retitle the window or plant hyperlinks (ESC, OSC, 8-bit CSI), nor
+// split a TREC run line.
+void append_printable(std::string& out, std::string_view text,
+                      std::string_view replacement = "\xEF\xBF\xBD" /* U+FFFD */);
+
 // Any text bound for a terminal (titles, sections, ids, the query, messages): right-to-left
 // runs wrapped in bidi isolates, control characters replaced, as render_for_terminal.
 std::string isolate_rtl_runs(std::string_view text);
