@@ -22,6 +22,7 @@
 #include "kavosh/search/searcher.hpp"
 #include "matcher/bm25.hpp"
 #include "matcher/plan.hpp"
+#include "matcher/top_k.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -277,6 +278,31 @@ TEST(Bm25, ScoreGrowsWithWdfAndFallsWithLength) {
   EXPECT_GT(clause.score(3, 100), clause.score(2, 100));
   EXPECT_GT(clause.score(3, 50), clause.score(3, 100));
   EXPECT_EQ(clause.score(0, 100), 0);
+}
+
+// Deferred phrase checks offer documents best first, not in docid order: the heap must still
+// keep Enquire's order (of equal scores the lower docid), collapsed or not.
+TEST(TopKHeap, KeepsTheLowerDocidOfEqualScoresWhateverTheOfferOrder) {
+  km::TopKHeap heap(2, false);
+  EXPECT_TRUE(heap.offer(9, 1.0, 0).entered);
+  EXPECT_TRUE(heap.offer(7, 1.0, 0).entered);
+  EXPECT_TRUE(heap.offer(3, 1.0, 0).entered);   // beats docid 9 on the tie
+  EXPECT_FALSE(heap.offer(8, 1.0, 0).entered);  // loses to 3 and 7
+  EXPECT_FALSE(heap.offer(1, 0.5, 0).entered);
+  const auto kept = heap.take_sorted();
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].docid, 3u);
+  EXPECT_EQ(kept[1].docid, 7u);
+
+  km::TopKHeap collapsed(2, true);
+  collapsed.offer(9, 2.0, 5);
+  collapsed.offer(4, 2.0, 5);  // same article, same score, lower docid: replaces 9
+  collapsed.offer(6, 1.0, 6);
+  EXPECT_FALSE(collapsed.offer(8, 2.0, 5).entered);
+  const auto best = collapsed.take_sorted();
+  ASSERT_EQ(best.size(), 2u);
+  EXPECT_EQ(best[0].docid, 4u);
+  EXPECT_EQ(best[1].docid, 6u);
 }
 
 TEST(MatchPlan, ReadsScoredClausesFiltersAndExclusions) {

@@ -11,20 +11,27 @@
 #include "matcher/top_k.hpp"
 
 namespace kavosh::search::matcher {
-namespace {
-
-// A bound that cannot beat the threshold. The margin absorbs rounding: a bound and the score
-// it bounds are sums of the same parts added in different orders.
-bool cannot_beat(double bound, double threshold) {
-  return bound <= threshold - std::abs(threshold) * 1e-12;
-}
-
-}  // namespace
-
 TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,
                         const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
                         bool collapse, Xapian::doccount exact_count_up_to) {
   PlanCursors cursors(db, data, plan, parameters);
+  const bool positional = std::any_of(cursors.clauses.begin(), cursors.clauses.end(),
+                                      [](const ClauseCursor& c) { return c.positional(); });
+  if (!positional) return maxscore_pass(db, data, cursors, {k, collapse, exact_count_up_to, {}});
+  // Counting a phrase's or NEAR's matches exactly means reading the positions of every
+  // document holding its terms: such a plan prunes from the first full heap, and reads
+  // positions best first (DeferredChecks).
+  DeferredChecks deferred(cursors.clauses.size());
+  cursors.assume_positions_hold = true;
+  return maxscore_pass(db, data, cursors, {k, collapse, 0, &deferred});
+}
+
+TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, PlanCursors& cursors,
+                   const PassOptions& options) {
+  const unsigned k = options.k;
+  const Xapian::doccount exact_count_up_to = options.exact_count_up_to;
+  DeferredChecks* const deferred = options.deferred;
+  std::size_t check_at = std::max<std::size_t>(64, std::size_t{4} * k);
   TopK result;
   if (k == 0) {
     result.matches_upper_bound = cursors.upper_bound(db.get_doccount());
@@ -43,17 +50,12 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
   for (std::size_t i = 0; i < n; ++i)
     prefix_bound[i] = (i ? prefix_bound[i - 1] : 0) + clauses[order[i]].max_score();
 
-  // Counting a phrase's or NEAR's matches exactly means reading the positions of every
-  // document holding its terms: worth it for no count (a rare phrase of common words cost
-  // 227 ms at p99 on the 200 MB bench index), so such a plan prunes from the first full heap.
-  for (const auto& clause : clauses)
-    if (clause.positional()) exact_count_up_to = 0;
-  TopKHeap heap(k, collapse);
+  TopKHeap heap(k, options.collapse);
   double threshold = heap.threshold();
   std::size_t first_essential = 0;
   bool skipped = false;  // whether any document was passed over unscored
   bool pruning = false;  // see exact_count_up_to
-  MatchCounter matched(collapse);
+  MatchCounter matched(options.collapse);
   // Each clause's bound for the block holding the candidate, and their sum: unchanged for every
   // candidate up to the first of those blocks to end, so computed once per stretch.
   std::vector<double> block_bounds(n);
@@ -109,21 +111,36 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
       skipped = true;
     }
     const auto final_score = candidate ? cursors.finish(db, docid, length) : std::nullopt;
-    if (final_score) {
+    bool rose = false;
+    bool starts = false;
+    if (final_score && deferred) {
+      // Its score assumes its phrases hold: checked later, best first, in growing batches.
+      if (cannot_beat(*final_score, threshold))
+        skipped = true;
+      else
+        deferred->add(docid, *final_score, length, cursors);
+      if (deferred->size() >= check_at) {
+        rose = deferred->check_into(db, data, cursors, heap, matched, &skipped);
+        check_at = std::min<std::size_t>(check_at * 2, 8192);
+        threshold = heap.threshold();
+        starts = !pruning && heap.full();
+      }
+    } else if (final_score) {
       matched.add(data.article(docid));
-      const bool rose = heap.offer(docid, *final_score, data.article(docid));
+      rose = heap.offer(docid, *final_score, data.article(docid)).threshold_may_rise;
       threshold = heap.threshold();
-      const bool starts = !pruning && heap.full() && matched.count() >= exact_count_up_to;
-      pruning = pruning || starts;
-      if (pruning && (rose || starts))
-        while (first_essential < n && cannot_beat(prefix_bound[first_essential], threshold)) {
-          ++first_essential;
-          skipped = true;  // documents of the non-essential clauses alone go unvisited
-        }
+      starts = !pruning && heap.full() && matched.count() >= exact_count_up_to;
     }
+    pruning = pruning || starts;
+    if (pruning && (rose || starts))
+      while (first_essential < n && cannot_beat(prefix_bound[first_essential], threshold)) {
+        ++first_essential;
+        skipped = true;  // documents of the non-essential clauses alone go unvisited
+      }
     for (std::size_t i = first_essential; i < n; ++i)
       if (clauses[order[i]].docid() == docid) clauses[order[i]].next();
   }
+  if (deferred) deferred->check_into(db, data, cursors, heap, matched, &skipped);
   result.docs = heap.take_sorted();
   result.matches_lower_bound = matched.count();
   result.matches_upper_bound =

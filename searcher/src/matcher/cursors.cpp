@@ -1,9 +1,13 @@
 #include "matcher/cursors.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 namespace kavosh::search::matcher {
+namespace {
+constexpr std::uint32_t kNoLength = std::numeric_limits<std::uint32_t>::max();
+}  // namespace
 
 TermCursor::TermCursor(const Xapian::Database& db, const std::string& term,
                        const index::MatchData& data)
@@ -29,18 +33,37 @@ TermCursor::TermCursor(const Xapian::Database& db, const std::string& term,
 
 TermCursor::TermCursor(std::vector<Posting> postings, const index::MatchData& data)
     : data_(&data), postings_(std::move(postings)) {
-  std::vector<index::MatchData::Impact> points, whole;
+  // Read postings are a wildcard's merged completions, built for one query: their bounds must
+  // cost a pass, not a sort. Each block is bounded by one pair (its largest wdf at its
+  // shortest length), looser than competitive impacts but enough where the list is already in
+  // memory; the whole list gets its exact competitive impacts from a table by wdf.
+  constexpr std::uint32_t kWdfTable = 4096;  // wdfs above share the last row
+  std::vector<std::uint32_t> shortest_at_wdf(kWdfTable + 1, kNoLength);
+  std::uint32_t largest_wdf = 0;
   for (std::size_t begin = 0; begin < postings_.size(); begin += index::MatchData::kBlockSize) {
     const std::size_t end = std::min(postings_.size(), begin + index::MatchData::kBlockSize);
-    points.clear();
-    for (std::size_t i = begin; i < end; ++i)
-      points.push_back({postings_[i].second, data.length(postings_[i].first)});
-    const auto kept = index::MatchData::competitive_impacts(points);
-    owned_blocks_.push_back({postings_[end - 1].first,
-                             static_cast<std::uint32_t>(owned_impacts_.size()),
-                             static_cast<std::uint32_t>(kept.size())});
-    owned_impacts_.insert(owned_impacts_.end(), kept.begin(), kept.end());
-    whole.insert(whole.end(), kept.begin(), kept.end());
+    index::MatchData::Impact bound{0, kNoLength};
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto [docid, wdf] = postings_[i];
+      const std::uint32_t length = data.length(docid);
+      bound.wdf = std::max(bound.wdf, wdf);
+      bound.length = std::min(bound.length, length);
+      std::uint32_t& row = shortest_at_wdf[std::min(wdf, kWdfTable)];
+      row = std::min(row, length);
+    }
+    largest_wdf = std::max(largest_wdf, bound.wdf);
+    owned_blocks_.push_back(
+        {postings_[end - 1].first, static_cast<std::uint32_t>(owned_impacts_.size()), 1});
+    owned_impacts_.push_back(bound);
+  }
+  // From the largest wdf down, the shortest length among postings with at least that wdf: a
+  // pair is competitive where that length drops.
+  std::vector<index::MatchData::Impact> whole;
+  std::uint32_t shortest = kNoLength;
+  for (std::uint32_t wdf = kWdfTable + 1; wdf-- > 0;) {
+    if (shortest_at_wdf[wdf] >= shortest) continue;
+    shortest = shortest_at_wdf[wdf];
+    whole.push_back({wdf == kWdfTable ? largest_wdf : wdf, shortest});
   }
   whole = index::MatchData::competitive_impacts(std::move(whole));
   whole_block_ = {kEnd, static_cast<std::uint32_t>(owned_impacts_.size()),
@@ -153,18 +176,28 @@ bool near_holds(const std::vector<std::vector<Xapian::termpos>>& lists, Xapian::
   return false;
 }
 
-}  // namespace
-
-ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& data,
-                           const ScoredClause& clause, const Bm25Parameters& parameters)
-    : kind_(clause.kind), window_(clause.window), names_(clause.terms) {
-  const double collection_size = db.get_doccount();
-  const double average_length = db.get_avlength();
-  // A synonym of many terms (a wildcard's completions) is read whole and merged into one list
-  // with its own blocks: a cursor per term would cost a step per term for every document.
-  constexpr std::size_t kMergedSynonymTerms = 8;
-  if (!positional() && clause.terms.size() > kMergedSynonymTerms) {
-    std::vector<TermCursor::Posting> merged;
+// A synonym's postings as one list: docids in order, wdfs summed and clamped to the document
+// length as Xapian's SynonymPostList does. Where the postings are many for the docid range, a
+// table by docid beats sorting them.
+std::vector<TermCursor::Posting> merged_synonym_postings(const Xapian::Database& db,
+                                                         const index::MatchData& data,
+                                                         const ScoredClause& clause) {
+  std::vector<TermCursor::Posting> merged;
+  double postings = 0;
+  for (const Xapian::doccount termfreq : clause.termfreqs) postings += termfreq;
+  const Xapian::docid last_docid = db.get_lastdocid();
+  if (postings * 16 >= last_docid) {
+    // One more than the summed wdf, so that a posting with wdf 0 is still seen.
+    std::vector<std::uint32_t> wdf_plus_one(std::size_t{last_docid} + 1, 0);
+    for (const auto& term : clause.terms)
+      for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+        std::uint32_t& slot = wdf_plus_one[*it];
+        slot = (slot == 0 ? 1 : slot) + it.get_wdf();
+      }
+    merged.reserve(static_cast<std::size_t>(std::min<double>(postings, last_docid)));
+    for (Xapian::docid docid = 1; docid <= last_docid; ++docid)
+      if (wdf_plus_one[docid] != 0) merged.emplace_back(docid, wdf_plus_one[docid] - 1);
+  } else {
     for (const auto& term : clause.terms)
       for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
         merged.emplace_back(*it, it.get_wdf());
@@ -177,8 +210,23 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
         merged[kept++] = merged[i];
     }
     merged.resize(kept);
-    for (auto& [docid, wdf] : merged) wdf = std::min(wdf, data.length(docid));  // as Xapian clamps
-    terms_.emplace_back(std::move(merged), data);
+  }
+  for (auto& [docid, wdf] : merged) wdf = std::min(wdf, data.length(docid));
+  return merged;
+}
+
+}  // namespace
+
+ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& data,
+                           const ScoredClause& clause, const Bm25Parameters& parameters)
+    : kind_(clause.kind), window_(clause.window), names_(clause.terms) {
+  const double collection_size = db.get_doccount();
+  const double average_length = db.get_avlength();
+  // A synonym of many terms (a wildcard's completions) is read whole and merged into one list
+  // with its own blocks: a cursor per term would cost a step per term for every document.
+  constexpr std::size_t kMergedSynonymTerms = 8;
+  if (!positional() && clause.terms.size() > kMergedSynonymTerms) {
+    terms_.emplace_back(merged_synonym_postings(db, data, clause), data);
   } else {
     for (const auto& term : clause.terms) terms_.emplace_back(db, term, data);
   }
@@ -283,6 +331,16 @@ double ClauseCursor::block_bound(Xapian::docid target, Xapian::docid* last_docid
 }
 
 bool ClauseCursor::positions_hold(const Xapian::Database& db) const {
+  return positions_hold_with([&](std::size_t i) { return terms_[i].positions(db, names_[i]); });
+}
+
+bool ClauseCursor::positions_hold_at(const Xapian::Database& db, Xapian::docid docid) const {
+  return positions_hold_with(
+      [&](std::size_t i) { return db.positionlist_begin(docid, names_[i]); });
+}
+
+template <typename OpenPositions>
+bool ClauseCursor::positions_hold_with(OpenPositions&& open) const {
   if (!positional()) return true;
   if (kind_ == ScoredClause::Kind::Phrase && window_ == names_.size()) {
     // An exact phrase: each position of the rarest term fixes where every other term must
@@ -290,13 +348,13 @@ bool ClauseCursor::positions_hold(const Xapian::Database& db) const {
     const std::size_t lead = rarest_first_[0];
     std::vector<Xapian::PositionIterator> others;
     const Xapian::PositionIterator end;
-    for (auto p = terms_[lead].positions(db, names_[lead]); p != end; ++p) {
+    for (auto p = open(lead); p != end; ++p) {
       if (*p < lead) continue;
       const Xapian::termpos start = *p - static_cast<Xapian::termpos>(lead);
       bool all = true;
       for (std::size_t k = 1; k < rarest_first_.size() && all; ++k) {
         const std::size_t i = rarest_first_[k];
-        if (others.size() < k) others.push_back(terms_[i].positions(db, names_[i]));
+        if (others.size() < k) others.push_back(open(i));
         Xapian::PositionIterator& at = others[k - 1];
         const Xapian::termpos want = start + static_cast<Xapian::termpos>(i);
         at.skip_to(want);
@@ -309,8 +367,7 @@ bool ClauseCursor::positions_hold(const Xapian::Database& db) const {
   }
   std::vector<std::vector<Xapian::termpos>> lists(names_.size());
   for (std::size_t i = 0; i < names_.size(); ++i) {
-    for (auto p = terms_[i].positions(db, names_[i]); p != Xapian::PositionIterator(); ++p)
-      lists[i].push_back(*p);
+    for (auto p = open(i); p != Xapian::PositionIterator(); ++p) lists[i].push_back(*p);
     if (lists[i].empty()) return false;
   }
   return kind_ == ScoredClause::Kind::Phrase ? phrase_holds(lists, window_)

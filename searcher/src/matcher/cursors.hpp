@@ -108,11 +108,15 @@ class ClauseCursor {
   // or the least of them (all of them).
   double termfreq_upper_bound() const { return termfreq_upper_; }
   bool positional() const { return kind_ != ScoredClause::Kind::Any; }
-  // Whether the terms stand as the phrase or NEAR asks in the cursor's current document.
+  // Whether the terms stand as the phrase or NEAR asks in the cursor's current document, or
+  // in any `docid` (read from the database: the cursor may have moved on).
   bool positions_hold(const Xapian::Database& db) const;
+  bool positions_hold_at(const Xapian::Database& db, Xapian::docid docid) const;
 
  private:
   void settle();
+  template <typename OpenPositions>
+  bool positions_hold_with(OpenPositions&& open) const;
   // For Kind::Any, the most the clause adds where each term is bounded by bound_of_term(term):
   // one term's best impact, or for a synonym its terms' largest wdfs summed at their smallest
   // length.

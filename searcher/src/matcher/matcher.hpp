@@ -40,8 +40,9 @@ struct TopK {
 // block bounds fall short is passed over without reading the rest of its postings.
 // With `collapse`, the k best articles, each by its best document (MatchData::article).
 // Bounds prune only once `exact_count_up_to` documents have matched (as Lucene's collector
-// counts its first 1000 hits), so a search with fewer matches knows their exact number; a
-// plan with a phrase or NEAR prunes from the first full heap (its count is then a range).
+// counts its first 1000 hits), so a search with fewer matches knows their exact number. A
+// plan with a phrase or NEAR prunes from the first full heap and reads positions best first
+// (verify_best_first.cpp); its count is then a range.
 inline constexpr Xapian::doccount kExactCountUpTo = 1000;
 TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,
                         const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,

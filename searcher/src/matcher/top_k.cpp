@@ -9,28 +9,28 @@ void TopKHeap::insert(const Entry& entry) {
   if (collapse_ && entry.article != 0) by_article_[entry.article] = at;
 }
 
-bool TopKHeap::offer(Xapian::docid docid, double score, std::uint32_t article) {
-  if (k_ == 0) return false;
+TopKHeap::Offered TopKHeap::offer(Xapian::docid docid, double score, std::uint32_t article) {
+  if (k_ == 0) return {};
   const Entry entry{{docid, score}, article};
   if (collapse_ && article != 0) {
     const auto found = by_article_.find(article);
     if (found != by_article_.end()) {
-      if (!(score > found->second->doc.score)) return false;
+      if (!Better{}(entry, *found->second)) return {};
       kept_.erase(found->second);
       insert(entry);
-      return full();
+      return {true, full()};
     }
   }
   if (!full()) {
     insert(entry);
-    return full();
+    return {true, full()};
   }
   const auto worst = std::prev(kept_.end());
-  if (!(score > worst->doc.score)) return false;
+  if (!Better{}(entry, *worst)) return {};
   if (collapse_ && worst->article != 0) by_article_.erase(worst->article);
   kept_.erase(worst);
   insert(entry);
-  return true;
+  return {true, true};
 }
 
 std::vector<ScoredDoc> TopKHeap::take_sorted() const {
@@ -58,7 +58,7 @@ std::optional<double> PlanCursors::finish(const Xapian::Database& db, Xapian::do
   bool any = false;
   for (auto& clause : clauses) {
     if (clause.docid() != docid) continue;
-    if (clause.positional() && !clause.positions_hold(db))
+    if (clause.positional() && !assume_positions_hold && !clause.positions_hold(db))
       clause.reject_current();
     else
       any = true;

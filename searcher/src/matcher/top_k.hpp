@@ -4,13 +4,14 @@
 // ascending).
 #include <xapian.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <iterator>
 #include <limits>
 #include <optional>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "matcher/cursors.hpp"
@@ -18,20 +19,25 @@
 
 namespace kavosh::search::matcher {
 
-// The best k documents met so far. Collapsing keeps one document per article (its best;
-// documents are met in docid order, so of two equal scores the first stays), as Enquire with
-// a collapse key does; article 0 is a document without one, never collapsed.
+// The best k documents offered so far. Collapsing keeps one document per article (its best;
+// of two equal scores the lower docid), as Enquire with a collapse key does; article 0 is a
+// document without one, never collapsed.
 class TopKHeap {
  public:
   TopKHeap(unsigned k, bool collapse) : k_(k), collapse_(collapse) {}
   bool full() const { return k_ == 0 || kept_.size() >= k_; }
-  // The score a document must beat to enter (a document met later loses a tie).
+  // The score a document must beat to enter (a tie enters only with a lower docid).
   double threshold() const {
     if (k_ == 0) return std::numeric_limits<double>::infinity();
     return full() ? std::prev(kept_.end())->doc.score : -std::numeric_limits<double>::infinity();
   }
-  // True when the threshold may have risen.
-  bool offer(Xapian::docid docid, double score, std::uint32_t article);
+  struct Offered {
+    bool entered = false;
+    bool threshold_may_rise = false;
+  };
+  // Documents may be offered in any order: of equal scores the lower docid wins, as in
+  // Enquire's order.
+  Offered offer(Xapian::docid docid, double score, std::uint32_t article);
   std::vector<ScoredDoc> take_sorted() const;
 
  private:
@@ -60,19 +66,26 @@ class MatchCounter {
  public:
   explicit MatchCounter(bool collapse) : collapse_(collapse) {}
   void add(std::uint32_t article) {
-    if (collapse_ && article != 0)
-      articles_.insert(article);
-    else
-      ++alone_;
+    if (!collapse_ || article == 0) {
+      ++count_;
+      return;
+    }
+    // Article numbers are dense (MatchData numbers them in order), so a bitmap beats a hash
+    // set: a search may count thousands.
+    const std::size_t word = article / 64;
+    if (word >= seen_.size()) seen_.resize(std::max(word + 1, seen_.size() * 2), 0);
+    const std::uint64_t bit = std::uint64_t{1} << (article % 64);
+    if (!(seen_[word] & bit)) {
+      seen_[word] |= bit;
+      ++count_;
+    }
   }
-  Xapian::doccount count() const {
-    return static_cast<Xapian::doccount>(articles_.size() + alone_);
-  }
+  Xapian::doccount count() const { return count_; }
 
  private:
   bool collapse_;
-  std::unordered_set<std::uint32_t> articles_;
-  Xapian::doccount alone_ = 0;
+  std::vector<std::uint64_t> seen_;
+  Xapian::doccount count_ = 0;
 };
 
 // The plan's cursors and its boolean conditions over one database.
@@ -94,9 +107,54 @@ struct PlanCursors {
 
   std::vector<ClauseCursor> clauses;
   std::vector<std::vector<std::size_t>> required;
+  // Score phrases and NEARs as if their terms stood as asked, without reading positions: for
+  // a pass whose candidates are checked afterwards (DeferredChecks).
+  bool assume_positions_hold = false;
   std::vector<TermCursor> filters;
   std::vector<TermCursor> excluded;
   std::vector<double> filter_termfreqs, excluded_termfreqs;
 };
+
+// Candidates of a plan with phrases or NEARs, scored as if every phrase held (an upper bound
+// of the true score), whose positions are read later and best first (verify_best_first.cpp):
+// once k of them hold, a candidate that cannot beat the k-th is never read.
+class DeferredChecks {
+ public:
+  explicit DeferredChecks(std::size_t clause_count) : clause_count_(clause_count) {}
+  // Records the clause scores of `docid`, every cursor still on it.
+  void add(Xapian::docid docid, double optimistic, std::uint32_t length, const PlanCursors& at);
+  std::size_t size() const { return pending_.size(); }
+  // Checks the pending candidates best first into `heap` and forgets them; sets *skipped when
+  // some were dropped unread. True when the heap's threshold may have risen.
+  bool check_into(const Xapian::Database& db, const index::MatchData& data,
+                  const PlanCursors& cursors, TopKHeap& heap, MatchCounter& matched, bool* skipped);
+
+ private:
+  struct Pending {
+    double optimistic;
+    Xapian::docid docid;
+    std::size_t first_score;  // into scores_, clause_count_ of them; NaN where no match
+  };
+  std::size_t clause_count_;
+  std::vector<Pending> pending_;
+  std::vector<double> scores_;
+};
+
+// One document-at-a-time block-max MaxScore pass over `cursors` (block_max_maxscore.cpp); with
+// `deferred`, candidates go there instead of straight to the heap.
+struct PassOptions {
+  unsigned k = 10;
+  bool collapse = false;
+  Xapian::doccount exact_count_up_to = kExactCountUpTo;
+  DeferredChecks* deferred = nullptr;
+};
+TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, PlanCursors& cursors,
+                   const PassOptions& options);
+
+// A bound that cannot beat the threshold. The margin absorbs rounding: a bound and the score
+// it bounds are sums of the same parts added in different orders.
+inline bool cannot_beat(double bound, double threshold) {
+  return bound <= threshold - std::abs(threshold) * 1e-12;
+}
 
 }  // namespace kavosh::search::matcher
