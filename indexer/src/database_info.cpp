@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "article_count_merger.hpp"
-#include "kavosh/index/match_data.hpp"
-#include "kavosh/index/schema.hpp"
-#include "kavosh/index/stored_passage.hpp"
-#include "kavosh/index/term_filter.hpp"
+#include "kavosh/format/match_data.hpp"
+#include "kavosh/format/schema.hpp"
+#include "kavosh/format/stored_passage.hpp"
+#include "kavosh/format/term_filter.hpp"
 #include "kavosh/index/writer.hpp"
 
 namespace kavosh::index {

@@ -18,7 +18,7 @@
 
 #include "format_readers.hpp"
 #include "kavosh/analysis/analyzer.hpp"
-#include "kavosh/index/schema.hpp"
+#include "kavosh/format/schema.hpp"
 #include "kavosh/index/text_cleanup.hpp"
 
 namespace kavosh::index {

@@ -12,10 +12,10 @@
 #include <tuple>
 #include <unordered_set>
 
-#include "kavosh/index/match_data.hpp"
-#include "kavosh/index/schema.hpp"
-#include "kavosh/index/stored_passage.hpp"
-#include "kavosh/index/term_filter.hpp"
+#include "kavosh/format/match_data.hpp"
+#include "kavosh/format/schema.hpp"
+#include "kavosh/format/stored_passage.hpp"
+#include "kavosh/format/term_filter.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/snippet.hpp"
 #include "matcher/matcher.hpp"

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
+#include "kavosh/format/schema.hpp"
 #include "kavosh/index/document.hpp"
-#include "kavosh/index/schema.hpp"
 
 namespace kavosh::index {
 

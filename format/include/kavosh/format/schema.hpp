@@ -64,9 +64,9 @@ inline std::filesystem::path spelling_path(const std::filesystem::path& database
 // continuation bytes that most words share, whose long entries every commit rewrote: writing
 // the dictionary was half the indexing time of a small Persian collection. An Arabic-script
 // word is therefore keyed as kArabicSpellingMark and one byte per letter, 0x80 + the letter's
-// place in the letter table of src/spelling_keys.cpp (ParsiNLU's dictionary: 205 -> 106 ms to
-// write, and as many right suggestions for 2000 typos). Neither byte can begin a UTF-8 sequence, so
-// Xapian's edit distance (UTF-8 characters; any other byte is a character of its own) counts a
+// place in the letter table of format/src/spelling_keys.cpp (ParsiNLU's dictionary: 205 -> 106 ms
+// to write, and as many right suggestions for 2000 typos). Neither byte can begin a UTF-8 sequence,
+// so Xapian's edit distance (UTF-8 characters; any other byte is a character of its own) counts a
 // letter as one, and the keys sort after every Latin word, in the order of their UTF-8 words, as
 // the index's terms do (SpellingStore::sync_with walks the two in step). A Latin word is its own
 // key; an Arabic-script term with a character outside the table (a mixed-script token) has
