@@ -3,7 +3,6 @@
 
 #include <xapian.h>
 
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -67,25 +66,6 @@ std::uintmax_t directory_size(const std::filesystem::path& path) {
     if (it->is_regular_file(error)) total += it->file_size(error);
   }
   return total;
-}
-
-std::vector<std::string> stub_databases(const std::filesystem::path& db_path) {
-  std::ifstream in(db_path / schema::kShardStub);
-  std::vector<std::string> names;
-  std::string type, name;
-  while (in >> type >> name) names.push_back(name);
-  return names;
-}
-
-std::vector<std::filesystem::path> unmerged_shards(const std::filesystem::path& db_path) {
-  std::error_code error;
-  if (std::filesystem::exists(db_path / "iamglass", error)) return {};  // Xapian opens that first
-  std::vector<std::filesystem::path> shards;
-  for (const std::string& name : stub_databases(db_path)) {
-    if (!schema::is_shard_name(name)) return {};
-    shards.push_back(db_path / name);
-  }
-  return shards;
 }
 
 DatabaseSummary summarize_database(const std::filesystem::path& db_path) {

@@ -174,6 +174,11 @@ inline constexpr std::string_view kMetaSchemaVersion = "kavosh.schema";
 // refuses any other version with a message to re-index with --rebuild.
 inline constexpr std::string_view kSchemaVersion = "2";
 inline constexpr std::string_view kMetaArticleCount = "kavosh.articles";  // decimal count
+// The analyzer option that changes the index's terms, "1" or "0"; the searcher analyzes its
+// queries with the value the index was written with (absent in older indexes, which were
+// normalized).
+inline constexpr std::string_view kMetaNormalizeArabicScript =
+    "kavosh.analysis.normalize_arabic_script";
 // How a first run routed article ids to its shards; a re-run goes on only in shards routed
 // the same way (written to the shards, and kept by their merge).
 inline constexpr std::string_view kMetaShardRouting = "kavosh.shard-routing";
