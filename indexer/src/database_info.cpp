@@ -44,12 +44,14 @@ std::string human_bytes(std::uint64_t bytes) {
   return out.str();
 }
 
-// The prefix of a term: its leading capitals, plus "XF<name>:" for field terms.
+// The prefix of a term: its leading capitals, plus "<name>:" for field terms.
 std::string prefix_of(const std::string& term) {
   std::size_t i = 0;
   while (i < term.size() && term[i] >= 'A' && term[i] <= 'Z') ++i;
   std::string prefix = term.substr(0, i);
-  if (prefix == "XF" || prefix == "ZXF") {
+  const std::string stemmed_field =
+      std::string(schema::kStemmed) + std::string(schema::kFieldPrefix);
+  if (prefix == schema::kFieldPrefix || prefix == stemmed_field) {
     const std::size_t colon = term.find(':', i);
     if (colon != std::string::npos) prefix = term.substr(0, colon + 1);
   }
