@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "kavosh/index/stored_passage.hpp"
+#include "kavosh/format/stored_passage.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/snippet.hpp"
 

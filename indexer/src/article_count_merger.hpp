@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "kavosh/index/schema.hpp"
+#include "kavosh/format/schema.hpp"
 
 namespace kavosh::index {
 

@@ -5,18 +5,16 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <condition_variable>
 #include <cstdio>
 #include <cstring>
-#include <deque>
 #include <exception>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
 #include <unordered_set>
 #include <variant>
 
+#include "bounded_queue.hpp"
 #include "kavosh/index/text_cleanup.hpp"
 
 namespace kavosh::index {
@@ -72,9 +70,6 @@ std::optional<std::string> reason_to_leave_out(const std::filesystem::path& file
 // What the reading thread hands to the writing thread.
 using CorpusItem = std::variant<Article, std::vector<std::string>>;
 
-// Thrown inside the reading thread when the writing side has stopped (an error there).
-struct ReadingCancelled {};
-
 std::size_t text_bytes(const CorpusItem& item) {
   std::size_t bytes = 0;
   if (item.index() == 0) {
@@ -83,57 +78,10 @@ std::size_t text_bytes(const CorpusItem& item) {
   return bytes;
 }
 
-// Bounded by item count and by text bytes (an item always fits when the queue is empty).
-class ItemQueue {
- public:
-  ItemQueue(std::size_t capacity, std::size_t byte_capacity)
-      : capacity_(capacity), byte_capacity_(byte_capacity) {}
-
-  // Blocks while full; throws ReadingCancelled once the consumer has given up.
-  void push(CorpusItem&& item) {
-    const std::size_t bytes = text_bytes(item);
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] {
-      return cancelled_ || items_.empty() ||
-             (items_.size() < capacity_ && bytes_ + bytes <= byte_capacity_);
-    });
-    if (cancelled_) throw ReadingCancelled{};
-    bytes_ += bytes;
-    items_.emplace_back(std::move(item), bytes);
-    changed_.notify_all();
-  }
-  // Blocks until an item arrives; nullopt when the producer has finished.
-  std::optional<CorpusItem> pop() {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [this] { return finished_ || !items_.empty(); });
-    if (items_.empty()) return std::nullopt;
-    CorpusItem item = std::move(items_.front().first);
-    bytes_ -= items_.front().second;
-    items_.pop_front();
-    changed_.notify_all();
-    return item;
-  }
-  void finish() {
-    std::lock_guard lock(mutex_);
-    finished_ = true;
-    changed_.notify_all();
-  }
-  void cancel() {
-    std::lock_guard lock(mutex_);
-    cancelled_ = true;
-    changed_.notify_all();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<std::pair<CorpusItem, std::size_t>> items_;  // item, its text bytes
-  std::size_t capacity_;
-  std::size_t byte_capacity_;
-  std::size_t bytes_ = 0;
-  bool finished_ = false;
-  bool cancelled_ = false;
-};
+// Between the reading and the writing thread; the writing side closes it when it stops on an
+// error, and the reading thread's next push then ends the read (QueueClosed).
+using ItemQueue = BoundedQueue<CorpusItem>;
+constexpr std::size_t kQueuedItems = 32;
 
 // Runs on the reading thread: forwards articles and alias groups to the queue, and reports
 // warnings and progress (the CLI's callbacks therefore run on this thread only).
@@ -150,7 +98,9 @@ class QueueListener : public ReadListener {
           article.source, 0, 0,
           "id \"" + article.id + "\" was read before in this run; this document replaces it"});
     }
-    queue_.push(CorpusItem(std::in_place_index<0>, std::move(article)));
+    CorpusItem item(std::in_place_index<0>, std::move(article));
+    const std::size_t bytes = text_bytes(item);
+    queue_.push(std::move(item), bytes);
     ++progress_.articles;
   }
   void alias_group(std::vector<std::string>&& names) override {
@@ -329,17 +279,17 @@ CorpusStats index_corpus(const std::vector<CorpusFile>& files, IndexWriter& writ
   IndexProgress progress;
   progress.files_total = files.size();
   for (const CorpusFile& file : files) progress.bytes_total += file.size;
-  ItemQueue queue(32, 32u << 20);
+  ItemQueue queue(kQueuedItems, kMaxTextBytesInFlight);
   QueueListener listener(queue, options, read_stats, progress);
   std::exception_ptr reading_error;
   std::thread reader([&] {
     try {
       read_all(files, options, listener, read_stats, progress);
-    } catch (const ReadingCancelled&) {
+    } catch (const QueueClosed&) {
     } catch (...) {
       reading_error = std::current_exception();
     }
-    queue.finish();
+    queue.close();
   });
 
   std::uint64_t articles = 0;
@@ -355,7 +305,7 @@ CorpusStats index_corpus(const std::vector<CorpusFile>& files, IndexWriter& writ
       }
     }
   } catch (...) {
-    queue.cancel();
+    queue.close();
     reader.join();
     throw;
   }

@@ -3,16 +3,15 @@
 
 #include <xapian.h>
 
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
 
 #include "article_count_merger.hpp"
-#include "kavosh/index/match_data.hpp"
-#include "kavosh/index/schema.hpp"
-#include "kavosh/index/stored_passage.hpp"
-#include "kavosh/index/term_filter.hpp"
+#include "kavosh/format/match_data.hpp"
+#include "kavosh/format/schema.hpp"
+#include "kavosh/format/stored_passage.hpp"
+#include "kavosh/format/term_filter.hpp"
 #include "kavosh/index/writer.hpp"
 
 namespace kavosh::index {
@@ -45,12 +44,14 @@ std::string human_bytes(std::uint64_t bytes) {
   return out.str();
 }
 
-// The prefix of a term: its leading capitals, plus "XF<name>:" for field terms.
+// The prefix of a term: its leading capitals, plus "<name>:" for field terms.
 std::string prefix_of(const std::string& term) {
   std::size_t i = 0;
   while (i < term.size() && term[i] >= 'A' && term[i] <= 'Z') ++i;
   std::string prefix = term.substr(0, i);
-  if (prefix == "XF" || prefix == "ZXF") {
+  const std::string stemmed_field =
+      std::string(schema::kStemmed) + std::string(schema::kFieldPrefix);
+  if (prefix == schema::kFieldPrefix || prefix == stemmed_field) {
     const std::size_t colon = term.find(':', i);
     if (colon != std::string::npos) prefix = term.substr(0, colon + 1);
   }
@@ -67,25 +68,6 @@ std::uintmax_t directory_size(const std::filesystem::path& path) {
     if (it->is_regular_file(error)) total += it->file_size(error);
   }
   return total;
-}
-
-std::vector<std::string> stub_databases(const std::filesystem::path& db_path) {
-  std::ifstream in(db_path / schema::kShardStub);
-  std::vector<std::string> names;
-  std::string type, name;
-  while (in >> type >> name) names.push_back(name);
-  return names;
-}
-
-std::vector<std::filesystem::path> unmerged_shards(const std::filesystem::path& db_path) {
-  std::error_code error;
-  if (std::filesystem::exists(db_path / "iamglass", error)) return {};  // Xapian opens that first
-  std::vector<std::filesystem::path> shards;
-  for (const std::string& name : stub_databases(db_path)) {
-    if (!schema::is_shard_name(name)) return {};
-    shards.push_back(db_path / name);
-  }
-  return shards;
 }
 
 DatabaseSummary summarize_database(const std::filesystem::path& db_path) {

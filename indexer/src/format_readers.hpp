@@ -48,6 +48,15 @@ void add_text_passages(Article& article, std::string_view text, const std::strin
 // Test-collection documents (TREC, SMART) are short: one passage each unless unusually long.
 inline constexpr PassageLimits kTestCollectionLimits{600, 1000, 100};
 
+// kMaxArticleBytes as warnings spell it: "8 MB".
+inline std::string max_article_size_text() {
+  return std::to_string(kMaxArticleBytes >> 20) + " MB";
+}
+// The warning for a document cut at kMaxArticleBytes: "WHAT larger than 8 MB, truncated".
+inline std::string truncated_warning(std::string_view what) {
+  return std::string(what) + " larger than " + max_article_size_text() + ", truncated";
+}
+
 // Repairs UTF-8 and truncates an oversized text in place, warning through `context`.
 void sanitize_text(std::string& text, const FileReadContext& context, std::uint64_t line,
                    std::string_view what);

@@ -125,9 +125,7 @@ void sanitize_text(std::string& text, const FileReadContext& context, std::uint6
   if (text.size() > kMaxArticleBytes) {
     std::size_t cut = kMaxArticleBytes;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    context.warn(line, (what.empty() ? std::string("document") : std::string(what)) +
-                           " larger than " + std::to_string(kMaxArticleBytes >> 20) +
-                           " MB, truncated");
+    context.warn(line, truncated_warning(what.empty() ? "document" : what));
     text.resize(cut);
   }
   if (auto bad = repair_utf8(text)) {

@@ -18,7 +18,7 @@
 
 #include "format_readers.hpp"
 #include "kavosh/analysis/analyzer.hpp"
-#include "kavosh/index/schema.hpp"
+#include "kavosh/format/schema.hpp"
 #include "kavosh/index/text_cleanup.hpp"
 
 namespace kavosh::index {
@@ -60,7 +60,8 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
     if (number % 64 == 0) context.listener.progress(input.bytes_consumed());
     if (overlong) {
       context.skip(number, SkipReason::TooLarge,
-                   "line longer than 8 MB, skipped (a cut JSON record does not parse)");
+                   "line longer than " + max_article_size_text() +
+                       ", skipped (a cut JSON record does not parse)");
       continue;
     }
     if (is_blank(line)) continue;

@@ -154,7 +154,7 @@ void emit(Page& page, ParseState& state, const FileReadContext& context) {
     }
   }
   const std::string what = "page \"" + title + "\"";
-  if (page.truncated) context.warn(page.line, what + " larger than 8 MB, truncated");
+  if (page.truncated) context.warn(page.line, truncated_warning(what));
   sanitize_text(page.text, context, page.line, what);
   Article article = parse_wikitext(page.text, title, language);
   article.language = page_language(article, state, page.line, context);

@@ -33,7 +33,7 @@ std::string join_line(const std::string& so_far, std::string_view line) {
 
 void emit(SmartRecord& record, const FileReadContext& context) {
   const std::string what = "record .I " + record.id;
-  if (record.truncated) context.warn(record.line, what + " larger than 8 MB, truncated");
+  if (record.truncated) context.warn(record.line, truncated_warning(what));
   std::string text = record.text;
   sanitize_text(text, context, record.line, what);
   Article article;

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "kavosh/index/schema.hpp"
+#include "kavosh/format/schema.hpp"
 
 namespace kavosh::index {
 
@@ -101,71 +101,33 @@ Xapian::doccount SpellingStore::termfreq_in_index(const std::string& word) {
 }
 
 SpellingStore::~SpellingStore() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  changed_.notify_all();
+  queue_.close();
   thread_.join();
 }
 
 void SpellingStore::add(PassageWords batch) {
-  if (batch.empty()) return;
-  std::unique_lock lock(mutex_);
-  rethrow_error();
-  changed_.wait(lock, [this] { return queue_.size() < 2 || error_; });
-  rethrow_error();
-  queue_.push_back(std::move(batch));
-  changed_.notify_all();
+  if (!batch.empty()) queue_.push(std::move(batch));
 }
 
-void SpellingStore::commit_soon() {
-  std::lock_guard lock(mutex_);
-  queue_.emplace_back();  // an empty batch: commit what has gathered
-  changed_.notify_all();
-}
+void SpellingStore::commit_soon() { queue_.push({}); }
 
 void SpellingStore::run() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) return;
-    PassageWords batch = std::move(queue_.front());
-    queue_.pop_front();
-    busy_ = true;
-    lock.unlock();
+  while (auto batch = queue_.pop()) {
     try {
-      if (batch.empty()) {
+      if (batch->empty()) {
         db_.commit();
         uncommitted_changes_ = 0;
       } else {
-        apply(batch);
+        apply(*batch);
       }
     } catch (...) {
-      lock.lock();
-      if (!error_) error_ = std::current_exception();
-      queue_.clear();
-      lock.unlock();
+      queue_.fail(std::current_exception());
     }
-    lock.lock();
-    busy_ = false;
-    changed_.notify_all();
+    queue_.done();
   }
 }
 
-void SpellingStore::wait_idle(std::unique_lock<std::mutex>& lock) {
-  changed_.wait(lock, [this] { return queue_.empty() && !busy_; });
-}
-
-void SpellingStore::rethrow_error() {
-  if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
-}
-
-void SpellingStore::finish_batches() {
-  std::unique_lock lock(mutex_);
-  wait_idle(lock);
-  rethrow_error();
-}
+void SpellingStore::finish_batches() { queue_.wait_done(); }
 
 // One merge walk over two sorted lists: the index's unprefixed words (they sort after the
 // "A".."Z" prefixes) and the dictionary's words. The differences are gathered first and

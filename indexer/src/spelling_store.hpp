@@ -21,16 +21,14 @@
 // dictionary is a function of the index, whatever happened before.
 #include <xapian.h>
 
-#include <condition_variable>
-#include <deque>
-#include <exception>
 #include <filesystem>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "bounded_queue.hpp"
 
 namespace kavosh::index {
 
@@ -70,8 +68,6 @@ class SpellingStore {
   void apply(const PassageWords& batch);
   void refresh_index();  // opens or reopens index_ at its latest revision
   Xapian::doccount termfreq_in_index(const std::string& word);
-  void wait_idle(std::unique_lock<std::mutex>& lock);
-  void rethrow_error();
 
   Xapian::WritableDatabase db_;
   std::filesystem::path index_path_;
@@ -81,12 +77,10 @@ class SpellingStore {
   static constexpr std::size_t kChangesPerCommit =
       200000;                            // bounds Xapian's in-memory spelling buffer
   std::size_t uncommitted_changes_ = 0;  // dictionary changes since the last commit
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<PassageWords> queue_;
-  bool busy_ = false;
-  bool stopping_ = false;
-  std::exception_ptr error_;
+  // Batches for the store's thread; an empty batch asks it to commit. The thread's error goes
+  // back through it to the caller of add() or finish_batches().
+  static constexpr std::size_t kQueuedBatches = 2;
+  BoundedQueue<PassageWords> queue_{kQueuedBatches};
   std::thread thread_;
 };
 

@@ -51,7 +51,7 @@ void emit(std::string& raw, std::uint64_t line, bool truncated, const FileReadCo
   repair_utf8(article.id);
   article.source = context.source;
   const std::string what = "document " + article.id;
-  if (truncated) context.warn(line, what + " larger than 8 MB, truncated");
+  if (truncated) context.warn(line, truncated_warning(what));
   for (std::string_view tag : {"TITLE", "HEADLINE", "HEAD"}) {
     if (auto title = take_element(raw, tag)) {
       std::string clean = decode_html_entities(strip_tags(*title));

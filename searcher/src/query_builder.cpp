@@ -15,8 +15,8 @@
 #include <set>
 
 #include "function_words.hpp"
-#include "kavosh/index/schema.hpp"
-#include "kavosh/index/term_filter.hpp"
+#include "kavosh/format/schema.hpp"
+#include "kavosh/format/term_filter.hpp"
 #include "kavosh/search/query.hpp"
 
 namespace kavosh::search {

@@ -12,10 +12,10 @@
 #include <tuple>
 #include <unordered_set>
 
-#include "kavosh/index/match_data.hpp"
-#include "kavosh/index/schema.hpp"
-#include "kavosh/index/stored_passage.hpp"
-#include "kavosh/index/term_filter.hpp"
+#include "kavosh/format/match_data.hpp"
+#include "kavosh/format/schema.hpp"
+#include "kavosh/format/stored_passage.hpp"
+#include "kavosh/format/term_filter.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/snippet.hpp"
 #include "matcher/matcher.hpp"
@@ -117,13 +117,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-// Written by the indexer ("1"/"0"); absent in older indexes, which were normalized.
-constexpr std::string_view kMetaNormalizeArabicScript = "kavosh.analysis.normalize_arabic_script";
-
 // What the index's documents were analyzed with, so queries meet the same terms.
 analysis::AnalyzerOptions index_analysis(const Xapian::Database& db) {
   analysis::AnalyzerOptions options;
-  const std::string normalize = db.get_metadata(std::string(kMetaNormalizeArabicScript));
+  const std::string normalize = db.get_metadata(std::string(schema::kMetaNormalizeArabicScript));
   if (normalize == "0") options.normalize_arabic_script = false;
   return options;
 }

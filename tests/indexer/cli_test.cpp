@@ -8,8 +8,8 @@
 #include <chrono>
 #include <thread>
 
+#include "kavosh/format/schema.hpp"
 #include "kavosh/index/database_info.hpp"
-#include "kavosh/index/schema.hpp"
 #include "kavosh/index/writer.hpp"
 #include "test_support.hpp"
 

@@ -5,8 +5,8 @@
 
 #include <set>
 
+#include "kavosh/format/schema.hpp"
 #include "kavosh/index/corpus.hpp"
-#include "kavosh/index/schema.hpp"
 #include "test_support.hpp"
 
 namespace kavosh::index {

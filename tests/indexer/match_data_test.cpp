@@ -1,6 +1,6 @@
 // MatchData: the lengths, articles and block bounds the searcher's matcher reads are exactly the
 // index's, and a stale, truncated or tampered file is never read.
-#include "kavosh/index/match_data.hpp"
+#include "kavosh/format/match_data.hpp"
 
 #include <gtest/gtest.h>
 #include <xapian.h>
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "kavosh/index/schema.hpp"
+#include "kavosh/format/schema.hpp"
 #include "test_support.hpp"
 
 namespace kavosh::index {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "kavosh/index/schema.hpp"
+#include "kavosh/format/schema.hpp"
 
 namespace schema = kavosh::index::schema;
 

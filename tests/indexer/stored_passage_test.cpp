@@ -1,7 +1,7 @@
 // The stored passage record: encode/decode round trips, the lazy view, the stable token hash,
 // and that truncated, corrupt, random or schema-1 (JSON) bytes throw CorruptStoredPassage
 // without reading out of bounds (the sanitizer build checks the "out of bounds" part).
-#include "kavosh/index/stored_passage.hpp"
+#include "kavosh/format/stored_passage.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // TermFilter: holds every term of its revision, rules out most others, and is read back only
 // for the database and revision it was built for.
-#include "kavosh/index/term_filter.hpp"
+#include "kavosh/format/term_filter.hpp"
 
 #include <gtest/gtest.h>
 #include <xapian.h>

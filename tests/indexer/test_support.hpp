@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "kavosh/format/schema.hpp"
 #include "kavosh/index/readers.hpp"
-#include "kavosh/index/schema.hpp"
 
 namespace kavosh::index::testing {
 

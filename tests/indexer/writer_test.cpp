@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
+#include "kavosh/format/schema.hpp"
+#include "kavosh/format/stored_passage.hpp"
+#include "kavosh/format/term_filter.hpp"
 #include "kavosh/index/database_info.hpp"
-#include "kavosh/index/schema.hpp"
-#include "kavosh/index/stored_passage.hpp"
-#include "kavosh/index/term_filter.hpp"
 #include "test_support.hpp"
 
 namespace kavosh::index {

@@ -8,8 +8,8 @@
 #include <numeric>
 #include <sstream>
 
+#include "kavosh/format/term_filter.hpp"
 #include "kavosh/index/readers.hpp"
-#include "kavosh/index/term_filter.hpp"
 #include "kavosh/index/writer.hpp"
 #include "kavosh/search/evaluation.hpp"
 #include "kavosh/search/query.hpp"
@@ -99,7 +99,7 @@ TEST_F(SeedSearch, FindsTheSeedArticleAndMarksTheMatch) {
   }
 }
 
-// The term filter (kavosh/index/term_filter.hpp) only saves lookups: with its file moved
+// The term filter (kavosh/format/term_filter.hpp) only saves lookups: with its file moved
 // away, every query gives the same hits, scores and snippets.
 TEST_F(SeedSearch, TheTermFilterChangesNoResult) {
   const fs::path filter = ki::term_filter_path(*db_);

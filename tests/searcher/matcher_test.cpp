@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
-#include "kavosh/index/match_data.hpp"
-#include "kavosh/index/schema.hpp"
+#include "kavosh/format/match_data.hpp"
+#include "kavosh/format/schema.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/searcher.hpp"
 #include "matcher/bm25.hpp"

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "kavosh/index/term_filter.hpp"
+#include "kavosh/format/term_filter.hpp"
 #include "kavosh/search/query.hpp"
 // The word lists are internal to the searcher; this suite checks their entries.
 #include "../../searcher/src/function_words.hpp"

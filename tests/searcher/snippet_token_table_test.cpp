@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "kavosh/index/stored_passage.hpp"
+#include "kavosh/format/stored_passage.hpp"
 #include "kavosh/search/snippet.hpp"
 #include "test_support.hpp"
 

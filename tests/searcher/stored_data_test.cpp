@@ -6,9 +6,9 @@
 
 #include <filesystem>
 
+#include "kavosh/format/schema.hpp"
+#include "kavosh/format/stored_passage.hpp"
 #include "kavosh/index/readers.hpp"
-#include "kavosh/index/schema.hpp"
-#include "kavosh/index/stored_passage.hpp"
 #include "kavosh/index/writer.hpp"
 #include "kavosh/search/searcher.hpp"
 #include "kavosh/search/snippet.hpp"

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "kavosh/index/match_data.hpp"
+#include "kavosh/format/match_data.hpp"
 #include "matcher/bm25.hpp"
 #include "matcher/plan.hpp"
 

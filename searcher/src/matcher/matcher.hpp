@@ -9,7 +9,7 @@
 
 #include <vector>
 
-#include "kavosh/index/match_data.hpp"
+#include "kavosh/format/match_data.hpp"
 #include "matcher/plan.hpp"
 
 namespace kavosh::search::matcher {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "kavosh/format/schema.hpp"
 #include "kavosh/index/readers.hpp"
-#include "kavosh/index/schema.hpp"
 #include "kavosh/index/writer.hpp"
 
 namespace kavosh::index {

@@ -34,6 +34,7 @@ void compact_database(const std::filesystem::path& db_path);
 
 std::uintmax_t directory_size(const std::filesystem::path& path);
 
+// (These two are defined in src/shard_set.cpp, beside the rest of what knows Xapian's files.)
 // The subdirectories the index directory's Xapian stub file names (schema::kShardStub): a
 // first run's shards, or the database their merge made; empty without a stub.
 std::vector<std::string> stub_databases(const std::filesystem::path& db_path);

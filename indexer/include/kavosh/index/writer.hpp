@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
+#include "kavosh/format/schema.hpp"
 #include "kavosh/index/document.hpp"
-#include "kavosh/index/schema.hpp"
 
 namespace kavosh::index {
 
@@ -38,6 +38,10 @@ class IndexWriteError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Passage text that each stage of a run holds at most: a queue between two threads, and a
+// batch before its commit (WriterOptions::batch_bytes), so memory does not grow with the corpus.
+inline constexpr std::uint64_t kMaxTextBytesInFlight = 32ull << 20;
+
 struct WriterOptions {
   bool rebuild = false;  // start from an empty database
   // Passages (documents) per commit; 0 chooses by the database's size: a sixteenth of the
@@ -50,9 +54,9 @@ struct WriterOptions {
   unsigned batch_passages = 0;
   static constexpr unsigned kMinAutoBatch = 2500;
   static constexpr unsigned kMaxAutoBatch = 10000;
-  std::uint64_t batch_bytes = 32ull << 20;  // passage text bytes per commit (bounds memory)
-  bool spelling = true;                     // write Xapian spelling data ("did you mean")
-  bool analysis_thread = true;              // analyze + build documents on a second thread
+  std::uint64_t batch_bytes = kMaxTextBytesInFlight;  // passage text bytes per commit
+  bool spelling = true;                               // write Xapian spelling data ("did you mean")
+  bool analysis_thread = true;  // analyze + build documents on a second thread
   // A first run (empty database) writes into this many shard databases, each on its own
   // thread, and merges them at commit() (schema::kShardCount; needs analysis_thread). Why:
   // writing is indexing's bottleneck and Xapian writes one database on one thread; on the

@@ -31,7 +31,7 @@
 #include "kavosh/analysis/analyzer.hpp"
 
 namespace kavosh::index {
-class TermFilter;  // kavosh/index/term_filter.hpp
+class TermFilter;  // kavosh/format/term_filter.hpp
 }
 
 namespace kavosh::search {

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
-#include "kavosh/index/stored_passage.hpp"
+#include "kavosh/format/stored_passage.hpp"
 #include "kavosh/search/searcher.hpp"
 
 namespace kavosh::search {

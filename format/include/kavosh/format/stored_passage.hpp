@@ -34,7 +34,7 @@
 #include <utility>
 #include <vector>
 
-#include "kavosh/index/schema.hpp"
+#include "kavosh/format/schema.hpp"
 
 namespace kavosh::index {
 

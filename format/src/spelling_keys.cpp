@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <iterator>
 
-#include "kavosh/index/schema.hpp"
+#include "kavosh/format/schema.hpp"
 
 namespace kavosh::index::schema {
 namespace {

@@ -1,5 +1,5 @@
 // TermFilter: see term_filter.hpp for why and when it is trusted.
-#include "kavosh/index/term_filter.hpp"
+#include "kavosh/format/term_filter.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -14,7 +14,7 @@
 #include <system_error>
 
 #include "atomic_file.hpp"
-#include "kavosh/index/schema.hpp"
+#include "kavosh/format/schema.hpp"
 
 namespace kavosh::index {
 namespace {

@@ -1,5 +1,5 @@
 // MatchData: see match_data.hpp for what it holds and when it is trusted.
-#include "kavosh/index/match_data.hpp"
+#include "kavosh/format/match_data.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "atomic_file.hpp"
-#include "kavosh/index/schema.hpp"
+#include "kavosh/format/schema.hpp"
 
 namespace kavosh::index {
 

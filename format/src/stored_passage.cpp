@@ -1,5 +1,5 @@
 // Encoding and bounds-checked decoding of the stored passage record (layout in the header).
-#include "kavosh/index/stored_passage.hpp"
+#include "kavosh/format/stored_passage.hpp"
 
 namespace kavosh::index {
 namespace {

@@ -64,9 +64,9 @@ inline std::filesystem::path spelling_path(const std::filesystem::path& database
 // continuation bytes that most words share, whose long entries every commit rewrote: writing
 // the dictionary was half the indexing time of a small Persian collection. An Arabic-script
 // word is therefore keyed as kArabicSpellingMark and one byte per letter, 0x80 + the letter's
-// place in the letter table of src/spelling_keys.cpp (ParsiNLU's dictionary: 205 -> 106 ms to
-// write, and as many right suggestions for 2000 typos). Neither byte can begin a UTF-8 sequence, so
-// Xapian's edit distance (UTF-8 characters; any other byte is a character of its own) counts a
+// place in the letter table of format/src/spelling_keys.cpp (ParsiNLU's dictionary: 205 -> 106 ms
+// to write, and as many right suggestions for 2000 typos). Neither byte can begin a UTF-8 sequence,
+// so Xapian's edit distance (UTF-8 characters; any other byte is a character of its own) counts a
 // letter as one, and the keys sort after every Latin word, in the order of their UTF-8 words, as
 // the index's terms do (SpellingStore::sync_with walks the two in step). A Latin word is its own
 // key; an Arabic-script term with a character outside the table (a mixed-script token) has
@@ -174,6 +174,11 @@ inline constexpr std::string_view kMetaSchemaVersion = "kavosh.schema";
 // refuses any other version with a message to re-index with --rebuild.
 inline constexpr std::string_view kSchemaVersion = "2";
 inline constexpr std::string_view kMetaArticleCount = "kavosh.articles";  // decimal count
+// The analyzer option that changes the index's terms, "1" or "0"; the searcher analyzes its
+// queries with the value the index was written with (absent in older indexes, which were
+// normalized).
+inline constexpr std::string_view kMetaNormalizeArabicScript =
+    "kavosh.analysis.normalize_arabic_script";
 // How a first run routed article ids to its shards; a re-run goes on only in shards routed
 // the same way (written to the shards, and kept by their merge).
 inline constexpr std::string_view kMetaShardRouting = "kavosh.shard-routing";

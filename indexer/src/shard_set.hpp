@@ -1,0 +1,78 @@
+#pragma once
+// Internal to the indexer library: the databases a run writes into, and the only place that
+// knows how Xapian lays them out on disk. A first run (an empty database) writes into
+// schema::kShardCount shard databases inside the index directory, named by a Xapian stub
+// file, and merges them at the end; any other run writes the directory's own database.
+#include <xapian.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "bounded_queue.hpp"
+#include "kavosh/index/document.hpp"
+#include "kavosh/index/writer.hpp"
+#include "spelling_store.hpp"
+
+namespace kavosh::index {
+
+// How a first run routes article ids to its shards (ShardSet::routed), kept in the shards'
+// kMetaShardRouting.
+inline constexpr std::string_view kShardRouting = "numbered-blocks-64";
+
+// One database the run writes passages into: the index directory's own, or one shard of a
+// first run (schema::shard_path). Only one thread at a time writes a shard.
+struct Shard {
+  // As the shard set opened it.
+  std::filesystem::path path;
+  Xapian::WritableDatabase db;
+  std::uint64_t article_count = 0;  // articles in this database (metadata kMetaArticleCount)
+  bool started_empty = false;       // the database had no documents when opened
+
+  // The writer's: this shard's share of the run, its transaction and current batch.
+  WriterStats stats;
+  bool in_transaction = false;
+  std::unordered_set<std::uint64_t> seen_articles;  // id hashes added in this run (started_empty)
+  unsigned batch_passages = 0;
+  std::uint64_t batch_bytes = 0;
+  unsigned batch_limit = 0;  // passages that end the current batch (options or automatic)
+  SpellingStore::PassageWords batch_spelling;  // this batch's words per passage
+
+  // With a thread of its own (a first run): the articles waiting for it, and `stats` as of
+  // its last write, which stats() reads under the writer's lock.
+  static constexpr std::size_t kQueuedArticles = 4096;
+  BoundedQueue<Article> queue{kQueuedArticles, kMaxTextBytesInFlight};
+  WriterStats snapshot;
+};
+
+class ShardSet {
+ public:
+  explicit ShardSet(std::filesystem::path directory) : directory_(std::move(directory)) {}
+
+  // Opens what the directory holds: shards a killed first run left, else its database, which
+  // an empty one (or `rebuild`) replaces by `first_run_shards` new shards when that is above 1.
+  void open(bool rebuild, unsigned first_run_shards);
+  // Compacts the committed shards, whose threads have stopped, into the directory's database,
+  // then the only one the set holds; their stats are summed into it.
+  void merge();
+
+  bool sharded() const { return shards_.size() > 1; }
+  Shard& routed(std::string_view article_id);  // the shard an article's id routes to
+  Shard& front() { return *shards_.front(); }
+  const std::vector<std::unique_ptr<Shard>>& shards() const { return shards_; }
+  std::uint64_t bytes_on_disk() const;  // of the shards
+
+ private:
+  std::unique_ptr<Shard> open_shard(const std::filesystem::path& path, int mode) const;
+  void open_shards(unsigned count, bool overwrite);
+  void replace_by_shards(unsigned count);
+  void remove_leftovers() const;
+
+  std::filesystem::path directory_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+};
+
+}  // namespace kavosh::index
