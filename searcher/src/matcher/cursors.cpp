@@ -287,6 +287,7 @@ double ClauseCursor::score(std::uint32_t length) const {
       sum += weights_[i].score(terms_[i].wdf(), length);
     return sum;
   }
+  if (terms_.size() == 1) return weights_[0].score(terms_[0].wdf(), length);  // the common case
   std::uint32_t wdf = 0;
   for (const auto& term : terms_)
     if (term.docid() == docid_) wdf += term.wdf();
@@ -297,6 +298,12 @@ double ClauseCursor::score(std::uint32_t length) const {
 void ClauseCursor::next() {
   const Xapian::docid current = docid_;
   if (current == kEnd) return;
+  if (terms_.size() == 1 && !positional()) {  // the common case, once per posting
+    terms_[0].next();
+    docid_ = terms_[0].docid();
+    rejected_ = false;
+    return;
+  }
   if (positional()) {
     terms_[rarest_first_[0]].next();
   } else {
