@@ -28,9 +28,9 @@ constexpr std::size_t kMaxUuidBytes = 64;
 // 10 bits and 7 probes a term: about 1 % of absent terms answer "maybe".
 constexpr std::uint64_t kBitsPerTerm = 10;
 constexpr unsigned kProbes = 7;
-// What read() accepts of a header, beyond what build() writes: a probe count is a loop per
-// term lookup, so a crafted file with 2^32 of them hung every search.
-constexpr unsigned kMaxProbes = 32;
+// read() accepts only the probe count build() writes: a larger one (a flipped bit) makes a term
+// the filter holds test bits it never set, and "absent" would hide documents; a huge one hung
+// every search.
 constexpr std::uint64_t kMinBits = 64;
 
 std::uint64_t finalize(
@@ -139,7 +139,7 @@ std::optional<TermFilter> TermFilter::read(const std::filesystem::path& file,
   filter.bit_count_ = get_u64(in + 24);
   filter.revision_ = static_cast<Xapian::rev>(get_u64(in + 32));
   const std::uint64_t uuid_bytes = get_u64(in + 40);
-  if (probes_and_reserved == 0 || probes_and_reserved > kMaxProbes) return std::nullopt;
+  if (probes_and_reserved != kProbes) return std::nullopt;
   filter.probes_ = static_cast<unsigned>(probes_and_reserved);
   if (uuid_bytes > kMaxUuidBytes || filter.bit_count_ < kMinBits || filter.bit_count_ % 8 != 0 ||
       filter.terms_ > filter.bit_count_)

@@ -89,6 +89,7 @@ void read_smart(ByteSource& input, const FileReadContext& context) {
       record.reset();
       section = 0;
       std::string id = collapse_spaces(std::string_view(line).substr(2));
+      repair_utf8(id);  // as TREC's DOCNO: an id reaches terms, JSON output and terminals
       if (id.empty() || id.find(' ') != std::string::npos) {
         context.skip(number, SkipReason::Malformed,
                      "malformed .I line (expected \".I NUMBER\"), record skipped");

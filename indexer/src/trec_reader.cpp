@@ -113,6 +113,9 @@ void read_trec(ByteSource& input, const FileReadContext& context) {
         raw.append(content);
         raw.push_back('\n');
       } else {
+        // Keep what fits: dropping the whole line lost a one-line document entirely.
+        if (raw.size() < kMaxArticleBytes)
+          raw.append(content.substr(0, kMaxArticleBytes - raw.size()));
         truncated = true;
       }
       if (close == std::string_view::npos) break;

@@ -1,0 +1,82 @@
+// libFuzzer target: MatchData::read on a real match.data with the fuzzer's edits (bytes
+// flipped, the file cut or extended; fuzz_support.hpp mutate()). Invariants beyond the
+// sanitizers': read() never throws, and whatever an accepted file answers equals what the
+// pristine file answers: every document's length and article, and every term's blocks and
+// impacts (or none, when the term's checksum catches the edit and the matcher falls back to
+// reading the list whole). A different answer would mean a wrong bound and lost documents.
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fuzz_support.hpp"
+#include "kavosh/format/match_data.hpp"
+
+using kavosh::fuzz::require;
+using kavosh::index::MatchData;
+
+namespace {
+
+template <typename T>
+bool same_bytes(std::span<const T> a, std::span<const T> b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size_bytes()) == 0;
+}
+
+}  // namespace
+
+// The index is built before the first input, so its build (seconds on a loaded machine) is
+// not counted against -timeout as that input's time.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  kavosh::fuzz::side_file_index();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const std::filesystem::path index = kavosh::fuzz::side_file_index();
+  static const Xapian::Database database(index.string());
+  static const std::filesystem::path pristine_file = kavosh::index::match_data_path(index);
+  static const std::string pristine_bytes = kavosh::fuzz::read_whole(pristine_file);
+  static const std::optional<MatchData> pristine = MatchData::read(pristine_file, database);
+  static const std::filesystem::path scratch = index / "fuzzed.match";
+  static const std::vector<std::string> terms = [] {
+    std::vector<std::string> all;
+    for (auto it = database.allterms_begin(); it != database.allterms_end(); ++it)
+      all.push_back(*it);
+    return all;
+  }();
+  require(pristine.has_value(), "the pristine match.data does not read");
+
+  std::string file = pristine_bytes;
+  kavosh::fuzz::mutate(file, data, size);
+  kavosh::fuzz::write_whole(scratch, file);
+  try {
+    const std::optional<MatchData> fuzzed = MatchData::read(scratch, database);
+    if (!fuzzed) return 0;
+    for (Xapian::docid docid = 0; docid <= database.get_lastdocid() + 1; ++docid) {
+      require(fuzzed->length(docid) == pristine->length(docid), "a document length changed");
+      require(fuzzed->article(docid) == pristine->article(docid), "a document article changed");
+    }
+    for (const std::string& term : terms) {
+      const MatchData::TermBlocks got = fuzzed->blocks(term);
+      if (got.blocks.empty()) continue;  // ignored: the matcher reads the list whole
+      const MatchData::TermBlocks want = pristine->blocks(term);
+      require(same_bytes(got.blocks, want.blocks), "a term's blocks changed");
+      require(same_bytes(got.whole, want.whole), "a term's impacts changed");
+      for (const MatchData::Block& block : got.blocks) {
+        require(block.first_impact <= got.impacts.size() &&
+                    block.impact_count <= got.impacts.size() - block.first_impact,
+                "a block's impacts outside the array");
+        require(same_bytes(got.impacts.subspan(block.first_impact, block.impact_count),
+                           want.impacts.subspan(block.first_impact, block.impact_count)),
+                "a block's impacts changed");
+      }
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "unexpected exception: %s\n", e.what());
+    require(false, "MatchData::read or a lookup threw");
+  }
+  return 0;
+}

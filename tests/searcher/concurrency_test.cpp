@@ -1,0 +1,152 @@
+// Searches while the indexer commits (issue #17): threads search in a loop, each with a
+// Searcher of its own, while a writer adds articles and commits batch after batch. No search
+// may fail, a long-lived Searcher keeps answering from a consistent revision, and a Searcher
+// opened after a commit finds the documents that commit added.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kavosh/index/writer.hpp"
+#include "kavosh/search/searcher.hpp"
+
+namespace fs = std::filesystem;
+namespace ki = kavosh::index;
+namespace ks = kavosh::search;
+
+namespace {
+
+// A word only article `n` holds: consonants (no s, l or y), so no stemmer joins two of them.
+std::string unique_word(unsigned n) {
+  static const std::string letters = "bcdfghjkmnpqrtvwxz";
+  std::string word = "qx";
+  for (int i = 0; i < 4; ++i) {
+    word += letters[n % letters.size()];
+    n /= static_cast<unsigned>(letters.size());
+  }
+  return word;
+}
+
+ki::Article article(unsigned n) {
+  ki::Article a;
+  a.id = "doc" + std::to_string(n);
+  a.title = "Document " + std::to_string(n);
+  a.language = "en";
+  a.passages.push_back(
+      {{}, "shared words about rivers and mountains " + unique_word(n) + " in every batch", {}});
+  return a;
+}
+
+class Concurrency : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = fs::temp_directory_path() / ("kavosh-concurrency-" + std::to_string(::getpid()));
+    fs::remove_all(db_);
+    ki::WriterOptions options;
+    options.shards = 1;  // a database from the start, so searches can open it at once
+    ki::IndexWriter writer(db_, options);
+    for (unsigned n = 0; n < kInitial; ++n) writer.add(article(n));
+    writer.commit();
+  }
+  void TearDown() override { fs::remove_all(db_); }
+
+  static constexpr unsigned kInitial = 50;
+  fs::path db_;
+};
+
+TEST_F(Concurrency, SearchesNeverFailWhileTheIndexerCommitsAndSeeEachCommit) {
+  constexpr unsigned kSearchers = 6;
+  constexpr unsigned kBatches = 12;
+  constexpr unsigned kPerBatch = 40;
+  std::atomic<unsigned> committed{kInitial};  // articles 0..committed-1 are committed
+  std::atomic<bool> writing{true};
+  std::atomic<unsigned> searches{0};
+  std::atomic<unsigned> fresh_checks{0};
+  std::mutex failures_mutex;
+  std::vector<std::string> failures;
+  const auto failed = [&](const std::string& what) {
+    std::lock_guard lock(failures_mutex);
+    if (failures.size() < 20) failures.push_back(what);
+  };
+
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < kSearchers; ++t) {
+    threads.emplace_back([&, t] {
+      try {
+        ks::Searcher long_lived(db_);
+        unsigned seen = 0;
+        while (writing.load() || seen < committed.load()) {
+          ks::SearchRequest request;
+          request.query = t % 2 == 0 ? "rivers mountains" : "\"every batch\"";
+          request.limit = 5;
+          request.snippets = t % 3 == 0;
+          const ks::SearchResults results = long_lived.search(request);
+          searches.fetch_add(1);
+          if (results.hits.size() != 5) failed("a long-lived searcher lost its hits");
+          // After each commit, a Searcher opened now finds the commit's newest article.
+          const unsigned now = committed.load();
+          if (now > seen) {
+            ks::Searcher fresh(db_);
+            ks::SearchRequest newest;
+            newest.query = unique_word(now - 1);
+            const ks::SearchResults found = fresh.search(newest);
+            if (found.hits.size() != 1 || found.hits[0].article != "doc" + std::to_string(now - 1))
+              failed("article " + std::to_string(now - 1) + " not found after its commit");
+            fresh_checks.fetch_add(1);
+            seen = now;
+          }
+        }
+      } catch (const std::exception& e) {
+        failed(std::string("search threw: ") + e.what());
+      }
+    });
+  }
+
+  {
+    ki::IndexWriter writer(db_);
+    unsigned next = kInitial;
+    for (unsigned batch = 0; batch < kBatches; ++batch) {
+      for (unsigned k = 0; k < kPerBatch; ++k) writer.add(article(next++));
+      writer.commit();
+      committed.store(next);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  writing.store(false);
+  for (std::thread& thread : threads) thread.join();
+
+  for (const std::string& failure : failures) ADD_FAILURE() << failure;
+  EXPECT_GT(searches.load(), kSearchers);
+  EXPECT_GE(fresh_checks.load(), kSearchers);
+  ks::Searcher after(db_);
+  EXPECT_EQ(after.passage_count(), kInitial + kBatches * kPerBatch);
+}
+
+TEST_F(Concurrency, ManySearchersOnOneIndexAnswerAlike) {
+  constexpr unsigned kSearchers = 16;
+  std::vector<std::string> answers(kSearchers);
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < kSearchers; ++t) {
+    threads.emplace_back([&, t] {
+      ks::Searcher searcher(db_);
+      std::string answer;
+      for (int round = 0; round < 20; ++round) {
+        ks::SearchRequest request;
+        request.query = "rivers OR " + unique_word(static_cast<unsigned>(round));
+        request.limit = 10;
+        for (const ks::Hit& hit : searcher.search(request).hits) answer += hit.article + " ";
+        answer += "| ";
+      }
+      answers[t] = answer;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  ASSERT_FALSE(answers[0].empty());
+  for (unsigned t = 1; t < kSearchers; ++t) EXPECT_EQ(answers[t], answers[0]) << "searcher " << t;
+}
+
+}  // namespace
