@@ -14,6 +14,7 @@
 #include "kavosh/index/stored_passage.hpp"
 #include "kavosh/index/term_filter.hpp"
 #include "kavosh/index/writer.hpp"
+#include "kavosh/text/ascii.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -48,7 +49,7 @@ std::string human_bytes(std::uint64_t bytes) {
 // The prefix of a term: its leading capitals, plus "XF<name>:" for field terms.
 std::string prefix_of(const std::string& term) {
   std::size_t i = 0;
-  while (i < term.size() && term[i] >= 'A' && term[i] <= 'Z') ++i;
+  while (i < term.size() && text::is_ascii_upper(term[i])) ++i;
   std::string prefix = term.substr(0, i);
   if (prefix == "XF" || prefix == "ZXF") {
     const std::size_t colon = term.find(':', i);
