@@ -9,6 +9,7 @@
 #include "kavosh/analysis/analyzer.hpp"
 
 #include "compound_joiner.hpp"
+#include "kavosh/text/ascii.hpp"
 #include "script_detection.hpp"
 #include "stemmers.hpp"
 #include "term_normalizer.hpp"
@@ -66,8 +67,7 @@ std::string_view language_code(Language language) {
 std::optional<Language> parse_language_code(std::string_view code) {
   const std::string_view primary = code.substr(0, code.find_first_of("-_"));
   if (primary.empty() || primary.size() > 5) return std::nullopt;
-  std::string lower(primary);
-  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  const std::string lower = text::ascii_lower(primary);
   if (lower == "en") return Language::English;
   if (lower == "fa" || lower == "per" || lower == "fas") return Language::Persian;
   if (lower == "ar" || lower == "ara") return Language::Arabic;

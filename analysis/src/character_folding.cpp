@@ -7,17 +7,19 @@
 
 #include <stdexcept>
 
-#include "utf8.hpp"
+#include "kavosh/text/arabic_script.hpp"
+#include "kavosh/text/ascii.hpp"
+#include "kavosh/text/utf8.hpp"
 
 namespace kavosh::analysis {
 
 ArabicFoldResult fold_arabic_letter(char32_t c) {
   using enum ArabicFold;
-  if ((c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x0640) return {Remove, 0};
-  if ((c >= 0x0610 && c <= 0x061A) || (c >= 0x06D6 && c <= 0x06DC) ||
-      (c >= 0x06DF && c <= 0x06E8) || (c >= 0x06EA && c <= 0x06ED)) {
+  if (text::is_arabic_harakah(c) || c == text::kArabicSuperscriptAlef ||
+      c == text::kArabicTatweel) {
     return {Remove, 0};
   }
+  if (text::is_arabic_sign_above(c) || text::is_quranic_annotation_mark(c)) return {Remove, 0};
   switch (c) {
     case 0x064A:  // ي ARABIC YEH
     case 0x0649:  // ى ALEF MAKSURA
@@ -46,16 +48,16 @@ ArabicFoldResult fold_arabic_letter(char32_t c) {
 }
 
 char ascii_digit_for(char32_t c) {
-  if (c >= 0x06F0 && c <= 0x06F9) return static_cast<char>('0' + (c - 0x06F0));
-  if (c >= 0x0660 && c <= 0x0669) return static_cast<char>('0' + (c - 0x0660));
-  if (c < 0x80) return (c >= '0' && c <= '9') ? static_cast<char>(c) : 0;
+  if (text::is_extended_arabic_indic_digit(c) || text::is_arabic_indic_digit(c))
+    return static_cast<char>('0' + text::arabic_digit_value(c));
+  if (c < 0x80) return text::is_ascii_digit(static_cast<char>(c)) ? static_cast<char>(c) : 0;
   if (u_charType(static_cast<UChar32>(c)) != U_DECIMAL_DIGIT_NUMBER) return 0;
   const int32_t value = u_charDigitValue(static_cast<UChar32>(c));
   return (value >= 0 && value <= 9) ? static_cast<char>('0' + value) : 0;
 }
 
 bool is_latin_greek_or_cyrillic(char32_t c) {
-  if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+  if (c < 0x80) return text::is_ascii_letter(static_cast<char>(c));
   UErrorCode status = U_ZERO_ERROR;
   const UScriptCode script = uscript_getScript(static_cast<UChar32>(c), &status);
   return script == USCRIPT_LATIN || script == USCRIPT_GREEK || script == USCRIPT_CYRILLIC;
@@ -110,7 +112,7 @@ DiacriticFolding::DiacriticFolding() : table_(kTableSize) {
         changed = true;
         continue;
       }
-      append_utf8(folded, static_cast<char32_t>(part));
+      text::append_utf8(folded, static_cast<char32_t>(part));
     }
     if (changed && !folded.empty()) table_[c] = folded;
   }

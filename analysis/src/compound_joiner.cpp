@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "utf8.hpp"
+#include "kavosh/text/arabic_script.hpp"
+#include "kavosh/text/utf8.hpp"
 
 namespace kavosh::analysis {
 namespace {
@@ -16,22 +17,18 @@ constexpr std::size_t kMaxCompoundParts = 3;
 constexpr std::string_view kHeh = "ه";
 
 bool is_separator_whitespace(char32_t c) {
-  return c == ' ' || c == '\t' || c == 0x00A0 || c == 0x200C || c == 0x202F || c == 0x2009 ||
-         c == 0x200B;
+  return c == ' ' || c == '\t' || c == 0x00A0 || c == text::kZeroWidthNonJoiner || c == 0x202F ||
+         c == 0x2009 || c == 0x200B;
 }
 
 bool only_whitespace_between(std::string_view text, std::uint32_t begin, std::uint32_t end) {
   if (begin >= end) return false;
   for (std::size_t offset = begin; offset < end;) {
-    const DecodedCodePoint cp = decode_utf8(text, offset);
+    const text::DecodedCodePoint cp = text::decode_utf8(text, offset);
     if (!is_separator_whitespace(cp.value)) return false;
     offset += cp.length;
   }
   return true;
-}
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
 }  // namespace
@@ -43,7 +40,8 @@ bool is_joinable_prefix(std::string_view term) {
 bool is_joinable_suffix(std::string_view first_term, std::string_view suffix_term) {
   if (std::find(std::begin(kSuffixes), std::end(kSuffixes), suffix_term) != std::end(kSuffixes))
     return true;
-  return suffix_term == kEzafeYeh && ends_with(first_term, kHeh);
+  // A word that ends in heh, and is more than the heh: a lone "ه" is no word an ezafe follows.
+  return suffix_term == kEzafeYeh && first_term.size() > kHeh.size() && first_term.ends_with(kHeh);
 }
 
 void join_spaced_compounds(std::string_view text, std::vector<Token>& tokens) {

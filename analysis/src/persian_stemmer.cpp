@@ -3,23 +3,13 @@
 #include <algorithm>
 #include <array>
 
-#include "utf8.hpp"
+#include "kavosh/text/utf8.hpp"
 
 namespace kavosh::analysis {
 namespace {
 
 // Counts code points (every Arabic letter is two UTF-8 bytes, but be exact).
-std::size_t letters_in(std::string_view s) {
-  std::size_t count = 0;
-  for (const char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
-  }
-  return count;
-}
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
+std::size_t letters_in(std::string_view s) { return text::count_code_points(s); }
 
 struct SuffixRule {
   std::string_view suffix;
@@ -57,37 +47,37 @@ std::string persian_stem(std::string_view term) {
   if (letters < 4) return std::string(term);
 
   for (const SuffixRule& rule : kPluralRules) {
-    if (!ends_with(term, rule.suffix)) continue;
+    if (!term.ends_with(rule.suffix)) continue;
     if (letters - letters_in(rule.suffix) < rule.min_letters_left) break;
     if (rule.suffix == "ها" && is_one_of(term, kNotPlural)) break;
     return strip(term, rule.suffix.size());
   }
-  if (ends_with(term, "تر") && letters - 2 >= 3 && !is_one_of(term, kNotComparative)) {
+  if (term.ends_with("تر") && letters - 2 >= 3 && !is_one_of(term, kNotComparative)) {
     return strip(term, std::string_view("تر").size());
   }
-  if (ends_with(term, "ات") && letters - 2 >= 4) return strip(term, std::string_view("ات").size());
-  if (ends_with(term, "یان") && letters - 3 >= 3) {
+  if (term.ends_with("ات") && letters - 2 >= 4) return strip(term, std::string_view("ات").size());
+  if (term.ends_with("یان") && letters - 3 >= 3) {
     const std::string_view before = term.substr(0, term.size() - std::string_view("یان").size());
-    if (ends_with(before, "ا") || ends_with(before, "و")) return std::string(before);
+    if (before.ends_with("ا") || before.ends_with("و")) return std::string(before);
     return strip(term, std::string_view("ان").size());
   }
-  if (ends_with(term, "گان") && letters - 3 >= 4)
+  if (term.ends_with("گان") && letters - 3 >= 4)
     return strip(term, std::string_view("گان").size()) + "ه";
-  if (ends_with(term, "ین") && letters - 2 >= 4 && !is_one_of(term, kNotArabicPlural)) {
+  if (term.ends_with("ین") && letters - 2 >= 4 && !is_one_of(term, kNotArabicPlural)) {
     return strip(term, std::string_view("ین").size());
   }
   // Ezafe and clitics after a final ه: خانهی خانهای خانهام خانهات خانهاش -> خانه.
   for (const std::string_view clitic :
        {std::string_view("ای"), std::string_view("ام"), std::string_view("ات"),
         std::string_view("اش"), std::string_view("ی")}) {
-    if (!ends_with(term, clitic)) continue;
+    if (!term.ends_with(clitic)) continue;
     const std::string_view before = term.substr(0, term.size() - clitic.size());
-    if (ends_with(before, "ه") && letters_in(before) >= 3) return std::string(before);
+    if (before.ends_with("ه") && letters_in(before) >= 3) return std::string(before);
   }
   // Ezafe ی after a final ا: آقای -> آقا. Not after و: too many surnames end in وی (رجوی, موسوی).
-  if (ends_with(term, "ی")) {
+  if (term.ends_with("ی")) {
     const std::string_view before = term.substr(0, term.size() - std::string_view("ی").size());
-    if (ends_with(before, "ا") && letters_in(before) >= 3) return std::string(before);
+    if (before.ends_with("ا") && letters_in(before) >= 3) return std::string(before);
   }
   return std::string(term);
 }

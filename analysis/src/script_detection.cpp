@@ -5,9 +5,14 @@
 
 #include <string>
 
-#include "utf8.hpp"
+#include "kavosh/text/arabic_script.hpp"
+#include "kavosh/text/ascii.hpp"
+#include "kavosh/text/utf8.hpp"
 
 namespace kavosh::analysis {
+
+using text::decode_utf8;
+using text::DecodedCodePoint;
 namespace {
 
 Script script_from_icu(UScriptCode code) {
@@ -46,8 +51,8 @@ Script script_of_term(std::string_view term) {
     offset += cp.length;
     const char32_t c = cp.value;
     if (c < 0x80) {
-      if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return Script::Latin;
-      if (c >= '0' && c <= '9') has_digit = true;
+      if (text::is_ascii_letter(static_cast<char>(c))) return Script::Latin;
+      if (text::is_ascii_digit(static_cast<char>(c))) has_digit = true;
       continue;
     }
     UErrorCode status = U_ZERO_ERROR;
@@ -62,12 +67,6 @@ Script script_of_term(std::string_view term) {
 }
 
 namespace {
-
-bool is_arabic_script_letter(char32_t c) {
-  return (c >= 0x0620 && c <= 0x064A) || (c >= 0x066E && c <= 0x06D3) || c == 0x06D5 ||
-         (c >= 0x06FA && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
-         (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFC);
-}
 
 struct WordEvidence {
   int persian = 0;
@@ -130,12 +129,12 @@ Language detect_passage_language(std::string_view text) {
     offset += cp.length;
     const char32_t c = cp.value;
     if (c < 0x80) {
-      if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ++latin;
+      if (text::is_ascii_letter(static_cast<char>(c))) ++latin;
       weigh_word(word, evidence);
       word.clear();
       continue;
     }
-    if (is_arabic_script_letter(c)) {
+    if (text::is_arabic_script_letter(c)) {
       ++arabic;
       word.push_back(c);
       switch (c) {
@@ -161,7 +160,9 @@ Language detect_passage_language(std::string_view text) {
       continue;
     }
     // Harakat, tatweel and ZWNJ stay inside a word; anything else ends it.
-    if ((c >= 0x064B && c <= 0x065F) || c == 0x0640 || c == 0x0670 || c == 0x200C) continue;
+    if (text::is_arabic_harakah(c) || c == text::kArabicTatweel ||
+        c == text::kArabicSuperscriptAlef || c == text::kZeroWidthNonJoiner)
+      continue;
     weigh_word(word, evidence);
     word.clear();
     if (u_isalpha(static_cast<UChar32>(c))) {

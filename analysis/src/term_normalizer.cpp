@@ -7,9 +7,16 @@
 #include <stdexcept>
 
 #include "character_folding.hpp"
-#include "utf8.hpp"
+#include "kavosh/text/arabic_script.hpp"
+#include "kavosh/text/ascii.hpp"
+#include "kavosh/text/utf8.hpp"
 
 namespace kavosh::analysis {
+
+using text::append_utf8;
+using text::decode_utf8;
+using text::DecodedCodePoint;
+using text::is_ascii;
 
 TermNormalizer::TermNormalizer(TermNormalizerOptions options) : options_(options) {
   UErrorCode status = U_ZERO_ERROR;
@@ -23,9 +30,9 @@ namespace {
 // Letters that NFKC_Casefold leaves alone and that compose with nothing (no marks allowed):
 // the Arabic letters Persian and Arabic text is made of, and Persian/Arabic-Indic digits.
 bool is_inert_arabic(char32_t c) {
-  return (c >= 0x0621 && c <= 0x063A) || (c >= 0x0641 && c <= 0x064A) ||
-         (c >= 0x0660 && c <= 0x0669) || c == 0x067E || c == 0x0686 || c == 0x0698 || c == 0x06A9 ||
-         c == 0x06AF || c == 0x06CC || (c >= 0x06F0 && c <= 0x06F9);
+  return text::is_arabic_alphabet_letter(c) || text::is_arabic_indic_digit(c) || c == 0x067E ||
+         c == 0x0686 || c == 0x0698 || c == 0x06A9 || c == 0x06AF || c == 0x06CC ||  // پ چ ژ ک گ ی
+         text::is_extended_arabic_indic_digit(c);
 }
 }  // namespace
 
@@ -35,7 +42,7 @@ bool copy_if_nfkc_casefold_inert(std::string_view word, std::string& out) {
   out.clear();
   for (std::size_t offset = 0; offset < word.size();) {
     const DecodedCodePoint cp = decode_utf8(word, offset);
-    if (cp.value == 0x200C) {
+    if (cp.value == text::kZeroWidthNonJoiner) {
       offset += cp.length;
       continue;
     }
@@ -103,33 +110,29 @@ bool TermNormalizer::fold_characters(std::string_view casefolded, std::string& t
       // NFKC expands a few ligatures (e.g. U+FDFA) into several words; a term never
       // holds a space, or re-analyzing it would split it.
       if (c != ' ') term.push_back(static_cast<char>(c));
-      after_foldable_base = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+      after_foldable_base = text::is_ascii_letter(static_cast<char>(c));
       continue;
     }
-    if (c >= 0x0600 && c <= 0x06FF) {
+    if (text::is_in_arabic_block(c)) {
       // The Arabic block, by table (the hot path for Persian text; no ICU property lookups).
-      if (c >= 0x06F0 && c <= 0x06F9) {
-        term.push_back(static_cast<char>('0' + (c - 0x06F0)));
+      if (text::is_extended_arabic_indic_digit(c) || text::is_arabic_indic_digit(c)) {
+        term.push_back(static_cast<char>('0' + text::arabic_digit_value(c)));
         continue;
       }
-      if (c >= 0x0660 && c <= 0x0669) {
-        term.push_back(static_cast<char>('0' + (c - 0x0660)));
-        continue;
-      }
-      if (c == 0x066B || c == 0x066C) {
+      if (c == text::kArabicDecimalSeparator || c == text::kArabicThousandsSeparator) {
         // Arabic decimal/thousands separators: kept (as . and ,) only between digits; ICU
         // counts ٫ as a digit, so elsewhere it would leave a dangling '.' in a word.
         const bool after_digit = !term.empty() && term.back() >= '0' && term.back() <= '9';
         const bool before_digit = offset < casefolded.size() &&
                                   ascii_digit_for(decode_utf8(casefolded, offset).value) != 0;
         if (after_digit && before_digit) {
-          term.push_back(c == 0x066B ? '.' : ',');
+          term.push_back(c == text::kArabicDecimalSeparator ? '.' : ',');
         } else {
           may_be_unstable = true;
         }
         continue;
       }
-      if (c <= 0x0605 || c == 0x06DD) {  // number signs: format controls NFKC_Casefold keeps
+      if (text::is_arabic_number_sign(c)) {  // format controls NFKC_Casefold keeps
         may_be_unstable = true;
         continue;
       }
@@ -144,10 +147,7 @@ bool TermNormalizer::fold_characters(std::string_view casefolded, std::string& t
         continue;
       }
       after_foldable_base = false;
-      if ((c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 ||
-          (c >= 0x06D6 && c <= 0x06ED)) {
-        may_be_unstable = true;  // a kept mark
-      }
+      if (text::is_arabic_block_mark(c)) may_be_unstable = true;  // a kept mark
       append_utf8(term, c);
       continue;
     }
@@ -185,8 +185,6 @@ bool TermNormalizer::fold_characters(std::string_view casefolded, std::string& t
 }
 
 namespace {
-inline bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
-inline bool is_ascii_lower(char c) { return c >= 'a' && c <= 'z'; }
 
 // Length of an apostrophe-like character at `i`, or 0.
 inline std::size_t apostrophe_length(std::string_view s, std::size_t i) {
@@ -205,19 +203,13 @@ inline std::size_t apostrophe_length(std::string_view s, std::size_t i) {
 
 bool is_separator(char32_t c) {
   if (c < 0x80) return c == '.' || c == ',' || c == ';' || c == ':';
-  if (c >= 0x0600 && c <= 0x06FF) {
-    return (c >= 0x0609 && c <= 0x060D) || c == 0x061B || c == 0x061F ||
-           (c >= 0x066A && c <= 0x066D) || c == 0x06D4;
-  }
+  if (text::is_in_arabic_block(c)) return text::is_arabic_separator_sign(c);
   return c != 0x005F && u_ispunct(static_cast<UChar32>(c));
 }
 
 bool is_mark(char32_t c) {
   if (c < 0x300) return false;
-  if (c >= 0x0600 && c <= 0x06FF) {
-    return (c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 ||
-           (c >= 0x06D6 && c <= 0x06ED);
-  }
+  if (text::is_in_arabic_block(c)) return text::is_arabic_block_mark(c);
   const int8_t type = u_charType(static_cast<UChar32>(c));
   return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK || type == U_ENCLOSING_MARK;
 }
@@ -226,11 +218,9 @@ bool is_mark(char32_t c) {
 char32_t base_before(std::string_view text) {
   std::size_t end = text.size();
   while (end > 0) {
-    std::size_t start = end - 1;
-    while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
-    const char32_t c = decode_utf8(text, start).value;
-    if (!is_mark(c)) return c;
-    end = start;
+    const DecodedCodePoint cp = text::decode_utf8_before(text, end);
+    if (!is_mark(cp.value)) return cp.value;
+    end -= cp.length;
   }
   return 0;
 }
@@ -258,9 +248,10 @@ void trim_separators(std::string& term) {
   std::size_t end = term.size();
   std::size_t scan = end;
   while (scan > begin) {
-    std::size_t start = scan - 1;
-    while (start > begin && (static_cast<unsigned char>(term[start]) & 0xC0) == 0x80) --start;
-    const char32_t c = decode_utf8(term, start).value;
+    // A term is well-formed UTF-8, so the code point before `scan` starts at or after `begin`.
+    const DecodedCodePoint cp = text::decode_utf8_before(term, scan);
+    const std::size_t start = scan - cp.length;
+    const char32_t c = cp.value;
     if (is_separator(c)) {
       end = start;
       scan = start;
@@ -277,7 +268,7 @@ void trim_separators(std::string& term) {
 bool is_dotted_acronym(std::string_view s) {
   if (s.size() < 3 || s.size() % 2 == 0) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i % 2 == 0 ? !is_ascii_lower(s[i]) : s[i] != '.') return false;
+    if (i % 2 == 0 ? !text::is_ascii_lower(s[i]) : s[i] != '.') return false;
   }
   return true;
 }
@@ -294,11 +285,10 @@ bool may_need_cleanup(std::string_view term) {
       if (b == '.' || b == ',' || b == ';' || b == ':' || b == '\'' || b == '`') return true;
       continue;
     }
-    if (b >= 0xD8 && b <= 0xDB && i + 1 < term.size()) {
-      const char32_t c =
-          (static_cast<char32_t>(b & 0x1F) << 6) | (static_cast<unsigned char>(term[i + 1]) & 0x3F);
-      if (is_separator(c) || is_mark(c)) return true;
-      ++i;
+    if (text::is_arabic_block_lead_byte(b) && i + 1 < term.size()) {
+      const DecodedCodePoint cp = decode_utf8(term, i);
+      if (is_separator(cp.value) || is_mark(cp.value)) return true;
+      i += cp.length - 1;
       continue;
     }
     return true;
@@ -380,7 +370,7 @@ void normalize_ascii_word(std::string_view word, std::string& term) {
   term.resize(word.size());
   for (std::size_t i = 0; i < word.size(); ++i) {
     const char c = word[i];
-    term[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+    term[i] = text::ascii_lower(c);
   }
   clean_up_term(term);
 }

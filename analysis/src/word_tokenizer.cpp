@@ -9,12 +9,19 @@
 #include <stdexcept>
 
 #include "character_folding.hpp"
+#include "kavosh/text/arabic_script.hpp"
+#include "kavosh/text/ascii.hpp"
+#include "kavosh/text/utf8.hpp"
 
 namespace kavosh::analysis {
 
+using text::decode_utf8;
+using text::DecodedCodePoint;
+using text::is_ascii_whitespace;
+
 struct IcuWordBreaker::State {
   std::unique_ptr<icu::BreakIterator> iterator;
-  Utf16WithOffsets utf16;  // reused between calls
+  text::Utf16WithOffsets utf16;  // reused between calls
 };
 
 IcuWordBreaker::IcuWordBreaker() : state_(std::make_unique<State>()) {
@@ -32,8 +39,8 @@ IcuWordBreaker& IcuWordBreaker::operator=(IcuWordBreaker&&) noexcept = default;
 void IcuWordBreaker::break_words(std::string_view text, std::uint32_t base,
                                  std::vector<WordSpan>& out) {
   if (text.empty()) return;
-  Utf16WithOffsets& utf16 = state_->utf16;
-  to_utf16_with_offsets(text, utf16);
+  text::Utf16WithOffsets& utf16 = state_->utf16;
+  text::to_utf16_with_offsets(text, utf16);
   UErrorCode status = U_ZERO_ERROR;
   UText* ut = utext_openUChars(nullptr, utf16.units.data(),
                                static_cast<int64_t>(utf16.units.size()), &status);
@@ -57,20 +64,10 @@ void IcuWordBreaker::break_words(std::string_view text, std::uint32_t base,
 }
 
 namespace {
-inline bool is_ascii_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
 // ASCII letters and the precomposed Latin letters of U+00C0-U+024F (romanized names).
 inline bool is_latin_letter(char32_t c) {
-  return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+  return (c < 0x80 && text::is_ascii_letter(static_cast<char>(c))) ||
          (c >= 0xC0 && c < 0x250 && c != 0xD7 && c != 0xF7);
-}
-char32_t code_point_ending_at(std::string_view text, std::size_t end) {
-  std::size_t begin = end - 1;
-  while (begin > 0 && end - begin < 4 && (static_cast<unsigned char>(text[begin]) & 0xC0) == 0x80)
-    --begin;
-  const DecodedCodePoint cp = decode_utf8(text, begin);
-  return begin + cp.length == end ? cp.value : kReplacementCharacter;
 }
 }  // namespace
 
@@ -79,7 +76,7 @@ void WordTokenizer::tokenize(std::string_view text, std::vector<WordSpan>& out) 
   const std::size_t n = text.size();
   std::size_t position = 0;
   while (position < n) {
-    const std::size_t non_ascii = find_first_non_ascii(text, position);
+    const std::size_t non_ascii = text::find_first_non_ascii(text, position);
     if (non_ascii == n) {
       break_ascii_words(text.substr(position), static_cast<std::uint32_t>(position), out);
       break;
@@ -88,17 +85,18 @@ void WordTokenizer::tokenize(std::string_view text, std::vector<WordSpan>& out) 
     // pieces while they hold non-ASCII bytes too, goes to ICU as one stretch. ICU always
     // breaks before ASCII whitespace, so cutting there changes no word.
     std::size_t stretch_begin = non_ascii;
-    while (stretch_begin > position && !is_ascii_space(text[stretch_begin - 1])) --stretch_begin;
+    while (stretch_begin > position && !is_ascii_whitespace(text[stretch_begin - 1]))
+      --stretch_begin;
     break_ascii_words(text.substr(position, stretch_begin - position),
                       static_cast<std::uint32_t>(position), out);
     std::size_t stretch_end = non_ascii;
     while (true) {
-      while (stretch_end < n && !is_ascii_space(text[stretch_end])) ++stretch_end;
+      while (stretch_end < n && !is_ascii_whitespace(text[stretch_end])) ++stretch_end;
       std::size_t next = stretch_end;
-      while (next < n && is_ascii_space(text[next])) ++next;
+      while (next < n && is_ascii_whitespace(text[next])) ++next;
       std::size_t next_end = next;
       bool next_has_non_ascii = false;
-      while (next_end < n && !is_ascii_space(text[next_end])) {
+      while (next_end < n && !is_ascii_whitespace(text[next_end])) {
         if (static_cast<unsigned char>(text[next_end]) >= 0x80) next_has_non_ascii = true;
         ++next_end;
       }
@@ -114,13 +112,14 @@ void WordTokenizer::tokenize(std::string_view text, std::vector<WordSpan>& out) 
 
 namespace {
 // Arabic-script letters that UAX #29 calls ALetter, and what it calls Extend among the
-// harakat and ZWNJ: a run of these starting with a letter is one word.
+// harakat and ZWNJ: a run of these starting with a letter is one word. (A subset of both, on
+// purpose: anything else goes to ICU, which knows the rest.)
 bool is_plain_arabic_letter(char32_t c) {
-  return (c >= 0x0621 && c <= 0x063A) || (c >= 0x0641 && c <= 0x064A) ||
-         (c >= 0x0671 && c <= 0x06D3) || c == 0x06D5;
+  return text::is_arabic_alphabet_letter(c) || text::is_arabic_added_letter(c);
 }
 bool is_arabic_extend(char32_t c) {
-  return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x200C;
+  return text::is_arabic_harakah(c) || c == text::kArabicSuperscriptAlef ||
+         c == text::kZeroWidthNonJoiner;
 }
 // Punctuation that opens or closes a word in running text. UAX #29 breaks on both sides of
 // each (none is Extend or Format, and those that are MidLetter or MidNum only join letters or
@@ -128,7 +127,8 @@ bool is_arabic_extend(char32_t c) {
 bool is_opening_punctuation(char32_t c) { return c == '(' || c == '[' || c == '"' || c == 0xAB; }
 bool is_closing_punctuation(char32_t c) {
   return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')' ||
-         c == ']' || c == '"' || c == 0xBB || c == 0x060C || c == 0x061B || c == 0x061F;
+         c == ']' || c == '"' || c == 0xBB || c == text::kArabicComma ||
+         c == text::kArabicSemicolon || c == text::kArabicQuestionMark;
 }
 
 // The word of a piece (text between ASCII whitespace) that is some opening punctuation, a
@@ -165,7 +165,7 @@ void WordTokenizer::break_stretch(std::string_view text, std::size_t begin, std:
   std::size_t piece = begin;
   while (piece < end) {
     std::size_t piece_end = piece;
-    while (piece_end < end && !is_ascii_space(text[piece_end])) ++piece_end;
+    while (piece_end < end && !is_ascii_whitespace(text[piece_end])) ++piece_end;
     const auto word = plain_arabic_word(text.substr(piece, piece_end - piece));
     if (!word) {
       out.resize(first_word);
@@ -175,19 +175,17 @@ void WordTokenizer::break_stretch(std::string_view text, std::size_t begin, std:
     const auto base = static_cast<std::uint32_t>(piece);
     out.push_back({base + word->begin, base + word->end});
     piece = piece_end;
-    while (piece < end && is_ascii_space(text[piece])) ++piece;
+    while (piece < end && is_ascii_whitespace(text[piece])) ++piece;
   }
 }
 
 namespace {
 enum class CharKind : std::uint8_t { Digit, ArabicLetter, Other };
 CharKind kind_of(char32_t c) {
-  if ((c >= '0' && c <= '9') || (c >= 0x06F0 && c <= 0x06F9) || (c >= 0x0660 && c <= 0x0669))
+  if ((c >= '0' && c <= '9') || text::is_extended_arabic_indic_digit(c) ||
+      text::is_arabic_indic_digit(c))
     return CharKind::Digit;
-  if ((c >= 0x0620 && c <= 0x064A) || (c >= 0x066E && c <= 0x06D3) || c == 0x06D5 ||
-      (c >= 0x06FA && c <= 0x06FF)) {
-    return CharKind::ArabicLetter;
-  }
+  if (text::is_arabic_block_letter(c)) return CharKind::ArabicLetter;
   if (c < 0x80) return CharKind::Other;
   // The rest of Unicode: any script's decimal digits (they fold to ASCII digits), and Arabic
   // letters outside the main block (supplements, presentation forms).
@@ -205,7 +203,7 @@ void split_digits_from_arabic_letters(std::string_view text, std::vector<WordSpa
   std::vector<WordSpan> split;
   bool changed = false;
   for (const WordSpan& span : spans) {
-    if (is_ascii(text.substr(span.begin, span.end - span.begin))) {
+    if (text::is_ascii(text.substr(span.begin, span.end - span.begin))) {
       split.push_back(span);
       continue;
     }
@@ -243,7 +241,7 @@ void join_backtick_words(std::string_view text, std::vector<WordSpan>& spans) {
     WordSpan& last = spans[kept];
     const WordSpan& next = spans[i];
     const bool joined = next.begin == last.end + 1 && text[last.end] == '`' &&
-                        is_latin_letter(code_point_ending_at(text, last.end)) &&
+                        is_latin_letter(text::decode_utf8_before(text, last.end).value) &&
                         is_latin_letter(decode_utf8(text, next.begin).value);
     if (joined) {
       last.end = next.end;

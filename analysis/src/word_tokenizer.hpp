@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "ascii_word_breaker.hpp"
-#include "utf8.hpp"
 
 namespace kavosh::analysis {
 

@@ -8,10 +8,10 @@
 #include "ascii_word_breaker.hpp"
 #include "compound_joiner.hpp"
 #include "kavosh/analysis/analyzer.hpp"
+#include "kavosh/text/utf8.hpp"
 #include "persian_stemmer.hpp"
 #include "script_detection.hpp"
 #include "term_normalizer.hpp"
-#include "utf8.hpp"
 #include "word_tokenizer.hpp"
 
 namespace {
@@ -46,9 +46,9 @@ void set_bytes(benchmark::State& state, std::size_t bytes) {
 
 void BM_Utf8ToUtf16(benchmark::State& state) {
   const std::string text = repeated(state.range(0) ? kPersian : kEnglish, 20);
-  Utf16WithOffsets out;
+  kavosh::text::Utf16WithOffsets out;
   for (auto _ : state) {
-    to_utf16_with_offsets(text, out);
+    kavosh::text::to_utf16_with_offsets(text, out);
     benchmark::DoNotOptimize(out.units.data());
   }
   set_bytes(state, text.size());

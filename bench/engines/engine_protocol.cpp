@@ -21,6 +21,9 @@
 #include <system_error>
 #include <thread>
 
+#include "kavosh/text/arabic_script.hpp"
+#include "kavosh/text/utf8.hpp"
+
 namespace kavosh::bench {
 namespace {
 
@@ -32,29 +35,6 @@ constexpr std::string_view kStoreName = "index";
 
 // ---------------------------------------------------------------------------------------------
 // Text language by script.
-
-// Decodes one UTF-8 code point at `pos`, advancing it; malformed bytes yield U+FFFD.
-char32_t next_code_point(std::string_view text, std::size_t& pos) {
-  const auto lead = static_cast<unsigned char>(text[pos++]);
-  if (lead < 0x80) return lead;
-  int continuation = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : -1;
-  if (continuation < 0) return 0xFFFD;
-  char32_t code = lead & (0x3F >> continuation);
-  for (int i = 0; i < continuation; ++i) {
-    if (pos >= text.size()) return 0xFFFD;
-    const auto byte = static_cast<unsigned char>(text[pos]);
-    if ((byte & 0xC0) != 0x80) return 0xFFFD;
-    code = (code << 6) | (byte & 0x3F);
-    ++pos;
-  }
-  return code;
-}
-
-bool is_arabic_script(char32_t c) {
-  return (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
-         (c >= 0x08A0 && c <= 0x08FF) || (c >= 0xFB50 && c <= 0xFDFF) ||
-         (c >= 0xFE70 && c <= 0xFEFF);
-}
 
 bool is_latin_letter(char32_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0x00C0 && c <= 0x024F) ||
@@ -432,8 +412,10 @@ nlohmann::json run_index(const EngineDefinition& engine, const fs::path& corpus,
 TextLanguage detect_text_language(std::string_view text) {
   std::size_t arabic = 0, latin = 0;
   for (std::size_t pos = 0; pos < text.size();) {
-    const char32_t c = next_code_point(text, pos);
-    if (is_arabic_script(c))
+    const text::DecodedCodePoint decoded = text::decode_utf8(text, pos);
+    pos += decoded.length;
+    const char32_t c = decoded.value;
+    if (text::is_in_arabic_script_blocks(c))
       ++arabic;
     else if (is_latin_letter(c))
       ++latin;

@@ -15,35 +15,14 @@
 
 #include "kavosh/index/readers.hpp"
 #include "kavosh/search/output.hpp"
+#include "kavosh/text/ascii.hpp"
 
 namespace kavosh::bench::harness {
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
-
-// Collapses runs of whitespace (newlines included) into single spaces.
-std::string squeeze_spaces(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  bool pending_space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      pending_space = !out.empty();
-    } else {
-      if (pending_space) out.push_back(' ');
-      pending_space = false;
-      out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string trim(std::string_view s) { return std::string(text::trim_ascii_whitespace(s)); }
 
 // Built with += rather than operator+: GCC 12 -O3 warns falsely (-Wrestrict) on literal + string.
 std::string numbered(const char* prefix, std::size_t n) {
@@ -88,7 +67,7 @@ std::vector<SmartRecord> read_smart(const fs::path& file) {
   std::size_t line_number = 0;
   for (const auto& line : read_lines(file)) {
     ++line_number;
-    if (line.size() >= 2 && line[0] == '.' && line[1] >= 'A' && line[1] <= 'Z' &&
+    if (line.size() >= 2 && line[0] == '.' && text::is_ascii_upper(line[1]) &&
         (line.size() == 2 || line[2] == ' ' || line[2] == '\t')) {
       section = line[1];
       if (section == 'I') {
@@ -109,7 +88,7 @@ std::vector<SmartRecord> read_smart(const fs::path& file) {
 
 std::string section_text(const SmartRecord& r, char section) {
   const auto it = r.sections.find(section);
-  return it == r.sections.end() ? std::string() : squeeze_spaces(it->second);
+  return it == r.sections.end() ? std::string() : text::collapse_whitespace_to_one_line(it->second);
 }
 
 std::vector<std::string> fields_of(const std::string& line) {
@@ -252,9 +231,8 @@ Collection read_npl(const fs::path& dir) {
   // one kavosh-search --queries uses.
   for (auto& topic : search::load_topics(dir / "query-text.trec")) {
     // NPL titles are upper case; lower-case them so every engine sees plain words.
-    std::transform(topic.query.begin(), topic.query.end(), topic.query.begin(),
-                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    c.queries.push_back({std::move(topic.id), squeeze_spaces(topic.query)});
+    c.queries.push_back({std::move(topic.id),
+                         text::collapse_whitespace_to_one_line(text::ascii_lower(topic.query))});
   }
   for (const auto& line : read_lines(dir / "qrels")) {
     const auto f = fields_of(line);  // TREC: qid 0 docid rel
@@ -283,9 +261,12 @@ Collection read_parsinlu(const fs::path& dir) {
       const std::string passage = j.at("passage").get<std::string>();
       auto [it, inserted] =
           passage_ids.try_emplace(passage, numbered("pn", passage_ids.size() + 1));
-      if (inserted) c.documents.push_back({it->second, "", squeeze_spaces(passage), "fa"});
+      if (inserted)
+        c.documents.push_back(
+            {it->second, "", text::collapse_whitespace_to_one_line(passage), "fa"});
       const std::string qid = numbered("q", c.queries.size() + 1);
-      c.queries.push_back({qid, squeeze_spaces(j.at("question").get<std::string>())});
+      c.queries.push_back(
+          {qid, text::collapse_whitespace_to_one_line(j.at("question").get<std::string>())});
       c.judgments.push_back({qid, it->second, 1});
     }
   }
@@ -300,11 +281,14 @@ Collection read_persianqa(const fs::path& file) {
     for (const auto& paragraph : article.at("paragraphs")) {
       const std::string doc_id = numbered("pq", c.documents.size() + 1);
       c.documents.push_back(
-          {doc_id, title, squeeze_spaces(paragraph.at("context").get<std::string>()), "fa"});
+          {doc_id, title,
+           text::collapse_whitespace_to_one_line(paragraph.at("context").get<std::string>()),
+           "fa"});
       for (const auto& qa : paragraph.at("qas")) {
         if (qa.value("is_impossible", false)) continue;  // SQuAD 2.0: answerable only
         const std::string qid = numbered("q", qa.at("id").get<std::size_t>());
-        c.queries.push_back({qid, squeeze_spaces(qa.at("question").get<std::string>())});
+        c.queries.push_back(
+            {qid, text::collapse_whitespace_to_one_line(qa.at("question").get<std::string>())});
         c.judgments.push_back({qid, doc_id, 1});
       }
     }

@@ -13,8 +13,6 @@
 // passages transliterated by a simple letter map (a vowel is inserted between consonants).
 //
 // Same seed, same data, same options -> byte-identical output.
-#include <unicode/utf8.h>
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -30,9 +28,13 @@
 #include <vector>
 
 #include "collections.hpp"
+#include "kavosh/text/arabic_script.hpp"
+#include "kavosh/text/ascii.hpp"
+#include "kavosh/text/utf8.hpp"
 
 namespace fs = std::filesystem;
 namespace harness = kavosh::bench::harness;
+namespace text = kavosh::text;
 
 namespace {
 
@@ -72,38 +74,35 @@ class Random {
 
 // --- UTF-8 ------------------------------------------------------------------------------
 
-// ICU's UTF-8 macros: one way to walk UTF-8 in the project (the analyzer decodes with ICU too).
-// Decodes one code point at s[i], advancing i; invalid bytes yield U+FFFD.
+// Decodes one code point at s[i] with the project's decoder, advancing i; an ill-formed
+// subpart yields U+FFFD.
 char32_t decode(std::string_view s, std::size_t& i) {
-  int32_t at = static_cast<int32_t>(i);
-  UChar32 c = 0;
-  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), at, static_cast<int32_t>(s.size()), c);
-  i = static_cast<std::size_t>(at);
-  return c < 0 ? char32_t{0xFFFD} : static_cast<char32_t>(c);
+  const text::DecodedCodePoint decoded = text::decode_utf8(s, i);
+  i += decoded.length;
+  return decoded.value;
 }
 
-void append_utf8(std::string& out, char32_t c) {
-  uint8_t bytes[U8_MAX_LENGTH];
-  int32_t length = 0;
-  U8_APPEND_UNSAFE(bytes, length, static_cast<UChar32>(c));
-  out.append(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(length));
-}
+using text::append_utf8;
 
 bool is_sentence_punctuation(char32_t c) {
-  return c == U'.' || c == U'?' || c == U'!' || c == U'\u061F' || c == U'\u06D4';
+  return c == U'.' || c == U'?' || c == U'!' || c == text::kArabicQuestionMark ||
+         c == text::kArabicFullStop;
 }
 bool is_clause_punctuation(char32_t c) {
-  return c == U',' || c == U';' || c == U'\u060C' || c == U'\u061B';
+  return c == U',' || c == U';' || c == text::kArabicComma || c == text::kArabicSemicolon;
 }
 
 bool is_word_char(char32_t c) {
-  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  if (c == 0x200C) return true;                  // ZWNJ joins Persian word parts
-  if (c == 0xFFFD || c < 0xC0) return false;     // Latin-1 punctuation, NBSP, invalid
-  if (c >= 0x2000 && c <= 0x2BFF) return false;  // general punctuation, symbols, arrows
+  if (c < 0x80)
+    return text::is_ascii_digit(static_cast<char>(c)) ||
+           text::is_ascii_letter(static_cast<char>(c));
+  if (c == text::kZeroWidthNonJoiner) return true;  // joins Persian word parts
+  if (c == 0xFFFD || c < 0xC0) return false;        // Latin-1 punctuation, NBSP, invalid
+  if (c >= 0x2000 && c <= 0x2BFF) return false;     // general punctuation, symbols, arrows
   if (c >= 0x3000 && c <= 0x303F) return false;
-  if (c == 0x060C || c == 0x061B || c == 0x061F || (c >= 0x066A && c <= 0x066D) || c == 0x06D4)
-    return false;
+  // Arabic punctuation, without the signs U+0609..U+060B and the date separator U+060D, which
+  // the generator has always kept inside words.
+  if (text::is_arabic_separator_sign(c) && (c < 0x0609 || c > 0x060B) && c != 0x060D) return false;
   if (c == 0xD7 || c == 0xF7) return false;
   return true;
 }
@@ -111,15 +110,13 @@ bool is_word_char(char32_t c) {
 bool is_arabic_script(std::string_view word) {
   for (std::size_t i = 0; i < word.size();) {
     const char32_t c = decode(word, i);
-    if (c >= 0x0600 && c <= 0x06FF) return true;
+    if (text::is_in_arabic_block(c)) return true;
   }
   return false;
 }
 
 bool is_ascii_alpha(std::string_view word) {
-  return !word.empty() && std::all_of(word.begin(), word.end(), [](char ch) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-  });
+  return !word.empty() && std::all_of(word.begin(), word.end(), text::is_ascii_letter);
 }
 
 std::size_t code_points(std::string_view word) {
@@ -259,24 +256,24 @@ std::string romanize(std::string_view persian) {
   std::string out;
   for (std::size_t i = 0; i < cps.size(); ++i) {
     const char32_t c = cps[i];
-    if (c >= U'۰' && c <= U'۹') {
-      out.push_back(static_cast<char>('0' + (c - U'۰')));
-    } else if (c == 0x200C) {
+    if (text::is_extended_arabic_indic_digit(c)) {
+      out.push_back(static_cast<char>('0' + text::arabic_digit_value(c)));
+    } else if (c == text::kZeroWidthNonJoiner) {
       out.push_back('-');
     } else if (auto it = letters.find(c); it != letters.end()) {
       std::string piece = it->second;
-      if ((c == U'و' || c == U'ی') && (i == 0 || cps[i - 1] == 0x200C))
+      if ((c == U'و' || c == U'ی') && (i == 0 || cps[i - 1] == text::kZeroWidthNonJoiner))
         piece = c == U'و' ? "v" : "y";
       else if (c == U'و' && i > 0 && is_consonant(cps[i - 1]))
         piece = "o";
       out += piece;
       // Persian script omits short vowels; put one between consonants so names read.
       if (is_consonant(c) && i + 1 < cps.size() && is_consonant(cps[i + 1])) out.push_back('a');
-    } else if (c == 0x060C) {
+    } else if (c == text::kArabicComma) {
       out.push_back(',');
-    } else if (c == 0x061F) {
+    } else if (c == text::kArabicQuestionMark) {
       out.push_back('?');
-    } else if (c == 0x061B) {
+    } else if (c == text::kArabicSemicolon) {
       out.push_back(';');
     } else if ((c >= 0x064B && c <= 0x0655) || c == 0x0670) {
       // harakat and hamza marks: dropped
@@ -427,11 +424,7 @@ struct Generator {
   }
 };
 
-std::string lowercase_ascii(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = char(c + 32);
-  return s;
-}
+std::string lowercase_ascii(std::string_view s) { return text::ascii_lower(s); }
 
 // Ids sorted by descending generated count (ties by id), keeping those `keep` accepts.
 template <typename Keep>

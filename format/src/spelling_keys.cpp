@@ -1,12 +1,11 @@
-// Spelling dictionary keys (schema.hpp, "Spelling keys"). UTF-8 goes through ICU's macros, as
-// everywhere in the project.
-#include <unicode/utf8.h>
-
+// Spelling dictionary keys (schema.hpp, "Spelling keys").
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
 
 #include "kavosh/format/schema.hpp"
+#include "kavosh/text/arabic_script.hpp"
+#include "kavosh/text/utf8.hpp"
 
 namespace kavosh::index::schema {
 namespace {
@@ -25,20 +24,17 @@ constexpr char32_t kArabicSpellingLetters[] = {
     0x06D5, 0x200C};
 static_assert(std::size(kArabicSpellingLetters) <= 0x40, "one byte 0x80..0xBF a letter");
 
-std::uint8_t lead_byte(std::string_view word) { return static_cast<std::uint8_t>(word[0]); }
-
 }  // namespace
 
 std::optional<std::string> spelling_key(std::string_view word) {
-  if (word.empty() || lead_byte(word) < 0xD8 || lead_byte(word) > 0xDB) return std::string(word);
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(word.data());
-  const auto length = static_cast<std::int32_t>(word.size());
+  if (word.empty() || !text::is_arabic_block_lead_byte(static_cast<unsigned char>(word[0])))
+    return std::string(word);
   std::string key(1, kArabicSpellingMark);
-  for (std::int32_t at = 0; at < length;) {
-    UChar32 c = 0;
-    U8_NEXT(bytes, at, length, c);
-    if (c < 0) return std::nullopt;  // ill-formed UTF-8
-    const auto letter = static_cast<char32_t>(c);
+  for (std::size_t at = 0; at < word.size();) {
+    const text::DecodedCodePoint decoded = text::decode_utf8(word, at);
+    if (decoded.ill_formed) return std::nullopt;
+    at += decoded.length;
+    const char32_t letter = decoded.value;
     const auto* end = std::end(kArabicSpellingLetters);
     const auto* found = std::lower_bound(std::begin(kArabicSpellingLetters), end, letter);
     if (found == end || *found != letter) return std::nullopt;
@@ -53,10 +49,7 @@ std::string spelling_word(std::string_view key) {
   for (const char byte : key.substr(1)) {
     const auto slot = static_cast<std::uint8_t>(byte) - 0x80u;
     if (slot >= std::size(kArabicSpellingLetters)) return std::string(key);  // not a key of ours
-    std::uint8_t utf8[U8_MAX_LENGTH];
-    std::int32_t length = 0;
-    U8_APPEND_UNSAFE(utf8, length, static_cast<UChar32>(kArabicSpellingLetters[slot]));
-    word.append(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(length));
+    text::append_utf8(word, kArabicSpellingLetters[slot]);
   }
   return word;
 }

@@ -15,15 +15,8 @@
 namespace kavosh::index {
 namespace {
 
-std::string_view trim_view(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+// Lines hold no '\n': trimming them of all ASCII whitespace trims spaces, tabs and CRs.
+std::string_view trim_view(std::string_view text) { return text::trim_ascii_whitespace(text); }
 
 bool looks_like_heading(std::string_view line) {
   if (line.empty() || count_words(line) > 6) return false;
@@ -37,7 +30,7 @@ std::string bullet_item(std::string_view line) {
   for (std::string_view bullet : {"\xE2\x80\xA2", "\xC2\xB7", "*", "-"}) {
     if (line.substr(0, bullet.size()) == bullet && line.size() > bullet.size() &&
         (line[bullet.size()] == ' ' || line[bullet.size()] == '\t')) {
-      return "\xE2\x80\xA2 " + collapse_spaces(line.substr(bullet.size()));
+      return "\xE2\x80\xA2 " + collapse_spaces_keep_lines(line.substr(bullet.size()));
     }
   }
   return {};
@@ -49,7 +42,7 @@ std::vector<std::string> split_alias_list(std::string_view value) {
   std::vector<std::string> names;
   std::string current;
   auto flush = [&] {
-    std::string name = collapse_spaces(current);
+    std::string name = collapse_spaces_keep_lines(current);
     if (!name.empty()) names.push_back(std::move(name));
     current.clear();
   };
@@ -71,7 +64,7 @@ std::vector<std::string> split_alias_list(std::string_view value) {
 void add_block_passages(Article& article, const std::string& section,
                         const std::vector<std::string_view>& lines) {
   if (lines.size() == 1) {
-    const std::string text = collapse_spaces(strip_citation_markers(lines[0]));
+    const std::string text = collapse_spaces_keep_lines(strip_citation_markers(lines[0]));
     for (std::string& piece : split_long_text(text)) {
       article.passages.push_back(Passage{section, std::move(piece), {}});
     }
@@ -98,7 +91,7 @@ void add_block_passages(Article& article, const std::string& section,
         }
         passage.fields.emplace_back(entry->field, entry->value);
       } else {
-        display = collapse_spaces(cleaned);
+        display = collapse_spaces_keep_lines(cleaned);
       }
     }
     if (display.empty()) continue;
@@ -128,7 +121,7 @@ Article parse_article_text(std::string_view content, const std::string& id,
   std::size_t i = 0;
   while (i < lines.size() && trim_view(lines[i]).empty()) ++i;
   if (i < lines.size()) {
-    article.title = collapse_spaces(strip_citation_markers(trim_view(lines[i])));
+    article.title = collapse_spaces_keep_lines(strip_citation_markers(trim_view(lines[i])));
     ++i;
   }
 
@@ -149,7 +142,7 @@ Article parse_article_text(std::string_view content, const std::string& id,
     const auto& block = blocks[b];
     if (block.size() == 1 && b + 1 < blocks.size() && blocks[b + 1].size() == 1 &&
         looks_like_heading(trim_view(block[0])) && count_words(blocks[b + 1][0]) > 6) {
-      section = collapse_spaces(trim_view(block[0]));
+      section = collapse_spaces_keep_lines(trim_view(block[0]));
       continue;
     }
     add_block_passages(article, section, block);

@@ -13,6 +13,7 @@
 #include "kavosh/format/stored_passage.hpp"
 #include "kavosh/format/term_filter.hpp"
 #include "kavosh/index/writer.hpp"
+#include "kavosh/text/ascii.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -47,7 +48,7 @@ std::string human_bytes(std::uint64_t bytes) {
 // The prefix of a term: its leading capitals, plus "<name>:" for field terms.
 std::string prefix_of(const std::string& term) {
   std::size_t i = 0;
-  while (i < term.size() && term[i] >= 'A' && term[i] <= 'Z') ++i;
+  while (i < term.size() && text::is_ascii_upper(term[i])) ++i;
   std::string prefix = term.substr(0, i);
   const std::string stemmed_field =
       std::string(schema::kStemmed) + std::string(schema::kFieldPrefix);

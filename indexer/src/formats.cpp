@@ -7,13 +7,10 @@
 #include "format_readers.hpp"
 #include "kavosh/index/passages.hpp"
 #include "kavosh/index/text_cleanup.hpp"
+#include "kavosh/text/utf8.hpp"
 
 namespace kavosh::index {
 namespace {
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
 
 // The first bytes of a (possibly compressed) file, for sniffing.
 std::string head_of(const std::filesystem::path& file, bool bzip2, std::size_t size) {
@@ -65,11 +62,11 @@ Detection sniff(std::string_view head) {
 Detection detect(const std::filesystem::path& file) {
   const std::string name = ascii_lower(file.filename().string());
   if (name == "aliases.tsv") return {Format::Aliases, {}};
-  if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")) return {Format::Jsonl, {}};
-  if (ends_with(name, ".trec")) return {Format::Trec, {}};
-  const bool bzip2 = ends_with(name, ".bz2");
+  if (name.ends_with(".jsonl") || name.ends_with(".ndjson")) return {Format::Jsonl, {}};
+  if (name.ends_with(".trec")) return {Format::Trec, {}};
+  const bool bzip2 = name.ends_with(".bz2");
   const std::string head = head_of(file, bzip2, 4096);
-  if (bzip2 || ends_with(name, ".xml")) {
+  if (bzip2 || name.ends_with(".xml")) {
     if (head.find("<mediawiki") != std::string::npos || head.find("<page") != std::string::npos) {
       return {Format::MediaWiki, {}};
     }
@@ -123,8 +120,7 @@ std::string InputWarning::to_string() const {
 void sanitize_text(std::string& text, const FileReadContext& context, std::uint64_t line,
                    std::string_view what) {
   if (text.size() > kMaxArticleBytes) {
-    std::size_t cut = kMaxArticleBytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    const std::size_t cut = text::utf8_boundary_at_or_before(text, kMaxArticleBytes);
     context.warn(line, truncated_warning(what.empty() ? "document" : what));
     text.resize(cut);
   }
@@ -189,7 +185,7 @@ void add_text_passages(Article& article, std::string_view text, const std::strin
     }
     std::string paragraph(text.substr(start, end - start));
     std::replace(paragraph.begin(), paragraph.end(), '\n', ' ');
-    paragraph = collapse_spaces(paragraph);
+    paragraph = collapse_spaces_keep_lines(paragraph);
     for (std::string& piece : split_long_text(paragraph, limits)) {
       article.passages.push_back(Passage{section, std::move(piece), {}});
     }
@@ -233,7 +229,7 @@ void read_aliases(ByteSource& input, const FileReadContext& context) {
     while (start <= line.size()) {
       std::size_t end = line.find('\t', start);
       if (end == std::string::npos) end = line.size();
-      std::string name = collapse_spaces(line.substr(start, end - start));
+      std::string name = collapse_spaces_keep_lines(line.substr(start, end - start));
       if (!name.empty()) names.push_back(std::move(name));
       start = end + 1;
     }
@@ -257,7 +253,7 @@ void read_file(const std::filesystem::path& file, Format format, const std::stri
     }
     format = *detected.format;
   }
-  const bool bzip2 = ends_with(ascii_lower(file.filename().string()), ".bz2");
+  const bool bzip2 = ascii_lower(file.filename().string()).ends_with(".bz2");
   ByteSource input(file, bzip2);
   FileReadContext context{file.string(), source, article_id, listener};
   switch (format) {

@@ -112,7 +112,7 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
     std::string key;
     if (const nlohmann::json* title = first_of(object, {"title"}, key);
         title && title->is_string()) {
-      article.title = collapse_spaces(title->get<std::string>());
+      article.title = collapse_spaces_keep_lines(title->get<std::string>());
     }
     if (const nlohmann::json* lang = first_of(object, {"lang", "language"}, key);
         lang && lang->is_string()) {
@@ -134,7 +134,7 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
       if (field.empty()) continue;
       auto add_field = [&](const nlohmann::json& element) {
         if (auto element_text = scalar_text(element)) {
-          std::string field_value = collapse_spaces(*element_text);
+          std::string field_value = collapse_spaces_keep_lines(*element_text);
           repair_utf8(field_value);
           if (!field_value.empty()) article.fields.emplace_back(field, std::move(field_value));
         }

@@ -123,15 +123,15 @@ std::string page_language(const Article& article, ParseState& state, std::uint64
 
 void emit(Page& page, ParseState& state, const FileReadContext& context) {
   const std::string& language = state.language;
-  const std::string ns = collapse_spaces(page.ns);
+  const std::string ns = collapse_spaces_keep_lines(page.ns);
   if (!ns.empty() && ns != "0") return;
-  std::string title = collapse_spaces(page.title);
+  std::string title = collapse_spaces_keep_lines(page.title);
   if (title.empty()) {
     context.skip(page.line, SkipReason::Malformed, "page without a title, skipped");
     return;
   }
   if (!page.redirect.empty()) {
-    context.listener.alias_group({collapse_spaces(page.redirect), title});
+    context.listener.alias_group({collapse_spaces_keep_lines(page.redirect), title});
     return;
   }
   // A redirect without the <redirect> element (older dumps): "#REDIRECT [[Target]]".
@@ -148,7 +148,7 @@ void emit(Page& page, ParseState& state, const FileReadContext& context) {
         std::string target = page.text.substr(open + 2, close - open - 2);
         target = target.substr(0, target.find('|'));
         target = target.substr(0, target.find('#'));
-        context.listener.alias_group({collapse_spaces(target), title});
+        context.listener.alias_group({collapse_spaces_keep_lines(target), title});
       }
       return;
     }

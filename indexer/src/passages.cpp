@@ -1,10 +1,14 @@
 // Passage splitting (see passages.hpp).
 #include "kavosh/index/passages.hpp"
 
+#include "kavosh/text/arabic_script.hpp"
+#include "kavosh/text/ascii.hpp"
+#include "kavosh/text/utf8.hpp"
+
 namespace kavosh::index {
 namespace {
 
-bool is_whitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+using text::is_ascii_whitespace;
 
 // Does a sentence end just before position `i` (which is whitespace or the end)?
 bool sentence_ends_before(std::string_view text, std::size_t i) {
@@ -13,21 +17,12 @@ bool sentence_ends_before(std::string_view text, std::size_t i) {
   if (k == 0) return false;
   const char c = text[k - 1];
   if (c == '.' || c == '!' || c == '?') return true;
-  // Arabic question mark U+061F (D8 9F) and Urdu full stop U+06D4 (DB 94).
-  if (k >= 2) {
-    const auto a = static_cast<unsigned char>(text[k - 2]);
-    const auto b = static_cast<unsigned char>(text[k - 1]);
-    if ((a == 0xD8 && b == 0x9F) || (a == 0xDB && b == 0x94)) return true;
-  }
-  return false;
+  const char32_t last = text::decode_utf8_before(text, k).value;
+  return last == text::kArabicQuestionMark || last == text::kArabicFullStop;
 }
 
 std::string trimmed(std::string_view text) {
-  std::size_t begin = 0;
-  std::size_t end = text.size();
-  while (begin < end && is_whitespace(text[begin])) ++begin;
-  while (end > begin && is_whitespace(text[end - 1])) --end;
-  return std::string(text.substr(begin, end - begin));
+  return std::string(text::trim_ascii_whitespace(text));
 }
 
 }  // namespace
@@ -36,7 +31,7 @@ unsigned count_words(std::string_view text) {
   unsigned words = 0;
   bool in_word = false;
   for (char c : text) {
-    if (is_whitespace(c)) {
+    if (is_ascii_whitespace(c)) {
       in_word = false;
     } else if (!in_word) {
       in_word = true;
@@ -53,7 +48,7 @@ std::vector<std::string> split_long_text(std::string_view text, PassageLimits li
   unsigned words = 0;
   bool in_word = false;
   for (std::size_t i = 0; i <= text.size(); ++i) {
-    const bool boundary = i == text.size() || is_whitespace(text[i]);
+    const bool boundary = i == text.size() || is_ascii_whitespace(text[i]);
     if (!boundary) {
       if (!in_word) ++words;
       in_word = true;

@@ -42,7 +42,7 @@ void emit(SmartRecord& record, const FileReadContext& context) {
   std::string title = record.title;
   repair_utf8(title);
   std::replace(title.begin(), title.end(), '\n', ' ');
-  article.title = collapse_spaces(title);
+  article.title = collapse_spaces_keep_lines(title);
   if (!record.authors.empty()) {
     std::string authors;
     for (const std::string& author : record.authors) {
@@ -57,11 +57,11 @@ void emit(SmartRecord& record, const FileReadContext& context) {
     std::string clean = *value;
     repair_utf8(clean);
     std::replace(clean.begin(), clean.end(), '\n', ' ');
-    clean = collapse_spaces(clean);
+    clean = collapse_spaces_keep_lines(clean);
     if (!clean.empty()) article.fields.emplace_back(name, clean);
   }
   std::replace(text.begin(), text.end(), '\n', ' ');
-  text = collapse_spaces(text);
+  text = collapse_spaces_keep_lines(text);
   for (std::string& piece : split_long_text(text, kTestCollectionLimits)) {
     article.passages.push_back(Passage{{}, std::move(piece), {}});
   }
@@ -81,14 +81,14 @@ void read_smart(ByteSource& input, const FileReadContext& context) {
   std::uint64_t records = 0;
   while (input.read_line(line, overlong, kMaxArticleBytes)) {
     ++number;
-    const bool marker = line.size() >= 2 && line[0] == '.' && line[1] >= 'A' && line[1] <= 'Z' &&
+    const bool marker = line.size() >= 2 && line[0] == '.' && text::is_ascii_upper(line[1]) &&
                         (line.size() == 2 || line[2] == ' ' || line[2] == '\t');
     if (marker && line[1] == 'I') {
       if (record) emit(*record, context);
       if (++records % 64 == 0) context.listener.progress(input.bytes_consumed());
       record.reset();
       section = 0;
-      std::string id = collapse_spaces(std::string_view(line).substr(2));
+      std::string id = collapse_spaces_keep_lines(std::string_view(line).substr(2));
       repair_utf8(id);  // as TREC's DOCNO: an id reaches terms, JSON output and terminals
       if (id.empty() || id.find(' ') != std::string::npos) {
         context.skip(number, SkipReason::Malformed,
@@ -104,7 +104,7 @@ void read_smart(ByteSource& input, const FileReadContext& context) {
     }
     if (!record) {
       if (skipping) continue;
-      const bool blank = collapse_spaces(line).empty();
+      const bool blank = collapse_spaces_keep_lines(line).empty();
       if (!blank && !warned_preamble && !marker) {
         context.warn(number, "text outside a .I record, ignored");
         warned_preamble = true;
@@ -114,7 +114,7 @@ void read_smart(ByteSource& input, const FileReadContext& context) {
     }
     if (marker) {
       section = line[1];
-      const std::string rest = collapse_spaces(std::string_view(line).substr(2));
+      const std::string rest = collapse_spaces_keep_lines(std::string_view(line).substr(2));
       if (rest.empty()) continue;
       line = rest;  // text on the marker line itself (".T Title")
     }
@@ -134,7 +134,7 @@ void read_smart(ByteSource& input, const FileReadContext& context) {
         target = &record->keywords;
         break;
       case 'A': {
-        std::string author = collapse_spaces(line);
+        std::string author = collapse_spaces_keep_lines(line);
         if (!author.empty()) record->authors.push_back(std::move(author));
         continue;
       }

@@ -9,16 +9,21 @@
 #include <vector>
 
 #include "kavosh/format/schema.hpp"
+#include "kavosh/text/arabic_script.hpp"
+#include "kavosh/text/ascii.hpp"
+#include "kavosh/text/utf8.hpp"
 
 namespace kavosh::index {
 
+// A word starts with a lower-case ASCII letter, a letter of U+00C0..U+027F (Latin-1, Latin
+// Extended-A and -B, IPA) or a character of the Arabic block. Digits are ASCII after analysis,
+// so a number never starts with a letter.
 bool is_spelling_word(std::string_view term) {
   if (term.size() < 2) return false;
-  const auto first = static_cast<unsigned char>(term[0]);
-  const bool latin = (first >= 'a' && first <= 'z') || (first >= 0xC3 && first <= 0xC9);
-  const bool arabic = first >= 0xD8 && first <= 0xDB;
-  return latin ||
-         arabic;  // digits are ASCII after analysis, so a number never starts with a letter
+  const char32_t first = text::decode_utf8(term, 0).value;
+  const bool latin = (first < 0x80 && text::is_ascii_lower(static_cast<char>(first))) ||
+                     (first >= 0xC0 && first <= 0x27F);
+  return latin || text::is_in_arabic_block(first);
 }
 
 SpellingStore::SpellingStore(const std::filesystem::path& path, const std::filesystem::path& index,

@@ -1,32 +1,28 @@
 // Text cleanup shared by the readers (see text_cleanup.hpp).
 #include "kavosh/index/text_cleanup.hpp"
 
-#include <unicode/utf8.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
 
+#include "kavosh/text/arabic_script.hpp"
+#include "kavosh/text/ascii.hpp"
+#include "kavosh/text/utf8.hpp"
+
 namespace kavosh::index {
 namespace {
 
-bool is_ascii_lower(char c) { return c >= 'a' && c <= 'z'; }
-bool is_ascii_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+using text::is_ascii_digit;
+using text::is_ascii_lower;
+using text::is_ascii_upper;
+
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 // A space or a no-break space (U+00A0, common in infobox lines) at text[i]; its byte length.
 std::size_t space_length(std::string_view text, std::size_t i) {
   if (i < text.size() && is_space(text[i])) return 1;
   if (i + 1 < text.size() && text[i] == '\xC2' && text[i + 1] == '\xA0') return 2;
   return 0;
-}
-
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
 std::string without_nbsp(std::string_view text) {
@@ -49,7 +45,7 @@ bool is_citation_marker(std::string_view inside) {
   if (inside.size() <= 2 && std::all_of(inside.begin(), inside.end(), is_ascii_lower)) return true;
   for (std::string_view lead :
        {"note ", "nb ", "n ", "lower-alpha ", "upper-alpha ", "lower-roman "}) {
-    if (starts_with(inside, lead) && inside.size() > lead.size() &&
+    if (inside.starts_with(lead) && inside.size() > lead.size() &&
         inside.find(' ', lead.size()) == std::string_view::npos) {
       return true;
     }
@@ -59,7 +55,7 @@ bool is_citation_marker(std::string_view inside) {
     return is_ascii_lower(c) || c == ' ' || c == '?' || c == '-';
   });
   if (!words_only) return false;
-  return ends_with(inside, "needed") || ends_with(inside, "?") || inside == "sic" ||
+  return inside.ends_with("needed") || inside.ends_with("?") || inside == "sic" ||
          inside == "dubious" || inside == "failed verification" || inside == "dead link" ||
          inside == "permanent dead link" || inside == "citation missing" ||
          inside == "unreliable source" || inside == "disputed" || inside == "original research";
@@ -173,7 +169,7 @@ constexpr std::array kKnownLabels = {
 
 // After a label: " (2011)" glued to the value joins the label.
 std::size_t parenthetical_end(std::string_view rest) {
-  if (!starts_with(rest, " (") && !starts_with(rest, "(")) return 0;
+  if (!rest.starts_with(" (") && !rest.starts_with("(")) return 0;
   const std::size_t open = rest.find('(');
   const std::size_t close = rest.find(')', open);
   if (close == std::string_view::npos || close > 24) return 0;
@@ -187,26 +183,9 @@ std::optional<InfoboxEntry> make_entry(std::string_view line, std::size_t label_
   InfoboxEntry entry;
   entry.field = field_name(line.substr(0, label_end));
   entry.label = std::string(line.substr(0, label_end + paren));
-  entry.value = collapse_spaces(rest.substr(paren));
+  entry.value = collapse_spaces_keep_lines(rest.substr(paren));
   if (entry.value.empty() || entry.field.empty()) return std::nullopt;
   return entry;
-}
-
-// UTF-8 through ICU's macros, as the analyzer does: one way to walk UTF-8 in the project.
-void append_utf8(std::string& out, std::uint32_t code_point) {
-  std::uint8_t bytes[U8_MAX_LENGTH];
-  std::int32_t length = 0;
-  U8_APPEND_UNSAFE(bytes, length, static_cast<UChar32>(code_point));
-  out.append(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(length));
-}
-
-// Length of the well-formed UTF-8 sequence at text[i], or 0 when it is ill-formed.
-std::size_t valid_sequence_length(std::string_view text, std::size_t i) {
-  auto at = static_cast<std::int32_t>(i);
-  UChar32 code_point = 0;
-  U8_NEXT(reinterpret_cast<const std::uint8_t*>(text.data()), at,
-          static_cast<std::int32_t>(text.size()), code_point);
-  return code_point < 0 ? 0 : static_cast<std::size_t>(at) - i;
 }
 
 }  // namespace
@@ -229,14 +208,7 @@ std::string strip_citation_markers(std::string_view text) {
   return out;
 }
 
-std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-std::string collapse_spaces(std::string_view text) {
+std::string collapse_spaces_keep_lines(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   bool pending_space = false;
@@ -283,7 +255,7 @@ std::string field_name(std::string_view label) {
   std::string name;
   for (char c : label) {
     if (is_ascii_upper(c)) {
-      name.push_back(static_cast<char>(c - 'A' + 'a'));
+      name.push_back(text::ascii_lower(c));
     } else if (is_ascii_lower(c) || is_ascii_digit(c)) {
       name.push_back(c);
     } else if (!name.empty() && name.back() != '_') {
@@ -313,7 +285,7 @@ std::optional<InfoboxEntry> split_infobox_line(std::string_view original) {
 
   std::size_t best = 0;
   for (std::string_view label : kKnownLabels) {
-    if (label.size() <= best || !starts_with(line, label) || line.size() == label.size()) continue;
+    if (label.size() <= best || !line.starts_with(label) || line.size() == label.size()) continue;
     const std::string_view rest = line.substr(label.size());
     const char next = rest.front();
     bool glued = is_ascii_upper(next) || is_ascii_digit(next) || parenthetical_end(rest) > 0 ||
@@ -322,7 +294,7 @@ std::optional<InfoboxEntry> split_infobox_line(std::string_view original) {
     // the few words infobox values start with, so "Leadership" stays one word.
     for (std::string_view value_start :
          {"see ", "none", "unknown", "various", "n/a", "c. ", "de facto"}) {
-      glued = glued || starts_with(rest, value_start);
+      glued = glued || rest.starts_with(value_start);
     }
     if (space_length(rest, 0) > 0 && parenthetical_end(rest) == 0) {
       // "Colours  Red": a value after whitespace must not read as the label's own sentence.
@@ -364,26 +336,24 @@ std::optional<InfoboxEntry> split_infobox_line(std::string_view original) {
 }
 
 std::optional<std::size_t> repair_utf8(std::string& text) {
-  std::optional<std::size_t> first_bad;
-  std::size_t i = 0;
+  std::size_t i = text::find_first_non_ascii(text);
   // Fast path: scan until the first problem.
   while (i < text.size()) {
-    const std::size_t length = valid_sequence_length(text, i);
-    if (length == 0) break;
-    i += length;
+    const text::DecodedCodePoint decoded = text::decode_utf8(text, i);
+    if (decoded.ill_formed) break;
+    i += decoded.length;
   }
   if (i == text.size()) return std::nullopt;
-  first_bad = i;
+  const std::size_t first_bad = i;
   std::string out(text.substr(0, i));
   while (i < text.size()) {
-    const std::size_t length = valid_sequence_length(text, i);
-    if (length == 0) {
-      append_utf8(out, 0xFFFD);
-      ++i;
+    const text::DecodedCodePoint decoded = text::decode_utf8(text, i);
+    if (decoded.ill_formed) {
+      text::append_utf8(out, text::kReplacementCharacter);
     } else {
-      out.append(text, i, length);
-      i += length;
+      out.append(text, i, decoded.length);
     }
+    i += decoded.length;
   }
   text = std::move(out);
   return first_bad;
@@ -446,7 +416,7 @@ std::string decode_html_entities(std::string_view text) {
     else if (name == "minus")
       code_point = 0x2212;
     else if (name == "zwnj")
-      code_point = 0x200C;
+      code_point = text::kZeroWidthNonJoiner;
     else if (name == "zwj")
       code_point = 0x200D;
     else if (name == "hellip")
@@ -455,7 +425,7 @@ std::string decode_html_entities(std::string_view text) {
       out.push_back(text[i++]);
       continue;
     }
-    append_utf8(out, *code_point);
+    text::append_utf8(out, *code_point);
     i = semi + 1;
   }
   return out;

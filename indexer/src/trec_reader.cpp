@@ -42,12 +42,12 @@ std::string strip_tags(std::string_view text) {
 
 void emit(std::string& raw, std::uint64_t line, bool truncated, const FileReadContext& context) {
   auto docno = take_element(raw, "DOCNO");
-  if (!docno || collapse_spaces(*docno).empty()) {
+  if (!docno || collapse_spaces_keep_lines(*docno).empty()) {
     context.skip(line, SkipReason::Malformed, "<DOC> without <DOCNO>, skipped");
     return;
   }
   Article article;
-  article.id = collapse_spaces(*docno);
+  article.id = collapse_spaces_keep_lines(*docno);
   repair_utf8(article.id);
   article.source = context.source;
   const std::string what = "document " + article.id;
@@ -57,7 +57,7 @@ void emit(std::string& raw, std::uint64_t line, bool truncated, const FileReadCo
       std::string clean = decode_html_entities(strip_tags(*title));
       repair_utf8(clean);
       std::replace(clean.begin(), clean.end(), '\n', ' ');
-      article.title = collapse_spaces(clean);
+      article.title = collapse_spaces_keep_lines(clean);
       break;
     }
   }
@@ -86,7 +86,7 @@ void read_trec(ByteSource& input, const FileReadContext& context) {
       if (!inside) {
         const std::size_t open = rest.find("<DOC>");
         const std::string_view before = rest.substr(0, open);
-        if (!warned_outside && !collapse_spaces(before).empty()) {
+        if (!warned_outside && !collapse_spaces_keep_lines(before).empty()) {
           context.warn(number, "text outside <DOC>...</DOC>, ignored");
           warned_outside = true;
         }

@@ -13,17 +13,7 @@
 namespace kavosh::index {
 namespace {
 
-std::string trim(std::string_view text) {
-  std::size_t begin = 0;
-  std::size_t end = text.size();
-  while (begin < end &&
-         (text[begin] == ' ' || text[begin] == '\n' || text[begin] == '\t' || text[begin] == '\r'))
-    ++begin;
-  while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\n' || text[end - 1] == '\t' ||
-                         text[end - 1] == '\r'))
-    --end;
-  return std::string(text.substr(begin, end - begin));
-}
+std::string trim(std::string_view text) { return std::string(text::trim_ascii_whitespace(text)); }
 
 // Position just past the "close" that matches the "open" at `start`, counting nesting; npos
 // when unbalanced.
@@ -180,10 +170,10 @@ std::string remove_templates(std::string_view text, std::optional<Infobox>& info
           if (eq == std::string_view::npos) continue;
           std::string key = trim(parts[p].substr(0, eq));
           std::optional<Infobox> nested;
-          std::string value =
-              collapse_spaces(clean_inline(remove_templates(parts[p].substr(eq + 1), nested)));
+          std::string value = collapse_spaces_keep_lines(
+              clean_inline(remove_templates(parts[p].substr(eq + 1), nested)));
           std::replace(value.begin(), value.end(), '\n', ' ');
-          value = collapse_spaces(value);
+          value = collapse_spaces_keep_lines(value);
           if (key.empty() || value.empty() || is_skipped_infobox_key(ascii_lower(key))) continue;
           infobox->entries.emplace_back(std::move(key), std::move(value));
         }
@@ -263,8 +253,7 @@ std::string clean_inline(std::string_view text) {
       continue;
     }
     if (text[i] == '<' && i + 1 < text.size() &&
-        ((text[i + 1] >= 'a' && text[i + 1] <= 'z') || (text[i + 1] >= 'A' && text[i + 1] <= 'Z') ||
-         text[i + 1] == '/')) {
+        (text::is_ascii_letter(text[i + 1]) || text[i + 1] == '/')) {
       const std::size_t end = text.find('>', i);
       if (end != std::string_view::npos && end - i < 300) {
         const std::string tag =
@@ -278,8 +267,7 @@ std::string clean_inline(std::string_view text) {
       const std::size_t end = text.find("__", i + 2);
       if (end != std::string_view::npos && end - i < 30 &&
           std::all_of(text.begin() + static_cast<std::ptrdiff_t>(i) + 2,
-                      text.begin() + static_cast<std::ptrdiff_t>(end),
-                      [](char c) { return c >= 'A' && c <= 'Z'; })) {
+                      text.begin() + static_cast<std::ptrdiff_t>(end), text::is_ascii_upper)) {
         i = end + 2;
         continue;
       }
@@ -298,7 +286,7 @@ std::string heading_of(std::string_view line) {
   std::size_t right = trimmed.size();
   while (right > left && trimmed[right - 1] == '=') --right;
   if (right <= left) return {};
-  return collapse_spaces(clean_inline(trimmed.substr(left, right - left)));
+  return collapse_spaces_keep_lines(clean_inline(trimmed.substr(left, right - left)));
 }
 
 }  // namespace
@@ -336,10 +324,10 @@ Article parse_wikitext(std::string_view wikitext, const std::string& title,
   std::string paragraph;
   std::string list;
   auto flush_paragraph = [&] {
-    std::string clean = collapse_spaces(clean_inline(paragraph));
+    std::string clean = collapse_spaces_keep_lines(clean_inline(paragraph));
     paragraph.clear();
     std::replace(clean.begin(), clean.end(), '\n', ' ');
-    clean = collapse_spaces(clean);
+    clean = collapse_spaces_keep_lines(clean);
     for (std::string& piece : split_long_text(clean)) {
       article.passages.push_back(Passage{section, std::move(piece), {}});
     }
@@ -388,7 +376,8 @@ Article parse_wikitext(std::string_view wikitext, const std::string& title,
       while (k < trimmed.size() &&
              (trimmed[k] == '*' || trimmed[k] == '#' || trimmed[k] == ':' || trimmed[k] == ';'))
         ++k;
-      std::string item = collapse_spaces(clean_inline(std::string_view(trimmed).substr(k)));
+      std::string item =
+          collapse_spaces_keep_lines(clean_inline(std::string_view(trimmed).substr(k)));
       std::replace(item.begin(), item.end(), '\n', ' ');
       if (item.empty()) continue;
       if (!list.empty()) list.push_back('\n');

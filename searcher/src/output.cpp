@@ -9,32 +9,13 @@
 
 #include "kavosh/search/evaluation.hpp"
 #include "kavosh/search/snippet.hpp"
+#include "kavosh/text/ascii.hpp"
 
 namespace kavosh::search {
 
 namespace {
 
-std::string trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
-}
-
-std::string collapse_spaces(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
+std::string trim(std::string_view s) { return std::string(text::trim_ascii_whitespace(s)); }
 
 }  // namespace
 
@@ -107,7 +88,7 @@ std::vector<Topic> parse_topics(std::istream& in, const std::string& source_name
         if (at == std::string::npos) return {};
         const auto begin = at + tag.size() + 2;
         const auto stop = block.find('<', begin);
-        return collapse_spaces(
+        return text::collapse_whitespace_to_one_line(
             block.substr(begin, stop == std::string::npos ? std::string::npos : stop - begin));
       };
       std::string num = field("num");

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "kavosh/search/query.hpp"
+#include "kavosh/text/ascii.hpp"
+#include "kavosh/text/utf8.hpp"
 
 namespace kavosh::search {
 
@@ -20,30 +22,10 @@ UnknownFieldError::UnknownFieldError(unsigned position, const std::string& field
 
 namespace {
 
-// One code point of possibly invalid UTF-8; an invalid byte counts as one character.
-struct CodePoint {
-  char32_t value;
-  std::size_t length;
-};
-
-CodePoint decode(std::string_view s, std::size_t i) {
-  const auto byte = static_cast<unsigned char>(s[i]);
-  auto continuation = [&](std::size_t k) {
-    return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-  };
-  if (byte < 0x80) return {byte, 1};
-  if ((byte & 0xE0) == 0xC0 && continuation(1))
-    return {static_cast<char32_t>(((byte & 0x1F) << 6) | (s[i + 1] & 0x3F)), 2};
-  if ((byte & 0xF0) == 0xE0 && continuation(1) && continuation(2))
-    return {
-        static_cast<char32_t>(((byte & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F)),
-        3};
-  if ((byte & 0xF8) == 0xF0 && continuation(1) && continuation(2) && continuation(3))
-    return {static_cast<char32_t>(((byte & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) |
-                                  ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F)),
-            4};
-  return {0xFFFD, 1};
-}
+// Code points by the project's one decoder: an ill-formed subpart is one character (U+FFFD),
+// so an overlong '"' or space is a word character, not syntax.
+using CodePoint = text::DecodedCodePoint;
+CodePoint decode(std::string_view s, std::size_t i) { return text::decode_utf8(s, i); }
 
 bool is_space(char32_t c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x00A0 ||
@@ -59,21 +41,14 @@ bool closes(char32_t open, char32_t c) {
 }
 
 bool is_field_name(std::string_view name) {
-  if (name.empty() || !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')))
-    return false;
+  if (name.empty() || !text::is_ascii_letter(name[0])) return false;
   for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-          c == '-'))
+    if (!(text::is_ascii_letter(c) || text::is_ascii_digit(c) || c == '_' || c == '-'))
       return false;
   return true;
 }
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
+using text::ascii_lower;
 
 enum class TokenKind {
   LParen,
@@ -563,8 +538,7 @@ std::string as_plain_words(std::string_view text) {
     word.erase(0, std::min(word.find_first_not_of("+-="), word.size()));
     if (word.empty()) continue;
     if (word == "AND" || word == "OR" || word == "NOT" || word.starts_with("NEAR"))
-      for (char& c : word)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      text::ascii_lower_in_place(word);
     out += (out.empty() ? "" : " ") + word;
   }
   return out;

@@ -6,6 +6,10 @@
 #include <limits>
 #include <unordered_map>
 
+#include "kavosh/text/arabic_script.hpp"
+#include "kavosh/text/ascii.hpp"
+#include "kavosh/text/utf8.hpp"
+
 namespace kavosh::search {
 
 using analysis::Token;
@@ -16,45 +20,14 @@ constexpr std::string_view kEllipsis = "\xE2\x80\xA6";               // U+2026
 constexpr std::string_view kFirstStrongIsolate = "\xE2\x81\xA8";     // U+2068
 constexpr std::string_view kPopDirectionalIsolate = "\xE2\x81\xA9";  // U+2069
 
-bool is_ascii_space(char c) {
-  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::size_t utf8_length(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead & 0xE0) == 0xC0) return 2;
-  if ((lead & 0xF0) == 0xE0) return 3;
-  if ((lead & 0xF8) == 0xF0) return 4;
-  return 1;
-}
-
-char32_t decode_at(std::string_view s, std::size_t i, std::size_t& length) {
-  length = utf8_length(static_cast<unsigned char>(s[i]));
-  if (i + length > s.size()) length = 1;
-  if (length == 1) return static_cast<unsigned char>(s[i]);
-  char32_t value = static_cast<unsigned char>(s[i]) & (0x7F >> length);
-  for (std::size_t k = 1; k < length; ++k) {
-    const auto byte = static_cast<unsigned char>(s[i + k]);
-    if ((byte & 0xC0) != 0x80) {
-      length = 1;
-      return 0xFFFD;
-    }
-    value = (value << 6) | (byte & 0x3F);
-  }
-  return value;
-}
-
-bool is_rtl_letter(char32_t c) {
-  return (c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) ||
-         (c >= 0xFE70 && c <= 0xFEFF) || (c >= 0x10800 && c <= 0x10FFF) ||
-         (c >= 0x1E800 && c <= 0x1EFFF);
-}
+using text::is_ascii_whitespace;
+using text::is_right_to_left_letter;
 
 // Letters of left-to-right scripts end a right-to-left run; spaces, digits, punctuation and
 // joiners (ZWNJ) inside it stay in it.
 bool is_strong_ltr(char32_t c) {
-  if (c < 0x80) return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-  if (is_rtl_letter(c)) return false;
+  if (c < 0x80) return text::is_ascii_letter(static_cast<char>(c));
+  if (is_right_to_left_letter(c)) return false;
   if (c >= 0x2000 && c <= 0x2BFF) return false;  // punctuation, symbols, arrows
   if (c == 0x00A0 || c == 0x00AB || c == 0x00BB || c == 0x00D7 || c == 0x00F7) return false;
   return c >= 0x00C0;
@@ -66,19 +39,18 @@ std::vector<std::pair<std::size_t, std::size_t>> rtl_runs(std::string_view text)
   bool in_run = false;
   std::size_t run_begin = 0, run_end = 0;
   for (std::size_t i = 0; i < text.size();) {
-    std::size_t length = 1;
-    const char32_t c = decode_at(text, i, length);
-    if (is_rtl_letter(c)) {
+    const text::DecodedCodePoint cp = text::decode_utf8(text, i);
+    if (is_right_to_left_letter(cp.value)) {
       if (!in_run) {
         in_run = true;
         run_begin = i;
       }
-      run_end = i + length;
-    } else if (in_run && is_strong_ltr(c)) {
+      run_end = i + cp.length;
+    } else if (in_run && is_strong_ltr(cp.value)) {
       runs.emplace_back(run_begin, run_end);
       in_run = false;
     }
-    i += length;
+    i += cp.length;
   }
   if (in_run) runs.emplace_back(run_begin, run_end);
   return runs;
@@ -317,12 +289,9 @@ Snippet SnippetMaker::assemble(std::string_view text) {
     std::size_t end = text.size();
     if (end > limit) {
       end = limit;
-      while (end > 0 && !is_ascii_space(text[end])) --end;
+      while (end > 0 && !is_ascii_whitespace(text[end])) --end;
     }
-    for (std::size_t i = 0; i < end; ++i)
-      if (!is_ascii_space(text[i]) || (!snippet.text.empty() && snippet.text.back() != ' '))
-        snippet.text.push_back(is_ascii_space(text[i]) ? ' ' : text[i]);
-    while (!snippet.text.empty() && snippet.text.back() == ' ') snippet.text.pop_back();
+    snippet.text = text::collapse_whitespace_to_one_line(text.substr(0, end));
     if (end < text.size()) snippet.text += std::string(" ") + std::string(kEllipsis);
     return snippet;
   }
@@ -380,7 +349,7 @@ Snippet SnippetMaker::assemble(std::string_view text) {
   // Text before/after the window that is more than whitespace was cut away.
   auto has_content = [&](std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i)
-      if (!is_ascii_space(text[i])) return true;
+      if (!is_ascii_whitespace(text[i])) return true;
     return false;
   };
   snippet.text.reserve(end - begin + 2 * (kEllipsis.size() + 1));
@@ -413,7 +382,7 @@ Snippet SnippetMaker::assemble(std::string_view text) {
   for (std::uint32_t i = begin; i < end; ++i) {
     if (i == open_at) snippet.highlights.push_back({static_cast<std::uint32_t>(written), 0});
     const char c = text[i];
-    if (is_ascii_space(c)) {
+    if (is_ascii_whitespace(c)) {
       if (!in_space) out[written++] = ' ';
       in_space = true;
     } else {
@@ -435,14 +404,12 @@ Snippet SnippetMaker::assemble(std::string_view text) {
 void append_printable(std::string& out, std::string_view text, std::string_view replacement) {
   std::size_t i = 0;
   while (i < text.size()) {
-    std::size_t length = 0;
-    const char32_t c = decode_at(text, i, length);
-    const bool invalid = length == 1 && static_cast<unsigned char>(text[i]) >= 0x80;
-    if (invalid || c < 0x20 || (c >= 0x7F && c <= 0x9F))
+    const text::DecodedCodePoint cp = text::decode_utf8(text, i);
+    if (cp.ill_formed || cp.value < 0x20 || (cp.value >= 0x7F && cp.value <= 0x9F))
       out += replacement;
     else
-      out.append(text, i, length);
-    i += length;
+      out.append(text, i, cp.length);
+    i += cp.length;
   }
 }
 

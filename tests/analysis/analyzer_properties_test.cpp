@@ -12,7 +12,7 @@
 #include <random>
 
 #include "kavosh/analysis/analyzer.hpp"
-#include "utf8.hpp"
+#include "kavosh/text/utf8.hpp"
 #include "word_tokenizer.hpp"
 
 namespace kavosh::analysis {
@@ -46,7 +46,7 @@ std::vector<bool> code_point_starts(std::string_view text) {
   std::vector<bool> starts(text.size() + 1, false);
   for (std::size_t offset = 0; offset < text.size();) {
     starts[offset] = true;
-    offset += decode_utf8(text, offset).length;
+    offset += text::decode_utf8(text, offset).length;
   }
   starts[text.size()] = true;
   return starts;

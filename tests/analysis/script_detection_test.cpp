@@ -34,6 +34,10 @@ TEST(PassageLanguage, FollowsTheLettersAndPersianEvidence) {
       {"1965 — 2024", Language::Other},
       {"MKO (سازمان مجاهدین خلق ایران) در سال ۱۹۶۵ تأسیس شد", Language::Persian},
       {"The MEK, known in Persian as سازمان مجاهدين, was founded in 1965", Language::English},
+      // Letters of Arabic Extended-A and U+06EE/U+06EF are Arabic-script letters (the shared
+      // is_arabic_script_letter); they used to count as letters of some other script.
+      {"\u08A0\u08A1\u08A2\u08A3 ab", Language::Persian},
+      {"\u06EE\u06EF\u06EE ab", Language::Persian},
   };
   for (const auto& [text, language] : cases) {
     EXPECT_EQ(language_code(detect_passage_language(text)), language_code(language)) << text;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
-#include "utf8.hpp"
+#include "kavosh/text/utf8.hpp"
 
 using kavosh::analysis::Analyzer;
 using kavosh::analysis::Language;
@@ -23,7 +23,7 @@ void require(bool condition) {
 bool starts_code_point(std::string_view text, std::uint32_t offset) {
   if (offset == text.size()) return true;
   std::size_t at = 0;
-  while (at < offset) at += kavosh::analysis::decode_utf8(text, at).length;
+  while (at < offset) at += kavosh::text::decode_utf8(text, at).length;
   return at == offset;
 }
 

@@ -45,6 +45,17 @@ TEST(FormatDetection, UsesTheNameThenTheContent) {
   for (const auto& c : cases) EXPECT_EQ(detect_format(kFixtures / c.file), c.expected) << c.file;
 }
 
+// A warning names the line when it is known, else the byte offset (a read error part-way through
+// a compressed file), else only the file: never "byte 0" (issue 23: warn_at_offset was never
+// called, so every offset warning printed byte 0).
+TEST(InputWarnings, NameTheLineOrTheByteOffsetOrOnlyTheFile) {
+  EXPECT_EQ((InputWarning{"a.jsonl", 12, 0, "bad record"}).to_string(), "a.jsonl:12: bad record");
+  EXPECT_EQ((InputWarning{"w.xml.bz2", 0, 73004, "corrupt bzip2 data"}).to_string(),
+            "w.xml.bz2: byte 73004: corrupt bzip2 data");
+  EXPECT_EQ((InputWarning{"gone.txt", 0, 0, "cannot open"}).to_string(), "gone.txt: cannot open");
+  EXPECT_EQ((InputWarning{"a.jsonl", 3, 99, "both"}).to_string(), "a.jsonl:3: both");
+}
+
 TEST(FormatNames, RoundTrip) {
   for (Format format : {Format::Auto, Format::ArticleText, Format::Jsonl, Format::MediaWiki,
                         Format::Trec, Format::Smart, Format::Aliases}) {
@@ -249,9 +260,7 @@ TEST(ArticleTextReader, OversizedAndEmptyFilesAreWarnings) {
   read_file(dir / "empty.txt", Format::Auto, "empty.txt", "empty.txt", result);
   read_file(dir / "huge.txt", Format::Auto, "huge.txt", "huge.txt", result);
   ASSERT_EQ(result.articles.size(), 1u);
-  std::size_t text_bytes = 0;
-  for (const Passage& passage : result.articles[0].passages) text_bytes += passage.text.size();
-  EXPECT_LE(text_bytes, kMaxArticleBytes);
+  EXPECT_LE(passage_text_bytes(result.articles[0]), kMaxArticleBytes);
   ASSERT_EQ(result.warnings.size(), 2u);
   EXPECT_EQ(result.warnings[0],
             (dir / "empty.txt").string() +

@@ -20,6 +20,7 @@
 #include "kavosh/format/schema.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/searcher.hpp"
+#include "kavosh/text/utf8.hpp"
 #include "matcher/bm25.hpp"
 #include "matcher/plan.hpp"
 #include "matcher/top_k.hpp"
@@ -102,7 +103,7 @@ std::vector<Case> random_cases(const std::vector<std::string>& words,
   auto prefix = [&] {
     const std::string w = word();
     std::size_t cut = std::min<std::size_t>(w.size(), 3);
-    while (cut < w.size() && (static_cast<unsigned char>(w[cut]) & 0xC0) == 0x80) ++cut;
+    while (cut < w.size() && kavosh::text::is_utf8_continuation_byte(w[cut])) ++cut;
     return w.substr(0, cut) + "*";
   };
   std::vector<Case> cases;

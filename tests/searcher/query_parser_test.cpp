@@ -187,6 +187,27 @@ TEST(QueryParser, ErrorCarriesPositionAndMessageSeparately) {
   }
 }
 
+// The lexer decodes with the project's strict decoder: an overlong form of '"' or of a space is
+// ill-formed, so it is part of a word, never syntax (the old lexer decoded C0 A2 as '"'), and an
+// ill-formed subpart counts as one character in positions.
+TEST(QueryParser, IllFormedUtf8IsNeverSyntax) {
+  EXPECT_EQ(dump(parse_query("a\xC0\xA0"
+                             "b")),
+            "(list (word a\xC0\xA0"
+            "b))");  // overlong ' '
+  EXPECT_EQ(dump(parse_query("\xC0\xA2x\xC0\xA2")),
+            "(list (word \xC0\xA2x\xC0\xA2))");  // overlong '"'
+  EXPECT_EQ(dump(parse_query("a\xED\xA0\x80 b")),
+            "(list (word a\xED\xA0\x80) (word b))");  // surrogate
+  try {
+    parse_query("\xE2\x80 \"x");  // a sequence cut short, then an unclosed quote
+    FAIL();
+  } catch (const QueryError& e) {
+    EXPECT_EQ(e.position(), 3u);
+    EXPECT_EQ(e.message(), "unbalanced quote");
+  }
+}
+
 std::string repeated(std::string_view piece, unsigned times) {
   std::string out;
   for (unsigned i = 0; i < times; ++i) out += piece;

@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "kavosh/text/utf8.hpp"
 #include "test_support.hpp"
 
 using kavosh::analysis::Analyzer;
@@ -30,7 +31,7 @@ std::vector<std::string> marked(const Snippet& s) {
 }
 
 bool on_code_point_boundary(const std::string& s, std::size_t offset) {
-  return offset == s.size() || (static_cast<unsigned char>(s[offset]) & 0xC0) != 0x80;
+  return offset == s.size() || !kavosh::text::is_utf8_continuation_byte(s[offset]);
 }
 
 struct MarkCase {
@@ -163,6 +164,21 @@ TEST(Snippet, TerminalTextHasNoControlCharacters) {
             r + "]8;;http://x" + r + "\\link" + r + "]8;;" + r + "\\");
   // Invalid UTF-8 (a lone continuation byte or lead byte) goes too; other text stays.
   EXPECT_EQ(kavosh::search::isolate_rtl_runs("x\x9B\xC3y é\t"), "x" + r + r + "y é" + r);
+  // The terminal's decoder is the project's strict one: surrogates, overlong forms and values
+  // above U+10FFFF are ill-formed (the old one let them through to the terminal), and a
+  // sequence cut short is one replacement.
+  EXPECT_EQ(kavosh::search::isolate_rtl_runs("a\xED\xA0\x80"
+                                             "b"),
+            "a" + r + r + r + "b");
+  EXPECT_EQ(kavosh::search::isolate_rtl_runs("a\xC1\xBF"
+                                             "b"),
+            "a" + r + r + "b");
+  EXPECT_EQ(kavosh::search::isolate_rtl_runs("a\xF5\x80\x80\x80"
+                                             "b"),
+            "a" + r + r + r + r + "b");
+  EXPECT_EQ(kavosh::search::isolate_rtl_runs("a\xE2\x80"
+                                             "b"),
+            "a" + r + "b");
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "kavosh/search/searcher.hpp"
+#include "kavosh/text/utf8.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -167,10 +168,7 @@ std::string random_query(std::mt19937& rng, const std::vector<std::string>& text
   const std::string& c = words[(at + 2 + rng() % (words.size() - at - 2))];
   std::string prefix;  // the first three characters, UTF-8 aware
   for (std::size_t i = 0, chars = 0; i < a.size() && chars < 3; ++chars) {
-    std::size_t n = (static_cast<unsigned char>(a[i]) >= 0xF0)   ? 4
-                    : (static_cast<unsigned char>(a[i]) >= 0xE0) ? 3
-                    : (static_cast<unsigned char>(a[i]) >= 0xC0) ? 2
-                                                                 : 1;
+    const std::size_t n = kavosh::text::decode_utf8(a, i).length;
     prefix += a.substr(i, n);
     i += n;
   }

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "kavosh/text/utf8.hpp"
+
 namespace kavosh::index::schema {
 
 // Term prefixes (Xapian convention: an uppercase prefix; "Z" + prefix marks a stemmed term).
@@ -128,9 +130,7 @@ inline std::string id_term(std::string_view prefix, std::string_view id) {
     term.append(id);
     return term;
   }
-  std::size_t cut = 200;
-  while (cut > 0 && (static_cast<unsigned char>(id[cut]) & 0xC0) == 0x80) --cut;
-  term.append(id.substr(0, cut));
+  term.append(id.substr(0, text::utf8_boundary_at_or_before(id, 200)));
   term.push_back('#');
   term += fnv1a_64_hex(id);
   return term;

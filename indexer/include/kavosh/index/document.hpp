@@ -1,6 +1,7 @@
 #pragma once
 // The document model: what every reader produces and the writer indexes. An Article is the
 // unit of identity and update; a Passage is the unit of retrieval (one Xapian document).
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,5 +26,12 @@ struct Article {
   std::vector<std::string> aliases;  // other names: abbreviations, redirects
   std::vector<Passage> passages;
 };
+
+// Bytes of an article's passage texts: what the indexing queues and batches are bounded by.
+inline std::size_t passage_text_bytes(const Article& article) {
+  std::size_t bytes = 0;
+  for (const Passage& passage : article.passages) bytes += passage.text.size();
+  return bytes;
+}
 
 }  // namespace kavosh::index
