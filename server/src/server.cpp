@@ -97,12 +97,22 @@ bool valid_utf8(std::string_view text) {
 // The fields of a request, from the query string (GET) or a JSON object (POST), checked
 // against the names an endpoint knows. Values keep their JSON type; query-string values are
 // strings, which the typed readers below accept too.
+// The parameters of the URL's query string alone: httplib adds the fields of a form-encoded
+// body to Request::params too, and curl -d / --data-binary sends any body (a /batch TSV, a
+// JSON /search) as a form unless told otherwise.
+httplib::Params url_parameters(const httplib::Request& req) {
+  httplib::Params params;
+  if (const auto mark = req.target.find('?'); mark != std::string::npos)
+    httplib::detail::parse_query_text(req.target.substr(mark + 1), params);
+  return params;
+}
+
 class Fields {
  public:
   static Fields from_query_string(const httplib::Request& req,
                                   const std::set<std::string_view>& known) {
     Fields fields;
-    for (const auto& [name, value] : req.params) {
+    for (const auto& [name, value] : url_parameters(req)) {
       check_name(name, known);
       if (fields.values_.contains(name))
         throw HttpError(400, "parameter '" + name + "' given more than once");
@@ -534,7 +544,7 @@ struct Server::Impl {
   void page(const httplib::Request& req, httplib::Response& res) {
     std::string hits = "<ol id=\"hits\"></ol>";
     int status = 200;
-    if (!req.params.empty()) {
+    if (!url_parameters(req).empty()) {
       try {
         search::SearchRequest request =
             search_request(Fields::from_query_string(req, kSearchFields));
@@ -678,8 +688,10 @@ struct Server::Impl {
       const std::string took =
           request_started ? microseconds_since(*request_started) + "µs" : std::string("-");
       request_started.reset();
-      options.access_log(req.method + " " + printable(req.path) + " " + std::to_string(res.status) +
-                         " " + took);
+      // A request line that could not be read (414) has no method or path.
+      options.access_log((req.method.empty() ? "-" : req.method) + " " +
+                         (req.path.empty() ? "-" : printable(req.path)) + " " +
+                         std::to_string(res.status) + " " + took);
     });
 
     http.Get("/", [this](const httplib::Request& req, httplib::Response& res) { page(req, res); });
@@ -690,7 +702,7 @@ struct Server::Impl {
                search(search_request(Fields::from_query_string(req, kSearchFields)), res);
              }));
     http.Post("/search", guarded([this](const httplib::Request& req, httplib::Response& res) {
-                if (!req.params.empty())
+                if (!url_parameters(req).empty())
                   throw HttpError(400,
                                   "POST /search takes its fields as a JSON object in the body");
                 search(search_request(Fields::from_json_body(req, kSearchFields)), res);
@@ -702,11 +714,12 @@ struct Server::Impl {
                analyze(req, res);
              }));
     http.Get("/doc/(.+)", guarded([this](const httplib::Request& req, httplib::Response& res) {
-               if (!req.params.empty()) throw HttpError(400, "/doc/ID takes no parameters");
+               if (!url_parameters(req).empty())
+                 throw HttpError(400, "/doc/ID takes no parameters");
                document(req.matches[1].str(), res);
              }));
     http.Get("/stats", guarded([this](const httplib::Request& req, httplib::Response& res) {
-               if (!req.params.empty()) throw HttpError(400, "/stats takes no parameters");
+               if (!url_parameters(req).empty()) throw HttpError(400, "/stats takes no parameters");
                stats(res);
              }));
   }

@@ -195,6 +195,10 @@ TEST_F(ServerTest, PostSearchTakesTheSameFieldsAsJson) {
   const json same = body_of(get("/search?q=zanjir&limit=3&offset=3&passages=1"));
   ASSERT_EQ(body["hits"].size(), 3u);
   for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(body["hits"][i]["id"], same["hits"][i]["id"]);
+  // curl -d without a Content-Type labels the JSON a form; it is read as JSON all the same.
+  const auto as_form = server_->client().Post("/search", R"({"q": "zanjir", "limit": 2})",
+                                              "application/x-www-form-urlencoded");
+  EXPECT_EQ(body_of(as_form)["hits"].size(), 2u) << as_form->body;
 }
 
 TEST_F(ServerTest, DidYouMeanComesWithTheAnswer) {
@@ -309,6 +313,13 @@ TEST_F(ServerTest, BatchAnswersTrecLinesOrJson) {
   EXPECT_EQ(body["results"][1]["id"], "7");
   EXPECT_TRUE(body["results"][1].contains("note"));  // "(Rajavi" runs as plain words
   EXPECT_EQ(body["results"][1]["hits"][0]["article"], kSeedArticle);
+
+  // curl --data-binary labels any body a form; the body is still the topics.
+  const auto as_form =
+      client.Post("/batch?limit=1", "q1\tzanjir\n", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(as_form);
+  EXPECT_EQ(as_form->status, 200) << as_form->body;
+  EXPECT_EQ(as_form->body.rfind("q1 Q0 gen", 0), 0u) << as_form->body;
 
   expect_error(client.Post("/batch", "no tab here\n", "text/plain"), 400, "request body:1:");
   expect_error(client.Post("/batch?format=xml", "q1\ta\n", "text/plain"), 400, "unknown format");
