@@ -58,6 +58,19 @@ std::string format_json(const Hit& hit) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string format_token_json(std::string_view text, const analysis::Token& token) {
+  nlohmann::json j;
+  j["text"] = std::string(text.substr(token.begin, token.end - token.begin));
+  j["terms"] = nlohmann::json::array({token.term});
+  if (!token.stem.empty()) j["terms"].push_back("Z" + token.stem);
+  j["position"] = token.position;
+  j["begin"] = token.begin;
+  j["end"] = token.end;
+  j["script"] = std::string(analysis::script_name(token.script));
+  if (token.span > 1) j["span"] = token.span;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string format_trec(const std::string& qid, const Hit& hit, const std::string& tag,
                         TrecDocid docid_kind) {
   char score[40];

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "kavosh/index/readers.hpp"
 #include "kavosh/format/term_filter.hpp"
+#include "kavosh/index/readers.hpp"
 #include "kavosh/index/writer.hpp"
 #include "test_support.hpp"
 

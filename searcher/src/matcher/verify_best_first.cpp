@@ -54,8 +54,8 @@ void DeferredChecks::add(Xapian::docid docid, double optimistic, std::uint32_t l
 }
 
 bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchData& data,
-                                const PlanCursors& cursors, TopKHeap& heap,
-                                MatchCounter& matched, bool* skipped) {
+                                const PlanCursors& cursors, TopKHeap& heap, MatchCounter& matched,
+                                bool* skipped) {
   std::sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) {
     return a.optimistic != b.optimistic ? a.optimistic > b.optimistic : a.docid < b.docid;
   });
@@ -65,7 +65,8 @@ bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchDa
       *skipped = true;  // nor can any after it
       break;
     }
-    const auto score = verified_score(db, cursors, &scores_[candidate.first_score], candidate.docid);
+    const auto score =
+        verified_score(db, cursors, &scores_[candidate.first_score], candidate.docid);
     if (!score) continue;
     const std::uint32_t article = data.article(candidate.docid);
     matched.add(article);

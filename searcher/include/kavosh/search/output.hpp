@@ -9,14 +9,19 @@
 #include <filesystem>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/search/searcher.hpp"
 
 namespace kavosh::search {
 
 std::string format_terminal(const Hit& hit, bool tty);
 std::string format_json(const Hit& hit);
+// One analyzer token of `text` as a JSON object {text, terms: [term, "Z" + stem], position,
+// begin, end, script, span (when > 1)}: what kavosh-serve's /analyze lists.
+std::string format_token_json(std::string_view text, const analysis::Token& token);
 enum class TrecDocid { Article, Passage };
 std::string format_trec(const std::string& qid, const Hit& hit, const std::string& tag,
                         TrecDocid docid = TrecDocid::Article);
