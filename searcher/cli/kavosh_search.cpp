@@ -175,6 +175,19 @@ int main(int argc, char** argv) {
   app.add_option("--prf-terms", request.prf_terms, "Expansion terms for --prf");
   app.add_option("--prf-weight", request.prf_weight, "Weight of the --prf expansion")
       ->check(finite_in(0, kNoUpperBound));
+  std::string rm3 = "off";
+  app.add_option("--rm3", rm3,
+                 "RM3 feedback: off (default), on (every query), auto (when the first pass's "
+                 "scores fall slowly)")
+      ->check(CLI::IsMember({"off", "on", "auto"}));
+  app.add_option("--rm3-documents", request.rm3_documents, "RM3 feedback passages")
+      ->check(finite_in(0, kNoUpperBound, true));
+  app.add_option("--rm3-terms", request.rm3_terms, "RM3 feedback terms");
+  app.add_option("--rm3-weight", request.rm3_original_weight,
+                 "RM3 weight of the original query (0, 1]")
+      ->check(finite_in(0, 1, true));
+  app.add_flag("--proximity", request.proximity,
+               "Boost adjacent query words found together (SDM-style windows)");
   app.add_flag("--explain", request.explain, "Show each query clause's contribution per hit");
   app.add_option("--snippet-words", request.snippet_words, "Words per snippet")
       ->check(finite_in(0, kNoUpperBound, true));
@@ -222,6 +235,9 @@ int main(int argc, char** argv) {
     request.describe_query = debug_query;
     request.matcher = matcher == "xapian" ? ks::SearchRequest::Matcher::Xapian
                                           : ks::SearchRequest::Matcher::Automatic;
+    request.rm3 = rm3 == "on"     ? ks::SearchRequest::Rm3::Always
+                  : rm3 == "auto" ? ks::SearchRequest::Rm3::Auto
+                                  : ks::SearchRequest::Rm3::Off;
     const bool tty = color == "always" || (color == "auto" && isatty(STDOUT_FILENO));
 
     if (!queries_file.empty() || !qrels_file.empty()) {
@@ -293,6 +309,8 @@ int main(int argc, char** argv) {
     const auto results = searcher.search(request);
     if (debug_query) std::cerr << "xapian: " << results.query_description << "\n";
     if (debug_query || request.explain) std::cerr << "matcher: " << results.matcher << "\n";
+    if ((debug_query || request.explain) && !results.feedback.empty())
+      std::cerr << "feedback: " << results.feedback << "\n";
     if (trec) {
       for (const auto& hit : results.hits)
         std::cout << ks::format_trec(qid, hit, run_tag, trec_docid) << "\n";

@@ -9,6 +9,8 @@
 // query, it carries grammar rather than topic. Words that are function words in one script
 // and content in another (Arabic على is the Persian name علی; Arabic كيف is the Persian
 // کیف "bag"; قد is "height") are left out.
+#include <set>
+#include <string>
 #include <string_view>
 
 namespace kavosh::search::function_words {
@@ -69,3 +71,13 @@ inline constexpr std::string_view kArabic[] = {
     "تلك", "هو",   "هي",    "أن",  "إن",  "أو", "إلى",  "عن",   "ثم",    "لا",  "لم"};
 
 }  // namespace kavosh::search::function_words
+
+namespace kavosh::search {
+
+// The analyzed terms of every function word above, under one setting of Arabic-script
+// normalization: a query word is a function word when its term is in the set, so the
+// comparison sees the same folding as the index (ي/ی, ZWNJ, case). Defined in
+// query_builder.cpp.
+const std::set<std::string, std::less<>>& function_word_terms(bool normalize_arabic_script);
+
+}  // namespace kavosh::search

@@ -112,11 +112,7 @@ QueryBuilder::QueryBuilder(analysis::Analyzer& analyzer, const Xapian::Database&
                            BuildOptions options)
     : analyzer_(analyzer), db_(db), options_(options) {}
 
-namespace {
-
-// The analyzed terms of every function word (function_words.hpp), under one setting of
-// Arabic-script normalization: a query word is a function word when its term is in the set, so
-// the comparison sees the same folding as the index (ي/ی, ZWNJ, case).
+// Declared in function_words.hpp (the proximity boost reads it too).
 const std::set<std::string, std::less<>>& function_word_terms(bool normalize_arabic_script) {
   auto build = [](bool normalize) {
     analysis::AnalyzerOptions options;
@@ -137,6 +133,8 @@ const std::set<std::string, std::less<>>& function_word_terms(bool normalize_ara
   static const auto unnormalized = build(false);
   return normalize_arabic_script ? normalized : unnormalized;
 }
+
+namespace {
 
 class Builder {
  public:

@@ -19,6 +19,8 @@
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/snippet.hpp"
 #include "matcher/matcher.hpp"
+#include "proximity.hpp"
+#include "rm3.hpp"
 
 namespace kavosh::search {
 
@@ -298,6 +300,9 @@ struct Searcher::Impl {
   }
 
   SearchResults run(const SearchRequest& r);
+  Xapian::Query with_ranking_features(const SearchRequest& r, const QueryNode& ast,
+                                      BuiltQuery& built, Xapian::Query query,
+                                      const IndexFacts& current_facts, SearchResults& results);
   Ranking rank(const SearchRequest& r, const BuiltQuery& built, const Xapian::Query& query,
                const IndexFacts& facts, bool collapsed, SearchResults& results);
   void explain(const SearchRequest& r, const BuiltQuery& built, const Ranking& ranking,
@@ -407,6 +412,8 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
       }
     }
   }
+  if (built.may_match && (r.proximity || r.rm3 != SearchRequest::Rm3::Off))
+    query = with_ranking_features(r, ast, built, query, current_facts, results);
   if (r.describe_query) results.query_description = query.get_description();
   Ranking ranking;
   if (built.may_match)
@@ -507,6 +514,37 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   if (r.explain && !ranking.docs.empty()) explain(r, built, ranking, results, expansion);
   if (r.spelling) results.did_you_mean = suggest(r, built, ranking.matches_lower_bound);
   return results;
+}
+
+// The proximity boost (never a match of its own: AND_MAYBE) and the RM3 round, whose first
+// pass ranks passages (not articles) with whichever matcher covers the query.
+Xapian::Query Searcher::Impl::with_ranking_features(const SearchRequest& r, const QueryNode& ast,
+                                                    BuiltQuery& built, Xapian::Query query,
+                                                    const IndexFacts& current_facts,
+                                                    SearchResults& results) {
+  const std::vector<std::string> content = proximity::content_terms(ast, analyzer);
+  if (r.proximity) {
+    proximity::Parameters parameters;
+    parameters.k1 = r.k1;
+    parameters.b = r.b;
+    const Xapian::Query boost = proximity::boost(db, content, parameters);
+    if (!boost.empty()) query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, boost);
+  }
+  if (r.rm3 == SearchRequest::Rm3::Off) return query;
+  SearchRequest first = r;
+  first.offset = 0;
+  first.limit = r.rm3_documents;
+  SearchResults first_results;
+  const Ranking pass = rank(first, built, query, current_facts, false, first_results);
+  std::vector<std::pair<Xapian::docid, double>> top;
+  for (const auto& doc : pass.docs) top.emplace_back(doc.docid, doc.score);
+  rm3::Parameters parameters;
+  parameters.feedback_documents = r.rm3_documents;
+  parameters.feedback_terms = r.rm3_terms;
+  parameters.original_query_weight = r.rm3_original_weight;
+  const double min_ratio = r.rm3 == SearchRequest::Rm3::Auto ? r.rm3_auto_min_score_ratio : 0;
+  return rm3::feedback_query(db, top, query, content.size(), parameters, min_ratio,
+                             built.node_details, results.feedback);
 }
 
 // The block-max matcher answers when it covers the search: BM25 (the model whose bounds it

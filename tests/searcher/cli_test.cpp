@@ -346,6 +346,23 @@ TEST_F(CliTest, EveryNumberFlagIsFiniteAndInRange) {
   EXPECT_NE(r.err.find("--prf"), std::string::npos) << r.err;
 }
 
+// --rm3 takes off/on/auto and its weight (0, 1]; --debug-query says what feedback did.
+TEST_F(CliTest, Rm3AndProximityFlags) {
+  auto bad = run({"--db", db(), "--rm3", "sometimes", "Rajavi"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--rm3"), std::string::npos) << bad.err;
+  for (const char* weight : {"0", "1.5", "nan"}) {
+    SCOPED_TRACE(weight);
+    auto r = run({"--db", db(), "--rm3", "on", "--rm3-weight", weight, "Rajavi"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--rm3-weight"), std::string::npos) << r.err;
+  }
+  auto on = run({"--db", db(), "--rm3", "on", "--proximity", "--debug-query", "Rajavi Khomeini"});
+  EXPECT_EQ(on.exit_code, 0) << on.err;
+  EXPECT_NE(on.err.find("\nfeedback: rm3"), std::string::npos) << on.err;
+  EXPECT_NE(on.out.find(kSeedArticle), std::string::npos) << on.out;
+}
+
 // The infobox label is secretary_general; the message said only "unknown field".
 TEST_F(CliTest, UnknownFieldNamesTheNearestAndTheIndexFields) {
   auto r = run({"--db", db(), "secretary-general:merrikhi"});

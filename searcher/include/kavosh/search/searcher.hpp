@@ -41,7 +41,20 @@ struct SearchRequest {
   unsigned prf_documents = 0;  // --prf N: expand from the top N passages (0 = off)
   unsigned prf_terms = 10;     // expansion terms taken from Xapian's ESet
   double prf_weight = 0.5;     // weight of the expansion relative to the original query
-  bool explain = false;        // fill Hit::explanation
+  // RM3 pseudo-relevance feedback (searcher/src/rm3.hpp; evidence in searcher/README.md):
+  // Always expands every query; Auto only when the first pass's scores fall slowly, i.e. the
+  // passage at rank rm3_documents scores at least rm3_auto_min_score_ratio of the first (a
+  // query with one answer, a known item or a question, has a steep head and is left alone).
+  enum class Rm3 { Off, Always, Auto };
+  Rm3 rm3 = Rm3::Off;
+  unsigned rm3_documents = 10;
+  unsigned rm3_terms = 10;
+  double rm3_original_weight = 0.5;
+  double rm3_auto_min_score_ratio = 0.5;
+  // SDM-style boost for adjacent content words found next to each other or within 8 words
+  // (searcher/src/proximity.hpp).
+  bool proximity = false;
+  bool explain = false;  // fill Hit::explanation
   // Read each hit's stored data (title, section, lang, snippet text). Off, a hit carries only
   // rank, score, article, passage and id (from value slots): the fast path for TREC runs.
   bool hit_details = true;
@@ -100,6 +113,8 @@ struct SearchResults {
   std::string parse_fallback;  // the parse error, when the query ran as plain words
   // Which matcher answered: "block-max" or "xapian (<why the top-k matcher did not>)".
   std::string matcher;
+  // With rm3: "rm3" when the query was expanded, else why not ("rm3 auto: ...").
+  std::string feedback;
 };
 
 class Searcher {

@@ -1,0 +1,178 @@
+// The SDM-style proximity boost (proximity.hpp): window counts from stored positions, one
+// Xapian posting source per adjacent word pair.
+#include "proximity.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "function_words.hpp"
+
+namespace kavosh::search::proximity {
+
+unsigned ordered_matches(const std::vector<Xapian::termpos>& first,
+                         const std::vector<Xapian::termpos>& second) {
+  unsigned matches = 0;
+  auto next = second.begin();
+  for (const Xapian::termpos p : first) {
+    next = std::lower_bound(next, second.end(), p + 1);
+    if (next == second.end()) break;
+    if (*next == p + 1) ++matches;
+  }
+  return matches;
+}
+
+unsigned unordered_matches(const std::vector<Xapian::termpos>& first,
+                           const std::vector<Xapian::termpos>& second, Xapian::termpos window) {
+  if (window == 0) return 0;
+  unsigned matches = 0;
+  for (const Xapian::termpos p : first) {
+    const Xapian::termpos lowest = p >= window ? p - window + 1 : 1;
+    for (auto q = std::lower_bound(second.begin(), second.end(), lowest);
+         q != second.end() && *q < p + window; ++q) {
+      if (*q != p) {
+        ++matches;
+        break;
+      }
+    }
+  }
+  return matches;
+}
+
+double window_weight(unsigned matches, double length, double average_length,
+                     Xapian::doccount documents_with_match, Xapian::doccount documents,
+                     const Parameters& parameters) {
+  if (matches == 0) return 0;
+  const double n = documents_with_match;
+  const double idf = std::log(1 + (documents - n + 0.5) / (n + 0.5));
+  const double tf = matches;
+  const double norm =
+      parameters.k1 *
+      ((1 - parameters.b) + parameters.b * (average_length > 0 ? length / average_length : 1));
+  return idf * (parameters.k1 + 1) * tf / (norm + tf);
+}
+
+std::vector<std::string> content_terms(const QueryNode& query, analysis::Analyzer& analyzer) {
+  std::vector<std::string> terms;
+  if (query.kind != QueryNode::Kind::List) return terms;
+  const auto& function_terms = function_word_terms(analyzer.options().normalize_arabic_script);
+  for (const auto& child : query.children) {
+    if (child.kind != QueryNode::Kind::Word || child.modifier != QueryNode::Modifier::None)
+      continue;
+    for (const auto& token : analyzer.analyze(child.text))
+      if (token.span == 1 && function_terms.count(token.term) == 0) terms.push_back(token.term);
+  }
+  return terms;
+}
+
+namespace {
+
+std::vector<Xapian::termpos> positions(const Xapian::Database& db, Xapian::docid docid,
+                                       const std::string& term) {
+  return {db.positionlist_begin(docid, term), db.positionlist_end(docid, term)};
+}
+
+// The weighted passages of one word pair, computed whole when Xapian opens the source on a
+// database: the idf of a window needs the number of passages with a match, which only a pass
+// over the pair's common passages gives.
+class WordPairSource : public Xapian::PostingSource {
+ public:
+  WordPairSource(std::string first, std::string second, const Parameters& parameters)
+      : first_(std::move(first)), second_(std::move(second)), parameters_(parameters) {}
+
+  void init(const Xapian::Database& db) override {
+    postings_.clear();
+    at_ = 0;
+    started_ = false;
+    struct Counts {
+      Xapian::docid docid;
+      unsigned ordered;
+      unsigned unordered;
+    };
+    std::vector<Counts> counts;
+    Xapian::doccount with_ordered = 0, with_unordered = 0;
+    auto a = db.postlist_begin(first_);
+    auto b = db.postlist_begin(second_);
+    while (a != db.postlist_end(first_) && b != db.postlist_end(second_)) {
+      if (*a < *b) {
+        a.skip_to(*b);
+        continue;
+      }
+      if (*b < *a) {
+        b.skip_to(*a);
+        continue;
+      }
+      const Xapian::docid docid = *a;
+      const auto first_positions = positions(db, docid, first_);
+      const auto second_positions = positions(db, docid, second_);
+      Counts c{docid, ordered_matches(first_positions, second_positions),
+               unordered_matches(first_positions, second_positions, parameters_.unordered_window)};
+      if (c.ordered > 0) ++with_ordered;
+      if (c.unordered > 0) ++with_unordered;
+      if (c.unordered > 0) counts.push_back(c);  // an ordered match is an unordered one too
+      ++a;
+      ++b;
+    }
+    const Xapian::doccount documents = db.get_doccount();
+    const double average = db.get_avlength();
+    double most = 0;
+    for (const auto& c : counts) {
+      const double length = db.get_doclength(c.docid);
+      const double weight =
+          parameters_.ordered_weight *
+              window_weight(c.ordered, length, average, with_ordered, documents, parameters_) +
+          parameters_.unordered_weight *
+              window_weight(c.unordered, length, average, with_unordered, documents, parameters_);
+      postings_.emplace_back(c.docid, weight);
+      most = std::max(most, weight);
+    }
+    set_maxweight(most);
+  }
+
+  Xapian::doccount get_termfreq_min() const override { return postings_.size(); }
+  Xapian::doccount get_termfreq_est() const override { return postings_.size(); }
+  Xapian::doccount get_termfreq_max() const override { return postings_.size(); }
+
+  void next(double) override {
+    if (started_)
+      ++at_;
+    else
+      started_ = true;
+  }
+  void skip_to(Xapian::docid docid, double) override {
+    started_ = true;
+    while (at_ < postings_.size() && postings_[at_].first < docid) ++at_;
+  }
+  bool at_end() const override { return at_ >= postings_.size(); }
+  Xapian::docid get_docid() const override { return postings_[at_].first; }
+  double get_weight() const override { return postings_[at_].second; }
+  WordPairSource* clone() const override {
+    return new WordPairSource(first_, second_, parameters_);
+  }
+  std::string get_description() const override {
+    return "WordPairSource(" + first_ + " " + second_ + ")";
+  }
+
+ private:
+  std::string first_, second_;
+  Parameters parameters_;
+  std::vector<std::pair<Xapian::docid, double>> postings_;  // ascending docid
+  std::size_t at_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace
+
+Xapian::Query boost(const Xapian::Database& db, const std::vector<std::string>& terms,
+                    const Parameters& parameters) {
+  std::vector<Xapian::Query> pairs;
+  for (std::size_t i = 0; i + 1 < terms.size(); ++i) {
+    if (terms[i] == terms[i + 1] || !db.term_exists(terms[i]) || !db.term_exists(terms[i + 1]))
+      continue;
+    pairs.emplace_back((new WordPairSource(terms[i], terms[i + 1], parameters))->release());
+  }
+  if (pairs.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
+}
+
+}  // namespace kavosh::search::proximity
