@@ -16,7 +16,8 @@
 #include "engine_protocol.hpp"
 #include "kavosh/index/writer.hpp"
 #include "kavosh/search/searcher.hpp"
-#include "xapian_errors.hpp"
+#include "kavosh/search/settings.hpp"
+#include "kavosh/xapian/errors.hpp"
 
 namespace kavosh::bench {
 namespace {
@@ -51,13 +52,15 @@ class KavoshBuilder final : public IndexBuilder {
  public:
   KavoshBuilder(const std::filesystem::path& store, std::string lang,
                 const KavoshSettings& settings)
-      : writer_(rethrow_xapian_errors([&] {
-          index::WriterOptions options;
-          options.rebuild = true;
-          options.analyzer.normalize_arabic_script = !settings.no_normalize_index;
-          options.batch_passages = settings.batch_passages;
-          return std::make_unique<index::IndexWriter>(store, options);
-        })),
+      : writer_(rethrow_xapian_errors({},
+                                      [&] {
+                                        index::WriterOptions options;
+                                        options.rebuild = true;
+                                        options.analyzer.normalize_arabic_script =
+                                            !settings.no_normalize_index;
+                                        options.batch_passages = settings.batch_passages;
+                                        return std::make_unique<index::IndexWriter>(store, options);
+                                      })),
         lang_(std::move(lang)) {}
 
   void add(const CorpusDocument& doc) override {
@@ -66,11 +69,11 @@ class KavoshBuilder final : public IndexBuilder {
     article_.language = lang_ == "auto" ? doc.lang : lang_;
     article_.passages.resize(1);
     article_.passages[0].text = doc.text;
-    rethrow_xapian_errors([&] { writer_->add(article_); });
+    rethrow_xapian_errors({}, [&] { writer_->add(article_); });
   }
 
   void finish() override {
-    rethrow_xapian_errors([&] {
+    rethrow_xapian_errors({}, [&] {
       writer_->commit();
       writer_.reset();
     });
@@ -87,12 +90,14 @@ class KavoshRunner final : public QueryRunner {
   // Without --no-normalize the Searcher follows the index's own analysis metadata, so an
   // index built with --no-normalize is also queried without normalization.
   KavoshRunner(const std::filesystem::path& store, KavoshSettings& settings)
-      : searcher_(rethrow_xapian_errors([&] {
-          if (!settings.no_normalize_query) return search::Searcher(store);
-          analysis::AnalyzerOptions options;
-          options.normalize_arabic_script = false;
-          return search::Searcher(store, options);
-        })),
+      : searcher_(rethrow_xapian_errors({},
+                                        [&] {
+                                          if (!settings.no_normalize_query)
+                                            return search::Searcher(store);
+                                          analysis::AnalyzerOptions options;
+                                          options.normalize_arabic_script = false;
+                                          return search::Searcher(store, options);
+                                        })),
         settings_(settings) {
     settings.query_normalization =
         searcher_.analyzer_options().normalize_arabic_script ? "on" : "off";
@@ -114,7 +119,7 @@ class KavoshRunner final : public QueryRunner {
     request.malformed_as_plain_words = query.query_class == "collection";
     request.matcher = settings_.matcher == "xapian" ? search::SearchRequest::Matcher::Xapian
                                                     : search::SearchRequest::Matcher::Automatic;
-    const auto results = rethrow_xapian_errors([&] { return searcher_.search(request); });
+    const auto results = rethrow_xapian_errors({}, [&] { return searcher_.search(request); });
     for (const auto& hit : results.hits) out.push_back({hit.article, hit.score, hit.snippet});
     auto& counts = fast_path_[query.query_class];
     if (results.matcher == "block-max")
@@ -166,7 +171,7 @@ void add_kavosh_options(CLI::App& index_command, CLI::App& search_command,
   auto& request = settings.request;
   search_command.add_option("--k1", request.k1, "BM25 k1");
   search_command.add_option("--b", request.b, "BM25 b");
-  search_command.add_option("--model", request.model, "bm25, bm25+, lm, pl2, dph, tfidf");
+  search_command.add_option("--model", request.model, search::list_choices(search::kRankingModels));
   search_command.add_option("--title-weight", request.title_weight,
                             "title stems relative to body stems");
   search_command.add_option("--prf", request.prf_documents,

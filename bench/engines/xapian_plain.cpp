@@ -9,7 +9,7 @@
 #include <string>
 
 #include "engine_protocol.hpp"
-#include "xapian_errors.hpp"
+#include "kavosh/xapian/errors.hpp"
 
 namespace kavosh::bench {
 namespace {
@@ -23,19 +23,21 @@ Xapian::Stem stemmer_for(TextLanguage language) {
 class XapianBuilder final : public IndexBuilder {
  public:
   XapianBuilder(const std::filesystem::path& store, std::string lang)
-      : db_(rethrow_xapian_errors([&] {
-          return Xapian::WritableDatabase(store.string(), Xapian::DB_CREATE_OR_OVERWRITE);
-        })),
+      : db_(rethrow_xapian_errors({},
+                                  [&] {
+                                    return Xapian::WritableDatabase(store.string(),
+                                                                    Xapian::DB_CREATE_OR_OVERWRITE);
+                                  })),
         lang_(std::move(lang)) {
     generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
   }
 
   void add(const CorpusDocument& doc) override {
-    rethrow_xapian_errors([&] { add_document(doc); });
+    rethrow_xapian_errors({}, [&] { add_document(doc); });
   }
 
   void finish() override {
-    rethrow_xapian_errors([&] {
+    rethrow_xapian_errors({}, [&] {
       db_.commit();
       db_.close();
     });
@@ -65,7 +67,7 @@ class XapianBuilder final : public IndexBuilder {
 class XapianRunner final : public QueryRunner {
  public:
   XapianRunner(const std::filesystem::path& store, std::string lang)
-      : db_(rethrow_xapian_errors([&] { return Xapian::Database(store.string()); })),
+      : db_(rethrow_xapian_errors({}, [&] { return Xapian::Database(store.string()); })),
         lang_(std::move(lang)) {
     for (auto* parser : {&english_parser_, &persian_parser_}) {
       parser->set_database(db_);
@@ -78,7 +80,7 @@ class XapianRunner final : public QueryRunner {
 
   void search(const BenchQuery& query, unsigned k, bool snippets,
               std::vector<RankedDoc>& out) override {
-    rethrow_xapian_errors([&] { run_query(query, k, snippets, out); });
+    rethrow_xapian_errors({}, [&] { run_query(query, k, snippets, out); });
   }
 
  private:

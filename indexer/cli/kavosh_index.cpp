@@ -1,9 +1,8 @@
 // kavosh-index: flags -> library calls. Indexes files and directories into a Xapian database,
-// deletes articles, prints statistics or one passage, compacts. Errors are caught in main()
-// and printed as one line; exit codes: 0 ok, 1 runtime error (or warnings with --strict),
-// 2 usage.
+// deletes articles, prints statistics or one passage, compacts. Errors reach kavosh::cli
+// (cli/), which prints them as one line; exit codes: 0 ok, 1 runtime error (or warnings with
+// --strict), 2 usage.
 #include <unistd.h>
-#include <xapian.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -13,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "kavosh/cli/program.hpp"
 #include "kavosh/index/corpus.hpp"
 #include "kavosh/index/database_info.hpp"
 #include "kavosh/index/readers.hpp"
@@ -41,15 +41,135 @@ struct Options {
   std::string show;
 };
 
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using kavosh::cli::UsageError;
+
+const kavosh::cli::Program kProgram{"kavosh-index", {}};
 
 std::string megabytes(std::uint64_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.2f MB", static_cast<double>(bytes) / (1 << 20));
   return text;
+}
+
+// What a writing run did, for its summary.
+struct WriteRun {
+  std::vector<LeftOutFile> left_out;
+  CorpusStats corpus;
+  WriterStats written;
+  std::uint64_t warnings = 0;
+  double seconds = 0;
+};
+
+// Deletes, then aliases files, then the input paths, in one writer and one final commit.
+WriteRun write(const Options& options, Format format) {
+  WriteRun run;
+  std::vector<LeftOutFile>& left_out = run.left_out;
+  std::uint64_t& warnings = run.warnings;
+  // Check every input before touching the database, so a typo writes nothing.
+  const std::vector<CorpusFile> files = list_corpus_files(options.paths, &left_out);
+  for (const fs::path& alias_file : options.alias_files) {
+    if (!fs::is_regular_file(alias_file))
+      throw std::runtime_error("no such aliases file: " + alias_file.string());
+  }
+  WriterOptions writer_options;
+  writer_options.rebuild = options.rebuild;
+  writer_options.batch_passages = options.batch;
+  writer_options.spelling = !options.no_spelling;
+  writer_options.analysis_thread = !options.single_thread;
+
+  const auto started = std::chrono::steady_clock::now();
+  kavosh::cli::ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
+  auto warn = [&](const InputWarning& warning) {
+    progress.clear();
+    std::fprintf(stderr, "warning: %s\n", warning.to_string().c_str());
+  };
+  CorpusOptions corpus_options;
+  corpus_options.format = format;
+  corpus_options.on_warning = warn;
+  corpus_options.on_progress = [&](const IndexProgress& p) { progress.update(p); };
+
+  if (!options.quiet) {
+    for (const LeftOutFile& file : left_out) {
+      std::fprintf(stderr,
+                   "note: %s: left out of the directory walk: %s (name the file to index it)\n",
+                   file.file.c_str(), file.reason.c_str());
+    }
+  }
+  CorpusStats& corpus = run.corpus;
+  {
+    IndexWriter writer(options.db, writer_options);
+    for (const std::string& id : options.deletes) {
+      if (!writer.remove(id)) {
+        ++warnings;
+        warn(InputWarning{"--delete", 0, 0, "no such article: " + id});
+      }
+    }
+    std::vector<CorpusFile> all_files;
+    for (const fs::path& alias_file : options.alias_files) {
+      CorpusFile file{alias_file,
+                      alias_file.filename().string(),
+                      alias_file.string(),
+                      fs::file_size(alias_file),
+                      {}};
+      all_files.push_back(file);
+    }
+    CorpusOptions alias_options = corpus_options;
+    alias_options.format = Format::Aliases;
+    const CorpusStats aliases = index_corpus(all_files, writer, alias_options);
+    corpus = index_corpus(files, writer, corpus_options);
+    corpus.warnings += aliases.warnings;
+    corpus.alias_groups += aliases.alias_groups;
+    writer.commit();
+    run.written = writer.stats();
+  }
+  progress.finish();
+  warnings += corpus.warnings;
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return run;
+}
+
+void print_summary(const Options& options, const WriteRun& run) {
+  const CorpusStats& corpus = run.corpus;
+  const WriterStats& written = run.written;
+  const double seconds = run.seconds;
+  const double safe_seconds = seconds > 0 ? seconds : 1e-9;
+  // A document that replaced one of the same id read earlier in the run is not one more.
+  std::printf("indexed %llu articles as %llu passages (%llu term postings) from %llu files, %s",
+              static_cast<unsigned long long>(written.articles -
+                                              std::min(written.articles, corpus.duplicates)),
+              static_cast<unsigned long long>(written.passages),
+              static_cast<unsigned long long>(written.terms),
+              static_cast<unsigned long long>(corpus.files), megabytes(corpus.input_bytes).c_str());
+  if (!run.left_out.empty()) {
+    std::printf("; %zu files left out", run.left_out.size());
+  }
+  if (written.alias_groups > 0) {
+    std::printf("; %llu alias groups", static_cast<unsigned long long>(written.alias_groups));
+  }
+  if (written.removed > 0) {
+    std::printf("; deleted %llu articles", static_cast<unsigned long long>(written.removed));
+  }
+  std::printf("\ndocuments: %llu read, %llu indexed",
+              static_cast<unsigned long long>(corpus.articles + corpus.skipped_total()),
+              static_cast<unsigned long long>(corpus.articles - corpus.duplicates));
+  if (corpus.duplicates > 0) {
+    std::printf(", %llu replaced by a later one of the same id",
+                static_cast<unsigned long long>(corpus.duplicates));
+  }
+  std::printf(", %llu skipped", static_cast<unsigned long long>(corpus.skipped_total()));
+  const char* separator = " (";
+  for (std::size_t reason = 1; reason < kSkipReasons; ++reason) {
+    if (corpus.skipped[reason] == 0) continue;
+    std::printf("%s%llu %s", separator, static_cast<unsigned long long>(corpus.skipped[reason]),
+                std::string(skip_reason_name(static_cast<SkipReason>(reason))).c_str());
+    separator = ", ";
+  }
+  if (corpus.skipped_total() > 0) std::printf(")");
+  std::printf("\ntime %.2f s, %.0f docs/s, %.2f MB/s overall; database %s; %llu warnings\n",
+              seconds, static_cast<double>(written.articles) / safe_seconds,
+              static_cast<double>(corpus.input_bytes) / (1 << 20) / safe_seconds,
+              megabytes(directory_size(options.db)).c_str(),
+              static_cast<unsigned long long>(run.warnings));
 }
 
 int run(const Options& options) {
@@ -61,117 +181,13 @@ int run(const Options& options) {
   const auto format = parse_format(options.format);
   if (!format) throw UsageError("unknown --format " + options.format);
 
-  int exit_code = 0;
+  int exit_code = kavosh::cli::kExitOk;
   if (writes) {
-    // Check every input before touching the database, so a typo writes nothing.
-    std::vector<LeftOutFile> left_out;
-    const std::vector<CorpusFile> files = list_corpus_files(options.paths, &left_out);
-    for (const fs::path& alias_file : options.alias_files) {
-      if (!fs::is_regular_file(alias_file))
-        throw std::runtime_error("no such aliases file: " + alias_file.string());
-    }
-    WriterOptions writer_options;
-    writer_options.rebuild = options.rebuild;
-    writer_options.batch_passages = options.batch;
-    writer_options.spelling = !options.no_spelling;
-    writer_options.analysis_thread = !options.single_thread;
-
-    const auto started = std::chrono::steady_clock::now();
-    kavosh::cli::ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
-    std::uint64_t warnings = 0;
-    auto warn = [&](const InputWarning& warning) {
-      progress.clear();
-      std::fprintf(stderr, "warning: %s\n", warning.to_string().c_str());
-    };
-    CorpusOptions corpus_options;
-    corpus_options.format = *format;
-    corpus_options.on_warning = warn;
-    corpus_options.on_progress = [&](const IndexProgress& p) { progress.update(p); };
-
-    if (!options.quiet) {
-      for (const LeftOutFile& file : left_out) {
-        std::fprintf(stderr,
-                     "note: %s: left out of the directory walk: %s (name the file to index it)\n",
-                     file.file.c_str(), file.reason.c_str());
-      }
-    }
-    CorpusStats corpus;
-    WriterStats written;
-    {
-      IndexWriter writer(options.db, writer_options);
-      for (const std::string& id : options.deletes) {
-        if (!writer.remove(id)) {
-          ++warnings;
-          warn(InputWarning{"--delete", 0, 0, "no such article: " + id});
-        }
-      }
-      std::vector<CorpusFile> all_files;
-      for (const fs::path& alias_file : options.alias_files) {
-        CorpusFile file{alias_file,
-                        alias_file.filename().string(),
-                        alias_file.string(),
-                        fs::file_size(alias_file),
-                        {}};
-        all_files.push_back(file);
-      }
-      CorpusOptions alias_options = corpus_options;
-      alias_options.format = Format::Aliases;
-      const CorpusStats aliases = index_corpus(all_files, writer, alias_options);
-      corpus = index_corpus(files, writer, corpus_options);
-      corpus.warnings += aliases.warnings;
-      corpus.alias_groups += aliases.alias_groups;
-      writer.commit();
-      written = writer.stats();
-    }
-    progress.finish();
-    warnings += corpus.warnings;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (!options.quiet) {
-      const double safe_seconds = seconds > 0 ? seconds : 1e-9;
-      // A document that replaced one of the same id read earlier in the run is not one more.
-      std::printf("indexed %llu articles as %llu passages (%llu term postings) from %llu files, %s",
-                  static_cast<unsigned long long>(written.articles -
-                                                  std::min(written.articles, corpus.duplicates)),
-                  static_cast<unsigned long long>(written.passages),
-                  static_cast<unsigned long long>(written.terms),
-                  static_cast<unsigned long long>(corpus.files),
-                  megabytes(corpus.input_bytes).c_str());
-      if (!left_out.empty()) {
-        std::printf("; %zu files left out", left_out.size());
-      }
-      if (written.alias_groups > 0) {
-        std::printf("; %llu alias groups", static_cast<unsigned long long>(written.alias_groups));
-      }
-      if (written.removed > 0) {
-        std::printf("; deleted %llu articles", static_cast<unsigned long long>(written.removed));
-      }
-      std::printf("\ndocuments: %llu read, %llu indexed",
-                  static_cast<unsigned long long>(corpus.articles + corpus.skipped_total()),
-                  static_cast<unsigned long long>(corpus.articles - corpus.duplicates));
-      if (corpus.duplicates > 0) {
-        std::printf(", %llu replaced by a later one of the same id",
-                    static_cast<unsigned long long>(corpus.duplicates));
-      }
-      std::printf(", %llu skipped", static_cast<unsigned long long>(corpus.skipped_total()));
-      const char* separator = " (";
-      for (std::size_t reason = 1; reason < kSkipReasons; ++reason) {
-        if (corpus.skipped[reason] == 0) continue;
-        std::printf("%s%llu %s", separator, static_cast<unsigned long long>(corpus.skipped[reason]),
-                    std::string(skip_reason_name(static_cast<SkipReason>(reason))).c_str());
-        separator = ", ";
-      }
-      if (corpus.skipped_total() > 0) std::printf(")");
-      std::printf("\ntime %.2f s, %.0f docs/s, %.2f MB/s overall; database %s; %llu warnings\n",
-                  seconds, static_cast<double>(written.articles) / safe_seconds,
-                  static_cast<double>(corpus.input_bytes) / (1 << 20) / safe_seconds,
-                  megabytes(directory_size(options.db)).c_str(),
-                  static_cast<unsigned long long>(warnings));
-    }
-    if (options.strict && warnings > 0) {
-      std::fprintf(stderr, "kavosh-index: %llu warnings (--strict)\n",
-                   static_cast<unsigned long long>(warnings));
-      exit_code = 1;
+    const WriteRun written = write(options, *format);
+    if (!options.quiet) print_summary(options, written);
+    if (options.strict && written.warnings > 0) {
+      kavosh::cli::warn(kProgram, std::to_string(written.warnings) + " warnings (--strict)");
+      exit_code = kavosh::cli::kExitRuntimeError;
     }
   }
   if (options.compact) {
@@ -210,26 +226,6 @@ int main(int argc, char** argv) {
   app.add_flag("--compact", options.compact, "compact the database afterwards");
   app.add_flag("--stats", options.stats, "print the database's summary");
   app.add_option("--show", options.show, "print one passage (ARTICLE#N or ARTICLE) with its terms");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "kavosh-index: %s (see --help)\n", e.what());
-    return 2;
-  }
-  try {
-    return run(options);
-  } catch (const UsageError& e) {
-    std::fprintf(stderr, "kavosh-index: %s\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "kavosh-index: %s\n", e.what());
-    return 1;
-  } catch (const Xapian::Error& e) {
-    std::fprintf(stderr, "kavosh-index: %s\n", e.get_description().c_str());
-    return 1;
-  }
+  if (const auto stop = kavosh::cli::parse_command_line(kProgram, app, argc, argv)) return *stop;
+  return kavosh::cli::run_reporting_errors(kProgram, [&] { return run(options); });
 }

@@ -71,7 +71,7 @@ struct LexToken {
   TokenKind kind;
   std::string text;
   unsigned position;  // 1-based character position
-  unsigned near_window = 10;
+  unsigned near_window = kDefaultNearWindow;
 };
 
 class Lexer {
@@ -421,12 +421,12 @@ class Parser {
         QueryNode field = leaf(QueryNode::Kind::Field, token);
         QueryNode value = parse_primary();
         if (token.text == "lang") {
-          static const char* const kLanguages[] = {"en", "fa", "ar", "other"};
           bool known = false;
-          for (const char* code : kLanguages) known |= ascii_lower(value.text) == code;
+          for (const std::string_view code : kLanguageCodes)
+            known |= ascii_lower(value.text) == code;
           if (value.kind != QueryNode::Kind::Word || !known)
-            throw QueryError(value.position,
-                             "unknown language '" + value.text + "' (use en, fa, ar or other)");
+            throw QueryError(value.position, "unknown language '" + value.text + "' (use " +
+                                                 list_choices(kLanguageCodes, " or ") + ")");
           value.text = ascii_lower(value.text);
         }
         field.children.push_back(std::move(value));

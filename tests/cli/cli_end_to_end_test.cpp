@@ -1,7 +1,6 @@
 // The foundation's promise, checked through the binaries a user runs: index corpus/, search it
 // in English, Persian script and romanized Persian, and get one clear line for bad input.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -12,26 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "process.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string quoted(const std::string& arg) {
-  std::string q = "'";
-  for (char c : arg) {
-    if (c == '\'')
-      q += "'\\''";
-    else
-      q += c;
-  }
-  return q + "'";
-}
+using CommandResult = kavosh::testing::ProcessResult;
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -52,16 +38,7 @@ class CliTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   CommandResult run(const std::string& binary, const std::vector<std::string>& args) {
-    std::string cmd = quoted(binary);
-    for (const auto& a : args) cmd += " " + quoted(a);
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    cmd += " </dev/null >" + quoted(out.string()) + " 2>" + quoted(err.string());
-    CommandResult r;
-    const int status = std::system(cmd.c_str());
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
+    return kavosh::testing::run_process(binary, args, dir_);
   }
   CommandResult index(const std::vector<std::string>& args) { return run(KAVOSH_INDEX_BIN, args); }
   CommandResult search(const std::vector<std::string>& args) {

@@ -244,22 +244,10 @@ TEST(KavoshIndexCli, ADuplicateIdInOneRunIsAWarningAndCounted) {
 
 // Issue #22 item 7: an unreadable subdirectory or file in a walk is a warning naming it
 // (counted, so --strict fails), and an unreadable named path is not "no such file". Mode 000
-// stops only other users, so as root the indexer runs as nobody in a forked child.
+// stops only other users, so as root the indexer runs as nobody.
 testing::CommandResult run_indexer_unprivileged(const std::vector<std::string>& arguments,
                                                 const TempDir& scratch) {
-  if (::geteuid() != 0) return run_indexer(arguments, scratch);
-  const pid_t child = ::fork();
-  if (child == 0) {
-    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(125);
-    ::_exit(run_indexer(arguments, scratch).exit_code);
-  }
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  testing::CommandResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = testing::read_text(scratch / "stdout.txt");
-  result.err = testing::read_text(scratch / "stderr.txt");
-  return result;
+  return run_indexer(arguments, scratch, {.as_nobody = true});
 }
 
 TEST(KavoshIndexCli, UnreadableEntriesAreWarningsThatNameThem) {
@@ -274,7 +262,8 @@ TEST(KavoshIndexCli, UnreadableEntriesAreWarningsThatNameThem) {
   fs::permissions(tree / "locked", fs::perms::none);
   fs::permissions(tree / "secret.txt", fs::perms::none);
   const auto walked = run_indexer_unprivileged({"--db", (dir / "db").string(), tree.string()}, dir);
-  if (walked.exit_code == 125) GTEST_SKIP() << "cannot drop privileges";
+  if (walked.exit_code == kavosh::testing::kCannotDropPrivileges)
+    GTEST_SKIP() << "cannot drop privileges";
   EXPECT_EQ(walked.exit_code, 0) << walked.err;
   EXPECT_EQ(walked.err, "warning: " + (tree / "locked").string() +
                             ": cannot read directory: Permission denied\n"
@@ -367,17 +356,7 @@ TEST(KavoshIndexCli, KilledRunLeavesTheLastCommitAndARerunCompletesIt) {
   const std::vector<std::string> command = {
       "--db", db, "--batch", std::to_string(kBatch), "--quiet", (dir / "big.jsonl").string()};
 
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    std::vector<std::string> copies = command;
-    std::string binary = KAVOSH_INDEX_BIN;
-    std::vector<char*> argv{binary.data()};
-    for (auto& argument : copies) argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    ::execv(binary.c_str(), argv.data());
-    ::_exit(127);
-  }
+  kavosh::testing::RunningProcess run(KAVOSH_INDEX_BIN, command);
   // Wait for at least two commits, then kill without warning.
   Xapian::doccount seen = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -390,10 +369,8 @@ TEST(KavoshIndexCli, KilledRunLeavesTheLastCommitAndARerunCompletesIt) {
     if (seen >= 2 * kBatch) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed";
+  run.kill(SIGKILL);
+  ASSERT_EQ(run.wait(), 128 + SIGKILL) << "the run finished before it could be killed";
 
   {
     Xapian::Database killed(db);

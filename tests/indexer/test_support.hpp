@@ -15,6 +15,7 @@
 
 #include "kavosh/format/schema.hpp"
 #include "kavosh/index/readers.hpp"
+#include "process.hpp"
 
 namespace kavosh::index::testing {
 
@@ -91,38 +92,12 @@ inline std::string read_text(const std::filesystem::path& path) {
   return out.str();
 }
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using CommandResult = kavosh::testing::ProcessResult;
 
-// Runs kavosh-index with `arguments` (no shell), capturing stdout and stderr.
-inline CommandResult run_indexer(const std::vector<std::string>& arguments,
-                                 const TempDir& scratch) {
-  const auto out_path = scratch / "stdout.txt";
-  const auto err_path = scratch / "stderr.txt";
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    std::FILE* out = std::freopen(out_path.c_str(), "w", stdout);
-    std::FILE* err = std::freopen(err_path.c_str(), "w", stderr);
-    if (out == nullptr || err == nullptr) ::_exit(126);
-    std::vector<char*> argv;
-    std::string binary = KAVOSH_INDEX_BIN;
-    argv.push_back(binary.data());
-    std::vector<std::string> copies = arguments;
-    for (std::string& argument : copies) argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    ::execv(binary.c_str(), argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  CommandResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = read_text(out_path);
-  result.err = read_text(err_path);
-  return result;
+// Runs kavosh-index with `arguments`, capturing stdout and stderr in `scratch`.
+inline CommandResult run_indexer(const std::vector<std::string>& arguments, const TempDir& scratch,
+                                 const kavosh::testing::ProcessOptions& options = {}) {
+  return kavosh::testing::run_process(KAVOSH_INDEX_BIN, arguments, scratch.path(), options);
 }
 
 // Everything a search can see, in docid order: data, terms with wdf and positions, values;

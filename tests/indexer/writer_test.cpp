@@ -554,27 +554,21 @@ TEST(IndexWriter, ARunAfterAFirstRunDiedGoesOnInItsShards) {
   const auto db_path = dir / "db";
   WriterOptions options;
   options.batch_passages = 5;
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    {
-      IndexWriter writer(db_path, options);
-      // Adding goes on (the same 30 articles again) until at least 20 passages are committed;
-      // however the ids fall, the shards' commits reach that within the first round or two.
-      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-      for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
-        writer.add(sample_article(shard_test_id(i % 30), 1));
-        if (i >= 30 && committed_passages(db_path) >= 20) break;
-        if (i >= 30) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      }
-      std::fflush(nullptr);
-      ::_exit(unmerged_shards(db_path).size() == 2 ? 0 : 3);
+  const int died = kavosh::testing::run_in_child([&] {
+    IndexWriter writer(db_path, options);
+    // Adding goes on (the same 30 articles again) until at least 20 passages are committed;
+    // however the ids fall, the shards' commits reach that within the first round or two.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
+      writer.add(sample_article(shard_test_id(i % 30), 1));
+      if (i >= 30 && committed_passages(db_path) >= 20) break;
+      if (i >= 30) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-  }
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  ASSERT_EQ(WEXITSTATUS(status), 0);
+    std::fflush(nullptr);
+    ::_exit(unmerged_shards(db_path).size() == 2 ? 0 : 3);  // before the writer's destructor
+    return 0;
+  });
+  ASSERT_EQ(died, 0);
   ASSERT_EQ(unmerged_shards(db_path).size(), 2u);
   {
     Xapian::Database died(db_path.string());
@@ -789,9 +783,7 @@ namespace {
 TEST(IndexWriter, CompactingAKilledFirstRunSumsTheShardsArticleCounts) {
   TempDir dir;
   const auto db_path = dir / "db";
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
+  const int died = kavosh::testing::run_in_child([&] {
     WriterOptions options;
     options.batch_passages = 5;
     auto* writer = new IndexWriter(db_path, options);  // never destroyed: the run "dies"
@@ -800,12 +792,9 @@ TEST(IndexWriter, CompactingAKilledFirstRunSumsTheShardsArticleCounts) {
     while (committed_passages(db_path) < 40 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     std::fflush(nullptr);
-    ::_exit(unmerged_shards(db_path).size() == 2 && committed_passages(db_path) == 40 ? 0 : 3);
-  }
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  ASSERT_EQ(WEXITSTATUS(status), 0);
+    return unmerged_shards(db_path).size() == 2 && committed_passages(db_path) == 40 ? 0 : 3;
+  });
+  ASSERT_EQ(died, 0);
   compact_database(db_path);
   EXPECT_TRUE(unmerged_shards(db_path).empty());
   EXPECT_EQ(summarize_database(db_path).passages, 40u);

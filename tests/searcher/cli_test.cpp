@@ -1,7 +1,6 @@
 // kavosh-search as a user runs it: the real binary on an index built in a temporary directory,
 // asserting on stdout, stderr and the exit code.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <xapian.h>
 
 #include <array>
@@ -14,6 +13,7 @@
 
 #include "kavosh/index/readers.hpp"
 #include "kavosh/index/writer.hpp"
+#include "process.hpp"
 
 #ifndef KAVOSH_SEARCH_BINARY
 #error "KAVOSH_SEARCH_BINARY must name the kavosh-search binary"
@@ -31,17 +31,7 @@ const std::string kSeedFields =
     "dates_of_operation, designated_as_a_terrorist_group_by, founded, ideology, leader, "
     "membership, military_wing, political_wing, religion, secretary_general, size, split_from";
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string shell_quote(const std::string& arg) {
-  std::string quoted = "'";
-  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
+using CliRun = kavosh::testing::ProcessResult;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -69,22 +59,7 @@ class CliTest : public ::testing::Test {
   }
 
   static CliRun run(const std::vector<std::string>& args) {
-    std::string command = shell_quote(KAVOSH_SEARCH_BINARY);
-    for (const auto& a : args) command.append(" ").append(shell_quote(a));
-    const fs::path err_file = *dir_ / "stderr.txt";
-    command.append(" 2>").append(shell_quote(err_file.string()));
-    CliRun result;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    std::array<char, 4096> buffer;
-    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-      result.out.append(buffer.data(), n);
-    const int status = ::pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream err(err_file);
-    std::stringstream text;
-    text << err.rdbuf();
-    result.err = text.str();
-    return result;
+    return kavosh::testing::run_process(KAVOSH_SEARCH_BINARY, args, *dir_);
   }
   static std::string db() { return (*dir_ / "db").string(); }
   static fs::path write(const std::string& name, const std::string& content) {
@@ -279,6 +254,21 @@ TEST_F(CliTest, ErrorsAreOneLineWithExitCodes) {
   auto bad_flag = run({"--db", db(), "--model", "vector", "x"});
   EXPECT_EQ(bad_flag.exit_code, 2);
   EXPECT_EQ(std::count(bad_flag.err.begin(), bad_flag.err.end(), '\n'), 1);
+}
+
+// --lang is checked with the flags (a usage error naming the codes); any case of a code works.
+TEST_F(CliTest, AnUnknownLanguageIsAUsageError) {
+  auto bad = run({"--db", db(), "--lang", "xx", "Rajavi"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("unknown language 'xx' (use en, fa, ar or other)"), std::string::npos)
+      << bad.err;
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+  auto upper = run({"--db", db(), "--lang", "EN", "Rajavi"});
+  EXPECT_EQ(upper.exit_code, 0) << upper.err;
+  EXPECT_TRUE(upper.out.starts_with("1 matching article")) << upper.out;
+  auto analyzed = run({"--analyze", "Rajavi", "--lang", "fa"});
+  EXPECT_EQ(analyzed.exit_code, 0) << analyzed.err;
+  EXPECT_TRUE(analyzed.out.starts_with("language: fa\n")) << analyzed.out;
 }
 
 // Nesting past kMaxQueryNesting overflowed the stack (exit 139); in a batch it took every

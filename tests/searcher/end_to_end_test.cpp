@@ -2,10 +2,13 @@
 // seed corpus and from Cranfield, searched through kavosh::search::Searcher.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <numeric>
+#include <set>
 #include <sstream>
 
 #include "kavosh/format/term_filter.hpp"
@@ -194,7 +197,7 @@ TEST_F(SeedSearch, OffsetAndLimitPage) {
 }
 
 TEST_F(SeedSearch, EveryRankingModelFindsTheSeed) {
-  for (const char* model : {"bm25", "bm25+", "lm", "pl2", "dph", "tfidf"}) {
+  for (const std::string_view model : ks::kRankingModels) {
     SCOPED_TRACE(model);
     ks::SearchRequest request;
     request.model = model;
@@ -205,6 +208,19 @@ TEST_F(SeedSearch, EveryRankingModelFindsTheSeed) {
   ks::SearchRequest bad;
   bad.model = "vector";
   EXPECT_THROW(search("Rajavi", bad), std::invalid_argument);
+}
+
+// An API caller's unknown language is its own mistake (std::invalid_argument), not a
+// QueryError in the user's query text.
+TEST_F(SeedSearch, AnUnknownLanguageFilterIsAnInvalidArgument) {
+  ks::SearchRequest request;
+  request.language = "xx";
+  try {
+    search("Rajavi", request);
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "unknown language 'xx' (use en, fa, ar or other)");
+  }
 }
 
 TEST_F(SeedSearch, ExplainedContributionsSumToTheScore) {
@@ -244,8 +260,33 @@ TEST_F(SeedSearch, FieldsAndFilters) {
   ks::SearchRequest request;
   request.language = "fa";
   EXPECT_TRUE(search("rajavi", request).hits.empty());
-  EXPECT_FALSE(search("rajavi -khomeini").hits.empty());
   EXPECT_THROW(search("nosuchfield:x"), ks::QueryError);
+}
+
+// "-word" leaves out exactly the passages that hold the word: rajavi -khomeini finds the
+// passages of rajavi that do not mention khomeini, and none of those that do.
+TEST_F(SeedSearch, AnExcludedWordLeavesOutThePassagesThatHoldIt) {
+  ks::SearchRequest request;
+  request.collapse = false;
+  request.limit = 1000;
+  const auto passages = [&](const std::string& query) {
+    std::set<std::string> ids;
+    for (const auto& hit : search(query, request).hits) ids.insert(hit.id);
+    return ids;
+  };
+  const std::set<std::string> rajavi = passages("rajavi");
+  const std::set<std::string> khomeini = passages("khomeini");
+  std::set<std::string> both, rajavi_only;
+  std::set_intersection(rajavi.begin(), rajavi.end(), khomeini.begin(), khomeini.end(),
+                        std::inserter(both, both.end()));
+  std::set_difference(rajavi.begin(), rajavi.end(), khomeini.begin(), khomeini.end(),
+                      std::inserter(rajavi_only, rajavi_only.end()));
+  // The seed has passages of each kind, or the exclusion would have nothing to show.
+  ASSERT_FALSE(both.empty());
+  ASSERT_FALSE(rajavi_only.empty());
+  const std::set<std::string> excluded = passages("rajavi -khomeini");
+  EXPECT_EQ(excluded, rajavi_only);
+  for (const auto& id : both) EXPECT_EQ(excluded.count(id), 0u) << id << " mentions khomeini";
 }
 
 TEST_F(SeedSearch, DidYouMeanOnAMisspelling) {

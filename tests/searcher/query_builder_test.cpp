@@ -7,7 +7,7 @@
 #include "kavosh/format/term_filter.hpp"
 #include "kavosh/search/query.hpp"
 // The word lists are internal to the searcher; this suite checks their entries.
-#include "../../searcher/src/function_words.hpp"
+#include "query_builder/function_words.hpp"
 
 namespace fs = std::filesystem;
 using kavosh::search::BuildOptions;
@@ -151,8 +151,8 @@ TEST_F(QueryBuilding, OptionsChangeTheQuery) {
   EXPECT_EQ(built("leader:rajavi", weighted), "Query(2 * ZXFleader:rajavi)");
 }
 
-// Function words (searcher/src/function_words.hpp) leave a ranked list that has other words;
-// they are compared on the analyzed term, so Arabic letters, ZWNJ, case and punctuation do
+// Function words (searcher/src/query_builder/function_words.hpp) leave a ranked list that has other
+// words; they are compared on the analyzed term, so Arabic letters, ZWNJ, case and punctuation do
 // not matter.
 TEST_F(QueryBuilding, FunctionWordsLeaveRankedLists) {
   struct KeptCase {

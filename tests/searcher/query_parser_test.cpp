@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "kavosh/search/query.hpp"
+#include "kavosh/search/settings.hpp"
 
 using kavosh::search::as_plain_words;
 using kavosh::search::dump;
@@ -271,6 +272,27 @@ TEST(QueryParser, RandomBytesNeverCrash) {
       EXPECT_GE(e.position(), 1u);
     }
   }
+}
+
+// settings.hpp names the language codes once; they are the analyzer's own spellings, and the
+// messages that list them are built from them.
+TEST(SearchSettings, LanguageCodesAreTheAnalyzersOwnAndListedInMessages) {
+  for (const std::string_view code : kavosh::search::kLanguageCodes) {
+    const auto language = kavosh::analysis::parse_language_code(code);
+    ASSERT_TRUE(language.has_value()) << code;
+    EXPECT_EQ(kavosh::analysis::language_code(*language), code);
+  }
+  EXPECT_EQ(kavosh::search::list_choices(kavosh::search::kLanguageCodes, " or "),
+            "en, fa, ar or other");
+  EXPECT_EQ(kavosh::search::list_choices(kavosh::search::kRankingModels),
+            "bm25, bm25+, lm, pl2, dph, tfidf");
+  EXPECT_EQ(kavosh::search::list_choices(std::span<const std::string_view>{}), "");
+}
+
+TEST(SearchSettings, NearWithoutADistanceUsesTheDefaultWindow) {
+  EXPECT_EQ(
+      dump(parse_query("a NEAR b")),
+      "(list (near/" + std::to_string(kavosh::search::kDefaultNearWindow) + " (word a) (word b)))");
 }
 
 }  // namespace

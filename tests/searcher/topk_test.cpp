@@ -17,6 +17,7 @@
 #include "kavosh/search/searcher.hpp"
 #include "kavosh/text/utf8.hpp"
 #include "test_support.hpp"
+#include "weighting.hpp"
 
 namespace fs = std::filesystem;
 namespace ki = kavosh::index;
@@ -104,14 +105,13 @@ TEST(XapianBehaviour, BM25TopOneMissesTheBestDocumentBesideASynonym) {
       Xapian::Query("c")};
   Xapian::Enquire enquire(db);
   enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end()));
-  enquire.set_weighting_scheme(
-      Xapian::BM25Weight(1.2, 0, 1, 0, 0.5));  // b = 0: bounds are wdf only
+  enquire.set_weighting_scheme(*ks::bm25_weight(1.2, 0));  // b = 0: bounds are wdf only
   const Xapian::MSet whole = enquire.get_mset(0, 1000);
   ASSERT_GE(whole.size(), 2u);
   EXPECT_EQ(*whole.begin(), 1256u);  // a 4, s1 + s2 3: 15.55
   // Xapian 1.4.22: at limit 1, once document 752 (13.37) fills the MSet, 1256 is never
   // scored, though every bound involved is above its real maximum. Failing here means
-  // Xapian got this right: Impl::exact_top_k in searcher.cpp can go.
+  // Xapian got this right: exact_top_k in searcher/src/match.cpp can go.
   EXPECT_EQ(*enquire.get_mset(0, 1).begin(), 752u) << "Xapian's top 1 is exact now";
   // Kavosh's path: checking every document keeps the matcher from skipping.
   EXPECT_EQ(*enquire.get_mset(0, 1, db.get_doccount()).begin(), 1256u);

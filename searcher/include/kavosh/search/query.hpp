@@ -8,7 +8,7 @@
 //   item      := ['+'|'-'] or_expr
 //   or_expr   := and_expr ('OR' and_expr)*
 //   and_expr  := near_expr (('AND' | 'NOT' | 'AND NOT' | 'AND -') near_expr)*
-//   near_expr := primary ('NEAR' | 'NEAR/n') primary ...   (NEAR alone = NEAR/10)
+//   near_expr := primary ('NEAR' | 'NEAR/n') primary ...   (NEAR alone: kDefaultNearWindow)
 //   primary   := '(' list ')' | field ':' primary | '"phrase"' | '=word' | 'word*' | word
 //
 // Operators are uppercase (lowercase "and"/"or"/"not" are words). Quotes may be "…", “…” or
@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
+#include "kavosh/search/settings.hpp"
 
 namespace kavosh::index {
 class TermFilter;  // kavosh/format/term_filter.hpp
@@ -66,7 +67,7 @@ struct QueryNode {
   std::string text;       // Word/Exact/Phrase/Wildcard: raw text (no quotes, '=' or '*');
                           // Field: the field name (lowercase)
   unsigned position = 1;  // 1-based character position of the node's first character
-  unsigned near_window = 10;
+  unsigned near_window = kDefaultNearWindow;
   std::vector<QueryNode> children;
 };
 
@@ -96,9 +97,9 @@ QueryNode parse_query(std::string_view text,
 std::string as_plain_words(std::string_view text);
 
 struct QueryWeights {
-  double title = 0.5;    // S-prefixed title words, relative to body words (see searcher.hpp)
-  double section = 0.0;  // section heading words (0: not queried)
-  double field = 1.0;    // explicit infobox field queries (leader:rajavi)
+  double title = kDefaultTitleWeight;  // S-prefixed title words, relative to body words
+  double section = 0.0;                // section heading words (0: not queried)
+  double field = 1.0;                  // explicit infobox field queries (leader:rajavi)
 };
 
 struct BuildOptions {
@@ -109,8 +110,8 @@ struct BuildOptions {
   // word of 6+ letters also matches the o<->u variants the index holds.
   bool romanized_variants = true;
   // Function and question words (English "the", "what"; Persian "چه", "کدام", "است", "در";
-  // Arabic "ماذا"; lists in searcher/src/function_words.hpp, compared on the analyzed term)
-  // among the ranked bare words of a list are left out when the list has other words: BM25
+  // Arabic "ماذا"; lists in searcher/src/query_builder/function_words.hpp, compared on the analyzed
+  // term) among the ranked bare words of a list are left out when the list has other words: BM25
   // gives common ones small but non-zero weight in Xapian (its idf is floored), and Persian
   // question words, rare in passages, a high one. Phrases, =exact, required (+), excluded
   // and field words keep them.
@@ -166,8 +167,6 @@ class QueryBuilder {
  public:
   QueryBuilder(analysis::Analyzer& analyzer, const Xapian::Database& db, BuildOptions options);
   BuiltQuery build(const QueryNode& root);
-
-  struct State;  // defined in query_builder.cpp
 
  private:
   analysis::Analyzer& analyzer_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
+#include "kavosh/search/settings.hpp"
 
 namespace kavosh::search {
 
@@ -17,10 +18,10 @@ struct SearchRequest {
   unsigned limit = 10;
   bool all_words = false;  // --all: every bare word required
   bool snippets = true;
-  bool collapse = true;        // best passage per article (--passages turns off)
-  bool aliases = true;         // expand with the index's synonyms
-  std::string model = "bm25";  // bm25, bm25+, lm, pl2, dph, tfidf
-  // Defaults chosen on Cranfield (searcher/README.md): b = 0.5 and a title weight of 0.5
+  bool collapse = true;           // best passage per article (--passages turns off)
+  bool aliases = true;            // expand with the index's synonyms
+  std::string model{kBm25Model};  // one of kRankingModels (settings.hpp)
+  // Defaults chosen on Cranfield (searcher/README.md): b = 0.5 and the default title weight
   // gave the best MAP of a small sweep; k1 hardly mattered.
   double k1 = 1.2;
   double b = 0.5;
@@ -30,13 +31,13 @@ struct SearchRequest {
   double pl2_c = 1.0;                        // pl2: term frequency normalisation
   double bm25plus_delta = 1.0;               // bm25+: lower bound of a matching term's tf component
   std::string tfidf_normalizations = "ntn";  // tfidf: SMART notation (Xapian TfIdfWeight)
-  double title_weight = 0.5;                 // S-prefixed title stems, relative to body stems
-  double field_weight = 1.0;                 // explicit infobox field queries (leader:rajavi)
-  double section_weight = 0.0;               // XH-prefixed section heading stems (0 = not queried)
-  bool arabic_variant = true;                // Arabic-script words also match Arabic-stemmer stems
-  bool drop_stopwords = true;                // function words (en, fa, ar) leave ranked word lists
-  bool romanized_variants = true;            // mojahedin also matches mujahedin (o<->u) if indexed
-  std::string language;                      // "", or a filter: "en", "fa", "ar", "other"
+  double title_weight = kDefaultTitleWeight;  // S-prefixed title stems, relative to body stems
+  double field_weight = 1.0;                  // explicit infobox field queries (leader:rajavi)
+  double section_weight = 0.0;                // XH-prefixed section heading stems (0 = not queried)
+  bool arabic_variant = true;                 // Arabic-script words also match Arabic-stemmer stems
+  bool drop_stopwords = true;                 // function words (en, fa, ar) leave ranked word lists
+  bool romanized_variants = true;             // mojahedin also matches mujahedin (o<->u) if indexed
+  std::string language;                       // "", or a filter: one of kLanguageCodes
 
   unsigned prf_documents = 0;  // --prf N: expand from the top N passages (0 = off)
   unsigned prf_terms = 10;     // expansion terms taken from Xapian's ESet
@@ -129,10 +130,10 @@ class Searcher {
   Searcher(Searcher&&) noexcept;
   Searcher& operator=(Searcher&&) noexcept;
 
-  // Throws QueryError (query.hpp) for a malformed query.
+  // Throws QueryError (query.hpp) for a malformed query, std::invalid_argument for a model or
+  // language the request names that is none of settings.hpp's.
   SearchResults search(const SearchRequest& request);
 
-  std::uint64_t passage_count() const;
   // The options queries and snippets are analyzed with.
   const analysis::AnalyzerOptions& analyzer_options() const;
 

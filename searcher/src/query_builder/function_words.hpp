@@ -1,7 +1,7 @@
 #pragma once
 // Function words that a ranked bare-word list leaves out when it has other words (see
 // BuildOptions::drop_stopwords and searcher/README.md "Ranking defaults"). Written in ordinary
-// spelling: query_builder.cpp runs every entry through the analyzer and compares analyzed
+// spelling: analyzed_terms() runs every entry through the analyzer and compares analyzed
 // terms, so ي/ی, ك/ک, آ/ا, ZWNJ and case variants all match. Every entry must analyze to one
 // term (tests/searcher/query_builder_test.cpp checks it).
 //
@@ -12,6 +12,9 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "query_builder/query_terms.hpp"
 
 namespace kavosh::search::function_words {
 
@@ -69,6 +72,17 @@ inline constexpr std::string_view kPersian[] = {
 inline constexpr std::string_view kArabic[] = {
     "في",  "ماذا", "لماذا", "متى", "أين", "هل", "الذي", "التي", "الذين", "هذا", "هذه", "ذلك",
     "تلك", "هو",   "هي",    "أن",  "إن",  "أو", "إلى",  "عن",   "ثم",    "لا",  "لم"};
+
+// The analyzed terms of every function word above, under one setting of Arabic-script
+// normalization: a query word is a function word when its term is in the set, so the
+// comparison sees the same folding as the index (ي/ی, ZWNJ, case).
+const std::set<std::string, std::less<>>& analyzed_terms(bool normalize_arabic_script);
+
+// Which words of a ranked body list are function words it leaves out: those typed without a
+// modifier, unless nothing else would be left. `words` are the list's children as run words.
+std::vector<bool> droppable(const QueryNode& list,
+                            const std::vector<query_building::RunWord>& words,
+                            bool normalize_arabic_script);
 
 }  // namespace kavosh::search::function_words
 

@@ -1,0 +1,59 @@
+#include "did_you_mean.hpp"
+
+#include "kavosh/format/schema.hpp"
+
+namespace kavosh::search {
+
+namespace schema = kavosh::index::schema;
+
+// The indexer keeps the spelling dictionary in a database of its own (schema::spelling_path);
+// an index written with --no-spelling has none, and gets no suggestions.
+Xapian::Database& DidYouMean::dictionary() {
+  if (!dictionary_) {
+    const std::filesystem::path path = schema::spelling_path(index_path_);
+    std::error_code ec;
+    dictionary_ = std::filesystem::is_directory(path, ec) ? Xapian::Database(path.string())
+                                                          : Xapian::Database();
+  } else {
+    dictionary_->reopen();  // an indexer may have committed since
+  }
+  return *dictionary_;
+}
+
+// When the query finds fewer than kFewMatches, each typed bare word the index holds neither as
+// a term nor as a stem is replaced by the index's spelling suggestion, when there is one. A
+// query that finds enough is not second-guessed, and a word whose stem the index holds is no
+// misspelling ("run" of "running" was "corrected" to "sun" beside its hit).
+std::string DidYouMean::suggest(analysis::Analyzer& analyzer, const Xapian::Database& db,
+                                const std::string& query, const BuiltQuery& built,
+                                Xapian::doccount matches_lower_bound) {
+  constexpr Xapian::doccount kFewMatches = 3;
+  if (matches_lower_bound >= kFewMatches) return {};
+  std::string corrected = query;
+  bool changed = false;
+  Xapian::Database* words = nullptr;  // opened (or reopened) at the first unknown word
+  bool keyed = false;                 // its words are schema::spelling_key keys
+  for (const auto& word : built.plain_words) {
+    auto tokens = analyzer.analyze(word);
+    if (tokens.size() != 1) continue;
+    const std::string& term = tokens[0].term;
+    if (db.get_termfreq(term) > 0 ||
+        db.get_termfreq(std::string(schema::kStemmed) + tokens[0].stem_or_term()) > 0)
+      continue;
+    if (!words) {
+      words = &dictionary();
+      keyed = words->get_metadata(std::string(schema::kMetaSpellingKeys)) == schema::kSpellingKeys;
+    }
+    const auto key = keyed ? schema::spelling_key(term) : term;
+    if (!key) continue;
+    std::string suggestion = schema::spelling_word(words->get_spelling_suggestion(*key));
+    if (suggestion.empty() || suggestion == term) continue;
+    const auto at = corrected.find(word);
+    if (at == std::string::npos) continue;
+    corrected.replace(at, word.size(), suggestion);
+    changed = true;
+  }
+  return changed ? corrected : std::string();
+}
+
+}  // namespace kavosh::search

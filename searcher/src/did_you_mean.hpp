@@ -1,0 +1,31 @@
+#pragma once
+// "Did you mean": a search that finds few matches, with a typed word the index does not hold,
+// gets the query with that word replaced by the index's spelling suggestion.
+#include <xapian.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "kavosh/analysis/analyzer.hpp"
+#include "kavosh/search/query.hpp"
+
+namespace kavosh::search {
+
+class DidYouMean {
+ public:
+  explicit DidYouMean(std::filesystem::path index_path) : index_path_(std::move(index_path)) {}
+
+  // The corrected query, or "" when there is nothing to correct.
+  std::string suggest(analysis::Analyzer& analyzer, const Xapian::Database& db,
+                      const std::string& query, const BuiltQuery& built,
+                      Xapian::doccount matches_lower_bound);
+
+ private:
+  Xapian::Database& dictionary();
+
+  std::filesystem::path index_path_;
+  std::optional<Xapian::Database> dictionary_;  // opened on the first unknown word
+};
+
+}  // namespace kavosh::search

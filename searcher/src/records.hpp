@@ -1,0 +1,35 @@
+#pragma once
+// The hits of a ranked page: each hit's ids, and, when the request shows them, what its stored
+// passage record holds (title, section, language) and its snippet.
+#include <xapian.h>
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "kavosh/search/query.hpp"
+#include "kavosh/search/searcher.hpp"
+#include "kavosh/search/snippet.hpp"
+#include "match.hpp"
+
+namespace kavosh::search {
+
+struct HitSnippets {
+  SnippetMaker maker;
+  SnippetQuery query;
+};
+
+// What the snippets of a page mark, weighing each matched key by its rarity in `db`; nothing
+// when the request shows no snippets or the page is empty.
+std::optional<HitSnippets> hit_snippets(analysis::Analyzer& analyzer, const Xapian::Database& db,
+                                        const SearchRequest& r, const BuiltQuery& built,
+                                        const Ranking& ranking);
+
+// The page's hits, in rank order. With one passage per article (single_passages) an
+// article's only passage is number 0 and is not read. Throws std::runtime_error naming the
+// index and the article when a stored record is corrupt.
+std::vector<Hit> make_hits(const Xapian::Database& db, const std::filesystem::path& index_path,
+                           const SearchRequest& r, const Ranking& ranking, bool single_passages,
+                           HitSnippets* snippets);
+
+}  // namespace kavosh::search
