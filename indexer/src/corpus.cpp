@@ -156,6 +156,8 @@ void read_all(const std::vector<CorpusFile>& files, const CorpusOptions& options
     } else {
       try {
         read_file(file.file, format, file.article_id, file.source, listener);
+      } catch (const QueueClosed&) {
+        throw;  // the consumer stopped (its error is reported there): not an input problem
       } catch (const std::runtime_error& e) {
         // Unreadable or corrupt input (e.g. a damaged .bz2): warn, keep what was read, go on.
         // The offset is as far as the reader last reported (0 for a file that did not open).

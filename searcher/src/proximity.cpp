@@ -6,7 +6,7 @@
 #include <cmath>
 #include <utility>
 
-#include "function_words.hpp"
+#include "query_builder/function_words.hpp"
 
 namespace kavosh::search::proximity {
 
@@ -55,7 +55,8 @@ double window_weight(unsigned matches, double length, double average_length,
 std::vector<std::string> content_terms(const QueryNode& query, analysis::Analyzer& analyzer) {
   std::vector<std::string> terms;
   if (query.kind != QueryNode::Kind::List) return terms;
-  const auto& function_terms = function_word_terms(analyzer.options().normalize_arabic_script);
+  const auto& function_terms =
+      function_words::analyzed_terms(analyzer.options().normalize_arabic_script);
   for (const auto& child : query.children) {
     if (child.kind != QueryNode::Kind::Word || child.modifier != QueryNode::Modifier::None)
       continue;

@@ -10,9 +10,8 @@
 namespace kavosh::search {
 
 Xapian::Query with_ranking_features(const MatchSources& sources, analysis::Analyzer& analyzer,
-                                    const SearchRequest& r, const QueryNode& ast,
-                                    BuiltQuery& built, Xapian::Query query,
-                                    SearchResults& results) {
+                                    const SearchRequest& r, const QueryNode& ast, BuiltQuery& built,
+                                    Xapian::Query query, SearchResults& results) {
   const std::vector<std::string> content = proximity::content_terms(ast, analyzer);
   if (r.proximity) {
     proximity::Parameters parameters;

@@ -14,8 +14,7 @@ namespace kavosh::search {
 // whose first pass ranks passages (not articles) with whichever matcher covers the query.
 // RM3 records its scale factors in built.node_details, so the block-max matcher can answer.
 Xapian::Query with_ranking_features(const MatchSources& sources, analysis::Analyzer& analyzer,
-                                    const SearchRequest& r, const QueryNode& ast,
-                                    BuiltQuery& built, Xapian::Query query,
-                                    SearchResults& results);
+                                    const SearchRequest& r, const QueryNode& ast, BuiltQuery& built,
+                                    Xapian::Query query, SearchResults& results);
 
 }  // namespace kavosh::search

@@ -19,9 +19,9 @@
 #include "kavosh/search/settings.hpp"
 #include "kavosh/xapian/errors.hpp"
 #include "match.hpp"
+#include "ranking_features.hpp"
 #include "records.hpp"
 #include "weighting.hpp"
-#include "ranking_features.hpp"
 
 namespace kavosh::search {
 

@@ -11,13 +11,14 @@
 
 #include "kavosh/format/match_data.hpp"
 #include "matcher/plan.hpp"
+#include "weighting.hpp"
 
 namespace kavosh::search::matcher {
 
 struct Bm25Parameters {
   double k1 = 1.2;
   double b = 0.5;
-  double min_normlen = 0.5;
+  double min_normlen = kBm25MinNormlen;
 };
 
 struct ScoredDoc {

@@ -85,13 +85,3 @@ std::vector<bool> droppable(const QueryNode& list,
                             bool normalize_arabic_script);
 
 }  // namespace kavosh::search::function_words
-
-namespace kavosh::search {
-
-// The analyzed terms of every function word above, under one setting of Arabic-script
-// normalization: a query word is a function word when its term is in the set, so the
-// comparison sees the same folding as the index (ي/ی, ZWNJ, case). Defined in
-// query_builder.cpp.
-const std::set<std::string, std::less<>>& function_word_terms(bool normalize_arabic_script);
-
-}  // namespace kavosh::search
