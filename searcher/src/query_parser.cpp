@@ -513,12 +513,36 @@ std::string dump(const QueryNode& node) {
   return out;
 }
 
+// The query's words, a phrase's counted one by one (kMaxQueryWords).
+static std::size_t count_words(const std::vector<LexToken>& tokens) {
+  std::size_t words = 0;
+  for (const LexToken& token : tokens) {
+    if (token.kind == TokenKind::Phrase) {
+      bool in_word = false;
+      for (const char c : token.text) {
+        words += !in_word && !text::is_ascii_whitespace(c);
+        in_word = !text::is_ascii_whitespace(c);
+      }
+    } else if (token.kind == TokenKind::Word || token.kind == TokenKind::Exact ||
+               token.kind == TokenKind::Wildcard) {
+      ++words;
+    }
+  }
+  return words;
+}
+
 QueryNode parse_query(std::string_view text,
                       const std::function<bool(std::string_view)>& is_known_field,
                       bool unknown_fields_as_words) {
   Lexer lexer(text, is_known_field, unknown_fields_as_words);
-  Parser parser(lexer.run());
-  return parser.parse();
+  std::vector<LexToken> tokens = lexer.run();
+  const std::size_t words = count_words(tokens);
+  Parser parser(std::move(tokens));
+  QueryNode query = parser.parse();  // syntax errors first, in the order they stand
+  if (words > kMaxQueryWords)
+    throw QueryError(1, "too many words: " + std::to_string(words) + " (at most " +
+                            std::to_string(kMaxQueryWords) + ")");
+  return query;
 }
 
 std::string as_plain_words(std::string_view text) {

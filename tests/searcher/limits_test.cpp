@@ -63,6 +63,20 @@ TEST_F(QueryLimits, TenThousandNestedParenthesesAreOneError) {
   EXPECT_EQ(error_of("rivers" + std::string(10000, ')')), "query error at 7: unbalanced ')'");
 }
 
+TEST_F(QueryLimits, AHundredThousandWordQueryIsOneError) {
+  std::string pasted;
+  for (int i = 0; i < 100000; ++i) pasted += (i ? " w" : "w") + std::to_string(i % 5000);
+  const std::string message = error_of(pasted);
+  EXPECT_EQ(message, "query error at 1: too many words: 100000 (at most 1024)");
+  // A phrase's words count one by one; 1024 words are still a query.
+  std::string phrase = "\"";
+  for (int i = 0; i < 1025; ++i) phrase += " rivers";
+  EXPECT_NE(error_of(phrase + "\"").find("too many words"), std::string::npos);
+  std::string most;
+  for (int i = 0; i < 1024; ++i) most += " rivers";
+  EXPECT_EQ(search(most).hits.size(), 10u);
+}
+
 TEST_F(QueryLimits, NearDistancesOutOfRangeAreOneError) {
   for (const std::string distance : {"2147483647", "4294967297", "0", "10000", "99999999999999"}) {
     EXPECT_EQ(error_of("rivers NEAR/" + distance + " mountains"),

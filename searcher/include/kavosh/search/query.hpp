@@ -79,6 +79,10 @@ std::string dump(const QueryNode& node);
 // chain like "a AND b NOT c AND d" nests one level per change of operator): the parser and
 // every walk over the AST recurse, and an attacker-sized depth overflowed the stack.
 inline constexpr unsigned kMaxQueryNesting = 100;
+// The most words a query may hold (a phrase's words counted one by one), as Lucene caps a
+// query's clauses at 1024: building and matching grow with the words, and a pasted document
+// of 100 000 words took minutes.
+inline constexpr std::size_t kMaxQueryWords = 1024;
 
 // Syntax only: no analyzer, no index. `is_known_field(name)` says whether name: is a field
 // (title, section and lang are always known). With unknown_fields_as_words, "name:" naming no
