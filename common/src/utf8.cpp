@@ -79,6 +79,15 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
+bool is_well_formed_utf8(std::string_view text) {
+  for (std::size_t i = find_first_non_ascii(text); i < text.size();) {
+    const DecodedCodePoint decoded = decode_utf8(text, i);
+    if (decoded.ill_formed) return false;
+    i += decoded.length;
+  }
+  return true;
+}
+
 std::size_t find_first_non_ascii(std::string_view text, std::size_t from) {
   std::size_t i = from;
   const std::size_t n = text.size();

@@ -25,6 +25,7 @@
 #include "kavosh/search/output.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/searcher.hpp"
+#include "kavosh/text/utf8.hpp"
 #include "page.hpp"
 #include "search_pool.hpp"
 
@@ -63,37 +64,6 @@ void send_error(httplib::Response& res, int status, const std::string& message,
   send_json(res, status, dump(json{{"error", error}}));
 }
 
-// Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
-bool valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    char32_t code = 0, least = 0;
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    } else if ((byte & 0xE0) == 0xC0) {
-      length = 2, code = byte & 0x1F, least = 0x80;
-    } else if ((byte & 0xF0) == 0xE0) {
-      length = 3, code = byte & 0x0F, least = 0x800;
-    } else if ((byte & 0xF8) == 0xF0) {
-      length = 4, code = byte & 0x07, least = 0x10000;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3F);
-    }
-    if (code < least || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
-}
-
 // The fields of a request, from the query string (GET) or a JSON object (POST), checked
 // against the names an endpoint knows. Values keep their JSON type; query-string values are
 // strings, which the typed readers below accept too.
@@ -116,7 +86,8 @@ class Fields {
       check_name(name, known);
       if (fields.values_.contains(name))
         throw HttpError(400, "parameter '" + name + "' given more than once");
-      if (!valid_utf8(value)) throw HttpError(400, "parameter '" + name + "' is not valid UTF-8");
+      if (!text::is_well_formed_utf8(value))
+        throw HttpError(400, "parameter '" + name + "' is not valid UTF-8");
       fields.values_[name] = value;
     }
     return fields;
@@ -348,7 +319,8 @@ struct Server::Impl {
     request.spelling = false;
     request.malformed_as_plain_words = true;  // topics are natural language, as with --queries
 
-    if (!valid_utf8(req.body)) throw HttpError(400, "request body is not valid UTF-8");
+    if (!text::is_well_formed_utf8(req.body))
+      throw HttpError(400, "request body is not valid UTF-8");
     std::vector<search::Topic> topics;
     if (req.get_header_value("Content-Type").starts_with("application/json")) {
       topics = json_topics(req.body);
@@ -465,7 +437,7 @@ struct Server::Impl {
   }
 
   void document(const std::string& id, httplib::Response& res) {
-    if (!valid_utf8(id)) throw HttpError(400, "the id is not valid UTF-8");
+    if (!text::is_well_formed_utf8(id)) throw HttpError(400, "the id is not valid UTF-8");
     auto body = std::make_shared<std::string>();
     on_worker([id, body](IndexHandles& index) {
       const Xapian::Database& db = index.database;

@@ -119,6 +119,16 @@ TEST(Utf8Decoding, DecodesBackwardsAsForwards) {
   EXPECT_TRUE(cut.ill_formed);
 }
 
+TEST(Utf8Validation, AcceptsWellFormedTextAndRefusesEveryIllFormedSubpart) {
+  EXPECT_TRUE(is_well_formed_utf8(""));
+  EXPECT_TRUE(
+      is_well_formed_utf8("mojahedin \u0645\u062c\u0627\u0647\u062f\u06cc\u0646 \U0010FFFF"));
+  for (const std::string& bad :
+       {std::string("\xC0\xA2"), std::string("\xED\xA0\x80"), std::string("\xF4\x90\x80\x80"),
+        std::string("ok\xE2\x82"), std::string("\x80"), std::string("\xF5\x80\x80\x80")})
+    EXPECT_FALSE(is_well_formed_utf8(bad)) << bad.size();
+}
+
 TEST(Utf8Boundaries, CutsNeverSplitACodePoint) {
   const std::string text = "a\xDB\x8C\xF0\x9F\x98\x80";
   EXPECT_EQ(utf8_boundary_at_or_before(text, 0), 0u);

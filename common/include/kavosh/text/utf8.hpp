@@ -59,6 +59,9 @@ void append_utf8(std::string& out, char32_t code_point);
 // Index of the first byte >= 0x80 at or after `from`, or text.size().
 std::size_t find_first_non_ascii(std::string_view text, std::size_t from = 0);
 inline bool is_ascii(std::string_view text) { return find_first_non_ascii(text) == text.size(); }
+// Whether every byte belongs to a well-formed sequence (what decode_utf8 reads without a
+// replacement): no overlong forms, surrogates, code points past U+10FFFF or cut sequences.
+bool is_well_formed_utf8(std::string_view text);
 
 // UTF-16 form of a UTF-8 text (for ICU), with the byte offset of every UTF-16 unit's code point
 // (byte_offsets[i] for unit i; byte_offsets[size] == the input size). Ill-formed input becomes
