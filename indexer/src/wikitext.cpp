@@ -141,7 +141,7 @@ bool is_skipped_infobox_key(const std::string& key) {
   return false;
 }
 
-std::string clean_inline(std::string_view text);
+std::string clean_inline(std::string_view text, unsigned depth = 0);
 
 struct Infobox {
   std::vector<std::pair<std::string, std::string>> entries;  // display key, value
@@ -215,8 +215,23 @@ bool is_dropped_namespace(std::string_view target) {
   return language_code;
 }
 
+// Links nested deeper than this keep their text with the brackets dropped: each level is a
+// recursion, and pages nested thousands deep (vandalism, broken bots) overflowed the stack.
+constexpr unsigned kMaxLinkNesting = 32;
+
 // Links, external links, quotes, HTML tags, magic words, entities.
-std::string clean_inline(std::string_view text) {
+std::string clean_inline(std::string_view text, unsigned depth) {
+  if (depth > kMaxLinkNesting) {
+    std::string plain;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if ((text[i] == '[' || text[i] == ']') && i + 1 < text.size() && text[i + 1] == text[i]) {
+        ++i;
+        continue;
+      }
+      plain += text[i];
+    }
+    return plain;
+  }
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
@@ -232,7 +247,7 @@ std::string clean_inline(std::string_view text) {
         const auto parts = split_top_level(inner);
         std::string_view shown = parts.size() > 1 ? parts.back() : parts[0];
         if (!shown.empty() && shown[0] == ':') shown.remove_prefix(1);
-        out += clean_inline(shown);
+        out += clean_inline(shown, depth + 1);
       }
       i = end;
       continue;
@@ -243,7 +258,8 @@ std::string clean_inline(std::string_view text) {
       if (end != std::string_view::npos) {
         const std::string_view inner = text.substr(i + 1, end - i - 1);
         const std::size_t space = inner.find(' ');
-        if (space != std::string_view::npos) out += clean_inline(inner.substr(space + 1));
+        if (space != std::string_view::npos)
+          out += clean_inline(inner.substr(space + 1), depth + 1);
         i = end + 1;
         continue;
       }

@@ -230,11 +230,17 @@ const analysis::AnalyzerOptions& Searcher::analyzer_options() const {
 
 SearchResults Searcher::search(const SearchRequest& request) {
   return rethrow_xapian_errors("search failed on " + impl_->path.string(), [&] {
-    try {
-      return impl_->run(request);
-    } catch (const Xapian::DatabaseModifiedError&) {
-      impl_->db.reopen();  // an indexer committed meanwhile: one retry on the fresh revision
-      return impl_->run(request);
+    // An indexer committed meanwhile and Xapian discarded the revision being read: retry on
+    // the fresh one. A slow search (a loaded machine, a sanitizer build) may meet more than one
+    // commit, so a few retries, and the last one's error is the caller's.
+    constexpr int kRetriesOnCommit = 5;
+    for (int attempt = 0;; ++attempt) {
+      try {
+        return impl_->run(request);
+      } catch (const Xapian::DatabaseModifiedError&) {
+        if (attempt == kRetriesOnCommit) throw;
+        impl_->db.reopen();
+      }
     }
   });
 }

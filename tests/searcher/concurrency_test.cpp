@@ -59,6 +59,15 @@ class Concurrency : public ::testing::Test {
   fs::path db_;
 };
 
+// Xapian keeps the revision a reader is on until two newer commits replace it, and a search
+// retries on the fresh revision (Searcher::search). Under AddressSanitizer a search with
+// snippets is several times slower, so commits are spaced for it as a busy indexer's are.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr auto kPauseBetweenCommits = std::chrono::milliseconds(250);
+#else
+constexpr auto kPauseBetweenCommits = std::chrono::milliseconds(20);
+#endif
+
 TEST_F(Concurrency, SearchesNeverFailWhileTheIndexerCommitsAndSeeEachCommit) {
   constexpr unsigned kSearchers = 6;
   constexpr unsigned kBatches = 12;
@@ -114,7 +123,7 @@ TEST_F(Concurrency, SearchesNeverFailWhileTheIndexerCommitsAndSeeEachCommit) {
       for (unsigned k = 0; k < kPerBatch; ++k) writer.add(article(next++));
       writer.commit();
       committed.store(next);
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      std::this_thread::sleep_for(kPauseBetweenCommits);
     }
   }
   writing.store(false);
