@@ -556,7 +556,7 @@ std::string as_plain_words(std::string_view text) {
   std::string out;
   std::size_t begin = 0;
   while (begin < cleaned.size()) {
-    const auto end = std::min(cleaned.find_first_of(" \t\r\n", begin), cleaned.size());
+    const auto end = std::min(cleaned.find_first_of(" \t\r\n\v\f", begin), cleaned.size());
     std::string word = cleaned.substr(begin, end - begin);
     begin = end + 1;
     word.erase(0, std::min(word.find_first_not_of("+-="), word.size()));
