@@ -32,12 +32,9 @@ std::string lower_name(const std::filesystem::path& path) {
 // Files that describe a collection rather than belong to it (README.md, LICENSE, ...): left
 // out of directory walks; named explicitly on the command line they are indexed.
 bool is_collection_note(const std::filesystem::path& path) {
-  std::string stem = path.stem().string();
-  for (char& c : stem) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return stem == "README" || stem == "LICENSE" || stem == "LICENCE" || stem == "COPYING" ||
-         stem == "NOTICE" || stem == "SHA256SUMS" || stem == "MD5SUMS" ||
+  const std::string stem = lower_name(path.stem());
+  return stem == "readme" || stem == "license" || stem == "licence" || stem == "copying" ||
+         stem == "notice" || stem == "sha256sums" || stem == "md5sums" ||
          lower_name(path.extension()) == ".readme";
 }
 
@@ -71,11 +68,7 @@ std::optional<std::string> reason_to_leave_out(const std::filesystem::path& file
 using CorpusItem = std::variant<Article, std::vector<std::string>>;
 
 std::size_t text_bytes(const CorpusItem& item) {
-  std::size_t bytes = 0;
-  if (item.index() == 0) {
-    for (const Passage& passage : std::get<0>(item).passages) bytes += passage.text.size();
-  }
-  return bytes;
+  return item.index() == 0 ? passage_text_bytes(std::get<0>(item)) : 0;
 }
 
 // Between the reading and the writing thread; the writing side closes it when it stops on an

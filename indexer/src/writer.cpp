@@ -51,12 +51,6 @@ std::string megabytes(std::uint64_t bytes) {
   return std::to_string((bytes + (1u << 19)) >> 20) + " MB";
 }
 
-std::size_t text_bytes(const Article& article) {
-  std::size_t bytes = 0;
-  for (const Passage& passage : article.passages) bytes += passage.text.size();
-  return bytes;
-}
-
 // The analysis thread of a run on a non-empty index, and the queues to and from it.
 struct AnalysisThread {
   explicit AnalysisThread(std::size_t queued_articles)
@@ -208,7 +202,7 @@ struct IndexWriter::Impl {
 
   void add(Article article) {
     if (!shard_threads.empty()) {
-      const std::size_t bytes = text_bytes(article);
+      const std::size_t bytes = passage_text_bytes(article);
       shard_set.routed(article.id).queue.push(std::move(article), bytes);
       return;
     }
@@ -220,7 +214,7 @@ struct IndexWriter::Impl {
     // What is ready is written first, so that the analysis thread is not held up by a full
     // queue; the push blocks only while the analysis thread is behind.
     write_ready();
-    const std::size_t bytes = text_bytes(article);
+    const std::size_t bytes = passage_text_bytes(article);
     analysis->pending.push(std::move(article), bytes);
     ++analysis->in_flight;
     write_ready();

@@ -22,6 +22,7 @@
 #include "kavosh/search/searcher.hpp"
 #include "kavosh/search/settings.hpp"
 #include "kavosh/search/snippet.hpp"
+#include "kavosh/text/ascii.hpp"
 
 namespace ks = kavosh::search;
 namespace ka = kavosh::analysis;
@@ -98,18 +99,7 @@ int analyze(const std::string& text, const std::string& lang, bool json) {
   ka::Analyzer analyzer;
   const auto tokens = analyzer.analyze(text, language);
   if (json) {
-    for (const auto& t : tokens) {
-      nlohmann::json j;
-      j["text"] = text.substr(t.begin, t.end - t.begin);
-      j["terms"] = nlohmann::json::array({t.term});
-      if (!t.stem.empty()) j["terms"].push_back("Z" + t.stem);
-      j["position"] = t.position;
-      j["begin"] = t.begin;
-      j["end"] = t.end;
-      j["script"] = std::string(ka::script_name(t.script));
-      if (t.span > 1) j["span"] = t.span;
-      std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    }
+    for (const auto& t : tokens) std::cout << ks::format_token_json(text, t) << "\n";
     return 0;
   }
   std::cout << "language: " << ka::language_code(language) << "\n";
@@ -318,7 +308,7 @@ void print_page(const ks::SearchRequest& request, const ks::SearchResults& resul
   } else if (results.hits.empty()) {
     std::cout << "No matches for: " << ks::isolate_rtl_runs(request.query) << "\n";
   } else {
-    std::cout << static_cast<char>(std::toupper(matches[0])) << matches.substr(1) << "; showing "
+    std::cout << kavosh::text::ascii_upper(matches[0]) << matches.substr(1) << "; showing "
               << results.hits.front().rank << "-" << results.hits.back().rank << "\n\n";
     for (const auto& hit : results.hits) std::cout << ks::format_terminal(hit, tty) << "\n";
   }
@@ -330,7 +320,7 @@ void print_page(const ks::SearchRequest& request, const ks::SearchResults& resul
 int run_single_query(const Options& o, const Output& out) {
   ks::SearchRequest request = common_request(o);
   request.query = join(o.words);
-  if (request.query.find_first_not_of(" \t\r\n") == std::string::npos)
+  if (kavosh::text::trim_ascii_whitespace(request.query).empty())
     throw UsageError("empty query: give query words (see --help)");
   request.snippets = !o.no_snippets && !o.trec;
   if (o.trec) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "kavosh/format/schema.hpp"
 #include "kavosh/search/evaluation.hpp"
 #include "kavosh/search/snippet.hpp"
 #include "kavosh/text/ascii.hpp"
@@ -62,7 +63,7 @@ std::string format_token_json(std::string_view text, const analysis::Token& toke
   nlohmann::json j;
   j["text"] = std::string(text.substr(token.begin, token.end - token.begin));
   j["terms"] = nlohmann::json::array({token.term});
-  if (!token.stem.empty()) j["terms"].push_back("Z" + token.stem);
+  if (!token.stem.empty()) j["terms"].push_back(std::string(index::schema::kStemmed) + token.stem);
   j["position"] = token.position;
   j["begin"] = token.begin;
   j["end"] = token.end;

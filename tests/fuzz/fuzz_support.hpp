@@ -4,6 +4,7 @@
 // run against (built once per process from the indexer's test fixtures).
 #include <sys/mman.h>
 #include <unistd.h>
+#include <xapian.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kavosh/index/corpus.hpp"
 #include "kavosh/index/writer.hpp"
@@ -179,6 +181,13 @@ inline std::size_t mutate(std::string& file, const std::uint8_t* data, std::size
     lowest = std::min(lowest, original_size);
   }
   return lowest;
+}
+
+// Every term of the index, for probing a side file against the database it describes.
+inline std::vector<std::string> all_terms(const Xapian::Database& database) {
+  std::vector<std::string> all;
+  for (auto it = database.allterms_begin(); it != database.allterms_end(); ++it) all.push_back(*it);
+  return all;
 }
 
 inline std::string read_whole(const std::filesystem::path& file) {

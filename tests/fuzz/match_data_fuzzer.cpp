@@ -41,12 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const std::string pristine_bytes = kavosh::fuzz::read_whole(pristine_file);
   static const std::optional<MatchData> pristine = MatchData::read(pristine_file, database);
   static const std::filesystem::path scratch = index / "fuzzed.match";
-  static const std::vector<std::string> terms = [] {
-    std::vector<std::string> all;
-    for (auto it = database.allterms_begin(); it != database.allterms_end(); ++it)
-      all.push_back(*it);
-    return all;
-  }();
+  static const std::vector<std::string> terms = kavosh::fuzz::all_terms(database);
   require(pristine.has_value(), "the pristine match.data does not read");
 
   std::string file = pristine_bytes;

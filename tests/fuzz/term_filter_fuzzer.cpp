@@ -28,12 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const std::string pristine =
       kavosh::fuzz::read_whole(kavosh::index::term_filter_path(index));
   static const std::filesystem::path scratch = index / "fuzzed.bloom";
-  static const std::vector<std::string> terms = [] {
-    std::vector<std::string> all;
-    for (auto it = database.allterms_begin(); it != database.allterms_end(); ++it)
-      all.push_back(*it);
-    return all;
-  }();
+  static const std::vector<std::string> terms = kavosh::fuzz::all_terms(database);
   // The header: fixed fields, then the UUID; the bit array follows it.
   static const std::size_t bits_offset = 48 + database.get_uuid().size();
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
+#include "kavosh/format/schema.hpp"
 #include "kavosh/index/readers.hpp"
 #include "kavosh/index/writer.hpp"
 #include "kavosh/search/snippet.hpp"
@@ -39,7 +40,7 @@ inline SnippetQuery bare_words_query(analysis::Analyzer& analyzer, const std::st
   SnippetQuery query;
   for (const auto& token : analyzer.analyze(words)) {
     query.terms.push_back(token.term);
-    query.terms.push_back("Z" + token.stem_or_term());
+    query.terms.push_back(std::string(index::schema::kStemmed) + token.stem_or_term());
   }
   return query;
 }

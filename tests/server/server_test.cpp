@@ -16,6 +16,7 @@
 
 #include "kavosh/index/readers.hpp"
 #include "kavosh/index/writer.hpp"
+#include "test_support.hpp"  // tests/searcher: the indexer's listener
 
 namespace fs = std::filesystem;
 namespace ki = kavosh::index;
@@ -27,17 +28,6 @@ namespace {
 
 const fs::path kSourceDir = KAVOSH_SOURCE_DIR;
 const std::string kSeedArticle = "000_98f3cf22a18d5691.txt";
-
-class WriterListener : public ki::ReadListener {
- public:
-  explicit WriterListener(ki::IndexWriter& writer) : writer_(writer) {}
-  void article(ki::Article&& article) override { writer_.add(article); }
-  void alias_group(std::vector<std::string>&& names) override { writer_.add_alias_group(names); }
-  void warning(ki::InputWarning&&) override {}
-
- private:
-  ki::IndexWriter& writer_;
-};
 
 ki::Article generated_article(const std::string& id, const std::string& words) {
   ki::Article article;
@@ -59,7 +49,7 @@ fs::path build_index(const std::string& name) {
   ki::WriterOptions options;
   options.rebuild = true;
   ki::IndexWriter writer(db, options);
-  WriterListener listener(writer);
+  kavosh::search::testing::WriterListener listener(writer);
   ki::read_file(kSourceDir / "corpus" / kSeedArticle, ki::Format::Auto, kSeedArticle, kSeedArticle,
                 listener);
   for (int i = 1; i <= 12; ++i)

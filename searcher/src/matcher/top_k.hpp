@@ -138,6 +138,7 @@ class DeferredChecks {
   std::size_t clause_count_;
   std::vector<Pending> pending_;
   std::vector<double> scores_;
+  std::vector<char> accepted_;  // verified_score's scratch
 };
 
 // One document-at-a-time block-max MaxScore pass over `cursors` (block_max_maxscore.cpp); with

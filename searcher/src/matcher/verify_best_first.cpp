@@ -21,10 +21,12 @@ constexpr double kNoMatch = std::numeric_limits<double>::quiet_NaN();
 // The document's true score once its phrases and NEARs are checked, as PlanCursors::finish
 // gives it: the accepted clauses' scores summed in plan order, nothing when no clause is left
 // or a + group is not met. Filters and exclusions were applied when it was added.
+// `accepted` is scratch space, one entry a clause, reused across candidates.
 std::optional<double> verified_score(const Xapian::Database& db, const PlanCursors& cursors,
-                                     const double* scores, Xapian::docid docid) {
+                                     const double* scores, Xapian::docid docid,
+                                     std::vector<char>& accepted) {
   const std::size_t n = cursors.clauses.size();
-  std::vector<char> accepted(n, 0);
+  accepted.assign(n, 0);
   bool any = false;
   for (std::size_t i = 0; i < n; ++i) {
     if (std::isnan(scores[i])) continue;
@@ -66,7 +68,7 @@ bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchDa
       break;
     }
     const auto score =
-        verified_score(db, cursors, &scores_[candidate.first_score], candidate.docid);
+        verified_score(db, cursors, &scores_[candidate.first_score], candidate.docid, accepted_);
     if (!score) continue;
     const std::uint32_t article = data.article(candidate.docid);
     matched.add(article);
