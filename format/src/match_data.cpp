@@ -12,6 +12,7 @@
 #include <limits>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "atomic_file.hpp"
@@ -22,15 +23,18 @@ namespace kavosh::index {
 // File layout, all integers in host order (the byte-order mark tells which):
 //   header: magic (8), byte-order mark u32, block size u32, revision u64, UUID length u64,
 //           length count u64, term count u64, block count u64, impact count u64,
-//           pool bytes u64, checksum u64 (of the UUID, lengths, articles, directory and pool),
-//           UUID (padded with zeros to a multiple of 8)
+//           pool bytes u64, posting bytes u64, checksum u64 (of the UUID, lengths, articles,
+//           directory and pool), UUID (padded with zeros to a multiple of 8)
 //   lengths: u32[length count], indexed by docid, padded to a multiple of 8 bytes
 //   articles: u32[length count], indexed by docid, padded the same way
 //   directory: DirectoryEntry[term count], sorted by term bytes, each with the checksum of its
-//              term's blocks and impacts (checked when the term is first looked up, so opening
-//              an index reads only the arrays every query needs)
+//              term's blocks, impacts and postings (checked when the term is first looked up,
+//              so opening an index reads only the arrays every query needs)
 //   blocks: Block[block count], padded to a multiple of 8 bytes
+//   posting offsets: u64[block count], where each block's postings start
 //   impacts: Impact[impact count]: each block's, and each term's whole list's
+//   postings: posting bytes of encoded blocks (see encode_block), then kPostingSlack zero
+//             bytes, padded to a multiple of 8
 //   pool: the terms' bytes
 struct MatchData::DirectoryEntry {
   std::uint64_t pool_offset;
@@ -39,12 +43,13 @@ struct MatchData::DirectoryEntry {
   std::uint32_t block_count;
   std::uint32_t first_impact;  // the whole list's impacts
   std::uint32_t impact_count;
-  std::uint64_t checksum;  // of the term's blocks and of its impacts (the blocks' and the whole's)
+  std::uint64_t postings_end;  // where the term's last block's postings end
+  std::uint64_t checksum;  // of the term's blocks, impacts (the blocks' and the whole's), postings
 };
 
 namespace {
 
-constexpr std::array<char, 8> kMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '1'};
+constexpr std::array<char, 8> kMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '2'};
 constexpr std::uint32_t kByteOrderMark = 0x01020304;
 struct Header {
   char magic[8];
@@ -57,9 +62,10 @@ struct Header {
   std::uint64_t block_count;
   std::uint64_t impact_count;
   std::uint64_t pool_bytes;
+  std::uint64_t posting_bytes;
   std::uint64_t checksum;
 };
-static_assert(sizeof(Header) == 80);
+static_assert(sizeof(Header) == 88);
 constexpr std::uint64_t kMaxUuidBytes = 64;
 
 constexpr std::uint64_t padded8(std::uint64_t bytes) { return (bytes + 7) / 8 * 8; }
@@ -94,14 +100,113 @@ std::string_view bytes_of(const std::vector<T>& items) {
   return bytes_of(std::span<const T>(items));
 }
 
+// A block of postings is three bytes (count - 1, the bit width of the docid gaps, the bit width
+// of the wdfs) and then the gaps and the wdfs, each bit-packed from the least significant bit
+// up. A gap is a docid minus the one before it minus one (the first block's first docid counts
+// from 0, a later block's from the previous block's last docid). Fixed widths per block decode
+// without a branch per value; a block of 128 postings of a frequent term packs into about a
+// byte a posting.
+constexpr std::size_t kBlockHeaderBytes = 3;
+// A decoder reads 8 bytes at a time, so the section ends with that many zero bytes.
+constexpr std::uint64_t kPostingSlack = 8;
+constexpr std::uint32_t kMaxBitWidth = 32;
+
+std::uint32_t bit_width_of(std::uint32_t largest) {
+  std::uint32_t width = 0;
+  while (width < 32 && (largest >> width) != 0) ++width;
+  return width;
+}
+
+std::uint64_t packed_bytes(std::uint32_t count, std::uint32_t width) {
+  return (std::uint64_t{count} * width + 7) / 8;
+}
+
+void pack_bits(std::string& out, const std::vector<std::uint32_t>& values, std::uint32_t width) {
+  const std::size_t begin = out.size();
+  out.resize(begin + packed_bytes(static_cast<std::uint32_t>(values.size()), width), '\0');
+  std::uint64_t bit = 0;
+  for (const std::uint32_t value : values) {
+    for (std::uint32_t i = 0; i < width; ++i, ++bit)
+      if ((value >> i) & 1u)
+        out[begin + bit / 8] = static_cast<char>(out[begin + bit / 8] | (1 << (bit % 8)));
+  }
+}
+
+void encode_block(std::string& out, const std::vector<std::uint32_t>& docids,
+                  const std::vector<std::uint32_t>& wdfs, Xapian::docid previous) {
+  std::vector<std::uint32_t> gaps;
+  gaps.reserve(docids.size());
+  for (const std::uint32_t docid : docids) {
+    gaps.push_back(docid - previous - 1);
+    previous = docid;
+  }
+  const std::uint32_t gap_width = bit_width_of(*std::max_element(gaps.begin(), gaps.end()));
+  const std::uint32_t wdf_width = bit_width_of(*std::max_element(wdfs.begin(), wdfs.end()));
+  out.push_back(static_cast<char>(docids.size() - 1));
+  out.push_back(static_cast<char>(gap_width));
+  out.push_back(static_cast<char>(wdf_width));
+  pack_bits(out, gaps, gap_width);
+  pack_bits(out, wdfs, wdf_width);
+}
+
+// The docids of a block from its packed gaps, each one more than the docid before it plus its
+// gap, the first counting from `previous`.
+template <std::uint32_t Width>
+void unpack_gaps_with(const unsigned char* in, std::uint32_t count, std::uint32_t previous,
+                      std::uint32_t* docids) {
+  constexpr std::uint64_t mask = (std::uint64_t{1} << Width) - 1;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::uint64_t bit = std::uint64_t{i} * Width;
+    std::uint64_t word;
+    std::memcpy(&word, in + bit / 8, 8);
+    previous += static_cast<std::uint32_t>((word >> (bit % 8)) & mask) + 1;
+    docids[i] = previous;
+  }
+}
+
+// Widths known at compile time let the compiler turn the shifts and masks into constants.
+using GapUnpacker = void (*)(const unsigned char*, std::uint32_t, std::uint32_t, std::uint32_t*);
+template <std::uint32_t... Widths>
+constexpr std::array<GapUnpacker, sizeof...(Widths)> gap_unpackers_for(
+    std::integer_sequence<std::uint32_t, Widths...>) {
+  return {&unpack_gaps_with<Widths>...};
+}
+constexpr auto kGapUnpackers =
+    gap_unpackers_for(std::make_integer_sequence<std::uint32_t, kMaxBitWidth + 1>{});
+
 }  // namespace
 
 std::uint64_t MatchData::term_checksum(std::span<const Block> blocks,
-                                       std::span<const Impact> impacts) {
+                                       std::span<const Impact> impacts,
+                                       std::span<const std::uint64_t> posting_offsets,
+                                       std::string_view postings) {
   Checksum checksum;
   checksum.add(bytes_of(blocks));
   checksum.add(bytes_of(impacts));
+  checksum.add(bytes_of(posting_offsets));
+  checksum.add(postings);
   return checksum.value();
+}
+
+MatchData::DecodedBlock MatchData::decode_docids(const TermBlocks& term, std::size_t block,
+                                                 std::uint32_t* docids) {
+  const unsigned char* in = term.postings + term.posting_offsets[block];
+  DecodedBlock decoded;
+  decoded.count = std::uint32_t{in[0]} + 1;
+  const std::uint32_t gap_width = in[1];
+  decoded.wdf_width = in[2];
+  in += kBlockHeaderBytes;
+  kGapUnpackers[gap_width](in, decoded.count, block == 0 ? 0 : term.blocks[block - 1].last_docid,
+                           docids);
+  decoded.packed_wdfs = in + packed_bytes(decoded.count, gap_width);
+  return decoded;
+}
+
+std::uint32_t MatchData::decode_block(const TermBlocks& term, std::size_t block,
+                                      std::uint32_t* docids, std::uint32_t* wdfs) {
+  const DecodedBlock decoded = decode_docids(term, block, docids);
+  for (std::uint32_t i = 0; i < decoded.count; ++i) wdfs[i] = decoded.wdf(i);
+  return decoded.count;
 }
 
 void MatchData::write(const Xapian::Database& db, const std::filesystem::path& file) {
@@ -123,9 +228,12 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
 
   std::vector<DirectoryEntry> directory;
   std::vector<Block> blocks;
+  std::vector<std::uint64_t> posting_offsets;
   std::vector<Impact> impacts;
+  std::string postings;
   std::string pool;
   std::vector<Impact> block_points, term_points;
+  std::vector<std::uint32_t> block_docids, block_wdfs;
   auto add_impacts = [&impacts](std::vector<Impact> points, std::uint32_t& first,
                                 std::uint32_t& count) {
     const std::vector<Impact> kept = competitive_impacts(std::move(points));
@@ -137,32 +245,44 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
     if (term.get_termfreq() < kMinBlockedPostings) continue;
     const std::string name = *term;
     DirectoryEntry entry{
-        pool.size(), blocks.size(), static_cast<std::uint32_t>(name.size()), 0, 0, 0, 0};
+        pool.size(), blocks.size(), static_cast<std::uint32_t>(name.size()), 0, 0, 0, 0, 0};
     const std::size_t term_impacts_begin = impacts.size();
+    const std::size_t term_postings_begin = postings.size();
     pool += name;
     term_points.clear();
-    Xapian::docid last_docid = 0;
+    Xapian::docid previous_last = 0;
     auto close_block = [&] {
-      Block block{last_docid, 0, 0};
+      Block block{block_docids.back(), 0, 0};
       add_impacts(block_points, block.first_impact, block.impact_count);
       // The whole list's impacts are among its blocks' ones.
       term_points.insert(term_points.end(), impacts.end() - block.impact_count, impacts.end());
       blocks.push_back(block);
+      posting_offsets.push_back(postings.size());
+      encode_block(postings, block_docids, block_wdfs, previous_last);
+      previous_last = block.last_docid;
       block_points.clear();
+      block_docids.clear();
+      block_wdfs.clear();
     };
     for (auto posting = db.postlist_begin(name); posting != db.postlist_end(name); ++posting) {
-      last_docid = *posting;
-      block_points.push_back({posting.get_wdf(), lengths[last_docid]});
+      block_docids.push_back(*posting);
+      block_wdfs.push_back(posting.get_wdf());
+      block_points.push_back({posting.get_wdf(), lengths[*posting]});
       if (block_points.size() == kBlockSize) close_block();
     }
     if (!block_points.empty()) close_block();
     entry.block_count = static_cast<std::uint32_t>(blocks.size() - entry.first_block);
+    entry.postings_end = postings.size();
     add_impacts(term_points, entry.first_impact, entry.impact_count);
     entry.checksum =
         term_checksum(std::span<const Block>(blocks).subspan(entry.first_block, entry.block_count),
-                      std::span<const Impact>(impacts).subspan(term_impacts_begin));
+                      std::span<const Impact>(impacts).subspan(term_impacts_begin),
+                      std::span<const std::uint64_t>(posting_offsets).subspan(entry.first_block),
+                      std::string_view(postings).substr(term_postings_begin));
     directory.push_back(entry);
   }
+  const std::uint64_t posting_bytes = postings.size();
+  postings.resize(padded8(posting_bytes + kPostingSlack), '\0');
   const std::size_t block_bytes = padded8(blocks.size() * sizeof(Block));
 
   const std::string uuid = db.get_uuid();
@@ -177,6 +297,7 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   header.block_count = blocks.size();
   header.impact_count = impacts.size();
   header.pool_bytes = pool.size();
+  header.posting_bytes = posting_bytes;
   std::string uuid_padded = uuid;
   uuid_padded.resize(padded8(uuid.size()), '\0');
   std::string block_section(bytes_of(blocks));
@@ -189,7 +310,7 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   write_file_atomically(
       file, {std::string_view(reinterpret_cast<const char*>(&header), sizeof header), uuid_padded,
              bytes_of(lengths), bytes_of(articles), bytes_of(directory), block_section,
-             bytes_of(impacts), pool});
+             bytes_of(posting_offsets), bytes_of(impacts), postings, pool});
 }
 
 std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
@@ -232,14 +353,16 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   if (header.length_count != static_cast<std::uint64_t>(last) + 1 ||
       header.term_count > size / sizeof(DirectoryEntry) ||
       header.block_count > size / sizeof(Block) || header.impact_count > size / sizeof(Impact) ||
-      header.pool_bytes > size)
+      header.pool_bytes > size || header.posting_bytes > size)
     return std::nullopt;
   const std::uint64_t lengths_at = sizeof(Header) + padded8(header.uuid_bytes);
   const std::uint64_t articles_at = lengths_at + padded8(header.length_count * 4);
   const std::uint64_t directory_at = articles_at + padded8(header.length_count * 4);
   const std::uint64_t blocks_at = directory_at + header.term_count * sizeof(DirectoryEntry);
-  const std::uint64_t impacts_at = blocks_at + padded8(header.block_count * sizeof(Block));
-  const std::uint64_t pool_at = impacts_at + header.impact_count * sizeof(Impact);
+  const std::uint64_t offsets_at = blocks_at + padded8(header.block_count * sizeof(Block));
+  const std::uint64_t impacts_at = offsets_at + header.block_count * sizeof(std::uint64_t);
+  const std::uint64_t postings_at = impacts_at + header.impact_count * sizeof(Impact);
+  const std::uint64_t pool_at = postings_at + padded8(header.posting_bytes + kPostingSlack);
   if (pool_at + header.pool_bytes != size) return std::nullopt;
   if (std::memcmp(in + sizeof(Header), uuid.data(), uuid.size()) != 0) return std::nullopt;
   // Summed section by section, as written; blocks and impacts have a checksum per term.
@@ -261,6 +384,9 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   data.blocks_ = reinterpret_cast<const Block*>(in + blocks_at);
   data.impacts_ = reinterpret_cast<const Impact*>(in + impacts_at);
   data.impact_count_ = header.impact_count;
+  data.posting_offsets_ = reinterpret_cast<const std::uint64_t*>(in + offsets_at);
+  data.postings_ = reinterpret_cast<const unsigned char*>(in + postings_at);
+  data.posting_bytes_ = header.posting_bytes;
   data.pool_ = in + pool_at;
   // Every entry within bounds and in order; each term's blocks and impacts when first looked
   // up (verify_term), so lookups can trust them: a matcher that followed a wrong bound would
@@ -271,7 +397,8 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
     if (entry.pool_offset > header.pool_bytes ||
         entry.term_bytes > header.pool_bytes - entry.pool_offset ||
         entry.first_block > header.block_count ||
-        entry.block_count > header.block_count - entry.first_block || entry.block_count == 0)
+        entry.block_count > header.block_count - entry.first_block || entry.block_count == 0 ||
+        entry.postings_end > header.posting_bytes)
       return std::nullopt;
     const std::string_view term(data.pool_ + entry.pool_offset, entry.term_bytes);
     if (i > 0 && !(previous < term)) return std::nullopt;
@@ -324,10 +451,28 @@ bool MatchData::verify_term(const DirectoryEntry& entry) const {
     last_docid = block.last_docid;
     impacts_begin = std::min<std::uint64_t>(impacts_begin, block.first_impact);
   }
+  // Every block's postings within the term's bytes, each as long as its header says, so that
+  // decode_block cannot read outside the section whatever the bytes hold.
+  const std::span<const std::uint64_t> offsets(posting_offsets_ + entry.first_block,
+                                               entry.block_count);
+  for (std::size_t i = 0; i < offsets.size(); ++i) {
+    const std::uint64_t begin = offsets[i];
+    const std::uint64_t end = i + 1 < offsets.size() ? offsets[i + 1] : entry.postings_end;
+    if (begin > end || end > posting_bytes_ || end - begin < kBlockHeaderBytes) return false;
+    const unsigned char* header = postings_ + begin;
+    const std::uint32_t count = std::uint32_t{header[0]} + 1;
+    if (count > kBlockSize || (i + 1 < offsets.size() && count != kBlockSize) ||
+        header[1] > kMaxBitWidth || header[2] > kMaxBitWidth ||
+        kBlockHeaderBytes + packed_bytes(count, header[1]) + packed_bytes(count, header[2]) !=
+            end - begin)
+      return false;
+  }
   // The term's impacts run from its first block's to the end of the whole list's.
   const std::uint64_t impacts_end = std::uint64_t{entry.first_impact} + entry.impact_count;
-  return term_checksum(blocks, impacts.subspan(impacts_begin, impacts_end - impacts_begin)) ==
-         entry.checksum;
+  const std::string_view postings(reinterpret_cast<const char*>(postings_) + offsets.front(),
+                                  entry.postings_end - offsets.front());
+  return term_checksum(blocks, impacts.subspan(impacts_begin, impacts_end - impacts_begin), offsets,
+                       postings) == entry.checksum;
 }
 
 MatchData::TermBlocks MatchData::blocks(std::string_view term) const {
@@ -346,7 +491,9 @@ MatchData::TermBlocks MatchData::blocks(std::string_view term) const {
   const std::span<const Impact> impacts(impacts_, impact_count_);
   return {{blocks_ + found->first_block, found->block_count},
           impacts,
-          impacts.subspan(found->first_impact, found->impact_count)};
+          impacts.subspan(found->first_impact, found->impact_count),
+          posting_offsets_ + found->first_block,
+          postings_};
 }
 
 }  // namespace kavosh::index

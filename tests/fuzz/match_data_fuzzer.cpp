@@ -1,9 +1,9 @@
 // libFuzzer target: MatchData::read on a real match.data with the fuzzer's edits (bytes
 // flipped, the file cut or extended; fuzz_support.hpp mutate()). Invariants beyond the
 // sanitizers': read() never throws, and whatever an accepted file answers equals what the
-// pristine file answers: every document's length and article, and every term's blocks and
-// impacts (or none, when the term's checksum catches the edit and the matcher falls back to
-// reading the list whole). A different answer would mean a wrong bound and lost documents.
+// pristine file answers: every document's length and article, and every term's blocks, impacts
+// and decoded postings (or none, when the term's checksum catches the edit and the matcher falls
+// back to reading the list whole). A different answer would mean a wrong bound and lost documents.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -67,6 +67,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         require(same_bytes(got.impacts.subspan(block.first_impact, block.impact_count),
                            want.impacts.subspan(block.first_impact, block.impact_count)),
                 "a block's impacts changed");
+      }
+      std::uint32_t got_docids[MatchData::kBlockSize], got_wdfs[MatchData::kBlockSize];
+      std::uint32_t want_docids[MatchData::kBlockSize], want_wdfs[MatchData::kBlockSize];
+      for (std::size_t block = 0; block < got.blocks.size(); ++block) {
+        const std::uint32_t count = MatchData::decode_block(got, block, got_docids, got_wdfs);
+        require(count == MatchData::decode_block(want, block, want_docids, want_wdfs) &&
+                    std::memcmp(got_docids, want_docids, count * 4) == 0 &&
+                    std::memcmp(got_wdfs, want_wdfs, count * 4) == 0,
+                "a block's postings changed");
       }
     }
   } catch (const std::exception& e) {

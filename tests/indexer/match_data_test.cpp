@@ -1,5 +1,5 @@
-// MatchData: the lengths, articles and block bounds the searcher's matcher reads are exactly the
-// index's, and a stale, truncated or tampered file is never read.
+// MatchData: the lengths, articles, block bounds and postings the searcher's matcher reads are
+// exactly the index's, and a stale, truncated or tampered file is never read.
 #include "kavosh/format/match_data.hpp"
 
 #include <gtest/gtest.h>
@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kavosh/format/schema.hpp"
@@ -82,6 +83,57 @@ TEST(MatchData, HoldsTheIndexLengthsArticlesAndBlockBounds) {
   EXPECT_TRUE(data->blocks("absent").blocks.empty());
 }
 
+// Every posting of `term` decoded from its blocks, in order.
+std::vector<std::pair<Xapian::docid, Xapian::termcount>> decoded_postings(const MatchData& data,
+                                                                          const std::string& term) {
+  std::vector<std::pair<Xapian::docid, Xapian::termcount>> out;
+  const auto blocks = data.blocks(term);
+  std::vector<std::uint32_t> docids(MatchData::kBlockSize), wdfs(MatchData::kBlockSize);
+  for (std::size_t block = 0; block < blocks.blocks.size(); ++block) {
+    const std::uint32_t count = MatchData::decode_block(blocks, block, docids.data(), wdfs.data());
+    EXPECT_EQ(docids[count - 1], blocks.blocks[block].last_docid) << term << " block " << block;
+    for (std::uint32_t i = 0; i < count; ++i) out.emplace_back(docids[i], wdfs[i]);
+  }
+  return out;
+}
+
+std::vector<std::pair<Xapian::docid, Xapian::termcount>> xapian_postings(const Xapian::Database& db,
+                                                                         const std::string& term) {
+  std::vector<std::pair<Xapian::docid, Xapian::termcount>> out;
+  for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
+    out.emplace_back(*it, it.get_wdf());
+  return out;
+}
+
+TEST(MatchData, BlocksDecodeToExactlyTheTermsPostings) {
+  TempDir dir;
+  {
+    // Packed widths from 0 bits to 32: a term in every document with wdf 1 (gaps 0 bits
+    // wide), one with wdfs up to 2^31 and docid gaps of up to a thousand, a boolean term
+    // (wdf 0), and a list whose last block is one posting long.
+    Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE_OR_OPEN);
+    for (unsigned i = 0; i < 5000; ++i) {
+      Xapian::Document doc;
+      doc.add_term("every");
+      if (i % 2 == 0) doc.add_boolean_term("Leven");
+      if (i < 300 || i % 997 == 0 || (i > 4000 && i % 3 == 0))
+        doc.add_term("wide", i < 300 ? 1u + (1u << (i % 32)) - 1 : 1u + i);
+      if (i < 2 * MatchData::kBlockSize + 1) doc.add_term("odd", 1 + i % 3);
+      db.add_document(doc);
+    }
+    db.commit();
+  }
+  Xapian::Database db((dir / "db").string());
+  MatchData::write(db, match_data_path(dir.path()));
+  const auto data = MatchData::read(match_data_path(dir.path()), db);
+  ASSERT_TRUE(data);
+  for (const std::string term : {"every", "Leven", "wide", "odd"}) {
+    ASSERT_FALSE(data->blocks(term).blocks.empty()) << term;
+    EXPECT_EQ(decoded_postings(*data, term), xapian_postings(db, term)) << term;
+  }
+  EXPECT_EQ(data->blocks("odd").blocks.size(), 3u);
+}
+
 TEST(MatchData, CompetitiveImpactsKeepWhatNoOtherPostingBeatsAndMergeBeyondTheCap) {
   using Impact = MatchData::Impact;
   auto kept = MatchData::competitive_impacts({{1, 10}, {3, 30}, {2, 5}, {3, 40}, {1, 4}, {2, 20}});
@@ -146,10 +198,13 @@ TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
   struct Copy {
     std::vector<std::pair<Xapian::docid, std::vector<std::pair<std::uint32_t, std::uint32_t>>>>
         blocks;
+    std::vector<std::pair<Xapian::docid, Xapian::termcount>> postings;
     bool operator==(const Copy&) const = default;
   };
-  auto copy = [](const MatchData::TermBlocks& term) {
+  auto copy = [](const MatchData& data, const std::string& name) {
+    const MatchData::TermBlocks term = data.blocks(name);
     Copy out;
+    if (!term.blocks.empty()) out.postings = decoded_postings(data, name);
     for (const auto& block : term.blocks) {
       out.blocks.emplace_back(block.last_docid,
                               std::vector<std::pair<std::uint32_t, std::uint32_t>>{});
@@ -164,8 +219,7 @@ TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
     rewrite(bytes);
     const auto original = MatchData::read(file, db);
     ASSERT_TRUE(original);
-    for (const char* term : {"common", "filler"})
-      expected_blocks[term] = copy(original->blocks(term));
+    for (const char* term : {"common", "filler"}) expected_blocks[term] = copy(*original, term);
     for (Xapian::docid docid = 1; docid <= 600; ++docid)
       expected_articles.push_back(original->article(docid));
   }
@@ -181,8 +235,8 @@ TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
     }
     for (const char* term : {"common", "filler"}) {
       const auto blocks = data->blocks(term);
-      EXPECT_TRUE(blocks.blocks.empty() || copy(blocks) == expected_blocks[term])
-          << "byte " << at << " changed the blocks of " << term << " unnoticed";
+      EXPECT_TRUE(blocks.blocks.empty() || copy(*data, term) == expected_blocks[term])
+          << "byte " << at << " changed the blocks or postings of " << term << " unnoticed";
     }
   }
   rewrite(bytes);

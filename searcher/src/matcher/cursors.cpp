@@ -1,6 +1,7 @@
 #include "matcher/cursors.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <utility>
 
@@ -14,11 +15,9 @@ TermCursor::TermCursor(const Xapian::Database& db, const std::string& term,
     : data_(&data), blocks_(data.blocks(term)) {
   if (!blocks_.blocks.empty()) {
     list_ = true;
-    it_ = db.postlist_begin(term);
-    end_ = db.postlist_end(term);
     whole_block_ = {kEnd, static_cast<std::uint32_t>(blocks_.whole.data() - blocks_.impacts.data()),
                     static_cast<std::uint32_t>(blocks_.whole.size())};
-    settle_list();
+    load_block(0);
     return;
   }
   std::vector<index::MatchData::Impact> points;
@@ -85,19 +84,21 @@ BlockBound TermCursor::whole() const {
   return {impact_table().subspan(whole_block_.first_impact, whole_block_.impact_count), kEnd};
 }
 
-void TermCursor::settle_list() {
-  if (it_ == end_) {
+void TermCursor::load_block(std::size_t block) {
+  loaded_block_ = block;
+  in_block_ = 0;
+  if (block >= blocks_.blocks.size()) {
+    decoded_ = {};
     docid_ = kEnd;
     return;
   }
-  docid_ = *it_;
-  list_wdf_ = it_.get_wdf();
+  decoded_ = index::MatchData::decode_docids(blocks_, block, block_docids_.data());
+  docid_ = block_docids_[0];
 }
 
-void TermCursor::next() {
+void TermCursor::next_block_or_posting() {
   if (list_) {
-    ++it_;
-    settle_list();
+    load_block(loaded_block_ + 1);
     return;
   }
   ++position_;
@@ -107,8 +108,21 @@ void TermCursor::next() {
 void TermCursor::skip_to(Xapian::docid target) {
   if (docid_ >= target) return;
   if (list_) {
-    it_.skip_to(target);
-    settle_list();
+    const auto& blocks = blocks_.blocks;
+    if (target > blocks[loaded_block_].last_docid) {
+      const auto later = std::lower_bound(
+          blocks.begin() + static_cast<std::ptrdiff_t>(loaded_block_) + 1, blocks.end(), target,
+          [](const index::MatchData::Block& block, Xapian::docid d) {
+            return block.last_docid < d;
+          });
+      load_block(static_cast<std::size_t>(later - blocks.begin()));
+      if (docid_ == kEnd) return;
+    }
+    // The target is within the loaded block, at or before its last posting (the bound on
+    // in_block_ only guards against a file that lies about that).
+    while (in_block_ + 1 < decoded_.count && block_docids_[in_block_] < target) ++in_block_;
+    docid_ = block_docids_[in_block_];
+    if (docid_ < target) load_block(loaded_block_ + 1);
     return;
   }
   // Short lists: a gallop would rarely beat the few steps a list under two blocks takes.
@@ -176,6 +190,25 @@ bool near_holds(const std::vector<std::vector<Xapian::termpos>>& lists, Xapian::
   return false;
 }
 
+// Every posting of `term` as visit(docid, wdf), in docid order: decoded from `data` where the
+// term has blocks there, else read through Xapian.
+template <typename Visit>
+void for_each_posting(const Xapian::Database& db, const index::MatchData& data,
+                      const std::string& term, Visit&& visit) {
+  const index::MatchData::TermBlocks blocks = data.blocks(term);
+  if (blocks.blocks.empty()) {
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
+      visit(*it, it.get_wdf());
+    return;
+  }
+  std::array<std::uint32_t, index::MatchData::kBlockSize> docids, wdfs;
+  for (std::size_t block = 0; block < blocks.blocks.size(); ++block) {
+    const std::uint32_t count =
+        index::MatchData::decode_block(blocks, block, docids.data(), wdfs.data());
+    for (std::uint32_t i = 0; i < count; ++i) visit(docids[i], wdfs[i]);
+  }
+}
+
 // A synonym's postings as one list: docids in order, wdfs summed and clamped to the document
 // length as Xapian's SynonymPostList does. Where the postings are many for the docid range, a
 // table by docid beats sorting them.
@@ -190,17 +223,19 @@ std::vector<TermCursor::Posting> merged_synonym_postings(const Xapian::Database&
     // One more than the summed wdf, so that a posting with wdf 0 is still seen.
     std::vector<std::uint32_t> wdf_plus_one(std::size_t{last_docid} + 1, 0);
     for (const auto& term : clause.terms)
-      for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
-        std::uint32_t& slot = wdf_plus_one[*it];
-        slot = (slot == 0 ? 1 : slot) + it.get_wdf();
-      }
+      for_each_posting(db, data, term, [&](Xapian::docid docid, std::uint32_t wdf) {
+        if (docid > last_docid) return;  // only a file that lies has one
+        std::uint32_t& slot = wdf_plus_one[docid];
+        slot = (slot == 0 ? 1 : slot) + wdf;
+      });
     merged.reserve(static_cast<std::size_t>(std::min<double>(postings, last_docid)));
     for (Xapian::docid docid = 1; docid <= last_docid; ++docid)
       if (wdf_plus_one[docid] != 0) merged.emplace_back(docid, wdf_plus_one[docid] - 1);
   } else {
     for (const auto& term : clause.terms)
-      for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
-        merged.emplace_back(*it, it.get_wdf());
+      for_each_posting(db, data, term, [&](Xapian::docid docid, std::uint32_t wdf) {
+        merged.emplace_back(docid, wdf);
+      });
     std::sort(merged.begin(), merged.end());
     std::size_t kept = 0;
     for (std::size_t i = 0; i < merged.size(); ++i) {
@@ -225,6 +260,7 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
   // A synonym of many terms (a wildcard's completions) is read whole and merged into one list
   // with its own blocks: a cursor per term would cost a step per term for every document.
   constexpr std::size_t kMergedSynonymTerms = 8;
+  terms_.reserve(clause.terms.size());  // a cursor holds a decoded block: moves are not free
   if (!positional() && clause.terms.size() > kMergedSynonymTerms) {
     terms_.emplace_back(merged_synonym_postings(db, data, clause), data);
   } else {
@@ -252,6 +288,7 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
     std::stable_sort(rarest_first_.begin(), rarest_first_.end(),
                      [&](std::size_t a, std::size_t b) { return termfreqs[a] < termfreqs[b]; });
   }
+  one_term_ = !positional() && terms_.size() == 1;
   settle();
 }
 
@@ -280,14 +317,13 @@ void ClauseCursor::settle() {
   docid_ = target;
 }
 
-double ClauseCursor::score(std::uint32_t length) const {
+double ClauseCursor::score_of_several(std::uint32_t length) const {
   if (positional()) {
     double sum = 0;
     for (std::size_t i = 0; i < terms_.size(); ++i)
       sum += weights_[i].score(terms_[i].wdf(), length);
     return sum;
   }
-  if (terms_.size() == 1) return weights_[0].score(terms_[0].wdf(), length);  // the common case
   std::uint32_t wdf = 0;
   for (const auto& term : terms_)
     if (term.docid() == docid_) wdf += term.wdf();
@@ -295,15 +331,9 @@ double ClauseCursor::score(std::uint32_t length) const {
   return weights_[0].score(wdf, length);
 }
 
-void ClauseCursor::next() {
+void ClauseCursor::next_of_several() {
   const Xapian::docid current = docid_;
   if (current == kEnd) return;
-  if (terms_.size() == 1 && !positional()) {  // the common case, once per posting
-    terms_[0].next();
-    docid_ = terms_[0].docid();
-    rejected_ = false;
-    return;
-  }
   if (positional()) {
     terms_[rarest_first_[0]].next();
   } else {

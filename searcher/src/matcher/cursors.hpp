@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -41,34 +42,47 @@ class TermCursor {
  public:
   using Posting = std::pair<Xapian::docid, std::uint32_t>;  // docid, wdf
 
-  // A term with blocks in `data` is read through Xapian as the matcher goes; a shorter list
-  // (or a term without blocks) is read whole here, its bound taken from its postings.
+  // A term with blocks in `data` is decoded from there a block at a time as the matcher goes;
+  // a shorter list (or a term without blocks) is read whole here through Xapian, its bound
+  // taken from its postings.
   TermCursor(const Xapian::Database& db, const std::string& term, const index::MatchData& data);
   // Postings already read (in docid order), with blocks computed from them.
   TermCursor(std::vector<Posting> postings, const index::MatchData& data);
 
   Xapian::docid docid() const { return docid_; }
-  std::uint32_t wdf() const { return list_ ? list_wdf_ : postings_[position_].second; }
-  void next();
+  std::uint32_t wdf() const {
+    return list_ ? decoded_.wdf(in_block_) : postings_[position_].second;
+  }
+  // Inline: the matcher's inner loop steps once per posting.
+  void next() {
+    if (list_ && ++in_block_ < decoded_.count)
+      docid_ = block_docids_[in_block_];
+    else
+      next_block_or_posting();
+  }
   void skip_to(Xapian::docid target);
   // The bound of the block holding `target` (the next posting at or after it); `target` must
   // not decrease between calls. Past the last posting: an empty bound up to kEnd.
   BlockBound block_at(Xapian::docid target);
   BlockBound whole() const;
-  // The term's positions in the current document: from the posting list being read when there
-  // is one (Xapian reuses its cursor), else looked up.
+  // The term's positions in the current document.
   Xapian::PositionIterator positions(const Xapian::Database& db, const std::string& term) const {
-    return list_ ? it_.positionlist_begin() : db.positionlist_begin(docid_, term);
+    return db.positionlist_begin(docid_, term);
   }
 
  private:
-  void settle_list();
+  // Decodes block `block` of the term's blocks (none past the last: the cursor ends).
+  void load_block(std::size_t block);
+  void next_block_or_posting();
 
   const index::MatchData* data_;
-  bool list_ = false;                        // reading through Xapian (blocked) or from postings_
+  bool list_ = false;                        // decoding blocks (blocked) or from postings_
   index::MatchData::Impact exact_impact_{};  // what block_at() gives for one posting
-  Xapian::PostingIterator it_, end_;
-  std::uint32_t list_wdf_ = 0;
+  // The decoded block, its number and the cursor's place in it.
+  std::array<std::uint32_t, index::MatchData::kBlockSize> block_docids_{};
+  index::MatchData::DecodedBlock decoded_;
+  std::size_t loaded_block_ = 0;
+  std::uint32_t in_block_ = 0;
   std::vector<Posting> postings_;
   // Blocks and impacts of read postings (a copy of the cursor must not point into another's).
   std::vector<index::MatchData::Block> owned_blocks_;
@@ -96,8 +110,26 @@ class ClauseCursor {
   // At `docid`, and not turned down there by positions_hold().
   bool matches(Xapian::docid docid) const { return docid_ == docid && !rejected_; }
   void reject_current() { rejected_ = true; }
-  double score(std::uint32_t length) const;
-  void next();
+  // The clause's score in the current document (of length `length`): remembered, since the
+  // algorithms ask for it while bounding a candidate and again when they finish it.
+  double score(std::uint32_t length) const {
+    if (scored_docid_ != docid_) {
+      scored_docid_ = docid_;
+      last_score_ =
+          one_term_ ? weights_[0].score(terms_[0].wdf(), length) : score_of_several(length);
+    }
+    return last_score_;
+  }
+  // Inline for a clause of one term, the common case: once per posting.
+  void next() {
+    if (one_term_ && docid_ != kEnd) {
+      terms_[0].next();
+      docid_ = terms_[0].docid();
+      rejected_ = false;
+      return;
+    }
+    next_of_several();
+  }
   void skip_to(Xapian::docid target);
   double max_score() const { return max_score_; }
   // The most the clause can add to a document in [target, *last_docid]; lowers *last_docid to
@@ -115,6 +147,8 @@ class ClauseCursor {
 
  private:
   void settle();
+  double score_of_several(std::uint32_t length) const;
+  void next_of_several();
   template <typename OpenPositions>
   bool positions_hold_with(OpenPositions&& open) const;
   // For Kind::Any, the most the clause adds where each term is bounded by bound_of_term(term):
@@ -141,7 +175,10 @@ class ClauseCursor {
   std::vector<TermCursor> terms_;
   std::vector<Bm25Clause> weights_;  // one for Kind::Any, one per term otherwise
   Xapian::docid docid_ = kEnd;
+  bool one_term_ = false;  // not positional, one term
   bool rejected_ = false;
+  mutable Xapian::docid scored_docid_ = 0;  // what last_score_ is the score of
+  mutable double last_score_ = 0;
   double max_score_ = 0;
   double termfreq_ = 0;
   double termfreq_upper_ = 0;

@@ -12,6 +12,9 @@ void TopKHeap::insert(const Entry& entry) {
 TopKHeap::Offered TopKHeap::offer(Xapian::docid docid, double score, std::uint32_t article) {
   if (k_ == 0) return {};
   const Entry entry{{docid, score}, article};
+  // Most offers lose to the k-th: so would they to their article's kept document, which is
+  // at least as good.
+  if (full() && !Better{}(entry, *std::prev(kept_.end()))) return {};
   if (collapse_ && article != 0) {
     const auto found = by_article_.find(article);
     if (found != by_article_.end()) {
@@ -42,6 +45,9 @@ std::vector<ScoredDoc> TopKHeap::take_sorted() const {
 PlanCursors::PlanCursors(const Xapian::Database& db, const index::MatchData& data,
                          const MatchPlan& plan, const Bm25Parameters& parameters)
     : required(plan.required) {
+  clauses.reserve(plan.clauses.size());
+  filters.reserve(plan.filters.size());
+  excluded.reserve(plan.excluded.size());
   for (const auto& clause : plan.clauses) clauses.emplace_back(db, data, clause, parameters);
   for (const auto& term : plan.filters) {
     filters.emplace_back(db, term, data);

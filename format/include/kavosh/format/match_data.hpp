@@ -12,8 +12,13 @@
 //    most kMaxImpacts (beyond that, neighbouring pairs are merged into one that beats both). A
 //    ranking function that grows with wdf and falls with length (BM25) reaches its block maximum
 //    at one of them, whatever its parameters, so the matcher can skip a block that cannot reach
-//    the top k without decoding it. The term's whole list has impacts of its own.
-// Shorter lists have no blocks: the matcher reads them whole (they are a few blocks at most).
+//    the top k without decoding it. The term's whole list has impacts of its own;
+//  - and those blocks' postings themselves (docids and wdfs, bit-packed per block: see
+//    decode_block), so the matcher steps through a long list at a few instructions a posting
+//    where Xapian's PostingIterator costs about seventy, and jumps to a block by its last docid.
+//    Xapian's posting lists stay the record: this is a copy the indexer rewrites with them.
+// Shorter lists have no blocks: the matcher reads them whole through Xapian (a few blocks at
+// most).
 //
 // Trust, as for the term filter (term_filter.hpp): written at the end of every indexing run for
 // the revision and UUID its last commit leaves, replaced atomically; a reader uses it only when
@@ -26,6 +31,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -57,10 +63,35 @@ class MatchData {
     std::uint32_t impact_count;
   };
   struct TermBlocks {
-    std::span<const Block> blocks;    // in docid order; empty when the term has none
-    std::span<const Impact> impacts;  // what Block::first_impact counts in
-    std::span<const Impact> whole;    // the whole list's impacts (with blocks only)
+    std::span<const Block> blocks;                   // in docid order; empty when the term has none
+    std::span<const Impact> impacts;                 // what Block::first_impact counts in
+    std::span<const Impact> whole;                   // the whole list's impacts (with blocks only)
+    const std::uint64_t* posting_offsets = nullptr;  // each block's, into `postings`
+    const unsigned char* postings = nullptr;
   };
+
+  // Block `block` of `term` (one whose blocks() came back non-empty), its docids decoded (at
+  // most kBlockSize, in order) and its wdfs still packed: a matcher that skips through a list
+  // reads few of them. The term's bytes were checked when blocks() first met it, so this
+  // trusts them.
+  struct DecodedBlock {
+    std::uint32_t count = 0;
+    const unsigned char* packed_wdfs = nullptr;
+    std::uint32_t wdf_width = 0;
+    // The wdf of the block's posting `i`.
+    std::uint32_t wdf(std::uint32_t i) const {
+      const std::uint64_t bit = std::uint64_t{i} * wdf_width;
+      std::uint64_t word;
+      std::memcpy(&word, packed_wdfs + bit / 8, sizeof word);
+      return static_cast<std::uint32_t>((word >> (bit % 8)) &
+                                        ((std::uint64_t{1} << wdf_width) - 1));
+    }
+  };
+  static DecodedBlock decode_docids(const TermBlocks& term, std::size_t block,
+                                    std::uint32_t* docids);
+  // The same with every wdf decoded; returns how many postings.
+  static std::uint32_t decode_block(const TermBlocks& term, std::size_t block,
+                                    std::uint32_t* docids, std::uint32_t* wdfs);
 
   // The competitive impacts of `points`: by wdf descending (so length descending too), none
   // beaten on both by another, at most kMaxImpacts.
@@ -91,8 +122,9 @@ class MatchData {
   struct DirectoryEntry;
   enum class TermState : std::uint8_t { Unchecked, Valid, Invalid };
   bool verify_term(const DirectoryEntry& entry) const;
-  static std::uint64_t term_checksum(std::span<const Block> blocks,
-                                     std::span<const Impact> impacts);
+  static std::uint64_t term_checksum(std::span<const Block> blocks, std::span<const Impact> impacts,
+                                     std::span<const std::uint64_t> posting_offsets,
+                                     std::string_view postings);
   mutable std::vector<TermState> term_state_;
   Xapian::docid last_docid_ = 0;
   std::shared_ptr<const void> mapping_;
@@ -104,6 +136,9 @@ class MatchData {
   const Block* blocks_ = nullptr;
   const Impact* impacts_ = nullptr;
   std::uint64_t impact_count_ = 0;
+  const std::uint64_t* posting_offsets_ = nullptr;  // as many as blocks
+  const unsigned char* postings_ = nullptr;
+  std::uint64_t posting_bytes_ = 0;  // not counting the zero bytes a decoder may read past them
   const char* pool_ = nullptr;
 };
 
