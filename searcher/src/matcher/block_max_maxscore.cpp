@@ -61,7 +61,24 @@ TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, Pla
   std::vector<double> block_bounds(n);
   double bounds_total = 0;
   Xapian::docid bounds_first = kEnd, bounds_last = 0;
+  // With one essential clause left (a frequent word beside rarer ones, once the heap is good),
+  // most of its postings cannot lift a document over the k-th score even with every other
+  // clause's block bound added: they are passed over here, a few instructions each, by the
+  // test the step below would make with all its bookkeeping.
+  auto pass_hopeless_postings = [&] {
+    ClauseCursor& essential = clauses[order[n - 1]];
+    double others = 0;
+    for (std::size_t i = 0; i + 1 < n; ++i) others += block_bounds[i];
+    while (true) {
+      const Xapian::docid at = essential.docid();
+      if (at == kEnd || at < bounds_first || at > bounds_last) return;
+      if (!cannot_beat(essential.score(data.length(at)) + others, threshold)) return;
+      skipped = true;
+      essential.next();
+    }
+  };
   while (true) {
+    if (pruning && first_essential + 1 == n) pass_hopeless_postings();
     Xapian::docid docid = kEnd;
     for (std::size_t i = first_essential; i < n; ++i)
       docid = std::min(docid, clauses[order[i]].docid());
