@@ -49,6 +49,9 @@ PlanCursors::PlanCursors(const Xapian::Database& db, const index::MatchData& dat
   filters.reserve(plan.filters.size());
   excluded.reserve(plan.excluded.size());
   for (const auto& clause : plan.clauses) clauses.emplace_back(db, data, clause, parameters);
+  only_scored_words = plan.required.empty() && plan.filters.empty() && plan.excluded.empty() &&
+                      std::none_of(clauses.begin(), clauses.end(),
+                                   [](const ClauseCursor& c) { return c.positional(); });
   for (const auto& term : plan.filters) {
     filters.emplace_back(db, term, data);
     filter_termfreqs.push_back(db.get_termfreq(term));
@@ -61,6 +64,12 @@ PlanCursors::PlanCursors(const Xapian::Database& db, const index::MatchData& dat
 
 std::optional<double> PlanCursors::finish(const Xapian::Database& db, Xapian::docid docid,
                                           std::uint32_t length) {
+  if (only_scored_words) {  // most plans: every document a clause is on matches
+    double score = 0;
+    for (const auto& clause : clauses)
+      if (clause.docid() == docid) score += clause.score(length);
+    return score;
+  }
   bool any = false;
   for (auto& clause : clauses) {
     if (clause.docid() != docid) continue;

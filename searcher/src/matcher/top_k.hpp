@@ -110,6 +110,8 @@ struct PlanCursors {
   // Score phrases and NEARs as if their terms stood as asked, without reading positions: for
   // a pass whose candidates are checked afterwards (DeferredChecks).
   bool assume_positions_hold = false;
+  // No phrase, NEAR, + group, filter or exclusion: finish() only sums.
+  bool only_scored_words = false;
   std::vector<TermCursor> filters;
   std::vector<TermCursor> excluded;
   std::vector<double> filter_termfreqs, excluded_termfreqs;
