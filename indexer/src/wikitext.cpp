@@ -5,6 +5,8 @@
 // items ("• item"), section headings (as each passage's section). Paragraphs become passages
 // (split when long). The infobox "abbreviation" parameter gives aliases of the title.
 #include <algorithm>
+#include <array>
+#include <vector>
 
 #include "format_readers.hpp"
 #include "kavosh/index/passages.hpp"
@@ -15,26 +17,54 @@ namespace {
 
 std::string trim(std::string_view text) { return std::string(text::trim_ascii_whitespace(text)); }
 
-// Position just past the "close" that matches the "open" at `start`, counting nesting; npos
-// when unbalanced.
-std::size_t matching_end(std::string_view text, std::size_t start, std::string_view open,
-                         std::string_view close) {
-  int depth = 0;
-  std::size_t i = start;
-  while (i < text.size()) {
-    if (text.compare(i, open.size(), open) == 0) {
-      ++depth;
-      i += open.size();
-    } else if (text.compare(i, close.size(), close) == 0) {
-      --depth;
-      i += close.size();
-      if (depth == 0) return i;
-    } else {
-      ++i;
+// Where the "close" matching each "open" in a text ends (just past it, counting nesting), or
+// npos when it is unbalanced. Scanning from each opening alone costs the rest of the text per
+// opening, which made a page of 100 000 unbalanced "[[" take minutes; one scan with a stack
+// records the end of every opening after the first one looked up, and the callers, which move
+// forward through the text, find the later ones there.
+class BracketEnds {
+ public:
+  BracketEnds(std::string_view text, std::string_view open, std::string_view close)
+      : text_(text), open_(open), close_(close) {}
+
+  // `start` must hold an opening.
+  std::size_t end_of(std::size_t start) {
+    auto found = std::lower_bound(openings_.begin(), openings_.end(), start);
+    if (found == openings_.end() || *found != start) {
+      scan_from(start);  // an opening the last scan stepped over (or none yet)
+      found = openings_.begin();
+    }
+    return ends_[static_cast<std::size_t>(found - openings_.begin())];
+  }
+
+ private:
+  void scan_from(std::size_t start) {
+    openings_.clear();
+    ends_.clear();
+    std::vector<std::size_t> unclosed;  // indices into openings_
+    std::size_t i = start;
+    while (i < text_.size()) {
+      if (text_.compare(i, open_.size(), open_) == 0) {
+        unclosed.push_back(openings_.size());
+        openings_.push_back(i);
+        ends_.push_back(std::string_view::npos);
+        i += open_.size();
+      } else if (text_.compare(i, close_.size(), close_) == 0) {
+        i += close_.size();
+        if (!unclosed.empty()) {
+          ends_[unclosed.back()] = i;
+          unclosed.pop_back();
+        }
+      } else {
+        ++i;
+      }
     }
   }
-  return std::string_view::npos;
-}
+
+  std::string_view text_, open_, close_;
+  std::vector<std::size_t> openings_;  // in text order, as the scan meets them
+  std::vector<std::size_t> ends_;      // of each opening
+};
 
 std::string remove_comments(std::string_view text) {
   std::string out;
@@ -59,6 +89,13 @@ std::string remove_tag_blocks(std::string_view text) {
   static constexpr std::string_view kTags[] = {
       "ref",    "gallery",  "math",         "timeline",   "score", "syntaxhighlight",
       "source", "imagemap", "templatedata", "references", "chem",  "hiero"};
+  // Where the last search for each tag's closing began and what it found: a later search from
+  // within that stretch finds the same (a page of thousands of unclosed <ref>s would otherwise
+  // search the rest of the text for each).
+  struct Search {
+    std::size_t from = std::string_view::npos, found = std::string_view::npos;
+  };
+  std::array<Search, std::size(kTags)> last_search;
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
@@ -68,7 +105,8 @@ std::string remove_tag_blocks(std::string_view text) {
       continue;
     }
     bool removed = false;
-    for (std::string_view tag : kTags) {
+    for (std::size_t t = 0; t < std::size(kTags); ++t) {
+      const std::string_view tag = kTags[t];
       if (i + 1 + tag.size() > text.size()) continue;
       if (ascii_lower(text.substr(i + 1, tag.size())) != tag) continue;
       const char after = i + 1 + tag.size() < text.size() ? text[i + 1 + tag.size()] : '>';
@@ -80,8 +118,12 @@ std::string remove_tag_blocks(std::string_view text) {
       } else {
         const std::string close = "</" + std::string(tag);
         std::size_t end = tag_end + 1;
-        std::size_t found = std::string_view::npos;
-        while (end < text.size()) {
+        Search& last = last_search[t];
+        const bool known = last.from != std::string_view::npos && end >= last.from &&
+                           (last.found == std::string_view::npos || end <= last.found);
+        std::size_t found = known ? last.found : std::string_view::npos;
+        if (!known) last.from = end;
+        while (!known && end < text.size()) {
           const std::size_t candidate = text.find("</", end);
           if (candidate == std::string_view::npos) break;
           if (ascii_lower(text.substr(candidate, close.size())) == close) {
@@ -90,6 +132,7 @@ std::string remove_tag_blocks(std::string_view text) {
           }
           end = candidate + 2;
         }
+        if (!known) last.found = found;
         if (found == std::string_view::npos) {
           i = tag_end + 1;  // unclosed: drop the opening tag only
         } else {
@@ -152,10 +195,12 @@ struct Infobox {
 std::string remove_templates(std::string_view text, std::optional<Infobox>& infobox) {
   std::string out;
   out.reserve(text.size());
+  BracketEnds templates(text, "{{", "}}");
+  BracketEnds tables(text, "{|", "|}");
   std::size_t i = 0;
   while (i < text.size()) {
     if (text.compare(i, 2, "{{") == 0) {
-      const std::size_t end = matching_end(text, i, "{{", "}}");
+      const std::size_t end = templates.end_of(i);
       if (end == std::string_view::npos) {
         i += 2;  // unbalanced: drop the braces, keep the rest
         continue;
@@ -188,7 +233,7 @@ std::string remove_templates(std::string_view text, std::optional<Infobox>& info
       continue;
     }
     if (text.compare(i, 2, "{|") == 0 && (i == 0 || text[i - 1] == '\n')) {
-      const std::size_t end = matching_end(text, i, "{|", "|}");
+      const std::size_t end = tables.end_of(i);
       i = end == std::string_view::npos ? i + 2 : end;
       continue;
     }
@@ -234,10 +279,11 @@ std::string clean_inline(std::string_view text, unsigned depth) {
   }
   std::string out;
   out.reserve(text.size());
+  BracketEnds links(text, "[[", "]]");
   std::size_t i = 0;
   while (i < text.size()) {
     if (text.compare(i, 2, "[[") == 0) {
-      const std::size_t end = matching_end(text, i, "[[", "]]");
+      const std::size_t end = links.end_of(i);
       if (end == std::string_view::npos) {
         i += 2;
         continue;
