@@ -128,12 +128,18 @@ std::vector<Case> random_cases(const std::vector<std::string>& words,
       case 5:
         c.query = "title:" + word() + " " + word();
         break;
-      case 6:
-        c.query = pairs.empty() ? word() : "\"" + pair() + "\"";
+      case 6: {
+        // Every other one repeats its first word at its end.
+        const std::string p = pairs.empty() ? word() + " " + word() : pair();
+        c.query = "\"" + p + (i % 20 == 6 ? "" : " " + p.substr(0, p.find(' '))) + "\"";
         break;
-      case 7:
-        c.query = pairs.empty() ? word() : "\"" + pair() + "\" " + word();
+      }
+      case 7: {
+        // Every other one beside one of its own words.
+        const std::string p = pairs.empty() ? word() + " " + word() : pair();
+        c.query = "\"" + p + "\" " + (i % 20 == 7 ? word() : p.substr(p.find(' ') + 1));
         break;
+      }
       case 8: {
         const std::string p = pairs.empty() ? word() + " " + word() : pair();
         c.query = p.substr(0, p.find(' ')) + " NEAR/3 " + p.substr(p.find(' ') + 1) + " " + word();
@@ -337,7 +343,7 @@ TEST(MatchPlan, ReadsScoredClausesFiltersAndExclusions) {
   EXPECT_EQ(plan->excluded, std::vector<std::string>{"Zkhomeini"});
 }
 
-TEST(MatchPlan, LeavesUnrecordedNodesConjunctionsUnderOrAndRepeatedTermsToEnquire) {
+TEST(MatchPlan, LeavesUnrecordedNodesAndConjunctionsUnderOrToEnquire) {
   const Xapian::Database empty;
   const ks::QueryNodeDetails none;
   std::string why;
@@ -350,11 +356,22 @@ TEST(MatchPlan, LeavesUnrecordedNodesConjunctionsUnderOrAndRepeatedTermsToEnquir
   const Xapian::Query conjunction(Xapian::Query::OP_AND, Xapian::Query("a"), Xapian::Query("b"));
   EXPECT_FALSE(km::plan_query(Xapian::Query(Xapian::Query::OP_OR, conjunction, Xapian::Query("c")),
                               none, empty));
-  EXPECT_FALSE(km::plan_query(Xapian::Query(Xapian::Query::OP_OR, Xapian::Query("a"),
-                                            Xapian::Query(Xapian::Query::OP_SYNONYM,
-                                                          Xapian::Query("a"), Xapian::Query("b"))),
-                              none, empty))
-      << "a term in two clauses";
+}
+
+// Xapian weighs each occurrence of a repeated term alone (query frequency 1): the plan keeps
+// them as clauses of their own, and MatcherExactness holds the scores to Enquire's.
+TEST(MatchPlan, KeepsATermRepeatedInTwoClauses) {
+  const Xapian::Database empty;
+  const ks::QueryNodeDetails none;
+  const auto plan = km::plan_query(
+      Xapian::Query(
+          Xapian::Query::OP_OR, Xapian::Query("a"),
+          Xapian::Query(Xapian::Query::OP_SYNONYM, Xapian::Query("a"), Xapian::Query("b"))),
+      none, empty);
+  ASSERT_TRUE(plan);
+  ASSERT_EQ(plan->clauses.size(), 2u);
+  EXPECT_EQ(plan->clauses[0].terms, std::vector<std::string>{"a"});
+  EXPECT_EQ(plan->clauses[1].terms, (std::vector<std::string>{"a", "b"}));
 }
 
 TEST_F(MatcherExactness, SeedArticleRanksAsEnquire) {

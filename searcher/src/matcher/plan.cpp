@@ -1,7 +1,6 @@
 #include "matcher/plan.hpp"
 
 #include <algorithm>
-#include <set>
 
 namespace kavosh::search::matcher {
 namespace {
@@ -149,11 +148,9 @@ class Planner {
     return clause;
   }
 
+  // A term the query holds twice (in two clauses, or twice in a phrase) is weighed by Xapian
+  // once per occurrence, each with a query frequency of 1, as the plan weighs it.
   bool add_clause(ScoredClause clause) {
-    // Xapian weighs a term that occurs twice in a query by its summed query frequency: not
-    // reproduced here.
-    for (const auto& term : clause.terms)
-      if (!seen_.insert(term).second) return fail("a term in two clauses");
     if (clause.termfreqs.empty())
       for (const auto& term : clause.terms) clause.termfreqs.push_back(db_.get_termfreq(term));
     plan_.clauses.push_back(std::move(clause));
@@ -199,7 +196,6 @@ class Planner {
   const QueryNodeDetails& details_;
   const Xapian::Database& db_;
   MatchPlan plan_;
-  std::set<std::string> seen_;
 };
 
 }  // namespace

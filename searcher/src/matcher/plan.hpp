@@ -4,8 +4,8 @@
 // or OP_NEAR of terms, each weighed on its own; times a factor), groups of clauses of which a
 // document must match at least one (+word, --all), boolean filter terms it must hold (lang:)
 // and terms it must not hold (-word). plan_query() reads it off the Xapian::Query the builder
-// made; any other shape (a synonym of phrases as multi-word aliases make, a term used in two
-// clauses, a conjunction under an OR) returns nothing and the searcher asks Xapian's Enquire.
+// made; any other shape (a synonym of phrases as multi-word aliases make, a conjunction under
+// an OR) returns nothing and the searcher asks Xapian's Enquire.
 #include <xapian.h>
 
 #include <optional>
