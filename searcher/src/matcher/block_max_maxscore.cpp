@@ -46,9 +46,12 @@ TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, Pla
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return clauses[a].max_score() < clauses[b].max_score();
   });
-  std::vector<double> prefix_bound(n);  // what clauses order[0..i] can add together
+  // The clauses by bound, weakest first: the loops below read them in this order only.
+  std::vector<ClauseCursor*> by_bound(n);
+  for (std::size_t i = 0; i < n; ++i) by_bound[i] = &clauses[order[i]];
+  std::vector<double> prefix_bound(n);  // what clauses by_bound[0..i] can add together
   for (std::size_t i = 0; i < n; ++i)
-    prefix_bound[i] = (i ? prefix_bound[i - 1] : 0) + clauses[order[i]].max_score();
+    prefix_bound[i] = (i ? prefix_bound[i - 1] : 0) + by_bound[i]->max_score();
 
   TopKHeap heap(k, options.collapse);
   double threshold = heap.threshold();
@@ -66,7 +69,7 @@ TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, Pla
   // clause's block bound added: they are passed over here, a few instructions each, by the
   // test the step below would make with all its bookkeeping.
   auto pass_hopeless_postings = [&] {
-    ClauseCursor& essential = clauses[order[n - 1]];
+    ClauseCursor& essential = *by_bound[n - 1];
     double others = 0;
     for (std::size_t i = 0; i + 1 < n; ++i) others += block_bounds[i];
     while (true) {
@@ -77,11 +80,22 @@ TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, Pla
       essential.next();
     }
   };
+  // The next candidate, the least docid of the essential clauses: found while they step past
+  // the last one, unless something else moved them.
+  Xapian::docid next_docid = 0;
+  bool next_known = false;
   while (true) {
-    if (pruning && first_essential + 1 == n) pass_hopeless_postings();
-    Xapian::docid docid = kEnd;
-    for (std::size_t i = first_essential; i < n; ++i)
-      docid = std::min(docid, clauses[order[i]].docid());
+    if (pruning && first_essential + 1 == n) {
+      pass_hopeless_postings();
+      next_known = false;
+    }
+    Xapian::docid docid = next_docid;
+    if (!next_known) {
+      docid = kEnd;
+      for (std::size_t i = first_essential; i < n; ++i)
+        docid = std::min(docid, by_bound[i]->docid());
+    }
+    next_known = false;
     if (docid == kEnd) break;
 
     if (pruning) {
@@ -90,7 +104,7 @@ TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, Pla
         bounds_last = kEnd;
         bounds_total = 0;
         for (std::size_t i = 0; i < n; ++i) {
-          block_bounds[i] = clauses[order[i]].block_bound(docid, &bounds_last);
+          block_bounds[i] = by_bound[i]->block_bound(docid, &bounds_last);
           bounds_total += block_bounds[i];
         }
       }
@@ -98,7 +112,7 @@ TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, Pla
       if (cannot_beat(bounds_total, threshold)) {
         skipped = true;
         if (block_end == kEnd) break;
-        for (std::size_t i = first_essential; i < n; ++i) clauses[order[i]].skip_to(block_end + 1);
+        for (std::size_t i = first_essential; i < n; ++i) by_bound[i]->skip_to(block_end + 1);
         continue;
       }
     }
@@ -106,7 +120,7 @@ TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, Pla
     const std::uint32_t length = data.length(docid);
     double score = 0;
     for (std::size_t i = first_essential; i < n; ++i)
-      if (clauses[order[i]].docid() == docid) score += clauses[order[i]].score(length);
+      if (by_bound[i]->docid() == docid) score += by_bound[i]->score(length);
     bool candidate = true;
     if (first_essential > 0) {  // the heap is full: block_bounds hold this docid's bounds
       double rest = 0;
@@ -117,7 +131,7 @@ TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, Pla
           skipped = true;
           break;
         }
-        ClauseCursor& clause = clauses[order[i]];
+        ClauseCursor& clause = *by_bound[i];
         clause.skip_to(docid);
         rest -= block_bounds[i];
         if (clause.docid() == docid) score += clause.score(length);
@@ -154,8 +168,13 @@ TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, Pla
         ++first_essential;
         skipped = true;  // documents of the non-essential clauses alone go unvisited
       }
-    for (std::size_t i = first_essential; i < n; ++i)
-      if (clauses[order[i]].docid() == docid) clauses[order[i]].next();
+    next_docid = kEnd;
+    for (std::size_t i = first_essential; i < n; ++i) {
+      ClauseCursor& clause = *by_bound[i];
+      if (clause.docid() == docid) clause.next();
+      next_docid = std::min(next_docid, clause.docid());
+    }
+    next_known = true;
   }
   if (deferred) deferred->check_into(db, data, cursors, heap, matched, &skipped);
   result.docs = heap.take_sorted();
