@@ -209,81 +209,106 @@ std::uint32_t MatchData::decode_block(const TermBlocks& term, std::size_t block,
   return decoded.count;
 }
 
-void MatchData::write(const Xapian::Database& db, const std::filesystem::path& file) {
-  const Xapian::docid last = db.get_lastdocid();
+namespace {
+
+// Every document's length by docid, padded to a multiple of 8 bytes.
+std::vector<std::uint32_t> document_lengths(const Xapian::Database& db, Xapian::docid last) {
   std::vector<std::uint32_t> lengths(static_cast<std::size_t>(last) + 1, 0);
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it)
     lengths[*it] = it.get_doclength();
   lengths.resize(padded8(lengths.size() * 4) / 4, 0);
-  // Articles numbered from 1 in the order their first passage is met.
-  std::vector<std::uint32_t> articles(lengths.size(), 0);
-  std::unordered_map<std::string, std::uint32_t> article_numbers;
+  return lengths;
+}
+
+// Every document's article by docid, numbered from 1 in the order their first passage is met.
+std::vector<std::uint32_t> article_numbers(const Xapian::Database& db, Xapian::docid last,
+                                           std::size_t size) {
+  std::vector<std::uint32_t> articles(size, 0);
+  std::unordered_map<std::string, std::uint32_t> numbers;
   for (auto it = db.valuestream_begin(schema::kSlotArticleId);
        it != db.valuestream_end(schema::kSlotArticleId); ++it) {
     const std::string article = *it;
     if (article.empty() || it.get_docid() > last) continue;
-    const auto next = static_cast<std::uint32_t>(article_numbers.size() + 1);
-    articles[it.get_docid()] = article_numbers.emplace(article, next).first->second;
+    const auto next = static_cast<std::uint32_t>(numbers.size() + 1);
+    articles[it.get_docid()] = numbers.emplace(article, next).first->second;
   }
+  return articles;
+}
 
+}  // namespace
+
+struct MatchData::TermSections {
   std::vector<DirectoryEntry> directory;
   std::vector<Block> blocks;
   std::vector<std::uint64_t> posting_offsets;
   std::vector<Impact> impacts;
-  std::string postings;
+  std::string postings;  // then kPostingSlack zero bytes, padded to a multiple of 8
+  std::uint64_t posting_bytes = 0;
   std::string pool;
-  std::vector<Impact> block_points, term_points;
-  std::vector<std::uint32_t> block_docids, block_wdfs;
-  auto add_impacts = [&impacts](std::vector<Impact> points, std::uint32_t& first,
-                                std::uint32_t& count) {
+
+  // Blocks, impacts and postings of `name`, a term with blocks, and its directory entry.
+  void add_term(const Xapian::Database& db, const std::string& name,
+                std::span<const std::uint32_t> lengths);
+
+ private:
+  void add_impacts(std::vector<Impact> points, std::uint32_t& first, std::uint32_t& count) {
     const std::vector<Impact> kept = competitive_impacts(std::move(points));
     first = static_cast<std::uint32_t>(impacts.size());
     count = static_cast<std::uint32_t>(kept.size());
     impacts.insert(impacts.end(), kept.begin(), kept.end());
-  };
-  for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) {
-    if (term.get_termfreq() < kMinBlockedPostings) continue;
-    const std::string name = *term;
-    DirectoryEntry entry{
-        pool.size(), blocks.size(), static_cast<std::uint32_t>(name.size()), 0, 0, 0, 0, 0};
-    const std::size_t term_impacts_begin = impacts.size();
-    const std::size_t term_postings_begin = postings.size();
-    pool += name;
-    term_points.clear();
-    Xapian::docid previous_last = 0;
-    auto close_block = [&] {
-      Block block{block_docids.back(), 0, 0};
-      add_impacts(block_points, block.first_impact, block.impact_count);
-      // The whole list's impacts are among its blocks' ones.
-      term_points.insert(term_points.end(), impacts.end() - block.impact_count, impacts.end());
-      blocks.push_back(block);
-      posting_offsets.push_back(postings.size());
-      encode_block(postings, block_docids, block_wdfs, previous_last);
-      previous_last = block.last_docid;
-      block_points.clear();
-      block_docids.clear();
-      block_wdfs.clear();
-    };
-    for (auto posting = db.postlist_begin(name); posting != db.postlist_end(name); ++posting) {
-      block_docids.push_back(*posting);
-      block_wdfs.push_back(posting.get_wdf());
-      block_points.push_back({posting.get_wdf(), lengths[*posting]});
-      if (block_points.size() == kBlockSize) close_block();
-    }
-    if (!block_points.empty()) close_block();
-    entry.block_count = static_cast<std::uint32_t>(blocks.size() - entry.first_block);
-    entry.postings_end = postings.size();
-    add_impacts(term_points, entry.first_impact, entry.impact_count);
-    entry.checksum =
-        term_checksum(std::span<const Block>(blocks).subspan(entry.first_block, entry.block_count),
-                      std::span<const Impact>(impacts).subspan(term_impacts_begin),
-                      std::span<const std::uint64_t>(posting_offsets).subspan(entry.first_block),
-                      std::string_view(postings).substr(term_postings_begin));
-    directory.push_back(entry);
   }
-  const std::uint64_t posting_bytes = postings.size();
-  postings.resize(padded8(posting_bytes + kPostingSlack), '\0');
-  const std::size_t block_bytes = padded8(blocks.size() * sizeof(Block));
+};
+
+void MatchData::TermSections::add_term(const Xapian::Database& db, const std::string& name,
+                                       std::span<const std::uint32_t> lengths) {
+  DirectoryEntry entry{
+      pool.size(), blocks.size(), static_cast<std::uint32_t>(name.size()), 0, 0, 0, 0, 0};
+  const std::size_t term_impacts_begin = impacts.size();
+  const std::size_t term_postings_begin = postings.size();
+  pool += name;
+  std::vector<Impact> block_points, term_points;
+  std::vector<std::uint32_t> block_docids, block_wdfs;
+  Xapian::docid previous_last = 0;
+  auto close_block = [&] {
+    Block block{block_docids.back(), 0, 0};
+    add_impacts(block_points, block.first_impact, block.impact_count);
+    // The whole list's impacts are among its blocks' ones.
+    term_points.insert(term_points.end(), impacts.end() - block.impact_count, impacts.end());
+    blocks.push_back(block);
+    posting_offsets.push_back(postings.size());
+    encode_block(postings, block_docids, block_wdfs, previous_last);
+    previous_last = block.last_docid;
+    block_points.clear();
+    block_docids.clear();
+    block_wdfs.clear();
+  };
+  for (auto posting = db.postlist_begin(name); posting != db.postlist_end(name); ++posting) {
+    block_docids.push_back(*posting);
+    block_wdfs.push_back(posting.get_wdf());
+    block_points.push_back({posting.get_wdf(), lengths[*posting]});
+    if (block_points.size() == kBlockSize) close_block();
+  }
+  if (!block_points.empty()) close_block();
+  entry.block_count = static_cast<std::uint32_t>(blocks.size() - entry.first_block);
+  entry.postings_end = postings.size();
+  add_impacts(term_points, entry.first_impact, entry.impact_count);
+  entry.checksum =
+      term_checksum(std::span<const Block>(blocks).subspan(entry.first_block, entry.block_count),
+                    std::span<const Impact>(impacts).subspan(term_impacts_begin),
+                    std::span<const std::uint64_t>(posting_offsets).subspan(entry.first_block),
+                    std::string_view(postings).substr(term_postings_begin));
+  directory.push_back(entry);
+}
+
+void MatchData::write(const Xapian::Database& db, const std::filesystem::path& file) {
+  const Xapian::docid last = db.get_lastdocid();
+  const std::vector<std::uint32_t> lengths = document_lengths(db, last);
+  const std::vector<std::uint32_t> articles = article_numbers(db, last, lengths.size());
+  TermSections terms;
+  for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term)
+    if (term.get_termfreq() >= kMinBlockedPostings) terms.add_term(db, *term, lengths);
+  terms.posting_bytes = terms.postings.size();
+  terms.postings.resize(padded8(terms.posting_bytes + kPostingSlack), '\0');
 
   const std::string uuid = db.get_uuid();
   Header header{};
@@ -293,24 +318,25 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   header.revision = db.get_revision();
   header.uuid_bytes = uuid.size();
   header.length_count = static_cast<std::uint64_t>(last) + 1;
-  header.term_count = directory.size();
-  header.block_count = blocks.size();
-  header.impact_count = impacts.size();
-  header.pool_bytes = pool.size();
-  header.posting_bytes = posting_bytes;
+  header.term_count = terms.directory.size();
+  header.block_count = terms.blocks.size();
+  header.impact_count = terms.impacts.size();
+  header.pool_bytes = terms.pool.size();
+  header.posting_bytes = terms.posting_bytes;
   std::string uuid_padded = uuid;
   uuid_padded.resize(padded8(uuid.size()), '\0');
-  std::string block_section(bytes_of(blocks));
-  block_section.resize(block_bytes, '\0');
+  std::string block_section(bytes_of(terms.blocks));
+  block_section.resize(padded8(terms.blocks.size() * sizeof(Block)), '\0');
   Checksum checksum;
-  for (std::string_view part : {std::string_view(uuid_padded), bytes_of(lengths),
-                                bytes_of(articles), bytes_of(directory), std::string_view(pool)})
+  for (std::string_view part :
+       {std::string_view(uuid_padded), bytes_of(lengths), bytes_of(articles),
+        bytes_of(terms.directory), std::string_view(terms.pool)})
     checksum.add(part);
   header.checksum = checksum.value();
   write_file_atomically(
       file, {std::string_view(reinterpret_cast<const char*>(&header), sizeof header), uuid_padded,
-             bytes_of(lengths), bytes_of(articles), bytes_of(directory), block_section,
-             bytes_of(posting_offsets), bytes_of(impacts), postings, pool});
+             bytes_of(lengths), bytes_of(articles), bytes_of(terms.directory), block_section,
+             bytes_of(terms.posting_offsets), bytes_of(terms.impacts), terms.postings, terms.pool});
 }
 
 std::optional<MatchData> MatchData::read(const std::filesystem::path& file,

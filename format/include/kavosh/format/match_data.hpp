@@ -120,6 +120,7 @@ class MatchData {
  private:
   MatchData() = default;
   struct DirectoryEntry;
+  struct TermSections;  // what write() builds term by term
   enum class TermState : std::uint8_t { Unchecked, Valid, Invalid };
   bool verify_term(const DirectoryEntry& entry) const;
   static std::uint64_t term_checksum(std::span<const Block> blocks, std::span<const Impact> impacts,
