@@ -19,8 +19,8 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
                                       [](const ClauseCursor& c) { return c.positional(); });
   if (!positional) return maxscore_pass(db, data, cursors, {k, collapse, exact_count_up_to, {}});
   // Counting a phrase's or NEAR's matches exactly means reading the positions of every
-  // document holding its terms: such a plan prunes from the first full heap, and reads
-  // positions best first (DeferredChecks).
+  // document holding its terms: such a plan prunes from the first full heap, and checks
+  // positions in batches (DeferredChecks).
   DeferredChecks deferred(cursors.clauses.size());
   cursors.assume_positions_hold = true;
   return maxscore_pass(db, data, cursors, {k, collapse, 0, &deferred});
@@ -145,7 +145,7 @@ TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, Pla
     bool rose = false;
     bool starts = false;
     if (final_score && deferred) {
-      // Its score assumes its phrases hold: checked later, best first, in growing batches.
+      // Its score assumes its phrases hold: checked later, in growing batches.
       if (cannot_beat(*final_score, threshold))
         skipped = true;
       else

@@ -42,7 +42,7 @@ struct TopK {
 // With `collapse`, the k best articles, each by its best document (MatchData::article).
 // Bounds prune only once `exact_count_up_to` documents have matched (as Lucene's collector
 // counts its first 1000 hits), so a search with fewer matches knows their exact number. A
-// plan with a phrase or NEAR prunes from the first full heap and reads positions best first
+// plan with a phrase or NEAR prunes from the first full heap and checks positions in batches
 // (verify_best_first.cpp); its count is then a range.
 inline constexpr Xapian::doccount kExactCountUpTo = 1000;
 TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,

@@ -118,15 +118,16 @@ struct PlanCursors {
 };
 
 // Candidates of a plan with phrases or NEARs, scored as if every phrase held (an upper bound
-// of the true score), whose positions are read later and best first (verify_best_first.cpp):
-// once k of them hold, a candidate that cannot beat the k-th is never read.
+// of the true score), checked later in batches (verify_best_first.cpp): once k of them hold,
+// a candidate that cannot beat the k-th is never checked.
 class DeferredChecks {
  public:
   explicit DeferredChecks(std::size_t clause_count) : clause_count_(clause_count) {}
   // Records the clause scores of `docid`, every cursor still on it.
   void add(Xapian::docid docid, double optimistic, std::uint32_t length, const PlanCursors& at);
   std::size_t size() const { return pending_.size(); }
-  // Checks the pending candidates best first into `heap` and forgets them; sets *skipped when
+  // Checks the pending candidates that may still enter, offers them best first to `heap` and
+  // forgets them; sets *skipped when
   // some were dropped unread. True when the heap's threshold may have risen.
   bool check_into(const Xapian::Database& db, const index::MatchData& data,
                   const PlanCursors& cursors, TopKHeap& heap, MatchCounter& matched, bool* skipped);
