@@ -127,8 +127,8 @@ class DeferredChecks {
   void add(Xapian::docid docid, double optimistic, std::uint32_t length, const PlanCursors& at);
   std::size_t size() const { return pending_.size(); }
   // Checks the pending candidates that may still enter, offers them best first to `heap` and
-  // forgets them; sets *skipped when
-  // some were dropped unread. True when the heap's threshold may have risen.
+  // forgets them; sets *skipped when some were dropped unchecked. True when the heap's
+  // threshold may have risen.
   bool check_into(const Xapian::Database& db, const index::MatchData& data,
                   const PlanCursors& cursors, TopKHeap& heap, MatchCounter& matched, bool* skipped);
 
