@@ -7,6 +7,8 @@
 // cannot beat the k-th score, every essential cursor jumps past the shortest of those blocks.
 #include <algorithm>
 #include <numeric>
+#include <optional>
+#include <vector>
 
 #include "matcher/top_k.hpp"
 
@@ -26,166 +28,241 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
   return maxscore_pass(db, data, cursors, {k, collapse, 0, &deferred});
 }
 
+namespace {
+
+// One pass: the clauses by bound, the heap, the block bounds of the stretch being read and
+// what the result must say about the documents passed over.
+class MaxScorePass {
+ public:
+  MaxScorePass(const Xapian::Database& db, const index::MatchData& data, PlanCursors& cursors,
+               const PassOptions& options);
+  TopK run();
+
+ private:
+  enum class Stretch { Read, Skipped, End };
+  Xapian::docid next_candidate();
+  void pass_hopeless_postings();
+  Stretch bound_stretch(Xapian::docid docid);
+  std::optional<double> candidate_score(Xapian::docid docid, std::uint32_t length);
+  void take(Xapian::docid docid, std::uint32_t length, double score);
+  void step_past(Xapian::docid docid);
+  TopK result();
+
+  const Xapian::Database& db_;
+  const index::MatchData& data_;
+  PlanCursors& cursors_;
+  const PassOptions& options_;
+  const std::size_t n_;
+  std::vector<ClauseCursor*> by_bound_;  // weakest first: the loops read them in this order
+  std::vector<double> prefix_bound_;     // what by_bound_[0..i] can add together
+  TopKHeap heap_;
+  double threshold_;
+  std::size_t first_essential_ = 0;
+  std::size_t check_at_;
+  bool skipped_ = false;  // whether any document was passed over unscored
+  bool pruning_ = false;  // see PassOptions::exact_count_up_to
+  MatchCounter matched_;
+  // Each clause's bound for the block holding the candidate, and their sum: unchanged for every
+  // candidate up to the first of those blocks to end, so computed once per stretch.
+  std::vector<double> block_bounds_;
+  double bounds_total_ = 0;
+  Xapian::docid bounds_first_ = kEnd, bounds_last_ = 0;
+  // The next candidate, the least docid of the essential clauses: found while they step past
+  // the last one, unless something else moved them.
+  Xapian::docid next_docid_ = 0;
+  bool next_known_ = false;
+};
+
+MaxScorePass::MaxScorePass(const Xapian::Database& db, const index::MatchData& data,
+                           PlanCursors& cursors, const PassOptions& options)
+    : db_(db),
+      data_(data),
+      cursors_(cursors),
+      options_(options),
+      n_(cursors.clauses.size()),
+      by_bound_(n_),
+      prefix_bound_(n_),
+      heap_(options.k, options.collapse),
+      threshold_(heap_.threshold()),
+      check_at_(std::max<std::size_t>(64, std::size_t{4} * options.k)),
+      matched_(options.collapse),
+      block_bounds_(n_) {
+  auto& clauses = cursors.clauses;
+  std::vector<std::size_t> order(n_);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return clauses[a].max_score() < clauses[b].max_score();
+  });
+  for (std::size_t i = 0; i < n_; ++i) by_bound_[i] = &clauses[order[i]];
+  for (std::size_t i = 0; i < n_; ++i)
+    prefix_bound_[i] = (i ? prefix_bound_[i - 1] : 0) + by_bound_[i]->max_score();
+}
+
+TopK MaxScorePass::run() {
+  while (true) {
+    const Xapian::docid docid = next_candidate();
+    if (docid == kEnd) break;
+    if (pruning_) {
+      const Stretch stretch = bound_stretch(docid);
+      if (stretch == Stretch::End) break;
+      if (stretch == Stretch::Skipped) continue;
+    }
+    const std::uint32_t length = data_.length(docid);
+    if (const auto score = candidate_score(docid, length)) take(docid, length, *score);
+    step_past(docid);
+  }
+  if (options_.deferred)
+    options_.deferred->check_into(db_, data_, cursors_, heap_, matched_, &skipped_);
+  return result();
+}
+
+Xapian::docid MaxScorePass::next_candidate() {
+  if (pruning_ && first_essential_ + 1 == n_) {
+    pass_hopeless_postings();
+    next_known_ = false;
+  }
+  Xapian::docid docid = next_docid_;
+  if (!next_known_) {
+    docid = kEnd;
+    for (std::size_t i = first_essential_; i < n_; ++i)
+      docid = std::min(docid, by_bound_[i]->docid());
+  }
+  next_known_ = false;
+  return docid;
+}
+
+// With one essential clause left (a frequent word beside rarer ones, once the heap is good),
+// most of its postings cannot lift a document over the k-th score even with every other
+// clause's block bound added: they are passed over here, a few instructions each, by the test
+// candidate_score() would make with all its bookkeeping.
+void MaxScorePass::pass_hopeless_postings() {
+  ClauseCursor& essential = *by_bound_[n_ - 1];
+  double others = 0;
+  for (std::size_t i = 0; i + 1 < n_; ++i) others += block_bounds_[i];
+  while (true) {
+    const Xapian::docid at = essential.docid();
+    if (at == kEnd || at < bounds_first_ || at > bounds_last_) return;
+    if (!cannot_beat(essential.score(data_.length(at)) + others, threshold_)) return;
+    skipped_ = true;
+    essential.next();
+  }
+}
+
+// The block bounds of the stretch holding `docid`; when even their sum cannot beat the k-th
+// score, every essential cursor jumps past the stretch.
+MaxScorePass::Stretch MaxScorePass::bound_stretch(Xapian::docid docid) {
+  if (docid < bounds_first_ || docid > bounds_last_) {
+    bounds_first_ = docid;
+    bounds_last_ = kEnd;
+    bounds_total_ = 0;
+    for (std::size_t i = 0; i < n_; ++i) {
+      block_bounds_[i] = by_bound_[i]->block_bound(docid, &bounds_last_);
+      bounds_total_ += block_bounds_[i];
+    }
+  }
+  if (!cannot_beat(bounds_total_, threshold_)) return Stretch::Read;
+  skipped_ = true;
+  if (bounds_last_ == kEnd) return Stretch::End;
+  for (std::size_t i = first_essential_; i < n_; ++i) by_bound_[i]->skip_to(bounds_last_ + 1);
+  return Stretch::Skipped;
+}
+
+// The essential clauses' scores, then the non-essential ones probed while the candidate's
+// bound can still beat the k-th score; its final score when it can enter.
+std::optional<double> MaxScorePass::candidate_score(Xapian::docid docid, std::uint32_t length) {
+  double score = 0;
+  for (std::size_t i = first_essential_; i < n_; ++i)
+    if (by_bound_[i]->docid() == docid) score += by_bound_[i]->score(length);
+  if (first_essential_ > 0) {  // the heap is full: block_bounds_ hold this docid's bounds
+    double rest = 0;
+    for (std::size_t i = 0; i < first_essential_; ++i) rest += block_bounds_[i];
+    for (std::size_t i = first_essential_; i-- > 0;) {
+      if (cannot_beat(score + rest, threshold_)) {
+        skipped_ = true;
+        return std::nullopt;
+      }
+      ClauseCursor& clause = *by_bound_[i];
+      clause.skip_to(docid);
+      rest -= block_bounds_[i];
+      if (clause.docid() == docid) score += clause.score(length);
+    }
+  }
+  if (pruning_ && cannot_beat(score, threshold_)) {
+    skipped_ = true;  // cannot enter whether its phrases and conditions hold or not
+    return std::nullopt;
+  }
+  return cursors_.finish(db_, docid, length);
+}
+
+// Into the heap, or with phrases into the deferred checks; the heap's rise may start pruning
+// and make the weakest clauses non-essential.
+void MaxScorePass::take(Xapian::docid docid, std::uint32_t length, double score) {
+  DeferredChecks* const deferred = options_.deferred;
+  bool rose = false;
+  bool starts = false;
+  if (deferred) {
+    // Its score assumes its phrases hold: checked later, in growing batches.
+    if (cannot_beat(score, threshold_))
+      skipped_ = true;
+    else
+      deferred->add(docid, score, length, cursors_);
+    if (deferred->size() >= check_at_) {
+      rose = deferred->check_into(db_, data_, cursors_, heap_, matched_, &skipped_);
+      check_at_ = std::min<std::size_t>(check_at_ * 2, 8192);
+      threshold_ = heap_.threshold();
+      starts = !pruning_ && heap_.full();
+    }
+  } else {
+    matched_.add(data_.article(docid));
+    rose = heap_.offer(docid, score, data_.article(docid)).threshold_may_rise;
+    threshold_ = heap_.threshold();
+    starts = !pruning_ && heap_.full() && matched_.count() >= options_.exact_count_up_to;
+  }
+  pruning_ = pruning_ || starts;
+  if (pruning_ && (rose || starts))
+    while (first_essential_ < n_ && cannot_beat(prefix_bound_[first_essential_], threshold_)) {
+      ++first_essential_;
+      skipped_ = true;  // documents of the non-essential clauses alone go unvisited
+    }
+}
+
+void MaxScorePass::step_past(Xapian::docid docid) {
+  next_docid_ = kEnd;
+  for (std::size_t i = first_essential_; i < n_; ++i) {
+    ClauseCursor& clause = *by_bound_[i];
+    if (clause.docid() == docid) clause.next();
+    next_docid_ = std::min(next_docid_, clause.docid());
+  }
+  next_known_ = true;
+}
+
+TopK MaxScorePass::result() {
+  TopK result;
+  const Xapian::doccount collection_size = db_.get_doccount();
+  result.docs = heap_.take_sorted();
+  result.matches_lower_bound = matched_.count();
+  result.matches_upper_bound =
+      skipped_ ? std::max(matched_.count(), cursors_.upper_bound(collection_size))
+               : matched_.count();
+  result.estimated_matches =
+      skipped_ ? std::clamp(cursors_.estimate(collection_size), result.matches_lower_bound,
+                            result.matches_upper_bound)
+               : matched_.count();
+  return result;
+}
+
+}  // namespace
+
 TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, PlanCursors& cursors,
                    const PassOptions& options) {
-  const unsigned k = options.k;
-  const Xapian::doccount exact_count_up_to = options.exact_count_up_to;
-  DeferredChecks* const deferred = options.deferred;
-  std::size_t check_at = std::max<std::size_t>(64, std::size_t{4} * k);
-  TopK result;
-  if (k == 0) {
+  if (options.k == 0) {
+    TopK result;
     result.matches_upper_bound = cursors.upper_bound(db.get_doccount());
     result.estimated_matches =
         std::min(cursors.estimate(db.get_doccount()), result.matches_upper_bound);
     return result;
   }
-  auto& clauses = cursors.clauses;
-  const std::size_t n = clauses.size();
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return clauses[a].max_score() < clauses[b].max_score();
-  });
-  // The clauses by bound, weakest first: the loops below read them in this order only.
-  std::vector<ClauseCursor*> by_bound(n);
-  for (std::size_t i = 0; i < n; ++i) by_bound[i] = &clauses[order[i]];
-  std::vector<double> prefix_bound(n);  // what clauses by_bound[0..i] can add together
-  for (std::size_t i = 0; i < n; ++i)
-    prefix_bound[i] = (i ? prefix_bound[i - 1] : 0) + by_bound[i]->max_score();
-
-  TopKHeap heap(k, options.collapse);
-  double threshold = heap.threshold();
-  std::size_t first_essential = 0;
-  bool skipped = false;  // whether any document was passed over unscored
-  bool pruning = false;  // see exact_count_up_to
-  MatchCounter matched(options.collapse);
-  // Each clause's bound for the block holding the candidate, and their sum: unchanged for every
-  // candidate up to the first of those blocks to end, so computed once per stretch.
-  std::vector<double> block_bounds(n);
-  double bounds_total = 0;
-  Xapian::docid bounds_first = kEnd, bounds_last = 0;
-  // With one essential clause left (a frequent word beside rarer ones, once the heap is good),
-  // most of its postings cannot lift a document over the k-th score even with every other
-  // clause's block bound added: they are passed over here, a few instructions each, by the
-  // test the step below would make with all its bookkeeping.
-  auto pass_hopeless_postings = [&] {
-    ClauseCursor& essential = *by_bound[n - 1];
-    double others = 0;
-    for (std::size_t i = 0; i + 1 < n; ++i) others += block_bounds[i];
-    while (true) {
-      const Xapian::docid at = essential.docid();
-      if (at == kEnd || at < bounds_first || at > bounds_last) return;
-      if (!cannot_beat(essential.score(data.length(at)) + others, threshold)) return;
-      skipped = true;
-      essential.next();
-    }
-  };
-  // The next candidate, the least docid of the essential clauses: found while they step past
-  // the last one, unless something else moved them.
-  Xapian::docid next_docid = 0;
-  bool next_known = false;
-  while (true) {
-    if (pruning && first_essential + 1 == n) {
-      pass_hopeless_postings();
-      next_known = false;
-    }
-    Xapian::docid docid = next_docid;
-    if (!next_known) {
-      docid = kEnd;
-      for (std::size_t i = first_essential; i < n; ++i)
-        docid = std::min(docid, by_bound[i]->docid());
-    }
-    next_known = false;
-    if (docid == kEnd) break;
-
-    if (pruning) {
-      if (docid < bounds_first || docid > bounds_last) {
-        bounds_first = docid;
-        bounds_last = kEnd;
-        bounds_total = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-          block_bounds[i] = by_bound[i]->block_bound(docid, &bounds_last);
-          bounds_total += block_bounds[i];
-        }
-      }
-      const Xapian::docid block_end = bounds_last;
-      if (cannot_beat(bounds_total, threshold)) {
-        skipped = true;
-        if (block_end == kEnd) break;
-        for (std::size_t i = first_essential; i < n; ++i) by_bound[i]->skip_to(block_end + 1);
-        continue;
-      }
-    }
-
-    const std::uint32_t length = data.length(docid);
-    double score = 0;
-    for (std::size_t i = first_essential; i < n; ++i)
-      if (by_bound[i]->docid() == docid) score += by_bound[i]->score(length);
-    bool candidate = true;
-    if (first_essential > 0) {  // the heap is full: block_bounds hold this docid's bounds
-      double rest = 0;
-      for (std::size_t i = 0; i < first_essential; ++i) rest += block_bounds[i];
-      for (std::size_t i = first_essential; i-- > 0;) {
-        if (cannot_beat(score + rest, threshold)) {
-          candidate = false;
-          skipped = true;
-          break;
-        }
-        ClauseCursor& clause = *by_bound[i];
-        clause.skip_to(docid);
-        rest -= block_bounds[i];
-        if (clause.docid() == docid) score += clause.score(length);
-      }
-    }
-    if (candidate && pruning && cannot_beat(score, threshold)) {
-      candidate = false;  // cannot enter whether its phrases and conditions hold or not
-      skipped = true;
-    }
-    const auto final_score = candidate ? cursors.finish(db, docid, length) : std::nullopt;
-    bool rose = false;
-    bool starts = false;
-    if (final_score && deferred) {
-      // Its score assumes its phrases hold: checked later, in growing batches.
-      if (cannot_beat(*final_score, threshold))
-        skipped = true;
-      else
-        deferred->add(docid, *final_score, length, cursors);
-      if (deferred->size() >= check_at) {
-        rose = deferred->check_into(db, data, cursors, heap, matched, &skipped);
-        check_at = std::min<std::size_t>(check_at * 2, 8192);
-        threshold = heap.threshold();
-        starts = !pruning && heap.full();
-      }
-    } else if (final_score) {
-      matched.add(data.article(docid));
-      rose = heap.offer(docid, *final_score, data.article(docid)).threshold_may_rise;
-      threshold = heap.threshold();
-      starts = !pruning && heap.full() && matched.count() >= exact_count_up_to;
-    }
-    pruning = pruning || starts;
-    if (pruning && (rose || starts))
-      while (first_essential < n && cannot_beat(prefix_bound[first_essential], threshold)) {
-        ++first_essential;
-        skipped = true;  // documents of the non-essential clauses alone go unvisited
-      }
-    next_docid = kEnd;
-    for (std::size_t i = first_essential; i < n; ++i) {
-      ClauseCursor& clause = *by_bound[i];
-      if (clause.docid() == docid) clause.next();
-      next_docid = std::min(next_docid, clause.docid());
-    }
-    next_known = true;
-  }
-  if (deferred) deferred->check_into(db, data, cursors, heap, matched, &skipped);
-  result.docs = heap.take_sorted();
-  result.matches_lower_bound = matched.count();
-  result.matches_upper_bound =
-      skipped ? std::max(matched.count(), cursors.upper_bound(db.get_doccount())) : matched.count();
-  result.estimated_matches =
-      skipped ? std::clamp(cursors.estimate(db.get_doccount()), result.matches_lower_bound,
-                           result.matches_upper_bound)
-              : matched.count();
-  return result;
+  return MaxScorePass(db, data, cursors, options).run();
 }
 
 }  // namespace kavosh::search::matcher
