@@ -339,6 +339,62 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
              bytes_of(terms.posting_offsets), bytes_of(terms.impacts), terms.postings, terms.pool});
 }
 
+namespace {
+
+struct MappedFile {
+  std::shared_ptr<const void> mapping;
+  std::uint64_t size = 0;
+  const char* bytes() const { return static_cast<const char*>(mapping.get()); }
+};
+
+// The whole of `file`, mapped read-only; nothing when it cannot be or is shorter than a header.
+std::optional<MappedFile> map_file(const std::filesystem::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat status {};
+  const bool stat_ok =
+      ::fstat(fd, &status) == 0 && status.st_size >= static_cast<off_t>(sizeof(Header));
+  void* mapped = stat_ok ? ::mmap(nullptr, static_cast<std::size_t>(status.st_size), PROT_READ,
+                                  MAP_SHARED, fd, 0)
+                         : MAP_FAILED;
+  ::close(fd);
+  if (mapped == MAP_FAILED) return std::nullopt;
+  const auto size = static_cast<std::uint64_t>(status.st_size);
+  return MappedFile{std::shared_ptr<const void>(
+                        mapped, [size](const void* p) { ::munmap(const_cast<void*>(p), size); }),
+                    size};
+}
+
+// Where each section starts (see the layout at the top of this file).
+struct Layout {
+  std::uint64_t lengths, articles, directory, blocks, offsets, impacts, postings, pool;
+};
+
+// The sections of a file of `size` bytes with `header`, when they fill it exactly. Every count
+// is checked against the size before any is multiplied or added, so a crafted count cannot
+// overflow the sums.
+template <typename DirectoryEntry, typename Block, typename Impact>
+std::optional<Layout> layout_of(const Header& header, std::uint64_t size) {
+  if (header.term_count > size / sizeof(DirectoryEntry) ||
+      header.block_count > size / sizeof(Block) || header.impact_count > size / sizeof(Impact) ||
+      header.pool_bytes > size || header.posting_bytes > size || header.length_count > size ||
+      header.uuid_bytes > kMaxUuidBytes)
+    return std::nullopt;
+  Layout at{};
+  at.lengths = sizeof(Header) + padded8(header.uuid_bytes);
+  at.articles = at.lengths + padded8(header.length_count * 4);
+  at.directory = at.articles + padded8(header.length_count * 4);
+  at.blocks = at.directory + header.term_count * sizeof(DirectoryEntry);
+  at.offsets = at.blocks + padded8(header.block_count * sizeof(Block));
+  at.impacts = at.offsets + header.block_count * sizeof(std::uint64_t);
+  at.postings = at.impacts + header.impact_count * sizeof(Impact);
+  at.pool = at.postings + padded8(header.posting_bytes + kPostingSlack);
+  if (at.pool + header.pool_bytes != size) return std::nullopt;
+  return at;
+}
+
+}  // namespace
+
 std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
                                          const Xapian::Database& db) {
   Xapian::rev revision = 0;
@@ -352,88 +408,65 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
     return std::nullopt;
   }
   if (uuid.empty()) return std::nullopt;
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct stat status {};
-  const bool stat_ok =
-      ::fstat(fd, &status) == 0 && status.st_size >= static_cast<off_t>(sizeof(Header));
-  void* mapped = stat_ok ? ::mmap(nullptr, static_cast<std::size_t>(status.st_size), PROT_READ,
-                                  MAP_SHARED, fd, 0)
-                         : MAP_FAILED;
-  ::close(fd);
-  if (mapped == MAP_FAILED) return std::nullopt;
-  const auto size = static_cast<std::uint64_t>(status.st_size);
-  std::shared_ptr<const void> mapping(
-      mapped, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
-
-  const char* in = static_cast<const char*>(mapped);
+  std::optional<MappedFile> mapped = map_file(file);
+  if (!mapped) return std::nullopt;
+  const char* in = mapped->bytes();
   Header header;
   std::memcpy(&header, in, sizeof header);
-  if (std::memcmp(header.magic, kMagic.data(), kMagic.size()) != 0) return std::nullopt;
-  if (header.byte_order != kByteOrderMark || header.block_size != kBlockSize) return std::nullopt;
-  if (header.revision != revision || header.uuid_bytes != uuid.size() ||
-      header.uuid_bytes > kMaxUuidBytes)
+  if (std::memcmp(header.magic, kMagic.data(), kMagic.size()) != 0 ||
+      header.byte_order != kByteOrderMark || header.block_size != kBlockSize ||
+      header.revision != revision || header.uuid_bytes != uuid.size() ||
+      header.length_count != static_cast<std::uint64_t>(last) + 1)
     return std::nullopt;
-  // Every section's size, checked against the file before any is multiplied or added, so a
-  // crafted count cannot overflow the sums below.
-  if (header.length_count != static_cast<std::uint64_t>(last) + 1 ||
-      header.term_count > size / sizeof(DirectoryEntry) ||
-      header.block_count > size / sizeof(Block) || header.impact_count > size / sizeof(Impact) ||
-      header.pool_bytes > size || header.posting_bytes > size)
-    return std::nullopt;
-  const std::uint64_t lengths_at = sizeof(Header) + padded8(header.uuid_bytes);
-  const std::uint64_t articles_at = lengths_at + padded8(header.length_count * 4);
-  const std::uint64_t directory_at = articles_at + padded8(header.length_count * 4);
-  const std::uint64_t blocks_at = directory_at + header.term_count * sizeof(DirectoryEntry);
-  const std::uint64_t offsets_at = blocks_at + padded8(header.block_count * sizeof(Block));
-  const std::uint64_t impacts_at = offsets_at + header.block_count * sizeof(std::uint64_t);
-  const std::uint64_t postings_at = impacts_at + header.impact_count * sizeof(Impact);
-  const std::uint64_t pool_at = postings_at + padded8(header.posting_bytes + kPostingSlack);
-  if (pool_at + header.pool_bytes != size) return std::nullopt;
-  if (std::memcmp(in + sizeof(Header), uuid.data(), uuid.size()) != 0) return std::nullopt;
-  // Summed section by section, as written; blocks and impacts have a checksum per term.
+  const auto at = layout_of<DirectoryEntry, Block, Impact>(header, mapped->size);
+  if (!at || std::memcmp(in + sizeof(Header), uuid.data(), uuid.size()) != 0) return std::nullopt;
+  // Summed section by section, as written; blocks, impacts and postings have a checksum per
+  // term.
   Checksum checksum;
-  const std::pair<std::uint64_t, std::uint64_t> sections[] = {{sizeof(Header), lengths_at},
-                                                              {lengths_at, articles_at},
-                                                              {articles_at, directory_at},
-                                                              {directory_at, blocks_at},
-                                                              {pool_at, size}};
+  const std::pair<std::uint64_t, std::uint64_t> sections[] = {{sizeof(Header), at->lengths},
+                                                              {at->lengths, at->articles},
+                                                              {at->articles, at->directory},
+                                                              {at->directory, at->blocks},
+                                                              {at->pool, mapped->size}};
   for (const auto& [begin, end] : sections) checksum.add(std::string_view(in + begin, end - begin));
   if (checksum.value() != header.checksum) return std::nullopt;
 
   MatchData data;
-  data.lengths_ = reinterpret_cast<const std::uint32_t*>(in + lengths_at);
-  data.articles_ = reinterpret_cast<const std::uint32_t*>(in + articles_at);
+  data.lengths_ = reinterpret_cast<const std::uint32_t*>(in + at->lengths);
+  data.articles_ = reinterpret_cast<const std::uint32_t*>(in + at->articles);
   data.length_count_ = header.length_count;
-  data.directory_ = reinterpret_cast<const DirectoryEntry*>(in + directory_at);
+  data.directory_ = reinterpret_cast<const DirectoryEntry*>(in + at->directory);
   data.term_count_ = header.term_count;
-  data.blocks_ = reinterpret_cast<const Block*>(in + blocks_at);
-  data.impacts_ = reinterpret_cast<const Impact*>(in + impacts_at);
+  data.blocks_ = reinterpret_cast<const Block*>(in + at->blocks);
+  data.impacts_ = reinterpret_cast<const Impact*>(in + at->impacts);
   data.impact_count_ = header.impact_count;
-  data.posting_offsets_ = reinterpret_cast<const std::uint64_t*>(in + offsets_at);
-  data.postings_ = reinterpret_cast<const unsigned char*>(in + postings_at);
+  data.posting_offsets_ = reinterpret_cast<const std::uint64_t*>(in + at->offsets);
+  data.postings_ = reinterpret_cast<const unsigned char*>(in + at->postings);
   data.posting_bytes_ = header.posting_bytes;
-  data.pool_ = in + pool_at;
-  // Every entry within bounds and in order; each term's blocks and impacts when first looked
-  // up (verify_term), so lookups can trust them: a matcher that followed a wrong bound would
-  // drop documents silently.
-  std::string_view previous;
-  for (std::uint64_t i = 0; i < header.term_count; ++i) {
-    const DirectoryEntry& entry = data.directory_[i];
-    if (entry.pool_offset > header.pool_bytes ||
-        entry.term_bytes > header.pool_bytes - entry.pool_offset ||
-        entry.first_block > header.block_count ||
-        entry.block_count > header.block_count - entry.first_block || entry.block_count == 0 ||
-        entry.postings_end > header.posting_bytes)
-      return std::nullopt;
-    const std::string_view term(data.pool_ + entry.pool_offset, entry.term_bytes);
-    if (i > 0 && !(previous < term)) return std::nullopt;
-    previous = term;
-  }
+  data.pool_ = in + at->pool;
+  if (!data.directory_in_bounds(header.pool_bytes, header.block_count)) return std::nullopt;
   data.last_docid_ = last;
   data.term_state_.assign(header.term_count, TermState::Unchecked);
-  data.mapping_ = std::move(mapping);
+  data.mapping_ = std::move(mapped->mapping);
   return data;
+}
+
+// Every entry within bounds and in order; each term's blocks, impacts and postings are checked
+// when first looked up (verify_term), so lookups can trust them: a matcher that followed a
+// wrong bound would drop documents silently.
+bool MatchData::directory_in_bounds(std::uint64_t pool_bytes, std::uint64_t block_count) const {
+  std::string_view previous;
+  for (std::uint64_t i = 0; i < term_count_; ++i) {
+    const DirectoryEntry& entry = directory_[i];
+    if (entry.pool_offset > pool_bytes || entry.term_bytes > pool_bytes - entry.pool_offset ||
+        entry.first_block > block_count || entry.block_count > block_count - entry.first_block ||
+        entry.block_count == 0 || entry.postings_end > posting_bytes_)
+      return false;
+    const std::string_view term(pool_ + entry.pool_offset, entry.term_bytes);
+    if (i > 0 && !(previous < term)) return false;
+    previous = term;
+  }
+  return true;
 }
 
 std::vector<MatchData::Impact> MatchData::competitive_impacts(std::vector<Impact> points) {

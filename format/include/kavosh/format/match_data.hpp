@@ -122,6 +122,7 @@ class MatchData {
   struct DirectoryEntry;
   struct TermSections;  // what write() builds term by term
   enum class TermState : std::uint8_t { Unchecked, Valid, Invalid };
+  bool directory_in_bounds(std::uint64_t pool_bytes, std::uint64_t block_count) const;
   bool verify_term(const DirectoryEntry& entry) const;
   static std::uint64_t term_checksum(std::span<const Block> blocks, std::span<const Impact> impacts,
                                      std::span<const std::uint64_t> posting_offsets,
