@@ -61,17 +61,16 @@ std::vector<StubEntry> read_stub_file(const std::filesystem::path& file) {
       const auto colon = where.rfind(':');
       unsigned port = 0;
       const char* port_end = where.data() + where.size();
-      const bool port_read = colon != std::string_view::npos &&
-                             std::from_chars(where.data() + colon + 1, port_end, port).ptr ==
-                                 port_end &&
-                             port > 0 && port <= 65535;
+      const bool port_read =
+          colon != std::string_view::npos &&
+          std::from_chars(where.data() + colon + 1, port_end, port).ptr == port_end && port > 0 &&
+          port <= 65535;
       if (!port_read || colon == 0) throw bad("a remote shard is \"remote HOST:PORT\"");
       entry.kind = StubEntry::Kind::RemoteTcp;
       entry.host = std::string(where.substr(0, colon));
       entry.port = port;
     } else {
-      throw bad("unknown database type '" + std::string(type) +
-                "' (auto, glass, chert or remote)");
+      throw bad("unknown database type '" + std::string(type) + "' (auto, glass, chert or remote)");
     }
     entries.push_back(std::move(entry));
   }

@@ -54,9 +54,14 @@ class Opener {
     }
     if (!fs::is_directory(path, ec))
       throw std::runtime_error("not a database directory or stub file: " + path.string());
+    // A stub naming one local database (a merged first run's) is the directory's database,
+    // and messages name the directory; shards are opened one by one.
     if (!fs::exists(path / kGlassVersionFile, ec) && fs::exists(path / schema::kShardStub, ec)) {
-      add_stub(path / schema::kShardStub, top, depth);
-      return;
+      const auto entries = index::read_stub_file(path / schema::kShardStub);
+      if (entries.size() > 1 || entries.front().kind != index::StubEntry::Kind::Local) {
+        add_stub(path / schema::kShardStub, top, depth);
+        return;
+      }
     }
     Xapian::Database db;
     try {
@@ -66,6 +71,7 @@ class Opener {
       throw_xapian_error(e, "cannot open database " + path.string());
     }
     add_shard(db, path.string(), &top);
+    if (schema::is_shard_name(path.filename().string())) index_.unfinished_first_run = true;
   }
 
   void add_remote(const std::string& host, unsigned port) {
@@ -131,11 +137,10 @@ class Opener {
     if (version.empty() && top && first_run_under_way(*top)) throw being_created(*top);
     if (version != schema::kSchemaVersion) {
       const bool is_shard = top == nullptr || name != top->string();
-      throw std::runtime_error((is_shard ? "shard " : "database ") + name + " has index schema " +
-                               (version.empty() ? "(none)" : version) +
-                               ", this kavosh-search reads schema " +
-                               std::string(schema::kSchemaVersion) +
-                               ": re-index it with kavosh-index --rebuild");
+      throw std::runtime_error(
+          (is_shard ? "shard " : "database ") + name + " has index schema " +
+          (version.empty() ? "(none)" : version) + ", this kavosh-search reads schema " +
+          std::string(schema::kSchemaVersion) + ": re-index it with kavosh-index --rebuild");
     }
     index_.db.add_database(db);
     ++index_.shards;
@@ -185,8 +190,8 @@ OpenedIndex open_index(const IndexSources& sources) {
 void throw_search_error(const Xapian::Error& error, const std::string& name) {
   // Xapian names the connection in the context: "remote:tcp(127.0.0.1:33333)".
   const char* reason = error.get_error_string();
-  const std::string why = error.get_msg() + (reason && *reason ? std::string(" (") + reason + ")"
-                                                                : std::string());
+  const std::string why =
+      error.get_msg() + (reason && *reason ? std::string(" (") + reason + ")" : std::string());
   if (std::string_view(error.get_type()) == "NetworkError" && !error.get_context().empty())
     throw std::runtime_error("search failed on " + name + ": shard " + error.get_context() +
                              " stopped answering: " + why);

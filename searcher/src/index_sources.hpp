@@ -15,7 +15,8 @@ namespace kavosh::search {
 struct OpenedIndex {
   Xapian::Database db;
   std::size_t shards = 0;
-  bool has_remote = false;  // a shard is served over the network
+  bool has_remote = false;            // a shard is served over the network
+  bool unfinished_first_run = false;  // shards of a first kavosh-index run, not merged yet
   // Where the side files of a single local index are (spelling dictionary, term filter, match
   // data): the first local source, or the directory of its stub file; empty without one.
   std::filesystem::path side_files;

@@ -146,17 +146,24 @@ struct Searcher::Impl {
     // With remote shards, whose synonyms Xapian does not carry: the local dictionary's copy.
     std::optional<Xapian::Database> synonyms;
     std::optional<Xapian::rev> revision;  // of the database the facts were read from
+    bool read = false;
   };
   const IndexFacts& index_facts() {
-    // An index still in a first run's shards has no single revision: facts are read each time.
+    // An index still in a first run's shards has no single revision and changes under the
+    // search: facts are read each time. A set of shards has none either, but is read once per
+    // Searcher (kavosh-serve opens a new one when Database::reopen() sees a commit): read per
+    // query, the metadata alone was one more round trip to a remote shard.
     std::optional<Xapian::rev> revision;
     try {
       revision = db.get_revision();
     } catch (const Xapian::InvalidOperationError&) {
     }
-    if (!revision || facts.revision != revision) {
+    const bool current =
+        revision ? facts.revision == revision : facts.read && !index.unfinished_first_run;
+    if (!current) {
       facts = IndexFacts{};
       facts.revision = revision;
+      facts.read = true;
       const std::string articles = db.get_metadata(std::string(schema::kMetaArticleCount));
       try {
         facts.one_passage_per_article =

@@ -180,15 +180,15 @@ TEST(ShardedIndex, TheCommandLineShardsAndSaysSo) {
                       "{\"id\":\"a200\",\"title\":\"Two\",\"text\":\"Ahvaz city\"}\n"
                       "{\"id\":\"b7\",\"title\":\"Three\",\"text\":\"Zagros mountains\"}\n");
   const std::string db = (dir / "db").string();
-  auto result = testing::run_indexer({"--db", db, "--shards", "2", "-q", (dir / "a.jsonl").string()},
-                                     dir);
+  auto result =
+      testing::run_indexer({"--db", db, "--shards", "2", "-q", (dir / "a.jsonl").string()}, dir);
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(index_shards(dir / "db").size(), 2u);
   result = testing::run_indexer({"--db", db, "--stats"}, dir);
   EXPECT_NE(result.out.find("articles: 3\n"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("shards: 2 "), std::string::npos) << result.out;
-  result = testing::run_indexer({"--db", db, "--shards", "3", "-q", (dir / "a.jsonl").string()},
-                                dir);
+  result =
+      testing::run_indexer({"--db", db, "--shards", "3", "-q", (dir / "a.jsonl").string()}, dir);
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("re-shard it with --rebuild --shards 3"), std::string::npos)
       << result.err;

@@ -45,8 +45,8 @@ constexpr unsigned kShards = 3;
 class TempDir {
  public:
   TempDir() {
-    path_ = fs::temp_directory_path() / ("kavosh-shards-test-" + std::to_string(::getpid()) +
-                                         "-" + std::to_string(std::random_device{}()));
+    path_ = fs::temp_directory_path() / ("kavosh-shards-test-" + std::to_string(::getpid()) + "-" +
+                                         std::to_string(std::random_device{}()));
     fs::create_directories(path_);
   }
   ~TempDir() {
@@ -302,11 +302,11 @@ TEST(Shards, CranfieldRanksAlikeInOneDatabaseAndInLocalAndRemoteShards) {
     Listener listener(writer);
     ki::read_file(collection, ki::Format::Smart, "cran.all.1400", collection.string(), listener);
   });
-  expect_one_ranking(dir / "one", dir / "sharded",
-                     {"boundary layer", "heat transfer at supersonic speeds",
-                      "shock wave interaction", "laminar flow over a flat plate",
-                      "aerodynamic heating", "buckling of thin cylinders", "similarity laws",
-                      "\"boundary layer\" separation"});
+  expect_one_ranking(
+      dir / "one", dir / "sharded",
+      {"boundary layer", "heat transfer at supersonic speeds", "shock wave interaction",
+       "laminar flow over a flat plate", "aerodynamic heating", "buckling of thin cylinders",
+       "similarity laws", "\"boundary layer\" separation"});
 }
 
 TEST(Shards, AGeneratedCorpusRanksAlikeInOneDatabaseAndInLocalAndRemoteShards) {
@@ -364,8 +364,11 @@ TEST(Shards, ARemoteShardKilledMidRunIsNamedInTheError) {
 
 TEST(Shards, ARemoteShardThatDoesNotAnswerIsNamed) {
   const std::string address = "127.0.0.1:" + std::to_string(free_port());
-  const std::string error = error_of([&] { ks::Searcher searcher(ks::IndexSources{{}, {address}}); });
-  EXPECT_EQ(error, "shard remote " + address + " does not answer: Couldn't connect (Connection refused)");
+  const std::string error = error_of([&] {
+    ks::Searcher searcher(ks::IndexSources{{}, {address}});
+  });
+  EXPECT_EQ(error,
+            "shard remote " + address + " does not answer: Couldn't connect (Connection refused)");
 }
 
 TEST(Shards, AShardOfAnotherSchemaIsNamed) {
@@ -419,8 +422,7 @@ TEST(Shards, TheCommandLineSearchesAStubOfLocalAndRemoteShards) {
   }
   const std::string query = generated_articles(1)[0].title;
   const auto mixed = kavosh::testing::run_process(
-      KAVOSH_SEARCH_BINARY, {"--db", stub.string(), "--trec", "--limit", "5", query},
-      dir.path());
+      KAVOSH_SEARCH_BINARY, {"--db", stub.string(), "--trec", "--limit", "5", query}, dir.path());
   ASSERT_EQ(mixed.exit_code, 0) << mixed.err;
   const auto local = kavosh::testing::run_process(
       KAVOSH_SEARCH_BINARY, {"--db", db.string(), "--trec", "--limit", "5", query}, dir.path());
