@@ -124,6 +124,8 @@ std::unique_ptr<Shard> ShardSet::open_shard(const std::filesystem::path& path, i
 
 // The database to write, decided from what the directory holds:
 //  - a database with documents: written in place;
+//  - a sharded index's shards (the stub names them): written as they are, or removed and
+//    written anew by `rebuild`;
 //  - shards left by a killed first run (the stub names them): the run goes on in them;
 //  - nothing, or an empty database (or `rebuild`): a first run, in shards when
 //    first_run_shards > 1, else in place.
@@ -182,14 +184,16 @@ void ShardSet::open(bool rebuild, unsigned first_run_shards, unsigned index_shar
 // say no indexer writes them.
 void ShardSet::remove_index_shards(const std::vector<std::filesystem::path>& shards) const {
   std::vector<Xapian::WritableDatabase> locks;
-  try {
-    for (const auto& path : shards) locks.emplace_back(path.string(), Xapian::DB_OPEN);
-  } catch (const Xapian::DatabaseLockError& e) {
-    throw_lock_error(directory_, e.get_msg());
-  } catch (const Xapian::DatabaseNotFoundError&) {
-    // A shard a killed rebuild already removed: nothing to lock.
-  } catch (const Xapian::Error& e) {
-    throw std::runtime_error("cannot open database " + directory_.string() + ": " + e.get_msg());
+  for (const auto& path : shards) {
+    try {
+      locks.emplace_back(path.string(), Xapian::DB_OPEN);
+    } catch (const Xapian::DatabaseLockError& e) {
+      throw_lock_error(directory_, e.get_msg());
+    } catch (const Xapian::DatabaseNotFoundError&) {
+      // A shard a killed rebuild already removed: nothing to lock.
+    } catch (const Xapian::Error& e) {
+      throw std::runtime_error("cannot open database " + path.string() + ": " + e.get_msg());
+    }
   }
   std::error_code error;
   for (Xapian::WritableDatabase& lock : locks) lock.close();
