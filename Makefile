@@ -1,5 +1,6 @@
 # The two commands of the README's quick start, plus the benchmark runs.
 #   make demo   install deps, build (Release), index corpus/, run three example searches
+#   make demo-cluster  the demo corpus in two shards served by two xapian-tcpsrv on loopback
 #   make test   install deps, build, run the whole GoogleTest suite with CTest
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
@@ -11,7 +12,7 @@ CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DKAVOSH_WERROR=$(WERROR) \
               -DKAVOSH_SANITIZE=$(SANITIZE) -DKAVOSH_DATA_DIR=$(DATA_DIR)
 DEMO_DB = $(BUILD_DIR)/demo-db
 
-.PHONY: all deps build demo test bench bench-quick clean
+.PHONY: all deps build demo demo-cluster test bench bench-quick clean
 
 all: build
 
@@ -30,6 +31,9 @@ demo: build
 	@$(BUILD_DIR)/searcher/kavosh-search --db $(DEMO_DB) --limit 3 مجاهدين
 	@echo; echo '$$ kavosh-search mojahedin khalq'
 	@$(BUILD_DIR)/searcher/kavosh-search --db $(DEMO_DB) --limit 3 mojahedin khalq
+
+demo-cluster: build
+	bash scripts/demo-cluster $(BUILD_DIR)
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

@@ -37,6 +37,7 @@ struct MatcherCounts {
 struct KavoshSettings {
   bool no_normalize_index = false;
   unsigned batch_passages = index::WriterOptions{}.batch_passages;
+  unsigned shards = 0;  // WriterOptions::index_shards: 0 one database, N a sharded index
   bool no_normalize_query = false;
   search::SearchRequest request;  // ranking fields only; query/limit/snippets set per query
   // What the opened Searcher really analyzes queries with: "on"/"off" (set when it opens).
@@ -59,6 +60,7 @@ class KavoshBuilder final : public IndexBuilder {
                                         options.analyzer.normalize_arabic_script =
                                             !settings.no_normalize_index;
                                         options.batch_passages = settings.batch_passages;
+                                        options.index_shards = settings.shards;
                                         return std::make_unique<index::IndexWriter>(store, options);
                                       })),
         lang_(std::move(lang)) {}
@@ -168,6 +170,10 @@ void add_kavosh_options(CLI::App& index_command, CLI::App& search_command,
       .add_option("--batch", settings.batch_passages,
                   "passages per commit (0: the writer's default, sized by the index)")
       ->capture_default_str();
+  index_command.add_option("--shards", settings.shards,
+                           "write a sharded index of N shards (kavosh-index --shards; 0: one "
+                           "database). Search such an index, or a stub file naming remote "
+                           "shards in its place (DIR/index), as usual");
   auto& request = settings.request;
   search_command.add_option("--k1", request.k1, "BM25 k1");
   search_command.add_option("--b", request.b, "BM25 b");

@@ -32,6 +32,7 @@ struct Options {
   std::string format = "auto";
   unsigned batch = kavosh::index::WriterOptions{}.batch_passages;
   bool rebuild = false;
+  unsigned shards = 0;  // 0: as the index is
   bool strict = false;
   bool quiet = false;
   bool no_spelling = false;
@@ -44,6 +45,10 @@ struct Options {
 using kavosh::cli::UsageError;
 
 const kavosh::cli::Program kProgram{"kavosh-index", {}};
+
+// Each shard is written by a thread of its own and opened by every search: past this many the
+// threads only compete for the cores and the searches for file handles.
+constexpr unsigned kMaxShards = 256;
 
 std::string megabytes(std::uint64_t bytes) {
   char text[32];
@@ -76,6 +81,7 @@ WriteRun write(const Options& options, Format format) {
   writer_options.batch_passages = options.batch;
   writer_options.spelling = !options.no_spelling;
   writer_options.analysis_thread = !options.single_thread;
+  writer_options.index_shards = options.shards;
 
   const auto started = std::chrono::steady_clock::now();
   kavosh::cli::ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
@@ -178,6 +184,8 @@ int run(const Options& options) {
   if (!writes && !options.stats && options.show.empty() && !options.compact) {
     throw UsageError("no input paths (usage: kavosh-index --db DIR [--rebuild] PATH...)");
   }
+  if (options.shards > 0 && !writes)
+    throw UsageError("--shards N shards an index as it is written (with --rebuild or PATH...)");
   const auto format = parse_format(options.format);
   if (!format) throw UsageError("unknown --format " + options.format);
 
@@ -208,6 +216,10 @@ int main(int argc, char** argv) {
   app.add_option("--db", options.db, "database directory (created when missing)")->required();
   app.add_option("paths", options.paths, "files or directories to index");
   app.add_flag("--rebuild", options.rebuild, "start from an empty database");
+  app.add_option("--shards", options.shards,
+                 "write a sharded index: N shard databases kept apart, named by DIR/XAPIANDB "
+                 "(a new index, or with --rebuild; 1 undoes the sharding)")
+      ->check(CLI::Range(1u, kMaxShards));
   app.add_option("--format", options.format,
                  "input format: auto, text, jsonl, mediawiki, trec, smart, aliases (default auto)");
   app.add_option("--batch", options.batch,

@@ -76,11 +76,18 @@ DatabaseSummary summarize_database(const std::filesystem::path& db_path) {
   DatabaseSummary summary;
   summary.passages = db.get_doccount();
   // Xapian answers metadata from a stub's first database only; a first run still in its
-  // shards keeps a count in each.
+  // shards, and a sharded index, keep a count in each shard.
   std::vector<Xapian::Database> counted{db};
-  if (const auto shards = unmerged_shards(db_path); !shards.empty()) {
+  std::vector<std::filesystem::path> shards = unmerged_shards(db_path);
+  const std::vector<std::filesystem::path> kept = index_shards(db_path);
+  if (shards.empty()) shards = kept;
+  if (!shards.empty()) {
     counted.clear();
     for (const auto& shard : shards) counted.push_back(open_database(shard));
+  }
+  if (!kept.empty()) {
+    for (const Xapian::Database& shard : counted)
+      summary.shard_passages.push_back(shard.get_doccount());
   }
   for (const Xapian::Database& part : counted) {
     const std::string articles = part.get_metadata(std::string(schema::kMetaArticleCount));
@@ -102,6 +109,11 @@ std::string format_summary(const DatabaseSummary& summary) {
   std::ostringstream out;
   out << "articles: " << summary.articles << "\n";
   out << "passages: " << summary.passages << "\n";
+  if (!summary.shard_passages.empty()) {
+    out << "shards: " << summary.shard_passages.size() << " (passages:";
+    for (std::uint64_t passages : summary.shard_passages) out << " " << passages;
+    out << ")\n";
+  }
   out << "term postings: " << summary.total_length << "\n";
   out.precision(1);
   out << std::fixed << "average passage length: " << summary.average_length << " terms\n";
@@ -163,6 +175,12 @@ std::string describe_passage(const std::filesystem::path& db_path, const std::st
 
 void compact_database(const std::filesystem::path& db_path) {
   namespace fs = std::filesystem;
+  // Compacting the stub would merge the shards into one database: each is compacted alone.
+  // (The spelling dictionary of a sharded index is left as it is.)
+  if (const auto shards = index_shards(db_path); !shards.empty()) {
+    for (const fs::path& shard : shards) compact_database(shard);
+    return;
+  }
   Xapian::Database db = open_database(db_path);
   // An indexer holds the write lock of every database it writes (a first run's shards, or the
   // database); holding them here refuses to compact under a running indexer, and keeps one

@@ -10,7 +10,9 @@
 #include <string>
 
 #include "article_count_merger.hpp"
+#include "kavosh/format/match_data.hpp"
 #include "kavosh/format/schema.hpp"
+#include "kavosh/format/term_filter.hpp"
 #include "kavosh/index/database_info.hpp"
 
 namespace kavosh::index {
@@ -59,16 +61,30 @@ std::vector<std::string> stub_databases(const std::filesystem::path& db_path) {
   return names;
 }
 
-std::vector<std::filesystem::path> unmerged_shards(const std::filesystem::path& db_path) {
+namespace {
+
+// The databases the stub names when every one of them is named as `is_kind` says.
+std::vector<std::filesystem::path> stub_shards(const std::filesystem::path& db_path,
+                                               bool (*is_kind)(std::string_view)) {
   std::error_code error;
   // Xapian opens a directory's own database before its stub.
   if (std::filesystem::exists(db_path / kGlassVersionFile, error)) return {};
   std::vector<std::filesystem::path> shards;
   for (const std::string& name : stub_databases(db_path)) {
-    if (!schema::is_shard_name(name)) return {};
+    if (!is_kind(name)) return {};
     shards.push_back(db_path / name);
   }
   return shards;
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> unmerged_shards(const std::filesystem::path& db_path) {
+  return stub_shards(db_path, schema::is_shard_name);
+}
+
+std::vector<std::filesystem::path> index_shards(const std::filesystem::path& db_path) {
+  return stub_shards(db_path, schema::is_index_shard_name);
 }
 
 Shard& ShardSet::routed(std::string_view article_id) {
@@ -108,23 +124,81 @@ std::unique_ptr<Shard> ShardSet::open_shard(const std::filesystem::path& path, i
 
 // The database to write, decided from what the directory holds:
 //  - a database with documents: written in place;
+//  - a sharded index's shards (the stub names them): written as they are, or removed and
+//    written anew by `rebuild`;
 //  - shards left by a killed first run (the stub names them): the run goes on in them;
 //  - nothing, or an empty database (or `rebuild`): a first run, in shards when
 //    first_run_shards > 1, else in place.
-void ShardSet::open(bool rebuild, unsigned first_run_shards) {
+void ShardSet::open(bool rebuild, unsigned first_run_shards, unsigned index_shard_count) {
   std::error_code error;
   if (std::filesystem::exists(directory_, error) &&
       !std::filesystem::is_directory(directory_, error)) {
     throw std::runtime_error("database path is not a directory: " + directory_.string());
   }
+  if (const auto kept = index_shards(directory_); !kept.empty()) {
+    const auto count = static_cast<unsigned>(kept.size());
+    if (!rebuild) {
+      if (index_shard_count != 0 && index_shard_count != count) {
+        throw std::runtime_error(
+            "database " + directory_.string() + " has " + std::to_string(count) +
+            " shards; re-shard it with --rebuild --shards " + std::to_string(index_shard_count));
+      }
+      kept_ = true;
+      open_shards(count, false);
+      return;
+    }
+    remove_index_shards(kept);
+  }
+  const bool wants_kept_shards = index_shard_count > 1;
   if (const auto unmerged = unmerged_shards(directory_); !unmerged.empty()) {
-    open_shards(static_cast<unsigned>(unmerged.size()), rebuild);
-    return;
+    if (wants_kept_shards && !rebuild) {
+      throw std::runtime_error("database " + directory_.string() +
+                               " holds an unfinished first run; finish it, or start over "
+                               "with --rebuild --shards " +
+                               std::to_string(index_shard_count));
+    }
+    if (!wants_kept_shards) {
+      open_shards(static_cast<unsigned>(unmerged.size()), rebuild);
+      return;
+    }
+    remove_index_shards(unmerged);
   }
   const int mode = rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN;
   shards_.push_back(open_shard(directory_, mode));
   remove_leftovers();
-  if (first_run_shards > 1 && front().db.get_doccount() == 0) replace_by_shards(first_run_shards);
+  const bool empty = front().db.get_doccount() == 0;
+  if (wants_kept_shards && !empty) {
+    throw std::runtime_error("database " + directory_.string() +
+                             " is not sharded; shard it with --rebuild --shards " +
+                             std::to_string(index_shard_count));
+  }
+  if (wants_kept_shards) {
+    kept_ = true;
+    replace_by_shards(index_shard_count);
+  } else if (first_run_shards > 1 && empty) {
+    replace_by_shards(first_run_shards);
+  }
+}
+
+// A rebuild starts from nothing: the shards go, with the stub naming them, once their locks
+// say no indexer writes them.
+void ShardSet::remove_index_shards(const std::vector<std::filesystem::path>& shards) const {
+  std::vector<Xapian::WritableDatabase> locks;
+  for (const auto& path : shards) {
+    try {
+      locks.emplace_back(path.string(), Xapian::DB_OPEN);
+    } catch (const Xapian::DatabaseLockError& e) {
+      throw_lock_error(directory_, e.get_msg());
+    } catch (const Xapian::DatabaseNotFoundError&) {
+      // A shard a killed rebuild already removed: nothing to lock.
+    } catch (const Xapian::Error& e) {
+      throw std::runtime_error("cannot open database " + path.string() + ": " + e.get_msg());
+    }
+  }
+  std::error_code error;
+  for (Xapian::WritableDatabase& lock : locks) lock.close();
+  for (const auto& path : shards) std::filesystem::remove_all(path, error);
+  std::filesystem::remove(directory_ / schema::kShardStub, error);
 }
 
 // The empty database's lock is held until the shards hold theirs, so a second writer always
@@ -143,6 +217,11 @@ void ShardSet::replace_by_shards(unsigned count) {
     if (entry.path().extension() == kGlassTableExtension) fs::remove(entry.path(), error);
   }
   for (const std::string& name : replaced) fs::remove_all(directory_ / name, error);
+  // A sharded index keeps these per shard: the directory's own would describe no database.
+  if (kept_) {
+    fs::remove(term_filter_path(directory_), error);
+    fs::remove(match_data_path(directory_), error);
+  }
 }
 
 void ShardSet::open_shards(unsigned count, bool overwrite) {
@@ -151,16 +230,18 @@ void ShardSet::open_shards(unsigned count, bool overwrite) {
   fs::create_directories(directory_);
   std::string stub;
   for (unsigned k = 0; k < count; ++k) {
-    shards_.push_back(open_shard(schema::shard_path(directory_, k), mode));
-    stub += std::string(kStubBackend) + " " +
-            schema::shard_path(directory_, k).filename().string() + "\n";
+    const fs::path path =
+        kept_ ? schema::index_shard_path(directory_, k) : schema::shard_path(directory_, k);
+    shards_.push_back(open_shard(path, mode));
+    stub += std::string(kStubBackend) + " " + path.filename().string() + "\n";
     // A re-run goes on only in shards routed as this run routes, or it would add a second
     // copy of an article to the other shard.
     const Shard& shard = *shards_.back();
     if (shard.db.get_doccount() > 0 &&
         shard.db.get_metadata(std::string(schema::kMetaShardRouting)) != kShardRouting) {
-      throw std::runtime_error("the unfinished first run in " + directory_.string() +
-                               " was written by an older kavosh-index; start over with --rebuild");
+      throw std::runtime_error((kept_ ? "the shards of " : "the unfinished first run in ") +
+                               directory_.string() + (kept_ ? " were" : " was") +
+                               " written by an older kavosh-index; start over with --rebuild");
     }
   }
   const fs::path temporary = directory_ / (std::string(schema::kShardStub) + ".tmp");

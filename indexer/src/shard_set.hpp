@@ -2,7 +2,9 @@
 // Internal to the indexer library: the databases a run writes into, and the only place that
 // knows how Xapian lays them out on disk. A first run (an empty database) writes into
 // schema::kShardCount shard databases inside the index directory, named by a Xapian stub
-// file, and merges them at the end; any other run writes the directory's own database.
+// file, and merges them at the end; a sharded index (kavosh-index --shards N) keeps its N
+// shards, named by the same stub, and every run writes them; any other run writes the
+// directory's own database.
 #include <xapian.h>
 
 #include <cstdint>
@@ -52,15 +54,20 @@ class ShardSet {
  public:
   explicit ShardSet(std::filesystem::path directory) : directory_(std::move(directory)) {}
 
-  // Opens what the directory holds: shards a killed first run left, else its database, which
-  // an empty one (or `rebuild`) replaces by `first_run_shards` new shards when that is above 1.
-  void open(bool rebuild, unsigned first_run_shards);
+  // Opens what the directory holds: a sharded index's shards (`index_shard_count` must be 0
+  // or their number, unless `rebuild`, which replaces them); shards a killed first run left;
+  // else its database. An empty database (or `rebuild`) is replaced by `index_shard_count`
+  // shards kept apart when that is above 1, else by `first_run_shards` shards to merge when
+  // that is above 1.
+  void open(bool rebuild, unsigned first_run_shards, unsigned index_shard_count);
   // Compacts the committed shards, whose threads have stopped, into the directory's database,
   // then the only one the set holds; their stats are summed into it.
   void merge();
 
   bool sharded() const { return shards_.size() > 1; }
-  Shard& routed(std::string_view article_id);  // the shard an article's id routes to
+  bool kept() const { return kept_; }                  // a sharded index: never merged
+  bool merges() const { return sharded() && !kept_; }  // a first run's shards
+  Shard& routed(std::string_view article_id);          // the shard an article's id routes to
   Shard& front() { return *shards_.front(); }
   const std::vector<std::unique_ptr<Shard>>& shards() const { return shards_; }
   std::uint64_t bytes_on_disk() const;  // of the shards
@@ -70,8 +77,10 @@ class ShardSet {
   void open_shards(unsigned count, bool overwrite);
   void replace_by_shards(unsigned count);
   void remove_leftovers() const;
+  void remove_index_shards(const std::vector<std::filesystem::path>& shards) const;
 
   std::filesystem::path directory_;
+  bool kept_ = false;
   std::vector<std::unique_ptr<Shard>> shards_;
 };
 

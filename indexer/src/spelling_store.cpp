@@ -139,6 +139,17 @@ void SpellingStore::finish_batches() { queue_.wait_done(); }
 // written afterwards, because writing (and committing every kChangesPerCommit words) while a
 // spelling iterator is open would change the table under it. After a run whose batches all
 // arrived there is nothing to write.
+void SpellingStore::copy_synonyms(const Xapian::Database& index) {
+  finish_batches();
+  const std::vector<std::string> old_keys(db_.synonym_keys_begin(), db_.synonym_keys_end());
+  for (const std::string& key : old_keys) db_.clear_synonyms(key);
+  for (auto key = index.synonym_keys_begin(); key != index.synonym_keys_end(); ++key) {
+    for (auto synonym = index.synonyms_begin(*key); synonym != index.synonyms_end(*key); ++synonym)
+      db_.add_synonym(*key, *synonym);
+  }
+  db_.commit();
+}
+
 void SpellingStore::sync_with(const Xapian::Database& index) {
   finish_batches();
   db_.commit();  // the batches' last changes, so that the walk reads the table as committed

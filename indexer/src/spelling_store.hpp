@@ -60,6 +60,10 @@ class SpellingStore {
   // Waits for queued batches, then adds or removes until every word's frequency is the class
   // of its term frequency in `index` and words `index` no longer holds are gone; commits.
   void sync_with(const Xapian::Database& index);
+  // Makes the dictionary's synonyms those of `index` (a sharded index's, whose shards may be
+  // served remotely: Xapian 1.4's remote protocol carries no synonyms, so a search of remote
+  // shards looks its aliases up here); commits.
+  void copy_synonyms(const Xapian::Database& index);
 
   static Xapian::termcount popularity_class(Xapian::doccount passages);
 

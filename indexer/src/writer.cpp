@@ -2,8 +2,9 @@
 // Writing is indexing's bottleneck, and Xapian writes a database on one thread. So a first run
 // (an empty database) routes each article by its id to one of two shard databases
 // (shard_set.hpp), each with a thread that analyzes and writes, and merges them at commit();
-// any other run analyzes on a worker thread while the calling thread writes, in the order
-// articles were added. Either way at most a bounded number of articles is in flight, so
+// a sharded index (--shards N) keeps its shards apart, each written by a thread of its own in
+// every run; any other run analyzes on a worker thread while the calling thread writes, in the
+// order articles were added. Either way at most a bounded number of articles is in flight, so
 // memory stays bounded, and the same input gives the same database contents. Documents are
 // built by document_builder.hpp; this file holds the threads, transactions, commits and the
 // side files brought up to date at the end of a commit.
@@ -130,7 +131,8 @@ struct IndexWriter::Impl {
         main_builder(options.analyzer) {}
 
   void open() {
-    shard_set.open(options.rebuild, options.analysis_thread ? options.shards : 1);
+    shard_set.open(options.rebuild, options.analysis_thread ? options.shards : 1,
+                   options.index_shards);
     reset_batch_limits();
   }
 
@@ -356,8 +358,15 @@ struct IndexWriter::Impl {
 
   void commit_all() {
     drain();
-    for (const auto& shard : shard_set.shards()) commit(*shard);
-    if (shard_set.sharded()) {
+    for (const auto& shard : shard_set.shards()) {
+      // A sharded index's shard that no article went to yet still says its schema, or a
+      // search would refuse it as no Kavosh index.
+      if (shard_set.kept() &&
+          shard->db.get_metadata(std::string(schema::kMetaSchemaVersion)).empty())
+        ensure_transaction(*shard);
+      commit(*shard);
+    }
+    if (shard_set.merges()) {
       // The spelling store reads the shards for its batches; they go away with the merge.
       // Its commit needs only its own database, so it runs beside the merge.
       if (spelling) {
@@ -383,13 +392,26 @@ struct IndexWriter::Impl {
     if (options.analysis_thread) start_worker();  // for articles added after this commit
   }
 
-  // The spelling dictionary, term filter and match data, from the one database left now (the
-  // shards are merged) at its last revision.
+  // The spelling dictionary, term filter and match data at the databases' last revision: of
+  // the one database left now (a first run's shards are merged), or, in a sharded index, one
+  // dictionary of the whole index and each shard's own term filter and match data.
   void write_side_files() {
-    Xapian::WritableDatabase& db = shard_set.front().db;
-    if (spelling) spelling->sync_with(db);
-    TermFilter::build(db).write(term_filter_path(path));
-    MatchData::write(db, match_data_path(path));
+    if (!shard_set.kept()) {
+      Xapian::WritableDatabase& db = shard_set.front().db;
+      if (spelling) spelling->sync_with(db);
+      TermFilter::build(db).write(term_filter_path(path));
+      MatchData::write(db, match_data_path(path));
+      return;
+    }
+    if (spelling) {
+      const Xapian::Database whole(path.string());
+      spelling->sync_with(whole);
+      spelling->copy_synonyms(whole);
+    }
+    for (const auto& shard : shard_set.shards()) {
+      TermFilter::build(shard->db).write(term_filter_path(shard->path));
+      MatchData::write(shard->db, match_data_path(shard->path));
+    }
   }
 
   // The shards' sums; a shard written by a thread of its own counts as of its last write.

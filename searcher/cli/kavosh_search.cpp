@@ -120,7 +120,8 @@ int analyze(const std::string& text, const std::string& lang, bool json) {
 
 // What the command line says, before it becomes a SearchRequest.
 struct Options {
-  std::string db_path, analyze_text, queries_file, qrels_file, run_tag = "kavosh", qid = "1";
+  std::vector<std::string> databases, remotes;
+  std::string analyze_text, queries_file, qrels_file, run_tag = "kavosh", qid = "1";
   std::string color = "auto";
   std::string matcher = "auto";
   std::string rm3 = "off";
@@ -131,9 +132,30 @@ struct Options {
   ks::SearchRequest request;
 };
 
+ks::IndexSources index_sources(const Options& o) {
+  ks::IndexSources sources;
+  sources.local.assign(o.databases.begin(), o.databases.end());
+  sources.remote = o.remotes;
+  return sources;
+}
+
 void add_output_options(CLI::App& app, Options& o) {
   app.add_option("query", o.words, "Query words (see searcher/README.md for the syntax)");
-  app.add_option("--db", o.db_path, "Index directory");
+  app.add_option("--db", o.databases,
+                 "Index directory or Xapian stub file (repeat to search several as one index)")
+      ->allow_extra_args(false);
+  app.add_option("--remote", o.remotes,
+                 "HOST:PORT of a shard served by xapian-tcpsrv (repeatable; with or without --db)")
+      ->allow_extra_args(false)
+      ->check(CLI::Validator(
+          [](const std::string& address) -> std::string {
+            const auto colon = address.rfind(':');
+            const bool shaped =
+                colon != std::string::npos && colon > 0 && colon + 1 < address.size() &&
+                address.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+            return shaped ? std::string() : "a remote shard is HOST:PORT, not '" + address + "'";
+          },
+          "HOST:PORT"));
   app.add_option("--limit", o.request.limit, "Hits to show (default 10; 1000 with --queries)");
   app.add_option("--offset", o.request.offset, "Hits to skip");
   app.add_flag("--json", o.json, "One JSON object per hit (or per token with --analyze)");
@@ -269,7 +291,7 @@ int run_batch(const Options& o, const CLI::App& app, const Output& out) {
   const auto topics = ks::load_topics(o.queries_file);
   std::optional<ks::eval::Qrels> qrels;
   if (!o.qrels_file.empty()) qrels = ks::eval::load_qrels(o.qrels_file);
-  ks::Searcher searcher(o.db_path);
+  ks::Searcher searcher(index_sources(o));
   ks::eval::Run run;
   run.tag = o.run_tag;
   for (const auto& topic : topics) {
@@ -327,7 +349,7 @@ int run_single_query(const Options& o, const Output& out) {
     request.spelling = false;
     request.hit_details = false;
   }
-  ks::Searcher searcher(o.db_path);
+  ks::Searcher searcher(index_sources(o));
   const auto results = searcher.search(request);
   if (o.debug_query) std::cerr << "xapian: " << results.query_description << "\n";
   if (o.debug_query || request.explain) std::cerr << "matcher: " << results.matcher << "\n";
@@ -351,7 +373,8 @@ int run(const Options& o, const CLI::App& app) {
     if (o.analyze_text.empty()) throw UsageError("--analyze needs a text");
     return analyze(o.analyze_text, o.request.language, o.json);
   }
-  if (o.db_path.empty()) throw UsageError("--db DIR is required");
+  if (o.databases.empty() && o.remotes.empty())
+    throw UsageError("--db DIR (or --remote HOST:PORT) is required");
   Output out;
   out.tty = o.color == "always" || (o.color == "auto" && isatty(STDOUT_FILENO));
   out.trec_docid = o.passages ? ks::TrecDocid::Passage : ks::TrecDocid::Article;

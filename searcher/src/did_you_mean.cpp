@@ -12,8 +12,9 @@ Xapian::Database& DidYouMean::dictionary() {
   if (!dictionary_) {
     const std::filesystem::path path = schema::spelling_path(index_path_);
     std::error_code ec;
-    dictionary_ = std::filesystem::is_directory(path, ec) ? Xapian::Database(path.string())
-                                                          : Xapian::Database();
+    // Remote shards alone have no local dictionary (Xapian 1.4's remote protocol carries none).
+    const bool present = !index_path_.empty() && std::filesystem::is_directory(path, ec);
+    dictionary_ = present ? Xapian::Database(path.string()) : Xapian::Database();
   } else {
     dictionary_->reopen();  // an indexer may have committed since
   }

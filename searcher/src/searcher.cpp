@@ -12,6 +12,7 @@
 
 #include "did_you_mean.hpp"
 #include "explain.hpp"
+#include "index_sources.hpp"
 #include "kavosh/format/match_data.hpp"
 #include "kavosh/format/schema.hpp"
 #include "kavosh/format/term_filter.hpp"
@@ -28,19 +29,6 @@ namespace kavosh::search {
 namespace schema = kavosh::index::schema;
 
 namespace {
-
-// The first moments of a first kavosh-index run (indexer/README.md): the directory holds its
-// shards (schema::is_shard_name) or a writer's lock, and nothing with the schema metadata has
-// been committed yet. Without this a search then said "database not found" or "schema (none):
-// re-index it", and the user killed a run that was going well.
-bool first_run_under_way(const std::filesystem::path& database) {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(database, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (schema::is_shard_name(name) || name == schema::kXapianLockFile) return true;
-  }
-  return false;
-}
 
 // Levenshtein distance of two ASCII field names, with '-' and '_' counted as the same.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -73,8 +61,9 @@ analysis::AnalyzerOptions index_analysis(const Xapian::Database& db) {
 }  // namespace
 
 struct Searcher::Impl {
-  std::filesystem::path path;
-  Xapian::Database db;
+  OpenedIndex index;
+  std::filesystem::path& path = index.side_files;  // the side files' directory, or empty
+  Xapian::Database& db = index.db;
   analysis::AnalyzerOptions analysis_options;
   analysis::Analyzer analyzer;
   Xapian::Enquire enquire;
@@ -82,50 +71,18 @@ struct Searcher::Impl {
   std::map<std::string, bool, std::less<>> known_fields;
   DidYouMean did_you_mean;
 
-  explicit Impl(const std::filesystem::path& p)
-      : path(p),
-        db(open(p)),
+  explicit Impl(const IndexSources& sources)
+      : index(open_index(sources)),
         analysis_options(index_analysis(db)),
         analyzer(analysis_options),
         enquire(db),
-        did_you_mean(p) {}
-  Impl(const std::filesystem::path& p, const analysis::AnalyzerOptions& options)
-      : path(p),
-        db(open(p)),
+        did_you_mean(path) {}
+  Impl(const IndexSources& sources, const analysis::AnalyzerOptions& options)
+      : index(open_index(sources)),
         analysis_options(options),
         analyzer(analysis_options),
         enquire(db),
-        did_you_mean(p) {}
-
-  static Xapian::Database open(const std::filesystem::path& p) {
-    std::error_code ec;
-    if (!std::filesystem::exists(p, ec))
-      throw std::runtime_error("database not found: " + p.string());
-    if (!std::filesystem::is_directory(p, ec))
-      throw std::runtime_error("not a database directory: " + p.string());
-    const auto being_created = [&p] {
-      return std::runtime_error("database " + p.string() +
-                                ": the index is being created (a first kavosh-index run has "
-                                "not committed yet); search again when it has");
-    };
-    Xapian::Database db;
-    try {
-      db = Xapian::Database(p.string());
-    } catch (const Xapian::Error& e) {
-      if (first_run_under_way(p)) throw being_created();
-      throw_xapian_error(e, "cannot open database " + p.string());
-    }
-    // The stored passage layout changes with the schema; an index of another version (or
-    // none: not written by kavosh-index) cannot be read and must be rebuilt.
-    const std::string version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
-    if (version.empty() && first_run_under_way(p)) throw being_created();
-    if (version != schema::kSchemaVersion)
-      throw std::runtime_error(
-          "database " + p.string() + " has index schema " + (version.empty() ? "(none)" : version) +
-          ", this kavosh-search reads schema " + std::string(schema::kSchemaVersion) +
-          ": re-index it with kavosh-index --rebuild");
-    return db;
-  }
+        did_you_mean(path) {}
 
   bool is_known_field(std::string_view name) {
     auto found = known_fields.find(name);
@@ -186,27 +143,47 @@ struct Searcher::Impl {
     bool has_synonyms = false;  // without any, alias lookups per query word are skipped
     std::optional<index::TermFilter> term_filter;  // the indexer's, when made for this revision
     std::optional<index::MatchData> match_data;    // the same, for the top-k matcher
-    std::optional<Xapian::rev> revision;           // of the database the facts were read from
+    // With remote shards, whose synonyms Xapian does not carry: the local dictionary's copy.
+    std::optional<Xapian::Database> synonyms;
+    std::optional<Xapian::rev> revision;  // of the database the facts were read from
+    bool read = false;
   };
   const IndexFacts& index_facts() {
-    // An index still in a first run's shards has no single revision: facts are read each time.
+    // An index still in a first run's shards has no single revision and changes under the
+    // search: facts are read each time. A set of shards has none either, but is read once per
+    // Searcher (kavosh-serve opens a new one when Database::reopen() sees a commit): read per
+    // query, the metadata alone was one more round trip to a remote shard.
     std::optional<Xapian::rev> revision;
     try {
       revision = db.get_revision();
     } catch (const Xapian::InvalidOperationError&) {
     }
-    if (!revision || facts.revision != revision) {
+    const bool current =
+        revision ? facts.revision == revision : facts.read && !index.unfinished_first_run;
+    if (!current) {
       facts = IndexFacts{};
       facts.revision = revision;
+      facts.read = true;
       const std::string articles = db.get_metadata(std::string(schema::kMetaArticleCount));
       try {
         facts.one_passage_per_article =
             !articles.empty() && std::stoull(articles) == db.get_doccount();
       } catch (const std::exception&) {
       }
-      facts.has_synonyms = db.synonym_keys_begin() != db.synonym_keys_end();
-      facts.term_filter = index::TermFilter::read(index::term_filter_path(path), db);
-      facts.match_data = index::MatchData::read(index::match_data_path(path), db);
+      if (index.has_remote && !path.empty()) {
+        const std::filesystem::path dictionary = schema::spelling_path(path);
+        std::error_code ec;
+        if (std::filesystem::is_directory(dictionary, ec))
+          facts.synonyms = Xapian::Database(dictionary.string());
+      }
+      const Xapian::Database& synonyms = facts.synonyms ? *facts.synonyms : db;
+      facts.has_synonyms = synonyms.synonym_keys_begin() != synonyms.synonym_keys_end();
+      // A set of shards has no single revision, so neither file can be for it (their readers
+      // say so); sources without a local one have none.
+      if (!path.empty()) {
+        facts.term_filter = index::TermFilter::read(index::term_filter_path(path), db);
+        facts.match_data = index::MatchData::read(index::match_data_path(path), db);
+      }
     }
     return facts;
   }
@@ -217,9 +194,11 @@ struct Searcher::Impl {
   BuildOptions build_options(const SearchRequest& r, const IndexFacts& current_facts) const;
 };
 
-Searcher::Searcher(const std::filesystem::path& db_path) : impl_(std::make_unique<Impl>(db_path)) {}
+Searcher::Searcher(const std::filesystem::path& db_path)
+    : impl_(std::make_unique<Impl>(IndexSources{{db_path}, {}})) {}
+Searcher::Searcher(const IndexSources& sources) : impl_(std::make_unique<Impl>(sources)) {}
 Searcher::Searcher(const std::filesystem::path& db_path, const analysis::AnalyzerOptions& analysis)
-    : impl_(std::make_unique<Impl>(db_path, analysis)) {}
+    : impl_(std::make_unique<Impl>(IndexSources{{db_path}, {}}, analysis)) {}
 Searcher::~Searcher() = default;
 Searcher::Searcher(Searcher&&) noexcept = default;
 Searcher& Searcher::operator=(Searcher&&) noexcept = default;
@@ -229,11 +208,11 @@ const analysis::AnalyzerOptions& Searcher::analyzer_options() const {
 }
 
 SearchResults Searcher::search(const SearchRequest& request) {
-  return rethrow_xapian_errors("search failed on " + impl_->path.string(), [&] {
-    // An indexer committed meanwhile and Xapian discarded the revision being read: retry on
-    // the fresh one. A slow search (a loaded machine, a sanitizer build) may meet more than one
-    // commit, so a few retries, and the last one's error is the caller's.
-    constexpr int kRetriesOnCommit = 5;
+  // An indexer committed meanwhile and Xapian discarded the revision being read: retry on
+  // the fresh one. A slow search (a loaded machine, a sanitizer build) may meet more than one
+  // commit, so a few retries, and the last one's error is the caller's.
+  constexpr int kRetriesOnCommit = 5;
+  try {
     for (int attempt = 0;; ++attempt) {
       try {
         return impl_->run(request);
@@ -242,7 +221,9 @@ SearchResults Searcher::search(const SearchRequest& request) {
         impl_->db.reopen();
       }
     }
-  });
+  } catch (const Xapian::Error& e) {
+    throw_search_error(e, impl_->index.name);
+  }
 }
 
 // The request's query as an AST; a batch topic that does not parse becomes its plain words,
@@ -268,6 +249,7 @@ BuildOptions Searcher::Impl::build_options(const SearchRequest& r,
   options.all_words = r.all_words;
   options.aliases = r.aliases && current_facts.has_synonyms;
   options.term_filter = current_facts.term_filter ? &*current_facts.term_filter : nullptr;
+  options.synonyms = current_facts.synonyms ? &*current_facts.synonyms : nullptr;
   options.arabic_variant = r.arabic_variant;
   options.romanized_variants = r.romanized_variants;
   options.drop_stopwords = r.drop_stopwords;

@@ -239,7 +239,7 @@ TEST_F(CliTest, ErrorsAreOneLineWithExitCodes) {
       {{"--db", db(), "AND"},
        2,
        "kavosh-search: query error at 1: operator AND needs words on both sides\n"},
-      {{"Rajavi"}, 2, "kavosh-search: --db DIR is required\n"},
+      {{"Rajavi"}, 2, "kavosh-search: --db DIR (or --remote HOST:PORT) is required\n"},
       {{"--db", db(), "--queries", missing, "--trec"},
        1,
        "kavosh-search: cannot read " + missing + "\n"},

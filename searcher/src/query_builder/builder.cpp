@@ -38,7 +38,11 @@ class Builder {
  public:
   Builder(analysis::Analyzer& analyzer, const Xapian::Database& db, const BuildOptions& options,
           QueryTerms& terms)
-      : analyzer_(analyzer), db_(db), options_(options), terms_(terms) {}
+      : analyzer_(analyzer),
+        db_(db),
+        synonyms_(options.synonyms ? *options.synonyms : db),
+        options_(options),
+        terms_(terms) {}
 
   Xapian::Query node(const QueryNode& n, const FieldContext& ctx) {
     switch (n.kind) {
@@ -188,7 +192,7 @@ class Builder {
     if (!ctx.body() || run.size() < 2) return;
     add_joined_pairs(run, analyzer_, terms_, optional);
     if (!options_.aliases) return;
-    add_alias_ngrams(run, db_, analyzer_, terms_, optional);
+    add_alias_ngrams(run, synonyms_, analyzer_, terms_, optional);
   }
 
   Xapian::Query word(const std::string& text, const FieldContext& ctx, bool exact) {
@@ -215,7 +219,7 @@ class Builder {
     stems = terms_.held_spellings(stems, /*keep_first=*/true);
     std::vector<Xapian::Query> body_parts{terms_.synonym_of(stems)};
     if (ctx.body() && options_.aliases) {
-      for (auto& alias : alias_queries(alternatives[0]->term, db_, analyzer_, terms_))
+      for (auto& alias : alias_queries(alternatives[0]->term, synonyms_, analyzer_, terms_))
         body_parts.push_back(alias);
     }
     Xapian::Query body = combine(Xapian::Query::OP_SYNONYM, body_parts);
@@ -303,7 +307,7 @@ class Builder {
       }
     }
     if (!exact && ctx.body() && options_.aliases)
-      for (auto& alias : alias_queries(key, db_, analyzer_, terms_)) options.push_back(alias);
+      for (auto& alias : alias_queries(key, synonyms_, analyzer_, terms_)) options.push_back(alias);
     // One concept written several ways: SYNONYM weighs it as one term, not a sum of matches.
     Xapian::Query q = combine(Xapian::Query::OP_SYNONYM, options);
     terms_.explain(label, q);
@@ -389,6 +393,7 @@ class Builder {
 
   analysis::Analyzer& analyzer_;
   const Xapian::Database& db_;
+  const Xapian::Database& synonyms_;  // db_, or BuildOptions::synonyms
   const BuildOptions& options_;
   QueryTerms& terms_;
 };

@@ -98,6 +98,19 @@ inline std::filesystem::path shard_path(const std::filesystem::path& database, u
   return database / (std::string(kShardPrefix) + std::to_string(shard));
 }
 inline bool is_shard_name(std::string_view name) { return name.starts_with(kShardPrefix); }
+// A sharded index (kavosh-index --shards N) keeps its shards apart instead: DIR/shard-0 ..
+// DIR/shard-<N-1>, routed like a first run's, named by the same stub file, so every Xapian
+// and Kavosh tool opens DIR as one index, and each shard can be served on its own
+// (xapian-tcpsrv). Each shard is a complete index with its own side files (term filter,
+// match data); the spelling dictionary stays one, in DIR.
+inline constexpr std::string_view kIndexShardPrefix = "shard-";
+inline std::filesystem::path index_shard_path(const std::filesystem::path& database,
+                                              unsigned shard) {
+  return database / (std::string(kIndexShardPrefix) + std::to_string(shard));
+}
+inline bool is_index_shard_name(std::string_view name) {
+  return name.starts_with(kIndexShardPrefix);
+}
 // The lock file Xapian's glass backend keeps in a database directory (while a writer holds it
 // open, and left behind): what tells a directory Xapian wrote from any other.
 inline constexpr std::string_view kXapianLockFile = "flintlock";

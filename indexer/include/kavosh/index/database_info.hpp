@@ -17,6 +17,7 @@ struct DatabaseSummary {
   std::uint64_t synonym_keys = 0;
   std::uint64_t bytes_on_disk = 0;
   std::string schema_version;
+  std::vector<std::uint64_t> shard_passages;  // a sharded index's, shard by shard; else empty
 };
 
 // Throws std::runtime_error when `db_path` is not a Kavosh/Xapian database.
@@ -29,16 +30,20 @@ std::string format_summary(const DatabaseSummary& summary);
 std::string describe_passage(const std::filesystem::path& db_path, const std::string& id);
 
 // Replaces the database by a compacted copy (Xapian::Database::compact into a sibling
-// directory, then swapped in). Must not run while a writer holds the database.
+// directory, then swapped in); a sharded index, each shard by its compacted copy (the shards
+// stay apart). Must not run while a writer holds the database.
 void compact_database(const std::filesystem::path& db_path);
 
 std::uintmax_t directory_size(const std::filesystem::path& path);
 
-// (These two are defined in src/shard_set.cpp, beside the rest of what knows Xapian's files.)
+// (These three are defined in src/shard_set.cpp, beside the rest of what knows Xapian's files.)
 // The subdirectories the index directory's Xapian stub file names (schema::kShardStub): a
 // first run's shards, or the database their merge made; empty without a stub.
 std::vector<std::string> stub_databases(const std::filesystem::path& db_path);
 // The shards of a first run not yet merged (killed, or still running); empty otherwise.
 std::vector<std::filesystem::path> unmerged_shards(const std::filesystem::path& db_path);
+// The shards of a sharded index (kavosh-index --shards N, schema::kIndexShardPrefix), in
+// order; empty for any other directory.
+std::vector<std::filesystem::path> index_shards(const std::filesystem::path& db_path);
 
 }  // namespace kavosh::index

@@ -63,6 +63,12 @@ struct WriterOptions {
   // bench's 300 MB corpus two shards and the merge took 30 % less time than one database.
   // 1 writes the database in place. Ids, not docids, identify passages: the merge renumbers.
   unsigned shards = schema::kShardCount;
+  // A sharded index (kavosh-index --shards N): above 1, a new or rebuilt index is written as
+  // this many shards kept apart (schema::kIndexShardPrefix), each on its own thread in every
+  // run. An existing sharded index is written in its shards whatever this is, unless it names
+  // another number, which is refused without `rebuild` (re-sharding re-indexes). 0: as the
+  // index is.
+  unsigned index_shards = 0;
   unsigned queue_articles = 64;  // articles in flight between the threads (bounded memory)
   kavosh::analysis::AnalyzerOptions analyzer;
   // Free bytes on the file system holding a path; empty means statvfs. Tests replace it to

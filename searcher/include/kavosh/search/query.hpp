@@ -124,6 +124,10 @@ struct BuildOptions {
   // The term filter of the database's current revision, if it has one: spellings, variants
   // and title/section stems it rules out are not looked up in the index.
   const index::TermFilter* term_filter = nullptr;
+  // Where aliases are looked up when not in the searched database: the local dictionary's copy
+  // of a sharded index's synonyms, for a set with remote shards (Xapian 1.4's remote protocol
+  // carries no synonyms).
+  const Xapian::Database* synonyms = nullptr;
   // What BuiltQuery carries besides the query: the clauses --explain scores, and the terms,
   // prefixes and phrases snippets mark. A search that shows neither leaves them out (their
   // strings were a tenth of building a Persian query).

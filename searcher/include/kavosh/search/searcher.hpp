@@ -118,12 +118,26 @@ struct SearchResults {
   std::string feedback;
 };
 
+// What one Searcher searches as one index, with global statistics (Xapian's multi-database):
+// its shards, local and remote. A set of more than one shard is ranked by Xapian's matcher
+// (the block-max matcher's data and the term filter are per database); the spelling
+// dictionary is the first local source's (searcher/README.md lists what works on remote
+// shards).
+struct IndexSources {
+  // Index directories (a database, or a sharded index: kavosh-index --shards N) or Xapian stub
+  // files, whose "remote HOST:PORT" lines name shards served by xapian-tcpsrv.
+  std::vector<std::filesystem::path> local;
+  std::vector<std::string> remote;  // "HOST:PORT" of a shard served by xapian-tcpsrv
+};
+
 class Searcher {
  public:
-  // Throws std::runtime_error naming the path when the database is missing or unreadable.
+  // Throws std::runtime_error naming the path (or the shard) when the database is missing,
+  // unreadable, of another schema, or a remote shard does not answer.
   // Queries are analyzed with the options the index was built with (metadata
   // kMetaNormalizeArabicScript; an index without it was normalized, the default).
   explicit Searcher(const std::filesystem::path& db_path);
+  explicit Searcher(const IndexSources& sources);
   // Explicit query-side analysis (the normalization ablation), ignoring the index metadata.
   Searcher(const std::filesystem::path& db_path, const analysis::AnalyzerOptions& analysis);
   ~Searcher();

@@ -1,0 +1,441 @@
+// One index searched three ways gives one ranking: a single database, the same articles in N
+// local shards (kavosh-index --shards N), and those shards served by xapian-tcpsrv on loopback.
+// Xapian's multi-database computes every statistic over all shards, so ids and scores agree
+// (ties may fall in another order: docids differ). And the faults a set of shards can have,
+// each with its one-line error: a remote shard that does not answer or stops answering, a
+// shard of another schema, a stub naming a missing shard.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kavosh/format/schema.hpp"
+#include "kavosh/index/corpus.hpp"
+#include "kavosh/index/database_info.hpp"
+#include "kavosh/index/writer.hpp"
+#include "kavosh/search/searcher.hpp"
+#include "process.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace ki = kavosh::index;
+namespace ks = kavosh::search;
+using kavosh::testing::RunningProcess;
+
+const fs::path kDataDir = KAVOSH_DATA_DIR;
+const fs::path kSourceDir = KAVOSH_SOURCE_DIR;
+constexpr unsigned kShards = 3;
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() / ("kavosh-shards-test-" + std::to_string(::getpid()) + "-" +
+                                         std::to_string(std::random_device{}()));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  fs::path operator/(const std::string& name) const { return path_ / name; }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// A port nothing listens on now (the kernel's choice for a socket bound to port 0).
+unsigned free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("no free port on loopback");
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+// Whether a socket listens on 127.0.0.1:port, from the kernel's table: asking by connecting
+// would use up a --one-shot server's one connection.
+bool listening(unsigned port) {
+  std::ifstream table("/proc/net/tcp");
+  std::string line;
+  char wanted[16];
+  std::snprintf(wanted, sizeof wanted, "0100007F:%04X", port);
+  constexpr std::string_view kListen = "0A";
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    fields >> slot >> local >> remote >> state;
+    if (local == wanted && state == kListen) return true;
+  }
+  return false;
+}
+
+// xapian-tcpsrv serving one shard on a free loopback port for one connection (--one-shot): no
+// forked child outlives the test, and killing the server cuts its connection. The destructor
+// kills it whatever the test's outcome.
+class ShardServer {
+ public:
+  explicit ShardServer(const fs::path& shard) {
+    if (!fs::exists(KAVOSH_XAPIAN_TCPSRV))
+      throw std::runtime_error(std::string("no ") + KAVOSH_XAPIAN_TCPSRV +
+                               ": install xapian-tools (scripts/install-deps)");
+    constexpr int kAttempts = 5;  // another process may take the port before the server does
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+      port_ = free_port();
+      process_ = std::make_unique<RunningProcess>(
+          KAVOSH_XAPIAN_TCPSRV,
+          std::vector<std::string>{"--one-shot", "--quiet", "--interface", "127.0.0.1", "--port",
+                                   std::to_string(port_), shard.string()});
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+      while (std::chrono::steady_clock::now() < deadline) {
+        if (listening(port_)) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      process_.reset();
+    }
+    throw std::runtime_error("xapian-tcpsrv did not listen for " + shard.string());
+  }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  void kill() {
+    process_->kill(SIGKILL);
+    process_->wait();
+  }
+
+ private:
+  unsigned port_ = 0;
+  std::unique_ptr<RunningProcess> process_;
+};
+
+struct Servers {
+  std::vector<std::unique_ptr<ShardServer>> running;
+  ks::IndexSources sources;  // the remote shards alone
+  // A stub file naming them, in the index directory: its dictionary (spelling, and the copy of
+  // the synonyms) serves searches through it. One of the two: a server takes one connection.
+  fs::path stub;
+};
+
+Servers serve(const fs::path& sharded_index) {
+  Servers servers;
+  servers.stub = sharded_index / "remote.stub";
+  std::ofstream stub(servers.stub);
+  for (const fs::path& shard : ki::index_shards(sharded_index)) {
+    servers.running.push_back(std::make_unique<ShardServer>(shard));
+    servers.sources.remote.push_back(servers.running.back()->address());
+    stub << "remote " << servers.running.back()->address() << "\n";
+  }
+  return servers;
+}
+
+class Listener : public ki::ReadListener {
+ public:
+  explicit Listener(ki::IndexWriter& writer) : writer_(writer) {}
+  void article(ki::Article&& article) override { writer_.add(article); }
+  void alias_group(std::vector<std::string>&& names) override { writer_.add_alias_group(names); }
+  void warning(ki::InputWarning&&) override {}
+
+ private:
+  ki::IndexWriter& writer_;
+};
+
+// The same input into one database and into kShards shards.
+template <typename Write>
+void index_both(const fs::path& one, const fs::path& sharded, Write&& write) {
+  for (unsigned shards : {0u, kShards}) {
+    ki::WriterOptions options;
+    options.rebuild = true;
+    options.index_shards = shards;
+    ki::IndexWriter writer(shards == 0 ? one : sharded, options);
+    write(writer);
+    writer.commit();
+  }
+  ASSERT_EQ(ki::index_shards(sharded).size(), kShards);
+}
+
+// Words of a made-up language, drawn Zipf-like, so that terms have every frequency.
+std::vector<ki::Article> generated_articles(unsigned count) {
+  std::vector<std::string> vocabulary;
+  const std::string letters = "aeioukrstnlmpdv";
+  std::uint64_t state = 42;
+  auto next = [&state] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<std::uint32_t>(state >> 33);
+  };
+  for (int i = 0; i < 3000; ++i) {
+    std::string word;
+    const unsigned length = 3 + next() % 6;
+    for (unsigned c = 0; c < length; ++c) word += letters[next() % letters.size()];
+    vocabulary.push_back(word);
+  }
+  auto zipf_word = [&]() -> const std::string& {
+    const double u = (next() % 1000000 + 1) / 1000001.0;
+    const auto rank = static_cast<std::size_t>(std::pow(vocabulary.size(), u)) - 1;
+    return vocabulary[std::min(rank, vocabulary.size() - 1)];
+  };
+  std::vector<ki::Article> articles;
+  for (unsigned a = 0; a < count; ++a) {
+    ki::Article article;
+    article.id = "gen-" + std::to_string(a);
+    article.title = zipf_word() + " " + zipf_word();
+    article.language = "en";
+    article.source = "generated";
+    const unsigned passages = 1 + next() % 4;
+    for (unsigned p = 0; p < passages; ++p) {
+      ki::Passage passage;
+      const unsigned words = 20 + next() % 60;
+      for (unsigned w = 0; w < words; ++w) passage.text += (w ? " " : "") + zipf_word();
+      article.passages.push_back(passage);
+    }
+    articles.push_back(std::move(article));
+  }
+  return articles;
+}
+
+struct Ranked {
+  std::string id;
+  double score = 0;
+};
+
+std::vector<Ranked> ranking(ks::Searcher& searcher, const std::string& query, bool passages,
+                            bool aliases = true) {
+  ks::SearchRequest request;
+  request.query = query;
+  request.limit = 10;
+  request.collapse = !passages;
+  request.aliases = aliases;
+  std::vector<Ranked> ranked;
+  for (const ks::Hit& hit : searcher.search(request).hits) ranked.push_back({hit.id, hit.score});
+  return ranked;
+}
+
+// Same scores rank by rank; the same ids among each run of equal scores (a run cut by the
+// limit may hold different ones: docids break ties, and shards number documents otherwise).
+void expect_same_ranking(const std::vector<Ranked>& expected, const std::vector<Ranked>& actual,
+                         const std::string& what) {
+  ASSERT_EQ(expected.size(), actual.size()) << what;
+  const auto same_score = [](double a, double b) {
+    return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(a));
+  };
+  for (std::size_t i = 0; i < expected.size(); ++i)
+    EXPECT_TRUE(same_score(expected[i].score, actual[i].score))
+        << what << " rank " << i + 1 << ": " << expected[i].score << " vs " << actual[i].score;
+  for (std::size_t begin = 0; begin < expected.size();) {
+    std::size_t end = begin + 1;
+    while (end < expected.size() && same_score(expected[end].score, expected[begin].score)) ++end;
+    if (end < expected.size() || expected.size() < 10) {
+      std::multiset<std::string> want, got;
+      for (std::size_t i = begin; i < end; ++i) {
+        want.insert(expected[i].id);
+        got.insert(actual[i].id);
+      }
+      EXPECT_EQ(want, got) << what << " ranks " << begin + 1 << "-" << end;
+    }
+    begin = end;
+  }
+}
+
+// The single database, the local shards and the remote shards rank every query alike.
+void expect_one_ranking(const fs::path& one, const fs::path& sharded,
+                        const std::vector<std::string>& queries) {
+  Servers servers = serve(sharded);
+  ks::Searcher single(one), local(sharded), remote(servers.stub);
+  std::size_t nonempty = 0;
+  for (const std::string& query : queries) {
+    for (bool passages : {false, true}) {
+      const std::string what = "'" + query + "'" + (passages ? " (passages)" : "");
+      const auto expected = ranking(single, query, passages);
+      if (!expected.empty()) ++nonempty;
+      expect_same_ranking(expected, ranking(local, query, passages), what + " local shards");
+      expect_same_ranking(expected, ranking(remote, query, passages), what + " remote shards");
+    }
+  }
+  EXPECT_GE(nonempty, queries.size());  // the queries find something: a test of rankings
+}
+
+TEST(Shards, SeedCorpusRanksAlikeInOneDatabaseAndInLocalAndRemoteShards) {
+  TempDir dir;
+  const auto files = ki::list_corpus_files({kSourceDir / "corpus"});
+  index_both(dir / "one", dir / "sharded", [&](ki::IndexWriter& writer) {
+    ki::index_corpus(files, writer, ki::CorpusOptions{});
+  });
+  expect_one_ranking(dir / "one", dir / "sharded",
+                     {"Rajavi", "mojahedin khalq", "مجاهدين", "Maryam Rajavi leader",
+                      "\"people's mujahedin\"", "MEK Iran", "title:mujahedin"});
+
+  // Remote shards alone have no dictionary, hence no aliases: MEK is only the word MEK.
+  Servers servers = serve(dir / "sharded");
+  ks::Searcher single(dir / "one"), remote(servers.sources);
+  const auto with_aliases = ranking(single, "MEK Iran", true);
+  const auto without = ranking(single, "MEK Iran", true, false);
+  ASSERT_FALSE(with_aliases.empty());
+  EXPECT_NE(with_aliases.front().score, without.front().score);  // the aliases count
+  expect_same_ranking(without, ranking(remote, "MEK Iran", true), "'MEK Iran' remote alone");
+}
+
+TEST(Shards, CranfieldRanksAlikeInOneDatabaseAndInLocalAndRemoteShards) {
+  const fs::path collection = kDataDir / "cranfield" / "cran.all.1400";
+  if (!fs::exists(collection)) GTEST_SKIP() << "no Cranfield data at " << collection;
+  TempDir dir;
+  index_both(dir / "one", dir / "sharded", [&](ki::IndexWriter& writer) {
+    Listener listener(writer);
+    ki::read_file(collection, ki::Format::Smart, "cran.all.1400", collection.string(), listener);
+  });
+  expect_one_ranking(
+      dir / "one", dir / "sharded",
+      {"boundary layer", "heat transfer at supersonic speeds", "shock wave interaction",
+       "laminar flow over a flat plate", "aerodynamic heating", "buckling of thin cylinders",
+       "similarity laws", "\"boundary layer\" separation"});
+}
+
+TEST(Shards, AGeneratedCorpusRanksAlikeInOneDatabaseAndInLocalAndRemoteShards) {
+  TempDir dir;
+  const std::vector<ki::Article> articles = generated_articles(1500);
+  index_both(dir / "one", dir / "sharded", [&](ki::IndexWriter& writer) {
+    for (const ki::Article& article : articles) writer.add(article);
+  });
+  // Words of every frequency: the first passages' first words, a pair, and a title word.
+  std::vector<std::string> queries;
+  for (int i = 0; i < 8; ++i) {
+    const std::string& text = articles[i * 150].passages[0].text;
+    queries.push_back(text.substr(0, text.find(' ')));
+  }
+  const std::string& text = articles[77].passages[0].text;
+  queries.push_back(text.substr(0, text.find(' ', text.find(' ') + 1)));
+  queries.push_back("title:" + articles[3].title.substr(0, articles[3].title.find(' ')));
+  expect_one_ranking(dir / "one", dir / "sharded", queries);
+}
+
+// A small sharded index for the fault tests.
+fs::path small_sharded_index(const TempDir& dir) {
+  const fs::path db = dir / "sharded";
+  ki::WriterOptions options;
+  options.index_shards = 2;
+  ki::IndexWriter writer(db, options);
+  for (const ki::Article& article : generated_articles(200)) writer.add(article);
+  writer.commit();
+  return db;
+}
+
+std::string error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(Shards, ARemoteShardKilledMidRunIsNamedInTheError) {
+  TempDir dir;
+  const fs::path db = small_sharded_index(dir);
+  Servers servers = serve(db);
+  ks::Searcher searcher(servers.sources);
+  ks::SearchRequest request;
+  request.query = generated_articles(1)[0].title;
+  EXPECT_FALSE(searcher.search(request).hits.empty());
+  servers.running[1]->kill();
+  const std::string error = error_of([&] { searcher.search(request); });
+  EXPECT_NE(error.find("stopped answering"), std::string::npos) << error;
+  EXPECT_NE(error.find(servers.sources.remote[1]), std::string::npos) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+}
+
+TEST(Shards, ARemoteShardThatDoesNotAnswerIsNamed) {
+  const std::string address = "127.0.0.1:" + std::to_string(free_port());
+  const std::string error = error_of([&] {
+    ks::Searcher searcher(ks::IndexSources{{}, {address}});
+  });
+  EXPECT_EQ(error,
+            "shard remote " + address + " does not answer: Couldn't connect (Connection refused)");
+}
+
+TEST(Shards, AShardOfAnotherSchemaIsNamed) {
+  TempDir dir;
+  const fs::path db = small_sharded_index(dir);
+  const fs::path shard = ki::index_shards(db)[1];
+  {
+    Xapian::WritableDatabase writable(shard.string(), Xapian::DB_OPEN);
+    writable.set_metadata(std::string(ki::schema::kMetaSchemaVersion), "1");
+    writable.commit();
+  }
+  const std::string local = error_of([&] { ks::Searcher searcher(db); });
+  EXPECT_NE(local.find("shard " + shard.string() + " has index schema 1"), std::string::npos)
+      << local;
+  Servers servers = serve(db);
+  const std::string remote = error_of([&] { ks::Searcher searcher(servers.sources); });
+  EXPECT_NE(remote.find("shard remote " + servers.sources.remote[1] + " has index schema 1"),
+            std::string::npos)
+      << remote;
+}
+
+TEST(Shards, AStubNamingAMissingShardSaysWhichLine) {
+  TempDir dir;
+  const fs::path db = small_sharded_index(dir);
+  const fs::path stub = dir / "set.stub";
+  {
+    std::ofstream out(stub);
+    out << "# two shards\nglass sharded/shard-0\nglass sharded/shard-7\n";
+  }
+  EXPECT_EQ(error_of([&] { ks::Searcher searcher(stub); }),
+            stub.string() + ":3: shard not found: " + (dir / "sharded/shard-7").string());
+  {
+    std::ofstream out(stub);
+    out << "remote tcp 127.0.0.1 33333\n";
+  }
+  EXPECT_EQ(error_of([&] { ks::Searcher searcher(stub); }),
+            stub.string() + ":1: a remote shard is \"remote HOST:PORT\"");
+}
+
+// A stub file can mix local and remote shards, and the command line says which shard failed
+// in one line, exit 1.
+TEST(Shards, TheCommandLineSearchesAStubOfLocalAndRemoteShards) {
+  TempDir dir;
+  const fs::path db = small_sharded_index(dir);
+  const std::vector<fs::path> shards = ki::index_shards(db);
+  ShardServer server(shards[1]);
+  const fs::path stub = dir / "mixed.stub";
+  {
+    std::ofstream out(stub);
+    out << "glass " << shards[0].string() << "\nremote " << server.address() << "\n";
+  }
+  const std::string query = generated_articles(1)[0].title;
+  const auto mixed = kavosh::testing::run_process(
+      KAVOSH_SEARCH_BINARY, {"--db", stub.string(), "--trec", "--limit", "5", query}, dir.path());
+  ASSERT_EQ(mixed.exit_code, 0) << mixed.err;
+  const auto local = kavosh::testing::run_process(
+      KAVOSH_SEARCH_BINARY, {"--db", db.string(), "--trec", "--limit", "5", query}, dir.path());
+  ASSERT_EQ(local.exit_code, 0) << local.err;
+  EXPECT_EQ(mixed.out, local.out);
+  EXPECT_FALSE(mixed.out.empty());
+
+  const std::string nobody = "127.0.0.1:" + std::to_string(free_port());
+  const auto refused = kavosh::testing::run_process(
+      KAVOSH_SEARCH_BINARY, {"--db", db.string(), "--remote", nobody, query}, dir.path());
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.err, "kavosh-search: shard remote " + nobody +
+                             " does not answer: Couldn't connect (Connection refused)\n");
+}
+
+}  // namespace
