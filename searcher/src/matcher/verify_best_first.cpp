@@ -31,7 +31,7 @@ std::optional<double> verified_score(const Xapian::Database& db, const PlanCurso
   for (std::size_t i = 0; i < n; ++i) {
     if (std::isnan(scores[i])) continue;
     const ClauseCursor& clause = cursors.clauses[i];
-    accepted[i] = !clause.positional() || clause.positions_hold_at(db, docid);
+    accepted[i] = static_cast<char>(!clause.positional() || clause.positions_hold_at(db, docid));
     any = any || accepted[i];
   }
   if (!any) return std::nullopt;
