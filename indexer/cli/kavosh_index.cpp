@@ -150,7 +150,7 @@ void print_summary(const Options& options, const WriteRun& run) {
     std::printf("; deleted %llu articles", static_cast<unsigned long long>(written.removed));
   }
   std::printf("\ndocuments: %llu read, %llu indexed",
-              static_cast<unsigned long long>(corpus.articles + corpus.skipped_total()),
+              static_cast<unsigned long long>(corpus.articles) + corpus.skipped_total(),
               static_cast<unsigned long long>(corpus.articles) - corpus.duplicates);
   if (corpus.duplicates > 0) {
     std::printf(", %llu replaced by a later one of the same id",
