@@ -8,8 +8,10 @@ WERROR ?= OFF
 SANITIZE ?= OFF
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
+# More -D options for cmake (CI's sanitizer pass leaves out what the first pass checked).
+CMAKE_EXTRA ?=
 CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DKAVOSH_WERROR=$(WERROR) \
-              -DKAVOSH_SANITIZE=$(SANITIZE) -DKAVOSH_DATA_DIR=$(DATA_DIR)
+              -DKAVOSH_SANITIZE=$(SANITIZE) -DKAVOSH_DATA_DIR=$(DATA_DIR) $(CMAKE_EXTRA)
 DEMO_DB = $(BUILD_DIR)/demo-db
 
 .PHONY: all deps build demo demo-cluster test bench bench-quick clean

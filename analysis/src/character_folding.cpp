@@ -50,10 +50,10 @@ ArabicFoldResult fold_arabic_letter(char32_t c) {
 char ascii_digit_for(char32_t c) {
   if (text::is_extended_arabic_indic_digit(c) || text::is_arabic_indic_digit(c))
     return static_cast<char>('0' + text::arabic_digit_value(c));
-  if (c < 0x80) return text::is_ascii_digit(static_cast<char>(c)) ? static_cast<char>(c) : 0;
+  if (c < 0x80) return text::is_ascii_digit(static_cast<char>(c)) ? static_cast<char>(c) : '\0';
   if (u_charType(static_cast<UChar32>(c)) != U_DECIMAL_DIGIT_NUMBER) return 0;
   const int32_t value = u_charDigitValue(static_cast<UChar32>(c));
-  return (value >= 0 && value <= 9) ? static_cast<char>('0' + value) : 0;
+  return (value >= 0 && value <= 9) ? static_cast<char>('0' + value) : '\0';
 }
 
 bool is_latin_greek_or_cyrillic(char32_t c) {

@@ -89,12 +89,93 @@ void TermNormalizer::normalize(std::string_view word, std::string& term) {
   }
 }
 
-bool TermNormalizer::fold_characters(std::string_view casefolded, std::string& term) const {
-  const DiacriticFolding* diacritics = options_.fold_diacritics ? &diacritic_folding() : nullptr;
+namespace {
+
+// What fold_characters knows of the text it has written so far.
+struct FoldState {
   // Set when the output may no longer be NFKC_Casefold-stable: something was removed (new
   // neighbours) or a combining mark was written (it may now reorder or compose).
   bool may_be_unstable = false;
   bool after_foldable_base = false;  // last base letter was Latin/Greek/Cyrillic
+};
+
+// A code point of the Arabic block, by table (the hot path for Persian text; no ICU property
+// lookups); `rest` is the text after it.
+void fold_arabic_block(char32_t c, std::string_view rest, bool normalize_arabic_script,
+                       std::string& term, FoldState& state) {
+  if (text::is_extended_arabic_indic_digit(c) || text::is_arabic_indic_digit(c)) {
+    term.push_back(static_cast<char>('0' + text::arabic_digit_value(c)));
+    return;
+  }
+  if (c == text::kArabicDecimalSeparator || c == text::kArabicThousandsSeparator) {
+    // Arabic decimal/thousands separators: kept (as . and ,) only between digits; ICU
+    // counts ٫ as a digit, so elsewhere it would leave a dangling '.' in a word.
+    const bool after_digit = !term.empty() && text::is_ascii_digit(term.back());
+    const bool before_digit = !rest.empty() && ascii_digit_for(decode_utf8(rest, 0).value) != 0;
+    if (after_digit && before_digit) {
+      term.push_back(c == text::kArabicDecimalSeparator ? '.' : ',');
+    } else {
+      state.may_be_unstable = true;
+    }
+    return;
+  }
+  if (text::is_arabic_number_sign(c)) {  // format controls NFKC_Casefold keeps
+    state.may_be_unstable = true;
+    return;
+  }
+  if (normalize_arabic_script) {
+    const ArabicFoldResult fold = fold_arabic_letter(c);
+    if (fold.action == ArabicFold::Remove) {  // removed: the marks after it keep their base
+      state.may_be_unstable = true;
+      return;
+    }
+    state.after_foldable_base = false;
+    append_utf8(term, fold.action == ArabicFold::Replace ? fold.replacement : c);
+    return;
+  }
+  state.after_foldable_base = false;
+  if (text::is_arabic_block_mark(c)) state.may_be_unstable = true;  // a kept mark
+  append_utf8(term, c);
+}
+
+// A code point outside ASCII and the Arabic block, by its ICU general category.
+void fold_by_category(char32_t c, const DiacriticFolding* diacritics, std::string& term,
+                      FoldState& state) {
+  const int8_t type = u_charType(static_cast<UChar32>(c));
+  const bool is_mark =
+      type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_COMBINING_SPACING_MARK;
+  if (is_mark) state.may_be_unstable = true;
+  if (type == U_FORMAT_CHAR) {
+    state.may_be_unstable = true;
+    return;  // format controls NFKC_Casefold keeps
+  }
+  if (type == U_DECIMAL_DIGIT_NUMBER) {
+    if (const char digit = ascii_digit_for(c)) {
+      term.push_back(digit);
+      state.after_foldable_base = false;
+      return;
+    }
+  }
+  if (diacritics != nullptr) {
+    if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK) {  // is_combining_mark(c)
+      if (!state.after_foldable_base) append_utf8(term, c);
+      return;
+    }
+    if (const std::string* folded = diacritics->folded(c)) {
+      term += *folded;
+      state.after_foldable_base = true;
+      return;
+    }
+    state.after_foldable_base = is_latin_greek_or_cyrillic(c);
+  }
+  append_utf8(term, c);
+}
+
+}  // namespace
+
+bool TermNormalizer::fold_characters(std::string_view casefolded, std::string& term) const {
+  const DiacriticFolding* diacritics = options_.fold_diacritics ? &diacritic_folding() : nullptr;
+  FoldState state;
   for (std::size_t offset = 0; offset < casefolded.size();) {
     const DecodedCodePoint cp = decode_utf8(casefolded, offset);
     offset += cp.length;
@@ -110,78 +191,15 @@ bool TermNormalizer::fold_characters(std::string_view casefolded, std::string& t
       // NFKC expands a few ligatures (e.g. U+FDFA) into several words; a term never
       // holds a space, or re-analyzing it would split it.
       if (c != ' ') term.push_back(static_cast<char>(c));
-      after_foldable_base = text::is_ascii_letter(static_cast<char>(c));
-      continue;
+      state.after_foldable_base = text::is_ascii_letter(static_cast<char>(c));
+    } else if (text::is_in_arabic_block(c)) {
+      fold_arabic_block(c, casefolded.substr(offset), options_.normalize_arabic_script, term,
+                        state);
+    } else {
+      fold_by_category(c, diacritics, term, state);
     }
-    if (text::is_in_arabic_block(c)) {
-      // The Arabic block, by table (the hot path for Persian text; no ICU property lookups).
-      if (text::is_extended_arabic_indic_digit(c) || text::is_arabic_indic_digit(c)) {
-        term.push_back(static_cast<char>('0' + text::arabic_digit_value(c)));
-        continue;
-      }
-      if (c == text::kArabicDecimalSeparator || c == text::kArabicThousandsSeparator) {
-        // Arabic decimal/thousands separators: kept (as . and ,) only between digits; ICU
-        // counts ٫ as a digit, so elsewhere it would leave a dangling '.' in a word.
-        const bool after_digit = !term.empty() && term.back() >= '0' && term.back() <= '9';
-        const bool before_digit = offset < casefolded.size() &&
-                                  ascii_digit_for(decode_utf8(casefolded, offset).value) != 0;
-        if (after_digit && before_digit) {
-          term.push_back(c == text::kArabicDecimalSeparator ? '.' : ',');
-        } else {
-          may_be_unstable = true;
-        }
-        continue;
-      }
-      if (text::is_arabic_number_sign(c)) {  // format controls NFKC_Casefold keeps
-        may_be_unstable = true;
-        continue;
-      }
-      if (options_.normalize_arabic_script) {
-        const ArabicFoldResult fold = fold_arabic_letter(c);
-        if (fold.action == ArabicFold::Remove) {  // removed: the marks after it keep their base
-          may_be_unstable = true;
-          continue;
-        }
-        after_foldable_base = false;
-        append_utf8(term, fold.action == ArabicFold::Replace ? fold.replacement : c);
-        continue;
-      }
-      after_foldable_base = false;
-      if (text::is_arabic_block_mark(c)) may_be_unstable = true;  // a kept mark
-      append_utf8(term, c);
-      continue;
-    }
-    const int8_t type = u_charType(static_cast<UChar32>(c));
-    const bool is_mark =
-        type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_COMBINING_SPACING_MARK;
-    if (is_mark) may_be_unstable = true;
-    if (type == U_FORMAT_CHAR) {
-      may_be_unstable = true;
-      continue;  // format controls NFKC_Casefold keeps
-    }
-    if (type == U_DECIMAL_DIGIT_NUMBER) {
-      if (const char digit = ascii_digit_for(c)) {
-        term.push_back(digit);
-        after_foldable_base = false;
-        continue;
-      }
-    }
-    if (diacritics != nullptr) {
-      if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK) {  // is_combining_mark(c)
-        if (after_foldable_base) continue;
-        append_utf8(term, c);
-        continue;
-      }
-      if (const std::string* folded = diacritics->folded(c)) {
-        term += *folded;
-        after_foldable_base = true;
-        continue;
-      }
-      after_foldable_base = is_latin_greek_or_cyrillic(c);
-    }
-    append_utf8(term, c);
   }
-  return may_be_unstable;
+  return state.may_be_unstable;
 }
 
 namespace {

@@ -156,8 +156,8 @@ void print_summary(const Options& options, const WriteRun& run) {
     std::printf("; deleted %llu articles", static_cast<unsigned long long>(written.removed));
   }
   std::printf("\ndocuments: %llu read, %llu indexed",
-              static_cast<unsigned long long>(corpus.articles + corpus.skipped_total()),
-              static_cast<unsigned long long>(corpus.articles - corpus.duplicates));
+              static_cast<unsigned long long>(corpus.articles) + corpus.skipped_total(),
+              static_cast<unsigned long long>(corpus.articles) - corpus.duplicates);
   if (corpus.duplicates > 0) {
     std::printf(", %llu replaced by a later one of the same id",
                 static_cast<unsigned long long>(corpus.duplicates));
@@ -208,11 +208,8 @@ int run(const Options& options) {
   return exit_code;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"kavosh-index: index files and directories into a Kavosh (Xapian) database"};
-  Options options;
+// Every flag of kavosh-index, bound to `options`.
+void add_flags(CLI::App& app, Options& options) {
   app.add_option("--db", options.db, "database directory (created when missing)")->required();
   app.add_option("paths", options.paths, "files or directories to index");
   app.add_flag("--rebuild", options.rebuild, "start from an empty database");
@@ -238,6 +235,16 @@ int main(int argc, char** argv) {
   app.add_flag("--compact", options.compact, "compact the database afterwards");
   app.add_flag("--stats", options.stats, "print the database's summary");
   app.add_option("--show", options.show, "print one passage (ARTICLE#N or ARTICLE) with its terms");
-  if (const auto stop = kavosh::cli::parse_command_line(kProgram, app, argc, argv)) return *stop;
-  return kavosh::cli::run_reporting_errors(kProgram, [&] { return run(options); });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return kavosh::cli::run_reporting_errors(kProgram, [&] {
+    CLI::App app{"kavosh-index: index files and directories into a Kavosh (Xapian) database"};
+    Options options;
+    add_flags(app, options);
+    if (const auto stop = kavosh::cli::parse_command_line(kProgram, app, argc, argv)) return *stop;
+    return run(options);
+  });
 }

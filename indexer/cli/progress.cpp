@@ -1,12 +1,13 @@
 #include "progress.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace kavosh::cli {
 
 std::string format_duration(double seconds) {
   if (seconds < 0) seconds = 0;
-  const auto total = static_cast<unsigned long long>(seconds + 0.5);
+  const auto total = static_cast<unsigned long long>(std::llround(seconds));
   char text[32];
   if (total >= 3600) {
     std::snprintf(text, sizeof text, "%llu:%02llu:%02llu", total / 3600, (total / 60) % 60,

@@ -14,6 +14,7 @@
 #include "kavosh/format/term_filter.hpp"
 #include "kavosh/index/writer.hpp"
 #include "kavosh/text/ascii.hpp"
+#include "kavosh/xapian/errors.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -23,11 +24,8 @@ Xapian::Database open_database(const std::filesystem::path& db_path) {
   if (!std::filesystem::is_directory(db_path, error)) {
     throw std::runtime_error("no database at " + db_path.string());
   }
-  try {
-    return Xapian::Database(db_path.string());
-  } catch (const Xapian::Error& e) {
-    throw std::runtime_error("cannot open database " + db_path.string() + ": " + e.get_msg());
-  }
+  return rethrow_xapian_errors("cannot open database " + db_path.string(),
+                               [&] { return Xapian::Database(db_path.string()); });
 }
 
 std::string human_bytes(std::uint64_t bytes) {
@@ -193,7 +191,7 @@ void compact_database(const std::filesystem::path& db_path) {
   } catch (const Xapian::DatabaseLockError& e) {
     throw_lock_error(db_path, e.get_msg());
   } catch (const Xapian::Error& e) {
-    throw std::runtime_error("cannot open database " + db_path.string() + ": " + e.get_msg());
+    throw_xapian_error(e, "cannot open database " + db_path.string());
   }
   const fs::path normal = db_path.lexically_normal();
   const fs::path base = normal.has_filename() ? normal : normal.parent_path();
@@ -215,7 +213,7 @@ void compact_database(const std::filesystem::path& db_path) {
     }
   } catch (const Xapian::Error& e) {
     fs::remove_all(compacted);
-    throw std::runtime_error("compacting " + db_path.string() + ": " + e.get_msg());
+    throw_xapian_error(e, "compacting " + db_path.string());
   }
   db.close();
   fs::rename(base, old);

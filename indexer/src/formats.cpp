@@ -145,7 +145,9 @@ void deliver_article(Article&& article, const FileReadContext& context, std::uin
     std::string text;
     for (const auto& [name, value] : article.fields) {
       if (!text.empty()) text.push_back('\n');
-      text += name + ": " + value;
+      text += name;
+      text += ": ";
+      text += value;
     }
     article.passages.push_back(Passage{{}, std::move(text), {}});
   }

@@ -48,6 +48,74 @@ std::optional<std::string> scalar_text(const nlohmann::json& value) {
   return std::nullopt;
 }
 
+// The record's text: the first text key's string, or its array of strings as paragraphs.
+// `text_key` is the key it came from.
+std::string record_text(const nlohmann::json& object, std::string& text_key,
+                        const FileReadContext& context, std::uint64_t line_number) {
+  std::string text;
+  const nlohmann::json* value =
+      first_of(object, {"text", "passage", "contents", "content", "body", "context"}, text_key);
+  if (!value) return text;
+  if (value->is_string()) {
+    text = value->get<std::string>();
+  } else if (value->is_array()) {
+    for (const nlohmann::json& paragraph : *value) {
+      if (!paragraph.is_string()) continue;
+      if (!text.empty()) text += "\n\n";
+      text += paragraph.get<std::string>();
+    }
+  } else {
+    context.warn(line_number,
+                 "\"" + text_key + "\" is neither a string nor an array of strings, ignored");
+  }
+  return text;
+}
+
+// Title, language (a known code, else detected later) and date.
+void read_title_language_date(const nlohmann::json& object, Article& article,
+                              const FileReadContext& context, std::uint64_t line_number) {
+  std::string key;
+  if (const nlohmann::json* title = first_of(object, {"title"}, key); title && title->is_string()) {
+    article.title = collapse_spaces_keep_lines(title->get<std::string>());
+  }
+  if (const nlohmann::json* lang = first_of(object, {"lang", "language"}, key);
+      lang && lang->is_string()) {
+    article.language = lang->get<std::string>();
+    if (!kavosh::analysis::parse_language_code(article.language)) {
+      context.warn(line_number, "unknown language \"" + article.language + "\", detected instead");
+      article.language.clear();
+    }
+  }
+  if (const nlohmann::json* date = first_of(object, {"date"}, key); date && date->is_string()) {
+    article.date = date->get<std::string>();
+  }
+}
+
+// Every other key with a scalar, or an array of scalars, is a field (one value an element).
+void add_other_keys_as_fields(const nlohmann::json& object, const std::string& text_key,
+                              const std::string& id_key, Article& article) {
+  for (const auto& [name, value] : object.items()) {
+    if (name == text_key || name == id_key || name == "title" || name == "lang" ||
+        name == "language" || name == "date" || is_query_key(name)) {
+      continue;
+    }
+    const std::string field = field_name(name);
+    if (field.empty()) continue;
+    auto add_field = [&](const nlohmann::json& element) {
+      if (auto element_text = scalar_text(element)) {
+        std::string field_value = collapse_spaces_keep_lines(*element_text);
+        repair_utf8(field_value);
+        if (!field_value.empty()) article.fields.emplace_back(field, std::move(field_value));
+      }
+    };
+    if (value.is_array()) {
+      for (const nlohmann::json& element : value) add_field(element);
+    } else {
+      add_field(value);
+    }
+  }
+}
+
 }  // namespace
 
 void read_jsonl(ByteSource& input, const FileReadContext& context) {
@@ -79,22 +147,7 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
       continue;
     }
     std::string text_key;
-    std::string text;
-    if (const nlohmann::json* value = first_of(
-            object, {"text", "passage", "contents", "content", "body", "context"}, text_key)) {
-      if (value->is_string()) {
-        text = value->get<std::string>();
-      } else if (value->is_array()) {
-        for (const nlohmann::json& paragraph : *value) {
-          if (!paragraph.is_string()) continue;
-          if (!text.empty()) text += "\n\n";
-          text += paragraph.get<std::string>();
-        }
-      } else {
-        context.warn(number,
-                     "\"" + text_key + "\" is neither a string nor an array of strings, ignored");
-      }
-    }
+    std::string text = record_text(object, text_key, context, number);
     sanitize_text(text, context, number, "");
 
     Article article;
@@ -109,42 +162,8 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
       context.skip(number, SkipReason::Malformed, "empty id, line skipped");
       continue;
     }
-    std::string key;
-    if (const nlohmann::json* title = first_of(object, {"title"}, key);
-        title && title->is_string()) {
-      article.title = collapse_spaces_keep_lines(title->get<std::string>());
-    }
-    if (const nlohmann::json* lang = first_of(object, {"lang", "language"}, key);
-        lang && lang->is_string()) {
-      article.language = lang->get<std::string>();
-      if (!kavosh::analysis::parse_language_code(article.language)) {
-        context.warn(number, "unknown language \"" + article.language + "\", detected instead");
-        article.language.clear();
-      }
-    }
-    if (const nlohmann::json* date = first_of(object, {"date"}, key); date && date->is_string()) {
-      article.date = date->get<std::string>();
-    }
-    for (const auto& [name, value] : object.items()) {
-      if (name == text_key || name == id_key || name == "title" || name == "lang" ||
-          name == "language" || name == "date" || is_query_key(name)) {
-        continue;
-      }
-      const std::string field = field_name(name);
-      if (field.empty()) continue;
-      auto add_field = [&](const nlohmann::json& element) {
-        if (auto element_text = scalar_text(element)) {
-          std::string field_value = collapse_spaces_keep_lines(*element_text);
-          repair_utf8(field_value);
-          if (!field_value.empty()) article.fields.emplace_back(field, std::move(field_value));
-        }
-      };
-      if (value.is_array()) {
-        for (const nlohmann::json& element : value) add_field(element);
-      } else {
-        add_field(value);
-      }
-    }
+    read_title_language_date(object, article, context, number);
+    add_other_keys_as_fields(object, text_key, id_key, article);
     add_text_passages(article, text);
     deliver_article(std::move(article), context, number, "");
   }

@@ -109,7 +109,7 @@ std::string page_language(const Article& article, ParseState& state, std::uint64
   }
   const auto from_text = kavosh::analysis::Analyzer::detect_language(sample);
   if (from_text == kavosh::analysis::Language::Other) return state.language;
-  const std::string code(kavosh::analysis::language_code(from_text));
+  std::string code(kavosh::analysis::language_code(from_text));
   if (code == state.language) return code;
   if (!state.warned_language) {
     context.warn(line,

@@ -14,6 +14,7 @@
 #include "kavosh/format/schema.hpp"
 #include "kavosh/format/term_filter.hpp"
 #include "kavosh/index/database_info.hpp"
+#include "kavosh/xapian/errors.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -106,7 +107,7 @@ std::unique_ptr<Shard> ShardSet::open_shard(const std::filesystem::path& path, i
   } catch (const Xapian::DatabaseLockError& e) {
     throw_lock_error(directory_, e.get_msg());
   } catch (const Xapian::Error& e) {
-    throw std::runtime_error("cannot open database " + path.string() + ": " + e.get_msg());
+    throw_xapian_error(e, "cannot open database " + path.string());
   }
   // Adding to an index of another schema would mix two stored-record layouts in one database.
   const std::string version = shard->db.get_metadata(std::string(schema::kMetaSchemaVersion));

@@ -351,6 +351,110 @@ std::string heading_of(std::string_view line) {
   return collapse_spaces_keep_lines(clean_inline(trimmed.substr(left, right - left)));
 }
 
+// The infobox as one passage of "label: value" lines, each entry also a field; the names of
+// an "abbreviation" entry become the article's aliases.
+Passage infobox_passage(const Infobox& infobox, std::vector<std::string>& aliases) {
+  Passage passage;
+  for (const auto& [key, value] : infobox.entries) {
+    std::string label = key;
+    std::replace(label.begin(), label.end(), '_', ' ');
+    if (!passage.text.empty()) passage.text.push_back('\n');
+    passage.text += label;
+    passage.text += ": ";
+    passage.text += value;
+    const std::string name = field_name(key);
+    if (!name.empty() && name.size() <= 40) {
+      if (name == "abbreviation") {
+        for (std::string& alias : split_alias_list(value)) aliases.push_back(std::move(alias));
+      }
+      passage.fields.emplace_back(name, value);
+    }
+  }
+  return passage;
+}
+
+// The body's lines become passages of their section: a paragraph is the lines up to a blank
+// line, a heading or a list; a list is a run of "*", "#", ":" or ";" items, one "• item" a line.
+class BodyPassages {
+ public:
+  explicit BodyPassages(Article& article) : article_(article) {}
+
+  void add_line(std::string_view line) {
+    const std::string trimmed = trim(line);
+    if (trimmed.empty()) {
+      finish();
+      return;
+    }
+    if (std::string heading = heading_of(trimmed); !heading.empty()) {
+      finish();
+      section_ = std::move(heading);
+      return;
+    }
+    const char first = trimmed[0];
+    if (first == '|' || first == '!' || trimmed.rfind("{|", 0) == 0) return;  // table debris
+    if (is_list_marker(first)) {
+      flush_paragraph();
+      add_list_item(trimmed);
+      return;
+    }
+    flush_list();
+    if (!paragraph_.empty()) paragraph_.push_back(' ');
+    paragraph_ += trimmed;
+  }
+
+  void finish() {
+    flush_paragraph();
+    flush_list();
+  }
+
+ private:
+  static bool is_list_marker(char c) { return c == '*' || c == '#' || c == ':' || c == ';'; }
+
+  void add_list_item(std::string_view line) {
+    std::size_t k = 0;
+    while (k < line.size() && is_list_marker(line[k])) ++k;
+    std::string item = collapse_spaces_keep_lines(clean_inline(line.substr(k)));
+    std::replace(item.begin(), item.end(), '\n', ' ');
+    if (item.empty()) return;
+    if (!list_.empty()) list_.push_back('\n');
+    list_ += "\xE2\x80\xA2 ";
+    list_ += item;
+  }
+
+  void flush_paragraph() {
+    std::string clean = collapse_spaces_keep_lines(clean_inline(paragraph_));
+    paragraph_.clear();
+    std::replace(clean.begin(), clean.end(), '\n', ' ');
+    clean = collapse_spaces_keep_lines(clean);
+    for (std::string& piece : split_long_text(clean)) {
+      article_.passages.push_back(Passage{section_, std::move(piece), {}});
+    }
+  }
+
+  void flush_list() {
+    if (list_.empty()) return;
+    std::vector<std::string_view> lines;
+    std::size_t start = 0;
+    while (start < list_.size()) {
+      std::size_t end = list_.find('\n', start);
+      if (end == std::string::npos) end = list_.size();
+      lines.push_back(std::string_view(list_).substr(start, end - start));
+      start = end + 1;
+    }
+    if (lines.size() == 1) {
+      article_.passages.push_back(Passage{section_, std::string(lines[0]), {}});
+    } else {
+      add_block_passages(article_, section_, lines);
+    }
+    list_.clear();
+  }
+
+  Article& article_;
+  std::string section_;
+  std::string paragraph_;
+  std::string list_;
+};
+
 }  // namespace
 
 Article parse_wikitext(std::string_view wikitext, const std::string& title,
@@ -362,96 +466,18 @@ Article parse_wikitext(std::string_view wikitext, const std::string& title,
 
   std::optional<Infobox> infobox;
   const std::string text = remove_templates(remove_tag_blocks(remove_comments(wikitext)), infobox);
+  if (infobox && !infobox->entries.empty())
+    article.passages.push_back(infobox_passage(*infobox, article.aliases));
 
-  if (infobox && !infobox->entries.empty()) {
-    Passage passage;
-    for (auto& [key, value] : infobox->entries) {
-      std::string label = key;
-      std::replace(label.begin(), label.end(), '_', ' ');
-      if (!passage.text.empty()) passage.text.push_back('\n');
-      passage.text += label + ": " + value;
-      const std::string name = field_name(key);
-      if (!name.empty() && name.size() <= 40) {
-        if (name == "abbreviation") {
-          for (std::string& alias : split_alias_list(value))
-            article.aliases.push_back(std::move(alias));
-        }
-        passage.fields.emplace_back(name, value);
-      }
-    }
-    article.passages.push_back(std::move(passage));
-  }
-
-  std::string section;
-  std::string paragraph;
-  std::string list;
-  auto flush_paragraph = [&] {
-    std::string clean = collapse_spaces_keep_lines(clean_inline(paragraph));
-    paragraph.clear();
-    std::replace(clean.begin(), clean.end(), '\n', ' ');
-    clean = collapse_spaces_keep_lines(clean);
-    for (std::string& piece : split_long_text(clean)) {
-      article.passages.push_back(Passage{section, std::move(piece), {}});
-    }
-  };
-  auto flush_list = [&] {
-    if (list.empty()) return;
-    std::vector<std::string_view> lines;
-    std::size_t start = 0;
-    while (start < list.size()) {
-      std::size_t end = list.find('\n', start);
-      if (end == std::string::npos) end = list.size();
-      lines.push_back(std::string_view(list).substr(start, end - start));
-      start = end + 1;
-    }
-    if (lines.size() == 1) {
-      article.passages.push_back(Passage{section, std::string(lines[0]), {}});
-    } else {
-      add_block_passages(article, section, lines);
-    }
-    list.clear();
-  };
-
+  BodyPassages body(article);
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
-    const std::string_view line = std::string_view(text).substr(start, end - start);
+    body.add_line(std::string_view(text).substr(start, end - start));
     start = end + 1;
-    const std::string trimmed = trim(line);
-    if (trimmed.empty()) {
-      flush_paragraph();
-      flush_list();
-      continue;
-    }
-    if (std::string heading = heading_of(trimmed); !heading.empty()) {
-      flush_paragraph();
-      flush_list();
-      section = std::move(heading);
-      continue;
-    }
-    const char first = trimmed[0];
-    if (first == '|' || first == '!' || trimmed.rfind("{|", 0) == 0) continue;  // table debris
-    if (first == '*' || first == '#' || first == ':' || first == ';') {
-      flush_paragraph();
-      std::size_t k = 0;
-      while (k < trimmed.size() &&
-             (trimmed[k] == '*' || trimmed[k] == '#' || trimmed[k] == ':' || trimmed[k] == ';'))
-        ++k;
-      std::string item =
-          collapse_spaces_keep_lines(clean_inline(std::string_view(trimmed).substr(k)));
-      std::replace(item.begin(), item.end(), '\n', ' ');
-      if (item.empty()) continue;
-      if (!list.empty()) list.push_back('\n');
-      list += "\xE2\x80\xA2 " + item;
-      continue;
-    }
-    flush_list();
-    if (!paragraph.empty()) paragraph.push_back(' ');
-    paragraph += trimmed;
   }
-  flush_paragraph();
-  flush_list();
+  body.finish();
   return article;
 }
 

@@ -27,6 +27,7 @@
 #include "kavosh/format/match_data.hpp"
 #include "kavosh/format/schema.hpp"
 #include "kavosh/format/term_filter.hpp"
+#include "kavosh/xapian/errors.hpp"
 #include "shard_set.hpp"
 #include "spelling_store.hpp"
 
@@ -72,10 +73,8 @@ struct AnalysisThread {
 template <typename Action>
 auto guarded(const std::filesystem::path& path, bool& failed, Action&& action) {
   try {
-    return action();
-  } catch (const Xapian::Error& e) {
-    failed = true;
-    throw IndexWriteError("writing " + path.string() + ": " + e.get_description());
+    return rethrow_xapian_errors<IndexWriteError>("writing " + path.string(),
+                                                  std::forward<Action>(action));
   } catch (...) {
     failed = true;
     throw;
@@ -205,7 +204,8 @@ struct IndexWriter::Impl {
   void add(Article article) {
     if (!shard_threads.empty()) {
       const std::size_t bytes = passage_text_bytes(article);
-      shard_set.routed(article.id).queue.push(std::move(article), bytes);
+      auto& queue = shard_set.routed(article.id).queue;
+      queue.push(std::move(article), bytes);
       return;
     }
     if (!analysis) {
@@ -448,8 +448,8 @@ IndexWriter::IndexWriter(const std::filesystem::path& db_path, WriterOptions opt
     try {
       impl_->spelling.emplace(schema::spelling_path(db_path), db_path, impl_->options.rebuild);
     } catch (const Xapian::Error& e) {
-      throw std::runtime_error("cannot open the spelling database " +
-                               schema::spelling_path(db_path).string() + ": " + e.get_msg());
+      throw_xapian_error(
+          e, "cannot open the spelling database " + schema::spelling_path(db_path).string());
     }
   }
   if (impl_->options.queue_articles == 0) impl_->options.queue_articles = 1;

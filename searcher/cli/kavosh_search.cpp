@@ -385,20 +385,21 @@ int run(const Options& o, const CLI::App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "kavosh-search: search a Kavosh index (English, Persian, Arabic, romanized Persian)"};
-  app.set_help_flag("-h,--help", "Show this help");
-  app.footer(
-      "A query that starts with '-' goes after --: kavosh-search --db DIR -- '-Khomeini Rajavi'");
-  Options options;
-  add_output_options(app, options);
-  add_ranking_options(app, options);
-  add_display_options(app, options);
-  if (const auto stop = cli::parse_command_line(
-          kProgram, app, argc, argv,
-          "a query that starts with '-' goes after --: kavosh-search --db DIR -- '-word other'"))
-    return *stop;
   return cli::run_reporting_errors(kProgram, [&] {
+    CLI::App app{
+        "kavosh-search: search a Kavosh index (English, Persian, Arabic, romanized Persian)"};
+    app.set_help_flag("-h,--help", "Show this help");
+    app.footer(
+        "A query that starts with '-' goes after --: kavosh-search --db DIR -- '-Khomeini "
+        "Rajavi'");
+    Options options;
+    add_output_options(app, options);
+    add_ranking_options(app, options);
+    add_display_options(app, options);
+    if (const auto stop = cli::parse_command_line(
+            kProgram, app, argc, argv,
+            "a query that starts with '-' goes after --: kavosh-search --db DIR -- '-word other'"))
+      return *stop;
     try {
       return run(options, app);
     } catch (const ks::QueryError& e) {

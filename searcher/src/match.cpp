@@ -5,6 +5,7 @@
 
 #include "kavosh/format/schema.hpp"
 #include "kavosh/search/settings.hpp"
+#include "kavosh/text/ascii.hpp"
 #include "weighting.hpp"
 
 namespace kavosh::search {
@@ -21,9 +22,7 @@ class BodyStemDecider : public Xapian::ExpandDecider {
       : query_terms_(std::move(query_terms)) {}
   bool operator()(const std::string& term) const override {
     if (term.size() < 3 || term[0] != schema::kStemmed[0]) return false;
-    const auto second = static_cast<unsigned char>(term[1]);
-    if (second >= 'A' && second <= 'Z') return false;
-    if (second >= '0' && second <= '9') return false;
+    if (text::is_ascii_upper(term[1]) || text::is_ascii_digit(term[1])) return false;
     return !query_terms_.count(term);
   }
 
@@ -41,7 +40,8 @@ class BodyStemDecider : public Xapian::ExpandDecider {
 // OP_SYNONYM alone: a plain OR of four terms loses one too. BM25's bounds scaled by 1.05 still
 // lose it, so no looser bound is known to be safe. Asked to check every document, the
 // matcher never raises its minimum weight and the top k is the first k of the whole ranking,
-// at a cost measured in searcher/README.md. Drop this once Debian's Xapian ranks exactly.
+// at a cost measured in docs/decisions/0002-exact-top-k.md. Drop this once Debian's Xapian ranks
+// exactly.
 Xapian::doccount exact_top_k(const Xapian::Database& db) { return db.get_doccount(); }
 
 // The block-max matcher answers when it covers the search: BM25 (the model whose bounds it

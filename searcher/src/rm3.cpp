@@ -7,6 +7,8 @@
 #include <string>
 
 #include "kavosh/format/schema.hpp"
+#include "kavosh/text/ascii.hpp"
+#include "kavosh/text/utf8.hpp"
 
 namespace kavosh::search::rm3 {
 
@@ -48,18 +50,12 @@ std::vector<WeightedTerm> expansion_factors(const std::vector<WeightedTerm>& mod
 
 namespace {
 
-std::size_t code_points(const std::string& s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
 // "Z" + a body stem: the byte after Z is lowercase ASCII or starts a non-ASCII letter; title
 // ("ZS"), section ("ZXH") and field ("ZXF") stems start with an uppercase letter, numbers with
 // a digit.
 bool is_body_stem(const std::string& term) {
   if (term.size() < 2 || term[0] != schema::kStemmed[0]) return false;
-  const auto first = static_cast<unsigned char>(term[1]);
-  return (first >= 'a' && first <= 'z') || first >= 0x80;
+  return text::is_ascii_lower(term[1]) || text::find_first_non_ascii(term, 1) == 1;
 }
 
 }  // namespace
@@ -75,7 +71,7 @@ FeedbackDocument read_feedback_document(const Xapian::Database& db, Xapian::doci
     const std::string term = *it;
     if (term.compare(0, prefix.size(), prefix) != 0) break;
     if (!is_body_stem(term)) continue;
-    const std::size_t length = code_points(term) - 1;
+    const std::size_t length = text::count_code_points(term) - 1;
     if (length < 2 || length > 20) continue;
     if (it.get_termfreq() > most_documents) continue;
     document.term_frequencies.emplace_back(term, it.get_wdf());

@@ -5,7 +5,7 @@
 // than 10 % of the passages never a feedback term. The second pass is the original query
 // plus each model term's body stem, weighted so that, per query word, the original query
 // weighs alpha and the model (1 - alpha) in all, as in RM3's interpolation of the two
-// distributions. searcher/README.md has the evidence for when Kavosh uses it.
+// distributions. docs/decisions/0001-ranking-defaults.md has the evidence for when Kavosh uses it.
 #include <xapian.h>
 
 #include <string>

@@ -276,35 +276,58 @@ Snippet SnippetMaker::make(const index::StoredPassageView& passage, const Snippe
   return make(passage.text, stored_tokens_, language, query);
 }
 
+namespace {
+
+// A text without words (punctuation, symbols): its start up to a whitespace boundary.
+Snippet snippet_without_words(std::string_view text, std::size_t max_bytes) {
+  const std::size_t limit = max_bytes ? max_bytes : 200;
+  std::size_t end = text.size();
+  if (end > limit) {
+    end = limit;
+    while (end > 0 && !is_ascii_whitespace(text[end])) --end;
+  }
+  Snippet snippet;
+  snippet.text = text::collapse_whitespace_to_one_line(text.substr(0, end));
+  if (end < text.size()) snippet.text += std::string(" ") + std::string(kEllipsis);
+  return snippet;
+}
+
+// Whether text[from, to) is more than whitespace: a cut there is marked with an ellipsis.
+bool has_content(std::string_view text, std::size_t from, std::size_t to) {
+  for (std::size_t i = from; i < to; ++i)
+    if (!is_ascii_whitespace(text[i])) return true;
+  return false;
+}
+
+}  // namespace
+
 // The best window over words_/matches_/word_matched_, copied out of `text` with whitespace
 // collapsed, ellipses at cuts and the matches inside it as highlights.
 Snippet SnippetMaker::assemble(std::string_view text) {
+  if (words_.empty()) return snippet_without_words(text, options_.max_bytes);
+  const auto [first, last] = best_window();
+  const std::uint32_t begin = words_[first].begin;
+  const std::uint32_t end = words_[last].end;
   Snippet snippet;
-  const auto& words = words_;
-  const auto& matches = matches_;
-  const auto& word_matched = word_matched_;
-  if (words.empty()) {
-    // No words at all (punctuation, symbols): show the text up to a whitespace boundary.
-    const std::size_t limit = options_.max_bytes ? options_.max_bytes : 200;
-    std::size_t end = text.size();
-    if (end > limit) {
-      end = limit;
-      while (end > 0 && !is_ascii_whitespace(text[end])) --end;
-    }
-    snippet.text = text::collapse_whitespace_to_one_line(text.substr(0, end));
-    if (end < text.size()) snippet.text += std::string(" ") + std::string(kEllipsis);
-    return snippet;
-  }
+  snippet.text.reserve(end - begin + 2 * (kEllipsis.size() + 1));
+  if (has_content(text, 0, begin)) snippet.text += std::string(kEllipsis) + " ";
+  append_window(text, begin, end, snippet);
+  if (has_content(text, end, text.size()))
+    snippet.text += std::string(" ") + std::string(kEllipsis);
+  return snippet;
+}
 
-  // Candidate windows start a little before each matching word; score = rarity of the
-  // distinct keys inside, plus a little for repeats. Ties keep the earliest window.
-  const std::size_t width = std::min<std::size_t>(options_.max_words, words.size());
+// Candidate windows start a little before each matching word; score = rarity of the distinct
+// keys inside, plus a little for repeats. Ties keep the earliest window. A window longer than
+// max_bytes loses words at the end, or at the start when only its end holds a match.
+std::pair<std::size_t, std::size_t> SnippetMaker::best_window() {
+  const std::size_t width = std::min<std::size_t>(options_.max_words, words_.size());
   const std::size_t lead_in = (width - 1) / 3;
   const std::size_t key_count = prepared_->keys.size() + extra_keys_.size();
   // Rarity of the keys matched here only (each computed once per query).
   rarities_.assign(key_count, 0.0);
   seen_.assign(key_count, 0);
-  for (const auto& m : matches) {
+  for (const auto& m : matches_) {
     if (!seen_[m.key]) rarities_[m.key] = rarity_of_key(m.key);
     seen_[m.key] = 1;
   }
@@ -319,8 +342,8 @@ Snippet SnippetMaker::assemble(std::string_view text) {
     std::fill(seen_.begin(), seen_.end(), 0);
     double score = 0;
     for (std::size_t w = start; w < start + width; ++w) {
-      if (word_matched[w] < 0) continue;
-      const std::size_t key = matches[static_cast<std::size_t>(word_matched[w])].key;
+      if (word_matched_[w] < 0) continue;
+      const std::size_t key = matches_[static_cast<std::size_t>(word_matched_[w])].key;
       score += seen_[key] ? 0.05 * rarities_[key] : rarities_[key];
       seen_[key] = 1;
     }
@@ -329,35 +352,29 @@ Snippet SnippetMaker::assemble(std::string_view text) {
       best_start = start;
     }
   };
-  for (std::size_t w = 0; w < words.size(); ++w)
-    if (word_matched[w] >= 0)
-      try_start(std::min(w > lead_in ? w - lead_in : 0, words.size() - width));
+  for (std::size_t w = 0; w < words_.size(); ++w)
+    if (word_matched_[w] >= 0)
+      try_start(std::min(w > lead_in ? w - lead_in : 0, words_.size() - width));
   if (!any_start) try_start(0);
   std::size_t first = best_start, last = best_start + width - 1;  // inclusive word indexes
   if (options_.max_bytes) {
-    while (last > first && words[last].end - words[first].begin > options_.max_bytes) {
-      const bool end_matters = word_matched[last] >= 0 && word_matched[first] < 0;
+    while (last > first && words_[last].end - words_[first].begin > options_.max_bytes) {
+      const bool end_matters = word_matched_[last] >= 0 && word_matched_[first] < 0;
       if (end_matters)
         ++first;
       else
         --last;
     }
   }
-  const std::uint32_t begin = words[first].begin;
-  const std::uint32_t end = words[last].end;
+  return {first, last};
+}
 
-  // Text before/after the window that is more than whitespace was cut away.
-  auto has_content = [&](std::size_t from, std::size_t to) {
-    for (std::size_t i = from; i < to; ++i)
-      if (!is_ascii_whitespace(text[i])) return true;
-    return false;
-  };
-  snippet.text.reserve(end - begin + 2 * (kEllipsis.size() + 1));
-  if (has_content(0, begin)) snippet.text += std::string(kEllipsis) + " ";
-
-  // Copy the window, collapsing whitespace runs, and map match ranges into the output.
+// Appends text[begin, end) with whitespace runs collapsed, and the matches inside it, merged
+// where they overlap, as highlights at their places in the output.
+void SnippetMaker::append_window(std::string_view text, std::uint32_t begin, std::uint32_t end,
+                                 Snippet& snippet) {
   ranges_.clear();
-  for (const auto& m : matches)
+  for (const auto& m : matches_)
     if (m.begin >= begin && m.end <= end) ranges_.emplace_back(m.begin, m.end);
   std::sort(ranges_.begin(), ranges_.end());
   merged_.clear();
@@ -397,8 +414,6 @@ Snippet SnippetMaker::assemble(std::string_view text) {
     }
   }
   snippet.text.resize(written);
-  if (has_content(end, text.size())) snippet.text += std::string(" ") + std::string(kEllipsis);
-  return snippet;
 }
 
 void append_printable(std::string& out, std::string_view text, std::string_view replacement) {

@@ -26,6 +26,7 @@
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/searcher.hpp"
 #include "kavosh/text/utf8.hpp"
+#include "kavosh/xapian/errors.hpp"
 #include "page.hpp"
 #include "search_pool.hpp"
 
@@ -363,7 +364,10 @@ struct Server::Impl {
         }
         std::string text = dump(entry);
         text.pop_back();
-        *lines = text + ",\"hits\":[" + hits + "]}";
+        text += ",\"hits\":[";
+        text += hits;
+        text += "]}";
+        *lines = std::move(text);
       });
       if (trec) {
         out += *lines;
@@ -610,7 +614,7 @@ struct Server::Impl {
       } catch (const index::CorruptStoredPassage& e) {
         send_error(res, 500, std::string("damaged index record: ") + e.what());
       } catch (const Xapian::Error& e) {
-        send_error(res, 500, "index error: " + e.get_msg());
+        send_error(res, 500, xapian_error_message(e, "index error"));
       }
     };
   }
@@ -645,7 +649,7 @@ struct Server::Impl {
           return httplib::Server::HandlerResponse::Handled;
         }));
     http.set_exception_handler(
-        [](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
+        [](const httplib::Request&, httplib::Response& res, const std::exception_ptr& error) {
           std::string message = "internal error";
           try {
             std::rethrow_exception(error);

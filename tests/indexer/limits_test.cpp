@@ -6,13 +6,9 @@
 #include <bzlib.h>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,39 +19,10 @@
 namespace kavosh::index {
 namespace {
 
+using kavosh::testing::ChildResult;
+using kavosh::testing::run_in_child;
 using testing::CountingListener;
 using testing::TempDir;
-
-struct ChildRun {
-  int exit_code = -1;
-  long peak_kb = 0;  // the child's peak resident set
-  double seconds = 0;
-};
-
-// Runs `body` in a forked child; its return value is the exit code (a crash is a signal,
-// reported as exit code 128 + signal).
-ChildRun run_in_child(const std::function<int()>& body) {
-  const auto start = std::chrono::steady_clock::now();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    int code = 99;
-    try {
-      code = body();
-    } catch (...) {
-      code = 98;
-    }
-    std::fflush(nullptr);
-    ::_exit(code);
-  }
-  ChildRun run;
-  int status = 0;
-  struct rusage usage {};
-  ::wait4(pid, &status, 0, &usage);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  run.peak_kb = usage.ru_maxrss;
-  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return run;
-}
 
 long own_peak_kb() {
   struct rusage usage {};
@@ -74,8 +41,8 @@ void write_repeated(const std::filesystem::path& file, const std::string& prefix
 
 // Reads `file` in a child and checks there that it gives `articles` articles and (unless
 // `warning` is empty) a warning containing `warning`; returns the run for its memory and time.
-ChildRun read_in_child(const std::filesystem::path& file, Format format, std::size_t articles,
-                       const std::string& warning) {
+ChildResult read_in_child(const std::filesystem::path& file, Format format, std::size_t articles,
+                          const std::string& warning) {
   return run_in_child([&] {
     CountingListener listener;
     read_file(file, format, "big", "big", listener);
@@ -103,8 +70,8 @@ TEST(Limits, A64MegabyteDocumentIsTruncatedTo8MegabytesInBoundedMemory) {
   const std::string paragraph = std::string(990, 'a') + " word.\n\n";
   write_repeated(dir / "huge.txt", "Huge document\n\n", paragraph, (64u << 20) / paragraph.size(),
                  "");
-  const ChildRun run = read_in_child(dir / "huge.txt", Format::ArticleText, 1,
-                                     "document larger than 8 MB, truncated");
+  const ChildResult run = read_in_child(dir / "huge.txt", Format::ArticleText, 1,
+                                        "document larger than 8 MB, truncated");
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_LT(run.peak_kb, own_peak_kb() + kMemoryAllowanceKb);
 }
@@ -121,16 +88,16 @@ TEST(Limits, ATenMegabyteLineIsBoundedInEveryLineBasedFormat) {
             0);
   // SMART, TREC and article text: the document is cut at 8 MB and still indexed.
   write_repeated(dir / "big.all", ".I 1\n.T\nlong\n.W\n", line, 1, "\n.I 2\n.W\nshort\n");
-  const ChildRun smart = read_in_child(dir / "big.all", Format::Smart, 2, "");
+  const ChildResult smart = read_in_child(dir / "big.all", Format::Smart, 2, "");
   EXPECT_EQ(smart.exit_code, 0);
   write_repeated(dir / "big.trec", "<DOC>\n<DOCNO>D1</DOCNO>\n<TEXT>\n", line, 1,
                  "\n</TEXT>\n</DOC>\n<DOC>\n<DOCNO>D2</DOCNO>\nshort\n</DOC>\n");
-  const ChildRun trec = read_in_child(dir / "big.trec", Format::Trec, 2, "");
+  const ChildResult trec = read_in_child(dir / "big.trec", Format::Trec, 2, "");
   EXPECT_EQ(trec.exit_code, 0);
   write_repeated(dir / "big.txt", "Title\n\n", line, 1, "\n");
-  const ChildRun text = read_in_child(dir / "big.txt", Format::ArticleText, 1, "truncated");
+  const ChildResult text = read_in_child(dir / "big.txt", Format::ArticleText, 1, "truncated");
   EXPECT_EQ(text.exit_code, 0);
-  for (const ChildRun& run : {smart, trec, text})
+  for (const ChildResult& run : {smart, trec, text})
     EXPECT_LT(run.peak_kb, own_peak_kb() + kMemoryAllowanceKb);
 }
 
@@ -147,7 +114,7 @@ TEST(Limits, WikitextNested100000DeepParses) {
       if (closed)
         for (int i = 0; i < kDepth; ++i) markup += brackets.second;
       markup += " tail words.";
-      const ChildRun run = run_in_child([&] {
+      const ChildResult run = run_in_child([&] {
         const Article article = parse_wikitext(markup, "Deep", "en");
         return article.passages.empty() ? 1 : 0;
       });
@@ -165,7 +132,7 @@ TEST(Limits, XmlNested100000DeepIsAWarningNotACrash) {
       "</text></revision></page><page><title>Next</title><ns>0</ns><revision><text>More "
       "text</text></revision></page></mediawiki>\n";
   testing::write_file(dir / "deep.xml", xml);
-  const ChildRun run = run_in_child([&] {
+  const ChildResult run = run_in_child([&] {
     CountingListener listener;
     read_file(dir / "deep.xml", Format::MediaWiki, "", "deep.xml", listener);
     return listener.articles >= 1 ? 0 : 1;
@@ -206,7 +173,7 @@ TEST(Limits, ABzip2BombIsReadInBoundedMemory) {
   append_bzip2(bomb, " end</text></revision></page></mediawiki>\n", 1);
   ASSERT_LT(bomb.size(), 64u * 1024);
   testing::write_file(dir / "bomb.xml.bz2", bomb);
-  const ChildRun run = read_in_child(dir / "bomb.xml.bz2", Format::MediaWiki, 1, "truncated");
+  const ChildResult run = read_in_child(dir / "bomb.xml.bz2", Format::MediaWiki, 1, "truncated");
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_LT(run.peak_kb, own_peak_kb() + kMemoryAllowanceKb);
   std::printf("bzip2 bomb: %zu bytes -> 512 MB read in %.1f s, peak %ld KB\n", bomb.size(),

@@ -554,20 +554,21 @@ TEST(IndexWriter, ARunAfterAFirstRunDiedGoesOnInItsShards) {
   const auto db_path = dir / "db";
   WriterOptions options;
   options.batch_passages = 5;
-  const int died = kavosh::testing::run_in_child([&] {
-    IndexWriter writer(db_path, options);
-    // Adding goes on (the same 30 articles again) until at least 20 passages are committed;
-    // however the ids fall, the shards' commits reach that within the first round or two.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
-      writer.add(sample_article(shard_test_id(i % 30), 1));
-      if (i >= 30 && committed_passages(db_path) >= 20) break;
-      if (i >= 30) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    std::fflush(nullptr);
-    ::_exit(unmerged_shards(db_path).size() == 2 ? 0 : 3);  // before the writer's destructor
-    return 0;
-  });
+  const int died =
+      kavosh::testing::run_in_child([&] {
+        IndexWriter writer(db_path, options);
+        // Adding goes on (the same 30 articles again) until at least 20 passages are committed;
+        // however the ids fall, the shards' commits reach that within the first round or two.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
+          writer.add(sample_article(shard_test_id(i % 30), 1));
+          if (i >= 30 && committed_passages(db_path) >= 20) break;
+          if (i >= 30) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        std::fflush(nullptr);
+        ::_exit(unmerged_shards(db_path).size() == 2 ? 0 : 3);  // before the writer's destructor
+        return 0;
+      }).exit_code;
   ASSERT_EQ(died, 0);
   ASSERT_EQ(unmerged_shards(db_path).size(), 2u);
   {
@@ -783,17 +784,18 @@ namespace {
 TEST(IndexWriter, CompactingAKilledFirstRunSumsTheShardsArticleCounts) {
   TempDir dir;
   const auto db_path = dir / "db";
-  const int died = kavosh::testing::run_in_child([&] {
-    WriterOptions options;
-    options.batch_passages = 5;
-    auto* writer = new IndexWriter(db_path, options);  // never destroyed: the run "dies"
-    for (int i = 0; i < 40; ++i) writer->add(sample_article(shard_test_id(i), 1));
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (committed_passages(db_path) < 40 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    std::fflush(nullptr);
-    return unmerged_shards(db_path).size() == 2 && committed_passages(db_path) == 40 ? 0 : 3;
-  });
+  const int died =
+      kavosh::testing::run_in_child([&] {
+        WriterOptions options;
+        options.batch_passages = 5;
+        auto* writer = new IndexWriter(db_path, options);  // never destroyed: the run "dies"
+        for (int i = 0; i < 40; ++i) writer->add(sample_article(shard_test_id(i), 1));
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (committed_passages(db_path) < 40 && std::chrono::steady_clock::now() < deadline)
+          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        std::fflush(nullptr);
+        return unmerged_shards(db_path).size() == 2 && committed_passages(db_path) == 40 ? 0 : 3;
+      }).exit_code;
   ASSERT_EQ(died, 0);
   compact_database(db_path);
   EXPECT_TRUE(unmerged_shards(db_path).empty());

@@ -384,6 +384,23 @@ TEST_F(CliTest, OffsetPastTheLastHitSaysHowManyThereAre) {
   EXPECT_EQ(r.out, "No hits past 1 matching article (--offset 600)\n");
 }
 
+// searcher/examples/search_example.cpp, the README's C++ example: its first hit for Rajavi is the
+// seed article, with rank, title and a positive score.
+TEST_F(CliTest, TheReadmeExampleFindsTheSeedArticle) {
+  const CliRun r =
+      kavosh::testing::run_process(KAVOSH_SEARCH_EXAMPLE_BINARY, {db(), "Rajavi"}, *dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  const std::string first_line = r.out.substr(0, r.out.find('\n'));
+  const std::string expected = "1 People's Mujahedin of Iran ";
+  ASSERT_TRUE(first_line.starts_with(expected)) << r.out;
+  EXPECT_GT(std::stod(first_line.substr(expected.size())), 0.0) << r.out;
+  const CliRun missing = kavosh::testing::run_process(
+      KAVOSH_SEARCH_EXAMPLE_BINARY, {(*dir_ / "no-such-db").string(), "Rajavi"}, *dir_);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_TRUE(missing.err.starts_with("kavosh-search-example: ")) << missing.err;
+}
+
 // CLI11 took '-Khomeini' for an option; after '--' everything is query words.
 TEST_F(CliTest, QueryStartingWithMinusGoesAfterDoubleDash) {
   auto r = run({"--db", db(), "--", "-Khomeini Rajavi"});

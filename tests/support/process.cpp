@@ -1,10 +1,13 @@
 #include "process.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -106,16 +109,26 @@ int RunningProcess::wait() {
   return code;
 }
 
-int run_in_child(const std::function<int()>& body) {
+ChildResult run_in_child(const std::function<int()>& body) {
+  const auto start = std::chrono::steady_clock::now();
   const pid_t pid = checked_fork();
   if (pid == 0) {
+    int code = kBodyThrew;
     try {
-      ::_exit(body());
+      code = body();
     } catch (...) {
-      ::_exit(kBodyThrew);
     }
+    std::fflush(nullptr);  // ::_exit skips stdio's buffers
+    ::_exit(code);
   }
-  return wait_for(pid);
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(pid, &status, 0, &usage);
+  ChildResult result;
+  result.exit_code = exit_code_of(status);
+  result.peak_kb = usage.ru_maxrss;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
 }
 
 }  // namespace kavosh::testing

@@ -49,10 +49,15 @@ class RunningProcess {
   pid_t pid_ = -1;
 };
 
-// Runs body in a forked child and returns the child's exit code: what body returns (or
-// kBodyThrew), unless it ends the process itself (::_exit, a signal). The child never returns
-// into the test.
+// Runs body in a forked child and returns when the child ends. Its exit code is what body
+// returns (or kBodyThrew), unless it ends the process itself (::_exit, a signal); the child
+// never returns into the test.
 inline constexpr int kBodyThrew = 124;
-int run_in_child(const std::function<int()>& body);
+struct ChildResult {
+  int exit_code = -1;
+  long peak_kb = 0;    // the child's peak resident set, so a test can bound its memory
+  double seconds = 0;  // wall time from the fork to the child's end
+};
+ChildResult run_in_child(const std::function<int()>& body);
 
 }  // namespace kavosh::testing

@@ -51,6 +51,7 @@ inline double synonym_termfreq(Xapian::doccount collection_size,
     double stats_estimate;      // what the weight is given (get_termfreq_est_using_stats)
   };
   std::vector<Node> heap;
+  heap.reserve(termfreqs.size());
   for (Xapian::doccount tf : termfreqs) heap.push_back({tf, static_cast<double>(tf)});
   if (heap.size() == 1) return heap[0].stats_estimate;
   const auto ascending = [](const Node& a, const Node& b) { return a.estimate > b.estimate; };
@@ -65,8 +66,11 @@ inline double synonym_termfreq(Xapian::doccount collection_size,
         left.estimate + right.estimate - (double(left.estimate) * right.estimate / n);
     const double stats = left.stats_estimate + right.stats_estimate -
                          (left.stats_estimate * right.stats_estimate / n);
+    // Rounded as Xapian rounds them (not std::lround), so the scores stay Xapian's.
+    // NOLINTBEGIN(bugprone-incorrect-roundings)
     const Node joined{static_cast<Xapian::doccount>(estimate + 0.5),
                       static_cast<double>(static_cast<Xapian::doccount>(stats + 0.5))};
+    // NOLINTEND(bugprone-incorrect-roundings)
     if (heap.size() == 1) return joined.stats_estimate;
     std::pop_heap(heap.begin(), heap.end(), ascending);
     heap.back() = joined;

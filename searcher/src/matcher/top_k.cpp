@@ -1,6 +1,7 @@
 #include "matcher/top_k.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace kavosh::search::matcher {
 
@@ -125,7 +126,7 @@ Xapian::doccount PlanCursors::estimate(Xapian::doccount collection_size) const {
   }
   for (double tf : filter_termfreqs) share *= std::min(1.0, tf / n);
   for (double tf : excluded_termfreqs) share *= 1 - std::min(1.0, tf / n);
-  return static_cast<Xapian::doccount>(share * n + 0.5);
+  return static_cast<Xapian::doccount>(std::lround(share * n));
 }
 
 }  // namespace kavosh::search::matcher

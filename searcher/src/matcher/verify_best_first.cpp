@@ -33,8 +33,9 @@ std::optional<double> verified_score(const PlanCursors& cursors,
   bool any = false;
   for (std::size_t i = 0; i < n; ++i) {
     if (std::isnan(scores[i])) continue;
-    accepted[i] = !cursors.clauses[i].positional() ||
-                  std::binary_search(holding[i].begin(), holding[i].end(), docid);
+    accepted[i] =
+        static_cast<char>(!cursors.clauses[i].positional() ||
+                          std::binary_search(holding[i].begin(), holding[i].end(), docid));
     any = any || accepted[i];
   }
   if (!any) return std::nullopt;

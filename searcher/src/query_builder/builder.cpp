@@ -214,6 +214,7 @@ class Builder {
     }
     const std::vector<std::string> bare_stems = bare_stems_of(grouped);
     std::vector<std::string> stems;
+    stems.reserve(bare_stems.size());
     for (const auto& s : bare_stems)
       stems.push_back(std::string(schema::kStemmed) + ctx.prefix + s);
     stems = terms_.held_spellings(stems, /*keep_first=*/true);
@@ -273,6 +274,7 @@ class Builder {
              const std::vector<std::string>& bare_stems, std::vector<Xapian::Query>& parts) {
     if (weight <= 0) return;
     std::vector<std::string> prefixed;
+    prefixed.reserve(bare_stems.size());
     for (const auto& s : bare_stems)
       prefixed.push_back(std::string(schema::kStemmed) + std::string(prefix) + s);
     prefixed = terms_.held_spellings(prefixed, /*keep_first=*/false);  // most words: no title

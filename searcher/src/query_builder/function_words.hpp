@@ -1,6 +1,6 @@
 #pragma once
 // Function words that a ranked bare-word list leaves out when it has other words (see
-// BuildOptions::drop_stopwords and searcher/README.md "Ranking defaults"). Written in ordinary
+// BuildOptions::drop_stopwords and docs/decisions/0001-ranking-defaults.md). Written in ordinary
 // spelling: analyzed_terms() runs every entry through the analyzer and compares analyzed
 // terms, so ي/ی, ك/ک, آ/ا, ZWNJ and case variants all match. Every entry must analyze to one
 // term (tests/searcher/query_builder_test.cpp checks it).

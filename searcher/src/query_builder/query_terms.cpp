@@ -42,9 +42,9 @@ QueryTerms::QueryTerms(const Xapian::Database& db, const BuildOptions& options)
   result_.may_match = false;  // until a term the index may hold joins the query
 }
 
-Xapian::Query QueryTerms::leaf(std::string term) {
+Xapian::Query QueryTerms::leaf(const std::string& term) {
   if (excluded_depth_ == 0 && !result_.may_match) result_.may_match = may_hold(term);
-  return Xapian::Query(std::move(term));
+  return Xapian::Query(term);
 }
 
 void QueryTerms::may_match_at_match_time() {

@@ -51,7 +51,7 @@ class QueryTerms {
 
   // Every term the query matches by is made here, so that the query knows whether the term
   // filter leaves it anything to match (BuiltQuery::may_match).
-  Xapian::Query leaf(std::string term);
+  Xapian::Query leaf(const std::string& term);
   // A wildcard's completions are known only at match time: the query may match.
   void may_match_at_match_time();
 

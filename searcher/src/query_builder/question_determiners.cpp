@@ -12,9 +12,9 @@ bool is_question_determiner(std::string_view term) {
 
 void add_stems_without_indefinite_ye(const std::string& term, analysis::Analyzer& analyzer,
                                      QueryTerms& terms, std::vector<std::string>& bare_stems) {
-  // At least three letters (two bytes each) must remain.
   constexpr std::string_view kYe = "ی";
-  if (term.size() < 3 * 2 + kYe.size() || !term.ends_with(kYe)) return;
+  constexpr std::size_t kMinStemBytes = 6;  // three letters of two bytes each must remain
+  if (term.size() < kMinStemBytes + kYe.size() || !term.ends_with(kYe)) return;
   for (const auto& t : analyzer.analyze(term.substr(0, term.size() - kYe.size())))
     if (t.span == 1) {
       bare_stems.push_back(t.stem_or_term());

@@ -1,5 +1,7 @@
 #include "query_builder/vowel_variants.hpp"
 
+#include "kavosh/text/utf8.hpp"
+
 namespace kavosh::search::query_building {
 
 namespace {
@@ -9,11 +11,10 @@ constexpr std::size_t kMaxVowelSlots = 3;
 
 std::vector<std::string> vowel_variants(const std::string& term, const QueryTerms& terms) {
   std::vector<std::string> found;
-  if (term.size() < kMinLetters) return found;
+  if (term.size() < kMinLetters || !text::is_ascii(term)) return found;
   std::vector<std::size_t> slots;
   for (std::size_t i = 0; i < term.size(); ++i) {
     const char c = term[i];
-    if (static_cast<unsigned char>(c) >= 0x80) return found;  // ASCII words only
     if ((c == 'o' || c == 'u') && slots.size() < kMaxVowelSlots) slots.push_back(i);
   }
   std::string variant;

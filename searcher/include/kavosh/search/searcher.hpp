@@ -21,12 +21,13 @@ struct SearchRequest {
   bool collapse = true;           // best passage per article (--passages turns off)
   bool aliases = true;            // expand with the index's synonyms
   std::string model{kBm25Model};  // one of kRankingModels (settings.hpp)
-  // Defaults chosen on Cranfield (searcher/README.md): b = 0.5 and the default title weight
-  // gave the best MAP of a small sweep; k1 hardly mattered.
+  // Defaults chosen on Cranfield (docs/decisions/0001-ranking-defaults.md): b = 0.5 and the default
+  // title weight gave the best MAP of a small sweep; k1 hardly mattered.
   double k1 = 1.2;
   double b = 0.5;
 
-  // Further ranking parameters (defaults and their evidence: searcher/README.md).
+  // Further ranking parameters (defaults and their evidence:
+  // docs/decisions/0001-ranking-defaults.md).
   double mu = 2000;                          // lm: Dirichlet smoothing
   double pl2_c = 1.0;                        // pl2: term frequency normalisation
   double bm25plus_delta = 1.0;               // bm25+: lower bound of a matching term's tf component
@@ -42,10 +43,11 @@ struct SearchRequest {
   unsigned prf_documents = 0;  // --prf N: expand from the top N passages (0 = off)
   unsigned prf_terms = 10;     // expansion terms taken from Xapian's ESet
   double prf_weight = 0.5;     // weight of the expansion relative to the original query
-  // RM3 pseudo-relevance feedback (searcher/src/rm3.hpp; evidence in searcher/README.md):
-  // Always expands every query; Auto only when the first pass's scores fall slowly, i.e. the
-  // passage at rank rm3_documents scores at least rm3_auto_min_score_ratio of the first (a
-  // query with one answer, a known item or a question, has a steep head and is left alone).
+  // RM3 pseudo-relevance feedback (searcher/src/rm3.hpp; evidence in
+  // docs/decisions/0001-ranking-defaults.md): Always expands every query; Auto only when the first
+  // pass's scores fall slowly, i.e. the passage at rank rm3_documents scores at least
+  // rm3_auto_min_score_ratio of the first (a query with one answer, a known item or a question, has
+  // a steep head and is left alone).
   enum class Rm3 { Off, Always, Auto };
   Rm3 rm3 = Rm3::Off;
   unsigned rm3_documents = 10;

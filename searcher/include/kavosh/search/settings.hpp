@@ -20,7 +20,7 @@ inline constexpr std::array<std::string_view, 4> kLanguageCodes = {"en", "fa", "
 inline constexpr unsigned kDefaultNearWindow = 10;
 
 // Title stems' weight relative to body stems; b = 0.5 and this gave the best MAP of a small
-// Cranfield sweep (searcher/README.md).
+// Cranfield sweep (docs/decisions/0001-ranking-defaults.md).
 inline constexpr double kDefaultTitleWeight = 0.5;
 
 // "bm25, bm25+, lm" or, with last_separator " or ", "en, fa, ar or other".

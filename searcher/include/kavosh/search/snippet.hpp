@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
@@ -89,6 +90,9 @@ class SnippetMaker {
   const PreparedQuery& prepare(const SnippetQuery& query);
   double rarity_of_key(std::size_t key);
   Snippet assemble(std::string_view text);
+  std::pair<std::size_t, std::size_t> best_window();  // first and last word, inclusive
+  void append_window(std::string_view text, std::uint32_t begin, std::uint32_t end,
+                     Snippet& snippet);
   // Marks every run of `length` consecutive words where word_is(w + k, k) holds for each k.
   // (A template, not std::function: it runs per word of every hit's passage.)
   template <class WordIs>
