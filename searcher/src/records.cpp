@@ -66,7 +66,8 @@ void fill_from_record(const Xapian::Database& db, const std::filesystem::path& i
                       Xapian::docid docid, const std::string& stored, HitSnippets* snippets,
                       Hit& hit) {
   try {
-    const index::StoredPassageView data = index::StoredPassageView::parse(stored);
+    thread_local std::string body;  // a compressed record's body, kept for its capacity
+    const index::StoredPassageView data = index::StoredPassageView::parse(stored, body);
     hit.article = data.article;
     hit.passage = data.passage;
     hit.title = data.title;

@@ -34,11 +34,35 @@ StoredPassage full_passage() {
   return p;
 }
 
+// full_passage() with a text long and repetitive enough for LZ4 to shrink its record.
+StoredPassage compressible_passage() {
+  StoredPassage p = full_passage();
+  for (int i = 0; i < 20; ++i) p.text += " and the same words again";
+  return p;
+}
+
+// English words whose terms are their lowercased text and whose stems are edits of it, as
+// the analyzer makes them: the layout's short cases (no hash stored).
+StoredPassage english_passage() {
+  StoredPassage p;
+  p.lang = "en";
+  p.text = "Happy Runners were running";
+  p.tokens = {{0, 5, 1, token_hash("happy"), token_hash("happi")},
+              {6, 13, 1, token_hash("runners"), token_hash("runner")},
+              {14, 18, 1, token_hash("were"), token_hash("were")},
+              {19, 26, 1, token_hash("running"), token_hash("run")}};
+  return p;
+}
+
 TEST(StoredPassage, RoundTripsEveryField) {
   StoredPassage large = full_passage();
   large.text.assign(100000, 'x');
   large.tokens = {{99990, 100000, 1, 1, 2}, {5, 6, 70000, 3, 3}};  // begin goes backwards
-  const StoredPassage cases[] = {StoredPassage{}, full_passage(), large};
+  StoredPassage edits = english_passage();
+  edits.tokens.push_back({0, 5, 1, token_hash("happy"), token_hash("ha")});  // a cut alone
+  edits.tokens.push_back({0, 0, 1, token_hash(""), token_hash("e")});        // on an empty word
+  const StoredPassage cases[] = {StoredPassage{}, full_passage(),    compressible_passage(),
+                                 large,           english_passage(), edits};
   for (const auto& passage : cases) {
     SCOPED_TRACE(passage.text.size());
     const std::string record = encode(passage);
@@ -47,10 +71,43 @@ TEST(StoredPassage, RoundTripsEveryField) {
   }
 }
 
-TEST(StoredPassage, ViewBorrowsTheRecordAndDecodesTokensOnDemand) {
-  const StoredPassage passage = full_passage();
+// Short bodies are stored raw, longer ones compressed, and either way decode the same.
+TEST(StoredPassage, CompressesBodiesWhereItPays) {
+  StoredPassage small;
+  small.text = "a few words";
+  const std::string raw = encode(small);
+  EXPECT_EQ(static_cast<unsigned char>(raw[1]), kStoredRaw);
+  EXPECT_NE(raw.find("a few words"), std::string::npos);
+  StoredPassage repetitive = english_passage();
+  for (int i = 0; i < 50; ++i) repetitive.text += " the same words again";
+  const std::string compressed = encode(repetitive);
+  EXPECT_EQ(static_cast<unsigned char>(compressed[1]), kStoredLz4);
+  EXPECT_LT(compressed.size(), repetitive.text.size() / 4);
+  EXPECT_EQ(decode(compressed), repetitive);
+}
+
+// Terms that are their lowercased text and stems that are edits of them cost no hash bytes:
+// the four tokens take 15 bytes (gap, length and flags, cut and ending), where their hashes
+// alone would take 28. The record is short enough to be stored raw, so sizes are exact.
+TEST(StoredPassage, DerivableHashesAreNotStored) {
+  StoredPassage words = english_passage();
+  const std::string record = encode(words);
+  ASSERT_EQ(static_cast<unsigned char>(record[1]), kStoredRaw);
+  words.tokens.clear();
+  const std::size_t without_tokens = encode(words).size();
+  EXPECT_EQ(record.size() - without_tokens, 15u);
+  // A term the text does not spell costs its hash: gap, length and flags, 4 bytes.
+  StoredPassage folded = english_passage();
+  folded.tokens = {{0, 5, 1, token_hash("hapy"), token_hash("hapy")}};
+  EXPECT_EQ(encode(folded).size(), without_tokens + 6);
+  EXPECT_EQ(decode(encode(folded)), folded);
+}
+
+TEST(StoredPassage, ViewBorrowsTheBodyAndDecodesTokensOnDemand) {
+  const StoredPassage passage = compressible_passage();
   const std::string record = encode(passage);
-  const StoredPassageView view = StoredPassageView::parse(record);
+  std::string buffer = "dropped";
+  const StoredPassageView view = StoredPassageView::parse(record, buffer);
   EXPECT_EQ(view.article, passage.article);
   EXPECT_EQ(view.passage, passage.passage);
   EXPECT_EQ(view.title, passage.title);
@@ -59,7 +116,8 @@ TEST(StoredPassage, ViewBorrowsTheRecordAndDecodesTokensOnDemand) {
   EXPECT_EQ(view.text, passage.text);
   EXPECT_EQ(view.source, passage.source);
   EXPECT_EQ(view.date, passage.date);
-  EXPECT_EQ(view.text.data(), record.data() + record.find(passage.text));  // no copy
+  ASSERT_EQ(static_cast<unsigned char>(record[1]), kStoredLz4);
+  EXPECT_EQ(view.text.data(), buffer.data() + buffer.find(passage.text));  // no copy
   const auto fields = view.fields();
   ASSERT_EQ(fields.size(), passage.fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -69,6 +127,12 @@ TEST(StoredPassage, ViewBorrowsTheRecordAndDecodesTokensOnDemand) {
   std::vector<StoredToken> tokens{{1, 2, 3, 4, 5}};  // cleared first
   view.decode_tokens(tokens);
   EXPECT_EQ(tokens, passage.tokens);
+  // A raw record's view points into the record itself.
+  StoredPassage small;
+  small.text = "short";
+  const std::string raw = encode(small);
+  const StoredPassageView raw_view = StoredPassageView::parse(raw, buffer);
+  EXPECT_EQ(raw_view.text.data(), raw.data() + raw.find("short"));
 }
 
 // The hash is stored in indexes: it must never change. Pinned values (checked against an
@@ -95,11 +159,39 @@ TEST(StoredPassage, EncodeRejectsATokenOutsideTheText) {
 }
 
 TEST(StoredPassage, EveryTruncationThrows) {
-  const std::string record = encode(full_passage());
-  for (std::size_t length = 0; length < record.size(); ++length) {
-    SCOPED_TRACE(length);
-    EXPECT_THROW(decode(std::string_view(record).substr(0, length)), CorruptStoredPassage);
+  StoredPassage raw_passage = english_passage();
+  raw_passage.text = "Happy Runners were running";
+  for (const std::string& record :
+       {encode(compressible_passage()), encode(full_passage()), encode(raw_passage)}) {
+    for (std::size_t length = 0; length < record.size(); ++length) {
+      SCOPED_TRACE(length);
+      EXPECT_THROW(decode(std::string_view(record).substr(0, length)), CorruptStoredPassage);
+    }
   }
+}
+
+// Any one byte of a compressed record changed: an error (LZ4's bounds or the body checksum)
+// or, where the change does not alter what LZ4 rebuilds (a match offset into repeated text),
+// the same passage; never another text or token table.
+TEST(StoredPassage, ACorruptCompressedRecordIsAnErrorNeverAnotherPassage) {
+  const StoredPassage passage = compressible_passage();
+  const std::string record = encode(passage);
+  ASSERT_EQ(static_cast<unsigned char>(record[1]), kStoredLz4);
+  std::size_t errors = 0;
+  for (std::size_t at = 2; at < record.size(); ++at) {
+    for (const unsigned char flip : {0x01, 0x10, 0x80, 0xFF}) {
+      std::string corrupt = record;
+      corrupt[at] = static_cast<char>(corrupt[at] ^ flip);
+      try {
+        EXPECT_EQ(decode(corrupt), passage) << "byte " << at << " ^ " << int(flip);
+      } catch (const CorruptStoredPassage& e) {
+        EXPECT_TRUE(std::string(e.what()).starts_with("corrupt stored passage record at byte "))
+            << e.what();
+        ++errors;
+      }
+    }
+  }
+  EXPECT_GT(errors, 4 * (record.size() - 2) * 9 / 10);
 }
 
 TEST(StoredPassage, CorruptRecordsThrowWithTheOffset) {
@@ -107,36 +199,48 @@ TEST(StoredPassage, CorruptRecordsThrowWithTheOffset) {
     std::string record;
     std::string message;
   };
-  std::string trailing = encode(full_passage()) + "x";
-  std::string huge_count = encode(StoredPassage{});
+  StoredPassage small;  // stored raw, so its bytes can be cut and changed in place
+  small.text = "abc";
+  const std::string raw_empty = encode(StoredPassage{});
+  std::string trailing = encode(small) + "x";
+  std::string huge_count = raw_empty;
   huge_count.back() = '\x7F';  // token count 127, no tokens follow
-  StoredPassage one_token;
-  one_token.text = "abc";
-  one_token.tokens = {{0, 3, 1, 7, 7}};
+  StoredPassage one_token = small;
+  one_token.tokens = {{0, 3, 1, 7, 7}};  // hashes not the text's: stored
   std::string outside = encode(one_token);
-  outside[outside.size() - 6] = 4;  // token length 4 > text
+  outside[outside.size() - 5] = (4 << 4) | 2;  // token length 4 > text
   std::string flags = encode(one_token);
-  flags[flags.size() - 5] = 9;  // unknown flag bits
+  flags[flags.size() - 5] = (3 << 4) | 6;  // a stem edit beside a stored term hash
+  std::string size_claim = encode(compressible_passage());
+  size_claim.resize(12);
   const Case cases[] = {
       {"",
        "no stored passage record (written before index schema 2?): re-index with "
        "kavosh-index --rebuild"},
       {"\x07",
-       "stored passage record format 7 is not the supported format 1: re-index with "
+       "stored passage record format 7 is not the supported format 2: re-index with "
+       "kavosh-index --rebuild"},
+      {"\x01\x00\x00\x00",
+       "stored passage record format 1 is not the supported format 2: re-index with "
        "kavosh-index --rebuild"},
       {R"({"article":"a","text":"b"})",
        "stored passage is in the schema 1 (JSON) format: re-index with kavosh-index --rebuild"},
-      {std::string("\x01\xFF\xFF\xFF\xFF\x7F", 6),
-       "corrupt stored passage record at byte 6: passage number"},
-      {std::string("\x01\x00\x05"
+      {"\x02", "corrupt stored passage record at byte 1: compression byte"},
+      {"\x02\x05", "corrupt stored passage record at byte 1: unknown compression 5"},
+      {std::string("\x02\x00\xFF\xFF\xFF\xFF\x7F", 7),
+       "corrupt stored passage record at byte 7: passage number"},
+      {std::string("\x02\x00\x00\x05"
                    "ab",
-                   5),
-       "corrupt stored passage record at byte 3: article"},
+                   6),
+       "corrupt stored passage record at byte 4: article"},
+      {std::string("\x02\x01\x00", 3), "corrupt stored passage record at byte 3: body checksum"},
+      {std::string("\x02\x01\x7F\x00\x00\x00\x00", 7),
+       "corrupt stored passage record at byte 7: body size larger than the block holds"},
       {trailing, "corrupt stored passage record at byte " + std::to_string(trailing.size() - 1) +
                      ": bytes after the token table"},
       {huge_count, "corrupt stored passage record at byte " + std::to_string(huge_count.size()) +
                        ": token count larger than the record"},
-      {outside, "corrupt stored passage record at byte " + std::to_string(outside.size() - 5) +
+      {outside, "corrupt stored passage record at byte " + std::to_string(outside.size() - 4) +
                     ": token outside the text"},
       {flags, "corrupt stored passage record at byte " + std::to_string(flags.size() - 4) +
                   ": unknown token flags"},
@@ -149,6 +253,15 @@ TEST(StoredPassage, CorruptRecordsThrowWithTheOffset) {
     } catch (const CorruptStoredPassage& e) {
       EXPECT_EQ(std::string(e.what()), c.message);
     }
+  }
+  // A cut block: LZ4 stops at its end, and the message says so.
+  try {
+    decode(size_claim);
+    ADD_FAILURE() << "no exception";
+  } catch (const CorruptStoredPassage& e) {
+    const std::string message = e.what();
+    EXPECT_TRUE(message.starts_with("corrupt stored passage record at byte ")) << message;
+    EXPECT_TRUE(message.ends_with(": corrupt compressed body")) << message;
   }
 }
 

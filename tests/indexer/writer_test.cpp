@@ -365,22 +365,26 @@ TEST(IndexWriter, SpellingDictionaryCatchesUpWithPassagesWrittenWithoutIt) {
 }
 
 // Appending to an index of another schema would mix two stored-record layouts.
+// Schema 1 held JSON, schema 2 uncompressed records with every hash.
 TEST(IndexWriter, RefusesToAddToAnIndexOfAnotherSchema) {
   TempDir dir;
-  {
-    Xapian::WritableDatabase old((dir / "db").string(), Xapian::DB_CREATE);
-    old.add_document(Xapian::Document());
-    old.set_metadata(std::string(schema::kMetaSchemaVersion), "1");
-    old.commit();
-  }
-  try {
-    IndexWriter writer(dir / "db");
-    FAIL() << "opened a schema-1 index for writing";
-  } catch (const std::runtime_error& e) {
-    EXPECT_EQ(std::string(e.what()), "database " + (dir / "db").string() +
-                                         " has index schema 1, this kavosh-index writes schema " +
-                                         std::string(schema::kSchemaVersion) +
-                                         ": re-index it with --rebuild");
+  for (const std::string old_schema : {"1", "2"}) {
+    SCOPED_TRACE(old_schema);
+    {
+      Xapian::WritableDatabase old((dir / "db").string(), Xapian::DB_CREATE_OR_OPEN);
+      if (old.get_doccount() == 0) old.add_document(Xapian::Document());
+      old.set_metadata(std::string(schema::kMetaSchemaVersion), old_schema);
+      old.commit();
+    }
+    try {
+      IndexWriter writer(dir / "db");
+      ADD_FAILURE() << "opened a schema-" << old_schema << " index for writing";
+    } catch (const std::runtime_error& e) {
+      EXPECT_EQ(std::string(e.what()), "database " + (dir / "db").string() + " has index schema " +
+                                           old_schema + ", this kavosh-index writes schema " +
+                                           std::string(schema::kSchemaVersion) +
+                                           ": re-index it with --rebuild");
+    }
   }
   WriterOptions rebuild;
   rebuild.rebuild = true;

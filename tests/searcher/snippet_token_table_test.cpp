@@ -132,7 +132,8 @@ TEST(SnippetTokenTable, GivesTheSnippetsOfTheAnalysisPath) {
     stored.lang = std::string(kavosh::analysis::language_code(c.language));
     stored.tokens = table_of(analyzer, c.text, c.language);
     const std::string record = kavosh::index::encode(stored);
-    const Snippet from_record = maker.make(StoredPassageView::parse(record), query);
+    std::string body;
+    const Snippet from_record = maker.make(StoredPassageView::parse(record, body), query);
     EXPECT_EQ(from_record.text, analysed.text);
     EXPECT_EQ(marked(from_record), c.marks);
   }
@@ -172,7 +173,8 @@ TEST(SnippetTokenTable, WildcardQueriesAnalyseTheText) {
   stored.text = text;
   stored.lang = "en";
   const std::string record = kavosh::index::encode(stored);
-  EXPECT_EQ(marked(maker.make(StoredPassageView::parse(record), query)),
+  std::string body;
+  EXPECT_EQ(marked(maker.make(StoredPassageView::parse(record, body), query)),
             (std::vector<std::string>{"Mojahedin", "mojâhedīn"}));
 }
 

@@ -59,7 +59,8 @@ TEST_F(StoredData, TokenTableSnippetsEqualAnalysedSnippetsOnEveryPassage) {
     ks::SnippetMaker maker(analyzer, ks::SnippetOptions{.max_words = 20});
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
       const std::string record = db.get_document(*it).get_value(ki::schema::kSlotStoredPassage);
-      const auto view = ki::StoredPassageView::parse(record);
+      std::string body;
+      const auto view = ki::StoredPassageView::parse(record, body);
       const auto language = kavosh::analysis::parse_language_code(view.lang).value_or(
           kavosh::analysis::Language::Other);
       const ks::Snippet analysed = maker.make(view.text, language, query);
@@ -79,15 +80,16 @@ TEST_F(StoredData, TokenTableSnippetsEqualAnalysedSnippetsOnEveryPassage) {
 TEST_F(StoredData, AnIndexOfAnotherSchemaMustBeRebuilt) {
   {
     Xapian::WritableDatabase db(db_.string(), Xapian::DB_OPEN);
-    db.set_metadata(std::string(ki::schema::kMetaSchemaVersion), "1");
+    // Schema 2: uncompressed records with every hash, the layout schema 3 replaced.
+    db.set_metadata(std::string(ki::schema::kMetaSchemaVersion), "2");
     db.commit();
   }
   try {
     ks::Searcher searcher(db_);
-    ADD_FAILURE() << "opened a schema 1 index";
+    ADD_FAILURE() << "opened a schema 2 index";
   } catch (const std::runtime_error& e) {
     EXPECT_EQ(std::string(e.what()), "database " + db_.string() +
-                                         " has index schema 1, this kavosh-search reads schema 2: "
+                                         " has index schema 2, this kavosh-search reads schema 3: "
                                          "re-index it with kavosh-index --rebuild");
   }
 }

@@ -268,7 +268,7 @@ TEST_F(ServerTest, StatsAndHealth) {
   EXPECT_EQ(stats["articles"], 13);
   EXPECT_GT(stats["passages"].get<int>(), 13);
   EXPECT_GT(stats["terms"].get<int>(), 100);
-  EXPECT_EQ(stats["schema"], "2");
+  EXPECT_EQ(stats["schema"], "3");
   EXPECT_TRUE(stats["revision"].is_number());
   EXPECT_EQ(stats["languages"]["en"].get<int>() + stats["languages"]["fa"].get<int>() +
                 stats["languages"]["ar"].get<int>() + stats["languages"]["other"].get<int>(),

@@ -117,8 +117,9 @@ inline constexpr std::string_view kXapianLockFile = "flintlock";
 
 // The project's one byte-string hash (64-bit FNV-1a): ids, stored token hashes and the term
 // filter keep its values in the index, so it is stable across platforms and releases.
-constexpr std::uint64_t fnv1a_64(std::string_view bytes) {
-  std::uint64_t hash = 14695981039346656037ull;
+// Passing a previous result as `hash` continues it: fnv1a_64(b, fnv1a_64(a)) == fnv1a_64(a + b).
+inline constexpr std::uint64_t kFnv1aOffsetBasis = 14695981039346656037ull;
+constexpr std::uint64_t fnv1a_64(std::string_view bytes, std::uint64_t hash = kFnv1aOffsetBasis) {
   for (char c : bytes) {
     hash ^= static_cast<unsigned char>(c);
     hash *= 1099511628211ull;
@@ -157,7 +158,8 @@ inline constexpr Xapian::valueno kSlotLanguage = 3;   // "en", "fa", "ar", "othe
 // The stored passage record (stored_passage.hpp), see the note on document data below. A value
 // slot, not the document data: Xapian (glass) zlib-compresses document data, and inflating
 // ~2 KB per hit was 27 % of the instructions of a top-10 search with snippets (callgrind,
-// generated bench corpus); value streams are stored uncompressed (+19 % index size).
+// generated bench corpus); value streams are stored as given, so the record compresses
+// itself, with LZ4, whose inflating costs little (see stored_passage.hpp).
 inline constexpr Xapian::valueno kSlotStoredPassage = 4;
 
 // Ids: an article id is the collection's own document id (DOCNO, .I number, JSONL "id",
@@ -176,16 +178,18 @@ inline constexpr unsigned kTitleWdf = 1;
 inline constexpr unsigned kFieldWdf = 1;
 
 // Value slot kSlotStoredPassage: the binary stored passage record
-// (schema 2; schema 1 held a JSON object in the document data, which is now empty) with
+// (schema 2 on; schema 1 held a JSON object in the document data, which is now empty) with
 // article, passage number, title, section, lang, text, fields, source, date and the token
 // table of the body text that snippets match against. "fields" merges article-level and
 // passage fields in the order first given, repeated names joined with "; ".
 
 // Xapian metadata keys.
 inline constexpr std::string_view kMetaSchemaVersion = "kavosh.schema";
-// 2: binary stored passage record with token table (1: JSON document data). A searcher
-// refuses any other version with a message to re-index with --rebuild.
-inline constexpr std::string_view kSchemaVersion = "2";
+// 3: stored passage record format 2 (LZ4-compressed, token hashes derived from the text);
+// 2: record format 1 (uncompressed, every hash stored); 1: JSON document data. A searcher
+// refuses any other version, and the indexer will not add to one, with a message to re-index
+// with --rebuild.
+inline constexpr std::string_view kSchemaVersion = "3";
 inline constexpr std::string_view kMetaArticleCount = "kavosh.articles";  // decimal count
 // The analyzer option that changes the index's terms, "1" or "0"; the searcher analyzes its
 // queries with the value the index was written with (absent in older indexes, which were

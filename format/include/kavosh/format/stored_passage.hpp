@@ -1,5 +1,5 @@
 #pragma once
-// The stored passage record: what a passage document stores for display (schema version 2),
+// The stored passage record: what a passage document stores for display (schema version 3),
 // in value slot schema::kSlotStoredPassage; the document data stays empty.
 // Everything the searcher displays (ids, title, section, language, text, fields) plus a token
 // table written from the indexer's analysis of the text, so that snippets match query terms
@@ -8,16 +8,30 @@
 // Layout (all integers unsigned LEB128 varints unless said otherwise; a "string" is a varint
 // byte length followed by that many bytes):
 //   format byte kStoredPassageFormat
+//   compression byte: kStoredRaw (the body follows as is: bodies under 64 bytes, or ones LZ4
+//     does not shrink) or kStoredLz4: varint body size, 4 bytes body checksum (little-endian,
+//     so a corrupt body is an error, never a wrong text), then the body as one LZ4 block
+//   body:
 //   varint passage number
 //   string article, title, section, lang, text, source, date
 //   varint field count, then per field: string name, string value
 //   varint token count, then per token (in the analyzer's order):
-//     varint zigzag(begin - previous token's begin)   (the first token: begin - 0)
-//     varint end - begin
-//     varint flags: bit 0 span != 1, bit 1 stem hash differs from term hash
-//     [varint span, when bit 0]
-//     4 bytes term hash, little-endian
-//     [4 bytes stem hash, little-endian, when bit 1; else stem hash = term hash]
+//     varint zigzag(begin - previous token's end)   (the first token: begin - 0)
+//     varint (end - begin) << 4 | flags, flags:
+//       bit 0 (kSpan): span != 1, and a varint span follows
+//       bit 1 (kTermHash): 4 bytes term hash follow, little-endian; without it the term is
+//         the token's text with ASCII letters lowercased (most words) and its hash is computed
+//       bit 2 (kStemEdit): the stem is the term with its last `cut` bytes replaced by `ending`
+//         (Snowball stems mostly are): varint cut and string ending follow (never with bit 1)
+//       bit 3 (kStemHash): 4 bytes stem hash follow, little-endian
+//       neither bit 2 nor bit 3: the stem hash is the term hash
+// Why LZ4 and not zstd: on the first 20 000 of GCIDE's record bodies zstd (level 3) took
+// 24 000 instructions to inflate a body where LZ4 takes 1 400 to 1 800 (zstd's per-frame
+// entropy tables dominate on small inputs), for bodies 17 % smaller; snippets inflate a record
+// per hit. No dictionary: one trained per index shrank those bodies by 44 % more (zstd with
+// 110 KB, LZ4 with 64 KB of it), but a first run's records would have to be written after the
+// training.
+// Measurements: bench/RESULTS.md, "Footprint".
 // Decoding checks every length and every token range against the text, so a truncated or
 // corrupt record throws CorruptStoredPassage and never reads out of bounds.
 //
@@ -38,17 +52,23 @@
 
 namespace kavosh::index {
 
-inline constexpr unsigned char kStoredPassageFormat = 1;
+inline constexpr unsigned char kStoredPassageFormat = 2;
+inline constexpr unsigned char kStoredRaw = 0;
+inline constexpr unsigned char kStoredLz4 = 1;
 
-// Stable across platforms and releases: the value is stored in the index.
-constexpr std::uint32_t token_hash(std::string_view bytes) {
-  std::uint64_t hash = schema::fnv1a_64(bytes);
+// token_hash of bytes whose FNV-1a 64 is `hash` (so a hash can be computed piecewise).
+constexpr std::uint32_t token_hash_of_fnv(std::uint64_t hash) {
   hash ^= hash >> 33;
   hash *= 0xff51afd7ed558ccdull;
   hash ^= hash >> 33;
   hash *= 0xc4ceb9fe1a85ec53ull;
   hash ^= hash >> 33;
   return static_cast<std::uint32_t>(hash >> 32);
+}
+
+// Stable across platforms and releases: the value is stored in the index.
+constexpr std::uint32_t token_hash(std::string_view bytes) {
+  return token_hash_of_fnv(schema::fnv1a_64(bytes));
 }
 
 // One analyzer token of the stored text: byte range [begin, end) into StoredPassage::text,
@@ -84,21 +104,23 @@ class CorruptStoredPassage : public std::runtime_error {
 
 std::string encode(const StoredPassage& passage);
 // Throws CorruptStoredPassage (with the byte offset) on a truncated or malformed record, and
-// names schema 1 (JSON data) when given one.
+// names schema 1 (JSON data) and format 1 records when given one.
 StoredPassage decode(std::string_view record);
 
-// A decoded record that borrows from the record bytes (which must outlive it): strings are
-// views, the token table is decoded on demand into a caller's vector. What the searcher uses
-// per hit, so reading a hit allocates nothing beyond the copies it keeps.
+// A decoded record that borrows from the record's body: the record bytes when stored raw, else
+// the caller's buffer it was decompressed into (whichever it is must outlive the view).
+// Strings are views, the token table is decoded on demand into a caller's vector. What the
+// searcher uses per hit, so reading a hit allocates nothing once its buffers have grown.
 struct StoredPassageView {
   std::uint32_t passage = 0;
   std::string_view article, title, section, lang, text, source, date;
   std::string_view field_table;        // field count and fields, still encoded (checked by parse)
   std::string_view token_table;        // token count and tokens, still encoded
-  std::size_t token_table_offset = 0;  // of token_table within the record, for error messages
+  std::size_t token_table_offset = 0;  // of token_table within the body, for error messages
 
-  // Same checks as decode() up to the token table, which decode_tokens() checks.
-  static StoredPassageView parse(std::string_view record);
+  // Same checks as decode() up to the token table, which decode_tokens() checks. `buffer`
+  // receives the decompressed body of a compressed record (its old content is dropped).
+  static StoredPassageView parse(std::string_view record, std::string& buffer);
   std::vector<std::pair<std::string_view, std::string_view>> fields() const;
   // Clears `out` and fills it with the token table (reusing its storage).
   void decode_tokens(std::vector<StoredToken>& out) const;
