@@ -39,7 +39,6 @@ class Builder {
   Builder(analysis::Analyzer& analyzer, const Xapian::Database& db, const BuildOptions& options,
           QueryTerms& terms)
       : analyzer_(analyzer),
-        db_(db),
         synonyms_(options.synonyms ? *options.synonyms : db),
         options_(options),
         terms_(terms) {}
@@ -394,8 +393,7 @@ class Builder {
   std::map<std::string, std::vector<Token>, std::less<>> analyses_;  // see analyzed()
 
   analysis::Analyzer& analyzer_;
-  const Xapian::Database& db_;
-  const Xapian::Database& synonyms_;  // db_, or BuildOptions::synonyms
+  const Xapian::Database& synonyms_;  // the index, or BuildOptions::synonyms
   const BuildOptions& options_;
   QueryTerms& terms_;
 };
