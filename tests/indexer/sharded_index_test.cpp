@@ -19,6 +19,7 @@
 namespace kavosh::index {
 namespace {
 
+using testing::passages_of;
 using testing::TempDir;
 
 Article numbered_article(int number, unsigned passages) {
@@ -45,23 +46,6 @@ void write_articles(const std::filesystem::path& db, WriterOptions options) {
   writer.add_alias_group({"MEK", "PMOI"});
   for (int i = 0; i < kArticles; ++i) writer.add(numbered_article(article_number(i), 1 + i % 3));
   writer.commit();
-}
-
-// Passage id -> its terms with wdf, and its values: what a search sees of a passage.
-std::map<std::string, std::string> passages_of(const Xapian::Database& db) {
-  std::map<std::string, std::string> passages;
-  for (auto doc = db.postlist_begin(""); doc != db.postlist_end(""); ++doc) {
-    const Xapian::Document document = db.get_document(*doc);
-    std::string id, description;
-    for (auto term = document.termlist_begin(); term != document.termlist_end(); ++term) {
-      if ((*term).starts_with(schema::kPassageId)) id = *term;
-      description += *term + "/" + std::to_string(term.get_wdf()) + " ";
-    }
-    for (auto value = document.values_begin(); value != document.values_end(); ++value)
-      description += std::to_string(value.get_valueno()) + "=" + *value + " ";
-    passages[id] = description;
-  }
-  return passages;
 }
 
 WriterOptions sharded(unsigned shards) {

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -130,6 +131,27 @@ inline std::string dump_database(const std::filesystem::path& db_path) {
   for (auto m = db.metadata_keys_begin(); m != db.metadata_keys_end(); ++m)
     out << "meta " << *m << "=" << db.get_metadata(*m) << "\n";
   return out.str();
+}
+
+// Everything a passage is in the index, by passage id: terms with wdf and positions, values.
+inline std::map<std::string, std::string> passages_of(const Xapian::Database& db) {
+  std::map<std::string, std::string> passages;
+  for (auto doc = db.postlist_begin(""); doc != db.postlist_end(""); ++doc) {
+    const Xapian::Document document = db.get_document(*doc);
+    std::string id, description;
+    for (auto term = document.termlist_begin(); term != document.termlist_end(); ++term) {
+      if ((*term).rfind("Q", 0) == 0) id = *term;
+      description += *term + "/" + std::to_string(term.get_wdf()) + "@";
+      for (auto pos = term.positionlist_begin(); pos != term.positionlist_end(); ++pos)
+        description += std::to_string(*pos) + ",";
+      description += " ";
+    }
+    for (auto value = document.values_begin(); value != document.values_end(); ++value) {
+      description += std::to_string(value.get_valueno()) + "=" + *value + " ";
+    }
+    passages[id] = description;
+  }
+  return passages;
 }
 
 }  // namespace kavosh::index::testing

@@ -27,6 +27,7 @@ namespace {
 
 using kavosh::analysis::Analyzer;
 using kavosh::analysis::Language;
+using testing::passages_of;
 using testing::TempDir;
 
 Article sample_article(const std::string& id, unsigned passages) {
@@ -446,27 +447,6 @@ TEST(IndexWriter, TheAnalysisThreadWritesEverythingInOrder) {
     EXPECT_EQ(passage_document(db, "a" + std::to_string(i) + "#0").get_docid(),
               static_cast<Xapian::docid>(2 * i + 1));
   }
-}
-
-// Everything a passage is in the index, by passage id: terms with wdf and positions, values.
-std::map<std::string, std::string> passages_of(const Xapian::Database& db) {
-  std::map<std::string, std::string> passages;
-  for (auto doc = db.postlist_begin(""); doc != db.postlist_end(""); ++doc) {
-    const Xapian::Document document = db.get_document(*doc);
-    std::string id, description;
-    for (auto term = document.termlist_begin(); term != document.termlist_end(); ++term) {
-      if ((*term).rfind("Q", 0) == 0) id = *term;
-      description += *term + "/" + std::to_string(term.get_wdf()) + "@";
-      for (auto pos = term.positionlist_begin(); pos != term.positionlist_end(); ++pos)
-        description += std::to_string(*pos) + ",";
-      description += " ";
-    }
-    for (auto value = document.values_begin(); value != document.values_end(); ++value) {
-      description += std::to_string(value.get_valueno()) + "=" + *value + " ";
-    }
-    passages[id] = description;
-  }
-  return passages;
 }
 
 // Ids 64 numbers apart: a first run routes numbered ids in blocks of 64 neighbours, so these

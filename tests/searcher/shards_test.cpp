@@ -30,12 +30,14 @@
 #include "kavosh/index/writer.hpp"
 #include "kavosh/search/searcher.hpp"
 #include "process.hpp"
+#include "test_support.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 namespace ki = kavosh::index;
 namespace ks = kavosh::search;
+using kavosh::search::testing::WriterListener;
 using kavosh::testing::RunningProcess;
 
 const fs::path kDataDir = KAVOSH_DATA_DIR;
@@ -148,17 +150,6 @@ Servers serve(const fs::path& sharded_index) {
   }
   return servers;
 }
-
-class Listener : public ki::ReadListener {
- public:
-  explicit Listener(ki::IndexWriter& writer) : writer_(writer) {}
-  void article(ki::Article&& article) override { writer_.add(article); }
-  void alias_group(std::vector<std::string>&& names) override { writer_.add_alias_group(names); }
-  void warning(ki::InputWarning&&) override {}
-
- private:
-  ki::IndexWriter& writer_;
-};
 
 // The same input into one database and into kShards shards.
 template <typename Write>
@@ -299,7 +290,7 @@ TEST(Shards, CranfieldRanksAlikeInOneDatabaseAndInLocalAndRemoteShards) {
   if (!fs::exists(collection)) GTEST_SKIP() << "no Cranfield data at " << collection;
   TempDir dir;
   index_both(dir / "one", dir / "sharded", [&](ki::IndexWriter& writer) {
-    Listener listener(writer);
+    WriterListener listener(writer);
     ki::read_file(collection, ki::Format::Smart, "cran.all.1400", collection.string(), listener);
   });
   expect_one_ranking(
