@@ -4,15 +4,12 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "kavosh/text/ascii.hpp"
+
 namespace kavosh::index {
 namespace {
 
-std::string_view trimmed(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
-}
+std::string_view trimmed(std::string_view text) { return text::trim_ascii_whitespace(text); }
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include "article_count_merger.hpp"
 #include "kavosh/format/match_data.hpp"
 #include "kavosh/format/schema.hpp"
+#include "kavosh/format/stub_file.hpp"
 #include "kavosh/format/term_filter.hpp"
 #include "kavosh/index/database_info.hpp"
 #include "kavosh/xapian/errors.hpp"
@@ -54,11 +55,17 @@ unsigned shard_for(std::string_view id, unsigned shard_count) {
 }  // namespace
 
 // Declared in database_info.hpp; defined here, with the rest of what knows glass's files.
+// Names are relative to `db_path` for local databases (as shard_set writes them), Xapian's
+// "remote HOST:PORT" otherwise; none when there is no stub.
 std::vector<std::string> stub_databases(const std::filesystem::path& db_path) {
-  std::ifstream in(db_path / schema::kShardStub);
+  const std::filesystem::path stub = db_path / schema::kShardStub;
+  std::error_code error;
+  if (!std::filesystem::exists(stub, error)) return {};
   std::vector<std::string> names;
-  std::string type, name;
-  while (in >> type >> name) names.push_back(name);
+  for (const StubEntry& entry : read_stub_file(stub))
+    names.push_back(entry.kind == StubEntry::Kind::Local
+                        ? entry.path.lexically_relative(db_path).string()
+                        : entry.name());
   return names;
 }
 
