@@ -287,6 +287,40 @@ TEST(Bm25, ScoreGrowsWithWdfAndFallsWithLength) {
   EXPECT_EQ(clause.score(0, 100), 0);
 }
 
+// The matcher passes over hopeless postings by comparing their length with this one: it
+// must be exactly where score() first falls to the limit, whatever the parameters (b or k1
+// zero makes the score independent of the length; the minimum normalised length flattens it
+// for short documents).
+TEST(Bm25, ShortestLengthScoringAtMostIsWhereTheScoreFirstFallsToTheLimit) {
+  const std::vector<km::Bm25Parameters> parameter_sets = {
+      {1.2, 0.75, 0.5}, {0.9, 0.4, 0.5}, {1.2, 0, 0.5}, {0, 0.75, 0.5}, {2.0, 1.0, 0.0}};
+  for (const auto& parameters : parameter_sets) {
+    const km::Bm25Clause clause(parameters, 100000, 321, 1.0, 87.5);
+    for (const std::uint32_t wdf : {1U, 2U, 3U, 7U, 15U, 40U}) {
+      const std::vector<double> limits = {-1.0,
+                                          0.0,
+                                          clause.score(wdf, 10),
+                                          clause.score(wdf, 100) * 0.999,
+                                          clause.score(wdf, 5000),
+                                          clause.score(wdf, 1) * 1.5,
+                                          clause.score(wdf, 4000000000U)};
+      for (const double limit : limits) {
+        const std::uint64_t shortest = clause.shortest_length_scoring_at_most(wdf, limit);
+        SCOPED_TRACE(::testing::Message() << "k1 " << parameters.k1 << " b " << parameters.b
+                                          << " wdf " << wdf << " limit " << limit);
+        if (shortest < km::Bm25Clause::kNoShortestLength) {
+          EXPECT_LE(clause.score(wdf, static_cast<std::uint32_t>(shortest)), limit);
+        } else {
+          EXPECT_GT(clause.score(wdf, 4294967295U), limit);
+        }
+        if (shortest > 0 && shortest <= km::Bm25Clause::kNoShortestLength) {
+          EXPECT_GT(clause.score(wdf, static_cast<std::uint32_t>(shortest - 1)), limit);
+        }
+      }
+    }
+  }
+}
+
 // Deferred phrase checks offer documents best first, not in docid order: the heap must still
 // keep Enquire's order (of equal scores the lower docid), collapsed or not.
 TEST(TopKHeap, KeepsTheLowerDocidOfEqualScoresWhateverTheOfferOrder) {

@@ -6,6 +6,7 @@
 // candidate is scored, the block bounds of all clauses at its docid are summed: when even they
 // cannot beat the k-th score, every essential cursor jumps past the shortest of those blocks.
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <optional>
 #include <vector>
@@ -42,6 +43,8 @@ class MaxScorePass {
   enum class Stretch { Read, Skipped, End };
   Xapian::docid next_candidate();
   void pass_hopeless_postings();
+  bool hopeless_with_others_probed(Xapian::docid docid, std::uint32_t length, double score,
+                                   double rest);
   Stretch bound_stretch(Xapian::docid docid);
   std::optional<double> candidate_score(Xapian::docid docid, std::uint32_t length);
   void take(Xapian::docid docid, std::uint32_t length, double score);
@@ -71,6 +74,7 @@ class MaxScorePass {
   // the last one, unless something else moved them.
   Xapian::docid next_docid_ = 0;
   bool next_known_ = false;
+  HopelessLengths hopeless_lengths_;  // pass_hopeless_postings()'s, kept between its calls
 };
 
 MaxScorePass::MaxScorePass(const Xapian::Database& db, const index::MatchData& data,
@@ -132,20 +136,38 @@ Xapian::docid MaxScorePass::next_candidate() {
 }
 
 // With one essential clause left (a frequent word beside rarer ones, once the heap is good),
-// most of its postings cannot lift a document over the k-th score even with every other
-// clause's block bound added: they are passed over here, a few instructions each, by the test
-// candidate_score() would make with all its bookkeeping.
+// most of its postings cannot lift a document over the k-th score: those that cannot even with
+// every other clause's block bound added are passed over by a comparison of lengths
+// (HopelessLengths); those that cannot with what the other clauses' postings really add there
+// are passed over after probing them, as candidate_score() would, without its bookkeeping.
 void MaxScorePass::pass_hopeless_postings() {
   ClauseCursor& essential = *by_bound_[n_ - 1];
+  if (essential.docid() < bounds_first_) return;
   double others = 0;
   for (std::size_t i = 0; i + 1 < n_; ++i) others += block_bounds_[i];
-  while (true) {
-    const Xapian::docid at = essential.docid();
-    if (at == kEnd || at < bounds_first_ || at > bounds_last_) return;
-    if (!cannot_beat(essential.score(data_.length(at)) + others, threshold_)) return;
+  // cannot_beat(score + others, threshold_) with the sum moved across: rounding differs by
+  // an ulp, far inside cannot_beat's margin.
+  const double limit = threshold_ - std::abs(threshold_) * 1e-12 - others;
+  if (essential.pass_hopeless(limit, bounds_last_, data_, hopeless_lengths_,
+                              [&](Xapian::docid docid, std::uint32_t length, double score) {
+                                return hopeless_with_others_probed(docid, length, score, others);
+                              }))
     skipped_ = true;
-    essential.next();
+}
+
+// Whether `docid`, where the one essential clause scores `score`, cannot beat the k-th score
+// with what the other clauses add there: each probed, strongest first, while their block
+// bounds (`rest` in all) leave it a chance.
+bool MaxScorePass::hopeless_with_others_probed(Xapian::docid docid, std::uint32_t length,
+                                               double score, double rest) {
+  for (std::size_t i = n_ - 1; i-- > 0;) {
+    if (cannot_beat(score + rest, threshold_)) return true;
+    ClauseCursor& clause = *by_bound_[i];
+    clause.skip_to(docid);
+    rest -= block_bounds_[i];
+    if (clause.docid() == docid) score += clause.score(length);
   }
+  return cannot_beat(score, threshold_);
 }
 
 // The block bounds of the stretch holding `docid`; when even their sum cannot beat the k-th

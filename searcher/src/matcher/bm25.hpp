@@ -35,6 +35,42 @@ class Bm25Clause {
     return termweight_ * (wdf_double / denom);
   }
 
+  // The least document length at which a posting of `wdf` scores at most `limit`, or
+  // kNoShortestLength when none does. score() falls as the length grows (every step of it
+  // rounds monotonically), so "score(wdf, length) <= limit" is exactly "length >= this": a
+  // matcher passing over hopeless postings compares lengths instead of dividing.
+  static constexpr std::uint64_t kNoShortestLength = std::uint64_t{1} << 32;
+  std::uint64_t shortest_length_scoring_at_most(std::uint32_t wdf, double limit) const {
+    auto at_most = [&](std::uint64_t length) {
+      return length >= kNoShortestLength ||
+             score(wdf, static_cast<std::uint32_t>(length)) <= limit;
+    };
+    std::uint64_t low = 0;
+    std::uint64_t high = kNoShortestLength;  // at_most(high) holds; the answer is in [low, high]
+    // Solved for the length by algebra, then checked (and corrected) with score() itself.
+    const double w = wdf;
+    const double estimate = ((termweight_ * w / limit - w) / k1_ - (1 - b_)) / b_ / len_factor_;
+    if (limit > 0 && std::isfinite(estimate)) {
+      const std::uint64_t guess =
+          estimate <= 0 ? 0 : static_cast<std::uint64_t>(std::min(std::ceil(estimate), 4294967296.0));
+      if (at_most(guess)) {
+        if (guess == 0 || !at_most(guess - 1)) return guess;
+        high = guess - 1;
+      } else {
+        if (at_most(guess + 1)) return guess + 1;
+        low = guess + 2;
+      }
+    }
+    while (low < high) {
+      const std::uint64_t middle = low + (high - low) / 2;
+      if (at_most(middle))
+        high = middle;
+      else
+        low = middle + 1;
+    }
+    return low;
+  }
+
  private:
   double k1_, b_, min_normlen_;
   double termweight_ = 0;

@@ -38,6 +38,35 @@ struct BlockBound {
   }
 };
 
+// For each small wdf, the least document length at which a posting scores at most a limit
+// under one weight, computed the first time a posting of that wdf is met: a matcher passing
+// over the postings that cannot reach the top k then compares lengths instead of dividing.
+// Kept while the limit holds (a stretch of blocks, between rises of the k-th score).
+class HopelessLengths {
+ public:
+  void aim(const Bm25Clause& weight, double limit) {
+    if (&weight == weight_ && limit == limit_) return;
+    weight_ = &weight;
+    limit_ = limit;
+    known_ = 0;
+  }
+  bool hopeless(std::uint32_t wdf, std::uint32_t length) {
+    if (wdf >= kTabled) return weight_->score(wdf, length) <= limit_;
+    if (!(known_ & (1U << wdf))) {
+      known_ |= 1U << wdf;
+      shortest_[wdf] = weight_->shortest_length_scoring_at_most(wdf, limit_);
+    }
+    return length >= shortest_[wdf];
+  }
+
+ private:
+  static constexpr std::uint32_t kTabled = 16;
+  const Bm25Clause* weight_ = nullptr;
+  double limit_ = 0;
+  std::uint32_t known_ = 0;
+  std::array<std::uint64_t, kTabled> shortest_{};
+};
+
 class TermCursor {
  public:
   using Posting = std::pair<Xapian::docid, std::uint32_t>;  // docid, wdf
@@ -61,6 +90,35 @@ class TermCursor {
       next_block_or_posting();
   }
   void skip_to(Xapian::docid target);
+  // Steps past the postings up to docid `last` that are hopeless: by `lengths` (lengths from
+  // `data`), or failing that by also_hopeless(docid, length, wdf). Stops on the first that is
+  // neither; true when it passed any.
+  template <typename AlsoHopeless>
+  bool pass_hopeless(HopelessLengths& lengths, Xapian::docid last, const index::MatchData& data,
+                     AlsoHopeless&& also_hopeless) {
+    bool passed = false;
+    auto hopeless = [&](Xapian::docid at, std::uint32_t wdf) {
+      const std::uint32_t length = data.length(at);
+      return lengths.hopeless(wdf, length) || also_hopeless(at, length, wdf);
+    };
+    if (!list_) {
+      for (; docid_ <= last && docid_ != kEnd && hopeless(docid_, postings_[position_].second);
+           passed = true)
+        docid_ = ++position_ < postings_.size() ? postings_[position_].first : kEnd;
+      return passed;
+    }
+    while (docid_ != kEnd) {
+      for (; in_block_ < decoded_.count; ++in_block_, passed = true) {
+        const Xapian::docid at = block_docids_[in_block_];
+        if (at > last || !hopeless(at, decoded_.wdf(in_block_))) {
+          docid_ = at;
+          return passed;
+        }
+      }
+      load_block(loaded_block_ + 1);
+    }
+    return passed;
+  }
   // The bound of the block holding `target` (the next posting at or after it); `target` must
   // not decrease between calls. Past the last posting: an empty bound up to kEnd.
   BlockBound block_at(Xapian::docid target);
@@ -131,6 +189,33 @@ class ClauseCursor {
     next_of_several();
   }
   void skip_to(Xapian::docid target);
+  // Steps past the documents up to `last` where the clause scores at most `limit` (lengths
+  // from `data`, through `lengths`), or failing that where also_hopeless(docid, length, score)
+  // says so; stops on the first that is neither; true when it passed any. For the matcher's
+  // one essential clause, whose postings mostly cannot lift a document into the top k.
+  template <typename AlsoHopeless>
+  bool pass_hopeless(double limit, Xapian::docid last, const index::MatchData& data,
+                     HopelessLengths& lengths, AlsoHopeless&& also_hopeless) {
+    if (one_term_) {
+      lengths.aim(weights_[0], limit);
+      const Bm25Clause& weight = weights_[0];
+      const bool passed = terms_[0].pass_hopeless(
+          lengths, last, data, [&](Xapian::docid at, std::uint32_t length, std::uint32_t wdf) {
+            return also_hopeless(at, length, weight.score(wdf, length));
+          });
+      docid_ = terms_[0].docid();
+      rejected_ = false;
+      return passed;
+    }
+    bool passed = false;
+    for (; docid_ <= last && docid_ != kEnd; passed = true) {
+      const std::uint32_t length = data.length(docid_);
+      const double here = score(length);
+      if (here > limit && !also_hopeless(docid_, length, here)) break;
+      next();
+    }
+    return passed;
+  }
   double max_score() const { return max_score_; }
   // The most the clause can add to a document in [target, *last_docid]; lowers *last_docid to
   // the end of the stretch the bound holds for.

@@ -8,14 +8,22 @@ namespace kavosh::search::matcher {
 void TopKHeap::insert(const Entry& entry) {
   const auto at = kept_.insert(entry).first;
   if (collapse_ && entry.article != 0) by_article_[entry.article] = at;
+  note_worst();
+}
+
+void TopKHeap::note_worst() {
+  if (!full()) return;  // every offer enters: the threshold stays minus infinity
+  const Entry& worst = *std::prev(kept_.end());
+  threshold_ = worst.doc.score;
+  worst_docid_ = worst.doc.docid;
 }
 
 TopKHeap::Offered TopKHeap::offer(Xapian::docid docid, double score, std::uint32_t article) {
   if (k_ == 0) return {};
-  const Entry entry{{docid, score}, article};
   // Most offers lose to the k-th: so would they to their article's kept document, which is
   // at least as good.
-  if (full() && !Better{}(entry, *std::prev(kept_.end()))) return {};
+  if (full() && (score < threshold_ || (score == threshold_ && docid >= worst_docid_))) return {};
+  const Entry entry{{docid, score}, article};
   if (collapse_ && article != 0) {
     const auto found = by_article_.find(article);
     if (found != by_article_.end()) {

@@ -27,10 +27,7 @@ class TopKHeap {
   TopKHeap(unsigned k, bool collapse) : k_(k), collapse_(collapse) {}
   bool full() const { return k_ == 0 || kept_.size() >= k_; }
   // The score a document must beat to enter (a tie enters only with a lower docid).
-  double threshold() const {
-    if (k_ == 0) return std::numeric_limits<double>::infinity();
-    return full() ? std::prev(kept_.end())->doc.score : -std::numeric_limits<double>::infinity();
-  }
+  double threshold() const { return threshold_; }
   struct Offered {
     bool entered = false;
     bool threshold_may_rise = false;
@@ -54,8 +51,15 @@ class TopKHeap {
   using Kept = std::set<Entry, Better>;
   void insert(const Entry& entry);
 
+  // The k-th document, kept apart from kept_: most offers lose to it, and reaching the last
+  // element of a std::set walks the tree.
+  void note_worst();
+
   unsigned k_;
   bool collapse_;
+  double threshold_ = k_ == 0 ? std::numeric_limits<double>::infinity()
+                              : -std::numeric_limits<double>::infinity();
+  Xapian::docid worst_docid_ = 0;  // of the k-th document, when the heap is full
   Kept kept_;                                                     // best first
   std::unordered_map<std::uint32_t, Kept::iterator> by_article_;  // when collapsing
 };
