@@ -42,8 +42,7 @@ class Bm25Clause {
   static constexpr std::uint64_t kNoShortestLength = std::uint64_t{1} << 32;
   std::uint64_t shortest_length_scoring_at_most(std::uint32_t wdf, double limit) const {
     auto at_most = [&](std::uint64_t length) {
-      return length >= kNoShortestLength ||
-             score(wdf, static_cast<std::uint32_t>(length)) <= limit;
+      return length >= kNoShortestLength || score(wdf, static_cast<std::uint32_t>(length)) <= limit;
     };
     std::uint64_t low = 0;
     std::uint64_t high = kNoShortestLength;  // at_most(high) holds; the answer is in [low, high]
@@ -52,7 +51,8 @@ class Bm25Clause {
     const double estimate = ((termweight_ * w / limit - w) / k1_ - (1 - b_)) / b_ / len_factor_;
     if (limit > 0 && std::isfinite(estimate)) {
       const std::uint64_t guess =
-          estimate <= 0 ? 0 : static_cast<std::uint64_t>(std::min(std::ceil(estimate), 4294967296.0));
+          estimate <= 0 ? 0
+                        : static_cast<std::uint64_t>(std::min(std::ceil(estimate), 4294967296.0));
       if (at_most(guess)) {
         if (guess == 0 || !at_most(guess - 1)) return guess;
         high = guess - 1;

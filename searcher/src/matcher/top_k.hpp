@@ -57,10 +57,10 @@ class TopKHeap {
 
   unsigned k_;
   bool collapse_;
-  double threshold_ = k_ == 0 ? std::numeric_limits<double>::infinity()
-                              : -std::numeric_limits<double>::infinity();
+  double threshold_ =
+      k_ == 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
   Xapian::docid worst_docid_ = 0;  // of the k-th document, when the heap is full
-  Kept kept_;                                                     // best first
+  Kept kept_;                      // best first
   std::unordered_map<std::uint32_t, Kept::iterator> by_article_;  // when collapsing
 };
 
