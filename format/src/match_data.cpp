@@ -23,10 +23,15 @@ namespace kavosh::index {
 // File layout, all integers in host order (the byte-order mark tells which):
 //   header: magic (8), byte-order mark u32, block size u32, revision u64, UUID length u64,
 //           length count u64, term count u64, block count u64, impact count u64,
-//           pool bytes u64, posting bytes u64, checksum u64 (of the UUID, lengths, articles,
-//           directory and pool), UUID (padded with zeros to a multiple of 8)
+//           pool bytes u64, posting bytes u64, article count u64, id pool bytes u64,
+//           checksum u64 (of every section but blocks, posting offsets, impacts and postings),
+//           UUID (padded with zeros to a multiple of 8)
 //   lengths: u32[length count], indexed by docid, padded to a multiple of 8 bytes
 //   articles: u32[length count], indexed by docid, padded the same way
+//   passages: u32[length count], each document's passage number, padded the same way
+//   article id offsets: u64[article count + 1], where article n's id starts in the id pool
+//                       (n from 1; its end is the next one's start)
+//   id pool: the article ids' bytes, padded to a multiple of 8
 //   directory: DirectoryEntry[term count], sorted by term bytes, each with the checksum of its
 //              term's blocks, impacts and postings (checked when the term is first looked up,
 //              so opening an index reads only the arrays every query needs)
@@ -49,7 +54,7 @@ struct MatchData::DirectoryEntry {
 
 namespace {
 
-constexpr std::array<char, 8> kMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '2'};
+constexpr std::array<char, 8> kMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '3'};
 constexpr std::uint32_t kByteOrderMark = 0x01020304;
 struct Header {
   char magic[8];
@@ -63,9 +68,11 @@ struct Header {
   std::uint64_t impact_count;
   std::uint64_t pool_bytes;
   std::uint64_t posting_bytes;
+  std::uint64_t article_count;
+  std::uint64_t id_pool_bytes;
   std::uint64_t checksum;
 };
-static_assert(sizeof(Header) == 88);
+static_assert(sizeof(Header) == 104);
 constexpr std::uint64_t kMaxUuidBytes = 64;
 
 constexpr std::uint64_t padded8(std::uint64_t bytes) { return (bytes + 7) / 8 * 8; }
@@ -220,19 +227,42 @@ std::vector<std::uint32_t> document_lengths(const Xapian::Database& db, Xapian::
   return lengths;
 }
 
-// Every document's article by docid, numbered from 1 in the order their first passage is met.
-std::vector<std::uint32_t> article_numbers(const Xapian::Database& db, Xapian::docid last,
-                                           std::size_t size) {
-  std::vector<std::uint32_t> articles(size, 0);
+// Every document's article by docid, numbered from 1 in the order their first passage is met,
+// and the articles' ids in that order (offsets into a pool).
+struct ArticleSections {
+  std::vector<std::uint32_t> numbers;        // by docid
+  std::vector<std::uint64_t> id_offsets{0};  // article n's id is [id_offsets[n - 1], [n])
+  std::string id_pool;
+};
+ArticleSections article_sections(const Xapian::Database& db, Xapian::docid last, std::size_t size) {
+  ArticleSections out;
+  out.numbers.assign(size, 0);
   std::unordered_map<std::string, std::uint32_t> numbers;
   for (auto it = db.valuestream_begin(schema::kSlotArticleId);
        it != db.valuestream_end(schema::kSlotArticleId); ++it) {
     const std::string article = *it;
     if (article.empty() || it.get_docid() > last) continue;
     const auto next = static_cast<std::uint32_t>(numbers.size() + 1);
-    articles[it.get_docid()] = numbers.emplace(article, next).first->second;
+    const auto [at, added] = numbers.emplace(article, next);
+    if (added) {
+      out.id_pool += article;
+      out.id_offsets.push_back(out.id_pool.size());
+    }
+    out.numbers[it.get_docid()] = at->second;
   }
-  return articles;
+  out.id_pool.resize(padded8(out.id_pool.size()), '\0');
+  return out;
+}
+
+// Every document's passage number by docid (0 where the slot is empty), padded like lengths.
+std::vector<std::uint32_t> passage_numbers(const Xapian::Database& db, Xapian::docid last,
+                                           std::size_t size) {
+  std::vector<std::uint32_t> passages(size, 0);
+  for (auto it = db.valuestream_begin(schema::kSlotPassageNo);
+       it != db.valuestream_end(schema::kSlotPassageNo); ++it)
+    if (it.get_docid() <= last)
+      passages[it.get_docid()] = static_cast<std::uint32_t>(Xapian::sortable_unserialise(*it));
+  return passages;
 }
 
 }  // namespace
@@ -303,7 +333,8 @@ void MatchData::TermSections::add_term(const Xapian::Database& db, const std::st
 void MatchData::write(const Xapian::Database& db, const std::filesystem::path& file) {
   const Xapian::docid last = db.get_lastdocid();
   const std::vector<std::uint32_t> lengths = document_lengths(db, last);
-  const std::vector<std::uint32_t> articles = article_numbers(db, last, lengths.size());
+  const ArticleSections articles = article_sections(db, last, lengths.size());
+  const std::vector<std::uint32_t> passages = passage_numbers(db, last, lengths.size());
   TermSections terms;
   for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term)
     if (term.get_termfreq() >= kMinBlockedPostings) terms.add_term(db, *term, lengths);
@@ -323,20 +354,25 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   header.impact_count = terms.impacts.size();
   header.pool_bytes = terms.pool.size();
   header.posting_bytes = terms.posting_bytes;
+  header.article_count = articles.id_offsets.size() - 1;
+  header.id_pool_bytes = articles.id_pool.size();
   std::string uuid_padded = uuid;
   uuid_padded.resize(padded8(uuid.size()), '\0');
   std::string block_section(bytes_of(terms.blocks));
   block_section.resize(padded8(terms.blocks.size() * sizeof(Block)), '\0');
   Checksum checksum;
   for (std::string_view part :
-       {std::string_view(uuid_padded), bytes_of(lengths), bytes_of(articles),
+       {std::string_view(uuid_padded), bytes_of(lengths), bytes_of(articles.numbers),
+        bytes_of(passages), bytes_of(articles.id_offsets), std::string_view(articles.id_pool),
         bytes_of(terms.directory), std::string_view(terms.pool)})
     checksum.add(part);
   header.checksum = checksum.value();
   write_file_atomically(
-      file, {std::string_view(reinterpret_cast<const char*>(&header), sizeof header), uuid_padded,
-             bytes_of(lengths), bytes_of(articles), bytes_of(terms.directory), block_section,
-             bytes_of(terms.posting_offsets), bytes_of(terms.impacts), terms.postings, terms.pool});
+      file,
+      {std::string_view(reinterpret_cast<const char*>(&header), sizeof header), uuid_padded,
+       bytes_of(lengths), bytes_of(articles.numbers), bytes_of(passages),
+       bytes_of(articles.id_offsets), articles.id_pool, bytes_of(terms.directory), block_section,
+       bytes_of(terms.posting_offsets), bytes_of(terms.impacts), terms.postings, terms.pool});
 }
 
 namespace {
@@ -367,7 +403,8 @@ std::optional<MappedFile> map_file(const std::filesystem::path& file) {
 
 // Where each section starts (see the layout at the top of this file).
 struct Layout {
-  std::uint64_t lengths, articles, directory, blocks, offsets, impacts, postings, pool;
+  std::uint64_t lengths, articles, passages, id_offsets, id_pool, directory, blocks, offsets,
+      impacts, postings, pool;
 };
 
 // The sections of a file of `size` bytes with `header`, when they fill it exactly. Every count
@@ -378,12 +415,16 @@ std::optional<Layout> layout_of(const Header& header, std::uint64_t size) {
   if (header.term_count > size / sizeof(DirectoryEntry) ||
       header.block_count > size / sizeof(Block) || header.impact_count > size / sizeof(Impact) ||
       header.pool_bytes > size || header.posting_bytes > size || header.length_count > size ||
-      header.uuid_bytes > kMaxUuidBytes)
+      header.article_count >= size / sizeof(std::uint64_t) || header.id_pool_bytes > size ||
+      header.id_pool_bytes % 8 != 0 || header.uuid_bytes > kMaxUuidBytes)
     return std::nullopt;
   Layout at{};
   at.lengths = sizeof(Header) + padded8(header.uuid_bytes);
   at.articles = at.lengths + padded8(header.length_count * 4);
-  at.directory = at.articles + padded8(header.length_count * 4);
+  at.passages = at.articles + padded8(header.length_count * 4);
+  at.id_offsets = at.passages + padded8(header.length_count * 4);
+  at.id_pool = at.id_offsets + (header.article_count + 1) * sizeof(std::uint64_t);
+  at.directory = at.id_pool + header.id_pool_bytes;
   at.blocks = at.directory + header.term_count * sizeof(DirectoryEntry);
   at.offsets = at.blocks + padded8(header.block_count * sizeof(Block));
   at.impacts = at.offsets + header.block_count * sizeof(std::uint64_t);
@@ -423,17 +464,20 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   // Summed section by section, as written; blocks, impacts and postings have a checksum per
   // term.
   Checksum checksum;
-  const std::pair<std::uint64_t, std::uint64_t> sections[] = {{sizeof(Header), at->lengths},
-                                                              {at->lengths, at->articles},
-                                                              {at->articles, at->directory},
-                                                              {at->directory, at->blocks},
-                                                              {at->pool, mapped->size}};
+  const std::pair<std::uint64_t, std::uint64_t> sections[] = {
+      {sizeof(Header), at->lengths},  {at->lengths, at->articles},   {at->articles, at->passages},
+      {at->passages, at->id_offsets}, {at->id_offsets, at->id_pool}, {at->id_pool, at->directory},
+      {at->directory, at->blocks},    {at->pool, mapped->size}};
   for (const auto& [begin, end] : sections) checksum.add(std::string_view(in + begin, end - begin));
   if (checksum.value() != header.checksum) return std::nullopt;
 
   MatchData data;
   data.lengths_ = reinterpret_cast<const std::uint32_t*>(in + at->lengths);
   data.articles_ = reinterpret_cast<const std::uint32_t*>(in + at->articles);
+  data.passages_ = reinterpret_cast<const std::uint32_t*>(in + at->passages);
+  data.id_offsets_ = reinterpret_cast<const std::uint64_t*>(in + at->id_offsets);
+  data.article_count_ = header.article_count;
+  data.id_pool_ = in + at->id_pool;
   data.length_count_ = header.length_count;
   data.directory_ = reinterpret_cast<const DirectoryEntry*>(in + at->directory);
   data.term_count_ = header.term_count;
@@ -444,11 +488,22 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   data.postings_ = reinterpret_cast<const unsigned char*>(in + at->postings);
   data.posting_bytes_ = header.posting_bytes;
   data.pool_ = in + at->pool;
-  if (!data.directory_in_bounds(header.pool_bytes, header.block_count)) return std::nullopt;
+  if (!data.directory_in_bounds(header.pool_bytes, header.block_count) ||
+      !data.article_ids_in_bounds(header.id_pool_bytes))
+    return std::nullopt;
   data.last_docid_ = last;
   data.term_state_.assign(header.term_count, TermState::Unchecked);
   data.mapping_ = std::move(mapped->mapping);
   return data;
+}
+
+// Article ids' offsets ascending within the pool (a document's article number is checked
+// against their count when its id is looked up).
+bool MatchData::article_ids_in_bounds(std::uint64_t id_pool_bytes) const {
+  if (id_offsets_[0] != 0) return false;
+  for (std::uint64_t n = 1; n <= article_count_; ++n)
+    if (id_offsets_[n] < id_offsets_[n - 1] || id_offsets_[n] > id_pool_bytes) return false;
+  return true;
 }
 
 // Every entry within bounds and in order; each term's blocks, impacts and postings are checked

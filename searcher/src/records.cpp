@@ -48,13 +48,20 @@ std::vector<std::string> read_records(const Xapian::Database& db, const Ranking&
   return records;
 }
 
-// Each value read costs a value-stream seek: collapsing has read the article id already;
-// without several passages to an article, an article's only passage is number 0. The ranking
-// holds documents of the revision open, so opening one need not read its record to check
-// that it exists (half the cost of a hit's ids).
-void fill_ids_from_values(const Xapian::Database& db, const Ranking& ranking, std::size_t i,
-                          bool single_passages, Hit& hit) {
-  const Xapian::Document doc = db.get_document(ranking.docs[i].docid, Xapian::DOC_ASSUME_VALID);
+// From the match data when the index has it (flat arrays); otherwise each value read costs a
+// value-stream seek: collapsing has read the article id already; without several passages
+// to an article, an article's only passage is number 0. The ranking holds documents of the
+// revision open, so opening one need not read its record to check that it exists.
+void fill_ids(const Xapian::Database& db, const index::MatchData* match_data,
+              const Ranking& ranking, std::size_t i, bool single_passages, Hit& hit) {
+  const Xapian::docid docid = ranking.docs[i].docid;
+  if (match_data) {
+    hit.article = ranking.collapse_keys.empty() ? std::string(match_data->article_id(docid))
+                                                : ranking.collapse_keys[i];
+    hit.passage = match_data->passage(docid);
+    return;
+  }
+  const Xapian::Document doc = db.get_document(docid, Xapian::DOC_ASSUME_VALID);
   hit.article = ranking.collapse_keys.empty() ? doc.get_value(schema::kSlotArticleId)
                                               : ranking.collapse_keys[i];
   if (single_passages) return;
@@ -106,9 +113,9 @@ std::optional<HitSnippets> hit_snippets(analysis::Analyzer& analyzer, const Xapi
   return HitSnippets{std::move(maker), std::move(query)};
 }
 
-std::vector<Hit> make_hits(const Xapian::Database& db, const std::filesystem::path& index_path,
-                           const SearchRequest& r, const Ranking& ranking, bool single_passages,
-                           HitSnippets* snippets) {
+std::vector<Hit> make_hits(const Xapian::Database& db, const index::MatchData* match_data,
+                           const std::filesystem::path& index_path, const SearchRequest& r,
+                           const Ranking& ranking, bool single_passages, HitSnippets* snippets) {
   const bool read_stored = r.hit_details || r.snippets;
   std::vector<std::string> records;
   if (read_stored && !ranking.docs.empty()) records = read_records(db, ranking);
@@ -118,7 +125,7 @@ std::vector<Hit> make_hits(const Xapian::Database& db, const std::filesystem::pa
     hit.rank = r.offset + static_cast<unsigned>(i) + 1;
     hit.score = ranking.docs[i].score;
     if (!read_stored)
-      fill_ids_from_values(db, ranking, i, single_passages, hit);
+      fill_ids(db, match_data, ranking, i, single_passages, hit);
     else
       fill_from_record(db, index_path, ranking.docs[i].docid, records[i], snippets, hit);
     hit.id = schema::passage_id(hit.article, hit.passage);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "kavosh/format/match_data.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/searcher.hpp"
 #include "kavosh/search/snippet.hpp"
@@ -25,11 +26,12 @@ std::optional<HitSnippets> hit_snippets(analysis::Analyzer& analyzer, const Xapi
                                         const SearchRequest& r, const BuiltQuery& built,
                                         const Ranking& ranking);
 
-// The page's hits, in rank order. With one passage per article (single_passages) an
+// The page's hits, in rank order, their ids from `match_data` (the open revision's, or null)
+// when the request reads no stored record. With one passage per article (single_passages) an
 // article's only passage is number 0 and is not read. Throws std::runtime_error naming the
 // index and the article when a stored record is corrupt.
-std::vector<Hit> make_hits(const Xapian::Database& db, const std::filesystem::path& index_path,
-                           const SearchRequest& r, const Ranking& ranking, bool single_passages,
-                           HitSnippets* snippets);
+std::vector<Hit> make_hits(const Xapian::Database& db, const index::MatchData* match_data,
+                           const std::filesystem::path& index_path, const SearchRequest& r,
+                           const Ranking& ranking, bool single_passages, HitSnippets* snippets);
 
 }  // namespace kavosh::search

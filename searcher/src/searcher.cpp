@@ -317,7 +317,8 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   results.matches_upper_bound = ranking.matches_upper_bound;
 
   std::optional<HitSnippets> snippets = hit_snippets(analyzer, db, r, built, ranking);
-  results.hits = make_hits(db, path, r, ranking, single_passages, snippets ? &*snippets : nullptr);
+  results.hits = make_hits(db, sources.match_data, path, r, ranking, single_passages,
+                           snippets ? &*snippets : nullptr);
   if (r.explain && !ranking.docs.empty()) explain(db, r, built, ranking, expansion, results.hits);
   if (r.spelling)
     results.did_you_mean =

@@ -1,9 +1,10 @@
 // libFuzzer target: MatchData::read on a real match.data with the fuzzer's edits (bytes
 // flipped, the file cut or extended; fuzz_support.hpp mutate()). Invariants beyond the
 // sanitizers': read() never throws, and whatever an accepted file answers equals what the
-// pristine file answers: every document's length and article, and every term's blocks, impacts
-// and decoded postings (or none, when the term's checksum catches the edit and the matcher falls
-// back to reading the list whole). A different answer would mean a wrong bound and lost documents.
+// pristine file answers: every document's length, article, article id and passage, and every term's
+// blocks, impacts and decoded postings (or none, when the term's checksum catches the edit and the
+// matcher falls back to reading the list whole). A different answer would mean a wrong bound and
+// lost documents.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -53,6 +54,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (Xapian::docid docid = 0; docid <= database.get_lastdocid() + 1; ++docid) {
       require(fuzzed->length(docid) == pristine->length(docid), "a document length changed");
       require(fuzzed->article(docid) == pristine->article(docid), "a document article changed");
+      require(fuzzed->article_id(docid) == pristine->article_id(docid),
+              "a document's article id changed");
+      require(fuzzed->passage(docid) == pristine->passage(docid),
+              "a document's passage number changed");
     }
     for (const std::string& term : terms) {
       const MatchData::TermBlocks got = fuzzed->blocks(term);

@@ -22,7 +22,7 @@ namespace {
 using testing::TempDir;
 
 // `count` documents of varying length: "common" in every one (wdf 1 + i % 5), "rare" in every
-// hundredth, articles of three passages each.
+// hundredth, articles of three passages each (passages 0, 1, 2).
 void fill(const std::filesystem::path& path, int count) {
   Xapian::WritableDatabase db(path.string(), Xapian::DB_CREATE_OR_OPEN);
   for (int i = 0; i < count; ++i) {
@@ -31,6 +31,7 @@ void fill(const std::filesystem::path& path, int count) {
     doc.add_term("filler", 1 + i % 7);
     if (i % 100 == 0) doc.add_term("rare");
     doc.add_value(schema::kSlotArticleId, "article-" + std::to_string(i / 3));
+    doc.add_value(schema::kSlotPassageNo, Xapian::sortable_serialise(i % 3));
     db.add_document(doc);
   }
   db.commit();
@@ -46,9 +47,13 @@ TEST(MatchData, HoldsTheIndexLengthsArticlesAndBlockBounds) {
   for (Xapian::docid docid = 1; docid <= 1000; ++docid) {
     EXPECT_EQ(data->length(docid), db.get_doclength(docid));
     EXPECT_EQ(data->article(docid), data->article((docid - 1) / 3 * 3 + 1)) << docid;
+    EXPECT_EQ(data->article_id(docid), db.get_document(docid).get_value(schema::kSlotArticleId));
+    EXPECT_EQ(data->passage(docid), (docid - 1) % 3) << docid;
   }
   EXPECT_NE(data->article(1), data->article(4));
   EXPECT_EQ(data->length(5000), 0u);
+  EXPECT_EQ(data->article_id(5000), "");
+  EXPECT_EQ(data->passage(5000), 0u);
 
   // "common" has 1000 postings: 8 blocks of 128 (the last short), each holding exactly the
   // competitive (wdf, length) pairs of its postings.

@@ -6,6 +6,9 @@
 //  - every document's article as a number (equal for the passages of one article; 0 for a
 //    document without an article id), so collapsing to one passage per article reads one
 //    integer instead of a value slot;
+//  - every article's id and every document's passage number, so a page of hits names its
+//    passages without a read of Xapian's value slots (a B-tree read, often a system call, a
+//    hit);
 //  - for every term with at least kMinBlockedPostings postings, its postings cut into blocks of
 //    kBlockSize, each with its last docid and its competitive impacts (as Lucene keeps them):
 //    the (wdf, document length) pairs of its postings that no other posting beats on both, at
@@ -114,6 +117,16 @@ class MatchData {
   std::uint32_t article(Xapian::docid docid) const {
     return docid < length_count_ ? articles_[docid] : 0;
   }
+  // The id of document `docid`'s article (empty for none, or a docid the revision does not
+  // hold) and its passage number, as the value slots hold them.
+  std::string_view article_id(Xapian::docid docid) const {
+    const std::uint32_t n = article(docid);
+    if (n == 0 || n > article_count_) return {};  // none, or a number the file lies about
+    return {id_pool_ + id_offsets_[n - 1], id_offsets_[n] - id_offsets_[n - 1]};
+  }
+  std::uint32_t passage(Xapian::docid docid) const {
+    return docid < length_count_ ? passages_[docid] : 0;
+  }
   // Not thread-safe: the first lookup of a term checks its data (a Searcher owns its copy).
   TermBlocks blocks(std::string_view term) const;
 
@@ -123,6 +136,7 @@ class MatchData {
   struct TermSections;  // what write() builds term by term
   enum class TermState : std::uint8_t { Unchecked, Valid, Invalid };
   bool directory_in_bounds(std::uint64_t pool_bytes, std::uint64_t block_count) const;
+  bool article_ids_in_bounds(std::uint64_t id_pool_bytes) const;
   bool verify_term(const DirectoryEntry& entry) const;
   static std::uint64_t term_checksum(std::span<const Block> blocks, std::span<const Impact> impacts,
                                      std::span<const std::uint64_t> posting_offsets,
@@ -131,7 +145,11 @@ class MatchData {
   Xapian::docid last_docid_ = 0;
   std::shared_ptr<const void> mapping_;
   const std::uint32_t* lengths_ = nullptr;
-  const std::uint32_t* articles_ = nullptr;  // as many as lengths_
+  const std::uint32_t* articles_ = nullptr;    // as many as lengths_
+  const std::uint32_t* passages_ = nullptr;    // as many as lengths_
+  const std::uint64_t* id_offsets_ = nullptr;  // article_count_ + 1
+  std::uint64_t article_count_ = 0;
+  const char* id_pool_ = nullptr;
   std::uint64_t length_count_ = 0;
   const DirectoryEntry* directory_ = nullptr;
   std::uint64_t term_count_ = 0;
