@@ -204,13 +204,38 @@ void rerank(const Xapian::Database& db, const std::vector<std::string>& terms,
     pairs.push_back({word_index(terms[i]), word_index(terms[i + 1]), rarer});
   }
   if (pairs.empty()) return;
+  // Which of the passages hold each word, from one walk of the word's postings in docid
+  // order: a position-list lookup costs a fresh B-tree cursor (about 4 000 instructions), and
+  // many passages of a list ranked by several words lack one of them.
+  std::vector<std::pair<Xapian::docid, std::size_t>> by_docid(depth);
+  for (std::size_t d = 0; d < depth; ++d) by_docid[d] = {docs[d].docid, d};
+  std::sort(by_docid.begin(), by_docid.end());
+  std::vector<std::vector<char>> holds(words.size(), std::vector<char>(depth, 0));
+  for (std::size_t w = 0; w < words.size(); ++w) {
+    auto posting = db.postlist_begin(words[w]);
+    const auto end = db.postlist_end(words[w]);
+    for (const auto& [docid, d] : by_docid) {
+      posting.skip_to(docid);
+      if (posting == end) break;
+      if (*posting == docid) holds[w][d] = 1;
+    }
+  }
   const Xapian::doccount documents = db.get_doccount();
   const double average = db.get_avlength();
   std::vector<std::vector<Xapian::termpos>> word_positions(words.size());
+  std::vector<char> read(words.size());
   for (std::size_t d = 0; d < depth; ++d) {
     const Xapian::docid docid = docs[d].docid;
-    for (std::size_t w = 0; w < words.size(); ++w)
-      word_positions[w] = positions(db, docid, words[w]);
+    std::fill(read.begin(), read.end(), 0);
+    for (auto& list : word_positions) list.clear();
+    for (const Pair& pair : pairs) {
+      if (!holds[pair.first][d] || !holds[pair.second][d]) continue;
+      for (const std::size_t w : {pair.first, pair.second})
+        if (!read[w]) {
+          word_positions[w] = positions(db, docid, words[w]);
+          read[w] = 1;
+        }
+    }
     double length = -1;  // read only for a passage with a window
     double added = 0;
     for (const Pair& pair : pairs) {
