@@ -1,7 +1,8 @@
 // kavosh-bench-loco: how Kavosh's ranking defaults are chosen (issue 18). Every candidate
-// ranking configuration (k1 x b x proximity x feedback) is run on every collection through
-// the library (the requests kavosh-search --queries makes) and scored per query; then, for
-// each collection in turn, the configuration that does best on the OTHER collections is
+// ranking configuration (k1 x b x proximity x feedback, and each of the proximity boost's
+// weight, the proximity rerank's depth and weight and the title's weight alone) is run on every
+// collection through the library (the requests kavosh-search --queries makes) and scored per query;
+// then, for each collection in turn, the configuration that does best on the OTHER collections is
 // reported on the one left out (leave-one-collection-out), beside the one tuned on it,
 // today's default and the best peer, with paired randomization tests. bench/README.md
 // ("Ranking: leave one collection out") says how to run it; bench/ranking-loco drives it.
@@ -37,6 +38,10 @@ struct Config {
   bool proximity = false;
   Feedback feedback = Feedback::None;
   double auto_ratio = 0;  // Rm3Auto: the least score ratio (rank 10 / rank 1) that expands
+  // Named only when not today's, so that today's configuration keeps its name.
+  double proximity_weight = 1;  // the boost's or the rerank's window weight scale
+  unsigned rerank_depth = 0;    // proximity rerank of the first N (0: none)
+  double title_weight = ks::kDefaultTitleWeight;
 
   std::string name() const {
     char text[96];
@@ -49,6 +54,18 @@ struct Config {
     std::string s = text;
     if (feedback == Feedback::Rm3Auto) {
       std::snprintf(text, sizeof text, "(%.2g)", auto_ratio);
+      s += text;
+    }
+    if (rerank_depth > 0) {
+      std::snprintf(text, sizeof text, " rerank=%u", rerank_depth);
+      s += text;
+    }
+    if (proximity_weight != 1) {
+      std::snprintf(text, sizeof text, " proximity-weight=%.2g", proximity_weight);
+      s += text;
+    }
+    if (title_weight != ks::kDefaultTitleWeight) {
+      std::snprintf(text, sizeof text, " title=%.2g", title_weight);
       s += text;
     }
     return s;
@@ -114,6 +131,9 @@ ks::SearchRequest request_for(const Config& config, unsigned k) {
   r.k1 = config.k1;
   r.b = config.b;
   r.proximity = config.proximity;
+  r.proximity_rerank_depth = config.rerank_depth;
+  r.proximity_weight = config.proximity_weight;
+  r.title_weight = config.title_weight;
   if (config.feedback == Feedback::Eset) r.prf_documents = 10;
   if (config.feedback == Feedback::Rm3) r.rm3 = ks::SearchRequest::Rm3::Always;
   if (config.feedback == Feedback::Rm3Auto) {
@@ -216,6 +236,9 @@ std::string fixed(double value, int digits = 4) {
   return out.str();
 }
 
+// The level below which a paired test's difference counts (two-sided).
+constexpr double kSignificance = 0.05;
+
 std::string p_text(double p) { return p < 0.001 ? "<0.001" : fixed(p, 3); }
 
 struct Family {
@@ -227,11 +250,14 @@ struct Family {
 
 int main(int argc, char** argv) {
   CLI::App app{"Leave-one-collection-out choice of Kavosh's ranking defaults (issue 18)"};
-  fs::path collections_dir, indexes_dir, peer_runs_dir, json_path;
+  fs::path collections_dir, indexes_dir, peer_runs_dir, json_path, per_query_path;
   std::vector<std::string> names = {"cranfield", "cisi", "cacm", "npl", "parsinlu", "persianqa"};
   std::vector<std::string> peers = {"xapian", "sqlite", "lucene"};
   std::vector<double> k1s = {0.9, 1.2, 1.6}, bs = {0.5, 0.75};
   std::vector<double> auto_ratios = {0.3, 0.4, 0.5, 0.6, 0.7, 0.8};
+  std::vector<unsigned> rerank_depths = {20, 100};
+  std::vector<double> proximity_weights = {0.5, 1, 2, 4};
+  std::vector<double> title_weights = {0.25, 0.75, 1};
   unsigned k = 1000, permutations = 10000;
   std::uint64_t seed = 42;
   bool verify_auto = true;
@@ -245,10 +271,17 @@ int main(int argc, char** argv) {
   app.add_option("--k1", k1s, "BM25 k1 candidates");
   app.add_option("--b", bs, "BM25 b candidates");
   app.add_option("--auto-ratio", auto_ratios, "rm3 auto: score-ratio thresholds tried");
+  app.add_option("--rerank-depth", rerank_depths, "proximity rerank depths tried");
+  app.add_option("--proximity-weight", proximity_weights,
+                 "window weight scales tried (boost and rerank)");
+  app.add_option("--title-weight", title_weights, "title weights tried besides today's");
   app.add_option("--k", k, "hits per query (1000, as the issue's held-back runs)");
   app.add_option("--permutations", permutations, "randomization test: random sign assignments");
   app.add_option("--seed", seed, "randomization test seed");
   app.add_option("--json", json_path, "write every figure here");
+  app.add_option("--per-query-json", per_query_path,
+                 "write every configuration's per-query AP and nDCG@10 here (qrels order), "
+                 "with the first pass's rank-10 / rank-1 score ratio of each base configuration");
   app.add_flag("!--no-verify-auto", verify_auto,
                "skip running the chosen rm3-auto configuration for real");
   CLI11_PARSE(app, argc, argv);
@@ -262,6 +295,23 @@ int main(int argc, char** argv) {
           Config c{k1, b, proximity, Feedback::None, 0};
           if (c.name() != kToday.name()) base_configs.push_back(c);
         }
+    // Each added feature alone, without feedback runs (the expensive ones): the proximity
+    // boost's and the rerank's weight and depth, and the title's weight.
+    const std::size_t feedback_configs = base_configs.size();
+    for (const double k1 : k1s)
+      for (const double b : bs) {
+        for (const double weight : proximity_weights) {
+          if (weight != 1)
+            base_configs.push_back(
+                {.k1 = k1, .b = b, .proximity = true, .proximity_weight = weight});
+          for (const unsigned depth : rerank_depths)
+            base_configs.push_back(
+                {.k1 = k1, .b = b, .proximity_weight = weight, .rerank_depth = depth});
+        }
+        for (const double title : title_weights)
+          if (title != ks::kDefaultTitleWeight)
+            base_configs.push_back({.k1 = k1, .b = b, .title_weight = title});
+      }
     std::vector<Collection> collections;
     for (const auto& name : names) {
       Collection c;
@@ -269,10 +319,12 @@ int main(int argc, char** argv) {
       c.queries = read_queries(collections_dir / name / "queries.tsv");
       c.qrels = eval::load_qrels(collections_dir / name / "qrels.txt");
       ks::Searcher searcher(indexes_dir / name);
-      for (const auto& base : base_configs) {
+      for (std::size_t b = 0; b < base_configs.size(); ++b) {
+        const Config& base = base_configs[b];
         std::cerr << "kavosh-bench-loco: " << name << ": " << base.name() << '\n';
         auto& ratios = c.head_ratio[base.name()];
         c.runs[base.name()] = summarize(run_config(searcher, c, base, k, &ratios));
+        if (b >= feedback_configs) continue;
         for (const Feedback feedback : {Feedback::Rm3, Feedback::Eset}) {
           // Today's --prf beside RM3, not combined with the proximity boost.
           if (feedback == Feedback::Eset && base.proximity) continue;
@@ -325,19 +377,56 @@ int main(int argc, char** argv) {
       }
       return f;
     };
+    // The families of the first table set vary k1, b, proximity and feedback only.
+    const auto plain = [](const Config& c) {
+      return c.rerank_depth == 0 && c.proximity_weight == 1 &&
+             c.title_weight == ks::kDefaultTitleWeight;
+    };
     std::vector<Family> families = {
         family("BM25, k1 and b by LOCO",
-               [](const Config& c) { return !c.proximity && c.feedback == Feedback::None; }),
+               [&](const Config& c) {
+                 return plain(c) && !c.proximity && c.feedback == Feedback::None;
+               }),
         family("+ proximity (SDM-style)",
-               [](const Config& c) { return c.proximity && c.feedback == Feedback::None; }),
+               [&](const Config& c) {
+                 return plain(c) && c.proximity && c.feedback == Feedback::None;
+               }),
         family("+ RM3 on every query",
-               [](const Config& c) { return !c.proximity && c.feedback == Feedback::Rm3; }),
+               [&](const Config& c) {
+                 return plain(c) && !c.proximity && c.feedback == Feedback::Rm3;
+               }),
         family("+ RM3 auto (threshold by LOCO)",
-               [](const Config& c) { return !c.proximity && c.feedback == Feedback::Rm3Auto; }),
+               [&](const Config& c) {
+                 return plain(c) && !c.proximity && c.feedback == Feedback::Rm3Auto;
+               }),
         family("+ Xapian ESet feedback (--prf 10)",
-               [](const Config& c) { return !c.proximity && c.feedback == Feedback::Eset; }),
+               [&](const Config& c) {
+                 return plain(c) && !c.proximity && c.feedback == Feedback::Eset;
+               }),
         family("+ proximity + RM3 auto",
-               [](const Config& c) { return c.proximity && c.feedback == Feedback::Rm3Auto; }),
+               [&](const Config& c) {
+                 return plain(c) && c.proximity && c.feedback == Feedback::Rm3Auto;
+               }),
+        family("+ proximity boost, weight by LOCO",
+               [](const Config& c) {
+                 return c.proximity && c.feedback == Feedback::None &&
+                        c.title_weight == ks::kDefaultTitleWeight;
+               }),
+        family("+ proximity rerank (SDM's weights; k1, b, depth by LOCO)",
+               [](const Config& c) {
+                 return c.rerank_depth > 0 && c.proximity_weight == 1 &&
+                        c.feedback == Feedback::None && c.title_weight == ks::kDefaultTitleWeight;
+               }),
+        family("+ proximity rerank, weight by LOCO too",
+               [](const Config& c) {
+                 return c.rerank_depth > 0 && c.feedback == Feedback::None &&
+                        c.title_weight == ks::kDefaultTitleWeight;
+               }),
+        family("title weight by LOCO",
+               [](const Config& c) {
+                 return !c.proximity && c.rerank_depth == 0 && c.proximity_weight == 1 &&
+                        c.feedback == Feedback::None;
+               }),
         family("everything, LOCO picks", [](const Config&) { return true; }),
     };
 
@@ -372,6 +461,7 @@ int main(int argc, char** argv) {
       nlohmann::json jf;
       jf["name"] = f.name;
       jf["chosen_on_all"] = choose(collections, every, f.candidates);
+      std::vector<std::string> losses, gains;  // of the held-out figures against today's
       std::cout << "\n### " << f.name << "\n\nchosen on all " << collections.size()
                 << " collections: " << jf["chosen_on_all"].get<std::string>() << "\n\n"
                 << "| collection | today MAP / nDCG@10 | tuned MAP / nDCG@10 | held-out MAP / "
@@ -424,7 +514,22 @@ int main(int argc, char** argv) {
                   << fixed(ho.map) << " / " << fixed(ho.ndcg_mean) << " | " << p_text(p_today_map)
                   << " / " << p_text(p_today_ndcg) << " | " << peer_cell << " | " << ratio_cell
                   << " | " << p_peer_cell << " | " << held_out << " |\n";
+        if (ho.map < today.map || ho.ndcg_mean < today.ndcg_mean) losses.push_back(c.name);
+        if ((ho.map > today.map && p_today_map < kSignificance) ||
+            (ho.ndcg_mean > today.ndcg_mean && p_today_ndcg < kSignificance))
+          gains.push_back(c.name);
       }
+      // Issue 18's rule for a new default: significantly better somewhere, worse nowhere.
+      const bool passes = losses.empty() && !gains.empty();
+      jf["rule"] = {{"passes", passes}, {"below_today", losses}, {"significant_gains", gains}};
+      const auto listed = [](const std::vector<std::string>& names) {
+        std::string text;
+        for (const auto& n : names) text += (text.empty() ? "" : ", ") + n;
+        return text.empty() ? std::string("none") : text;
+      };
+      std::cout << "\nrule (a significant gain somewhere, no held-out figure below today's): "
+                << (passes ? "passes" : "fails") << "; significant gains: " << listed(gains)
+                << "; below today: " << listed(losses) << '\n';
       out["families"].push_back(jf);
     }
 
@@ -462,6 +567,20 @@ int main(int argc, char** argv) {
         }
         std::cout << '\n';
       }
+    }
+    if (!per_query_path.empty()) {
+      nlohmann::json per_query;
+      for (const auto& c : collections) {
+        auto& j = per_query[c.name];
+        for (const auto& [qid, judgments] : c.qrels.queries) j["queries"].push_back(qid);
+        for (const auto& [name, s] : c.runs) j["configs"][name] = {{"ap", s.ap}, {"ndcg", s.ndcg}};
+        for (const auto& [engine, s] : c.peers)
+          j["peers"][engine] = {{"ap", s.ap}, {"ndcg", s.ndcg}};
+        for (const auto& [name, ratios] : c.head_ratio) j["head_ratio"][name] = ratios;
+      }
+      std::ofstream file(per_query_path);
+      file << per_query.dump() << '\n';
+      if (!file) throw std::runtime_error(per_query_path.string() + ": write failed");
     }
     if (!json_path.empty()) {
       std::ofstream file(json_path);

@@ -211,6 +211,11 @@ void add_ranking_options(CLI::App& app, Options& o) {
       ->check(finite_in(0, 1, true));
   app.add_flag("--proximity", r.proximity,
                "Boost adjacent query words found together (SDM-style windows)");
+  app.add_option("--proximity-rerank", r.proximity_rerank_depth,
+                 "Rerank the first N passages by the same windows (0: off)");
+  app.add_option("--proximity-weight", r.proximity_weight,
+                 "Scale of the windows' weights (--proximity, --proximity-rerank)")
+      ->check(finite_in(0, kNoUpperBound));
   app.add_option("--matcher", o.matcher,
                  "auto: the block-max top-k matcher where it covers the query (default); "
                  "xapian: always Xapian's Enquire")

@@ -1,5 +1,6 @@
 #include "explain.hpp"
 
+#include <algorithm>
 #include <map>
 #include <unordered_set>
 
@@ -45,6 +46,15 @@ void explain(const Xapian::Database& db, const SearchRequest& r, const BuiltQuer
         single.get_mset(0, static_cast<Xapian::doccount>(ids.size()), nullptr, &decider);
     for (auto it = part.begin(); it != part.end(); ++it)
       hits[hit_of[*it]].explanation.push_back({clause.label, it.get_weight()});
+  }
+  // The proximity windows are no clause of their own (the rerank adds them after the match,
+  // the boost reads positions through a posting source): what the clauses leave of the score.
+  if (!r.proximity && r.proximity_rerank_depth == 0) return;
+  for (auto& hit : hits) {
+    double clauses_sum = 0;
+    for (const auto& c : hit.explanation) clauses_sum += c.weight;
+    if (hit.score - clauses_sum > 1e-9 * std::max(1.0, hit.score))
+      hit.explanation.push_back({"proximity", hit.score - clauses_sum});
   }
 }
 

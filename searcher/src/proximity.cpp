@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <utility>
 
 #include "query_builder/function_words.hpp"
@@ -120,10 +121,11 @@ class WordPairSource : public Xapian::PostingSource {
     for (const auto& c : counts) {
       const double length = db.get_doclength(c.docid);
       const double weight =
-          parameters_.ordered_weight *
-              window_weight(c.ordered, length, average, with_ordered, documents, parameters_) +
-          parameters_.unordered_weight *
-              window_weight(c.unordered, length, average, with_unordered, documents, parameters_);
+          parameters_.scale *
+          (parameters_.ordered_weight *
+               window_weight(c.ordered, length, average, with_ordered, documents, parameters_) +
+           parameters_.unordered_weight *
+               window_weight(c.unordered, length, average, with_unordered, documents, parameters_));
       postings_.emplace_back(c.docid, weight);
       most = std::max(most, weight);
     }
@@ -174,6 +176,97 @@ Xapian::Query boost(const Xapian::Database& db, const std::vector<std::string>& 
   }
   if (pairs.empty()) return Xapian::Query();
   return Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
+}
+
+void rerank(const Xapian::Database& db, const std::vector<std::string>& terms,
+            const Parameters& parameters, std::size_t depth, std::vector<matcher::ScoredDoc>& docs,
+            std::vector<std::string>& collapse_keys) {
+  depth = std::min(depth, docs.size());
+  if (depth < 2 || parameters.scale <= 0) return;
+  // The distinct words of the pairs, and per pair their indexes and the rarer word's passages.
+  std::vector<std::string> words;
+  const auto word_index = [&words](const std::string& term) {
+    const auto found = std::find(words.begin(), words.end(), term);
+    if (found != words.end()) return static_cast<std::size_t>(found - words.begin());
+    words.push_back(term);
+    return words.size() - 1;
+  };
+  struct Pair {
+    std::size_t first, second;
+    Xapian::doccount passages;  // of the rarer word
+  };
+  std::vector<Pair> pairs;
+  for (std::size_t i = 0; i + 1 < terms.size(); ++i) {
+    if (terms[i] == terms[i + 1]) continue;
+    const Xapian::doccount rarer =
+        std::min(db.get_termfreq(terms[i]), db.get_termfreq(terms[i + 1]));
+    if (rarer == 0) continue;
+    pairs.push_back({word_index(terms[i]), word_index(terms[i + 1]), rarer});
+  }
+  if (pairs.empty()) return;
+  // Which of the passages hold each word, from one walk of the word's postings in docid
+  // order: a position-list lookup costs a fresh B-tree cursor (about 4 000 instructions), and
+  // many passages of a list ranked by several words lack one of them.
+  std::vector<std::pair<Xapian::docid, std::size_t>> by_docid(depth);
+  for (std::size_t d = 0; d < depth; ++d) by_docid[d] = {docs[d].docid, d};
+  std::sort(by_docid.begin(), by_docid.end());
+  std::vector<std::vector<char>> holds(words.size(), std::vector<char>(depth, 0));
+  for (std::size_t w = 0; w < words.size(); ++w) {
+    auto posting = db.postlist_begin(words[w]);
+    const auto end = db.postlist_end(words[w]);
+    for (const auto& [docid, d] : by_docid) {
+      posting.skip_to(docid);
+      if (posting == end) break;
+      if (*posting == docid) holds[w][d] = 1;
+    }
+  }
+  const Xapian::doccount documents = db.get_doccount();
+  const double average = db.get_avlength();
+  std::vector<std::vector<Xapian::termpos>> word_positions(words.size());
+  std::vector<char> read(words.size());
+  for (std::size_t d = 0; d < depth; ++d) {
+    const Xapian::docid docid = docs[d].docid;
+    std::fill(read.begin(), read.end(), 0);
+    for (auto& list : word_positions) list.clear();
+    for (const Pair& pair : pairs) {
+      if (!holds[pair.first][d] || !holds[pair.second][d]) continue;
+      for (const std::size_t w : {pair.first, pair.second})
+        if (!read[w]) {
+          word_positions[w] = positions(db, docid, words[w]);
+          read[w] = 1;
+        }
+    }
+    double length = -1;  // read only for a passage with a window
+    double added = 0;
+    for (const Pair& pair : pairs) {
+      const auto& first = word_positions[pair.first];
+      const auto& second = word_positions[pair.second];
+      if (first.empty() || second.empty()) continue;
+      const unsigned ordered = ordered_matches(first, second);
+      const unsigned unordered = unordered_matches(first, second, parameters.unordered_window);
+      if (unordered == 0) continue;  // an ordered window is an unordered one too
+      if (length < 0) length = db.get_doclength(docid);
+      added += parameters.ordered_weight *
+                   window_weight(ordered, length, average, pair.passages, documents, parameters) +
+               parameters.unordered_weight *
+                   window_weight(unordered, length, average, pair.passages, documents, parameters);
+    }
+    docs[d].score += parameters.scale * added;
+  }
+  std::vector<std::size_t> order(depth);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&docs](std::size_t a, std::size_t b) {
+    if (docs[a].score != docs[b].score) return docs[a].score > docs[b].score;
+    return docs[a].docid < docs[b].docid;
+  });
+  std::vector<matcher::ScoredDoc> sorted_docs(depth);
+  for (std::size_t i = 0; i < depth; ++i) sorted_docs[i] = docs[order[i]];
+  std::copy(sorted_docs.begin(), sorted_docs.end(), docs.begin());
+  if (collapse_keys.size() >= depth) {
+    std::vector<std::string> sorted_keys(depth);
+    for (std::size_t i = 0; i < depth; ++i) sorted_keys[i] = std::move(collapse_keys[order[i]]);
+    std::move(sorted_keys.begin(), sorted_keys.end(), collapse_keys.begin());
+  }
 }
 
 }  // namespace kavosh::search::proximity

@@ -12,6 +12,7 @@
 
 #include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/search/query.hpp"
+#include "matcher/matcher.hpp"
 
 namespace kavosh::search::proximity {
 
@@ -21,6 +22,7 @@ struct Parameters {
   Xapian::termpos unordered_window = 8;   // Indri's #uw8
   double k1 = 1.2;                        // BM25 of a window's count, as of a term's wdf
   double b = 0.5;
+  double scale = 1;  // multiplies both window weights (SearchRequest::proximity_weight)
 };
 
 // How often `second` follows `first` directly: positions p of `first` with p + 1 in
@@ -48,5 +50,16 @@ std::vector<std::string> content_terms(const QueryNode& query, analysis::Analyze
 // top-k matcher does not read posting sources).
 Xapian::Query boost(const Xapian::Database& db, const std::vector<std::string>& terms,
                     const Parameters& parameters);
+
+// The rerank (SearchRequest::proximity_rerank_depth): the first `depth` of `docs` (best first)
+// get the windows of every adjacent pair of `terms`, counted from their stored positions and
+// weighed as boost() weighs them, added to their scores, and are sorted again (ties by
+// ascending docid, as the matchers order them); `collapse_keys`, when not empty, follow their
+// documents. A window's idf is its rarer word's: the passages with a window are at most those
+// with that word, and counting them exactly means reading the positions of every passage that
+// holds both words, which the rerank exists to avoid. Documents past `depth` keep their place.
+void rerank(const Xapian::Database& db, const std::vector<std::string>& terms,
+            const Parameters& parameters, std::size_t depth, std::vector<matcher::ScoredDoc>& docs,
+            std::vector<std::string>& collapse_keys);
 
 }  // namespace kavosh::search::proximity

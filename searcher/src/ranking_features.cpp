@@ -1,5 +1,6 @@
 #include "ranking_features.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,7 @@ Xapian::Query with_ranking_features(const MatchSources& sources, analysis::Analy
     proximity::Parameters parameters;
     parameters.k1 = r.k1;
     parameters.b = r.b;
+    parameters.scale = r.proximity_weight;
     const Xapian::Query boost = proximity::boost(sources.db, content, parameters);
     if (!boost.empty()) query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, boost);
   }
@@ -36,6 +38,33 @@ Xapian::Query with_ranking_features(const MatchSources& sources, analysis::Analy
   const double min_ratio = r.rm3 == SearchRequest::Rm3::Auto ? r.rm3_auto_min_score_ratio : 0;
   return rm3::feedback_query(sources.db, top, query, content.size(), parameters, min_ratio,
                              built.node_details, results.feedback);
+}
+
+Ranking rank_with_rerank(const MatchSources& sources, analysis::Analyzer& analyzer,
+                         const SearchRequest& r, const QueryNode& ast, const BuiltQuery& built,
+                         const Xapian::Query& query) {
+  if (r.proximity_rerank_depth == 0 || r.proximity_weight <= 0)
+    return rank(sources, r, built, query);
+  const std::vector<std::string> content = proximity::content_terms(ast, analyzer);
+  if (content.size() < 2) return rank(sources, r, built, query);
+  SearchRequest whole = r;
+  whole.offset = 0;
+  whole.limit = std::max(r.offset + r.limit, r.proximity_rerank_depth);
+  Ranking ranking = rank(sources, whole, built, query);
+  proximity::Parameters parameters;
+  parameters.k1 = r.k1;
+  parameters.b = r.b;
+  parameters.scale = r.proximity_weight;
+  proximity::rerank(sources.db, content, parameters, r.proximity_rerank_depth, ranking.docs,
+                    ranking.collapse_keys);
+  const auto page = [&r](auto& list) {
+    if (list.empty()) return;
+    list.erase(list.begin(), list.begin() + std::min<std::size_t>(r.offset, list.size()));
+    if (list.size() > r.limit) list.resize(r.limit);
+  };
+  page(ranking.docs);
+  page(ranking.collapse_keys);
+  return ranking;
 }
 
 }  // namespace kavosh::search

@@ -308,7 +308,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   if (r.describe_query) results.query_description = query.get_description();
   Ranking ranking;
   if (built.may_match)
-    ranking = rank(sources, r, built, query);
+    ranking = rank_with_rerank(sources, analyzer, r, ast, built, query);
   else
     ranking.matcher = "none (the index holds no term of the query)";
   results.matcher = ranking.matcher;

@@ -237,6 +237,58 @@ TEST_F(SeedSearch, ExplainedContributionsSumToTheScore) {
   }
 }
 
+// The rerank adds the windows' weight to the first passages and sorts them again; a page is
+// cut from the reranked list, and --explain names the windows' share.
+TEST_F(SeedSearch, ProximityRerankReordersAndPagesTheFirstPassages) {
+  ks::SearchRequest request;
+  request.collapse = false;
+  request.limit = 20;
+  const auto plain = search("Iran Iraq", request);
+  request.proximity_rerank_depth = 20;
+  const auto reranked = search("Iran Iraq", request);
+  ASSERT_GE(plain.hits.size(), 8u);
+  ASSERT_EQ(reranked.hits.size(), plain.hits.size());
+  std::map<std::string, double> plain_score;
+  for (const auto& hit : plain.hits) plain_score[hit.id] = hit.score;
+  std::size_t raised = 0;
+  for (std::size_t i = 0; i < reranked.hits.size(); ++i) {
+    const auto& hit = reranked.hits[i];
+    ASSERT_EQ(plain_score.count(hit.id), 1u) << hit.id;  // the same 20 passages
+    EXPECT_GE(hit.score, plain_score[hit.id] - 1e-9) << hit.id;
+    if (hit.score > plain_score[hit.id] + 1e-9) ++raised;
+    EXPECT_EQ(hit.rank, i + 1);
+    if (i > 0) {
+      EXPECT_LE(hit.score, reranked.hits[i - 1].score);
+    }
+  }
+  EXPECT_GT(raised, 0u);  // the seed names the two countries side by side
+
+  ks::SearchRequest page = request;
+  page.offset = 3;
+  page.limit = 4;
+  const auto second = search("Iran Iraq", page);
+  ASSERT_EQ(second.hits.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(second.hits[i].id, reranked.hits[3 + i].id);
+    EXPECT_EQ(second.hits[i].rank, 4 + i);
+  }
+
+  page.offset = 0;
+  page.explain = true;
+  for (const auto& hit : search("Iran Iraq", page).hits) {
+    double sum = 0;
+    for (const auto& c : hit.explanation) sum += c.weight;
+    EXPECT_NEAR(sum, hit.score, 1e-6 * std::max(1.0, hit.score)) << hit.id;
+  }
+
+  request.proximity_weight = 0;  // no weight, no rerank
+  const auto weightless = search("Iran Iraq", request);
+  for (std::size_t i = 0; i < plain.hits.size(); ++i) {
+    EXPECT_EQ(weightless.hits[i].id, plain.hits[i].id);
+    EXPECT_EQ(weightless.hits[i].score, plain.hits[i].score);
+  }
+}
+
 TEST_F(SeedSearch, PseudoRelevanceFeedbackAddsTerms) {
   ks::SearchRequest request;
   request.prf_documents = 2;

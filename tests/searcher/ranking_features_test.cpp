@@ -1,5 +1,5 @@
-// RM3 term weights and the SDM-style proximity boost on examples small enough to compute by
-// hand (searcher/src/rm3.hpp, proximity.hpp).
+// RM3 term weights and the SDM-style proximity boost and rerank on examples small enough to
+// compute by hand (searcher/src/rm3.hpp, proximity.hpp).
 #include <gtest/gtest.h>
 #include <xapian.h>
 
@@ -186,9 +186,9 @@ TEST(Proximity, ContentTermsAreTheRankedWordsWithoutFunctionWords) {
       only_bare);
 }
 
-TEST(Proximity, BoostWeighsEachPassageByItsWindows) {
-  // Four passages of four words: "heat conduction" adjacent (1), the words 3 apart reversed
-  // (2), 3 apart in order (3), and only one of the words (4).
+// Four passages of four words: "heat conduction" adjacent (1), the words 3 apart reversed
+// (2), 3 apart in order (3), and only one of the words (4).
+Xapian::WritableDatabase heat_conduction_database() {
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
   const std::vector<std::vector<std::string>> passages = {{"heat", "conduction", "in", "slabs"},
                                                           {"conduction", "of", "the", "heat"},
@@ -200,6 +200,11 @@ TEST(Proximity, BoostWeighsEachPassageByItsWindows) {
     db.add_document(doc);
   }
   db.commit();
+  return db;
+}
+
+TEST(Proximity, BoostWeighsEachPassageByItsWindows) {
+  Xapian::WritableDatabase db = heat_conduction_database();
   proximity::Parameters p;
   Xapian::Enquire enquire(db);
   enquire.set_query(proximity::boost(db, {"heat", "conduction"}, p));
@@ -218,6 +223,54 @@ TEST(Proximity, BoostWeighsEachPassageByItsWindows) {
   EXPECT_TRUE(proximity::boost(db, {"heat"}, p).empty());
   EXPECT_TRUE(proximity::boost(db, {"heat", "absent"}, p).empty());
   EXPECT_TRUE(proximity::boost(db, {"heat", "heat"}, p).empty());
+}
+
+TEST(Proximity, RerankAddsTheWindowsOfTheFirstPassagesAndSortsThemAgain) {
+  Xapian::WritableDatabase db = heat_conduction_database();
+  proximity::Parameters p;
+  p.scale = 100;  // enough for a window to lift a passage past a better first-pass score
+  // A window's idf is its rarer word's: conduction, in 3 of the 4 passages.
+  const double unordered =
+      p.scale * p.unordered_weight * proximity::window_weight(1, 4, 4, 3, 4, p);
+  const double ordered = p.scale * p.ordered_weight * proximity::window_weight(1, 4, 4, 3, 4, p);
+  std::vector<ks::matcher::ScoredDoc> docs = {{4, 3.0}, {3, 2.9}, {2, 2.9}, {1, 2.0}};
+  std::vector<std::string> keys = {"d", "c", "b", "a"};
+  proximity::rerank(db, {"heat", "conduction"}, p, 3, docs, keys);
+  // 2 and 3 gain one unordered window each and tie, so the lower docid leads; 4 has none;
+  // 1, past the depth, keeps its place and score although it holds both windows.
+  ASSERT_EQ(docs.size(), 4u);
+  EXPECT_EQ(docs[0].docid, 2u);
+  EXPECT_NEAR(docs[0].score, 2.9 + unordered, 1e-12);
+  EXPECT_EQ(docs[1].docid, 3u);
+  EXPECT_NEAR(docs[1].score, 2.9 + unordered, 1e-12);
+  EXPECT_EQ(docs[2].docid, 4u);
+  EXPECT_DOUBLE_EQ(docs[2].score, 3.0);
+  EXPECT_EQ(docs[3].docid, 1u);
+  EXPECT_DOUBLE_EQ(docs[3].score, 2.0);
+  EXPECT_EQ(keys, (std::vector<std::string>{"b", "c", "d", "a"}));
+
+  // Deep enough, passage 1 gets both of its windows and leads.
+  std::vector<ks::matcher::ScoredDoc> all = {{4, 3.0}, {3, 2.9}, {2, 2.9}, {1, 2.0}};
+  std::vector<std::string> no_keys;
+  proximity::rerank(db, {"heat", "conduction"}, p, 10, all, no_keys);
+  EXPECT_EQ(all[0].docid, 1u);
+  EXPECT_NEAR(all[0].score, 2.0 + ordered + unordered, 1e-12);
+  EXPECT_TRUE(no_keys.empty());
+
+  // No pair of words the index holds, or a weight of 0: nothing changes.
+  for (const auto& [terms, scale] :
+       std::vector<std::pair<std::vector<std::string>, double>>{{{"heat"}, 100},
+                                                                {{"heat", "absent"}, 100},
+                                                                {{"heat", "heat"}, 100},
+                                                                {{"heat", "conduction"}, 0}}) {
+    std::vector<ks::matcher::ScoredDoc> same = {{4, 3.0}, {1, 2.0}};
+    proximity::Parameters q = p;
+    q.scale = scale;
+    proximity::rerank(db, terms, q, 10, same, no_keys);
+    EXPECT_EQ(same[0].docid, 4u);
+    EXPECT_DOUBLE_EQ(same[0].score, 3.0);
+    EXPECT_DOUBLE_EQ(same[1].score, 2.0);
+  }
 }
 
 }  // namespace

@@ -57,7 +57,12 @@ struct SearchRequest {
   // SDM-style boost for adjacent content words found next to each other or within 8 words
   // (searcher/src/proximity.hpp).
   bool proximity = false;
-  bool explain = false;  // fill Hit::explanation
+  // The same windows as a rerank: the first proximity_rerank_depth passages of the ranking
+  // get their windows' weight and are sorted again (0: off). The matcher ranks that many, so
+  // a page past them keeps the ranking's order.
+  unsigned proximity_rerank_depth = 0;
+  double proximity_weight = 1.0;  // scales the windows' weights, in the boost and the rerank
+  bool explain = false;           // fill Hit::explanation
   // Read each hit's stored data (title, section, lang, snippet text). Off, a hit carries only
   // rank, score, article, passage and id (from value slots): the fast path for TREC runs.
   bool hit_details = true;
