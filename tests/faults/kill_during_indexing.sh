@@ -12,6 +12,10 @@
 # its frequencies) with side files of its revision; the index is then removed, so the next run
 # is a first run again (sharded, the riskiest path). After the last kill, a final re-run must
 # complete and equal the uninterrupted run.
+# Kill moments are points in the indexer's own CPU time (user + system, from /proc), not in
+# wall time: on a shared machine a run's wall time varies several-fold with the load, and a
+# wall-clock calibration taken at the start (23 s) was overtaken as the load rose (57 s), so no
+# run ended before its kill any more and every kill after the first fell on a re-run.
 #
 # usage: kill_during_indexing.sh BUILD_DIR SOURCE.jsonl WORK_DIR [KILLS] [BATCH] [SEED]
 #   BUILD_DIR    the CMake build (kavosh-index, kavosh-search, tests/faults/kavosh-index-digest)
@@ -134,35 +138,54 @@ check_index() {
   echo "$what: $committed articles committed, revision $revision, side files $bloom/$match" >> "$log"
 }
 
+# CPU clock ticks (user + system, every thread) process $1 has used, and whether it has
+# ended: "TICKS running" or "TICKS ended"; nothing once it has been waited for.
+cpu_ticks() {
+  local stat
+  read -r stat 2> /dev/null < "/proc/$1/stat" || return 0
+  # shellcheck disable=SC2206 # the fields after "(comm) " are space-separated numbers
+  local fields=(${stat##*) })  # fields[0] is the state; utime and stime are fields[11], [12]
+  echo "$((fields[11] + fields[12])) $([ "${fields[0]}" = Z ] && echo ended || echo running)"
+}
+ticks_per_second=$(getconf CLK_TCK)
+
 # The uninterrupted run.
 rm -rf "$work/reference" "$work/db"
 start=$(date +%s.%N)
-"$index_bin" --db "$work/reference" --quiet --batch "$batch" "$corpus" ||
-  { echo "the uninterrupted run failed" >&2; exit 1; }
+/usr/bin/time -f "%U %S" -o "$work/reference.cpu" "$index_bin" --db "$work/reference" --quiet \
+  --batch "$batch" "$corpus" || { echo "the uninterrupted run failed" >&2; exit 1; }
 run_seconds=$(echo "$(date +%s.%N) - $start" | bc)
+run_ticks=$(awk -v hz="$ticks_per_second" '{print int(($1 + $2) * hz)}' "$work/reference.cpu")
 "$digest_bin" "$work/reference" > "$work/reference.full"
 content_digest "$work/reference.full" > "$work/reference.digest"
-echo "uninterrupted run: ${run_seconds}s; $(tr '\n' ' ' < "$work/reference.digest")" | tee -a "$log"
-# Kill moments: uniform over 1.25 times the uninterrupted run, so about one run in five ends
-# first and is compared whole.
-max_ms=$(echo "$run_seconds * 1250 / 1" | bc)
+echo "uninterrupted run: ${run_seconds}s, $((run_ticks * 1000 / ticks_per_second)) ms of CPU;" \
+  "$(tr '\n' ' ' < "$work/reference.digest")" | tee -a "$log"
+# Kill moments: uniform over 1.25 times the uninterrupted run's CPU, so that some runs end
+# first and are compared whole (re-runs need less CPU than a first run: more of them do).
+max_ticks=$((run_ticks * 5 / 4 + 1))
 
 kills=0
 completions=0
 cycle=0
 while [ "$kills" -lt "$kills_wanted" ]; do
   cycle=$((cycle + 1))
-  delay_ms=$(((RANDOM * 32768 + RANDOM) % max_ms + 20))
+  kill_ticks=$(((RANDOM * 32768 + RANDOM) % max_ticks + 1))
   first_run=$([ -e "$work/db" ] && echo re-run || echo first)
   index_run "$work/db"
-  sleep "$(echo "scale=3; $delay_ms / 1000" | bc)"
-  if kill -0 "$index_pid" 2> /dev/null && kill -KILL "$index_pid" 2> /dev/null; then
-    wait "$index_pid" 2> /dev/null
+  while read -r used state < <(cpu_ticks "$index_pid") && [ "$state" = running ] &&
+    [ "$used" -lt "$kill_ticks" ]; do
+    sleep 0.02
+  done
+  kill -KILL "$index_pid" 2> /dev/null
+  wait "$index_pid" 2> /dev/null
+  rc=$?
+  # The exit status, not the kill's success, tells whether the run ended first: a run that
+  # has exited but not been waited for still takes a signal.
+  if [ "$rc" = 137 ]; then
     kills=$((kills + 1))
-    check_index "$work/db" 0 "kill $kills (cycle $cycle, $first_run run, at ${delay_ms} ms)"
+    at_ms=$((kill_ticks * 1000 / ticks_per_second))
+    check_index "$work/db" 0 "kill $kills (cycle $cycle, $first_run run, at $at_ms ms of CPU)"
   else
-    wait "$index_pid"
-    rc=$?
     completions=$((completions + 1))
     [ "$rc" = 0 ] || fail "cycle $cycle: the run exited $rc: $(head -c 300 "$work/index.err")"
     check_index "$work/db" 1 "completion $completions (cycle $cycle, $first_run run)"
