@@ -68,6 +68,40 @@ void emit(SmartRecord& record, const FileReadContext& context) {
   deliver_article(std::move(article), context, record.line, what);
 }
 
+// A line of the record's current section (.T, .W, .B, .K or .A; others are not indexed).
+void add_to_section(SmartRecord& record, char section, const std::string& line) {
+  std::string* target = nullptr;
+  switch (section) {
+    case 'T':
+      target = &record.title;
+      break;
+    case 'W':
+      target = &record.text;
+      break;
+    case 'B':
+      target = &record.bib;
+      break;
+    case 'K':
+      target = &record.keywords;
+      break;
+    case 'A': {
+      std::string author = collapse_spaces_keep_lines(line);
+      if (!author.empty()) record.authors.push_back(std::move(author));
+      return;
+    }
+    default:
+      return;
+  }
+  // The joining newline counts: without it a full record was one byte over the cap, and
+  // sanitize_text warned of its truncation a second time.
+  const std::size_t separator = target->empty() ? 0 : 1;
+  if (target->size() + separator + line.size() > kMaxArticleBytes) {
+    record.truncated = true;
+    return;
+  }
+  append_line(*target, line);
+}
+
 }  // namespace
 
 void read_smart(ByteSource& input, const FileReadContext& context) {
@@ -119,36 +153,7 @@ void read_smart(ByteSource& input, const FileReadContext& context) {
       line = rest;  // text on the marker line itself (".T Title")
     }
     if (overlong) record->truncated = true;
-    std::string* target = nullptr;
-    switch (section) {
-      case 'T':
-        target = &record->title;
-        break;
-      case 'W':
-        target = &record->text;
-        break;
-      case 'B':
-        target = &record->bib;
-        break;
-      case 'K':
-        target = &record->keywords;
-        break;
-      case 'A': {
-        std::string author = collapse_spaces_keep_lines(line);
-        if (!author.empty()) record->authors.push_back(std::move(author));
-        continue;
-      }
-      default:
-        continue;
-    }
-    // The joining newline counts: without it a full record was one byte over the cap, and
-    // sanitize_text warned of its truncation a second time.
-    const std::size_t separator = target->empty() ? 0 : 1;
-    if (target->size() + separator + line.size() > kMaxArticleBytes) {
-      record->truncated = true;
-      continue;
-    }
-    append_line(*target, line);
+    add_to_section(*record, section, line);
   }
   if (record) emit(*record, context);
 }

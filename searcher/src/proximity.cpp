@@ -178,6 +178,30 @@ Xapian::Query boost(const Xapian::Database& db, const std::vector<std::string>& 
   return Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
 }
 
+namespace {
+
+// The first `depth` passages in Enquire's order again (score descending, then docid), their
+// collapse keys moved with them.
+void sort_first(std::size_t depth, std::vector<matcher::ScoredDoc>& docs,
+                std::vector<std::string>& collapse_keys) {
+  std::vector<std::size_t> order(depth);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&docs](std::size_t a, std::size_t b) {
+    if (docs[a].score != docs[b].score) return docs[a].score > docs[b].score;
+    return docs[a].docid < docs[b].docid;
+  });
+  std::vector<matcher::ScoredDoc> sorted_docs(depth);
+  for (std::size_t i = 0; i < depth; ++i) sorted_docs[i] = docs[order[i]];
+  std::copy(sorted_docs.begin(), sorted_docs.end(), docs.begin());
+  if (collapse_keys.size() >= depth) {
+    std::vector<std::string> sorted_keys(depth);
+    for (std::size_t i = 0; i < depth; ++i) sorted_keys[i] = std::move(collapse_keys[order[i]]);
+    std::move(sorted_keys.begin(), sorted_keys.end(), collapse_keys.begin());
+  }
+}
+
+}  // namespace
+
 void rerank(const Xapian::Database& db, const std::vector<std::string>& terms,
             const Parameters& parameters, std::size_t depth, std::vector<matcher::ScoredDoc>& docs,
             std::vector<std::string>& collapse_keys) {
@@ -253,20 +277,7 @@ void rerank(const Xapian::Database& db, const std::vector<std::string>& terms,
     }
     docs[d].score += parameters.scale * added;
   }
-  std::vector<std::size_t> order(depth);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&docs](std::size_t a, std::size_t b) {
-    if (docs[a].score != docs[b].score) return docs[a].score > docs[b].score;
-    return docs[a].docid < docs[b].docid;
-  });
-  std::vector<matcher::ScoredDoc> sorted_docs(depth);
-  for (std::size_t i = 0; i < depth; ++i) sorted_docs[i] = docs[order[i]];
-  std::copy(sorted_docs.begin(), sorted_docs.end(), docs.begin());
-  if (collapse_keys.size() >= depth) {
-    std::vector<std::string> sorted_keys(depth);
-    for (std::size_t i = 0; i < depth; ++i) sorted_keys[i] = std::move(collapse_keys[order[i]]);
-    std::move(sorted_keys.begin(), sorted_keys.end(), collapse_keys.begin());
-  }
+  sort_first(depth, docs, collapse_keys);
 }
 
 }  // namespace kavosh::search::proximity
