@@ -68,30 +68,31 @@ void emit(SmartRecord& record, const FileReadContext& context) {
   deliver_article(std::move(article), context, record.line, what);
 }
 
-// A line of the record's current section (.T, .W, .B, .K or .A; others are not indexed).
-void add_to_section(SmartRecord& record, char section, const std::string& line) {
-  std::string* target = nullptr;
+// Where a section's lines go (.T, .W, .B, .K); nothing for .A (a list) and sections not indexed.
+std::string* section_text(SmartRecord& record, char section) {
   switch (section) {
     case 'T':
-      target = &record.title;
-      break;
+      return &record.title;
     case 'W':
-      target = &record.text;
-      break;
+      return &record.text;
     case 'B':
-      target = &record.bib;
-      break;
+      return &record.bib;
     case 'K':
-      target = &record.keywords;
-      break;
-    case 'A': {
-      std::string author = collapse_spaces_keep_lines(line);
-      if (!author.empty()) record.authors.push_back(std::move(author));
-      return;
-    }
+      return &record.keywords;
     default:
-      return;
+      return nullptr;
   }
+}
+
+// A line of the record's current section (.T, .W, .B, .K or .A; others are not indexed).
+void add_to_section(SmartRecord& record, char section, const std::string& line) {
+  if (section == 'A') {
+    std::string author = collapse_spaces_keep_lines(line);
+    if (!author.empty()) record.authors.push_back(std::move(author));
+    return;
+  }
+  std::string* target = section_text(record, section);
+  if (!target) return;
   // The joining newline counts: without it a full record was one byte over the cap, and
   // sanitize_text warned of its truncation a second time.
   const std::size_t separator = target->empty() ? 0 : 1;

@@ -48,7 +48,8 @@ class Bm25Clause {
     std::uint64_t high = kNoShortestLength;  // at_most(high) holds; the answer is in [low, high]
     // Solved for the length by algebra, then checked (and corrected) with score() itself.
     const double w = wdf;
-    const double estimate = ((termweight_ * w / limit - w) / k1_ - (1 - b_)) / b_ / len_factor_;
+    const double estimate =
+        limit > 0 ? ((termweight_ * w / limit - w) / k1_ - (1 - b_)) / b_ / len_factor_ : 0;
     if (limit > 0 && std::isfinite(estimate)) {
       const std::uint64_t guess =
           estimate <= 0 ? 0
