@@ -45,8 +45,9 @@ TermCursor::TermCursor(std::vector<Posting> postings, const index::MatchData& da
     const std::size_t end = std::min(postings_.size(), begin + index::MatchData::kBlockSize);
     index::MatchData::Impact bound{0, kNoLength};
     for (std::size_t i = begin; i < end; ++i) {
-      const auto [docid, wdf] = postings_[i];
-      const std::uint32_t length = data.length(docid);
+      const std::uint32_t length = data.length(postings_[i].first);
+      std::uint32_t& wdf = postings_[i].second;
+      wdf = std::min(wdf, length);
       bound.wdf = std::max(bound.wdf, wdf);
       bound.length = std::min(bound.length, length);
       std::uint32_t& row = shortest_at_wdf[std::min(wdf, kWdfTable)];
@@ -211,9 +212,9 @@ void for_each_posting(const Xapian::Database& db, const index::MatchData& data,
   }
 }
 
-// A synonym's postings as one list: docids in order, wdfs summed and clamped to the document
-// length as Xapian's SynonymPostList does. Where the postings are many for the docid range, a
-// table by docid beats sorting them.
+// A synonym's postings as one list: docids in order, wdfs summed (the cursor clamps them to
+// the document length, as Xapian's SynonymPostList does). Where the postings are many for the docid
+// range, a table by docid beats sorting them.
 std::vector<TermCursor::Posting> merged_synonym_postings(const Xapian::Database& db,
                                                          const index::MatchData& data,
                                                          const ScoredClause& clause) {
@@ -257,8 +258,7 @@ std::vector<TermCursor::Posting> merged_synonym_postings(const Xapian::Database&
     }
     merged.resize(kept);
   }
-  for (auto& [docid, wdf] : merged) wdf = std::min(wdf, data.length(docid));
-  return merged;
+  return merged;  // the wdfs are clamped to the lengths where the cursor reads them
 }
 
 }  // namespace
@@ -362,12 +362,14 @@ void ClauseCursor::skip_to(Xapian::docid target) {
 
 double ClauseCursor::block_bound(Xapian::docid target, Xapian::docid* last_docid) {
   if (positional()) {
+    stretch_best_.assign(terms_.size(), 0);
     double sum = 0;
     for (std::size_t i = 0; i < terms_.size(); ++i) {
       const BlockBound bound = terms_[i].block_at(target);
       *last_docid = std::min(*last_docid, bound.last_docid);
       if (bound.impacts.empty()) return 0;  // a term with no posting left: no document matches
-      sum += bound.best(weights_[i]);
+      stretch_best_[i] = bound.best(weights_[i]);
+      sum += stretch_best_[i];
     }
     return sum;
   }

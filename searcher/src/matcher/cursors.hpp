@@ -75,7 +75,8 @@ class TermCursor {
   // a shorter list (or a term without blocks) is read whole here through Xapian, its bound
   // taken from its postings.
   TermCursor(const Xapian::Database& db, const std::string& term, const index::MatchData& data);
-  // Postings already read (in docid order), with blocks computed from them.
+  // Postings already read (in docid order), with blocks computed from them; a wdf above its
+  // document's length (a synonym's summed wdfs) is clamped to it.
   TermCursor(std::vector<Posting> postings, const index::MatchData& data);
 
   Xapian::docid docid() const { return docid_; }
@@ -207,12 +208,40 @@ class ClauseCursor {
       rejected_ = false;
       return passed;
     }
+    if (positional()) return pass_hopeless_conjunction(limit, last, data, lengths, also_hopeless);
     bool passed = false;
     for (; docid_ <= last && docid_ != kEnd; passed = true) {
       const std::uint32_t length = data.length(docid_);
       const double here = score(length);
       if (here > limit && !also_hopeless(docid_, length, here)) break;
       next();
+    }
+    return passed;
+  }
+  // pass_hopeless() for a phrase or NEAR: its rarest term's postings that cannot lift the
+  // clause over `limit` even with the other terms' block bounds are passed over by a length
+  // comparison, without moving the other terms to them.
+  template <typename AlsoHopeless>
+  bool pass_hopeless_conjunction(double limit, Xapian::docid last, const index::MatchData& data,
+                                 HopelessLengths& lengths, AlsoHopeless&& also_hopeless) {
+    const std::size_t lead = rarest_first_[0];
+    double others = 0;
+    for (std::size_t i = 0; i < stretch_best_.size(); ++i)
+      if (i != lead) others += stretch_best_[i];
+    lengths.aim(weights_[lead], limit - others);
+    const auto never = [](Xapian::docid, std::uint32_t, std::uint32_t) { return false; };
+    bool passed = false;
+    while (docid_ <= last && docid_ != kEnd) {
+      if (terms_[lead].pass_hopeless(lengths, last, data, never)) {
+        passed = true;
+        settle();
+        continue;
+      }
+      const std::uint32_t length = data.length(docid_);
+      const double here = score(length);
+      if (here > limit && !also_hopeless(docid_, length, here)) break;
+      next();
+      passed = true;
     }
     return passed;
   }
@@ -263,6 +292,8 @@ class ClauseCursor {
   std::vector<std::size_t> rarest_first_;  // positional terms, least frequent first
   std::vector<TermCursor> terms_;
   std::vector<Bm25Clause> weights_;  // one for Kind::Any, one per term otherwise
+  // A phrase's or NEAR's terms' block bounds in the stretch of the last block_bound().
+  std::vector<double> stretch_best_;
   Xapian::docid docid_ = kEnd;
   bool one_term_ = false;  // not positional, one term
   bool rejected_ = false;
