@@ -156,30 +156,37 @@ void encode_block(std::string& out, const std::vector<std::uint32_t>& docids,
   pack_bits(out, wdfs, wdf_width);
 }
 
-// The docids of a block from its packed gaps, each one more than the docid before it plus its
-// gap, the first counting from `previous`.
-template <std::uint32_t Width>
-void unpack_gaps_with(const unsigned char* in, std::uint32_t count, std::uint32_t previous,
-                      std::uint32_t* docids) {
+// Docids `from` to `count` of a block from its packed gaps, each one more than the docid before
+// it plus its gap, the first counting from `previous`; with a `target`, stops after the first
+// docid at least that. Returns how many of the block's docids are then decoded.
+template <std::uint32_t Width, bool ToTarget>
+std::uint32_t unpack_gaps_with(const unsigned char* in, std::uint32_t from, std::uint32_t count,
+                               std::uint32_t previous, std::uint32_t target,
+                               std::uint32_t* docids) {
   constexpr std::uint64_t mask = (std::uint64_t{1} << Width) - 1;
-  for (std::uint32_t i = 0; i < count; ++i) {
+  for (std::uint32_t i = from; i < count; ++i) {
     const std::uint64_t bit = std::uint64_t{i} * Width;
     std::uint64_t word;
     std::memcpy(&word, in + bit / 8, 8);
     previous += static_cast<std::uint32_t>((word >> (bit % 8)) & mask) + 1;
     docids[i] = previous;
+    if (ToTarget && previous >= target) return i + 1;
   }
+  return count;
 }
 
 // Widths known at compile time let the compiler turn the shifts and masks into constants.
-using GapUnpacker = void (*)(const unsigned char*, std::uint32_t, std::uint32_t, std::uint32_t*);
-template <std::uint32_t... Widths>
+using GapUnpacker = std::uint32_t (*)(const unsigned char*, std::uint32_t, std::uint32_t,
+                                      std::uint32_t, std::uint32_t, std::uint32_t*);
+template <bool ToTarget, std::uint32_t... Widths>
 constexpr std::array<GapUnpacker, sizeof...(Widths)> gap_unpackers_for(
     std::integer_sequence<std::uint32_t, Widths...>) {
-  return {&unpack_gaps_with<Widths>...};
+  return {&unpack_gaps_with<Widths, ToTarget>...};
 }
 constexpr auto kGapUnpackers =
-    gap_unpackers_for(std::make_integer_sequence<std::uint32_t, kMaxBitWidth + 1>{});
+    gap_unpackers_for<false>(std::make_integer_sequence<std::uint32_t, kMaxBitWidth + 1>{});
+constexpr auto kGapUnpackersToTarget =
+    gap_unpackers_for<true>(std::make_integer_sequence<std::uint32_t, kMaxBitWidth + 1>{});
 
 }  // namespace
 
@@ -195,17 +202,33 @@ std::uint64_t MatchData::term_checksum(std::span<const Block> blocks,
   return checksum.value();
 }
 
+MatchData::DecodedBlock MatchData::open_block(const TermBlocks& term, std::size_t block) {
+  const unsigned char* in = term.postings + term.posting_offsets[block];
+  DecodedBlock opened;
+  opened.count = std::uint32_t{in[0]} + 1;
+  opened.gap_width = in[1];
+  opened.wdf_width = in[2];
+  opened.packed_gaps = in + kBlockHeaderBytes;
+  opened.before = block == 0 ? 0 : term.blocks[block - 1].last_docid;
+  opened.packed_wdfs = opened.packed_gaps + packed_bytes(opened.count, opened.gap_width);
+  return opened;
+}
+
+void MatchData::decode_docids_through(DecodedBlock& block, Xapian::docid target,
+                                      std::uint32_t* docids) {
+  if (block.decoded >= block.count) return;
+  const std::uint32_t previous = block.decoded == 0 ? block.before : docids[block.decoded - 1];
+  const auto& unpackers =
+      target == std::numeric_limits<Xapian::docid>::max() ? kGapUnpackers : kGapUnpackersToTarget;
+  block.decoded = unpackers[block.gap_width](block.packed_gaps, block.decoded, block.count,
+                                             previous, target, docids);
+}
+
 MatchData::DecodedBlock MatchData::decode_docids(const TermBlocks& term, std::size_t block,
                                                  std::uint32_t* docids) {
-  const unsigned char* in = term.postings + term.posting_offsets[block];
-  DecodedBlock decoded;
-  decoded.count = std::uint32_t{in[0]} + 1;
-  const std::uint32_t gap_width = in[1];
-  decoded.wdf_width = in[2];
-  in += kBlockHeaderBytes;
-  kGapUnpackers[gap_width](in, decoded.count, block == 0 ? 0 : term.blocks[block - 1].last_docid,
-                           docids);
-  decoded.packed_wdfs = in + packed_bytes(decoded.count, gap_width);
+  DecodedBlock decoded = open_block(term, block);
+  decoded.decoded = kGapUnpackers[decoded.gap_width](decoded.packed_gaps, 0, decoded.count,
+                                                     decoded.before, 0, docids);
   return decoded;
 }
 

@@ -87,7 +87,7 @@ BlockBound TermCursor::whole() const {
   return {impact_table().subspan(whole_block_.first_impact, whole_block_.impact_count), kEnd};
 }
 
-void TermCursor::load_block(std::size_t block) {
+void TermCursor::load_block(std::size_t block, Xapian::docid through) {
   loaded_block_ = block;
   in_block_ = 0;
   if (block >= blocks_.blocks.size()) {
@@ -95,12 +95,18 @@ void TermCursor::load_block(std::size_t block) {
     docid_ = kEnd;
     return;
   }
-  decoded_ = index::MatchData::decode_docids(blocks_, block, block_docids_.data());
+  decoded_ = index::MatchData::open_block(blocks_, block);
+  index::MatchData::decode_docids_through(decoded_, through, block_docids_.data());
   docid_ = block_docids_[0];
 }
 
 void TermCursor::next_block_or_posting() {
   if (list_) {
+    if (in_block_ < decoded_.count) {  // decoded only up to where a skip stopped
+      index::MatchData::decode_docids_through(decoded_, kEnd, block_docids_.data());
+      docid_ = block_docids_[in_block_];
+      return;
+    }
     load_block(loaded_block_ + 1);
     return;
   }
@@ -118,14 +124,21 @@ void TermCursor::skip_to(Xapian::docid target) {
           [](const index::MatchData::Block& block, Xapian::docid d) {
             return block.last_docid < d;
           });
-      load_block(static_cast<std::size_t>(later - blocks.begin()));
+      load_block(static_cast<std::size_t>(later - blocks.begin()), target);
       if (docid_ == kEnd) return;
+      in_block_ = decoded_.decoded - 1;  // decoding stopped at the first docid not before it
     }
-    // The target is within the loaded block, at or before its last posting (the bound on
-    // in_block_ only guards against a file that lies about that).
-    while (in_block_ + 1 < decoded_.count && block_docids_[in_block_] < target) ++in_block_;
+    // The target is within the loaded block, at or before its last posting. Decoding stops at
+    // the first docid at least the target, so when the decoded ones all fall short, the one
+    // that does not is the last decoded.
+    if (block_docids_[decoded_.decoded - 1] < target) {
+      index::MatchData::decode_docids_through(decoded_, target, block_docids_.data());
+      in_block_ = decoded_.decoded - 1;
+    } else {
+      while (block_docids_[in_block_] < target) ++in_block_;
+    }
     docid_ = block_docids_[in_block_];
-    if (docid_ < target) load_block(loaded_block_ + 1);
+    if (docid_ < target) load_block(loaded_block_ + 1);  // only a file that lies gets here
     return;
   }
   // Short lists: a gallop would rarely beat the few steps a list under two blocks takes.

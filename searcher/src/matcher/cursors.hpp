@@ -85,7 +85,7 @@ class TermCursor {
   }
   // Inline: the matcher's inner loop steps once per posting.
   void next() {
-    if (list_ && ++in_block_ < decoded_.count)
+    if (list_ && ++in_block_ < decoded_.decoded)
       docid_ = block_docids_[in_block_];
     else
       next_block_or_posting();
@@ -108,6 +108,7 @@ class TermCursor {
         docid_ = ++position_ < postings_.size() ? postings_[position_].first : kEnd;
       return passed;
     }
+    index::MatchData::decode_docids_through(decoded_, kEnd, block_docids_.data());
     while (docid_ != kEnd) {
       for (; in_block_ < decoded_.count; ++in_block_, passed = true) {
         const Xapian::docid at = block_docids_[in_block_];
@@ -130,8 +131,9 @@ class TermCursor {
   }
 
  private:
-  // Decodes block `block` of the term's blocks (none past the last: the cursor ends).
-  void load_block(std::size_t block);
+  // Decodes block `block` of the term's blocks through the first docid at least `through`
+  // (none past the last: the cursor ends), the cursor on its first posting.
+  void load_block(std::size_t block, Xapian::docid through = kEnd);
   void next_block_or_posting();
 
   const index::MatchData* data_;

@@ -79,6 +79,12 @@ class MatchData {
   // trusts them.
   struct DecodedBlock {
     std::uint32_t count = 0;
+    // How many of the block's docids are decoded (the first `decoded`): a matcher skipping to
+    // one docid decodes up to it and leaves the rest until it steps there.
+    std::uint32_t decoded = 0;
+    const unsigned char* packed_gaps = nullptr;
+    std::uint32_t gap_width = 0;
+    Xapian::docid before = 0;  // the docid the first gap counts from
     const unsigned char* packed_wdfs = nullptr;
     std::uint32_t wdf_width = 0;
     // The wdf of the block's posting `i`.
@@ -91,6 +97,12 @@ class MatchData {
     }
   };
   static DecodedBlock decode_docids(const TermBlocks& term, std::size_t block,
+                                    std::uint32_t* docids);
+  // Block `block`'s header, none of its docids decoded yet.
+  static DecodedBlock open_block(const TermBlocks& term, std::size_t block);
+  // Decodes `block`'s docids into `docids` from block.decoded on, through the first one at
+  // least `target` (all of them when none is).
+  static void decode_docids_through(DecodedBlock& block, Xapian::docid target,
                                     std::uint32_t* docids);
   // The same with every wdf decoded; returns how many postings.
   static std::uint32_t decode_block(const TermBlocks& term, std::size_t block,
