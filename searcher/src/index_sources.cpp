@@ -71,7 +71,6 @@ class Opener {
       throw_xapian_error(e, "cannot open database " + path.string());
     }
     add_shard(db, path.string(), &top);
-    if (schema::is_shard_name(path.filename().string())) index_.unfinished_first_run = true;
   }
 
   void add_remote(const std::string& host, unsigned port) {
@@ -127,6 +126,7 @@ class Opener {
 
   // The stored passage layout changes with the schema; a shard of another version (or none:
   // not written by kavosh-index) cannot be read, and one such shard spoils every search.
+  // `top` is given for a local database only: `name` is then its path.
   void add_shard(const Xapian::Database& db, const std::string& name, const fs::path* top) {
     std::string version;
     try {
@@ -143,7 +143,7 @@ class Opener {
           std::string(schema::kSchemaVersion) + ": re-index it with kavosh-index --rebuild");
     }
     index_.db.add_database(db);
-    ++index_.shards;
+    index_.parts.push_back({db, top ? fs::path(name) : fs::path()});
   }
 
   OpenedIndex& index_;
@@ -183,7 +183,7 @@ OpenedIndex open_index(const IndexSources& sources) {
     opener.add_remote(host, port);
     index.name += (index.name.empty() ? "remote " : " + remote ") + address;
   }
-  if (index.shards == 0) throw std::invalid_argument("no index to search: give --db or --remote");
+  if (index.parts.empty()) throw std::invalid_argument("no index to search: give --db or --remote");
   return index;
 }
 

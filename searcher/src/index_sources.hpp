@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "kavosh/search/searcher.hpp"
 
@@ -14,9 +15,13 @@ namespace kavosh::search {
 
 struct OpenedIndex {
   Xapian::Database db;
-  std::size_t shards = 0;
-  bool has_remote = false;            // a shard is served over the network
-  bool unfinished_first_run = false;  // shards of a first kavosh-index run, not merged yet
+  // Every shard on its own, in the order `db` numbers them; a remote one has no path.
+  struct Shard {
+    Xapian::Database db;
+    std::filesystem::path path;
+  };
+  std::vector<Shard> parts;
+  bool has_remote = false;  // a shard is served over the network
   // Where the side files of a single local index are (spelling dictionary, term filter, match
   // data): the first local source, or the directory of its stub file; empty without one.
   std::filesystem::path side_files;

@@ -45,8 +45,9 @@ class BodyStemDecider : public Xapian::ExpandDecider {
 Xapian::doccount exact_top_k(const Xapian::Database& db) { return db.get_doccount(); }
 
 // The block-max matcher answers when it covers the search: BM25 (the model whose bounds it
-// derives), no feedback round, match data for this revision, and a query of the shapes
-// matcher/plan.hpp reads. Enquire answers the rest, and whenever the request asks for it.
+// derives), no feedback round, match data for this revision (of every shard, all local, for a
+// set of shards), and a query of the shapes matcher/plan.hpp reads. Enquire answers the rest,
+// and whenever the request asks for it.
 Ranking rank(const MatchSources& sources, const SearchRequest& r, const BuiltQuery& built,
              const Xapian::Query& query) {
   Ranking ranking;
@@ -58,15 +59,15 @@ Ranking rank(const MatchSources& sources, const SearchRequest& r, const BuiltQue
     why = "model " + r.model;
   else if (r.prf_documents > 0)
     why = "feedback";
-  else if (!sources.match_data)
-    why = "no match data for this revision";
+  else if (sources.match_shards.empty())
+    why = sources.no_match_data;
   else
     plan = matcher::plan_query(query, built.node_details, sources.db, &why);
   if (plan) {
     ranking.matcher = "block-max";
     const matcher::TopK top = matcher::block_max_maxscore(
-        sources.db, *sources.match_data, *plan, matcher::Bm25Parameters{r.k1, r.b, kBm25MinNormlen},
-        r.offset + r.limit, sources.collapsed);
+        sources.db, sources.match_shards, *plan,
+        matcher::Bm25Parameters{r.k1, r.b, kBm25MinNormlen}, r.offset + r.limit, sources.collapsed);
     ranking.estimated_matches = top.estimated_matches;
     ranking.matches_lower_bound = top.matches_lower_bound;
     ranking.matches_upper_bound = top.matches_upper_bound;

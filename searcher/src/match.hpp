@@ -4,7 +4,9 @@
 // that may expand the query first.
 #include <xapian.h>
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kavosh/format/match_data.hpp"
@@ -17,9 +19,12 @@ namespace kavosh::search {
 // What a search matches with besides its query.
 struct MatchSources {
   const Xapian::Database& db;
-  Xapian::Enquire& enquire;            // weighted and collapsed as the request asks
-  const index::MatchData* match_data;  // for the open revision; null when it has none
-  bool collapsed = false;              // one passage per article
+  Xapian::Enquire& enquire;  // weighted and collapsed as the request asks
+  // Each database `db` searches (one, or every shard of a set) with its match data for its
+  // open revision; empty when one has none (a remote shard, a stale or missing file).
+  std::span<const matcher::LocalShard> match_shards;
+  std::string_view no_match_data;  // why match_shards is empty
+  bool collapsed = false;          // one passage per article
 };
 
 // The ranked page of a search, from whichever matcher answered.

@@ -52,13 +52,14 @@ std::vector<std::string> read_records(const Xapian::Database& db, const Ranking&
 // value-stream seek: collapsing has read the article id already; without several passages
 // to an article, an article's only passage is number 0. The ranking holds documents of the
 // revision open, so opening one need not read its record to check that it exists.
-void fill_ids(const Xapian::Database& db, const index::MatchData* match_data,
+void fill_ids(const Xapian::Database& db, std::span<const matcher::LocalShard> match_shards,
               const Ranking& ranking, std::size_t i, bool single_passages, Hit& hit) {
   const Xapian::docid docid = ranking.docs[i].docid;
-  if (match_data) {
-    hit.article = ranking.collapse_keys.empty() ? std::string(match_data->article_id(docid))
+  if (!match_shards.empty()) {
+    const auto [shard, shard_docid] = matcher::shard_document(match_shards, docid);
+    hit.article = ranking.collapse_keys.empty() ? std::string(shard.data->article_id(shard_docid))
                                                 : ranking.collapse_keys[i];
-    hit.passage = match_data->passage(docid);
+    hit.passage = shard.data->passage(shard_docid);
     return;
   }
   const Xapian::Document doc = db.get_document(docid, Xapian::DOC_ASSUME_VALID);
@@ -113,7 +114,8 @@ std::optional<HitSnippets> hit_snippets(analysis::Analyzer& analyzer, const Xapi
   return HitSnippets{std::move(maker), std::move(query)};
 }
 
-std::vector<Hit> make_hits(const Xapian::Database& db, const index::MatchData* match_data,
+std::vector<Hit> make_hits(const Xapian::Database& db,
+                           std::span<const matcher::LocalShard> match_shards,
                            const std::filesystem::path& index_path, const SearchRequest& r,
                            const Ranking& ranking, bool single_passages, HitSnippets* snippets) {
   const bool read_stored = r.hit_details || r.snippets;
@@ -125,7 +127,7 @@ std::vector<Hit> make_hits(const Xapian::Database& db, const index::MatchData* m
     hit.rank = r.offset + static_cast<unsigned>(i) + 1;
     hit.score = ranking.docs[i].score;
     if (!read_stored)
-      fill_ids(db, match_data, ranking, i, single_passages, hit);
+      fill_ids(db, match_shards, ranking, i, single_passages, hit);
     else
       fill_from_record(db, index_path, ranking.docs[i].docid, records[i], snippets, hit);
     hit.id = schema::passage_id(hit.article, hit.passage);

@@ -5,9 +5,9 @@
 
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <vector>
 
-#include "kavosh/format/match_data.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/searcher.hpp"
 #include "kavosh/search/snippet.hpp"
@@ -26,11 +26,13 @@ std::optional<HitSnippets> hit_snippets(analysis::Analyzer& analyzer, const Xapi
                                         const SearchRequest& r, const BuiltQuery& built,
                                         const Ranking& ranking);
 
-// The page's hits, in rank order, their ids from `match_data` (the open revision's, or null)
-// when the request reads no stored record. With one passage per article (single_passages) an
-// article's only passage is number 0 and is not read. Throws std::runtime_error naming the
-// index and the article when a stored record is corrupt.
-std::vector<Hit> make_hits(const Xapian::Database& db, const index::MatchData* match_data,
+// The page's hits, in rank order, their ids from the match data of `match_shards` (each
+// database `db` searches, MatchSources::match_shards; empty when one has none) when the
+// request reads no stored record. With one passage per article (single_passages) an article's
+// only passage is number 0 and is not read. Throws std::runtime_error naming the index and
+// the article when a stored record is corrupt.
+std::vector<Hit> make_hits(const Xapian::Database& db,
+                           std::span<const matcher::LocalShard> match_shards,
                            const std::filesystem::path& index_path, const SearchRequest& r,
                            const Ranking& ranking, bool single_passages, HitSnippets* snippets);
 

@@ -142,27 +142,65 @@ struct Searcher::Impl {
     bool one_passage_per_article = false;
     bool has_synonyms = false;  // without any, alias lookups per query word are skipped
     std::optional<index::TermFilter> term_filter;  // the indexer's, when made for this revision
-    std::optional<index::MatchData> match_data;    // the same, for the top-k matcher
+    // The same for the top-k matcher: each database's (one, or every shard's of a set), and
+    // each database with its own, in the order `db` numbers them; empty when one has none.
+    std::vector<index::MatchData> match_data;
+    std::vector<matcher::LocalShard> match_shards;
+    std::string no_match_data;  // why match_shards is empty
     // With remote shards, whose synonyms Xapian does not carry: the local dictionary's copy.
     std::optional<Xapian::Database> synonyms;
-    std::optional<Xapian::rev> revision;  // of the database the facts were read from
+    // The revision each database had open when the facts were read (one, or each local
+    // shard); none with a remote shard.
+    std::vector<Xapian::rev> revisions;
     bool read = false;
   };
-  const IndexFacts& index_facts() {
-    // An index still in a first run's shards has no single revision and changes under the
-    // search: facts are read each time. A set of shards has none either, but is read once per
-    // Searcher (kavosh-serve opens a new one when Database::reopen() sees a commit): read per
-    // query, the metadata alone was one more round trip to a remote shard.
-    std::optional<Xapian::rev> revision;
-    try {
-      revision = db.get_revision();
-    } catch (const Xapian::InvalidOperationError&) {
+  // Whether the facts were read at the revisions the index has open. With a remote shard, they
+  // are read once per Searcher (kavosh-serve opens a new one when Database::reopen() sees a
+  // commit): read per query, the metadata alone was one more round trip to a remote shard.
+  bool facts_current() const {
+    if (!facts.read) return false;
+    if (index.has_remote) return true;
+    for (std::size_t i = 0; i < index.parts.size(); ++i)
+      if (facts.revisions[i] != index.parts[i].db.get_revision()) return false;
+    return true;
+  }
+  // The match data of each database searched, every one for its open revision: one
+  // database's beside it in the side files' directory, each shard's in the shard's own.
+  static void read_match_data(const OpenedIndex& index, const std::filesystem::path& path,
+                              IndexFacts& facts) {
+    if (index.has_remote) {
+      facts.no_match_data = "a remote shard: the block-max matcher runs on local shards only";
+      return;
     }
-    const bool current =
-        revision ? facts.revision == revision : facts.read && !index.unfinished_first_run;
-    if (!current) {
+    if (index.parts.size() == 1) {
+      auto data = path.empty() ? std::nullopt
+                               : index::MatchData::read(index::match_data_path(path), index.db);
+      if (!data) {
+        facts.no_match_data = "no match data for this revision";
+        return;
+      }
+      facts.match_data.push_back(std::move(*data));
+    } else {
+      for (const auto& part : index.parts) {
+        auto data = index::MatchData::read(index::match_data_path(part.path), part.db);
+        if (!data) {
+          facts.match_data.clear();
+          facts.no_match_data = "no match data for shard " + part.path.string() + "'s revision";
+          return;
+        }
+        facts.match_data.push_back(std::move(*data));
+      }
+    }
+    for (std::size_t i = 0; i < index.parts.size(); ++i)
+      facts.match_shards.push_back({index.parts[i].db, &facts.match_data[i]});
+  }
+  // Read again when a database of the index has another revision open (a first run's shards
+  // change under the search).
+  const IndexFacts& index_facts() {
+    if (!facts_current()) {
       facts = IndexFacts{};
-      facts.revision = revision;
+      if (!index.has_remote)
+        for (const auto& part : index.parts) facts.revisions.push_back(part.db.get_revision());
       facts.read = true;
       const std::string articles = db.get_metadata(std::string(schema::kMetaArticleCount));
       try {
@@ -178,12 +216,11 @@ struct Searcher::Impl {
       }
       const Xapian::Database& synonyms = facts.synonyms ? *facts.synonyms : db;
       facts.has_synonyms = synonyms.synonym_keys_begin() != synonyms.synonym_keys_end();
-      // A set of shards has no single revision, so neither file can be for it (their readers
-      // say so); sources without a local one have none.
-      if (!path.empty()) {
+      // A set of shards has no single revision, so the term filter cannot be for it (its
+      // reader says so); sources without a local one have none.
+      if (!path.empty())
         facts.term_filter = index::TermFilter::read(index::term_filter_path(path), db);
-        facts.match_data = index::MatchData::read(index::match_data_path(path), db);
-      }
+      read_match_data(index, path, facts);
     }
     return facts;
   }
@@ -292,8 +329,8 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   const bool single_passages = current_facts.one_passage_per_article;
   const bool collapsed = r.collapse && !single_passages;
   enquire.set_collapse_key(collapsed ? schema::kSlotArticleId : Xapian::BAD_VALUENO);
-  const MatchSources sources{
-      db, enquire, current_facts.match_data ? &*current_facts.match_data : nullptr, collapsed};
+  const MatchSources sources{db, enquire, current_facts.match_shards, current_facts.no_match_data,
+                             collapsed};
 
   // A query that cannot match (BuiltQuery::may_match) skips the match: on a small index, a
   // zero-hit query cost more in Xapian's match setup (term statistics, a postlist tree of empty
@@ -317,7 +354,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   results.matches_upper_bound = ranking.matches_upper_bound;
 
   std::optional<HitSnippets> snippets = hit_snippets(analyzer, db, r, built, ranking);
-  results.hits = make_hits(db, sources.match_data, path, r, ranking, single_passages,
+  results.hits = make_hits(db, sources.match_shards, path, r, ranking, single_passages,
                            snippets ? &*snippets : nullptr);
   if (r.explain && !ranking.docs.empty()) explain(db, r, built, ranking, expansion, results.hits);
   if (r.spelling)

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <random>
@@ -24,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "kavosh/format/match_data.hpp"
 #include "kavosh/format/schema.hpp"
 #include "kavosh/index/corpus.hpp"
 #include "kavosh/index/database_info.hpp"
@@ -224,7 +226,7 @@ std::vector<Ranked> ranking(ks::Searcher& searcher, const std::string& query, bo
 // Same scores rank by rank; the same ids among each run of equal scores (a run cut by the
 // limit may hold different ones: docids break ties, and shards number documents otherwise).
 void expect_same_ranking(const std::vector<Ranked>& expected, const std::vector<Ranked>& actual,
-                         const std::string& what) {
+                         const std::string& what, std::size_t limit = 10) {
   ASSERT_EQ(expected.size(), actual.size()) << what;
   const auto same_score = [](double a, double b) {
     return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(a));
@@ -235,7 +237,7 @@ void expect_same_ranking(const std::vector<Ranked>& expected, const std::vector<
   for (std::size_t begin = 0; begin < expected.size();) {
     std::size_t end = begin + 1;
     while (end < expected.size() && same_score(expected[end].score, expected[begin].score)) ++end;
-    if (end < expected.size() || expected.size() < 10) {
+    if (end < expected.size() || expected.size() < limit) {
       std::multiset<std::string> want, got;
       for (std::size_t i = begin; i < end; ++i) {
         want.insert(expected[i].id);
@@ -263,6 +265,12 @@ void expect_one_ranking(const fs::path& one, const fs::path& sharded,
     }
   }
   EXPECT_GE(nonempty, queries.size());  // the queries find something: a test of rankings
+  // Local shards rank with the block-max matcher; remote ones through Xapian, which says why.
+  ks::SearchRequest request;
+  request.query = queries.front();
+  EXPECT_EQ(local.search(request).matcher, "block-max");
+  EXPECT_EQ(remote.search(request).matcher,
+            "xapian (a remote shard: the block-max matcher runs on local shards only)");
 }
 
 TEST(Shards, SeedCorpusRanksAlikeInOneDatabaseAndInLocalAndRemoteShards) {
@@ -316,6 +324,221 @@ TEST(Shards, AGeneratedCorpusRanksAlikeInOneDatabaseAndInLocalAndRemoteShards) {
   queries.push_back(text.substr(0, text.find(' ', text.find(' ') + 1)));
   queries.push_back("title:" + articles[3].title.substr(0, articles[3].title.find(' ')));
   expect_one_ranking(dir / "one", dir / "sharded", queries);
+}
+
+// The block-max matcher over a set of local shards. Each page is asked three ways: of the one
+// database, of the shards (the block-max matcher, with the whole set's statistics) and of the
+// shards through Xapian's Enquire. The shards' page must be the one database's (ids among
+// equal scores, scores to 1e-9) and Enquire's on the same shards (the same docids, so the same
+// order, but for scores a rounding apart), for k 1, 10 and 100, collapsed or not, and a page
+// from offset 5.
+struct Page {
+  std::vector<Ranked> hits;
+  ks::SearchResults results;
+};
+
+Page page(ks::Searcher& searcher, const std::string& query, unsigned limit, unsigned offset,
+          bool collapse, ks::SearchRequest::Matcher matcher) {
+  ks::SearchRequest request;
+  request.query = query;
+  request.limit = limit;
+  request.offset = offset;
+  request.collapse = collapse;
+  request.matcher = matcher;
+  request.snippets = false;
+  request.spelling = false;
+  Page result;
+  result.results = searcher.search(request);
+  for (const ks::Hit& hit : result.results.hits) result.hits.push_back({hit.id, hit.score});
+  return result;
+}
+
+// Xapian's own matcher over shards expands a wildcard in each shard and weighs each
+// completion by its frequency in the first shard holding it (localsubmatch.cc in Xapian
+// 1.4), so there Enquire on the shards ranks otherwise than one database, and the block-max
+// matcher follows the one database: `differs_from_enquire` skips that comparison.
+struct ShardQuery {
+  std::string query;
+  bool differs_from_enquire = false;
+};
+
+// Returns how many pages the block-max matcher answered on the shards.
+unsigned expect_block_max_on_shards(const fs::path& one, const fs::path& sharded,
+                                    const std::vector<ShardQuery>& queries) {
+  using Matcher = ks::SearchRequest::Matcher;
+  ks::Searcher single(one), shards(sharded);
+  unsigned fast = 0;
+  for (const ShardQuery& q : queries)
+    for (const bool collapse : {true, false})
+      for (const auto& [limit, offset] : {std::pair{1u, 0u}, {10u, 0u}, {100u, 0u}, {10u, 5u}}) {
+        const std::string what = "'" + q.query + "' k " + std::to_string(limit) + " from " +
+                                 std::to_string(offset) + (collapse ? "" : " (passages)");
+        const Page expected = page(single, q.query, limit, offset, collapse, Matcher::Automatic);
+        const Page actual = page(shards, q.query, limit, offset, collapse, Matcher::Automatic);
+        const Page enquire = page(shards, q.query, limit, offset, collapse, Matcher::Xapian);
+        // Where one database ranks with the block-max matcher, so do its shards.
+        if (expected.results.matcher == "block-max") {
+          EXPECT_EQ(actual.results.matcher, "block-max") << what;
+        }
+        if (actual.results.matcher != "block-max") continue;
+        ++fast;
+        if (offset == 0) {
+          expect_same_ranking(expected.hits, actual.hits, what + " one database", limit);
+        } else {  // a page may start inside a run of equal scores: the scores only
+          EXPECT_EQ(expected.hits.size(), actual.hits.size()) << what;
+          for (std::size_t i = 0; i < std::min(expected.hits.size(), actual.hits.size()); ++i)
+            EXPECT_NEAR(expected.hits[i].score, actual.hits[i].score,
+                        1e-9 * std::max(1.0, expected.hits[i].score))
+                << what << " rank " << i + 1;
+        }
+        // The counts: the one database's when both are exact, and bounds around it.
+        const auto& counts = actual.results;
+        const auto& one = expected.results;
+        EXPECT_LE(counts.matches_lower_bound, counts.estimated_matches) << what;
+        EXPECT_GE(counts.matches_upper_bound, counts.estimated_matches) << what;
+        if (one.matches_lower_bound == one.matches_upper_bound) {
+          EXPECT_LE(counts.matches_lower_bound, one.estimated_matches) << what;
+          EXPECT_GE(counts.matches_upper_bound, one.estimated_matches) << what;
+          if (counts.matches_lower_bound == counts.matches_upper_bound) {
+            EXPECT_EQ(counts.estimated_matches, one.estimated_matches) << what;
+          }
+        }
+        if (q.differs_from_enquire) continue;
+        EXPECT_EQ(enquire.hits.size(), actual.hits.size()) << what;
+        const std::vector<Ranked>& hits = actual.hits;
+        for (std::size_t i = 0; i < std::min(enquire.hits.size(), hits.size()); ++i) {
+          // Equal scores may be computed a rounding apart: their order is then either's.
+          const auto close = [](double a, double b) {
+            return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(a));
+          };
+          const bool tied = (i > 0 && close(hits[i].score, hits[i - 1].score)) ||
+                            (i + 1 < hits.size() && close(hits[i].score, hits[i + 1].score));
+          if (!tied) {
+            EXPECT_EQ(enquire.hits[i].id, hits[i].id) << what << " rank " << i + 1;
+          }
+          EXPECT_NEAR(enquire.hits[i].score, hits[i].score,
+                      1e-9 * std::max(1.0, enquire.hits[i].score))
+              << what << " rank " << i + 1;
+        }
+      }
+  return fast;
+}
+
+TEST(ShardsBlockMax, SeedCorpusRanksAsOneDatabase) {
+  TempDir dir;
+  const auto files = ki::list_corpus_files({kSourceDir / "corpus"});
+  index_both(dir / "one", dir / "sharded", [&](ki::IndexWriter& writer) {
+    ki::index_corpus(files, writer, ki::CorpusOptions{});
+  });
+  const unsigned fast = expect_block_max_on_shards(dir / "one", dir / "sharded",
+                                                   {{"Rajavi"},
+                                                    {"mojahedin khalq"},
+                                                    {"مجاهدين"},
+                                                    {"Maryam Rajavi leader"},
+                                                    {"\"people's mujahedin\""},
+                                                    {"MEK Iran"},
+                                                    {"title:mujahedin"},
+                                                    {"Iran -Rajavi"},
+                                                    {"+Khomeini revolution"},
+                                                    {"Rajavi NEAR/5 Massoud"},
+                                                    {"Islamic Republic operation"},
+                                                    {"mojah*", true},
+                                                    {"Iran", false}});
+  EXPECT_GE(fast, 60u);  // most pages went through the block-max matcher
+}
+
+TEST(ShardsBlockMax, CranfieldRanksAsOneDatabase) {
+  const fs::path collection = kDataDir / "cranfield" / "cran.all.1400";
+  if (!fs::exists(collection)) GTEST_SKIP() << "no Cranfield data at " << collection;
+  TempDir dir;
+  index_both(dir / "one", dir / "sharded", [&](ki::IndexWriter& writer) {
+    WriterListener listener(writer);
+    ki::read_file(collection, ki::Format::Smart, "cran.all.1400", collection.string(), listener);
+  });
+  const unsigned fast = expect_block_max_on_shards(dir / "one", dir / "sharded",
+                                                   {{"boundary layer"},
+                                                    {"heat transfer at supersonic speeds"},
+                                                    {"shock wave interaction"},
+                                                    {"laminar flow over a flat plate"},
+                                                    {"aerodynamic heating"},
+                                                    {"buckling of thin cylinders"},
+                                                    {"\"boundary layer\" separation"},
+                                                    {"flow NEAR/3 pressure"},
+                                                    {"+supersonic -heat flow"},
+                                                    {"title:boundary layer"},
+                                                    {"the"},
+                                                    {"turbul*", true}});
+  EXPECT_GE(fast, 80u);
+}
+
+TEST(ShardsBlockMax, AGeneratedCorpusRanksAsOneDatabase) {
+  TempDir dir;
+  const std::vector<ki::Article> articles = generated_articles(1500);
+  index_both(dir / "one", dir / "sharded", [&](ki::IndexWriter& writer) {
+    for (const ki::Article& article : articles) writer.add(article);
+  });
+  // Words of every frequency (the generator draws them Zipf-like), pairs, a phrase of two
+  // neighbouring words, a NEAR, a title word, a required and an excluded word, a wildcard.
+  const auto word = [&](std::size_t article, std::size_t n) {
+    std::istringstream text(articles[article].passages[0].text);
+    std::string w;
+    for (std::size_t i = 0; i <= n; ++i) text >> w;
+    return w;
+  };
+  std::vector<ShardQuery> queries;
+  for (std::size_t i = 0; i < 6; ++i) queries.push_back({word(i * 250, 0)});
+  queries.push_back({word(77, 0) + " " + word(77, 1)});
+  queries.push_back({word(10, 0) + " " + word(20, 2) + " " + word(30, 4)});
+  queries.push_back({"\"" + word(99, 2) + " " + word(99, 3) + "\""});
+  queries.push_back({word(5, 1) + " NEAR/4 " + word(5, 3)});
+  queries.push_back({"title:" + articles[3].title.substr(0, articles[3].title.find(' '))});
+  queries.push_back({"+" + word(40, 0) + " " + word(41, 0) + " -" + word(42, 0)});
+  queries.push_back({word(60, 0).substr(0, 2) + "*", true});
+  const unsigned fast = expect_block_max_on_shards(dir / "one", dir / "sharded", queries);
+  EXPECT_GE(fast, 80u);
+}
+
+// A shard whose match data is not for its revision (the shard committed since; another
+// shard's file) or missing sends the search to Xapian's matcher, which says so, with the page
+// the block-max matcher gave.
+TEST(ShardsBlockMax, AShardWithoutValidMatchDataFallsBackToEnquire) {
+  TempDir dir;
+  const std::vector<ki::Article> articles = generated_articles(600);
+  index_both(dir / "one", dir / "sharded", [&](ki::IndexWriter& writer) {
+    for (const ki::Article& article : articles) writer.add(article);
+  });
+  const std::vector<fs::path> shards = ki::index_shards(dir / "sharded");
+  const std::string query = articles[7].title;
+  const auto search = [&] {
+    ks::Searcher searcher(dir / "sharded");
+    return page(searcher, query, 10, 0, true, ks::SearchRequest::Matcher::Automatic);
+  };
+  const Page fast = search();
+  ASSERT_EQ(fast.results.matcher, "block-max");
+  ASSERT_FALSE(fast.hits.empty());
+  {  // a commit of metadata alone: a new revision, the same documents
+    Xapian::WritableDatabase shard(shards[1].string(), Xapian::DB_OPEN);
+    shard.set_metadata("kavosh-test", "a new revision");
+    shard.commit();
+  }
+  const std::string fallback_matcher =
+      "xapian (no match data for shard " + shards[1].string() + "'s revision)";
+  const Page stale = search();
+  EXPECT_EQ(stale.results.matcher, fallback_matcher);
+  const fs::path file = ki::match_data_path(shards[1]);
+  fs::copy_file(ki::match_data_path(shards[0]), file, fs::copy_options::overwrite_existing);
+  const Page foreign = search();
+  EXPECT_EQ(foreign.results.matcher, fallback_matcher);
+  fs::remove(file);
+  const Page missing = search();
+  EXPECT_EQ(missing.results.matcher, fallback_matcher);
+  for (const Page* fallback : {&stale, &foreign, &missing}) {
+    ASSERT_EQ(fallback->hits.size(), fast.hits.size());
+    for (std::size_t i = 0; i < fast.hits.size(); ++i) {
+      EXPECT_EQ(fallback->hits[i].id, fast.hits[i].id) << "rank " << i + 1;
+      EXPECT_NEAR(fallback->hits[i].score, fast.hits[i].score, 1e-9 * fast.hits[i].score);
+    }
+  }
 }
 
 // A small sharded index for the fault tests.

@@ -14,21 +14,6 @@
 #include "matcher/top_k.hpp"
 
 namespace kavosh::search::matcher {
-TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,
-                        const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
-                        bool collapse, Xapian::doccount exact_count_up_to) {
-  PlanCursors cursors(db, data, plan, parameters);
-  const bool positional = std::any_of(cursors.clauses.begin(), cursors.clauses.end(),
-                                      [](const ClauseCursor& c) { return c.positional(); });
-  if (!positional) return maxscore_pass(db, data, cursors, {k, collapse, exact_count_up_to, {}});
-  // Counting a phrase's or NEAR's matches exactly means reading the positions of every
-  // document holding its terms: such a plan prunes from the first full heap, and checks
-  // positions in batches (DeferredChecks).
-  DeferredChecks deferred(cursors.clauses.size());
-  cursors.assume_positions_hold = true;
-  return maxscore_pass(db, data, cursors, {k, collapse, 0, &deferred});
-}
-
 namespace {
 
 // One pass: the clauses by bound, the heap, the block bounds of the stretch being read and
@@ -36,8 +21,8 @@ namespace {
 class MaxScorePass {
  public:
   MaxScorePass(const Xapian::Database& db, const index::MatchData& data, PlanCursors& cursors,
-               const PassOptions& options);
-  TopK run();
+               const PassOptions& options, PassState& state);
+  void run();
 
  private:
   enum class Stretch { Read, Skipped, End };
@@ -48,8 +33,8 @@ class MaxScorePass {
   Stretch bound_stretch(Xapian::docid docid);
   std::optional<double> candidate_score(Xapian::docid docid, std::uint32_t length);
   void take(Xapian::docid docid, std::uint32_t length, double score);
+  void drop_non_essential();
   void step_past(Xapian::docid docid);
-  TopK result();
 
   const Xapian::Database& db_;
   const index::MatchData& data_;
@@ -58,13 +43,14 @@ class MaxScorePass {
   const std::size_t n_;
   std::vector<ClauseCursor*> by_bound_;  // weakest first: the loops read them in this order
   std::vector<double> prefix_bound_;     // what by_bound_[0..i] can add together
-  TopKHeap heap_;
+  PassState& state_;
+  TopKHeap& heap_;  // state_'s, and so on: shared with the passes over other shards
   double threshold_;
   std::size_t first_essential_ = 0;
   std::size_t check_at_;
-  bool skipped_ = false;  // whether any document was passed over unscored
+  bool& skipped_;         // whether any document was passed over unscored
   bool pruning_ = false;  // see PassOptions::exact_count_up_to
-  MatchCounter matched_;
+  MatchCounter& matched_;
   // Each clause's bound for the block holding the candidate, and their sum: unchanged for every
   // candidate up to the first of those blocks to end, so computed once per stretch.
   std::vector<double> block_bounds_;
@@ -78,7 +64,7 @@ class MaxScorePass {
 };
 
 MaxScorePass::MaxScorePass(const Xapian::Database& db, const index::MatchData& data,
-                           PlanCursors& cursors, const PassOptions& options)
+                           PlanCursors& cursors, const PassOptions& options, PassState& state)
     : db_(db),
       data_(data),
       cursors_(cursors),
@@ -86,10 +72,12 @@ MaxScorePass::MaxScorePass(const Xapian::Database& db, const index::MatchData& d
       n_(cursors.clauses.size()),
       by_bound_(n_),
       prefix_bound_(n_),
-      heap_(options.k, options.collapse),
+      state_(state),
+      heap_(state.heap),
       threshold_(heap_.threshold()),
-      check_at_(std::max<std::size_t>(64, std::size_t{4} * options.k)),
-      matched_(options.collapse),
+      check_at_(std::max<std::size_t>(64, std::size_t{4} * heap_.k())),
+      skipped_(state.skipped),
+      matched_(state.matched),
       block_bounds_(n_) {
   auto& clauses = cursors.clauses;
   std::vector<std::size_t> order(n_);
@@ -100,9 +88,12 @@ MaxScorePass::MaxScorePass(const Xapian::Database& db, const index::MatchData& d
   for (std::size_t i = 0; i < n_; ++i) by_bound_[i] = &clauses[order[i]];
   for (std::size_t i = 0; i < n_; ++i)
     prefix_bound_[i] = (i ? prefix_bound_[i - 1] : 0) + by_bound_[i]->max_score();
+  // A heap the shards before this one filled: pruning starts at the first document.
+  pruning_ = heap_.full() && matched_.count() >= options.exact_count_up_to;
+  if (pruning_) drop_non_essential();
 }
 
-TopK MaxScorePass::run() {
+void MaxScorePass::run() {
   while (true) {
     const Xapian::docid docid = next_candidate();
     if (docid == kEnd) break;
@@ -115,9 +106,7 @@ TopK MaxScorePass::run() {
     if (const auto score = candidate_score(docid, length)) take(docid, length, *score);
     step_past(docid);
   }
-  if (options_.deferred)
-    options_.deferred->check_into(db_, data_, cursors_, heap_, matched_, &skipped_);
-  return result();
+  if (options_.deferred) options_.deferred->check_into(db_, data_, cursors_, state_);
 }
 
 Xapian::docid MaxScorePass::next_candidate() {
@@ -229,23 +218,29 @@ void MaxScorePass::take(Xapian::docid docid, std::uint32_t length, double score)
     else
       deferred->add(docid, score, length, cursors_);
     if (deferred->size() >= check_at_) {
-      rose = deferred->check_into(db_, data_, cursors_, heap_, matched_, &skipped_);
+      rose = deferred->check_into(db_, data_, cursors_, state_);
       check_at_ = std::min<std::size_t>(check_at_ * 2, 8192);
       threshold_ = heap_.threshold();
       starts = !pruning_ && heap_.full();
     }
   } else {
-    matched_.add(data_.article(docid));
-    rose = heap_.offer(docid, score, data_.article(docid)).threshold_may_rise;
+    const std::uint32_t article = state_.numbering.article(data_.article(docid));
+    matched_.add(article);
+    rose = heap_.offer(state_.numbering.docid(docid), score, article).threshold_may_rise;
     threshold_ = heap_.threshold();
     starts = !pruning_ && heap_.full() && matched_.count() >= options_.exact_count_up_to;
   }
   pruning_ = pruning_ || starts;
-  if (pruning_ && (rose || starts))
-    while (first_essential_ < n_ && cannot_beat(prefix_bound_[first_essential_], threshold_)) {
-      ++first_essential_;
-      skipped_ = true;  // documents of the non-essential clauses alone go unvisited
-    }
+  if (pruning_ && (rose || starts)) drop_non_essential();
+}
+
+// The weakest clauses that together cannot lift a document over the k-th score become
+// non-essential.
+void MaxScorePass::drop_non_essential() {
+  while (first_essential_ < n_ && cannot_beat(prefix_bound_[first_essential_], threshold_)) {
+    ++first_essential_;
+    skipped_ = true;  // documents of the non-essential clauses alone go unvisited
+  }
 }
 
 void MaxScorePass::step_past(Xapian::docid docid) {
@@ -258,33 +253,11 @@ void MaxScorePass::step_past(Xapian::docid docid) {
   next_known_ = true;
 }
 
-TopK MaxScorePass::result() {
-  TopK result;
-  const Xapian::doccount collection_size = db_.get_doccount();
-  result.docs = heap_.take_sorted();
-  result.matches_lower_bound = matched_.count();
-  result.matches_upper_bound =
-      skipped_ ? std::max(matched_.count(), cursors_.upper_bound(collection_size))
-               : matched_.count();
-  result.estimated_matches =
-      skipped_ ? std::clamp(cursors_.estimate(collection_size), result.matches_lower_bound,
-                            result.matches_upper_bound)
-               : matched_.count();
-  return result;
-}
-
 }  // namespace
 
-TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, PlanCursors& cursors,
-                   const PassOptions& options) {
-  if (options.k == 0) {
-    TopK result;
-    result.matches_upper_bound = cursors.upper_bound(db.get_doccount());
-    result.estimated_matches =
-        std::min(cursors.estimate(db.get_doccount()), result.matches_upper_bound);
-    return result;
-  }
-  return MaxScorePass(db, data, cursors, options).run();
+void maxscore_pass(const Xapian::Database& db, const index::MatchData& data, PlanCursors& cursors,
+                   const PassOptions& options, PassState& state) {
+  MaxScorePass(db, data, cursors, options, state).run();
 }
 
 }  // namespace kavosh::search::matcher

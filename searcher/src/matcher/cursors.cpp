@@ -277,10 +277,11 @@ std::vector<TermCursor::Posting> merged_synonym_postings(const Xapian::Database&
 }  // namespace
 
 ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& data,
-                           const ScoredClause& clause, const Bm25Parameters& parameters)
+                           const ScoredClause& clause, const Bm25Parameters& parameters,
+                           const Xapian::Database& statistics)
     : kind_(clause.kind), window_(clause.window), names_(clause.terms) {
-  const double collection_size = db.get_doccount();
-  const double average_length = db.get_avlength();
+  const double collection_size = statistics.get_doccount();
+  const double average_length = statistics.get_avlength();
   // A synonym of many terms (a wildcard's completions) is read whole and merged into one list
   // with its own blocks: a cursor per term would cost a step per term for every document.
   constexpr std::size_t kMergedSynonymTerms = 8;
@@ -296,8 +297,8 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
                                    : termfreq_upper_ + tf;
   }
   if (!positional()) {
-    termfreq_ =
-        termfreqs.size() == 1 ? termfreqs[0] : synonym_termfreq(db.get_doccount(), termfreqs);
+    termfreq_ = termfreqs.size() == 1 ? termfreqs[0]
+                                      : synonym_termfreq(statistics.get_doccount(), termfreqs);
     weights_.emplace_back(parameters, collection_size, termfreq_, clause.factor, average_length);
     max_score_ = bound_of([](TermCursor& term) { return term.whole(); });
   } else {

@@ -164,8 +164,11 @@ class TermCursor {
 // call for a document that can still enter the top k.
 class ClauseCursor {
  public:
+  // Postings from `db` (one database, or one shard of a set) and `data`, its match data;
+  // weighed by the collection size and average length of `statistics` (`db` itself, or the
+  // whole set of shards, as Xapian's combined Database computes them).
   ClauseCursor(const Xapian::Database& db, const index::MatchData& data, const ScoredClause& clause,
-               const Bm25Parameters& parameters);
+               const Bm25Parameters& parameters, const Xapian::Database& statistics);
 
   Xapian::docid docid() const { return docid_; }
   // At `docid`, and not turned down there by positions_hold().

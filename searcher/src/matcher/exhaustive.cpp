@@ -6,7 +6,7 @@ namespace kavosh::search::matcher {
 
 TopK exhaustive(const Xapian::Database& db, const index::MatchData& data, const MatchPlan& plan,
                 const Bm25Parameters& parameters, unsigned k, bool collapse) {
-  PlanCursors cursors(db, data, plan, parameters);
+  PlanCursors cursors(db, data, plan, parameters, db);
   TopKHeap heap(k, collapse);
   MatchCounter matched(collapse);
   TopK result;

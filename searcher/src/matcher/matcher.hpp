@@ -7,6 +7,8 @@
 // ascending docid order.
 #include <xapian.h>
 
+#include <cstdint>
+#include <span>
 #include <vector>
 
 #include "kavosh/format/match_data.hpp"
@@ -36,6 +38,36 @@ struct TopK {
   Xapian::doccount matches_upper_bound = 0;
 };
 
+// One database a search reads postings from: one index alone, or one local shard of a set.
+struct LocalShard {
+  Xapian::Database db;           // this database alone
+  const index::MatchData* data;  // its match data, for its open revision
+};
+
+// Where a shard's documents stand among those of a set of shards searched as one: Xapian's
+// combined Database interleaves them, docid d of shard s of n being (d - 1) * n + s + 1. One
+// database alone is shard 0 of 1, numbered as it is.
+struct ShardNumbering {
+  Xapian::doccount shard = 0;
+  Xapian::doccount shards = 1;
+  Xapian::docid docid(Xapian::docid local) const { return (local - 1) * shards + shard + 1; }
+  // An article's passages are all in one shard (the indexer places them by the article id), so
+  // its number is renumbered the same way: apart from every other shard's, and still dense.
+  std::uint32_t article(std::uint32_t local) const {
+    return local == 0 ? 0 : (local - 1) * shards + shard + 1;
+  }
+};
+
+// The shard of `shards` holding document `docid` of the whole set, and its docid there.
+struct ShardDocument {
+  const LocalShard& shard;
+  Xapian::docid docid;
+};
+inline ShardDocument shard_document(std::span<const LocalShard> shards, Xapian::docid docid) {
+  const auto count = static_cast<Xapian::doccount>(shards.size());
+  return {shards[(docid - 1) % count], (docid - 1) / count + 1};
+}
+
 // The k best documents by block-max MaxScore: clauses whose bounds cannot lift a document
 // into the top k are only probed for the candidates of the others, and a candidate whose
 // block bounds fall short is passed over without reading the rest of its postings.
@@ -46,6 +78,14 @@ struct TopK {
 // (verify_best_first.cpp); its count is then a range.
 inline constexpr Xapian::doccount kExactCountUpTo = 1000;
 TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,
+                        const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
+                        bool collapse, Xapian::doccount exact_count_up_to = kExactCountUpTo);
+// The same over a set of local shards that `whole` (a Xapian::Database of every one of them,
+// in this order) searches as one (shards.cpp): documents are weighed with the statistics of
+// `whole`, numbered as `whole` numbers them, and the shards are read one after another into
+// one top k, so that a shard's pass prunes against the k-th score the ones before it found.
+// `plan` is read off `whole` (plan_query), so each term's frequency is the whole set's.
+TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShard> shards,
                         const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
                         bool collapse, Xapian::doccount exact_count_up_to = kExactCountUpTo);
 

@@ -52,22 +52,24 @@ std::vector<ScoredDoc> TopKHeap::take_sorted() const {
 }
 
 PlanCursors::PlanCursors(const Xapian::Database& db, const index::MatchData& data,
-                         const MatchPlan& plan, const Bm25Parameters& parameters)
+                         const MatchPlan& plan, const Bm25Parameters& parameters,
+                         const Xapian::Database& statistics)
     : required(plan.required) {
   clauses.reserve(plan.clauses.size());
   filters.reserve(plan.filters.size());
   excluded.reserve(plan.excluded.size());
-  for (const auto& clause : plan.clauses) clauses.emplace_back(db, data, clause, parameters);
+  for (const auto& clause : plan.clauses)
+    clauses.emplace_back(db, data, clause, parameters, statistics);
   only_scored_words = plan.required.empty() && plan.filters.empty() && plan.excluded.empty() &&
                       std::none_of(clauses.begin(), clauses.end(),
                                    [](const ClauseCursor& c) { return c.positional(); });
   for (const auto& term : plan.filters) {
     filters.emplace_back(db, term, data);
-    filter_termfreqs.push_back(db.get_termfreq(term));
+    filter_termfreqs.push_back(statistics.get_termfreq(term));
   }
   for (const auto& term : plan.excluded) {
     excluded.emplace_back(db, term, data);
-    excluded_termfreqs.push_back(db.get_termfreq(term));
+    excluded_termfreqs.push_back(statistics.get_termfreq(term));
   }
 }
 

@@ -25,6 +25,7 @@ namespace kavosh::search::matcher {
 class TopKHeap {
  public:
   TopKHeap(unsigned k, bool collapse) : k_(k), collapse_(collapse) {}
+  unsigned k() const { return k_; }
   bool full() const { return k_ == 0 || kept_.size() >= k_; }
   // The score a document must beat to enter (a tie enters only with a lower docid).
   double threshold() const { return threshold_; }
@@ -92,10 +93,11 @@ class MatchCounter {
   Xapian::doccount count_ = 0;
 };
 
-// The plan's cursors and its boolean conditions over one database.
+// The plan's cursors and its boolean conditions over one database or one shard of a set, with
+// the statistics of `statistics` (ClauseCursor).
 struct PlanCursors {
   PlanCursors(const Xapian::Database& db, const index::MatchData& data, const MatchPlan& plan,
-              const Bm25Parameters& parameters);
+              const Bm25Parameters& parameters, const Xapian::Database& statistics);
 
   // The score of `docid`, every clause cursor already moved to it, when it matches: phrases
   // and NEARs checked at their positions (a clause whose terms stand elsewhere is turned
@@ -121,6 +123,18 @@ struct PlanCursors {
   std::vector<double> filter_termfreqs, excluded_termfreqs;
 };
 
+// What the passes of one search share, one pass a shard: the best k so far, the count of
+// matches, whether any document was passed over unscored, and where the current shard's
+// documents stand. The heap and the count hold documents and articles by their numbers in the
+// whole set, so a shard's pass prunes against the k-th score of the shards before it.
+struct PassState {
+  PassState(unsigned k, bool collapse) : heap(k, collapse), matched(collapse) {}
+  TopKHeap heap;
+  MatchCounter matched;
+  bool skipped = false;
+  ShardNumbering numbering;
+};
+
 // Candidates of a plan with phrases or NEARs, scored as if every phrase held (an upper bound
 // of the true score), checked later in batches (verify_best_first.cpp): once k of them hold,
 // a candidate that cannot beat the k-th is never checked.
@@ -130,11 +144,11 @@ class DeferredChecks {
   // Records the clause scores of `docid`, every cursor still on it.
   void add(Xapian::docid docid, double optimistic, std::uint32_t length, const PlanCursors& at);
   std::size_t size() const { return pending_.size(); }
-  // Checks the pending candidates that may still enter, offers them best first to `heap` and
-  // forgets them; sets *skipped when some were dropped unchecked. True when the heap's
-  // threshold may have risen.
+  // Checks the pending candidates that may still enter, offers them best first to the
+  // state's heap (by their numbers in the whole set) and forgets them; sets state.skipped when
+  // some were dropped unchecked. True when the heap's threshold may have risen.
   bool check_into(const Xapian::Database& db, const index::MatchData& data,
-                  const PlanCursors& cursors, TopKHeap& heap, MatchCounter& matched, bool* skipped);
+                  const PlanCursors& cursors, PassState& state);
 
  private:
   struct Pending {
@@ -148,16 +162,15 @@ class DeferredChecks {
   std::vector<char> accepted_;  // verified_score's scratch
 };
 
-// One document-at-a-time block-max MaxScore pass over `cursors` (block_max_maxscore.cpp); with
-// `deferred`, candidates go there instead of straight to the heap.
+// One document-at-a-time block-max MaxScore pass over `cursors` (block_max_maxscore.cpp) into
+// `state`, whose heap holds k > 0 documents; with `deferred`, candidates go there instead of
+// straight to the heap.
 struct PassOptions {
-  unsigned k = 10;
-  bool collapse = false;
   Xapian::doccount exact_count_up_to = kExactCountUpTo;
   DeferredChecks* deferred = nullptr;
 };
-TopK maxscore_pass(const Xapian::Database& db, const index::MatchData& data, PlanCursors& cursors,
-                   const PassOptions& options);
+void maxscore_pass(const Xapian::Database& db, const index::MatchData& data, PlanCursors& cursors,
+                   const PassOptions& options, PassState& state);
 
 // A bound that cannot beat the threshold. The margin absorbs rounding: a bound and the score
 // it bounds are sums of the same parts added in different orders.

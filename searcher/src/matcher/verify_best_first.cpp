@@ -60,8 +60,8 @@ void DeferredChecks::add(Xapian::docid docid, double optimistic, std::uint32_t l
 }
 
 bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchData& data,
-                                const PlanCursors& cursors, TopKHeap& heap, MatchCounter& matched,
-                                bool* skipped) {
+                                const PlanCursors& cursors, PassState& state) {
+  TopKHeap& heap = state.heap;
   std::sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) {
     return a.optimistic != b.optimistic ? a.optimistic > b.optimistic : a.docid < b.docid;
   });
@@ -83,15 +83,16 @@ bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchDa
   bool rose = false;
   for (const Pending& candidate : pending_) {
     if (heap.full() && cannot_beat(candidate.optimistic, heap.threshold())) {
-      *skipped = true;  // nor can any after it
+      state.skipped = true;  // nor can any after it
       break;
     }
     const auto score = verified_score(cursors, holding, &scores_[candidate.first_score],
                                       candidate.docid, accepted_);
     if (!score) continue;
-    const std::uint32_t article = data.article(candidate.docid);
-    matched.add(article);
-    rose = heap.offer(candidate.docid, *score, article).threshold_may_rise || rose;
+    const std::uint32_t article = state.numbering.article(data.article(candidate.docid));
+    state.matched.add(article);
+    rose = heap.offer(state.numbering.docid(candidate.docid), *score, article).threshold_may_rise ||
+           rose;
   }
   pending_.clear();
   scores_.clear();

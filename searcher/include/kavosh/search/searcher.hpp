@@ -126,10 +126,11 @@ struct SearchResults {
 };
 
 // What one Searcher searches as one index, with global statistics (Xapian's multi-database):
-// its shards, local and remote. A set of more than one shard is ranked by Xapian's matcher
-// (the block-max matcher's data and the term filter are per database); the spelling
-// dictionary is the first local source's (searcher/README.md lists what works on remote
-// shards).
+// its shards, local and remote. A set of local shards, each with its match data, is ranked by
+// the block-max matcher with the whole set's statistics; with a remote shard, Xapian's
+// matcher ranks (the match data is on the shard's machine). The term filter is per database,
+// so a set of shards has none; the spelling dictionary is the first local source's
+// (searcher/README.md lists what works on remote shards).
 struct IndexSources {
   // Index directories (a database, or a sharded index: kavosh-index --shards N) or Xapian stub
   // files, whose "remote HOST:PORT" lines name shards served by xapian-tcpsrv.

@@ -1,0 +1,82 @@
+// The block-max matcher over a set of local shards, as over one database. Each shard is read
+// with its own postings and match data; BM25 weighs with the statistics of the whole set (its
+// collection size, average length and each term's frequency, which Xapian's combined Database
+// sums over the shards), and MatchData's block bounds are (wdf, length) pairs, free of
+// statistics, so the bounds computed from them under those weights stay bounds. A document
+// thus scores what it scores in one database holding every shard's documents. The shards
+// are read one after another into one heap and one count (PassState), each document and
+// article renumbered as the combined Database numbers it, so that ties fall in Enquire's order
+// and a later shard prunes from its first document against the k-th score of those before.
+#include <algorithm>
+
+#include "matcher/top_k.hpp"
+
+namespace kavosh::search::matcher {
+
+namespace {
+
+// The count of matches and the page, once every shard has been read: exact when no document
+// was passed over, otherwise what the clauses allow (their frequencies are the whole set's,
+// so any shard's cursors give the same bounds).
+TopK counted(const PassState& state, const PlanCursors& cursors, Xapian::doccount collection_size) {
+  TopK result;
+  result.docs = state.heap.take_sorted();
+  const Xapian::doccount matched = state.matched.count();
+  result.matches_lower_bound = matched;
+  result.matches_upper_bound =
+      state.skipped ? std::max(matched, cursors.upper_bound(collection_size)) : matched;
+  result.estimated_matches =
+      state.skipped ? std::clamp(cursors.estimate(collection_size), result.matches_lower_bound,
+                                 result.matches_upper_bound)
+                    : matched;
+  return result;
+}
+
+}  // namespace
+
+TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,
+                        const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
+                        bool collapse, Xapian::doccount exact_count_up_to) {
+  const LocalShard whole{db, &data};
+  return block_max_maxscore(db, std::span(&whole, 1), plan, parameters, k, collapse,
+                            exact_count_up_to);
+}
+
+TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShard> shards,
+                        const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
+                        bool collapse, Xapian::doccount exact_count_up_to) {
+  const Xapian::doccount collection_size = whole.get_doccount();
+  if (k == 0 || shards.empty()) {
+    TopK result;
+    if (shards.empty()) return result;
+    const LocalShard& first = shards.front();
+    const PlanCursors cursors(first.db, *first.data, plan, parameters, whole);
+    result.matches_upper_bound = cursors.upper_bound(collection_size);
+    result.estimated_matches =
+        std::min(cursors.estimate(collection_size), result.matches_upper_bound);
+    return result;
+  }
+  // Counting a phrase's or NEAR's matches exactly means reading the positions of every
+  // document holding its terms: such a plan prunes from the first full heap, and checks
+  // positions in batches (DeferredChecks).
+  const bool positional =
+      std::any_of(plan.clauses.begin(), plan.clauses.end(),
+                  [](const ScoredClause& c) { return c.kind != ScoredClause::Kind::Any; });
+  PassState state(k, collapse);
+  const auto count = static_cast<Xapian::doccount>(shards.size());
+  for (Xapian::doccount s = 0;; ++s) {
+    const LocalShard& shard = shards[s];
+    state.numbering = {s, count};
+    PlanCursors cursors(shard.db, *shard.data, plan, parameters, whole);
+    if (positional) {
+      DeferredChecks deferred(cursors.clauses.size());
+      cursors.assume_positions_hold = true;
+      maxscore_pass(shard.db, *shard.data, cursors, {0, &deferred}, state);
+    } else {
+      maxscore_pass(shard.db, *shard.data, cursors, {exact_count_up_to, nullptr}, state);
+    }
+    if (s + 1 == count) return counted(state, cursors, collection_size);
+  }
+}
+
+}  // namespace kavosh::search::matcher
