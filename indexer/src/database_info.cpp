@@ -15,6 +15,7 @@
 #include "kavosh/index/writer.hpp"
 #include "kavosh/text/ascii.hpp"
 #include "kavosh/xapian/errors.hpp"
+#include "kavosh/xapian/open_database.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -25,7 +26,7 @@ Xapian::Database open_database(const std::filesystem::path& db_path) {
     throw std::runtime_error("no database at " + db_path.string());
   }
   return rethrow_xapian_errors("cannot open database " + db_path.string(),
-                               [&] { return Xapian::Database(db_path.string()); });
+                               [&] { return open_readable_database(db_path.string()); });
 }
 
 std::string human_bytes(std::uint64_t bytes) {

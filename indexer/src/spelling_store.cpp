@@ -12,6 +12,7 @@
 #include "kavosh/text/arabic_script.hpp"
 #include "kavosh/text/ascii.hpp"
 #include "kavosh/text/utf8.hpp"
+#include "kavosh/xapian/open_database.hpp"
 
 namespace kavosh::index {
 
@@ -77,22 +78,22 @@ void SpellingStore::apply(const PassageWords& batch) {
 }
 
 // The index's writers go on committing while this thread reads it, and glass keeps only the
-// revision before the newest: opening, reopening or a read can fall behind, and then opens
-// the latest revision and tries again.
+// revision before the newest: a read can fall behind, and then the reader reopens; a reopen
+// can fail as an open overtaken by commits does, and then the latest revision is opened afresh
+// (open_database.hpp says why a failed reopen is not tried again).
 void SpellingStore::refresh_index() {
-  for (;;) {
+  if (index_opened_) {
     try {
-      if (index_opened_) {
-        index_.reopen();
-      } else {
-        index_ = Xapian::Database(index_path_.string());
-        index_opened_ = true;
-      }
+      index_.reopen();
       return;
     } catch (const Xapian::DatabaseModifiedError&) {
-      index_opened_ = false;
+    } catch (const Xapian::DatabaseCorruptError&) {
+      // Maybe a reopen two commits overtook; the fresh open below tells it from corruption.
     }
   }
+  index_opened_ = false;
+  index_ = open_readable_database(index_path_.string());
+  index_opened_ = true;
 }
 
 Xapian::doccount SpellingStore::termfreq_in_index(const std::string& word) {

@@ -1,6 +1,7 @@
 #include "did_you_mean.hpp"
 
 #include "kavosh/format/schema.hpp"
+#include "kavosh/xapian/open_database.hpp"
 
 namespace kavosh::search {
 
@@ -14,9 +15,14 @@ Xapian::Database& DidYouMean::dictionary() {
     std::error_code ec;
     // Remote shards alone have no local dictionary (Xapian 1.4's remote protocol carries none).
     const bool present = !index_path_.empty() && std::filesystem::is_directory(path, ec);
-    dictionary_ = present ? Xapian::Database(path.string()) : Xapian::Database();
+    dictionary_ = present ? open_readable_database(path.string()) : Xapian::Database();
   } else {
-    dictionary_->reopen();  // an indexer may have committed since
+    try {
+      dictionary_->reopen();  // an indexer may have committed since
+    } catch (const Xapian::Error&) {
+      // A failed reopen may leave tables of two revisions (open_database.hpp): open afresh.
+      dictionary_ = open_readable_database(schema::spelling_path(index_path_).string());
+    }
   }
   return *dictionary_;
 }

@@ -6,6 +6,7 @@
 #include "kavosh/format/schema.hpp"
 #include "kavosh/format/stub_file.hpp"
 #include "kavosh/xapian/errors.hpp"
+#include "kavosh/xapian/open_database.hpp"
 
 namespace kavosh::search {
 
@@ -65,7 +66,7 @@ class Opener {
     }
     Xapian::Database db;
     try {
-      db = Xapian::Database(path.string());
+      db = open_readable_database(path.string());
     } catch (const Xapian::Error& e) {
       if (first_run_under_way(top)) throw being_created(top);
       throw_xapian_error(e, "cannot open database " + path.string());

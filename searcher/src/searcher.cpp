@@ -19,6 +19,7 @@
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/settings.hpp"
 #include "kavosh/xapian/errors.hpp"
+#include "kavosh/xapian/open_database.hpp"
 #include "match.hpp"
 #include "ranking_features.hpp"
 #include "records.hpp"
@@ -212,7 +213,7 @@ struct Searcher::Impl {
         const std::filesystem::path dictionary = schema::spelling_path(path);
         std::error_code ec;
         if (std::filesystem::is_directory(dictionary, ec))
-          facts.synonyms = Xapian::Database(dictionary.string());
+          facts.synonyms = open_readable_database(dictionary.string());
       }
       const Xapian::Database& synonyms = facts.synonyms ? *facts.synonyms : db;
       facts.has_synonyms = synonyms.synonym_keys_begin() != synonyms.synonym_keys_end();

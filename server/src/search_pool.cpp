@@ -1,6 +1,9 @@
 // See search_pool.hpp.
 #include "search_pool.hpp"
 
+#include "kavosh/xapian/errors.hpp"
+#include "kavosh/xapian/open_database.hpp"
+
 namespace kavosh::serve {
 
 struct SearchPool::Job {
@@ -16,7 +19,10 @@ namespace {
 
 IndexHandles open_index(const std::filesystem::path& database) {
   search::Searcher searcher(database);  // first: its messages name the problem
-  return IndexHandles{std::move(searcher), Xapian::Database(database.string())};
+  return IndexHandles{std::move(searcher),
+                      rethrow_xapian_errors("cannot open database " + database.string(), [&] {
+                        return open_readable_database(database.string());
+                      })};
 }
 
 // A commit between two reads of one job invalidates the revision a handle was reading; a
@@ -98,6 +104,9 @@ void SearchPool::serve(IndexHandles& first) {
         if (handles.database.reopen())
           if (auto fresh = open_handles()) handles = std::move(*fresh);
       } catch (const Xapian::Error&) {
+        // A failed reopen may leave tables of two revisions (open_database.hpp): new handles,
+        // or, when none open, the old ones answer as they can.
+        if (auto fresh = open_handles()) handles = std::move(*fresh);
       }
     }
     std::exception_ptr error;
