@@ -92,9 +92,7 @@ bool ByteSource::fill() {
   return buffer_end_ > 0;
 }
 
-bool ByteSource::read_line(std::string& line, bool& overlong, std::size_t max_line) {
-  line.clear();
-  overlong = false;
+bool ByteSource::read_line_pieces(const std::function<void(std::string_view)>& consume) {
   bool any = false;
   for (;;) {
     if (buffer_pos_ >= buffer_end_ && !fill()) break;
@@ -103,20 +101,28 @@ bool ByteSource::read_line(std::string& line, bool& overlong, std::size_t max_li
     const std::size_t available = buffer_end_ - buffer_pos_;
     const void* newline = std::memchr(begin, '\n', available);
     const std::size_t take = newline ? static_cast<const char*>(newline) - begin : available;
-    if (!overlong) {
-      if (line.size() + take > max_line) {
-        line.append(begin, max_line - line.size());
-        overlong = true;
-      } else {
-        line.append(begin, take);
-      }
-    }
+    if (take > 0) consume(std::string_view(begin, take));
     buffer_pos_ += take;
     if (newline) {
       ++buffer_pos_;
       break;
     }
   }
+  return any;
+}
+
+bool ByteSource::read_line(std::string& line, bool& overlong, std::size_t max_line) {
+  line.clear();
+  overlong = false;
+  const bool any = read_line_pieces([&](std::string_view piece) {
+    if (overlong) return;
+    if (line.size() + piece.size() > max_line) {
+      line.append(piece.substr(0, max_line - line.size()));
+      overlong = true;
+    } else {
+      line.append(piece);
+    }
+  });
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return any;
 }

@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kavosh::index {
@@ -25,6 +27,10 @@ class ByteSource {
   // Next line without its '\n' (and '\r'); false at the end. Lines longer than max_line are
   // cut: `overlong` is set and the rest of the line is skipped.
   bool read_line(std::string& line, bool& overlong, std::size_t max_line);
+  // Next line as it comes from the buffer, in pieces (none empty) that `consume` must copy
+  // what it keeps of; the '\n' is not passed. False at the end. Memory does not grow with
+  // the line.
+  bool read_line_pieces(const std::function<void(std::string_view)>& consume);
   std::uint64_t bytes_consumed() const;  // from the file (compressed bytes for bzip2)
 
  private:

@@ -14,9 +14,17 @@
 // A record without text is still a document when it has a title or a field (deliver_article).
 // Malformed lines, non-objects, and objects with nothing to index are warnings; the line is
 // skipped.
+// Size: a line of any length is read in bounded memory (JsonlLineCutter): a top-level key's
+// value keeps its first 8 MB of string bytes (the document cap), the record's strings 16 MB in
+// all, and every string at least 4 KB, so a giant "text" is truncated (one warning naming its
+// key) and the title and fields around it are kept. Only a record that still keeps over 24 MB
+// (millions of keys or numbers) is skipped, counted as too large.
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
 #include "format_readers.hpp"
+#include "jsonl_line_cutter.hpp"
 #include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/format/schema.hpp"
 #include "kavosh/index/text_cleanup.hpp"
@@ -119,19 +127,21 @@ void add_other_keys_as_fields(const nlohmann::json& object, const std::string& t
 }  // namespace
 
 void read_jsonl(ByteSource& input, const FileReadContext& context) {
-  std::string line;
-  bool overlong = false;
+  JsonlLineCutter cutter;
   std::uint64_t number = 0;
   const std::string file_name = std::filesystem::path(context.file).filename().string();
-  while (input.read_line(line, overlong, kMaxArticleBytes)) {
+  for (;;) {
+    cutter.start();
+    if (!input.read_line_pieces([&](std::string_view piece) { cutter.consume(piece); })) break;
     ++number;
     if (number % 64 == 0) context.listener.progress(input.bytes_consumed());
-    if (overlong) {
+    if (cutter.too_large()) {
       context.skip(number, SkipReason::TooLarge,
-                   "line longer than " + max_article_size_text() +
-                       ", skipped (a cut JSON record does not parse)");
+                   "record larger than " + std::to_string(cutter.limits().record_bytes >> 20) +
+                       " MB with its strings cut, skipped");
       continue;
     }
+    std::string& line = cutter.kept();
     if (is_blank(line)) continue;
     if (auto bad = repair_utf8(line)) {
       context.warn(number, "invalid UTF-8 at byte " + std::to_string(*bad) +
@@ -145,6 +155,13 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
     if (!object.is_object()) {
       context.skip(number, SkipReason::Malformed, "not a JSON object, line skipped");
       continue;
+    }
+    // Named by their keys: the text, or a title or field, kept its first 8 MB.
+    if (!cutter.cut_keys().empty()) {
+      std::string keys;
+      for (const std::string& key : cutter.cut_keys())
+        keys += (keys.empty() ? "\"" : ", \"") + key + "\"";
+      context.warn(number, truncated_warning(keys));
     }
     std::string text_key;
     std::string text = record_text(object, text_key, context, number);

@@ -1,8 +1,8 @@
 // Limits (issue #17): inputs far past what a corpus should hold are read in bounded memory and
-// time, with a warning naming the file and place, never a crash: a 64 MB single document, a
-// 10 MB line in every line-based format, deeply nested markup, and a small .bz2 that expands
-// to 512 MB. Memory is measured in a child process (its peak resident size), so the
-// figures are the reader's alone.
+// time, with a warning naming the file and place, never a crash: a 64 MB single document (an
+// article text file and a JSONL record), a 10 MB line in every line-based format, deeply
+// nested markup, and a small .bz2 that expands to 512 MB. Memory is measured in a child
+// process (its peak resident size), so the figures are the reader's alone.
 #include <bzlib.h>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -74,18 +74,28 @@ TEST(Limits, A64MegabyteDocumentIsTruncatedTo8MegabytesInBoundedMemory) {
                                         "document larger than 8 MB, truncated");
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_LT(run.peak_kb, own_peak_kb() + kMemoryAllowanceKb);
+  // A JSONL record of 64 MB: read in pieces, its text cut to 8 MB while it is read.
+  const std::string sentence = std::string(990, 'a') + " word. ";
+  write_repeated(dir / "huge.jsonl", R"({"id": "huge", "text": ")", sentence,
+                 (64u << 20) / sentence.size(),
+                 R"(", "title": "Huge record"})"
+                 "\n");
+  const ChildResult jsonl =
+      read_in_child(dir / "huge.jsonl", Format::Jsonl, 1, "\"text\" larger than 8 MB, truncated");
+  EXPECT_EQ(jsonl.exit_code, 0);
+  EXPECT_LT(jsonl.peak_kb, own_peak_kb() + kMemoryAllowanceKb);
 }
 
 TEST(Limits, ATenMegabyteLineIsBoundedInEveryLineBasedFormat) {
   TempDir dir;
   std::string line;
   while (line.size() < (10u << 20)) line += "words of a very long line ";
-  // JSONL: the record cannot be cut, so it is skipped and counted; the next one is read.
+  // JSONL: the record keeps its first 8 MB of text; the next one is read.
   write_repeated(dir / "big.jsonl", R"({"id": "big", "text": ")", line, 1,
                  "\"}\n{\"id\": \"small\", \"text\": \"fine\"}\n");
-  EXPECT_EQ(read_in_child(dir / "big.jsonl", Format::Jsonl, 1, "line longer than 8 MB, skipped")
-                .exit_code,
-            0);
+  const ChildResult jsonl =
+      read_in_child(dir / "big.jsonl", Format::Jsonl, 2, "\"text\" larger than 8 MB, truncated");
+  EXPECT_EQ(jsonl.exit_code, 0);
   // SMART, TREC and article text: the document is cut at 8 MB and still indexed.
   write_repeated(dir / "big.all", ".I 1\n.T\nlong\n.W\n", line, 1, "\n.I 2\n.W\nshort\n");
   const ChildResult smart = read_in_child(dir / "big.all", Format::Smart, 2, "");
@@ -97,7 +107,7 @@ TEST(Limits, ATenMegabyteLineIsBoundedInEveryLineBasedFormat) {
   write_repeated(dir / "big.txt", "Title\n\n", line, 1, "\n");
   const ChildResult text = read_in_child(dir / "big.txt", Format::ArticleText, 1, "truncated");
   EXPECT_EQ(text.exit_code, 0);
-  for (const ChildResult& run : {smart, trec, text})
+  for (const ChildResult& run : {jsonl, smart, trec, text})
     EXPECT_LT(run.peak_kb, own_peak_kb() + kMemoryAllowanceKb);
 }
 

@@ -229,17 +229,70 @@ TEST(FormatDetection, AnUnrecognizedFileSaysWhyAndANulByteIsReplaced) {
             (std::vector<std::string>{"nul.txt:1: document: 1 NUL bytes replaced by spaces"}));
 }
 
-TEST(JsonlReader, AnOverlongLineIsSkippedAndCountedAsTooLarge) {
+std::size_t passage_text_bytes_of(const Article& article) {
+  std::size_t bytes = 0;
+  for (const Passage& passage : article.passages) bytes += passage.text.size();
+  return bytes;
+}
+
+std::string words_of_size(std::size_t bytes) {
+  std::string text;
+  while (text.size() < bytes) text += "river ";
+  return text;
+}
+
+// A record longer than the document cap keeps its first 8 MB of text, its title and the
+// fields after the text: one warning names the key cut, and the next record is read.
+TEST(JsonlReader, AGiantTextIsTruncatedAndItsRecordKept) {
   testing::TempDir dir;
   const auto result = read_content(dir, "big.jsonl",
-                                   R"({"id": "big", "text": ")" +
-                                       std::string(kMaxArticleBytes + 10, 'a') + "\"}\n" +
+                                   R"({"id": "big", "title": "Big record", "text": ")" +
+                                       words_of_size(kMaxArticleBytes + (4u << 20)) +
+                                       R"(", "author": "Someone"})"
+                                       "\n"
+                                       R"({"id": "small", "text": "fine"})"
+                                       "\n");
+  ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"big", "small"}));
+  const Article& big = result.articles[0];
+  EXPECT_EQ(big.title, "Big record");
+  EXPECT_EQ(big.fields, (std::vector<Field>{{"author", "Someone"}}));
+  EXPECT_LE(passage_text_bytes_of(big), kMaxArticleBytes);
+  EXPECT_GT(passage_text_bytes_of(big), kMaxArticleBytes - (64u << 10));
+  EXPECT_EQ(result.warnings,
+            (std::vector<std::string>{"big.jsonl:1: \"text\" larger than 8 MB, truncated"}));
+}
+
+// A text array's paragraphs share the cap as one text does, and a title written after them
+// is kept.
+TEST(JsonlReader, ATitleAfterAGiantTextArrayIsKept) {
+  testing::TempDir dir;
+  const std::string paragraph = words_of_size(6u << 20);
+  const auto result = read_content(dir, "array.jsonl",
+                                   R"({"id": "array", "text": [")" + paragraph + R"(", ")" +
+                                       paragraph + R"(", ")" + paragraph +
+                                       R"("], "title": "Written last"})"
+                                       "\n");
+  ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"array"}));
+  EXPECT_EQ(result.articles[0].title, "Written last");
+  EXPECT_GT(passage_text_bytes_of(result.articles[0]), 7u << 20);
+  EXPECT_LE(passage_text_bytes_of(result.articles[0]), kMaxArticleBytes);
+  EXPECT_EQ(result.warnings,
+            (std::vector<std::string>{"array.jsonl:1: \"text\" larger than 8 MB, truncated"}));
+}
+
+// What still cannot be kept in bounded memory, millions of numbers, is skipped and counted.
+TEST(JsonlReader, ARecordTooLargeEvenWithItsStringsCutIsSkippedAndCounted) {
+  testing::TempDir dir;
+  std::string numbers;
+  while (numbers.size() < 3 * kMaxArticleBytes) numbers += "1234567, ";
+  const auto result = read_content(dir, "numbers.jsonl",
+                                   R"({"id": "numbers", "values": [)" + numbers + "0]}\n" +
                                        R"({"id": "small", "text": "fine"})"
                                        "\n");
   EXPECT_EQ(ids_of(result.articles), (std::vector<std::string>{"small"}));
   EXPECT_EQ(result.warnings,
             (std::vector<std::string>{
-                "big.jsonl:1: line longer than 8 MB, skipped (a cut JSON record does not parse)"}));
+                "numbers.jsonl:1: record larger than 24 MB with its strings cut, skipped"}));
 }
 
 TEST(AliasesReader, ReadsTabSeparatedGroups) {

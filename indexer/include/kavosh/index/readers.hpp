@@ -14,11 +14,11 @@
 // Test-collection documents (TREC, SMART) stay one passage up to 1000 words; other text is
 // cut into passages of about 150-250 words (passages.hpp).
 //
-// Limits: an article's text is cut at kMaxArticleBytes (warning "truncated"); a JSONL line
-// longer than that is skipped (a cut JSON record does not parse); invalid UTF-8 bytes are replaced
-// by U+FFFD (warning). A record with a title or fields but no body text is still a document
-// (deliver_article in format_readers.hpp); only one with nothing to index is skipped (warning
-// "nothing to index").
+// Limits: an article's text is cut at kMaxArticleBytes (warning "truncated"); a JSONL record of
+// any length is read with its strings cut to that as it is read (jsonl_reader.cpp), and only
+// one too large even so is skipped; invalid UTF-8 bytes are replaced by U+FFFD (warning). A
+// record with a title or fields but no body text is still a document (deliver_article in
+// format_readers.hpp); only one with nothing to index is skipped (warning "nothing to index").
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -54,7 +54,7 @@ enum class SkipReason : std::uint8_t {
   None,
   NothingToIndex,  // no text, title or field
   Malformed,       // not parseable as a record of its format, or without an id
-  TooLarge,        // a JSONL line over kMaxArticleBytes: a cut JSON record does not parse
+  TooLarge,        // a JSONL record over 24 MB even with its strings cut (jsonl_reader.cpp)
 };
 inline constexpr std::size_t kSkipReasons = 4;
 std::string_view skip_reason_name(SkipReason reason);  // "nothing to index", "malformed", ...
