@@ -96,7 +96,11 @@ TEST_F(Concurrency, SearchesNeverFailWhileTheIndexerCommitsAndSeeEachCommit) {
           request.snippets = t % 3 == 0;
           const ks::SearchResults results = long_lived.search(request);
           searches.fetch_add(1);
-          if (results.hits.size() != 5) failed("a long-lived searcher lost its hits");
+          if (results.hits.size() != 5)
+            failed("a long-lived searcher lost its hits: " + std::to_string(results.hits.size()) +
+                   " for " + request.query + " (" + results.matcher + ", about " +
+                   std::to_string(results.estimated_matches) + " matches, " +
+                   std::to_string(committed.load()) + " articles committed)");
           // After each commit, a Searcher opened now finds the commit's newest article.
           const unsigned now = committed.load();
           if (now > seen) {
