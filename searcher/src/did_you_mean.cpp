@@ -17,12 +17,10 @@ Xapian::Database& DidYouMean::dictionary() {
     const bool present = !index_path_.empty() && std::filesystem::is_directory(path, ec);
     dictionary_ = present ? open_readable_database(path.string()) : Xapian::Database();
   } else {
-    try {
-      dictionary_->reopen();  // an indexer may have committed since
-    } catch (const Xapian::Error&) {
-      // A failed reopen may leave tables of two revisions (open_database.hpp): open afresh.
+    // An indexer may have committed since.
+    reopen_across_commits(*dictionary_, [&] {
       dictionary_ = open_readable_database(schema::spelling_path(index_path_).string());
-    }
+    });
   }
   return *dictionary_;
 }

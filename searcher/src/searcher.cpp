@@ -62,6 +62,7 @@ analysis::AnalyzerOptions index_analysis(const Xapian::Database& db) {
 }  // namespace
 
 struct Searcher::Impl {
+  IndexSources sources;
   OpenedIndex index;
   std::filesystem::path& path = index.side_files;  // the side files' directory, or empty
   Xapian::Database& db = index.db;
@@ -72,18 +73,32 @@ struct Searcher::Impl {
   std::map<std::string, bool, std::less<>> known_fields;
   DidYouMean did_you_mean;
 
-  explicit Impl(const IndexSources& sources)
-      : index(open_index(sources)),
+  explicit Impl(const IndexSources& sources_given)
+      : sources(sources_given),
+        index(open_index(sources)),
         analysis_options(index_analysis(db)),
         analyzer(analysis_options),
         enquire(db),
         did_you_mean(path) {}
-  Impl(const IndexSources& sources, const analysis::AnalyzerOptions& options)
-      : index(open_index(sources)),
+  Impl(const IndexSources& sources_given, const analysis::AnalyzerOptions& options)
+      : sources(sources_given),
+        index(open_index(sources)),
         analysis_options(options),
         analyzer(analysis_options),
         enquire(db),
         did_you_mean(path) {}
+
+  // The index at its latest revision. A reopen that commits overtook may leave tables of two
+  // revisions (open_database.hpp): then the sources are opened afresh, with a new Enquire (it
+  // holds the old tables) and facts read again.
+  void reopen() {
+    reopen_across_commits(db, [&] {
+      index = open_index(sources);
+      enquire = Xapian::Enquire(db);
+      weighting = EnquireWeighting{};
+      facts = IndexFacts{};
+    });
+  }
 
   bool is_known_field(std::string_view name) {
     auto found = known_fields.find(name);
@@ -256,7 +271,7 @@ SearchResults Searcher::search(const SearchRequest& request) {
         return impl_->run(request);
       } catch (const Xapian::DatabaseModifiedError&) {
         if (attempt == kRetriesOnCommit) throw;
-        impl_->db.reopen();
+        impl_->reopen();
       }
     }
   } catch (const Xapian::Error& e) {

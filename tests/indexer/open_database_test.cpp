@@ -53,17 +53,20 @@ std::string write_database_overtaken_twice(const fs::path& path) {
 class OpenDatabase : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string stale_version = write_database_overtaken_twice(path_);
+    stale_version_ = write_database_overtaken_twice(path_);
     latest_version_ = testing::read_text(path_ / "iamglass");
-    testing::write_file(path_ / "iamglass", stale_version);  // what the losing open read first
+    testing::write_file(path_ / "iamglass", stale_version_);  // what the losing open read first
   }
   void let_the_open_read_the_latest_version() const {
     testing::write_file(path_ / "iamglass", latest_version_);
   }
+  void let_a_reopen_read_the_stale_version() const {
+    testing::write_file(path_ / "iamglass", stale_version_);
+  }
 
   testing::TempDir dir_;
   const fs::path path_ = dir_ / "db";
-  std::string latest_version_;
+  std::string stale_version_, latest_version_;
 };
 
 // What the workaround is for: Xapian 1.4 calls the intact database corrupt.
@@ -99,6 +102,30 @@ TEST_F(OpenDatabase, CorruptionThatStaysIsReportedAfterTheLastAttempt) {
                Xapian::DatabaseCorruptError);
   EXPECT_EQ(attempts, kOpenAttemptsAcrossCommits);
   EXPECT_THROW(open_readable_database(path_.string()), Xapian::DatabaseCorruptError);
+}
+
+TEST_F(OpenDatabase, AFailedReopenIsFollowedByAFreshOpen) {
+  let_the_open_read_the_latest_version();
+  Xapian::Database db(path_.string());
+  let_a_reopen_read_the_stale_version();
+  int fresh_opens = 0;
+  reopen_across_commits(db, [&] {
+    ++fresh_opens;
+    let_the_open_read_the_latest_version();
+    db = open_readable_database(path_.string());
+  });
+  EXPECT_EQ(fresh_opens, 1);
+  EXPECT_EQ(db.get_doccount(), kDocuments);
+  EXPECT_EQ(db.get_metadata(later_entry_key(kLaterEntries - 1)), std::string(100, 'm'));
+}
+
+TEST_F(OpenDatabase, AReopenThatSucceedsOpensNothingAfresh) {
+  let_the_open_read_the_latest_version();
+  Xapian::Database db(path_.string());
+  int fresh_opens = 0;
+  reopen_across_commits(db, [&] { ++fresh_opens; });
+  EXPECT_EQ(fresh_opens, 0);
+  EXPECT_EQ(db.get_doccount(), kDocuments);
 }
 
 TEST(OpenDatabaseErrors, OtherErrorsAreNotRetried) {

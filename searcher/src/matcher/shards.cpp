@@ -46,9 +46,9 @@ TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShar
                         const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
                         bool collapse, Xapian::doccount exact_count_up_to) {
   const Xapian::doccount collection_size = whole.get_doccount();
-  if (k == 0 || shards.empty()) {
+  if (shards.empty()) return {};
+  if (k == 0) {
     TopK result;
-    if (shards.empty()) return result;
     const LocalShard& first = shards.front();
     const PlanCursors cursors(first.db, *first.data, plan, parameters, whole);
     result.matches_upper_bound = cursors.upper_bound(collection_size);

@@ -41,4 +41,17 @@ inline Xapian::Database open_readable_database(const std::string& path) {
   return retry_open_across_commits([&] { return Xapian::Database(path); });
 }
 
+// Brings `db` to its latest revision: reopen(), or when that fails, `open_afresh()`, which
+// must replace `db` (and whatever holds a copy of its tables) by a fresh open.
+template <typename OpenAfresh>
+void reopen_across_commits(Xapian::Database& db, OpenAfresh&& open_afresh) {
+  try {
+    db.reopen();
+    return;
+  } catch (const Xapian::Error&) {
+    // A failed reopen may leave tables of two revisions: never used again.
+  }
+  open_afresh();
+}
+
 }  // namespace kavosh
