@@ -18,6 +18,7 @@
 #include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/format/match_data.hpp"
 #include "kavosh/format/schema.hpp"
+#include "kavosh/index/writer.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/searcher.hpp"
 #include "kavosh/text/utf8.hpp"
@@ -265,6 +266,47 @@ void check_against_enquire(const fs::path& db_path, const std::vector<Case>& cas
   }
 }
 
+// Articles whose titles draw their words from the other end of the vocabulary than their
+// passages: a word frequent in bodies is rare in titles, so its title clause holds a small
+// share of its body clause's documents, as on Wikipedia, where the matcher passes the body
+// postings between two title postings by their lengths alone, or a whole block of them by
+// its bound.
+std::vector<ki::Article> titles_apart_articles(unsigned count) {
+  std::mt19937 random(29);
+  std::vector<std::string> vocabulary;
+  const std::string letters = "aeioukrstnlmpdv";
+  for (int i = 0; i < 2000; ++i) {
+    std::string word;
+    const unsigned length = 3 + random() % 6;
+    for (unsigned c = 0; c < length; ++c) word += letters[random() % letters.size()];
+    vocabulary.push_back(word);
+  }
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  auto rank = [&] {  // Zipf-like: rank r about as often as 1/r
+    return std::min(static_cast<std::size_t>(std::pow(vocabulary.size(), unit(random))) - 1,
+                    vocabulary.size() - 1);
+  };
+  std::vector<ki::Article> articles;
+  for (unsigned a = 0; a < count; ++a) {
+    ki::Article article;
+    article.id = "apart-" + std::to_string(a);
+    article.title = vocabulary[vocabulary.size() - 1 - rank()] + " " +
+                    vocabulary[vocabulary.size() - 1 - rank()];
+    article.language = "en";
+    article.source = "generated";
+    const unsigned passages = 1 + random() % 3;
+    for (unsigned p = 0; p < passages; ++p) {
+      ki::Passage passage;
+      // The later half long: blocks of the frequent words there bound low.
+      const unsigned words = a < count / 2 ? 5 + random() % 120 : 250 + random() % 150;
+      for (unsigned w = 0; w < words; ++w) passage.text += (w ? " " : "") + vocabulary[rank()];
+      article.passages.push_back(std::move(passage));
+    }
+    articles.push_back(std::move(article));
+  }
+  return articles;
+}
+
 class MatcherExactness : public ::testing::Test {
  protected:
   fs::path temp_ = fs::temp_directory_path() / ("kavosh-matcher-" + std::to_string(::getpid()));
@@ -441,6 +483,45 @@ TEST_F(MatcherExactness, PersianWikipediaRanksAsEnquire) {
   const fs::path db = temp_ / "wiki-fa";
   ks::testing::index_file(db, dump, ki::Format::MediaWiki, "fa");
   const auto cases = random_cases(vocabulary(db), neighbours(db, 40, 13), 240, 13);
+  check_against_exhaustive(db, cases);
+  unsigned fast = 0;
+  check_against_enquire(db, cases, fast);
+  EXPECT_GT(fast, cases.size());
+}
+
+// Frequent body words whose title clauses are sparse, alone, in pairs, beside a title word,
+// required or excluded: the runs of body postings that no title posting reaches are passed by
+// their lengths without the title clause's bound, and must lose no document that ranks.
+TEST_F(MatcherExactness, FrequentWordsRareInTitlesRankAsEveryDocument) {
+  const fs::path db = temp_ / "apart";
+  {
+    ki::WriterOptions options;
+    options.rebuild = true;
+    ki::IndexWriter writer(db, options);
+    for (const ki::Article& article : titles_apart_articles(4000)) writer.add(article);
+    writer.commit();
+  }
+  // The body words by frequency, most frequent first.
+  Xapian::Database xdb(db.string());
+  std::vector<std::pair<Xapian::doccount, std::string>> by_frequency;
+  for (auto it = xdb.allterms_begin(); it != xdb.allterms_end(); ++it) {
+    const std::string term = *it;
+    if (term.empty() || !std::islower(static_cast<unsigned char>(term[0]))) continue;
+    by_frequency.emplace_back(it.get_termfreq(), term);
+  }
+  std::sort(by_frequency.rbegin(), by_frequency.rend());
+  ASSERT_GT(by_frequency.size(), 40u);
+  const auto word = [&](std::size_t rank) { return by_frequency[rank].second; };
+  std::vector<Case> cases;
+  for (std::size_t r = 0; r < 16; ++r) cases.push_back({word(r), ""});
+  for (std::size_t r = 0; r < 6; ++r) {
+    cases.push_back({word(r) + " " + word(r + 1), ""});
+    cases.push_back({word(r) + " " + word(30 + r), ""});
+    cases.push_back({word(r) + " " + word(by_frequency.size() / 2 + r), ""});
+    cases.push_back({"+" + word(r) + " " + word(20 + r), ""});
+    cases.push_back({word(r) + " -" + word(r + 2), ""});
+    cases.push_back({word(r) + " title:" + word(r + 3), ""});
+  }
   check_against_exhaustive(db, cases);
   unsigned fast = 0;
   check_against_enquire(db, cases, fast);

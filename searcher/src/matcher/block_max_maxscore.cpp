@@ -29,7 +29,7 @@ class MaxScorePass {
   Xapian::docid next_candidate();
   void pass_hopeless_postings();
   bool hopeless_with_others_probed(Xapian::docid docid, std::uint32_t length, double score,
-                                   double rest);
+                                   double rest, bool dense_only);
   Stretch bound_stretch(Xapian::docid docid);
   std::optional<double> candidate_score(Xapian::docid docid, std::uint32_t length);
   void take(Xapian::docid docid, std::uint32_t length, double score);
@@ -60,7 +60,15 @@ class MaxScorePass {
   // the last one, unless something else moved them.
   Xapian::docid next_docid_ = 0;
   bool next_known_ = false;
-  HopelessLengths hopeless_lengths_;  // pass_hopeless_postings()'s, kept between its calls
+  // pass_hopeless_postings()'s, kept between its calls: one for the limit with every other
+  // clause's bound, one for the limit where the sparse ones hold no posting.
+  HopelessLengths hopeless_lengths_;
+  HopelessLengths hopeless_lengths_alone_;
+  // By by_bound_'s order, whether a clause other than the strongest holds far fewer documents
+  // than it (a title clause beside its word's body clause): pass_hopeless_postings() finds the
+  // runs of the strongest clause's postings that such clauses do not reach.
+  std::vector<char> sparse_;
+  bool any_sparse_ = false;
 };
 
 MaxScorePass::MaxScorePass(const Xapian::Database& db, const index::MatchData& data,
@@ -88,6 +96,14 @@ MaxScorePass::MaxScorePass(const Xapian::Database& db, const index::MatchData& d
   for (std::size_t i = 0; i < n_; ++i) by_bound_[i] = &clauses[order[i]];
   for (std::size_t i = 0; i < n_; ++i)
     prefix_bound_[i] = (i ? prefix_bound_[i - 1] : 0) + by_bound_[i]->max_score();
+  // A clause with at most a quarter of the strongest one's documents leaves it long runs of
+  // postings where it adds nothing; a denser one is cheaper to probe posting by posting.
+  sparse_.assign(n_, 0);
+  for (std::size_t i = 0; i + 1 < n_; ++i) {
+    sparse_[i] = static_cast<char>(4 * by_bound_[i]->termfreq_upper_bound() <=
+                                   by_bound_[n_ - 1]->termfreq_upper_bound());
+    any_sparse_ = any_sparse_ || sparse_[i];
+  }
   // A heap the shards before this one filled: pruning starts at the first document.
   pruning_ = heap_.full() && matched_.count() >= options.exact_count_up_to;
   if (pruning_) drop_non_essential();
@@ -129,27 +145,70 @@ Xapian::docid MaxScorePass::next_candidate() {
 // every other clause's block bound added are passed over by a comparison of lengths
 // (HopelessLengths); those that cannot with what the other clauses' postings really add there
 // are passed over after probing them, as candidate_score() would, without its bookkeeping.
+// Where the sparse clauses (sparse_) hold no posting, up to the next that one of them holds,
+// they add nothing: the lengths are compared with the limit without their bounds, as Lucene
+// gets from one catch-all field what Kavosh splits into body and title clauses.
 void MaxScorePass::pass_hopeless_postings() {
   ClauseCursor& essential = *by_bound_[n_ - 1];
   if (essential.docid() < bounds_first_) return;
   double others = 0;
-  for (std::size_t i = 0; i + 1 < n_; ++i) others += block_bounds_[i];
+  double dense = 0;
+  for (std::size_t i = 0; i + 1 < n_; ++i) {
+    others += block_bounds_[i];
+    if (!sparse_[i]) dense += block_bounds_[i];
+  }
   // cannot_beat(score + others, threshold_) with the sum moved across: rounding differs by
   // an ulp, far inside cannot_beat's margin.
-  const double limit = threshold_ - std::abs(threshold_) * 1e-12 - others;
-  if (essential.pass_hopeless(limit, bounds_last_, data_, hopeless_lengths_,
-                              [&](Xapian::docid docid, std::uint32_t length, double score) {
-                                return hopeless_with_others_probed(docid, length, score, others);
-                              }))
-    skipped_ = true;
+  const double margin = threshold_ - std::abs(threshold_) * 1e-12;
+  const auto probed = [&](double rest, bool dense_only) {
+    return [this, rest, dense_only](Xapian::docid docid, std::uint32_t length, double score) {
+      return hopeless_with_others_probed(docid, length, score, rest, dense_only);
+    };
+  };
+  if (!any_sparse_) {
+    if (essential.pass_hopeless(margin - others, bounds_last_, data_, hopeless_lengths_,
+                                probed(others, false)))
+      skipped_ = true;
+    return;
+  }
+  while (true) {
+    const Xapian::docid at = essential.docid();
+    if (at == kEnd || at > bounds_last_) return;
+    Xapian::docid sparse_next = kEnd;
+    for (std::size_t i = 0; i + 1 < n_; ++i) {
+      if (!sparse_[i]) continue;
+      by_bound_[i]->skip_to(at);
+      sparse_next = std::min(sparse_next, by_bound_[i]->docid());
+    }
+    if (sparse_next > at) {
+      const Xapian::docid through = std::min(bounds_last_, sparse_next - 1);
+      if (cannot_beat(block_bounds_[n_ - 1] + dense, threshold_)) {
+        // Not even the essential clause's block bound lifts a document of the run.
+        skipped_ = true;
+        essential.skip_to(through == kEnd ? kEnd : through + 1);
+        continue;
+      }
+      if (essential.pass_hopeless(margin - dense, through, data_, hopeless_lengths_alone_,
+                                  probed(dense, true)))
+        skipped_ = true;
+      if (essential.docid() <= through) return;  // a posting that may enter
+    } else {
+      if (essential.pass_hopeless(margin - others, at, data_, hopeless_lengths_,
+                                  probed(others, false)))
+        skipped_ = true;
+      if (essential.docid() == at) return;
+    }
+  }
 }
 
 // Whether `docid`, where the one essential clause scores `score`, cannot beat the k-th score
 // with what the other clauses add there: each probed, strongest first, while their block
-// bounds (`rest` in all) leave it a chance.
+// bounds (`rest` in all) leave it a chance. With `dense_only`, the sparse clauses are known
+// to hold no posting at `docid` and `rest` leaves them out.
 bool MaxScorePass::hopeless_with_others_probed(Xapian::docid docid, std::uint32_t length,
-                                               double score, double rest) {
+                                               double score, double rest, bool dense_only) {
   for (std::size_t i = n_ - 1; i-- > 0;) {
+    if (dense_only && sparse_[i]) continue;
     if (cannot_beat(score + rest, threshold_)) return true;
     ClauseCursor& clause = *by_bound_[i];
     clause.skip_to(docid);
