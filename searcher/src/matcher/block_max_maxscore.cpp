@@ -51,9 +51,14 @@ class MaxScorePass {
   bool& skipped_;         // whether any document was passed over unscored
   bool pruning_ = false;  // see PassOptions::exact_count_up_to
   MatchCounter& matched_;
-  // Each clause's bound for the block holding the candidate, and their sum: unchanged for every
-  // candidate up to the first of those blocks to end, so computed once per stretch.
+  // Each clause's bound for the block holding the candidate and the last docid it holds for
+  // (block_last_), their sum, and the stretch [bounds_first_, bounds_last_] where all of them
+  // hold. Where a stretch ends only the clauses whose blocks ended are bounded anew: a query of
+  // many words (a long natural-language question) has a block end among its clauses at almost
+  // every candidate, its short lists bounding one posting at a time. (A heap of the blocks'
+  // ends cost more than this loop on CISI's questions: several end at once.)
   std::vector<double> block_bounds_;
+  std::vector<Xapian::docid> block_last_;
   double bounds_total_ = 0;
   Xapian::docid bounds_first_ = kEnd, bounds_last_ = 0;
   // The next candidate, the least docid of the essential clauses: found while they step past
@@ -86,7 +91,8 @@ MaxScorePass::MaxScorePass(const Xapian::Database& db, const index::MatchData& d
       check_at_(std::max<std::size_t>(64, std::size_t{4} * heap_.k())),
       skipped_(state.skipped),
       matched_(state.matched),
-      block_bounds_(n_) {
+      block_bounds_(n_),
+      block_last_(n_, 0) {
   auto& clauses = cursors.clauses;
   std::vector<std::size_t> order(n_);
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -226,8 +232,13 @@ MaxScorePass::Stretch MaxScorePass::bound_stretch(Xapian::docid docid) {
     bounds_last_ = kEnd;
     bounds_total_ = 0;
     for (std::size_t i = 0; i < n_; ++i) {
-      block_bounds_[i] = by_bound_[i]->block_bound(docid, &bounds_last_);
+      if (block_last_[i] < docid) {
+        Xapian::docid last = kEnd;
+        block_bounds_[i] = by_bound_[i]->block_bound(docid, &last);
+        block_last_[i] = last;
+      }
       bounds_total_ += block_bounds_[i];
+      bounds_last_ = std::min(bounds_last_, block_last_[i]);
     }
   }
   if (!cannot_beat(bounds_total_, threshold_)) return Stretch::Read;

@@ -13,7 +13,7 @@ constexpr std::uint32_t kNoLength = std::numeric_limits<std::uint32_t>::max();
 }  // namespace
 
 TermCursor::TermCursor(const Xapian::Database& db, const std::string& term,
-                       const index::MatchData& data)
+                       const index::MatchData& data, Xapian::doccount termfreq)
     : data_(&data), blocks_(data.blocks(term)) {
   if (!blocks_.blocks.empty()) {
     list_ = true;
@@ -22,11 +22,27 @@ TermCursor::TermCursor(const Xapian::Database& db, const std::string& term,
     load_block(0);
     return;
   }
+  // The whole list's competitive impacts from the shortest length at each wdf: of points with
+  // one wdf only the shortest can be competitive, and a short list's wdfs are small, so a
+  // table by wdf leaves competitive_impacts() a few points to sort instead of every posting.
+  constexpr std::uint32_t kTabledWdfs = 64;
+  std::array<std::uint32_t, kTabledWdfs> shortest_at_wdf;
+  shortest_at_wdf.fill(kNoLength);
   std::vector<index::MatchData::Impact> points;
+  // A list without blocks is shorter than kMinBlockedPostings here; `termfreq` may count a
+  // whole set of shards.
+  postings_.reserve(std::min<Xapian::doccount>(termfreq, index::MatchData::kMinBlockedPostings));
   for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
-    postings_.emplace_back(*it, it.get_wdf());
-    points.push_back({it.get_wdf(), data.length(*it)});
+    const Xapian::termcount wdf = it.get_wdf();
+    const std::uint32_t length = data.length(*it);
+    postings_.emplace_back(*it, wdf);
+    if (wdf < kTabledWdfs)
+      shortest_at_wdf[wdf] = std::min(shortest_at_wdf[wdf], length);
+    else
+      points.push_back({wdf, length});
   }
+  for (std::uint32_t wdf = 0; wdf < kTabledWdfs; ++wdf)
+    if (shortest_at_wdf[wdf] != kNoLength) points.push_back({wdf, shortest_at_wdf[wdf]});
   owned_impacts_ = index::MatchData::competitive_impacts(std::move(points));
   whole_block_ = {kEnd, 0, static_cast<std::uint32_t>(owned_impacts_.size())};
   docid_ = postings_.empty() ? kEnd : postings_[0].first;
@@ -289,7 +305,9 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
   if (!positional() && clause.terms.size() > kMergedSynonymTerms) {
     terms_.emplace_back(merged_synonym_postings(db, data, clause), data);
   } else {
-    for (const auto& term : clause.terms) terms_.emplace_back(db, term, data);
+    for (std::size_t i = 0; i < clause.terms.size(); ++i)
+      terms_.emplace_back(db, clause.terms[i], data,
+                          i < clause.termfreqs.size() ? clause.termfreqs[i] : 0);
   }
   const std::vector<Xapian::doccount>& termfreqs = clause.termfreqs;
   for (const double tf : termfreqs) {

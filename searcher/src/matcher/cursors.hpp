@@ -74,7 +74,9 @@ class TermCursor {
   // A term with blocks in `data` is decoded from there a block at a time as the matcher goes;
   // a shorter list (or a term without blocks) is read whole here through Xapian, its bound
   // taken from its postings.
-  TermCursor(const Xapian::Database& db, const std::string& term, const index::MatchData& data);
+  // `termfreq`: how many postings to expect (0 when unknown).
+  TermCursor(const Xapian::Database& db, const std::string& term, const index::MatchData& data,
+             Xapian::doccount termfreq);
   // Postings already read (in docid order), with blocks computed from them; a wdf above its
   // document's length (a synonym's summed wdfs) is clamped to it.
   TermCursor(std::vector<Posting> postings, const index::MatchData& data);

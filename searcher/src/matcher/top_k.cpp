@@ -64,12 +64,12 @@ PlanCursors::PlanCursors(const Xapian::Database& db, const index::MatchData& dat
                       std::none_of(clauses.begin(), clauses.end(),
                                    [](const ClauseCursor& c) { return c.positional(); });
   for (const auto& term : plan.filters) {
-    filters.emplace_back(db, term, data);
     filter_termfreqs.push_back(statistics.get_termfreq(term));
+    filters.emplace_back(db, term, data, filter_termfreqs.back());
   }
   for (const auto& term : plan.excluded) {
-    excluded.emplace_back(db, term, data);
     excluded_termfreqs.push_back(statistics.get_termfreq(term));
+    excluded.emplace_back(db, term, data, excluded_termfreqs.back());
   }
 }
 
