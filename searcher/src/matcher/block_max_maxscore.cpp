@@ -93,7 +93,7 @@ class MaxScorePass {
   const std::vector<std::size_t>* order_ = &in_bound_order_;  // window_ or in_bound_order_
   std::size_t window_first_essential_ = 0;
   bool window_ready_ = false;
-  bool lagging_ = false;          // some essential clause may lag behind frontier_
+  bool lagging_ = false;            // some essential clause may lag behind frontier_
   bool lagging_in_window_ = false;  // some globally essential clause may lag behind frontier_
   Xapian::docid frontier_ = 0;
 };
