@@ -156,6 +156,28 @@ std::vector<Case> random_cases(const std::vector<std::string>& words,
   return cases;
 }
 
+// Long questions, as bibliographic collections ask them: 5 to 12 words, some with a phrase or
+// two among them (a hyphenated or possessive word is one), so that the plan has eight clauses
+// or more over a small collection and the term-at-a-time pass answers.
+std::vector<Case> long_cases(const std::vector<std::string>& words,
+                             const std::vector<std::string>& pairs, unsigned count, unsigned seed) {
+  std::mt19937 random(seed);
+  const auto pick = [&](const std::vector<std::string>& from) {
+    return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(random)];
+  };
+  std::vector<Case> cases;
+  for (unsigned i = 0; i < count; ++i) {
+    std::string query;
+    const unsigned length = 5 + i % 8;
+    for (unsigned w = 0; w < length; ++w) {
+      if (!query.empty()) query += ' ';
+      query += (!pairs.empty() && (w + i) % 5 == 2) ? "\"" + pick(pairs) + "\"" : pick(words);
+    }
+    cases.push_back({query, ""});
+  }
+  return cases;
+}
+
 struct Mode {
   bool all_words = false;
   bool collapse = false;
@@ -455,6 +477,7 @@ TEST_F(MatcherExactness, SeedArticleRanksAsEnquire) {
   ks::testing::index_file(db, kSourceDir / "corpus" / "000_98f3cf22a18d5691.txt", ki::Format::Auto,
                           "000_98f3cf22a18d5691.txt");
   std::vector<Case> cases = random_cases(vocabulary(db), neighbours(db, 20, 7), 160, 7);
+  for (Case& c : long_cases(vocabulary(db), neighbours(db, 20, 8), 24, 8)) cases.push_back(c);
   check_against_exhaustive(db, cases);
   for (const char* fixed : {"Rajavi", "mojahedin khalq", "مجاهدين", "سازمان مجاهدین خلق",
                             "rajavi -khomeini", "+iran mek", "leader:maryam", "MKO"})
@@ -470,7 +493,8 @@ TEST_F(MatcherExactness, CranfieldRanksAsEnquire) {
   const fs::path db = temp_ / "cranfield";
   ks::testing::index_file(db, collection, ki::Format::Smart, "cran.all.1400");
   ASSERT_TRUE(ki::MatchData::read(ki::match_data_path(db), Xapian::Database(db.string())));
-  const auto cases = random_cases(vocabulary(db), neighbours(db, 40, 11), 300, 11);
+  std::vector<Case> cases = random_cases(vocabulary(db), neighbours(db, 40, 11), 300, 11);
+  for (Case& c : long_cases(vocabulary(db), neighbours(db, 40, 12), 40, 12)) cases.push_back(c);
   check_against_exhaustive(db, cases);
   unsigned fast = 0;
   check_against_enquire(db, cases, fast);

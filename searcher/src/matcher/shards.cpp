@@ -68,7 +68,9 @@ TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShar
     const LocalShard& shard = shards[s];
     state.numbering = {s, count};
     PlanCursors cursors(shard.db, *shard.data, plan, parameters, whole);
-    if (positional) {
+    if (term_at_a_time_pays(shard.db, cursors)) {
+      term_at_a_time_pass(shard.db, *shard.data, cursors, state);
+    } else if (positional) {
       DeferredChecks deferred(cursors.clauses.size());
       cursors.assume_positions_hold = true;
       maxscore_pass(shard.db, *shard.data, cursors, {0, &deferred}, state);

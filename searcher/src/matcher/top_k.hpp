@@ -172,6 +172,13 @@ struct PassOptions {
 void maxscore_pass(const Xapian::Database& db, const index::MatchData& data, PlanCursors& cursors,
                    const PassOptions& options, PassState& state);
 
+// The same pass term at a time (term_at_a_time.cpp), for a plan of scored clauses (no + group,
+// filter or exclusion) where term_at_a_time_pays(): many clauses over few documents. Nothing
+// is skipped, so the count is exact.
+bool term_at_a_time_pays(const Xapian::Database& db, const PlanCursors& cursors);
+void term_at_a_time_pass(const Xapian::Database& db, const index::MatchData& data,
+                         PlanCursors& cursors, PassState& state);
+
 // A bound that cannot beat the threshold. The margin absorbs rounding: a bound and the score
 // it bounds are sums of the same parts added in different orders.
 inline bool cannot_beat(double bound, double threshold) {
