@@ -98,6 +98,7 @@ class MaxScorePass {
   std::vector<std::size_t> in_bound_order_;  // 0, 1, ...: the global partition's window
   const std::vector<std::size_t>* order_ = &in_bound_order_;  // window_ or in_bound_order_
   std::size_t window_first_essential_ = 0;
+  double window_rest_ = 0;  // a partitioned stretch's non-essential block bounds, summed
   bool window_ready_ = false;
   bool lagging_ = false;            // some essential clause may lag behind frontier_
   bool lagging_in_window_ = false;  // some globally essential clause may lag behind frontier_
@@ -345,6 +346,7 @@ void MaxScorePass::partition_window() {
     while (window_first_essential_ < n_ &&
            cannot_beat(weakest + block_bounds_[window_[window_first_essential_]], threshold_))
       weakest += block_bounds_[window_[window_first_essential_++]];
+    window_rest_ = weakest;
   }
   for (std::size_t j = window_first_essential_; j < n_; ++j)
     by_bound_[(*order_)[j]]->skip_to(frontier_);
@@ -359,8 +361,7 @@ std::optional<double> MaxScorePass::candidate_score(Xapian::docid docid, std::ui
       ClauseCursor& clause = *by_bound_[(*order_)[j]];
       if (clause.docid() == docid) score += clause.score(length);
     }
-    double rest = 0;
-    for (std::size_t j = 0; j < window_first_essential_; ++j) rest += block_bounds_[(*order_)[j]];
+    double rest = window_rest_;
     for (std::size_t j = window_first_essential_; j-- > 0;) {
       if (cannot_beat(score + rest, threshold_)) {
         skipped_ = true;
