@@ -36,7 +36,7 @@ class MaxScorePass {
   void bound_from(Xapian::docid docid);
   bool windowed() const { return pruning_ && first_essential_ + 2 <= n_; }
   // The stretch has a partition of its own (else the global one, read as without windows).
-  bool partitioned() const { return windowed() && order_ == &window_; }
+  bool partitioned() const { return partitioned_; }
   Xapian::docid next_in_windows();
   void partition_window();
   std::optional<double> candidate_score(Xapian::docid docid, std::uint32_t length);
@@ -100,6 +100,7 @@ class MaxScorePass {
   std::size_t window_first_essential_ = 0;
   double window_rest_ = 0;  // a partitioned stretch's non-essential block bounds, summed
   bool window_ready_ = false;
+  bool partitioned_ = false;        // windowed() and order_ == &window_
   bool lagging_ = false;            // some essential clause may lag behind frontier_
   bool lagging_in_window_ = false;  // some globally essential clause may lag behind frontier_
   Xapian::docid frontier_ = 0;
@@ -325,7 +326,8 @@ Xapian::docid MaxScorePass::next_in_windows() {
 void MaxScorePass::partition_window() {
   constexpr Xapian::docid kPartitionedSpan = 64;
   window_ready_ = true;
-  if (bounds_last_ - frontier_ < kPartitionedSpan) {
+  partitioned_ = bounds_last_ - frontier_ >= kPartitionedSpan;
+  if (!partitioned_) {
     order_ = &in_bound_order_;
     window_first_essential_ = first_essential_;
     if (!lagging_in_window_) return;
@@ -430,6 +432,7 @@ void MaxScorePass::take(Xapian::docid docid, std::uint32_t length, double score)
   if (pruning_ && (rose || starts)) {
     drop_non_essential();
     window_ready_ = false;
+    partitioned_ = false;
   }
 }
 
