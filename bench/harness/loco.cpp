@@ -1,7 +1,7 @@
 // kavosh-bench-loco: how Kavosh's ranking defaults are chosen (issue 18). Every candidate
 // ranking configuration (k1 x b x proximity x feedback, and each of the proximity boost's
-// weight, the proximity rerank's depth and weight and the title's weight alone) is run on every
-// collection through the library (the requests kavosh-search --queries makes) and scored per query;
+// weight, the proximity rerank's depth and weight, the title's weight and the index's stemmers
+// alone) is run on every collection through the library (the requests kavosh-search --queries makes) and scored per query;
 // then, for each collection in turn, the configuration that does best on the OTHER collections is
 // reported on the one left out (leave-one-collection-out), beside the one tuned on it,
 // today's default and the best peer, with paired randomization tests. bench/README.md
@@ -42,6 +42,9 @@ struct Config {
   double proximity_weight = 1;  // the boost's or the rerank's window weight scale
   unsigned rerank_depth = 0;    // proximity rerank of the first N (0: none)
   double title_weight = ks::kDefaultTitleWeight;
+  // The index's stemmers, "<english>-<persian>" (kavosh-index --english-stemmer,
+  // --persian-stemmer): empty for today's index, else one of --stemmer-indexes.
+  std::string stemmers = {};
 
   std::string name() const {
     char text[96];
@@ -68,6 +71,7 @@ struct Config {
       std::snprintf(text, sizeof text, " title=%.2g", title_weight);
       s += text;
     }
+    if (!stemmers.empty()) s += " stemmers=" + stemmers;
     return s;
   }
 };
@@ -250,7 +254,10 @@ struct Family {
 
 int main(int argc, char** argv) {
   CLI::App app{"Leave-one-collection-out choice of Kavosh's ranking defaults (issue 18)"};
-  fs::path collections_dir, indexes_dir, peer_runs_dir, json_path, per_query_path;
+  fs::path collections_dir, indexes_dir, peer_runs_dir, json_path, per_query_path,
+      stemmer_indexes_dir;
+  std::vector<std::string> stemmer_choices;
+  bool stemmer_families_only = false;
   std::vector<std::string> names = {"cranfield", "cisi", "cacm", "npl", "parsinlu", "persianqa"};
   std::vector<std::string> peers = {"xapian", "sqlite", "lucene"};
   std::vector<double> k1s = {0.9, 1.2, 1.6}, bs = {0.5, 0.75};
@@ -275,6 +282,13 @@ int main(int argc, char** argv) {
   app.add_option("--proximity-weight", proximity_weights,
                  "window weight scales tried (boost and rerank)");
   app.add_option("--title-weight", title_weights, "title weights tried besides today's");
+  app.add_option("--stemmer-indexes", stemmer_indexes_dir,
+                 "Kavosh indexes made with other stemmers, <dir>/<english>-<persian>/<name>");
+  app.add_option("--stemmers", stemmer_choices,
+                 "the stemmer pairs of --stemmer-indexes tried (e.g. lovins-light porter2-none)");
+  app.add_flag("--stemmer-families-only", stemmer_families_only,
+               "run only the BM25 and stemmer families (no proximity, feedback, rerank or "
+               "title candidates)");
   app.add_option("--k", k, "hits per query (1000, as the issue's held-back runs)");
   app.add_option("--permutations", permutations, "randomization test: random sign assignments");
   app.add_option("--seed", seed, "randomization test seed");
@@ -292,14 +306,16 @@ int main(int argc, char** argv) {
     for (const double k1 : k1s)
       for (const double b : bs)
         for (const bool proximity : {false, true}) {
+          if (proximity && stemmer_families_only) continue;
           Config c{k1, b, proximity, Feedback::None, 0};
           if (c.name() != kToday.name()) base_configs.push_back(c);
         }
     // Each added feature alone, without feedback runs (the expensive ones): the proximity
     // boost's and the rerank's weight and depth, and the title's weight.
-    const std::size_t feedback_configs = base_configs.size();
+    const std::size_t feedback_configs = stemmer_families_only ? 0 : base_configs.size();
     for (const double k1 : k1s)
       for (const double b : bs) {
+        if (stemmer_families_only) break;
         for (const double weight : proximity_weights) {
           if (weight != 1)
             base_configs.push_back(
@@ -312,16 +328,29 @@ int main(int argc, char** argv) {
           if (title != ks::kDefaultTitleWeight)
             base_configs.push_back({.k1 = k1, .b = b, .title_weight = title});
       }
+    // The index's stemmers, each on its own index, at every k1 and b, without other features.
+    for (const std::string& stemmers : stemmer_choices) {
+      if (stemmer_indexes_dir.empty())
+        throw std::runtime_error("--stemmers needs --stemmer-indexes");
+      for (const double k1 : k1s)
+        for (const double b : bs) base_configs.push_back({.k1 = k1, .b = b, .stemmers = stemmers});
+    }
     std::vector<Collection> collections;
     for (const auto& name : names) {
       Collection c;
       c.name = name;
       c.queries = read_queries(collections_dir / name / "queries.tsv");
       c.qrels = eval::load_qrels(collections_dir / name / "qrels.txt");
-      ks::Searcher searcher(indexes_dir / name);
+      ks::Searcher todays_index(indexes_dir / name);
+      std::map<std::string, ks::Searcher> stemmer_index;  // by Config::stemmers
       for (std::size_t b = 0; b < base_configs.size(); ++b) {
         const Config& base = base_configs[b];
         std::cerr << "kavosh-bench-loco: " << name << ": " << base.name() << '\n';
+        if (!base.stemmers.empty() && !stemmer_index.count(base.stemmers))
+          stemmer_index.emplace(base.stemmers,
+                                ks::Searcher(stemmer_indexes_dir / base.stemmers / name));
+        ks::Searcher& searcher =
+            base.stemmers.empty() ? todays_index : stemmer_index.at(base.stemmers);
         auto& ratios = c.head_ratio[base.name()];
         c.runs[base.name()] = summarize(run_config(searcher, c, base, k, &ratios));
         if (b >= feedback_configs) continue;
@@ -380,13 +409,24 @@ int main(int argc, char** argv) {
     // The families of the first table set vary k1, b, proximity and feedback only.
     const auto plain = [](const Config& c) {
       return c.rerank_depth == 0 && c.proximity_weight == 1 &&
-             c.title_weight == ks::kDefaultTitleWeight;
+             c.title_weight == ks::kDefaultTitleWeight && c.stemmers.empty();
+    };
+    // A stemmer pair "<english>-<persian>" whose other half is today's.
+    const auto stemmer_family = [&](const std::string& label, bool english) {
+      return family(label, [&, english](const Config& c) {
+        if (c.proximity || c.feedback != Feedback::None) return false;
+        if (c.stemmers.empty()) return plain(c);
+        const std::string todays_half = english ? "-light" : "porter2-";
+        return english ? c.stemmers.ends_with(todays_half) : c.stemmers.starts_with(todays_half);
+      });
     };
     std::vector<Family> families = {
         family("BM25, k1 and b by LOCO",
                [&](const Config& c) {
                  return plain(c) && !c.proximity && c.feedback == Feedback::None;
                }),
+    };
+    if (!stemmer_families_only) families.insert(families.end(), {
         family("+ proximity (SDM-style)",
                [&](const Config& c) {
                  return plain(c) && c.proximity && c.feedback == Feedback::None;
@@ -425,10 +465,17 @@ int main(int argc, char** argv) {
         family("title weight by LOCO",
                [](const Config& c) {
                  return !c.proximity && c.rerank_depth == 0 && c.proximity_weight == 1 &&
-                        c.feedback == Feedback::None;
+                        c.feedback == Feedback::None && c.stemmers.empty();
                }),
         family("everything, LOCO picks", [](const Config&) { return true; }),
-    };
+    });
+    if (!stemmer_choices.empty()) {
+      families.push_back(stemmer_family("English stemmer by LOCO (k1, b by LOCO too)", true));
+      families.push_back(stemmer_family("Persian stemmer by LOCO (k1, b by LOCO too)", false));
+      families.push_back(family("stemmers, k1 and b by LOCO", [&](const Config& c) {
+        return !c.proximity && c.feedback == Feedback::None && (plain(c) || !c.stemmers.empty());
+      }));
+    }
 
     nlohmann::json out;
     out["command"] = [&] {
@@ -536,7 +583,9 @@ int main(int argc, char** argv) {
     // The rm3-auto figures above are composed from the rm3 and base runs (the decision needs
     // only the first pass); the configuration chosen on all collections is run for real once
     // to check that the composition is what the searcher does.
-    const std::string final_choice = out["families"].back()["chosen_on_all"];
+    std::string final_choice;
+    for (const auto& f : out["families"])
+      if (f["name"] == "everything, LOCO picks") final_choice = f["chosen_on_all"];
     if (verify_auto && final_choice.find("rm3-auto") != std::string::npos) {
       Config chosen;
       bool found = false;
