@@ -78,9 +78,9 @@ void Stemmers::stem(const Token& token, Language language, std::string& stem) {
       stem = found->second;
       return;
     }
-    stem = remember(english_cache_, term,
-                    english_kind_ == EnglishStemmer::Plurals ? english_plural_stem(term)
-                                                             : english_(term));
+    stem = remember(
+        english_cache_, term,
+        english_kind_ == EnglishStemmer::Plurals ? english_plural_stem(term) : english_(term));
     return;
   }
   if (token.script != Script::Arabic) return;
@@ -111,9 +111,9 @@ void Stemmers::stem(const Token& token, Language language, std::string& stem) {
     stem = found->second;
     return;
   }
-  stem = remember(persian_cache_, term,
-                  persian_kind_ == PersianStemmer::Plurals ? persian_plural_stem(term)
-                                                           : persian_stem(term));
+  stem = remember(
+      persian_cache_, term,
+      persian_kind_ == PersianStemmer::Plurals ? persian_plural_stem(term) : persian_stem(term));
 }
 
 }  // namespace kavosh::analysis

@@ -144,8 +144,8 @@ struct IndexWriter::Impl {
       std::string recorded = shard.db.get_metadata(std::string(key));
       if (recorded.empty()) recorded = older;
       if (recorded != wanted)
-        throw std::runtime_error("database " + path.string() + " was stemmed with " + flag +
-                                 " " + recorded + ", this run asks for " + std::string(wanted) +
+        throw std::runtime_error("database " + path.string() + " was stemmed with " + flag + " " +
+                                 recorded + ", this run asks for " + std::string(wanted) +
                                  ": give " + std::string(flag) + " " + recorded +
                                  " or re-index it with --rebuild");
     };
@@ -364,10 +364,12 @@ struct IndexWriter::Impl {
                           std::to_string(shard.article_count));
     shard.db.set_metadata(std::string(schema::kMetaNormalizeArabicScript),
                           options.analyzer.normalize_arabic_script ? "1" : "0");
-    shard.db.set_metadata(std::string(schema::kMetaEnglishStemmer),
-                          std::string(analysis::english_stemmer_name(options.analyzer.english_stemmer)));
-    shard.db.set_metadata(std::string(schema::kMetaPersianStemmer),
-                          std::string(analysis::persian_stemmer_name(options.analyzer.persian_stemmer)));
+    shard.db.set_metadata(
+        std::string(schema::kMetaEnglishStemmer),
+        std::string(analysis::english_stemmer_name(options.analyzer.english_stemmer)));
+    shard.db.set_metadata(
+        std::string(schema::kMetaPersianStemmer),
+        std::string(analysis::persian_stemmer_name(options.analyzer.persian_stemmer)));
     if (shard_set.sharded())
       shard.db.set_metadata(std::string(schema::kMetaShardRouting), std::string(kShardRouting));
     shard.db.commit_transaction();

@@ -53,13 +53,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 // A stemmer the index names in metadata `key` (`older` when it names none), parsed by `parse`.
 template <typename Parse>
-auto index_stemmer(const Xapian::Database& db, const std::string& index_name,
-                   std::string_view key, std::string_view older, Parse parse) {
+auto index_stemmer(const Xapian::Database& db, const std::string& index_name, std::string_view key,
+                   std::string_view older, Parse parse) {
   std::string name = db.get_metadata(std::string(key));
   if (name.empty()) name = older;
   const auto stemmer = parse(name);
   if (!stemmer)
-    throw std::runtime_error("database " + index_name + " was stemmed with '" + name + "' (" + std::string(key) +
+    throw std::runtime_error("database " + index_name + " was stemmed with '" + name + "' (" +
+                             std::string(key) +
                              "), which this kavosh-search does not know: re-index it with "
                              "kavosh-index --rebuild");
   return *stemmer;
@@ -72,11 +73,11 @@ analysis::AnalyzerOptions index_analysis(const Xapian::Database& db,
   const std::string normalize = db.get_metadata(std::string(schema::kMetaNormalizeArabicScript));
   if (normalize == "0") options.normalize_arabic_script = false;
   options.english_stemmer =
-      index_stemmer(db, index_name, schema::kMetaEnglishStemmer, schema::kEnglishStemmerOfOlderIndexes,
-                    analysis::parse_english_stemmer);
+      index_stemmer(db, index_name, schema::kMetaEnglishStemmer,
+                    schema::kEnglishStemmerOfOlderIndexes, analysis::parse_english_stemmer);
   options.persian_stemmer =
-      index_stemmer(db, index_name, schema::kMetaPersianStemmer, schema::kPersianStemmerOfOlderIndexes,
-                    analysis::parse_persian_stemmer);
+      index_stemmer(db, index_name, schema::kMetaPersianStemmer,
+                    schema::kPersianStemmerOfOlderIndexes, analysis::parse_persian_stemmer);
   return options;
 }
 

@@ -54,9 +54,9 @@ TEST(PersianStemmer, ReadsAmbiguousHayAsPlural) {
 // PersianStemmer::Plurals: the same plural rules, nothing else.
 TEST(PersianPluralStemmer, RemovesPluralSuffixesOnly) {
   const std::vector<std::pair<std::string, std::string>> plurals = {
-      {"کتابها", "کتاب"},         {"کتابهایشان", "کتاب"}, {"اطلاعات", "اطلاع"},
-      {"مجاهدین", "مجاهد"},       {"دانشجویان", "دانشجو"}, {"ایرانیان", "ایرانی"},
-      {"نمایندگان", "نماینده"},   {"لحظههایی", "لحظه"},   {"محبوبترینها", "محبوبترین"},
+      {"کتابها", "کتاب"},       {"کتابهایشان", "کتاب"},  {"اطلاعات", "اطلاع"},
+      {"مجاهدین", "مجاهد"},     {"دانشجویان", "دانشجو"}, {"ایرانیان", "ایرانی"},
+      {"نمایندگان", "نماینده"}, {"لحظههایی", "لحظه"},    {"محبوبترینها", "محبوبترین"},
   };
   for (const auto& [term, stem] : plurals) {
     EXPECT_EQ(persian_plural_stem(term), stem) << term;
@@ -64,8 +64,8 @@ TEST(PersianPluralStemmer, RemovesPluralSuffixesOnly) {
   }
   // What only the light stemmer removes: comparatives, superlatives, ezafe and clitics; a
   // superlative is not read as an Arabic plural in ین.
-  for (const std::string term : {"بزرگترین", "بزرگتر", "بیشتر", "خانهی", "حملهام", "نامهاش",
-                                 "اقای", "بهترین"}) {
+  for (const std::string term :
+       {"بزرگترین", "بزرگتر", "بیشتر", "خانهی", "حملهام", "نامهاش", "اقای", "بهترین"}) {
     EXPECT_EQ(persian_plural_stem(term), term) << term;
     EXPECT_NE(persian_stem(term), term) << term;
   }

@@ -68,22 +68,22 @@ TEST(Stemmers, EnglishChoicesAreTheAlgorithmsTheyName) {
 
 TEST(EnglishPluralStem, RemovesPluralEndingsOnly) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"cats", "cat"},       {"studies", "study"},      {"flies", "fly"},
-      {"ties", "tie"},       {"boxes", "box"},          {"churches", "church"},
-      {"dishes", "dish"},    {"classes", "class"},      {"processes", "process"},
-      {"horses", "horse"},   {"houses", "house"},       {"trees", "tree"},
-      {"1960s", "1960"},     {"wings", "wing"},         {"flows", "flow"},
-      {"glass", "glass"},    {"virus", "virus"},        {"analysis", "analysis"},
-      {"gas", "gas"},        {"yes", "yes"},            {"is", "is"},
-      {"flow", "flow"},      {"running", "running"},    {"nationality", "nationality"},
+      {"cats", "cat"},     {"studies", "study"},   {"flies", "fly"},
+      {"ties", "tie"},     {"boxes", "box"},       {"churches", "church"},
+      {"dishes", "dish"},  {"classes", "class"},   {"processes", "process"},
+      {"horses", "horse"}, {"houses", "house"},    {"trees", "tree"},
+      {"1960s", "1960"},   {"wings", "wing"},      {"flows", "flow"},
+      {"glass", "glass"},  {"virus", "virus"},     {"analysis", "analysis"},
+      {"gas", "gas"},      {"yes", "yes"},         {"is", "is"},
+      {"flow", "flow"},    {"running", "running"}, {"nationality", "nationality"},
   };
   for (const auto& [term, stem] : cases) EXPECT_EQ(english_plural_stem(term), stem) << term;
 }
 
 TEST(StemmerNames, RoundTrip) {
-  for (const EnglishStemmer kind : {EnglishStemmer::Porter2, EnglishStemmer::Porter,
-                                    EnglishStemmer::Lovins, EnglishStemmer::Plurals,
-                                    EnglishStemmer::None})
+  for (const EnglishStemmer kind :
+       {EnglishStemmer::Porter2, EnglishStemmer::Porter, EnglishStemmer::Lovins,
+        EnglishStemmer::Plurals, EnglishStemmer::None})
     EXPECT_EQ(parse_english_stemmer(english_stemmer_name(kind)), kind);
   for (const PersianStemmer kind :
        {PersianStemmer::Light, PersianStemmer::Plurals, PersianStemmer::None})

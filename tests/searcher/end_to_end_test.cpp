@@ -595,8 +595,9 @@ TEST(Searcher, IndexesWithoutStemmerMetadataWereStemmedByTheOldDefaults) {
     ks::Searcher searcher(db);
     ADD_FAILURE() << "an unknown stemmer was accepted";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("database " + db.string() + " was stemmed with 'snowball'"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("database " + db.string() + " was stemmed with 'snowball'"),
+        std::string::npos)
         << e.what();
   }
   fs::remove_all(db);

@@ -75,7 +75,7 @@ struct AnalyzerOptions {
   bool join_compounds = true;           // "می روم" also yields "میروم" (span 2)
   EnglishStemmer english_stemmer = EnglishStemmer::Porter2;  // on Latin-script tokens
   PersianStemmer persian_stemmer = PersianStemmer::Light;    // on Arabic-script tokens
-  bool stem_arabic = true;              // Xapian's Arabic stemmer, when the language is Arabic
+  bool stem_arabic = true;  // Xapian's Arabic stemmer, when the language is Arabic
 };
 
 // Not thread-safe (it owns ICU break iterators): use one Analyzer per thread.
