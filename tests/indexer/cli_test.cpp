@@ -99,6 +99,9 @@ TEST(KavoshIndexCli, StemmerChoicesAreRecordedAndKept) {
     EXPECT_EQ(database.get_metadata(std::string(schema::kMetaEnglishStemmer)), "lovins");
     EXPECT_EQ(database.get_metadata(std::string(schema::kMetaPersianStemmer)), "plurals");
   }
+  const auto stats = run_indexer({"--db", db, "--stats"}, dir);
+  EXPECT_NE(stats.out.find("\nstemmers: english lovins, persian plurals\n"), std::string::npos)
+      << stats.out;
   const auto defaults = run_indexer({"--db", db, "--quiet", kCorpus.string()}, dir);
   EXPECT_EQ(defaults.exit_code, 1);
   EXPECT_EQ(defaults.err, "kavosh-index: database " + db +
