@@ -8,6 +8,8 @@
 // (i.e. sorted by (position, span)). Stacked tokens do not consume positions.
 #include "kavosh/analysis/analyzer.hpp"
 
+#include <utility>
+
 #include "compound_joiner.hpp"
 #include "kavosh/text/ascii.hpp"
 #include "script_detection.hpp"
@@ -73,6 +75,47 @@ std::optional<Language> parse_language_code(std::string_view code) {
   if (lower == "ar" || lower == "ara") return Language::Arabic;
   if (lower == "other") return Language::Other;
   return std::nullopt;
+}
+
+namespace {
+constexpr std::pair<EnglishStemmer, std::string_view> kEnglishStemmerNames[] = {
+    {EnglishStemmer::Porter2, "porter2"}, {EnglishStemmer::Porter, "porter"},
+    {EnglishStemmer::Lovins, "lovins"},   {EnglishStemmer::Plurals, "plurals"},
+    {EnglishStemmer::None, "none"},
+};
+constexpr std::pair<PersianStemmer, std::string_view> kPersianStemmerNames[] = {
+    {PersianStemmer::Light, "light"},
+    {PersianStemmer::Plurals, "plurals"},
+    {PersianStemmer::None, "none"},
+};
+
+template <typename Kind, std::size_t N>
+std::string_view name_of(Kind kind, const std::pair<Kind, std::string_view> (&names)[N]) {
+  for (const auto& [k, name] : names)
+    if (k == kind) return name;
+  return "none";
+}
+
+template <typename Kind, std::size_t N>
+std::optional<Kind> kind_named(std::string_view name,
+                               const std::pair<Kind, std::string_view> (&names)[N]) {
+  for (const auto& [k, n] : names)
+    if (n == name) return k;
+  return std::nullopt;
+}
+}  // namespace
+
+std::string_view english_stemmer_name(EnglishStemmer stemmer) {
+  return name_of(stemmer, kEnglishStemmerNames);
+}
+std::optional<EnglishStemmer> parse_english_stemmer(std::string_view name) {
+  return kind_named(name, kEnglishStemmerNames);
+}
+std::string_view persian_stemmer_name(PersianStemmer stemmer) {
+  return name_of(stemmer, kPersianStemmerNames);
+}
+std::optional<PersianStemmer> parse_persian_stemmer(std::string_view name) {
+  return kind_named(name, kPersianStemmerNames);
 }
 
 struct Analyzer::Impl {

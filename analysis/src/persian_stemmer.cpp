@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "kavosh/text/utf8.hpp"
 
@@ -40,19 +41,21 @@ std::string strip(std::string_view term, std::size_t suffix_bytes) {
   return std::string(term.substr(0, term.size() - suffix_bytes));
 }
 
-}  // namespace
-
-std::string persian_stem(std::string_view term) {
-  const std::size_t letters = letters_in(term);
-  if (letters < 4) return std::string(term);
-
+// The plural rules of persian_stem(), with its comparative and superlative rules when
+// `comparatives`, or nothing when none applies.
+std::optional<std::string> plural_stem(std::string_view term, std::size_t letters,
+                                       bool comparatives) {
+  // Without the superlative rule, ...ترین would read as an Arabic plural (بهترین -> بهتر).
+  if (!comparatives && term.ends_with("ترین")) return std::nullopt;
   for (const SuffixRule& rule : kPluralRules) {
+    if (!comparatives && rule.suffix == "ترین") continue;
     if (!term.ends_with(rule.suffix)) continue;
     if (letters - letters_in(rule.suffix) < rule.min_letters_left) break;
     if (rule.suffix == "ها" && is_one_of(term, kNotPlural)) break;
     return strip(term, rule.suffix.size());
   }
-  if (term.ends_with("تر") && letters - 2 >= 3 && !is_one_of(term, kNotComparative)) {
+  if (comparatives && term.ends_with("تر") && letters - 2 >= 3 &&
+      !is_one_of(term, kNotComparative)) {
     return strip(term, std::string_view("تر").size());
   }
   if (term.ends_with("ات") && letters - 2 >= 4) return strip(term, std::string_view("ات").size());
@@ -66,6 +69,21 @@ std::string persian_stem(std::string_view term) {
   if (term.ends_with("ین") && letters - 2 >= 4 && !is_one_of(term, kNotArabicPlural)) {
     return strip(term, std::string_view("ین").size());
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string persian_plural_stem(std::string_view term) {
+  const std::size_t letters = letters_in(term);
+  if (letters < 4) return std::string(term);
+  return plural_stem(term, letters, false).value_or(std::string(term));
+}
+
+std::string persian_stem(std::string_view term) {
+  const std::size_t letters = letters_in(term);
+  if (letters < 4) return std::string(term);
+  if (auto stem = plural_stem(term, letters, true)) return *std::move(stem);
   // Ezafe and clitics after a final ه: خانهی خانهای خانهام خانهات خانهاش -> خانه.
   for (const std::string_view clitic :
        {std::string_view("ای"), std::string_view("ام"), std::string_view("ات"),

@@ -25,4 +25,9 @@ namespace kavosh::analysis {
 // The stem of `term`, or `term` itself when no rule applies.
 std::string persian_stem(std::string_view term);
 
+// PersianStemmer::Plurals: the plural rules above only (ها and its possessive forms, ات, ین,
+// یان, گان); no comparative, superlative, ezafe or clitic rule, and a word ending in ترین is
+// left alone.
+std::string persian_plural_stem(std::string_view term);
+
 }  // namespace kavosh::analysis

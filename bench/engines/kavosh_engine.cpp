@@ -3,7 +3,8 @@
 // are what a user of kavosh-index / kavosh-search gets. Our query syntax is passed through as
 // it is; the analyzer decides language per passage, so --lang only sets Article::language.
 // Extra flags serve bench/run's experiments: --k1/--b/--model/--title-weight/--prf on search
-// (the k1/b grid) and --no-normalize on index (the Persian normalization ablation).
+// (the k1/b grid) and --no-normalize, --english-stemmer, --persian-stemmer on index (the
+// Persian normalization ablation, the stemmer choices of bench/ranking-loco).
 #include <xapian.h>
 
 #include <CLI/CLI.hpp>
@@ -36,6 +37,7 @@ struct MatcherCounts {
 // Flags beyond the protocol; defaults are the library's own.
 struct KavoshSettings {
   bool no_normalize_index = false;
+  analysis::AnalyzerOptions index_analysis;  // its stemmers; normalization by the flag above
   unsigned batch_passages = index::WriterOptions{}.batch_passages;
   unsigned shards = 0;  // WriterOptions::index_shards: 0 one database, N a sharded index
   bool no_normalize_query = false;
@@ -57,6 +59,7 @@ class KavoshBuilder final : public IndexBuilder {
                                       [&] {
                                         index::WriterOptions options;
                                         options.rebuild = true;
+                                        options.analyzer = settings.index_analysis;
                                         options.analyzer.normalize_arabic_script =
                                             !settings.no_normalize_index;
                                         options.batch_passages = settings.batch_passages;
@@ -166,6 +169,22 @@ void add_kavosh_options(CLI::App& index_command, CLI::App& search_command,
                         KavoshSettings& settings) {
   index_command.add_flag("--no-normalize", settings.no_normalize_index,
                          "index without Persian/Arabic orthographic normalization (ablation)");
+  index_command
+      .add_option_function<std::string>(
+          "--english-stemmer",
+          [&settings](const std::string& name) {
+            settings.index_analysis.english_stemmer = analysis::parse_english_stemmer(name).value();
+          },
+          "as kavosh-index --english-stemmer")
+      ->check(CLI::IsMember({"porter2", "porter", "lovins", "plurals", "none"}));
+  index_command
+      .add_option_function<std::string>(
+          "--persian-stemmer",
+          [&settings](const std::string& name) {
+            settings.index_analysis.persian_stemmer = analysis::parse_persian_stemmer(name).value();
+          },
+          "as kavosh-index --persian-stemmer")
+      ->check(CLI::IsMember({"light", "plurals", "none"}));
   index_command
       .add_option("--batch", settings.batch_passages,
                   "passages per commit (0: the writer's default, sized by the index)")

@@ -1,10 +1,11 @@
 // kavosh-bench-loco: how Kavosh's ranking defaults are chosen (issue 18). Every candidate
 // ranking configuration (k1 x b x proximity x feedback, and each of the proximity boost's
-// weight, the proximity rerank's depth and weight and the title's weight alone) is run on every
-// collection through the library (the requests kavosh-search --queries makes) and scored per query;
-// then, for each collection in turn, the configuration that does best on the OTHER collections is
-// reported on the one left out (leave-one-collection-out), beside the one tuned on it,
-// today's default and the best peer, with paired randomization tests. bench/README.md
+// weight, the proximity rerank's depth and weight, the title's weight, and indexes made another
+// way: other stemmers, the title folded into the body) is run on every collection through the
+// library (the requests kavosh-search --queries makes) and scored per query; then, for each
+// collection in turn, the configuration that does best on the OTHER collections is reported on the
+// one left out (leave-one-collection-out), beside the one tuned on it, today's default and the best
+// peer, with paired randomization tests. bench/README.md
 // ("Ranking: leave one collection out") says how to run it; bench/ranking-loco drives it.
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -42,6 +43,12 @@ struct Config {
   double proximity_weight = 1;  // the boost's or the rerank's window weight scale
   unsigned rerank_depth = 0;    // proximity rerank of the first N (0: none)
   double title_weight = ks::kDefaultTitleWeight;
+  // The index, when not today's: one of --variants, on --variant-indexes. Stemmer pairs are
+  // "<english>-<persian>" (kavosh-index --english-stemmer, --persian-stemmer); "titlefold<N>"
+  // is an index whose passages hold their title N times ahead of their text, searched with
+  // title weight 0 (a BM25F-like title, see kTitleFold); "titlefill" one whose passages hold
+  // their title ahead of a text that does not begin with it, searched as today.
+  std::string index_variant = {};
 
   std::string name() const {
     char text[96];
@@ -68,12 +75,21 @@ struct Config {
       std::snprintf(text, sizeof text, " title=%.2g", title_weight);
       s += text;
     }
+    if (!index_variant.empty()) s += " index=" + index_variant;
     return s;
   }
 };
 
 // Today's defaults (searcher.hpp): the reference every ratio and test is taken against.
 const Config kToday{};
+
+// Index variants named so hold the title in the body's posting lists, to be searched without
+// the separate title clause.
+constexpr std::string_view kTitleFold = "titlefold";
+constexpr std::string_view kTitleFill = "titlefill";
+bool is_title_variant(const std::string& variant) {
+  return variant.starts_with(kTitleFold) || variant == kTitleFill;
+}
 
 struct Scores {
   std::vector<double> ap, ndcg;  // per judged query, in the qrels' query order
@@ -250,7 +266,10 @@ struct Family {
 
 int main(int argc, char** argv) {
   CLI::App app{"Leave-one-collection-out choice of Kavosh's ranking defaults (issue 18)"};
-  fs::path collections_dir, indexes_dir, peer_runs_dir, json_path, per_query_path;
+  fs::path collections_dir, indexes_dir, peer_runs_dir, json_path, per_query_path,
+      variant_indexes_dir;
+  std::vector<std::string> variants;
+  bool variant_families_only = false;
   std::vector<std::string> names = {"cranfield", "cisi", "cacm", "npl", "parsinlu", "persianqa"};
   std::vector<std::string> peers = {"xapian", "sqlite", "lucene"};
   std::vector<double> k1s = {0.9, 1.2, 1.6}, bs = {0.5, 0.75};
@@ -275,6 +294,14 @@ int main(int argc, char** argv) {
   app.add_option("--proximity-weight", proximity_weights,
                  "window weight scales tried (boost and rerank)");
   app.add_option("--title-weight", title_weights, "title weights tried besides today's");
+  app.add_option("--variant-indexes", variant_indexes_dir,
+                 "Kavosh indexes made another way, <dir>/<variant>/<name>");
+  app.add_option("--variants", variants,
+                 "the variants of --variant-indexes tried: stemmer pairs <english>-<persian> "
+                 "(lovins-light, porter2-none), titlefold<N>");
+  app.add_flag("--variant-families-only", variant_families_only,
+               "run only the BM25 and index-variant families (no proximity, feedback, rerank "
+               "or title-weight candidates)");
   app.add_option("--k", k, "hits per query (1000, as the issue's held-back runs)");
   app.add_option("--permutations", permutations, "randomization test: random sign assignments");
   app.add_option("--seed", seed, "randomization test seed");
@@ -292,14 +319,16 @@ int main(int argc, char** argv) {
     for (const double k1 : k1s)
       for (const double b : bs)
         for (const bool proximity : {false, true}) {
+          if (proximity && variant_families_only) continue;
           Config c{k1, b, proximity, Feedback::None, 0};
           if (c.name() != kToday.name()) base_configs.push_back(c);
         }
     // Each added feature alone, without feedback runs (the expensive ones): the proximity
     // boost's and the rerank's weight and depth, and the title's weight.
-    const std::size_t feedback_configs = base_configs.size();
+    const std::size_t feedback_configs = variant_families_only ? 0 : base_configs.size();
     for (const double k1 : k1s)
       for (const double b : bs) {
+        if (variant_families_only) break;
         for (const double weight : proximity_weights) {
           if (weight != 1)
             base_configs.push_back(
@@ -312,16 +341,31 @@ int main(int argc, char** argv) {
           if (title != ks::kDefaultTitleWeight)
             base_configs.push_back({.k1 = k1, .b = b, .title_weight = title});
       }
+    // Each index variant at every k1 and b, without other features.
+    for (const std::string& variant : variants) {
+      if (variant_indexes_dir.empty())
+        throw std::runtime_error("--variants needs --variant-indexes");
+      const double title = variant.starts_with(kTitleFold) ? 0 : ks::kDefaultTitleWeight;
+      for (const double k1 : k1s)
+        for (const double b : bs)
+          base_configs.push_back(
+              {.k1 = k1, .b = b, .title_weight = title, .index_variant = variant});
+    }
     std::vector<Collection> collections;
     for (const auto& name : names) {
       Collection c;
       c.name = name;
       c.queries = read_queries(collections_dir / name / "queries.tsv");
       c.qrels = eval::load_qrels(collections_dir / name / "qrels.txt");
-      ks::Searcher searcher(indexes_dir / name);
+      ks::Searcher todays_index(indexes_dir / name);
+      std::map<std::string, ks::Searcher> variant_index;  // by Config::index_variant
       for (std::size_t b = 0; b < base_configs.size(); ++b) {
         const Config& base = base_configs[b];
         std::cerr << "kavosh-bench-loco: " << name << ": " << base.name() << '\n';
+        const std::string& variant = base.index_variant;
+        if (!variant.empty() && !variant_index.count(variant))
+          variant_index.emplace(variant, ks::Searcher(variant_indexes_dir / variant / name));
+        ks::Searcher& searcher = variant.empty() ? todays_index : variant_index.at(variant);
         auto& ratios = c.head_ratio[base.name()];
         c.runs[base.name()] = summarize(run_config(searcher, c, base, k, &ratios));
         if (b >= feedback_configs) continue;
@@ -380,55 +424,93 @@ int main(int argc, char** argv) {
     // The families of the first table set vary k1, b, proximity and feedback only.
     const auto plain = [](const Config& c) {
       return c.rerank_depth == 0 && c.proximity_weight == 1 &&
-             c.title_weight == ks::kDefaultTitleWeight;
+             c.title_weight == ks::kDefaultTitleWeight && c.index_variant.empty();
+    };
+    // Today's index at every k1 and b, and the variants `in_family` accepts.
+    const auto variant_family = [&](const std::string& label, auto in_family) {
+      return family(label, [&, in_family](const Config& c) {
+        if (c.proximity || c.feedback != Feedback::None) return false;
+        return c.index_variant.empty() ? plain(c) : in_family(c.index_variant);
+      });
     };
     std::vector<Family> families = {
         family("BM25, k1 and b by LOCO",
                [&](const Config& c) {
                  return plain(c) && !c.proximity && c.feedback == Feedback::None;
                }),
-        family("+ proximity (SDM-style)",
-               [&](const Config& c) {
-                 return plain(c) && c.proximity && c.feedback == Feedback::None;
-               }),
-        family("+ RM3 on every query",
-               [&](const Config& c) {
-                 return plain(c) && !c.proximity && c.feedback == Feedback::Rm3;
-               }),
-        family("+ RM3 auto (threshold by LOCO)",
-               [&](const Config& c) {
-                 return plain(c) && !c.proximity && c.feedback == Feedback::Rm3Auto;
-               }),
-        family("+ Xapian ESet feedback (--prf 10)",
-               [&](const Config& c) {
-                 return plain(c) && !c.proximity && c.feedback == Feedback::Eset;
-               }),
-        family("+ proximity + RM3 auto",
-               [&](const Config& c) {
-                 return plain(c) && c.proximity && c.feedback == Feedback::Rm3Auto;
-               }),
-        family("+ proximity boost, weight by LOCO",
-               [](const Config& c) {
-                 return c.proximity && c.feedback == Feedback::None &&
-                        c.title_weight == ks::kDefaultTitleWeight;
-               }),
-        family("+ proximity rerank (SDM's weights; k1, b, depth by LOCO)",
-               [](const Config& c) {
-                 return c.rerank_depth > 0 && c.proximity_weight == 1 &&
-                        c.feedback == Feedback::None && c.title_weight == ks::kDefaultTitleWeight;
-               }),
-        family("+ proximity rerank, weight by LOCO too",
-               [](const Config& c) {
-                 return c.rerank_depth > 0 && c.feedback == Feedback::None &&
-                        c.title_weight == ks::kDefaultTitleWeight;
-               }),
-        family("title weight by LOCO",
-               [](const Config& c) {
-                 return !c.proximity && c.rerank_depth == 0 && c.proximity_weight == 1 &&
-                        c.feedback == Feedback::None;
-               }),
-        family("everything, LOCO picks", [](const Config&) { return true; }),
     };
+    if (!variant_families_only)
+      families.insert(
+          families.end(),
+          {
+              family("+ proximity (SDM-style)",
+                     [&](const Config& c) {
+                       return plain(c) && c.proximity && c.feedback == Feedback::None;
+                     }),
+              family("+ RM3 on every query",
+                     [&](const Config& c) {
+                       return plain(c) && !c.proximity && c.feedback == Feedback::Rm3;
+                     }),
+              family("+ RM3 auto (threshold by LOCO)",
+                     [&](const Config& c) {
+                       return plain(c) && !c.proximity && c.feedback == Feedback::Rm3Auto;
+                     }),
+              family("+ Xapian ESet feedback (--prf 10)",
+                     [&](const Config& c) {
+                       return plain(c) && !c.proximity && c.feedback == Feedback::Eset;
+                     }),
+              family("+ proximity + RM3 auto",
+                     [&](const Config& c) {
+                       return plain(c) && c.proximity && c.feedback == Feedback::Rm3Auto;
+                     }),
+              family("+ proximity boost, weight by LOCO",
+                     [](const Config& c) {
+                       return c.proximity && c.feedback == Feedback::None &&
+                              c.title_weight == ks::kDefaultTitleWeight;
+                     }),
+              family("+ proximity rerank (SDM's weights; k1, b, depth by LOCO)",
+                     [](const Config& c) {
+                       return c.rerank_depth > 0 && c.proximity_weight == 1 &&
+                              c.feedback == Feedback::None &&
+                              c.title_weight == ks::kDefaultTitleWeight;
+                     }),
+              family("+ proximity rerank, weight by LOCO too",
+                     [](const Config& c) {
+                       return c.rerank_depth > 0 && c.feedback == Feedback::None &&
+                              c.title_weight == ks::kDefaultTitleWeight;
+                     }),
+              family("title weight by LOCO",
+                     [](const Config& c) {
+                       return !c.proximity && c.rerank_depth == 0 && c.proximity_weight == 1 &&
+                              c.feedback == Feedback::None && c.index_variant.empty();
+                     }),
+              family("everything, LOCO picks", [](const Config&) { return true; }),
+          });
+    // Stemmer pairs "<english>-<persian>" whose other half is today's (porter2-light).
+    const auto english_stemmer = [](const std::string& v) {
+      return !is_title_variant(v) && v.ends_with("-light");
+    };
+    const auto persian_stemmer = [](const std::string& v) {
+      return !is_title_variant(v) && v.starts_with("porter2-");
+    };
+    const auto title_fold = [](const std::string& v) { return is_title_variant(v); };
+    const auto any_of_variants = [&](auto accepts) {
+      return std::any_of(variants.begin(), variants.end(), accepts);
+    };
+    if (any_of_variants(english_stemmer))
+      families.push_back(
+          variant_family("English stemmer by LOCO (k1, b by LOCO too)", english_stemmer));
+    if (any_of_variants(persian_stemmer))
+      families.push_back(
+          variant_family("Persian stemmer by LOCO (k1, b by LOCO too)", persian_stemmer));
+    if (any_of_variants(title_fold))
+      families.push_back(variant_family(
+          "title folded into the body (titlefold<N>: BM25F-like, title weight 0; titlefill: "
+          "where the text lacks it, title weight 0.5; by LOCO, k1, b too)",
+          title_fold));
+    if (!variants.empty())
+      families.push_back(variant_family("index variants, k1 and b by LOCO",
+                                        [](const std::string&) { return true; }));
 
     nlohmann::json out;
     out["command"] = [&] {
@@ -533,10 +615,41 @@ int main(int argc, char** argv) {
       out["families"].push_back(jf);
     }
 
+    // Each index variant at today's k1 and b, against today's index: what the variant does by
+    // itself, whatever LOCO chose.
+    if (!variants.empty()) {
+      std::cout << "\n### Index variants at today's k1 and b\n\nMAP / nDCG@10; `*` p < "
+                << kSignificance << " against today's index (p in the JSON)\n\n| index |";
+      for (const auto& c : collections) std::cout << ' ' << c.name << " |";
+      std::cout << "\n|---|";
+      for (std::size_t i = 0; i < collections.size(); ++i) std::cout << "---|";
+      std::cout << '\n';
+      for (const std::string& variant : variants) {
+        Config config;
+        config.index_variant = variant;
+        if (variant.starts_with(kTitleFold)) config.title_weight = 0;
+        std::cout << "| " << variant << " |";
+        for (const auto& c : collections) {
+          const Scores& today = c.runs.at(kToday.name());
+          const Scores& v = c.runs.at(config.name());
+          const double p_map = test(v.ap, today.ap), p_ndcg = test(v.ndcg, today.ndcg);
+          out["variants_at_today"][variant][c.name] = {{"map", v.map},
+                                                       {"ndcg_cut_10", v.ndcg_mean},
+                                                       {"p_map", p_map},
+                                                       {"p_ndcg_cut_10", p_ndcg}};
+          std::cout << ' ' << fixed(v.map) << (p_map < kSignificance ? "*" : "") << " / "
+                    << fixed(v.ndcg_mean) << (p_ndcg < kSignificance ? "*" : "") << " |";
+        }
+        std::cout << '\n';
+      }
+    }
+
     // The rm3-auto figures above are composed from the rm3 and base runs (the decision needs
     // only the first pass); the configuration chosen on all collections is run for real once
     // to check that the composition is what the searcher does.
-    const std::string final_choice = out["families"].back()["chosen_on_all"];
+    std::string final_choice;
+    for (const auto& f : out["families"])
+      if (f["name"] == "everything, LOCO picks") final_choice = f["chosen_on_all"];
     if (verify_auto && final_choice.find("rm3-auto") != std::string::npos) {
       Config chosen;
       bool found = false;

@@ -40,6 +40,10 @@ struct Options {
   bool compact = false;
   bool stats = false;
   std::string show;
+  std::string english_stemmer{
+      kavosh::analysis::english_stemmer_name(kavosh::analysis::AnalyzerOptions{}.english_stemmer)};
+  std::string persian_stemmer{
+      kavosh::analysis::persian_stemmer_name(kavosh::analysis::AnalyzerOptions{}.persian_stemmer)};
 };
 
 using kavosh::cli::UsageError;
@@ -82,6 +86,10 @@ WriteRun write(const Options& options, Format format) {
   writer_options.spelling = !options.no_spelling;
   writer_options.analysis_thread = !options.single_thread;
   writer_options.index_shards = options.shards;
+  writer_options.analyzer.english_stemmer =
+      kavosh::analysis::parse_english_stemmer(options.english_stemmer).value();
+  writer_options.analyzer.persian_stemmer =
+      kavosh::analysis::parse_persian_stemmer(options.persian_stemmer).value();
 
   const auto started = std::chrono::steady_clock::now();
   kavosh::cli::ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
@@ -235,6 +243,15 @@ void add_flags(CLI::App& app, Options& options) {
   app.add_flag("--compact", options.compact, "compact the database afterwards");
   app.add_flag("--stats", options.stats, "print the database's summary");
   app.add_option("--show", options.show, "print one passage (ARTICLE#N or ARTICLE) with its terms");
+  app.add_option("--english-stemmer", options.english_stemmer,
+                 "stemmer of Latin-script words: porter2 (Snowball English, default), porter, "
+                 "lovins, plurals (plural endings only) or none; recorded in the index, which "
+                 "searches follow")
+      ->check(CLI::IsMember({"porter2", "porter", "lovins", "plurals", "none"}));
+  app.add_option("--persian-stemmer", options.persian_stemmer,
+                 "stemmer of Persian words: light (default), plurals (plural suffixes only) or "
+                 "none; recorded in the index, which searches follow")
+      ->check(CLI::IsMember({"light", "plurals", "none"}));
 }
 
 }  // namespace

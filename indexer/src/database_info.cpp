@@ -93,6 +93,12 @@ DatabaseSummary summarize_database(const std::filesystem::path& db_path) {
     if (!articles.empty()) summary.articles += std::stoull(articles);
   }
   summary.schema_version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
+  summary.english_stemmer = db.get_metadata(std::string(schema::kMetaEnglishStemmer));
+  if (summary.english_stemmer.empty())
+    summary.english_stemmer = schema::kEnglishStemmerOfOlderIndexes;
+  summary.persian_stemmer = db.get_metadata(std::string(schema::kMetaPersianStemmer));
+  if (summary.persian_stemmer.empty())
+    summary.persian_stemmer = schema::kPersianStemmerOfOlderIndexes;
   summary.total_length = db.get_total_length();
   summary.average_length = db.get_avlength();
   const std::string language_prefix(schema::kLanguage);
@@ -123,6 +129,8 @@ std::string format_summary(const DatabaseSummary& summary) {
   out << "synonym keys: " << summary.synonym_keys << "\n";
   out << "size on disk: " << human_bytes(summary.bytes_on_disk) << "\n";
   out << "schema: " << (summary.schema_version.empty() ? "unknown" : summary.schema_version)
+      << "\n";
+  out << "stemmers: english " << summary.english_stemmer << ", persian " << summary.persian_stemmer
       << "\n";
   return out.str();
 }

@@ -132,7 +132,27 @@ struct IndexWriter::Impl {
   void open() {
     shard_set.open(options.rebuild, options.analysis_thread ? options.shards : 1,
                    options.index_shards);
+    for (const auto& shard : shard_set.shards()) refuse_other_stemmers(*shard);
     reset_batch_limits();
+  }
+
+  // Stems of two stemmers in one index would leave a query meeting only part of it.
+  void refuse_other_stemmers(Shard& shard) const {
+    if (shard.db.get_doccount() == 0) return;
+    const auto check = [&](std::string_view key, std::string_view older, std::string_view wanted,
+                           const std::string& flag) {
+      std::string recorded = shard.db.get_metadata(std::string(key));
+      if (recorded.empty()) recorded = older;
+      if (recorded != wanted)
+        throw std::runtime_error("database " + path.string() + " was stemmed with " + flag + " " +
+                                 recorded + ", this run asks for " + std::string(wanted) +
+                                 ": give " + std::string(flag) + " " + recorded +
+                                 " or re-index it with --rebuild");
+    };
+    check(schema::kMetaEnglishStemmer, schema::kEnglishStemmerOfOlderIndexes,
+          analysis::english_stemmer_name(options.analyzer.english_stemmer), "--english-stemmer");
+    check(schema::kMetaPersianStemmer, schema::kPersianStemmerOfOlderIndexes,
+          analysis::persian_stemmer_name(options.analyzer.persian_stemmer), "--persian-stemmer");
   }
 
   void reset_batch_limits() {
@@ -344,6 +364,12 @@ struct IndexWriter::Impl {
                           std::to_string(shard.article_count));
     shard.db.set_metadata(std::string(schema::kMetaNormalizeArabicScript),
                           options.analyzer.normalize_arabic_script ? "1" : "0");
+    shard.db.set_metadata(
+        std::string(schema::kMetaEnglishStemmer),
+        std::string(analysis::english_stemmer_name(options.analyzer.english_stemmer)));
+    shard.db.set_metadata(
+        std::string(schema::kMetaPersianStemmer),
+        std::string(analysis::persian_stemmer_name(options.analyzer.persian_stemmer)));
     if (shard_set.sharded())
       shard.db.set_metadata(std::string(schema::kMetaShardRouting), std::string(kShardRouting));
     shard.db.commit_transaction();

@@ -51,11 +51,33 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// A stemmer the index names in metadata `key` (`older` when it names none), parsed by `parse`.
+template <typename Parse>
+auto index_stemmer(const Xapian::Database& db, const std::string& index_name, std::string_view key,
+                   std::string_view older, Parse parse) {
+  std::string name = db.get_metadata(std::string(key));
+  if (name.empty()) name = older;
+  const auto stemmer = parse(name);
+  if (!stemmer)
+    throw std::runtime_error("database " + index_name + " was stemmed with '" + name + "' (" +
+                             std::string(key) +
+                             "), which this kavosh-search does not know: re-index it with "
+                             "kavosh-index --rebuild");
+  return *stemmer;
+}
+
 // What the index's documents were analyzed with, so queries meet the same terms.
-analysis::AnalyzerOptions index_analysis(const Xapian::Database& db) {
+analysis::AnalyzerOptions index_analysis(const Xapian::Database& db,
+                                         const std::string& index_name) {
   analysis::AnalyzerOptions options;
   const std::string normalize = db.get_metadata(std::string(schema::kMetaNormalizeArabicScript));
   if (normalize == "0") options.normalize_arabic_script = false;
+  options.english_stemmer =
+      index_stemmer(db, index_name, schema::kMetaEnglishStemmer,
+                    schema::kEnglishStemmerOfOlderIndexes, analysis::parse_english_stemmer);
+  options.persian_stemmer =
+      index_stemmer(db, index_name, schema::kMetaPersianStemmer,
+                    schema::kPersianStemmerOfOlderIndexes, analysis::parse_persian_stemmer);
   return options;
 }
 
@@ -76,7 +98,7 @@ struct Searcher::Impl {
   explicit Impl(const IndexSources& sources_given)
       : sources(sources_given),
         index(open_index(sources)),
-        analysis_options(index_analysis(db)),
+        analysis_options(index_analysis(db, index.name)),
         analyzer(analysis_options),
         enquire(db),
         did_you_mean(path) {}

@@ -350,8 +350,8 @@ TEST(AnalyzerOptionsTest, StagesCanBeSwitchedOff) {
   options.normalize_arabic_script = false;
   options.fold_diacritics = false;
   options.join_compounds = false;
-  options.stem_english = false;
-  options.stem_persian = false;
+  options.english_stemmer = EnglishStemmer::None;
+  options.persian_stemmer = PersianStemmer::None;
   Analyzer analyzer(options);
   std::vector<std::string> terms;
   for (const Token& t : analyzer.analyze("mojâhedīn مجاهدين کتاب ها runners")) {

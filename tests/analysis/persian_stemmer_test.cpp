@@ -51,5 +51,27 @@ TEST(PersianStemmer, ReadsAmbiguousHayAsPlural) {
   EXPECT_EQ(persian_stem("کتابهای"), "کتاب");
 }
 
+// PersianStemmer::Plurals: the same plural rules, nothing else.
+TEST(PersianPluralStemmer, RemovesPluralSuffixesOnly) {
+  const std::vector<std::pair<std::string, std::string>> plurals = {
+      {"کتابها", "کتاب"},       {"کتابهایشان", "کتاب"},  {"اطلاعات", "اطلاع"},
+      {"مجاهدین", "مجاهد"},     {"دانشجویان", "دانشجو"}, {"ایرانیان", "ایرانی"},
+      {"نمایندگان", "نماینده"}, {"لحظههایی", "لحظه"},    {"محبوبترینها", "محبوبترین"},
+  };
+  for (const auto& [term, stem] : plurals) {
+    EXPECT_EQ(persian_plural_stem(term), stem) << term;
+    EXPECT_EQ(persian_stem(term), stem) << term;  // the light stemmer agrees on plurals
+  }
+  // What only the light stemmer removes: comparatives, superlatives, ezafe and clitics; a
+  // superlative is not read as an Arabic plural in ین.
+  for (const std::string term :
+       {"بزرگترین", "بزرگتر", "بیشتر", "خانهی", "حملهام", "نامهاش", "اقای", "بهترین"}) {
+    EXPECT_EQ(persian_plural_stem(term), term) << term;
+    EXPECT_NE(persian_stem(term), term) << term;
+  }
+  for (const std::string term : {"ایران", "تنها", "حسین", "فلسطین", "اثبات", "کتاب", "ها"})
+    EXPECT_EQ(persian_plural_stem(term), term) << term;
+}
+
 }  // namespace
 }  // namespace kavosh::analysis

@@ -5,6 +5,7 @@
 #include <sys/mount.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -82,6 +83,43 @@ TEST(KavoshIndexCli, UsageAndRuntimeErrorsAreOneLine) {
   EXPECT_FALSE(std::filesystem::exists(dir / "db"));  // nothing half-written
   const auto no_db = run_indexer({kCorpus.string()}, dir);
   EXPECT_EQ(no_db.exit_code, 2);
+}
+
+// The stemmer flags reach the index's metadata (what kavosh-search follows); a later run with
+// other stemmers is refused in one line, and an unknown name is a usage error.
+TEST(KavoshIndexCli, StemmerChoicesAreRecordedAndKept) {
+  TempDir dir;
+  const auto db = (dir / "db").string();
+  const auto first = run_indexer({"--db", db, "--quiet", "--english-stemmer", "lovins",
+                                  "--persian-stemmer", "plurals", kCorpus.string()},
+                                 dir);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  {
+    Xapian::Database database(db);
+    EXPECT_EQ(database.get_metadata(std::string(schema::kMetaEnglishStemmer)), "lovins");
+    EXPECT_EQ(database.get_metadata(std::string(schema::kMetaPersianStemmer)), "plurals");
+  }
+  const auto stats = run_indexer({"--db", db, "--stats"}, dir);
+  EXPECT_NE(stats.out.find("\nstemmers: english lovins, persian plurals\n"), std::string::npos)
+      << stats.out;
+  const auto defaults = run_indexer({"--db", db, "--quiet", kCorpus.string()}, dir);
+  EXPECT_EQ(defaults.exit_code, 1);
+  EXPECT_EQ(defaults.err, "kavosh-index: database " + db +
+                              " was stemmed with --english-stemmer lovins, this run asks for "
+                              "porter2: give --english-stemmer lovins or re-index it with "
+                              "--rebuild\n");
+  const auto same = run_indexer({"--db", db, "--quiet", "--english-stemmer", "lovins",
+                                 "--persian-stemmer", "plurals", kCorpus.string()},
+                                dir);
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  const auto rebuilt = run_indexer({"--db", db, "--quiet", "--rebuild", kCorpus.string()}, dir);
+  EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  EXPECT_EQ(Xapian::Database(db).get_metadata(std::string(schema::kMetaEnglishStemmer)), "porter2");
+  const auto unknown =
+      run_indexer({"--db", db, "--english-stemmer", "snowball", kCorpus.string()}, dir);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(std::count(unknown.err.begin(), unknown.err.end(), '\n'), 1) << unknown.err;
+  EXPECT_NE(unknown.err.find("--english-stemmer"), std::string::npos) << unknown.err;
 }
 
 TEST(KavoshIndexCli, WarningsGoToStderrAndStrictMakesThemFail) {

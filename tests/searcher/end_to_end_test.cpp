@@ -481,10 +481,10 @@ namespace {
 // One article per passage, written through IndexWriter with the given analysis options.
 void index_articles(const fs::path& db,
                     const std::vector<std::pair<std::string, std::string>>& texts,
-                    bool normalize_arabic_script) {
+                    const kavosh::analysis::AnalyzerOptions& analysis) {
   ki::WriterOptions options;
   options.rebuild = true;
-  options.analyzer.normalize_arabic_script = normalize_arabic_script;
+  options.analyzer = analysis;
   ki::IndexWriter writer(db, options);
   for (const auto& [id, text] : texts) {
     ki::Article article;
@@ -508,8 +508,10 @@ TEST(Searcher, QueriesFollowTheIndexNormalization) {
   for (const bool normalized : {true, false}) {
     SCOPED_TRACE(normalized ? "normalized index" : "unnormalized index");
     const fs::path db = fresh_dir(normalized ? "norm-on" : "norm-off");
+    kavosh::analysis::AnalyzerOptions analysis;
+    analysis.normalize_arabic_script = normalized;
     index_articles(db, {{"book", "این " + arabic_form + " خوب است"}, {"other", "متن دیگر"}},
-                   normalized);
+                   analysis);
     ks::SearchRequest request;
     request.query = arabic_form;
     ks::Searcher follows_index(db);
@@ -526,6 +528,81 @@ TEST(Searcher, QueriesFollowTheIndexNormalization) {
   }
 }
 
+// The index records its stemmers; a Searcher stems queries with them. Unstemmed, "connections"
+// is its own stem, which the default Porter2 query ("connect") does not meet.
+TEST(Searcher, QueriesFollowTheIndexStemmers) {
+  namespace ka = kavosh::analysis;
+  const fs::path db = fresh_dir("stemmer-none");
+  ka::AnalyzerOptions unstemmed;
+  unstemmed.english_stemmer = ka::EnglishStemmer::None;
+  unstemmed.persian_stemmer = ka::PersianStemmer::Plurals;
+  index_articles(db, {{"a1", "network connections fail"}, {"a2", "unrelated words"}}, unstemmed);
+  ks::SearchRequest request;
+  request.query = "connections";
+  ks::Searcher follows_index(db);
+  EXPECT_EQ(follows_index.analyzer_options().english_stemmer, ka::EnglishStemmer::None);
+  EXPECT_EQ(follows_index.analyzer_options().persian_stemmer, ka::PersianStemmer::Plurals);
+  ASSERT_EQ(follows_index.search(request).hits.size(), 1u);
+  ks::Searcher porter2_queries(db, ka::AnalyzerOptions{});
+  EXPECT_EQ(porter2_queries.search(request).hits.size(), 0u);
+  request.query = "connection";
+  EXPECT_EQ(follows_index.search(request).hits.size(), 0u);
+
+  // Adding to it with other stemmers is refused, naming the index's; with its own, it goes on.
+  ki::WriterOptions porter2;
+  try {
+    ki::IndexWriter writer(db, porter2);
+    ADD_FAILURE() << "a Porter2 run added to an unstemmed index";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("was stemmed with --english-stemmer none, this run asks "
+                                         "for porter2"),
+              std::string::npos)
+        << e.what();
+  }
+  ki::WriterOptions same;
+  same.analyzer = unstemmed;
+  EXPECT_NO_THROW(ki::IndexWriter(db, same).commit());
+  fs::remove_all(db);
+}
+
+// An index written before the stemmers were recorded was stemmed with Porter2 and the light
+// Persian stemmer, and is searched and extended as such; a stemmer this build does not know is
+// refused with the database's name.
+TEST(Searcher, IndexesWithoutStemmerMetadataWereStemmedByTheOldDefaults) {
+  namespace ka = kavosh::analysis;
+  const fs::path db = fresh_dir("stemmer-old");
+  ka::AnalyzerOptions lovins;
+  lovins.english_stemmer = ka::EnglishStemmer::Lovins;
+  index_articles(db, {{"a1", "network connections fail"}}, lovins);
+  {
+    Xapian::WritableDatabase writable(db.string());
+    writable.set_metadata("kavosh.analysis.english_stemmer", "");
+    writable.set_metadata("kavosh.analysis.persian_stemmer", "");
+    writable.commit();
+  }
+  EXPECT_EQ(ks::Searcher(db).analyzer_options().english_stemmer, ka::EnglishStemmer::Porter2);
+  EXPECT_EQ(ks::Searcher(db).analyzer_options().persian_stemmer, ka::PersianStemmer::Light);
+  ki::WriterOptions lovins_run;
+  lovins_run.analyzer = lovins;
+  EXPECT_THROW(ki::IndexWriter(db, lovins_run), std::runtime_error);
+  EXPECT_NO_THROW(ki::IndexWriter(db, ki::WriterOptions{}).commit());
+  {
+    Xapian::WritableDatabase writable(db.string());
+    writable.set_metadata("kavosh.analysis.english_stemmer", "snowball");
+    writable.commit();
+  }
+  try {
+    ks::Searcher searcher(db);
+    ADD_FAILURE() << "an unknown stemmer was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("database " + db.string() + " was stemmed with 'snowball'"),
+        std::string::npos)
+        << e.what();
+  }
+  fs::remove_all(db);
+}
+
 // With one passage per article collapsing is skipped (it cannot change anything); the hits,
 // their order, scores and ids must equal the uncollapsed search's.
 TEST(Searcher, OnePassagePerArticleGivesTheSameHitsWithoutCollapsing) {
@@ -534,7 +611,7 @@ TEST(Searcher, OnePassagePerArticleGivesTheSameHitsWithoutCollapsing) {
                  {{"a", "wind tunnel tests of a wing"},
                   {"b", "a wing in a wind tunnel, wind again"},
                   {"c", "boundary layer of a wing"}},
-                 true);
+                 kavosh::analysis::AnalyzerOptions{});
   ks::Searcher searcher(db);
   ks::SearchRequest request;
   request.query = "wind wing";

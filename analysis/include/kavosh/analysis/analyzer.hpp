@@ -33,6 +33,29 @@ std::string_view script_name(Script script);        // "latin", "arabic", ...
 std::string_view language_code(Language language);  // "en", "fa", "ar", "other"
 std::optional<Language> parse_language_code(std::string_view code);
 
+// The stemmer of Latin-script tokens. Each changes the index's stems, so the index records its
+// choice (schema::kMetaEnglishStemmer) and a searcher analyzes queries with the index's.
+enum class EnglishStemmer : std::uint8_t {
+  Porter2,  // Snowball English (Xapian "english"): the default
+  Porter,   // the original Porter algorithm (Xapian "porter")
+  Lovins,   // Lovins' longest-match stemmer (Xapian "lovins")
+  Plurals,  // ours: plural endings only (english_plural_stem in stemmers.hpp)
+  None,
+};
+// The stemmer of Arabic-script tokens outside Arabic passages (schema::kMetaPersianStemmer).
+enum class PersianStemmer : std::uint8_t {
+  Light,    // persian_stem(): plurals, comparatives, ezafe and clitics (the default)
+  Plurals,  // the plural suffixes of persian_stem() only
+  None,
+};
+
+// Names as the CLI flags and the index metadata spell them: "porter2", "porter", "lovins",
+// "plurals", "none"; "light", "plurals", "none".
+std::string_view english_stemmer_name(EnglishStemmer stemmer);
+std::optional<EnglishStemmer> parse_english_stemmer(std::string_view name);
+std::string_view persian_stemmer_name(PersianStemmer stemmer);
+std::optional<PersianStemmer> parse_persian_stemmer(std::string_view name);
+
 struct Token {
   std::string term;  // normalized, unstemmed form: what exact search (=word) and phrases meet
   std::string stem;  // stemmed form when a stemmer applies and changes the term; else empty
@@ -50,9 +73,9 @@ struct AnalyzerOptions {
   bool normalize_arabic_script = true;  // Persian/Arabic orthographic unification (ablation: off)
   bool fold_diacritics = true;          // Latin/Greek/Cyrillic accents: mojâhedīn -> mojahedin
   bool join_compounds = true;           // "می روم" also yields "میروم" (span 2)
-  bool stem_english = true;             // Snowball English on Latin-script tokens
-  bool stem_persian = true;             // our light Persian stemmer on Arabic-script tokens
-  bool stem_arabic = true;              // Xapian's Arabic stemmer, when the language is Arabic
+  EnglishStemmer english_stemmer = EnglishStemmer::Porter2;  // on Latin-script tokens
+  PersianStemmer persian_stemmer = PersianStemmer::Light;    // on Arabic-script tokens
+  bool stem_arabic = true;  // Xapian's Arabic stemmer, when the language is Arabic
 };
 
 // Not thread-safe (it owns ICU break iterators): use one Analyzer per thread.

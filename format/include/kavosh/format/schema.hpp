@@ -196,6 +196,15 @@ inline constexpr std::string_view kMetaArticleCount = "kavosh.articles";  // dec
 // normalized).
 inline constexpr std::string_view kMetaNormalizeArabicScript =
     "kavosh.analysis.normalize_arabic_script";
+// The stemmers the index's stems ("Z" terms) were made with, by name (analysis::
+// english_stemmer_name, persian_stemmer_name): the searcher stems queries with the same ones,
+// and the indexer adds to an index only with the same ones. Absent in indexes written before
+// the choice existed (2026-12-05), which were stemmed as the two names below say; a name this
+// build does not know is refused.
+inline constexpr std::string_view kMetaEnglishStemmer = "kavosh.analysis.english_stemmer";
+inline constexpr std::string_view kMetaPersianStemmer = "kavosh.analysis.persian_stemmer";
+inline constexpr std::string_view kEnglishStemmerOfOlderIndexes = "porter2";
+inline constexpr std::string_view kPersianStemmerOfOlderIndexes = "light";
 // How a first run routed article ids to its shards; a re-run goes on only in shards routed
 // the same way (written to the shards, and kept by their merge).
 inline constexpr std::string_view kMetaShardRouting = "kavosh.shard-routing";

@@ -17,6 +17,8 @@ struct DatabaseSummary {
   std::uint64_t synonym_keys = 0;
   std::uint64_t bytes_on_disk = 0;
   std::string schema_version;
+  std::string english_stemmer;  // the stemmers the index's stems were made with (metadata;
+  std::string persian_stemmer;  // an index without it: the defaults of its time)
   std::vector<std::uint64_t> shard_passages;  // a sharded index's, shard by shard; else empty
 };
 
