@@ -97,6 +97,13 @@ std::string_view name_of(Kind kind, const std::pair<Kind, std::string_view> (&na
 }
 
 template <typename Kind, std::size_t N>
+std::vector<std::string> names_of(const std::pair<Kind, std::string_view> (&names)[N]) {
+  std::vector<std::string> out;
+  for (const auto& [kind, name] : names) out.emplace_back(name);
+  return out;
+}
+
+template <typename Kind, std::size_t N>
 std::optional<Kind> kind_named(std::string_view name,
                                const std::pair<Kind, std::string_view> (&names)[N]) {
   for (const auto& [k, n] : names)
@@ -117,6 +124,8 @@ std::string_view persian_stemmer_name(PersianStemmer stemmer) {
 std::optional<PersianStemmer> parse_persian_stemmer(std::string_view name) {
   return kind_named(name, kPersianStemmerNames);
 }
+std::vector<std::string> english_stemmer_names() { return names_of(kEnglishStemmerNames); }
+std::vector<std::string> persian_stemmer_names() { return names_of(kPersianStemmerNames); }
 
 struct Analyzer::Impl {
   explicit Impl(const AnalyzerOptions& opts)

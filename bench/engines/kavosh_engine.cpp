@@ -176,7 +176,7 @@ void add_kavosh_options(CLI::App& index_command, CLI::App& search_command,
             settings.index_analysis.english_stemmer = analysis::parse_english_stemmer(name).value();
           },
           "as kavosh-index --english-stemmer")
-      ->check(CLI::IsMember({"porter2", "porter", "lovins", "plurals", "none"}));
+      ->check(CLI::IsMember(analysis::english_stemmer_names()));
   index_command
       .add_option_function<std::string>(
           "--persian-stemmer",
@@ -184,7 +184,7 @@ void add_kavosh_options(CLI::App& index_command, CLI::App& search_command,
             settings.index_analysis.persian_stemmer = analysis::parse_persian_stemmer(name).value();
           },
           "as kavosh-index --persian-stemmer")
-      ->check(CLI::IsMember({"light", "plurals", "none"}));
+      ->check(CLI::IsMember(analysis::persian_stemmer_names()));
   index_command
       .add_option("--batch", settings.batch_passages,
                   "passages per commit (0: the writer's default, sized by the index)")

@@ -247,11 +247,11 @@ void add_flags(CLI::App& app, Options& options) {
                  "stemmer of Latin-script words: porter2 (Snowball English, default), porter, "
                  "lovins, plurals (plural endings only) or none; recorded in the index, which "
                  "searches follow")
-      ->check(CLI::IsMember({"porter2", "porter", "lovins", "plurals", "none"}));
+      ->check(CLI::IsMember(kavosh::analysis::english_stemmer_names()));
   app.add_option("--persian-stemmer", options.persian_stemmer,
                  "stemmer of Persian words: light (default), plurals (plural suffixes only) or "
                  "none; recorded in the index, which searches follow")
-      ->check(CLI::IsMember({"light", "plurals", "none"}));
+      ->check(CLI::IsMember(kavosh::analysis::persian_stemmer_names()));
 }
 
 }  // namespace

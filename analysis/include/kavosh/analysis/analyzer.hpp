@@ -55,6 +55,9 @@ std::string_view english_stemmer_name(EnglishStemmer stemmer);
 std::optional<EnglishStemmer> parse_english_stemmer(std::string_view name);
 std::string_view persian_stemmer_name(PersianStemmer stemmer);
 std::optional<PersianStemmer> parse_persian_stemmer(std::string_view name);
+// Every name, in the enums' order: what a command line accepts.
+std::vector<std::string> english_stemmer_names();
+std::vector<std::string> persian_stemmer_names();
 
 struct Token {
   std::string term;  // normalized, unstemmed form: what exact search (=word) and phrases meet
