@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <limits>
-#include <memory>
 #include <utility>
+
+#include "matcher/synonym_postings.hpp"
 
 namespace kavosh::search::matcher {
 namespace {
@@ -222,72 +222,18 @@ bool near_holds(const std::vector<std::vector<Xapian::termpos>>& lists, Xapian::
   return false;
 }
 
-// Every posting of `term` as visit(docid, wdf), in docid order: decoded from `data` where the
-// term has blocks there, else read through Xapian.
-template <typename Visit>
-void for_each_posting(const Xapian::Database& db, const index::MatchData& data,
-                      const std::string& term, Visit&& visit) {
-  const index::MatchData::TermBlocks blocks = data.blocks(term);
-  if (blocks.blocks.empty()) {
-    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
-      visit(*it, it.get_wdf());
-    return;
-  }
-  std::array<std::uint32_t, index::MatchData::kBlockSize> docids, wdfs;
-  for (std::size_t block = 0; block < blocks.blocks.size(); ++block) {
-    const std::uint32_t count =
-        index::MatchData::decode_block(blocks, block, docids.data(), wdfs.data());
-    for (std::uint32_t i = 0; i < count; ++i) visit(docids[i], wdfs[i]);
-  }
-}
-
-// A synonym's postings as one list: docids in order, wdfs summed (the cursor clamps them to
-// the document length, as Xapian's SynonymPostList does). Where the postings are many for the docid
-// range, a table by docid beats sorting them.
+// A synonym's postings as one list (the cursor clamps the wdfs to the document lengths).
 std::vector<TermCursor::Posting> merged_synonym_postings(const Xapian::Database& db,
                                                          const index::MatchData& data,
                                                          const ScoredClause& clause) {
   std::vector<TermCursor::Posting> merged;
   double postings = 0;
   for (const Xapian::doccount termfreq : clause.termfreqs) postings += termfreq;
-  const Xapian::docid last_docid = db.get_lastdocid();
-  // Sorting costs about log2(postings) steps a posting; a table by docid costs a step a posting
-  // and a word of a presence bitmap per 64 docids, which wins from a few hundred postings on.
-  if (postings * 256 >= last_docid) {
-    const std::size_t words = std::size_t{last_docid} / 64 + 1;
-    std::vector<std::uint64_t> present(words, 0);
-    // Read only where `present` says written: no need to clear it.
-    const std::unique_ptr<std::uint32_t[]> wdf_sum(new std::uint32_t[words * 64]);
-    for (const auto& term : clause.terms)
-      for_each_posting(db, data, term, [&](Xapian::docid docid, std::uint32_t wdf) {
-        if (docid > last_docid) return;  // only a file that lies has one
-        std::uint64_t& word = present[docid / 64];
-        const std::uint64_t bit = std::uint64_t{1} << (docid % 64);
-        wdf_sum[docid] = (word & bit) ? wdf_sum[docid] + wdf : wdf;
-        word |= bit;
-      });
-    merged.reserve(static_cast<std::size_t>(std::min<double>(postings, last_docid)));
-    for (std::size_t w = 0; w < words; ++w)
-      for (std::uint64_t bits = present[w]; bits != 0; bits &= bits - 1) {
-        const auto docid = static_cast<Xapian::docid>(w * 64 + std::countr_zero(bits));
-        merged.emplace_back(docid, wdf_sum[docid]);
-      }
-  } else {
-    for (const auto& term : clause.terms)
-      for_each_posting(db, data, term, [&](Xapian::docid docid, std::uint32_t wdf) {
-        merged.emplace_back(docid, wdf);
-      });
-    std::sort(merged.begin(), merged.end());
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < merged.size(); ++i) {
-      if (kept > 0 && merged[kept - 1].first == merged[i].first)
-        merged[kept - 1].second += merged[i].second;
-      else
-        merged[kept++] = merged[i];
-    }
-    merged.resize(kept);
-  }
-  return merged;  // the wdfs are clamped to the lengths where the cursor reads them
+  merged.reserve(static_cast<std::size_t>(std::min<double>(postings, db.get_lastdocid())));
+  for_each_synonym_posting(db, data, clause, [&](Xapian::docid docid, std::uint32_t wdf) {
+    merged.emplace_back(docid, wdf);
+  });
+  return merged;
 }
 
 }  // namespace
@@ -299,8 +245,7 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
   const double collection_size = statistics.get_doccount();
   const double average_length = statistics.get_avlength();
   // A synonym of many terms (a wildcard's completions) is read whole and merged into one list
-  // with its own blocks: a cursor per term would cost a step per term for every document.
-  constexpr std::size_t kMergedSynonymTerms = 8;
+  // with its own blocks.
   terms_.reserve(clause.terms.size());  // a cursor holds a decoded block: moves are not free
   if (!positional() && clause.terms.size() > kMergedSynonymTerms) {
     terms_.emplace_back(merged_synonym_postings(db, data, clause), data);

@@ -18,17 +18,19 @@ namespace {
 // The count of matches and the page, once every shard has been read: exact when no document
 // was passed over, otherwise what the clauses allow (their frequencies are the whole set's,
 // so any shard's cursors give the same bounds).
-TopK counted(const PassState& state, const PlanCursors& cursors, Xapian::doccount collection_size) {
+// `cursors`: the last shard's, needed only when a pass skipped documents.
+TopK counted(const PassState& state, const PlanCursors* cursors, Xapian::doccount collection_size) {
   TopK result;
   result.docs = state.heap.take_sorted();
   const Xapian::doccount matched = state.matched.count();
   result.matches_lower_bound = matched;
-  result.matches_upper_bound =
-      state.skipped ? std::max(matched, cursors.upper_bound(collection_size)) : matched;
-  result.estimated_matches =
-      state.skipped ? std::clamp(cursors.estimate(collection_size), result.matches_lower_bound,
-                                 result.matches_upper_bound)
-                    : matched;
+  result.matches_upper_bound = matched;
+  result.estimated_matches = matched;
+  if (state.skipped && cursors) {
+    result.matches_upper_bound = std::max(matched, cursors->upper_bound(collection_size));
+    result.estimated_matches = std::clamp(cursors->estimate(collection_size),
+                                          result.matches_lower_bound, result.matches_upper_bound);
+  }
   return result;
 }
 
@@ -64,9 +66,15 @@ TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShar
                   [](const ScoredClause& c) { return c.kind != ScoredClause::Kind::Any; });
   PassState state(k, collapse);
   const auto count = static_cast<Xapian::doccount>(shards.size());
+  const bool lone_synonym = lone_synonym_pays(plan);
   for (Xapian::doccount s = 0;; ++s) {
     const LocalShard& shard = shards[s];
     state.numbering = {s, count};
+    if (lone_synonym) {
+      lone_synonym_pass(shard.db, *shard.data, plan.clauses.front(), parameters, whole, state);
+      if (s + 1 == count) return counted(state, nullptr, collection_size);
+      continue;
+    }
     PlanCursors cursors(shard.db, *shard.data, plan, parameters, whole);
     if (term_at_a_time_pays(shard.db, cursors)) {
       term_at_a_time_pass(shard.db, *shard.data, cursors, state);
@@ -77,7 +85,7 @@ TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShar
     } else {
       maxscore_pass(shard.db, *shard.data, cursors, {exact_count_up_to, nullptr}, state);
     }
-    if (s + 1 == count) return counted(state, cursors, collection_size);
+    if (s + 1 == count) return counted(state, &cursors, collection_size);
   }
 }
 

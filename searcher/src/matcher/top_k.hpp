@@ -179,6 +179,13 @@ bool term_at_a_time_pays(const Xapian::Database& db, const PlanCursors& cursors)
 void term_at_a_time_pass(const Xapian::Database& db, const index::MatchData& data,
                          PlanCursors& cursors, PassState& state);
 
+// The pass for a plan that is one synonym of many terms alone (lone_synonym.cpp): a wildcard
+// by itself. Its merged postings are scored as the merge yields them; the count is exact.
+bool lone_synonym_pays(const MatchPlan& plan);
+void lone_synonym_pass(const Xapian::Database& db, const index::MatchData& data,
+                       const ScoredClause& clause, const Bm25Parameters& parameters,
+                       const Xapian::Database& statistics, PassState& state);
+
 // A bound that cannot beat the threshold. The margin absorbs rounding: a bound and the score
 // it bounds are sums of the same parts added in different orders.
 inline bool cannot_beat(double bound, double threshold) {

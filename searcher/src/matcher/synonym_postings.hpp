@@ -1,0 +1,89 @@
+#pragma once
+// A synonym of many terms (a wildcard's completions) read as one list: docids in order, wdfs
+// summed. Shared by the clause cursor that merges such a synonym (cursors.cpp) and by the pass
+// that answers a query of that synonym alone (lone_synonym.cpp).
+#include <xapian.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kavosh/format/match_data.hpp"
+#include "matcher/plan.hpp"
+
+namespace kavosh::search::matcher {
+
+// Above this many terms a synonym is merged into one list: a cursor per term would cost a step
+// per term for every document.
+inline constexpr std::size_t kMergedSynonymTerms = 8;
+
+// Every posting of `term` as visit(docid, wdf), in docid order: decoded from `data` where the
+// term has blocks there, else read through Xapian.
+template <typename Visit>
+void for_each_posting(const Xapian::Database& db, const index::MatchData& data,
+                      const std::string& term, Visit&& visit) {
+  const index::MatchData::TermBlocks blocks = data.blocks(term);
+  if (blocks.blocks.empty()) {
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
+      visit(*it, it.get_wdf());
+    return;
+  }
+  std::array<std::uint32_t, index::MatchData::kBlockSize> docids, wdfs;
+  for (std::size_t block = 0; block < blocks.blocks.size(); ++block) {
+    const std::uint32_t count =
+        index::MatchData::decode_block(blocks, block, docids.data(), wdfs.data());
+    for (std::uint32_t i = 0; i < count; ++i) visit(docids[i], wdfs[i]);
+  }
+}
+
+// The synonym `clause`'s documents as visit(docid, summed wdf), in docid order. The wdfs are
+// not clamped: the caller clamps them to the document length, as Xapian's SynonymPostList
+// does. Where the postings are many for the docid range, a table by docid beats sorting them.
+template <typename Visit>
+void for_each_synonym_posting(const Xapian::Database& db, const index::MatchData& data,
+                              const ScoredClause& clause, Visit&& visit) {
+  double postings = 0;
+  for (const Xapian::doccount termfreq : clause.termfreqs) postings += termfreq;
+  const Xapian::docid last_docid = db.get_lastdocid();
+  // Sorting costs about log2(postings) steps a posting; a table by docid costs a step a posting
+  // and a word of a presence bitmap per 64 docids, which wins from a few hundred postings on.
+  if (postings * 256 >= last_docid) {
+    const std::size_t words = std::size_t{last_docid} / 64 + 1;
+    std::vector<std::uint64_t> present(words, 0);
+    // Read only where `present` says written: no need to clear it.
+    const std::unique_ptr<std::uint32_t[]> wdf_sum(new std::uint32_t[words * 64]);
+    for (const auto& term : clause.terms)
+      for_each_posting(db, data, term, [&](Xapian::docid docid, std::uint32_t wdf) {
+        if (docid > last_docid) return;  // only a file that lies has one
+        std::uint64_t& word = present[docid / 64];
+        const std::uint64_t bit = std::uint64_t{1} << (docid % 64);
+        wdf_sum[docid] = (word & bit) ? wdf_sum[docid] + wdf : wdf;
+        word |= bit;
+      });
+    for (std::size_t w = 0; w < words; ++w)
+      for (std::uint64_t bits = present[w]; bits != 0; bits &= bits - 1) {
+        const auto docid = static_cast<Xapian::docid>(w * 64 + std::countr_zero(bits));
+        visit(docid, wdf_sum[docid]);
+      }
+    return;
+  }
+  std::vector<std::pair<Xapian::docid, std::uint32_t>> merged;
+  for (const auto& term : clause.terms)
+    for_each_posting(db, data, term, [&](Xapian::docid docid, std::uint32_t wdf) {
+      merged.emplace_back(docid, wdf);
+    });
+  std::sort(merged.begin(), merged.end());
+  for (std::size_t i = 0; i < merged.size();) {
+    const Xapian::docid docid = merged[i].first;
+    std::uint32_t wdf = 0;
+    for (; i < merged.size() && merged[i].first == docid; ++i) wdf += merged[i].second;
+    visit(docid, wdf);
+  }
+}
+
+}  // namespace kavosh::search::matcher
