@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -137,6 +138,51 @@ TEST(MatchData, BlocksDecodeToExactlyTheTermsPostings) {
     EXPECT_EQ(decoded_postings(*data, term), xapian_postings(db, term)) << term;
   }
   EXPECT_EQ(data->blocks("odd").blocks.size(), 3u);
+}
+
+// A matcher skipping through a block decodes its docids only up to each target, resuming
+// where it stopped: at any index, in or out of the groups of eight the decoder unrolls.
+TEST(MatchData, DocidsDecodedThroughTargetsResumeWhereTheyStopped) {
+  TempDir dir;
+  {
+    Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE_OR_OPEN);
+    for (unsigned i = 0; i < 3000; ++i) {
+      Xapian::Document doc;
+      doc.add_term("filler");
+      if (i % 3 == 0 || i % 7 == 0) doc.add_term("some");
+      if (i % 2 == 0 || i > 2500) doc.add_term("half");
+      db.add_document(doc);
+    }
+    db.commit();
+  }
+  Xapian::Database db((dir / "db").string());
+  MatchData::write(db, match_data_path(dir.path()));
+  const auto data = MatchData::read(match_data_path(dir.path()), db);
+  ASSERT_TRUE(data);
+  for (const std::string term : {"some", "half"}) {
+    const MatchData::TermBlocks blocks = data->blocks(term);
+    ASSERT_FALSE(blocks.blocks.empty()) << term;
+    for (std::size_t block = 0; block < blocks.blocks.size(); ++block) {
+      std::array<std::uint32_t, MatchData::kBlockSize> whole{}, wdfs{};
+      const std::uint32_t count = MatchData::decode_block(blocks, block, whole.data(), wdfs.data());
+      // Targets 1 to 13 docids apart: from every kind of index, some stops inside a group.
+      for (Xapian::docid step = 1; step <= 13; step += 4) {
+        std::array<std::uint32_t, MatchData::kBlockSize> docids{};
+        MatchData::DecodedBlock opened = MatchData::open_block(blocks, block);
+        for (Xapian::docid target = whole[0]; target <= whole[count - 1] + step; target += step) {
+          // As a cursor asks: only for a target past the last docid decoded.
+          if (opened.decoded > 0 && docids[opened.decoded - 1] >= target) continue;
+          MatchData::decode_docids_through(opened, target, docids.data());
+          const auto first_reaching = static_cast<std::uint32_t>(
+              std::lower_bound(whole.begin(), whole.begin() + count, target) - whole.begin());
+          ASSERT_EQ(opened.decoded, std::min(count, first_reaching + 1))
+              << term << " block " << block << " target " << target;
+          for (std::uint32_t i = 0; i < opened.decoded; ++i)
+            ASSERT_EQ(docids[i], whole[i]) << term << " block " << block << " at " << i;
+        }
+      }
+    }
+  }
 }
 
 TEST(MatchData, CompetitiveImpactsKeepWhatNoOtherPostingBeatsAndMergeBeyondTheCap) {
