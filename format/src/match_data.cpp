@@ -17,6 +17,7 @@
 
 #include "atomic_file.hpp"
 #include "kavosh/format/schema.hpp"
+#include "varint.hpp"
 
 namespace kavosh::index {
 
@@ -24,7 +25,8 @@ namespace kavosh::index {
 //   header: magic (8), byte-order mark u32, block size u32, revision u64, UUID length u64,
 //           length count u64, term count u64, block count u64, impact count u64,
 //           pool bytes u64, posting bytes u64, article count u64, id pool bytes u64,
-//           checksum u64 (of every section but blocks, posting offsets, impacts and postings),
+//           short group count u64, short pool bytes u64, checksum u64 (of every section but
+//           blocks, posting offsets, impacts, postings and the short pool),
 //           UUID (padded with zeros to a multiple of 8)
 //   lengths: u32[length count], indexed by docid, padded to a multiple of 8 bytes
 //   articles: u32[length count], indexed by docid, padded the same way
@@ -40,7 +42,13 @@ namespace kavosh::index {
 //   impacts: Impact[impact count]: each block's, and each term's whole list's
 //   postings: posting bytes of encoded blocks (see encode_block), then kPostingSlack zero
 //             bytes, padded to a multiple of 8
-//   pool: the terms' bytes
+//   pool: the terms' bytes, padded to a multiple of 8
+//   short groups: ShortGroup[short group count]
+//   short pool: short group bytes. The terms with fewer than kMinBlockedPostings postings, in
+//               term order, in groups of kShortGroupTerms; each term: varint bytes it shares
+//               with the term before it in its group (0 for a group's first), varint length
+//               and bytes of the rest, varint posting count, varint posting bytes, then per
+//               posting varint docid - previous docid (the first: the docid) and varint wdf
 struct MatchData::DirectoryEntry {
   std::uint64_t pool_offset;
   std::uint64_t first_block;
@@ -52,9 +60,15 @@ struct MatchData::DirectoryEntry {
   std::uint64_t checksum;  // of the term's blocks, impacts (the blocks' and the whole's), postings
 };
 
+struct MatchData::ShortGroup {
+  std::uint64_t offset;  // into the short pool; the group ends where the next begins
+  std::uint32_t term_count;
+  std::uint32_t checksum;  // of the group's bytes (checked when the group is first looked up)
+};
+
 namespace {
 
-constexpr std::array<char, 8> kMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '3'};
+constexpr std::array<char, 8> kMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '4'};
 constexpr std::uint32_t kByteOrderMark = 0x01020304;
 struct Header {
   char magic[8];
@@ -70,9 +84,16 @@ struct Header {
   std::uint64_t posting_bytes;
   std::uint64_t article_count;
   std::uint64_t id_pool_bytes;
+  std::uint64_t short_group_count;
+  std::uint64_t short_pool_bytes;
   std::uint64_t checksum;
 };
-static_assert(sizeof(Header) == 104);
+static_assert(sizeof(Header) == 120);
+// Terms per group of short lists: a lookup finds its group by binary search over their first
+// terms, then reads at most this many front-coded terms.
+constexpr std::uint32_t kShortGroupTerms = 16;
+// Xapian's terms are at most 245 bytes.
+constexpr std::size_t kMaxTermBytes = 256;
 constexpr std::uint64_t kMaxUuidBytes = 64;
 
 constexpr std::uint64_t padded8(std::uint64_t bytes) { return (bytes + 7) / 8 * 8; }
@@ -96,6 +117,15 @@ class Checksum {
  private:
   std::uint64_t hash_ = 14695981039346656037ull;
 };
+
+// A group of short lists' checksum: 32 bits of Checksum's, never 0xFFFFFFFF (which marks a
+// group still being written).
+std::uint32_t short_group_checksum(std::string_view bytes) {
+  Checksum checksum;
+  checksum.add(bytes);
+  const auto value = static_cast<std::uint32_t>(checksum.value());
+  return value == 0xFFFFFFFF ? 0 : value;
+}
 
 template <typename T>
 std::string_view bytes_of(std::span<const T> items) {
@@ -353,12 +383,27 @@ struct MatchData::TermSections {
   std::string postings;  // then kPostingSlack zero bytes, padded to a multiple of 8
   std::uint64_t posting_bytes = 0;
   std::string pool;
+  std::vector<ShortGroup> short_groups;
+  std::string short_pool;
 
   // Blocks, impacts and postings of `name`, a term with blocks, and its directory entry.
   void add_term(const Xapian::Database& db, const std::string& name,
                 std::span<const std::uint32_t> lengths);
+  // The postings of `name`, a term too short for blocks, in the short pool (terms in order).
+  void add_short_term(const Xapian::Database& db, const std::string& name);
+  // Ends the last group of short lists.
+  void finish_short_terms() { close_short_group(); }
 
  private:
+  std::string previous_short_;  // the last term of the open group
+  std::string short_postings_;  // scratch
+  void close_short_group() {
+    if (short_groups.empty() || short_groups.back().checksum != kOpenGroup) return;
+    ShortGroup& group = short_groups.back();
+    group.checksum = short_group_checksum(std::string_view(short_pool).substr(group.offset));
+  }
+  static constexpr std::uint32_t kOpenGroup = 0xFFFFFFFF;  // no checksum yet (never a value)
+
   void add_impacts(std::vector<Impact> points, std::uint32_t& first, std::uint32_t& count) {
     const std::vector<Impact> kept = competitive_impacts(std::move(points));
     first = static_cast<std::uint32_t>(impacts.size());
@@ -408,14 +453,48 @@ void MatchData::TermSections::add_term(const Xapian::Database& db, const std::st
   directory.push_back(entry);
 }
 
+void MatchData::TermSections::add_short_term(const Xapian::Database& db, const std::string& name) {
+  if (short_groups.empty() || short_groups.back().term_count == kShortGroupTerms) {
+    close_short_group();
+    short_groups.push_back({short_pool.size(), 0, kOpenGroup});
+    previous_short_.clear();
+  }
+  std::size_t shared = 0;
+  while (shared < previous_short_.size() && shared < name.size() &&
+         previous_short_[shared] == name[shared])
+    ++shared;
+  put_varint(short_pool, shared);
+  put_varint(short_pool, name.size() - shared);
+  short_pool.append(name, shared);
+  short_postings_.clear();
+  std::uint64_t count = 0;
+  Xapian::docid previous = 0;
+  for (auto posting = db.postlist_begin(name); posting != db.postlist_end(name); ++posting) {
+    put_varint(short_postings_, *posting - previous);
+    put_varint(short_postings_, posting.get_wdf());
+    previous = *posting;
+    ++count;
+  }
+  put_varint(short_pool, count);
+  put_varint(short_pool, short_postings_.size());
+  short_pool += short_postings_;
+  previous_short_ = name;
+  ++short_groups.back().term_count;
+}
+
 void MatchData::write(const Xapian::Database& db, const std::filesystem::path& file) {
   const Xapian::docid last = db.get_lastdocid();
   const std::vector<std::uint32_t> lengths = document_lengths(db, last);
   const ArticleSections articles = article_sections(db, last, lengths.size());
   const std::vector<std::uint32_t> passages = passage_numbers(db, last, lengths.size());
   TermSections terms;
-  for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term)
-    if (term.get_termfreq() >= kMinBlockedPostings) terms.add_term(db, *term, lengths);
+  for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) {
+    if (term.get_termfreq() >= kMinBlockedPostings)
+      terms.add_term(db, *term, lengths);
+    else
+      terms.add_short_term(db, *term);
+  }
+  terms.finish_short_terms();
   terms.posting_bytes = terms.postings.size();
   terms.postings.resize(padded8(terms.posting_bytes + kPostingSlack), '\0');
 
@@ -434,23 +513,27 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   header.posting_bytes = terms.posting_bytes;
   header.article_count = articles.id_offsets.size() - 1;
   header.id_pool_bytes = articles.id_pool.size();
+  header.short_group_count = terms.short_groups.size();
+  header.short_pool_bytes = terms.short_pool.size();
   std::string uuid_padded = uuid;
   uuid_padded.resize(padded8(uuid.size()), '\0');
+  std::string pool_padded = terms.pool;
+  pool_padded.resize(padded8(terms.pool.size()), '\0');
   std::string block_section(bytes_of(terms.blocks));
   block_section.resize(padded8(terms.blocks.size() * sizeof(Block)), '\0');
   Checksum checksum;
   for (std::string_view part :
        {std::string_view(uuid_padded), bytes_of(lengths), bytes_of(articles.numbers),
         bytes_of(passages), bytes_of(articles.id_offsets), std::string_view(articles.id_pool),
-        bytes_of(terms.directory), std::string_view(terms.pool)})
+        bytes_of(terms.directory), std::string_view(terms.pool), bytes_of(terms.short_groups)})
     checksum.add(part);
   header.checksum = checksum.value();
   write_file_atomically(
-      file,
-      {std::string_view(reinterpret_cast<const char*>(&header), sizeof header), uuid_padded,
-       bytes_of(lengths), bytes_of(articles.numbers), bytes_of(passages),
-       bytes_of(articles.id_offsets), articles.id_pool, bytes_of(terms.directory), block_section,
-       bytes_of(terms.posting_offsets), bytes_of(terms.impacts), terms.postings, terms.pool});
+      file, {std::string_view(reinterpret_cast<const char*>(&header), sizeof header), uuid_padded,
+             bytes_of(lengths), bytes_of(articles.numbers), bytes_of(passages),
+             bytes_of(articles.id_offsets), articles.id_pool, bytes_of(terms.directory),
+             block_section, bytes_of(terms.posting_offsets), bytes_of(terms.impacts),
+             terms.postings, pool_padded, bytes_of(terms.short_groups), terms.short_pool});
 }
 
 namespace {
@@ -482,15 +565,16 @@ std::optional<MappedFile> map_file(const std::filesystem::path& file) {
 // Where each section starts (see the layout at the top of this file).
 struct Layout {
   std::uint64_t lengths, articles, passages, id_offsets, id_pool, directory, blocks, offsets,
-      impacts, postings, pool;
+      impacts, postings, pool, short_groups, short_pool;
 };
 
 // The sections of a file of `size` bytes with `header`, when they fill it exactly. Every count
 // is checked against the size before any is multiplied or added, so a crafted count cannot
 // overflow the sums.
-template <typename DirectoryEntry, typename Block, typename Impact>
+template <typename DirectoryEntry, typename Block, typename Impact, typename ShortGroup>
 std::optional<Layout> layout_of(const Header& header, std::uint64_t size) {
-  if (header.term_count > size / sizeof(DirectoryEntry) ||
+  if (header.short_group_count > size / sizeof(ShortGroup) || header.short_pool_bytes > size ||
+      header.term_count > size / sizeof(DirectoryEntry) ||
       header.block_count > size / sizeof(Block) || header.impact_count > size / sizeof(Impact) ||
       header.pool_bytes > size || header.posting_bytes > size || header.length_count > size ||
       header.article_count >= size / sizeof(std::uint64_t) || header.id_pool_bytes > size ||
@@ -508,7 +592,9 @@ std::optional<Layout> layout_of(const Header& header, std::uint64_t size) {
   at.impacts = at.offsets + header.block_count * sizeof(std::uint64_t);
   at.postings = at.impacts + header.impact_count * sizeof(Impact);
   at.pool = at.postings + padded8(header.posting_bytes + kPostingSlack);
-  if (at.pool + header.pool_bytes != size) return std::nullopt;
+  at.short_groups = at.pool + padded8(header.pool_bytes);
+  at.short_pool = at.short_groups + header.short_group_count * sizeof(ShortGroup);
+  if (at.short_pool + header.short_pool_bytes != size) return std::nullopt;
   return at;
 }
 
@@ -537,15 +623,17 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
       header.revision != revision || header.uuid_bytes != uuid.size() ||
       header.length_count != static_cast<std::uint64_t>(last) + 1)
     return std::nullopt;
-  const auto at = layout_of<DirectoryEntry, Block, Impact>(header, mapped->size);
+  const auto at = layout_of<DirectoryEntry, Block, Impact, ShortGroup>(header, mapped->size);
   if (!at || std::memcmp(in + sizeof(Header), uuid.data(), uuid.size()) != 0) return std::nullopt;
   // Summed section by section, as written; blocks, impacts and postings have a checksum per
-  // term.
+  // term, the short lists one per group.
   Checksum checksum;
   const std::pair<std::uint64_t, std::uint64_t> sections[] = {
-      {sizeof(Header), at->lengths},  {at->lengths, at->articles},   {at->articles, at->passages},
-      {at->passages, at->id_offsets}, {at->id_offsets, at->id_pool}, {at->id_pool, at->directory},
-      {at->directory, at->blocks},    {at->pool, mapped->size}};
+      {sizeof(Header), at->lengths},     {at->lengths, at->articles},
+      {at->articles, at->passages},      {at->passages, at->id_offsets},
+      {at->id_offsets, at->id_pool},     {at->id_pool, at->directory},
+      {at->directory, at->blocks},       {at->pool, at->pool + header.pool_bytes},
+      {at->short_groups, at->short_pool}};
   for (const auto& [begin, end] : sections) checksum.add(std::string_view(in + begin, end - begin));
   if (checksum.value() != header.checksum) return std::nullopt;
 
@@ -566,9 +654,14 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   data.postings_ = reinterpret_cast<const unsigned char*>(in + at->postings);
   data.posting_bytes_ = header.posting_bytes;
   data.pool_ = in + at->pool;
+  data.short_groups_ = reinterpret_cast<const ShortGroup*>(in + at->short_groups);
+  data.short_group_count_ = header.short_group_count;
+  data.short_pool_ = reinterpret_cast<const unsigned char*>(in + at->short_pool);
+  data.short_pool_bytes_ = header.short_pool_bytes;
   if (!data.directory_in_bounds(header.pool_bytes, header.block_count) ||
-      !data.article_ids_in_bounds(header.id_pool_bytes))
+      !data.article_ids_in_bounds(header.id_pool_bytes) || !data.short_groups_in_bounds())
     return std::nullopt;
+  data.short_group_state_.assign(header.short_group_count, TermState::Unchecked);
   data.last_docid_ = last;
   data.term_state_.assign(header.term_count, TermState::Unchecked);
   data.mapping_ = std::move(mapped->mapping);
@@ -598,6 +691,125 @@ bool MatchData::directory_in_bounds(std::uint64_t pool_bytes, std::uint64_t bloc
     const std::string_view term(pool_ + entry.pool_offset, entry.term_bytes);
     if (i > 0 && !(previous < term)) return false;
     previous = term;
+  }
+  return true;
+}
+
+namespace {
+
+// A term of a group of short lists, as short_postings reads them: `at` moves past it.
+struct ShortEntry {
+  std::string_view rest;  // the bytes after those it shares with the term before it
+  std::uint64_t shared = 0;
+  std::uint64_t count = 0;
+  const unsigned char* postings = nullptr;
+  const unsigned char* postings_end = nullptr;
+};
+bool read_short_entry(const unsigned char*& at, const unsigned char* end, ShortEntry& entry) {
+  std::uint64_t rest_bytes = 0, posting_bytes = 0;
+  if (!read_varint(at, end, entry.shared) || !read_varint(at, end, rest_bytes) ||
+      rest_bytes > static_cast<std::uint64_t>(end - at))
+    return false;
+  entry.rest = {reinterpret_cast<const char*>(at), static_cast<std::size_t>(rest_bytes)};
+  at += rest_bytes;
+  if (!read_varint(at, end, entry.count) || !read_varint(at, end, posting_bytes) ||
+      posting_bytes > static_cast<std::uint64_t>(end - at))
+    return false;
+  entry.postings = at;
+  at += posting_bytes;
+  entry.postings_end = at;
+  return true;
+}
+
+}  // namespace
+
+const unsigned char* MatchData::short_group_end(std::uint64_t group) const {
+  return short_pool_ +
+         (group + 1 < short_group_count_ ? short_groups_[group + 1].offset : short_pool_bytes_);
+}
+
+// Groups in order within the pool, none empty, each starting with a whole term (shares
+// nothing), their first terms ascending: what the binary search of short_postings needs. A
+// group's own bytes are checked when it is first looked up.
+bool MatchData::short_groups_in_bounds() const {
+  std::string_view previous;
+  for (std::uint64_t g = 0; g < short_group_count_; ++g) {
+    const ShortGroup& group = short_groups_[g];
+    if (group.term_count == 0 || group.offset > short_pool_bytes_ ||
+        (g > 0 && group.offset <= short_groups_[g - 1].offset))
+      return false;
+    const unsigned char* at = short_pool_ + group.offset;
+    ShortEntry first;
+    if (!read_short_entry(at, short_group_end(g), first) || first.shared != 0 ||
+        (g > 0 && !(previous < first.rest)))
+      return false;
+    previous = first.rest;
+  }
+  return true;
+}
+
+bool MatchData::short_postings(std::string_view term,
+                               std::vector<std::pair<Xapian::docid, std::uint32_t>>& out) const {
+  // The last group whose first term is not after `term` (each first term is whole).
+  std::uint64_t low = 0, high = short_group_count_;
+  while (low < high) {
+    const std::uint64_t middle = low + (high - low) / 2;
+    const unsigned char* at = short_pool_ + short_groups_[middle].offset;
+    ShortEntry first;
+    read_short_entry(at, short_group_end(middle), first);  // checked when the file was opened
+    if (first.rest <= term)
+      low = middle + 1;
+    else
+      high = middle;
+  }
+  if (low == 0) return true;  // before every short list: the index does not hold it
+  const std::uint64_t g = low - 1;
+  TermState& state = short_group_state_[g];
+  const unsigned char* const group_begin = short_pool_ + short_groups_[g].offset;
+  const unsigned char* const group_end = short_group_end(g);
+  if (state == TermState::Unchecked)
+    state = short_group_checksum(std::string_view(
+                reinterpret_cast<const char*>(group_begin),
+                static_cast<std::size_t>(group_end - group_begin))) == short_groups_[g].checksum
+                ? TermState::Valid
+                : TermState::Invalid;
+  if (state == TermState::Invalid) return false;
+  std::array<char, kMaxTermBytes> bytes;  // the current term, front-decoded
+  std::size_t length = 0;
+  const unsigned char* at = group_begin;
+  for (std::uint32_t t = 0; t < short_groups_[g].term_count; ++t) {
+    ShortEntry entry;
+    if (!read_short_entry(at, group_end, entry) || entry.shared > length ||
+        entry.rest.size() > kMaxTermBytes - entry.shared) {
+      state = TermState::Invalid;
+      return false;
+    }
+    std::memcpy(bytes.data() + entry.shared, entry.rest.data(), entry.rest.size());
+    length = static_cast<std::size_t>(entry.shared) + entry.rest.size();
+    const std::string_view current(bytes.data(), length);
+    if (current < term) continue;
+    if (current > term) return true;  // terms are in order: the index does not hold it
+    const std::size_t begin = out.size();
+    Xapian::docid docid = 0;
+    const unsigned char* posting = entry.postings;
+    for (std::uint64_t n = 0; n < entry.count; ++n) {
+      std::uint64_t gap = 0, wdf = 0;
+      if (!read_varint(posting, entry.postings_end, gap) ||
+          !read_varint(posting, entry.postings_end, wdf) || gap == 0 || gap > last_docid_ - docid ||
+          wdf > std::numeric_limits<std::uint32_t>::max()) {
+        out.resize(begin);
+        state = TermState::Invalid;
+        return false;
+      }
+      docid += static_cast<Xapian::docid>(gap);
+      out.emplace_back(docid, static_cast<std::uint32_t>(wdf));
+    }
+    if (posting != entry.postings_end) {
+      out.resize(begin);
+      state = TermState::Invalid;
+      return false;
+    }
+    return true;
   }
   return true;
 }

@@ -140,6 +140,49 @@ TEST(MatchData, BlocksDecodeToExactlyTheTermsPostings) {
   EXPECT_EQ(data->blocks("odd").blocks.size(), 3u);
 }
 
+// Every list too short for blocks is in the file, front-coded in groups: terms that share
+// prefixes, prefixes of one another, many groups, wdfs from 0 (a boolean term) to 2^31 and
+// docid gaps of thousands. Terms the index lacks are said to be absent, not unknown.
+TEST(MatchData, ShortListsDecodeToExactlyTheTermsPostings) {
+  TempDir dir;
+  {
+    Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE_OR_OPEN);
+    for (unsigned i = 0; i < 4000; ++i) {
+      Xapian::Document doc;
+      doc.add_term("every");
+      doc.add_term("word" + std::to_string(i % 150), 1 + i % 4);
+      if (i % 20 == 0) doc.add_term("w" + std::to_string(i % 7));
+      if (i % 500 == 0) doc.add_term("wor");
+      if (i % 1000 == 3) doc.add_term("wide", i == 3 ? 1u << 31 : 1 + i);
+      if (i % 2 == 0) doc.add_boolean_term("Lfa");
+      if (i == 3999) doc.add_term("zzz");
+      db.add_document(doc);
+    }
+    db.commit();
+  }
+  Xapian::Database db((dir / "db").string());
+  MatchData::write(db, match_data_path(dir.path()));
+  const auto data = MatchData::read(match_data_path(dir.path()), db);
+  ASSERT_TRUE(data);
+  unsigned short_terms = 0;
+  for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) {
+    if (!data->blocks(*term).blocks.empty()) continue;
+    ++short_terms;
+    std::vector<std::pair<Xapian::docid, std::uint32_t>> got;
+    ASSERT_TRUE(data->short_postings(*term, got)) << *term;
+    std::vector<std::pair<Xapian::docid, std::uint32_t>> expected;
+    for (auto it = db.postlist_begin(*term); it != db.postlist_end(*term); ++it)
+      expected.emplace_back(*it, it.get_wdf());
+    EXPECT_EQ(got, expected) << *term;
+  }
+  EXPECT_EQ(short_terms, 150u + 7u + 3u);  // word*, w*, wor, wide, zzz
+  for (const std::string absent : {"", "a", "word", "word1499", "word99x", "wz", "zzzz", "~"}) {
+    std::vector<std::pair<Xapian::docid, std::uint32_t>> got;
+    EXPECT_TRUE(data->short_postings(absent, got)) << absent;
+    EXPECT_TRUE(got.empty()) << absent;
+  }
+}
+
 // A matcher skipping through a block decodes its docids only up to each target, resuming
 // where it stopped: at any index, in or out of the groups of eight the decoder unrolls.
 TEST(MatchData, DocidsDecodedThroughTargetsResumeWhereTheyStopped) {
@@ -266,11 +309,14 @@ TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
   };
   std::map<std::string, Copy> expected_blocks;
   std::vector<std::uint32_t> expected_articles;
+  std::vector<std::pair<Xapian::docid, std::uint32_t>> expected_rare;
   {
     rewrite(bytes);
     const auto original = MatchData::read(file, db);
     ASSERT_TRUE(original);
     for (const char* term : {"common", "filler"}) expected_blocks[term] = copy(*original, term);
+    ASSERT_TRUE(original->short_postings("rare", expected_rare));
+    ASSERT_EQ(expected_rare.size(), 6u);
     for (Xapian::docid docid = 1; docid <= 600; ++docid)
       expected_articles.push_back(original->article(docid));
   }
@@ -289,6 +335,9 @@ TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
       EXPECT_TRUE(blocks.blocks.empty() || copy(*data, term) == expected_blocks[term])
           << "byte " << at << " changed the blocks or postings of " << term << " unnoticed";
     }
+    std::vector<std::pair<Xapian::docid, std::uint32_t>> rare;
+    EXPECT_TRUE(!data->short_postings("rare", rare) || rare == expected_rare)
+        << "byte " << at << " changed the short list of rare unnoticed";
   }
   rewrite(bytes);
   EXPECT_TRUE(MatchData::read(file, db));

@@ -32,10 +32,12 @@ TermCursor::TermCursor(const Xapian::Database& db, const std::string& term,
   // A list without blocks is shorter than kMinBlockedPostings here; `termfreq` may count a
   // whole set of shards.
   postings_.reserve(std::min<Xapian::doccount>(termfreq, index::MatchData::kMinBlockedPostings));
-  for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
-    const Xapian::termcount wdf = it.get_wdf();
-    const std::uint32_t length = data.length(*it);
-    postings_.emplace_back(*it, wdf);
+  if (!data.short_postings(term, postings_)) {
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
+      postings_.emplace_back(*it, it.get_wdf());
+  }
+  for (const auto& [docid, wdf] : postings_) {
+    const std::uint32_t length = data.length(docid);
     if (wdf < kTabledWdfs)
       shortest_at_wdf[wdf] = std::min(shortest_at_wdf[wdf], length);
     else

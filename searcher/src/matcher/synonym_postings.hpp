@@ -22,13 +22,21 @@ namespace kavosh::search::matcher {
 // per term for every document.
 inline constexpr std::size_t kMergedSynonymTerms = 8;
 
-// Every posting of `term` as visit(docid, wdf), in docid order: decoded from `data` where the
-// term has blocks there, else read through Xapian.
+// Every posting of `term` as visit(docid, wdf), in docid order: decoded from `data` (its
+// blocks, or its short list), or where `data` cannot say, read through Xapian. `scratch`
+// holds a short list while it is visited.
 template <typename Visit>
 void for_each_posting(const Xapian::Database& db, const index::MatchData& data,
-                      const std::string& term, Visit&& visit) {
+                      const std::string& term,
+                      std::vector<std::pair<Xapian::docid, std::uint32_t>>& scratch,
+                      Visit&& visit) {
   const index::MatchData::TermBlocks blocks = data.blocks(term);
   if (blocks.blocks.empty()) {
+    scratch.clear();
+    if (data.short_postings(term, scratch)) {
+      for (const auto& [docid, wdf] : scratch) visit(docid, wdf);
+      return;
+    }
     for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
       visit(*it, it.get_wdf());
     return;
@@ -50,6 +58,7 @@ void for_each_synonym_posting(const Xapian::Database& db, const index::MatchData
   double postings = 0;
   for (const Xapian::doccount termfreq : clause.termfreqs) postings += termfreq;
   const Xapian::docid last_docid = db.get_lastdocid();
+  std::vector<std::pair<Xapian::docid, std::uint32_t>> scratch;
   // Sorting costs about log2(postings) steps a posting; a table by docid costs a step a posting
   // and a word of a presence bitmap per 64 docids, which wins from a few hundred postings on.
   if (postings * 256 >= last_docid) {
@@ -58,7 +67,7 @@ void for_each_synonym_posting(const Xapian::Database& db, const index::MatchData
     // Read only where `present` says written: no need to clear it.
     const std::unique_ptr<std::uint32_t[]> wdf_sum(new std::uint32_t[words * 64]);
     for (const auto& term : clause.terms)
-      for_each_posting(db, data, term, [&](Xapian::docid docid, std::uint32_t wdf) {
+      for_each_posting(db, data, term, scratch, [&](Xapian::docid docid, std::uint32_t wdf) {
         if (docid > last_docid) return;  // only a file that lies has one
         std::uint64_t& word = present[docid / 64];
         const std::uint64_t bit = std::uint64_t{1} << (docid % 64);
@@ -74,7 +83,7 @@ void for_each_synonym_posting(const Xapian::Database& db, const index::MatchData
   }
   std::vector<std::pair<Xapian::docid, std::uint32_t>> merged;
   for (const auto& term : clause.terms)
-    for_each_posting(db, data, term, [&](Xapian::docid docid, std::uint32_t wdf) {
+    for_each_posting(db, data, term, scratch, [&](Xapian::docid docid, std::uint32_t wdf) {
       merged.emplace_back(docid, wdf);
     });
   std::sort(merged.begin(), merged.end());
