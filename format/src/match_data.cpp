@@ -728,35 +728,42 @@ const unsigned char* MatchData::short_group_end(std::uint64_t group) const {
          (group + 1 < short_group_count_ ? short_groups_[group + 1].offset : short_pool_bytes_);
 }
 
-// Groups in order within the pool, none empty, each starting with a whole term (shares
-// nothing), their first terms ascending: what the binary search of short_postings needs. A
-// group's own bytes are checked when it is first looked up.
+// Groups in order within the pool, none empty (the group table is in the file's checksum; a
+// group's bytes are checked when a lookup first reads them: short_group_valid).
 bool MatchData::short_groups_in_bounds() const {
-  std::string_view previous;
   for (std::uint64_t g = 0; g < short_group_count_; ++g) {
     const ShortGroup& group = short_groups_[g];
     if (group.term_count == 0 || group.offset > short_pool_bytes_ ||
         (g > 0 && group.offset <= short_groups_[g - 1].offset))
       return false;
-    const unsigned char* at = short_pool_ + group.offset;
-    ShortEntry first;
-    if (!read_short_entry(at, short_group_end(g), first) || first.shared != 0 ||
-        (g > 0 && !(previous < first.rest)))
-      return false;
-    previous = first.rest;
   }
   return true;
 }
 
+bool MatchData::short_group_valid(std::uint64_t group) const {
+  TermState& state = short_group_state_[group];
+  if (state == TermState::Unchecked) {
+    const unsigned char* begin = short_pool_ + short_groups_[group].offset;
+    const std::string_view bytes(reinterpret_cast<const char*>(begin),
+                                 static_cast<std::size_t>(short_group_end(group) - begin));
+    state = short_group_checksum(bytes) == short_groups_[group].checksum ? TermState::Valid
+                                                                         : TermState::Invalid;
+  }
+  return state == TermState::Valid;
+}
+
 bool MatchData::short_postings(std::string_view term,
                                std::vector<std::pair<Xapian::docid, std::uint32_t>>& out) const {
-  // The last group whose first term is not after `term` (each first term is whole).
+  // The last group whose first term is not after `term`. Every group the search reads is
+  // checked first, so a damaged one cannot steer it to a wrong group.
   std::uint64_t low = 0, high = short_group_count_;
   while (low < high) {
     const std::uint64_t middle = low + (high - low) / 2;
     const unsigned char* at = short_pool_ + short_groups_[middle].offset;
     ShortEntry first;
-    read_short_entry(at, short_group_end(middle), first);  // checked when the file was opened
+    if (!short_group_valid(middle) || !read_short_entry(at, short_group_end(middle), first) ||
+        first.shared != 0)
+      return false;
     if (first.rest <= term)
       low = middle + 1;
     else
@@ -764,16 +771,10 @@ bool MatchData::short_postings(std::string_view term,
   }
   if (low == 0) return true;  // before every short list: the index does not hold it
   const std::uint64_t g = low - 1;
+  if (!short_group_valid(g)) return false;
   TermState& state = short_group_state_[g];
   const unsigned char* const group_begin = short_pool_ + short_groups_[g].offset;
   const unsigned char* const group_end = short_group_end(g);
-  if (state == TermState::Unchecked)
-    state = short_group_checksum(std::string_view(
-                reinterpret_cast<const char*>(group_begin),
-                static_cast<std::size_t>(group_end - group_begin))) == short_groups_[g].checksum
-                ? TermState::Valid
-                : TermState::Invalid;
-  if (state == TermState::Invalid) return false;
   std::array<char, kMaxTermBytes> bytes;  // the current term, front-decoded
   std::size_t length = 0;
   const unsigned char* at = group_begin;

@@ -160,6 +160,7 @@ class MatchData {
   bool directory_in_bounds(std::uint64_t pool_bytes, std::uint64_t block_count) const;
   bool article_ids_in_bounds(std::uint64_t id_pool_bytes) const;
   bool short_groups_in_bounds() const;
+  bool short_group_valid(std::uint64_t group) const;
   const unsigned char* short_group_end(std::uint64_t group) const;
   bool verify_term(const DirectoryEntry& entry) const;
   static std::uint64_t term_checksum(std::span<const Block> blocks, std::span<const Impact> impacts,
