@@ -48,7 +48,8 @@ namespace kavosh::index {
 //               term order, in groups of kShortGroupTerms; each term: varint bytes it shares
 //               with the term before it in its group (0 for a group's first), varint length
 //               and bytes of the rest, varint posting count, varint posting bytes, then per
-//               posting varint docid - previous docid (the first: the docid) and varint wdf
+//               posting varint (docid - previous docid - 1) << 1 | (wdf != 1) (the first
+//               counting from docid 0) and, when that bit is set, varint wdf
 struct MatchData::DirectoryEntry {
   std::uint64_t pool_offset;
   std::uint64_t first_block;
@@ -470,8 +471,10 @@ void MatchData::TermSections::add_short_term(const Xapian::Database& db, const s
   std::uint64_t count = 0;
   Xapian::docid previous = 0;
   for (auto posting = db.postlist_begin(name); posting != db.postlist_end(name); ++posting) {
-    put_varint(short_postings_, *posting - previous);
-    put_varint(short_postings_, posting.get_wdf());
+    // Most postings of a rare term have wdf 1: the gap's low bit says whether a wdf follows.
+    const Xapian::termcount wdf = posting.get_wdf();
+    put_varint(short_postings_, std::uint64_t{*posting - previous - 1} << 1 | (wdf != 1));
+    if (wdf != 1) put_varint(short_postings_, wdf);
     previous = *posting;
     ++count;
   }
@@ -794,10 +797,11 @@ bool MatchData::short_postings(std::string_view term,
     Xapian::docid docid = 0;
     const unsigned char* posting = entry.postings;
     for (std::uint64_t n = 0; n < entry.count; ++n) {
-      std::uint64_t gap = 0, wdf = 0;
-      if (!read_varint(posting, entry.postings_end, gap) ||
-          !read_varint(posting, entry.postings_end, wdf) || gap == 0 || gap > last_docid_ - docid ||
-          wdf > std::numeric_limits<std::uint32_t>::max()) {
+      std::uint64_t gap_and_flag = 0, wdf = 1;
+      const bool read = read_varint(posting, entry.postings_end, gap_and_flag) &&
+                        (!(gap_and_flag & 1) || read_varint(posting, entry.postings_end, wdf));
+      const std::uint64_t gap = (gap_and_flag >> 1) + 1;
+      if (!read || gap > last_docid_ - docid || wdf > std::numeric_limits<std::uint32_t>::max()) {
         out.resize(begin);
         state = TermState::Invalid;
         return false;
