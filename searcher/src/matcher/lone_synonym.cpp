@@ -26,9 +26,8 @@ void lone_synonym_pass(const Xapian::Database& db, const index::MatchData& data,
                        const ScoredClause& clause, const Bm25Parameters& parameters,
                        const Xapian::Database& statistics, PassState& state) {
   // Weighed as ClauseCursor weighs a synonym, so that the scores are bitwise the same.
-  const double collection_size = statistics.get_doccount();
-  const Bm25Clause weight(parameters, collection_size,
-                          synonym_termfreq(statistics.get_doccount(), clause.termfreqs),
+  const Xapian::doccount documents = statistics.get_doccount();
+  const Bm25Clause weight(parameters, documents, synonym_termfreq(documents, clause.termfreqs),
                           clause.factor, statistics.get_avlength());
   HopelessLengths hopeless;
   bool aimed = false;
