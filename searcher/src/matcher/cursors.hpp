@@ -72,8 +72,8 @@ class TermCursor {
   using Posting = std::pair<Xapian::docid, std::uint32_t>;  // docid, wdf
 
   // A term with blocks in `data` is decoded from there a block at a time as the matcher goes;
-  // a shorter list (or a term without blocks) is read whole here through Xapian, its bound
-  // taken from its postings.
+  // a shorter list is read whole here, from `data`'s short lists (through Xapian where those
+  // fail their checks), its bound taken from its postings.
   // `termfreq`: how many postings to expect (0 when unknown).
   TermCursor(const Xapian::Database& db, const std::string& term, const index::MatchData& data,
              Xapian::doccount termfreq);
