@@ -9,7 +9,9 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +38,29 @@ void fill(const std::filesystem::path& path, int count) {
     db.add_document(doc);
   }
   db.commit();
+}
+
+// A database at dir/db of `count` documents, the i-th made by add(doc, i), with its match
+// data written and read back (none when the file was refused).
+struct Written {
+  Xapian::Database db;
+  std::optional<MatchData> data;
+};
+Written written(const TempDir& dir, unsigned count,
+                const std::function<void(Xapian::Document&, unsigned)>& add) {
+  {
+    Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE_OR_OPEN);
+    for (unsigned i = 0; i < count; ++i) {
+      Xapian::Document doc;
+      add(doc, i);
+      db.add_document(doc);
+    }
+    db.commit();
+  }
+  Xapian::Database db((dir / "db").string());
+  MatchData::write(db, match_data_path(dir.path()));
+  auto data = MatchData::read(match_data_path(dir.path()), db);
+  return {db, std::move(data)};
 }
 
 TEST(MatchData, HoldsTheIndexLengthsArticlesAndBlockBounds) {
@@ -113,25 +138,16 @@ std::vector<std::pair<Xapian::docid, Xapian::termcount>> xapian_postings(const X
 
 TEST(MatchData, BlocksDecodeToExactlyTheTermsPostings) {
   TempDir dir;
-  {
-    // Packed widths from 0 bits to 32: a term in every document with wdf 1 (gaps 0 bits
-    // wide), one with wdfs up to 2^31 and docid gaps of up to a thousand, a boolean term
-    // (wdf 0), and a list whose last block is one posting long.
-    Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE_OR_OPEN);
-    for (unsigned i = 0; i < 5000; ++i) {
-      Xapian::Document doc;
-      doc.add_term("every");
-      if (i % 2 == 0) doc.add_boolean_term("Leven");
-      if (i < 300 || i % 997 == 0 || (i > 4000 && i % 3 == 0))
-        doc.add_term("wide", i < 300 ? 1u + (1u << (i % 32)) - 1 : 1u + i);
-      if (i < 2 * MatchData::kBlockSize + 1) doc.add_term("odd", 1 + i % 3);
-      db.add_document(doc);
-    }
-    db.commit();
-  }
-  Xapian::Database db((dir / "db").string());
-  MatchData::write(db, match_data_path(dir.path()));
-  const auto data = MatchData::read(match_data_path(dir.path()), db);
+  // Packed widths from 0 bits to 32: a term in every document with wdf 1 (gaps 0 bits wide),
+  // one with wdfs up to 2^31 and docid gaps of up to a thousand, a boolean term (wdf 0), and
+  // a list whose last block is one posting long.
+  const auto [db, data] = written(dir, 5000, [](Xapian::Document& doc, unsigned i) {
+    doc.add_term("every");
+    if (i % 2 == 0) doc.add_boolean_term("Leven");
+    if (i < 300 || i % 997 == 0 || (i > 4000 && i % 3 == 0))
+      doc.add_term("wide", i < 300 ? 1u + (1u << (i % 32)) - 1 : 1u + i);
+    if (i < 2 * MatchData::kBlockSize + 1) doc.add_term("odd", 1 + i % 3);
+  });
   ASSERT_TRUE(data);
   for (const std::string term : {"every", "Leven", "wide", "odd"}) {
     ASSERT_FALSE(data->blocks(term).blocks.empty()) << term;
@@ -145,24 +161,15 @@ TEST(MatchData, BlocksDecodeToExactlyTheTermsPostings) {
 // docid gaps of thousands. Terms the index lacks are said to be absent, not unknown.
 TEST(MatchData, ShortListsDecodeToExactlyTheTermsPostings) {
   TempDir dir;
-  {
-    Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE_OR_OPEN);
-    for (unsigned i = 0; i < 4000; ++i) {
-      Xapian::Document doc;
-      doc.add_term("every");
-      doc.add_term("word" + std::to_string(i % 150), 1 + i % 4);
-      if (i % 20 == 0) doc.add_term("w" + std::to_string(i % 7));
-      if (i % 500 == 0) doc.add_term("wor");
-      if (i % 1000 == 3) doc.add_term("wide", i == 3 ? 1u << 31 : 1 + i);
-      if (i % 2 == 0) doc.add_boolean_term("Lfa");
-      if (i == 3999) doc.add_term("zzz");
-      db.add_document(doc);
-    }
-    db.commit();
-  }
-  Xapian::Database db((dir / "db").string());
-  MatchData::write(db, match_data_path(dir.path()));
-  const auto data = MatchData::read(match_data_path(dir.path()), db);
+  const auto [db, data] = written(dir, 4000, [](Xapian::Document& doc, unsigned i) {
+    doc.add_term("every");
+    doc.add_term("word" + std::to_string(i % 150), 1 + i % 4);
+    if (i % 20 == 0) doc.add_term("w" + std::to_string(i % 7));
+    if (i % 500 == 0) doc.add_term("wor");
+    if (i % 1000 == 3) doc.add_term("wide", i == 3 ? 1u << 31 : 1 + i);
+    if (i % 2 == 0) doc.add_boolean_term("Lfa");
+    if (i == 3999) doc.add_term("zzz");
+  });
   ASSERT_TRUE(data);
   unsigned short_terms = 0;
   for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) {
@@ -187,20 +194,11 @@ TEST(MatchData, ShortListsDecodeToExactlyTheTermsPostings) {
 // where it stopped: at any index, in or out of the groups of eight the decoder unrolls.
 TEST(MatchData, DocidsDecodedThroughTargetsResumeWhereTheyStopped) {
   TempDir dir;
-  {
-    Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE_OR_OPEN);
-    for (unsigned i = 0; i < 3000; ++i) {
-      Xapian::Document doc;
-      doc.add_term("filler");
-      if (i % 3 == 0 || i % 7 == 0) doc.add_term("some");
-      if (i % 2 == 0 || i > 2500) doc.add_term("half");
-      db.add_document(doc);
-    }
-    db.commit();
-  }
-  Xapian::Database db((dir / "db").string());
-  MatchData::write(db, match_data_path(dir.path()));
-  const auto data = MatchData::read(match_data_path(dir.path()), db);
+  const auto [db, data] = written(dir, 3000, [](Xapian::Document& doc, unsigned i) {
+    doc.add_term("filler");
+    if (i % 3 == 0 || i % 7 == 0) doc.add_term("some");
+    if (i % 2 == 0 || i > 2500) doc.add_term("half");
+  });
   ASSERT_TRUE(data);
   for (const std::string term : {"some", "half"}) {
     const MatchData::TermBlocks blocks = data->blocks(term);
