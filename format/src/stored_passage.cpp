@@ -8,6 +8,8 @@
 #include <cstring>
 #include <optional>
 
+#include "kavosh/format/record_dictionary.hpp"
+
 namespace kavosh::index {
 namespace {
 
@@ -22,12 +24,15 @@ constexpr unsigned kFlagBits = 4;
 constexpr std::size_t kMinCompressedBody = 64;
 constexpr std::size_t kRecordHeaderBytes = 2;  // format byte, compression byte
 // LZ4 writes at most 255 bytes of match length per input byte: a larger claimed size is
-// corruption, never an allocation.
-constexpr std::size_t kMaxLz4Expansion = 256;
+// corruption, never an allocation. zstd can write more (a repeated byte), so the encoder
+// stores such a body with LZ4, and the same bound holds for every record.
+constexpr std::size_t kMaxExpansion = 256;
 
-// The body checksum of an LZ4 record: 8 bytes at a time, so that it costs a fraction of the
-// decompression it guards (FNV-1a per byte would cost more than LZ4 itself).
-std::uint32_t body_checksum(std::string_view bytes) {
+}  // namespace
+
+// 8 bytes at a time, so that it costs a fraction of the decompression it guards (FNV-1a per
+// byte would cost more than LZ4 itself).
+std::uint32_t stored_checksum(std::string_view bytes) {
   constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ull;
   std::uint64_t hash = bytes.size() * kMultiplier;
   std::size_t at = 0;
@@ -45,6 +50,8 @@ std::uint32_t body_checksum(std::string_view bytes) {
   }
   return static_cast<std::uint32_t>(hash >> 32);
 }
+
+namespace {
 
 // FNV-1a 64 of `bytes` with ASCII letters lowercased, and of its first `prefix` bytes.
 struct LoweredHashes {
@@ -110,7 +117,7 @@ class RecordReader {
   RecordReader(std::string_view bytes, std::size_t base_offset)
       : bytes_(bytes), base_(base_offset) {}
 
-  [[noreturn]] void fail(const char* what) const {
+  [[noreturn]] void fail(const std::string& what) const {
     throw CorruptStoredPassage("corrupt stored passage record at byte " +
                                std::to_string(base_ + at_) + ": " + what);
   }
@@ -217,6 +224,8 @@ void put_token_table(std::string& out, const StoredPassage& passage) {
   }
 }
 
+}  // namespace
+
 std::string encode_body(const StoredPassage& passage) {
   std::string out;
   out.reserve(64 + passage.article.size() + passage.title.size() + passage.section.size() +
@@ -238,16 +247,30 @@ std::string encode_body(const StoredPassage& passage) {
   return out;
 }
 
-}  // namespace
+std::string encode(const StoredPassage& passage, const RecordDictionary* dictionary) {
+  return compress_record(encode_body(passage), dictionary);
+}
 
-std::string encode(const StoredPassage& passage) {
-  const std::string body = encode_body(passage);
+std::string compress_record(std::string_view body, const RecordDictionary* dictionary) {
   std::string record;
   record.push_back(static_cast<char>(kStoredPassageFormat));
+  if (dictionary && body.size() >= kMinCompressedBody && body.size() <= LZ4_MAX_INPUT_SIZE) {
+    const std::string frame = dictionary->compress(body);
+    record.push_back(static_cast<char>(kStoredZstd));
+    put_varint(record, body.size());
+    put_u32(record, stored_checksum(body));
+    put_u32(record, dictionary->id());
+    if (!frame.empty() && frame.size() + record.size() - kRecordHeaderBytes < body.size() &&
+        body.size() <= frame.size() * kMaxExpansion) {
+      record += frame;
+      return record;
+    }
+    record.resize(1);
+  }
   if (body.size() >= kMinCompressedBody && body.size() <= LZ4_MAX_INPUT_SIZE) {
     record.push_back(static_cast<char>(kStoredLz4));
     put_varint(record, body.size());
-    put_u32(record, body_checksum(body));
+    put_u32(record, stored_checksum(body));
     const std::size_t header = record.size();
     const int bound = LZ4_compressBound(static_cast<int>(body.size()));
     record.resize(header + static_cast<std::size_t>(bound));
@@ -277,7 +300,8 @@ struct RecordBody {
   std::string_view bytes;
   std::size_t base = 0;
 };
-RecordBody record_body(std::string_view record, std::string& buffer) {
+RecordBody record_body(std::string_view record, std::string& buffer,
+                       const RecordDictionaries* dictionaries) {
   // Documents written before schema 2 have no record (their data held JSON).
   if (record.empty())
     throw CorruptStoredPassage(
@@ -296,26 +320,35 @@ RecordBody record_body(std::string_view record, std::string& buffer) {
   const auto compression = static_cast<unsigned char>(record[1]);
   const std::string_view payload = record.substr(kRecordHeaderBytes);
   if (compression == kStoredRaw) return {payload, kRecordHeaderBytes};
-  if (compression != kStoredLz4)
+  if (compression != kStoredLz4 && compression != kStoredZstd)
     throw CorruptStoredPassage("corrupt stored passage record at byte 1: unknown compression " +
                                std::to_string(compression));
   RecordReader in(payload, kRecordHeaderBytes);
   const std::uint64_t size = in.varint("body size", 31);
   const std::uint32_t checksum = in.u32("body checksum");
+  const std::uint32_t dictionary = compression == kStoredZstd ? in.u32("dictionary id") : 0;
   const std::string_view block = in.rest();
-  if (size > block.size() * kMaxLz4Expansion) in.fail("body size larger than the block holds");
+  if (size > block.size() * kMaxExpansion) in.fail("body size larger than the block holds");
+  if (compression == kStoredZstd && !(dictionaries && dictionaries->knows(dictionary)))
+    in.fail("compressed with record dictionary " + dictionary_id_hex(dictionary) +
+            ", which the index does not hold");
   buffer.resize(size);
-  const int got = LZ4_decompress_safe(block.data(), buffer.data(), static_cast<int>(block.size()),
-                                      static_cast<int>(size));
-  if (got < 0 || static_cast<std::uint64_t>(got) != size) in.fail("corrupt compressed body");
-  if (body_checksum(buffer) != checksum) in.fail("compressed body fails its checksum");
+  if (compression == kStoredZstd) {
+    if (!dictionaries->decompress(dictionary, block, buffer)) in.fail("corrupt compressed body");
+  } else {
+    const int got = LZ4_decompress_safe(block.data(), buffer.data(), static_cast<int>(block.size()),
+                                        static_cast<int>(size));
+    if (got < 0 || static_cast<std::uint64_t>(got) != size) in.fail("corrupt compressed body");
+  }
+  if (stored_checksum(buffer) != checksum) in.fail("compressed body fails its checksum");
   return {buffer, 0};
 }
 
 }  // namespace
 
-StoredPassageView StoredPassageView::parse(std::string_view record, std::string& buffer) {
-  const auto [body, base] = record_body(record, buffer);
+StoredPassageView StoredPassageView::parse(std::string_view record, std::string& buffer,
+                                           const RecordDictionaries* dictionaries) {
+  const auto [body, base] = record_body(record, buffer, dictionaries);
   RecordReader in(body, base);
   StoredPassageView view;
   view.passage = static_cast<std::uint32_t>(in.varint("passage number", 32));
@@ -394,9 +427,9 @@ void StoredPassageView::decode_tokens(std::vector<StoredToken>& out) const {
   if (!in.done()) in.fail("bytes after the token table");
 }
 
-StoredPassage decode(std::string_view record) {
+StoredPassage decode(std::string_view record, const RecordDictionaries* dictionaries) {
   std::string buffer;
-  const StoredPassageView view = StoredPassageView::parse(record, buffer);
+  const StoredPassageView view = StoredPassageView::parse(record, buffer, dictionaries);
   StoredPassage passage;
   passage.article = view.article;
   passage.passage = view.passage;

@@ -9,6 +9,7 @@
 
 #include "article_count_merger.hpp"
 #include "kavosh/format/match_data.hpp"
+#include "kavosh/format/record_dictionary.hpp"
 #include "kavosh/format/schema.hpp"
 #include "kavosh/format/stored_passage.hpp"
 #include "kavosh/format/term_filter.hpp"
@@ -27,6 +28,19 @@ Xapian::Database open_database(const std::filesystem::path& db_path) {
   }
   return rethrow_xapian_errors("cannot open database " + db_path.string(),
                                [&] { return open_readable_database(db_path.string()); });
+}
+
+// Every record dictionary of the index: Xapian reads a combined database's metadata from its
+// first database only, so a sharded index's (or an unfinished first run's) shards are read one
+// by one.
+RecordDictionaries record_dictionaries(const std::filesystem::path& db_path,
+                                       const Xapian::Database& db) {
+  std::vector<std::filesystem::path> shards = index_shards(db_path);
+  if (shards.empty()) shards = unmerged_shards(db_path);
+  RecordDictionaries dictionaries;
+  if (shards.empty()) dictionaries.add_from(db);
+  for (const auto& shard : shards) dictionaries.add_from(open_database(shard));
+  return dictionaries;
 }
 
 std::string human_bytes(std::uint64_t bytes) {
@@ -146,7 +160,8 @@ std::string describe_passage(const std::filesystem::path& db_path, const std::st
   const std::string stored = doc.get_value(schema::kSlotStoredPassage);
   StoredPassage data;
   try {
-    data = decode(stored);
+    const RecordDictionaries dictionaries = record_dictionaries(db_path, db);
+    data = decode(stored, &dictionaries);
   } catch (const CorruptStoredPassage& e) {
     throw std::runtime_error(db_path.string() + ", docid " + std::to_string(docid) + ": " +
                              e.what());

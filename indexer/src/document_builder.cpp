@@ -37,7 +37,8 @@ void collect_spelling_words(const std::vector<Token>& tokens, std::vector<std::s
 DocumentBuilder::DocumentBuilder(const kavosh::analysis::AnalyzerOptions& options)
     : analyzer_(options) {}
 
-PreparedArticle DocumentBuilder::prepare(const Article& article) {
+PreparedArticle DocumentBuilder::prepare(const Article& article,
+                                         const RecordDictionary* dictionary) {
   PreparedArticle out;
   out.id = article.id;
   std::optional<Language> article_language;
@@ -52,7 +53,7 @@ PreparedArticle DocumentBuilder::prepare(const Article& article) {
   for (std::size_t number = 0; number < article.passages.size(); ++number) {
     const Language language =
         passage_language(article_language, article, article.passages[number], title_language);
-    out.passages.push_back(prepare_passage(article, number, language, title_tokens));
+    out.passages.push_back(prepare_passage(article, number, language, title_tokens, dictionary));
     out.postings += postings_;
     out.bytes += article.passages[number].text.size();
   }
@@ -68,7 +69,8 @@ PreparedArticle DocumentBuilder::prepare(const Article& article) {
 // One passage's document; leaves the postings it added in postings_.
 PreparedPassage DocumentBuilder::prepare_passage(const Article& article, std::size_t number,
                                                  Language language,
-                                                 const std::vector<Token>& title_tokens) {
+                                                 const std::vector<Token>& title_tokens,
+                                                 const RecordDictionary* dictionary) {
   const Passage& passage = article.passages[number];
   const std::string lang_code(kavosh::analysis::language_code(language));
   PreparedPassage prepared;
@@ -104,7 +106,10 @@ PreparedPassage DocumentBuilder::prepare_passage(const Article& article, std::si
   if (!article.date.empty()) doc.add_value(schema::kSlotDate, article.date);
   doc.add_value(schema::kSlotLanguage, lang_code);
   fill_record(article, number, lang_code);
-  doc.add_value(schema::kSlotStoredPassage, encode(record_));
+  if (dictionary)
+    doc.add_value(schema::kSlotStoredPassage, encode(record_, dictionary));
+  else
+    prepared.record_body = encode_body(record_);
   return prepared;
 }
 

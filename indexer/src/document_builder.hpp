@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +24,9 @@ struct PreparedPassage {
   std::string unique_term;
   Xapian::Document document;
   std::vector<std::string> spelling_words;  // distinct body spelling words
+  // Prepared without a record dictionary: the stored record's body, which the writer
+  // compresses (or holds back to train the dictionary on); the document then has no record.
+  std::optional<std::string> record_body;
 };
 
 struct PreparedArticle {
@@ -38,14 +42,17 @@ class DocumentBuilder {
  public:
   explicit DocumentBuilder(const kavosh::analysis::AnalyzerOptions& options);
 
-  PreparedArticle prepare(const Article& article);
+  // With a dictionary, the documents hold their stored records compressed with it; without
+  // one, PreparedPassage::record_body holds each record's body.
+  PreparedArticle prepare(const Article& article, const RecordDictionary* dictionary);
   // Every ordered pair of distinct synonym keys of a group of names (schema.hpp: Synonyms).
   SynonymPairs synonym_pairs(const std::vector<std::string>& names);
 
  private:
   PreparedPassage prepare_passage(const Article& article, std::size_t number,
                                   kavosh::analysis::Language language,
-                                  const std::vector<kavosh::analysis::Token>& title_tokens);
+                                  const std::vector<kavosh::analysis::Token>& title_tokens,
+                                  const RecordDictionary* dictionary);
   void add_fields(Xapian::Document& doc, const Article& article, const Passage& passage,
                   kavosh::analysis::Language language);
   void add_tokens(Xapian::Document& doc, const std::vector<kavosh::analysis::Token>& tokens,

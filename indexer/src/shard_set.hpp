@@ -9,12 +9,15 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
 #include "bounded_queue.hpp"
+#include "kavosh/format/record_dictionary.hpp"
 #include "kavosh/index/document.hpp"
 #include "kavosh/index/writer.hpp"
 #include "spelling_store.hpp"
@@ -42,6 +45,16 @@ struct Shard {
   std::uint64_t batch_bytes = 0;
   unsigned batch_limit = 0;  // passages that end the current batch (options or automatic)
   SpellingStore::PassageWords batch_spelling;  // this batch's words per passage
+  // The record dictionary this shard's new records are compressed with (record_dictionary.hpp):
+  // its own, or none yet. Until it has one, the passages of a batch go in without their
+  // stored record, whose bodies wait here (by docid) until the batch ends; then the dictionary
+  // is trained on them and on the samples earlier batches kept, if they are enough, and every
+  // waiting passage gets its record in the batch's commit (with the new dictionary, or LZ4).
+  std::shared_ptr<const RecordDictionary> record_dictionary;
+  std::map<Xapian::docid, std::string> held_records;
+  std::uint64_t held_record_bytes = 0;
+  std::vector<std::string> training_samples;  // bodies of earlier batches, too few to train on
+  std::uint64_t training_sample_bytes = 0;
 
   // With a thread of its own (a first run): the articles waiting for it, and `stats` as of
   // its last write, which stats() reads under the writer's lock.

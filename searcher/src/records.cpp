@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "kavosh/format/record_dictionary.hpp"
 #include "kavosh/format/schema.hpp"
 #include "kavosh/format/stored_passage.hpp"
 
@@ -73,11 +74,13 @@ void fill_ids(const Xapian::Database& db, std::span<const matcher::LocalShard> m
 
 // The stored record holds the ids too, so with it the id slots are not read.
 void fill_from_record(const Xapian::Database& db, const std::filesystem::path& index_path,
-                      Xapian::docid docid, const std::string& stored, HitSnippets* snippets,
+                      Xapian::docid docid, const std::string& stored,
+                      const index::RecordDictionaries* dictionaries, HitSnippets* snippets,
                       Hit& hit) {
   try {
     thread_local std::string body;  // a compressed record's body, kept for its capacity
-    const index::StoredPassageView data = index::StoredPassageView::parse(stored, body);
+    const index::StoredPassageView data =
+        index::StoredPassageView::parse(stored, body, dictionaries);
     hit.article = data.article;
     hit.passage = data.passage;
     hit.title = data.title;
@@ -114,13 +117,18 @@ std::optional<HitSnippets> hit_snippets(analysis::Analyzer& analyzer, const Xapi
   return HitSnippets{std::move(maker), std::move(query)};
 }
 
+bool reads_records(const SearchRequest& r, const Ranking& ranking) {
+  return (r.hit_details || r.snippets) && !ranking.docs.empty();
+}
+
 std::vector<Hit> make_hits(const Xapian::Database& db,
                            std::span<const matcher::LocalShard> match_shards,
                            const std::filesystem::path& index_path, const SearchRequest& r,
-                           const Ranking& ranking, bool single_passages, HitSnippets* snippets) {
-  const bool read_stored = r.hit_details || r.snippets;
+                           const Ranking& ranking, bool single_passages,
+                           const index::RecordDictionaries* dictionaries, HitSnippets* snippets) {
+  const bool read_stored = reads_records(r, ranking);
   std::vector<std::string> records;
-  if (read_stored && !ranking.docs.empty()) records = read_records(db, ranking);
+  if (read_stored) records = read_records(db, ranking);
   std::vector<Hit> hits;
   for (std::size_t i = 0; i < ranking.docs.size(); ++i) {
     Hit hit;
@@ -129,7 +137,8 @@ std::vector<Hit> make_hits(const Xapian::Database& db,
     if (!read_stored)
       fill_ids(db, match_shards, ranking, i, single_passages, hit);
     else
-      fill_from_record(db, index_path, ranking.docs[i].docid, records[i], snippets, hit);
+      fill_from_record(db, index_path, ranking.docs[i].docid, records[i], dictionaries, snippets,
+                       hit);
     hit.id = schema::passage_id(hit.article, hit.passage);
     hits.push_back(std::move(hit));
   }

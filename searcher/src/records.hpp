@@ -29,11 +29,14 @@ std::optional<HitSnippets> hit_snippets(analysis::Analyzer& analyzer, const Xapi
 // The page's hits, in rank order, their ids from the match data of `match_shards` (each
 // database `db` searches, MatchSources::match_shards; empty when one has none) when the
 // request reads no stored record. With one passage per article (single_passages) an article's
-// only passage is number 0 and is not read. Throws std::runtime_error naming the index and
-// the article when a stored record is corrupt.
+// only passage is number 0 and is not read. `dictionaries`: the index's record dictionaries,
+// needed (and read) only when the request reads stored records (reads_records). Throws
+// std::runtime_error naming the index and the article when a stored record is corrupt.
+bool reads_records(const SearchRequest& r, const Ranking& ranking);
 std::vector<Hit> make_hits(const Xapian::Database& db,
                            std::span<const matcher::LocalShard> match_shards,
                            const std::filesystem::path& index_path, const SearchRequest& r,
-                           const Ranking& ranking, bool single_passages, HitSnippets* snippets);
+                           const Ranking& ranking, bool single_passages,
+                           const index::RecordDictionaries* dictionaries, HitSnippets* snippets);
 
 }  // namespace kavosh::search

@@ -14,6 +14,7 @@
 #include "explain.hpp"
 #include "index_sources.hpp"
 #include "kavosh/format/match_data.hpp"
+#include "kavosh/format/record_dictionary.hpp"
 #include "kavosh/format/schema.hpp"
 #include "kavosh/format/term_filter.hpp"
 #include "kavosh/search/query.hpp"
@@ -187,6 +188,9 @@ struct Searcher::Impl {
     std::string no_match_data;  // why match_shards is empty
     // With remote shards, whose synonyms Xapian does not carry: the local dictionary's copy.
     std::optional<Xapian::Database> synonyms;
+    // The stored records' dictionaries of every database searched, read at the first query
+    // that reads a record (record_dictionaries()).
+    std::optional<index::RecordDictionaries> record_dictionaries;
     // The revision each database had open when the facts were read (one, or each local
     // shard); none with a remote shard.
     std::vector<Xapian::rev> revisions;
@@ -264,6 +268,27 @@ struct Searcher::Impl {
   }
   IndexFacts facts;
 
+  // Read once per revision, and only when a record is read: digesting a dictionary costs
+  // more than a query that shows no record. Each database's own metadata (a combined
+  // database's would be its first one's), so the dictionaries of every shard, local or remote.
+  const index::RecordDictionaries& record_dictionaries() {
+    const IndexFacts& current = index_facts();
+    if (!current.record_dictionaries) {
+      index::RecordDictionaries dictionaries;
+      for (const auto& part : index.parts) {
+        try {
+          dictionaries.add_from(part.db);
+        } catch (const index::CorruptStoredPassage& e) {
+          throw std::runtime_error((part.path.empty() ? index.name : part.path.string()) + ": " +
+                                   e.what());
+        }
+      }
+      facts.record_dictionaries = std::move(dictionaries);
+    }
+    return *facts.record_dictionaries;
+  }
+
+  std::optional<index::StoredPassage> stored_passage(const std::string& id);
   SearchResults run(const SearchRequest& r);
   QueryNode parse(const SearchRequest& r, SearchResults& results);
   BuildOptions build_options(const SearchRequest& r, const IndexFacts& current_facts) const;
@@ -280,6 +305,33 @@ Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 
 const analysis::AnalyzerOptions& Searcher::analyzer_options() const {
   return impl_->analysis_options;
+}
+
+std::optional<index::StoredPassage> Searcher::stored_passage(const std::string& id) {
+  try {
+    return impl_->stored_passage(id);
+  } catch (const Xapian::Error& e) {
+    throw_search_error(e, impl_->index.name);
+  }
+}
+
+std::optional<index::StoredPassage> Searcher::Impl::stored_passage(const std::string& id) {
+  std::optional<Xapian::docid> docid;
+  for (const auto& candidate : {id, schema::passage_id(id, 0)}) {
+    const std::string term = schema::id_term(schema::kPassageId, candidate);
+    auto posting = db.postlist_begin(term);
+    if (posting != db.postlist_end(term)) {
+      docid = *posting;
+      break;
+    }
+  }
+  if (!docid) return std::nullopt;
+  const std::string record = db.get_document(*docid).get_value(schema::kSlotStoredPassage);
+  try {
+    return index::decode(record, &record_dictionaries());
+  } catch (const index::CorruptStoredPassage& e) {
+    throw std::runtime_error(index.name + ", docid " + std::to_string(*docid) + ": " + e.what());
+  }
 }
 
 SearchResults Searcher::search(const SearchRequest& request) {
@@ -393,6 +445,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
 
   std::optional<HitSnippets> snippets = hit_snippets(analyzer, db, r, built, ranking);
   results.hits = make_hits(db, sources.match_shards, path, r, ranking, single_passages,
+                           reads_records(r, ranking) ? &record_dictionaries() : nullptr,
                            snippets ? &*snippets : nullptr);
   if (r.explain && !ranking.docs.empty()) explain(db, r, built, ranking, expansion, results.hits);
   if (r.spelling)

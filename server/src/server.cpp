@@ -444,20 +444,11 @@ struct Server::Impl {
     if (!text::is_well_formed_utf8(id)) throw HttpError(400, "the id is not valid UTF-8");
     auto body = std::make_shared<std::string>();
     on_worker([id, body](IndexHandles& index) {
-      const Xapian::Database& db = index.database;
-      // A passage id (article#n), or an article id meaning its first passage.
-      std::optional<Xapian::docid> docid;
-      for (const auto& candidate : {id, schema::passage_id(id, 0)}) {
-        const std::string term = schema::id_term(schema::kPassageId, candidate);
-        auto posting = db.postlist_begin(term);
-        if (posting != db.postlist_end(term)) {
-          docid = *posting;
-          break;
-        }
-      }
-      if (!docid) throw HttpError(404, "no such passage or article: " + id);
-      const std::string record = db.get_document(*docid).get_value(schema::kSlotStoredPassage);
-      const index::StoredPassage passage = index::decode(record);
+      // A passage id (article#n), or an article id meaning its first passage; read through the
+      // Searcher, which holds the index's record dictionaries.
+      const std::optional<index::StoredPassage> stored = index.searcher.stored_passage(id);
+      if (!stored) throw HttpError(404, "no such passage or article: " + id);
+      const index::StoredPassage& passage = *stored;
       json fields = json::array();
       for (const auto& [name, value] : passage.fields)
         fields.push_back({{"name", name}, {"value", value}});

@@ -1,6 +1,8 @@
 // The stored passage record: encode/decode round trips, the lazy view, the stable token hash,
 // and that truncated, corrupt, random or schema-1 (JSON) bytes throw CorruptStoredPassage
-// without reading out of bounds (the sanitizer build checks the "out of bounds" part).
+// without reading out of bounds (the sanitizer build checks the "out of bounds" part); the
+// same for records compressed with a trained record dictionary, and for the dictionary's own
+// stored bytes.
 #include "kavosh/format/stored_passage.hpp"
 
 #include <gtest/gtest.h>
@@ -8,6 +10,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include "kavosh/format/record_dictionary.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -290,6 +294,211 @@ TEST(StoredPassage, RandomBytesNeverEscapeTheRecord) {
       mutated[random() % mutated.size()] = static_cast<char>(random() % 256);
     check(mutated);
   }
+}
+
+// Passages of a made-up English, its words drawn from a small vocabulary, so that bodies share
+// what a dictionary learns (as an index's do): `count` of them, deterministic.
+std::vector<StoredPassage> made_up_passages(std::size_t count, std::uint32_t seed) {
+  std::mt19937 random(seed);
+  std::vector<std::string> vocabulary;
+  for (int i = 0; i < 2000; ++i) {
+    std::string word;
+    for (std::size_t length = 3 + random() % 7; word.size() < length;)
+      word.push_back(static_cast<char>('a' + random() % 26));
+    vocabulary.push_back(word);
+  }
+  std::vector<StoredPassage> passages;
+  for (std::size_t i = 0; i < count; ++i) {
+    StoredPassage p;
+    p.article = "article-" + std::to_string(i);
+    p.title = vocabulary[random() % 200] + " " + vocabulary[random() % 2000];
+    p.lang = "en";
+    p.source = "made-up.jsonl";
+    for (std::size_t words = 40 + random() % 60; words > 0; --words) {
+      const std::string& word = vocabulary[random() % (1 + random() % vocabulary.size())];
+      if (!p.text.empty()) p.text.push_back(' ');
+      const auto begin = static_cast<std::uint32_t>(p.text.size());
+      p.text += word;
+      p.tokens.push_back({begin, static_cast<std::uint32_t>(p.text.size()), 1, token_hash(word),
+                          token_hash(word.substr(0, word.size() - 1))});
+    }
+    passages.push_back(std::move(p));
+  }
+  return passages;
+}
+
+// Trained once for the tests below, on about 1.4 MB of bodies.
+const RecordDictionary& trained_dictionary() {
+  static const RecordDictionary dictionary = [] {
+    std::vector<std::string> bodies;
+    for (const StoredPassage& p : made_up_passages(2500, 1)) bodies.push_back(encode_body(p));
+    const std::vector<std::string_view> views(bodies.begin(), bodies.end());
+    std::optional<RecordDictionary> trained = RecordDictionary::train(views);
+    if (!trained) throw std::runtime_error("no dictionary trained");
+    return *trained;
+  }();
+  return dictionary;
+}
+
+RecordDictionaries dictionaries_of(const RecordDictionary& dictionary) {
+  RecordDictionaries dictionaries;
+  dictionaries.add(dictionary.id(), dictionary.stored());
+  return dictionaries;
+}
+
+TEST(RecordDictionary, TooFewBodiesTrainNone) {
+  std::vector<std::string> bodies;
+  for (const StoredPassage& p : made_up_passages(100, 2)) bodies.push_back(encode_body(p));
+  EXPECT_FALSE(RecordDictionary::train({bodies.begin(), bodies.end()}));
+  EXPECT_FALSE(RecordDictionary::train({}));
+}
+
+// Passages the dictionary was not trained on round-trip through it, every field and token,
+// in records smaller than LZ4's; short bodies stay raw; and records without the dictionary
+// still read with one given.
+TEST(RecordDictionary, RoundTripsWithAndWithoutTheDictionary) {
+  const RecordDictionary& dictionary = trained_dictionary();
+  EXPECT_EQ(dictionary.stored().size(), 1 + kDictionaryBytes);
+  const RecordDictionaries dictionaries = dictionaries_of(dictionary);
+  std::size_t with_bytes = 0, lz4_bytes = 0;
+  for (const StoredPassage& passage : made_up_passages(300, 3)) {
+    const std::string with = encode(passage, &dictionary);
+    const std::string without = encode(passage);
+    ASSERT_EQ(static_cast<unsigned char>(with[1]), kStoredZstd);
+    ASSERT_EQ(static_cast<unsigned char>(without[1]), kStoredLz4);
+    EXPECT_EQ(decode(with, &dictionaries), passage);
+    EXPECT_EQ(decode(without, &dictionaries), passage);
+    EXPECT_EQ(decode(without), passage);
+    with_bytes += with.size();
+    lz4_bytes += without.size();
+  }
+  EXPECT_LT(with_bytes, lz4_bytes * 3 / 4);
+  for (const StoredPassage& passage : {StoredPassage{}, english_passage(), full_passage()}) {
+    const std::string record = encode(passage, &dictionary);
+    EXPECT_EQ(static_cast<unsigned char>(record[1]), kStoredRaw);
+    EXPECT_EQ(decode(record, &dictionaries), passage);
+  }
+  // A view of a record compressed with the dictionary borrows the caller's buffer.
+  const StoredPassage passage = made_up_passages(1, 4).front();
+  const std::string record = encode(passage, &dictionary);
+  std::string buffer;
+  const StoredPassageView view = StoredPassageView::parse(record, buffer, &dictionaries);
+  EXPECT_EQ(view.text, passage.text);
+  EXPECT_EQ(view.text.data(), buffer.data() + buffer.find(passage.text));
+}
+
+// A repeated byte shrinks more than the decoder's bound lets a size claim: such a body is
+// stored with LZ4 instead, and reads back.
+TEST(RecordDictionary, BodiesZstdShrinksBeyondTheBoundAreStoredWithLz4) {
+  StoredPassage passage;
+  passage.text.assign(200000, 'x');
+  const std::string record = encode(passage, &trained_dictionary());
+  EXPECT_EQ(static_cast<unsigned char>(record[1]), kStoredLz4);
+  const RecordDictionaries dictionaries = dictionaries_of(trained_dictionary());
+  EXPECT_EQ(decode(record, &dictionaries), passage);
+}
+
+// A record names its dictionary by id: read without it, or with only another one, it is an
+// error that names the id, never a guess.
+TEST(RecordDictionary, ARecordOfAnUnknownDictionaryIsAnError) {
+  const RecordDictionary& dictionary = trained_dictionary();
+  const std::string record = encode(made_up_passages(1, 5).front(), &dictionary);
+  std::vector<std::string> bodies;
+  for (const StoredPassage& p : made_up_passages(2500, 6)) bodies.push_back(encode_body(p));
+  const std::optional<RecordDictionary> other =
+      RecordDictionary::train({bodies.begin(), bodies.end()});
+  ASSERT_TRUE(other);
+  ASSERT_NE(other->id(), dictionary.id());
+  const RecordDictionaries others = dictionaries_of(*other);
+  // The offset after the id: 2 header bytes, a 2-byte body size (the body is 128 to 16 383
+  // bytes), the body checksum and the id.
+  ASSERT_EQ(static_cast<unsigned char>(record[3]) & 0x80, 0);
+  ASSERT_NE(static_cast<unsigned char>(record[2]) & 0x80, 0);
+  const std::string expected =
+      "corrupt stored passage record at byte 12: compressed with record "
+      "dictionary " +
+      dictionary_id_hex(dictionary.id()) + ", which the index does not hold";
+  for (const RecordDictionaries* given :
+       {static_cast<const RecordDictionaries*>(nullptr), &others}) {
+    try {
+      decode(record, given);
+      ADD_FAILURE() << "no exception";
+    } catch (const CorruptStoredPassage& e) {
+      EXPECT_EQ(std::string(e.what()), expected);
+    }
+  }
+}
+
+// Any one byte of a record compressed with the dictionary changed: an error (zstd's checks, the
+// body checksum, an unknown dictionary id) or the same passage; every prefix an error.
+TEST(RecordDictionary, ACorruptOrTruncatedRecordIsAnErrorNeverAnotherPassage) {
+  const RecordDictionaries dictionaries = dictionaries_of(trained_dictionary());
+  const StoredPassage passage = made_up_passages(1, 7).front();
+  const std::string record = encode(passage, &trained_dictionary());
+  ASSERT_EQ(static_cast<unsigned char>(record[1]), kStoredZstd);
+  std::size_t errors = 0;
+  for (std::size_t at = 2; at < record.size(); ++at) {
+    for (const unsigned char flip : {0x01, 0x10, 0x80, 0xFF}) {
+      std::string corrupt = record;
+      corrupt[at] = static_cast<char>(corrupt[at] ^ flip);
+      try {
+        EXPECT_EQ(decode(corrupt, &dictionaries), passage) << "byte " << at << " ^ " << int(flip);
+      } catch (const CorruptStoredPassage& e) {
+        EXPECT_TRUE(std::string(e.what()).starts_with("corrupt stored passage record at byte "))
+            << e.what();
+        ++errors;
+      }
+    }
+  }
+  EXPECT_GT(errors, 4 * (record.size() - 2) * 9 / 10);
+  for (std::size_t length = 0; length < record.size(); ++length) {
+    SCOPED_TRACE(length);
+    EXPECT_THROW(decode(std::string_view(record).substr(0, length), &dictionaries),
+                 CorruptStoredPassage);
+  }
+}
+
+// A stored dictionary cut short, changed, of an unknown kind, or filed under another id is
+// refused with a message naming its metadata key; so is a second dictionary under one id.
+TEST(RecordDictionary, ATruncatedOrCorruptDictionaryIsRefused) {
+  const RecordDictionary& dictionary = trained_dictionary();
+  const std::string& stored = dictionary.stored();
+  const std::uint32_t id = dictionary.id();
+  const std::string key = "record dictionary " + dictionary_id_hex(id) +
+                          " (metadata kavosh.record-dictionary." + dictionary_id_hex(id) + "): ";
+  std::string changed = stored;
+  changed[stored.size() / 2] ^= 0x20;
+  std::string other_kind = stored;
+  other_kind[0] = 7;
+  const std::pair<std::string, std::string> cases[] = {
+      {"", "missing"},
+      {stored.substr(0, 1), "fails its checksum"},
+      {stored.substr(0, stored.size() / 2), "fails its checksum"},
+      {stored.substr(0, stored.size() - 1), "fails its checksum"},
+      {changed, "fails its checksum"},
+      {other_kind, "unknown kind 7"},
+  };
+  for (const auto& [bytes, why] : cases) {
+    SCOPED_TRACE(why + " " + std::to_string(bytes.size()));
+    const std::string expected = key + why + ": re-index with kavosh-index --rebuild";
+    RecordDictionaries dictionaries;
+    try {
+      dictionaries.add(id, bytes);
+      ADD_FAILURE() << "no exception";
+    } catch (const CorruptStoredPassage& e) {
+      EXPECT_EQ(std::string(e.what()), expected);
+    }
+    try {
+      RecordDictionary::from_stored(id, bytes);
+      ADD_FAILURE() << "no exception";
+    } catch (const CorruptStoredPassage& e) {
+      EXPECT_EQ(std::string(e.what()), expected);
+    }
+  }
+  EXPECT_THROW(RecordDictionaries().add(id + 1, stored), CorruptStoredPassage);
+  RecordDictionaries dictionaries = dictionaries_of(dictionary);
+  EXPECT_NO_THROW(dictionaries.add(id, stored));  // the same one again (another shard's copy)
+  EXPECT_EQ(dictionaries.size(), 1u);
 }
 
 }  // namespace

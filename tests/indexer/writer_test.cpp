@@ -16,10 +16,12 @@
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
+#include "kavosh/format/record_dictionary.hpp"
 #include "kavosh/format/schema.hpp"
 #include "kavosh/format/stored_passage.hpp"
 #include "kavosh/format/term_filter.hpp"
 #include "kavosh/index/database_info.hpp"
+#include "made_up_articles.hpp"
 #include "test_support.hpp"
 
 namespace kavosh::index {
@@ -27,6 +29,7 @@ namespace {
 
 using kavosh::analysis::Analyzer;
 using kavosh::analysis::Language;
+using kavosh::testing::made_up_articles;
 using testing::passages_of;
 using testing::TempDir;
 
@@ -194,6 +197,189 @@ TEST(IndexWriter, IndexingTheSameInputTwiceGivesTheSameContents) {
   EXPECT_NE(once.find("spelling "), std::string::npos);
   EXPECT_NE(once.find("synonyms "), std::string::npos);
   EXPECT_EQ(testing::dump_database(dir / "twice"), once);
+}
+
+// Every record of `db` by passage id: its compression byte and its text, read with the
+// dictionaries the database holds.
+struct StoredRecord {
+  unsigned char compression = 0;
+  std::string text;
+};
+std::map<std::string, StoredRecord> stored_records(const Xapian::Database& db) {
+  RecordDictionaries dictionaries;
+  dictionaries.add_from(db);
+  std::map<std::string, StoredRecord> records;
+  for (auto value = db.valuestream_begin(schema::kSlotStoredPassage);
+       value != db.valuestream_end(schema::kSlotStoredPassage); ++value) {
+    const std::string record = *value;
+    const StoredPassage passage = decode(record, &dictionaries);
+    records[schema::passage_id(passage.article, passage.passage)] = {
+        static_cast<unsigned char>(record.at(1)), passage.text};
+  }
+  return records;
+}
+
+std::vector<std::string> dictionary_keys(const Xapian::Database& db) {
+  std::vector<std::string> keys;
+  const std::string prefix(schema::kMetaRecordDictionaryPrefix);
+  for (auto key = db.metadata_keys_begin(prefix); key != db.metadata_keys_end(prefix); ++key)
+    keys.push_back(*key);
+  return keys;
+}
+
+// A run with a few records leaves them without a dictionary; the next run, with enough,
+// holds its first batch's records back, trains the dictionary on them and stores it in the
+// batch that writes them (a record replaced or deleted while held is written as it ends up);
+// the run after that compresses with the same dictionary. Every record reads back.
+TEST(IndexWriter, ARunTrainsARecordDictionaryOnItsFirstBatchAndLaterRunsReuseIt) {
+  TempDir dir;
+  const auto db_path = dir / "db";
+  std::map<std::string, std::string> texts;  // what each passage must read back as
+  auto add = [&texts](IndexWriter& writer, const Article& article) {
+    writer.add(article);
+    texts[article.id + "#0"] = article.passages[0].text;
+  };
+  {
+    IndexWriter writer(db_path);
+    for (const Article& article : made_up_articles(20, 0, 1)) add(writer, article);
+  }
+  {
+    const Xapian::Database db(db_path.string());
+    EXPECT_EQ(db.get_metadata(std::string(schema::kMetaRecordDictionary)), "");
+    EXPECT_TRUE(dictionary_keys(db).empty());
+    for (const auto& [id, record] : stored_records(db))
+      EXPECT_EQ(record.compression, kStoredLz4) << id;
+  }
+  // 1 600 passages of about 750 bytes of body: the first batch trains on 1.2 MB.
+  WriterOptions options;
+  options.batch_passages = 1600;
+  {
+    IndexWriter writer(db_path, options);
+    const std::vector<Article> articles = made_up_articles(2400, 1000, 2);
+    for (int i = 0; i < 1000; ++i) add(writer, articles[i]);
+    Article replaced = made_up_articles(1, 1003, 3).front();  // held, then replaced
+    add(writer, replaced);
+    ASSERT_TRUE(writer.remove("made-up-1004"));  // held, then deleted
+    texts.erase("made-up-1004#0");
+    for (int i = 1000; i < 2400; ++i) add(writer, articles[i]);
+    writer.commit();
+    EXPECT_EQ(writer.stats().commits, 2u);  // the batch that trained, and the rest
+  }
+  std::string dictionary;
+  {
+    const Xapian::Database db(db_path.string());
+    dictionary = db.get_metadata(std::string(schema::kMetaRecordDictionary));
+    EXPECT_EQ(
+        dictionary_keys(db),
+        std::vector<std::string>{std::string(schema::kMetaRecordDictionaryPrefix) + dictionary});
+    const auto records = stored_records(db);
+    ASSERT_EQ(records.size(), texts.size());
+    std::size_t compressed = 0;
+    for (const auto& [id, text] : texts) {
+      ASSERT_TRUE(records.contains(id)) << id;
+      EXPECT_EQ(records.at(id).text, text) << id;
+      const bool first_run = std::stoi(id.substr(std::string("made-up-").size())) < 20;
+      EXPECT_EQ(records.at(id).compression, first_run ? kStoredLz4 : kStoredZstd) << id;
+      if (records.at(id).compression == kStoredZstd) ++compressed;
+    }
+    EXPECT_EQ(compressed, 2399u);
+  }
+  {
+    IndexWriter writer(db_path);
+    for (const Article& article : made_up_articles(50, 5000, 4)) add(writer, article);
+  }
+  // kavosh-index --show reads records of either kind.
+  for (const std::string id : {"made-up-3", "made-up-1003", "made-up-5007"})
+    EXPECT_NE(describe_passage(db_path, id).find("text:\n" + texts.at(id + "#0") + "\n"),
+              std::string::npos)
+        << id;
+  const Xapian::Database db(db_path.string());
+  EXPECT_EQ(db.get_metadata(std::string(schema::kMetaRecordDictionary)), dictionary);
+  EXPECT_EQ(dictionary_keys(db).size(), 1u);
+  const auto records = stored_records(db);
+  for (int i = 5000; i < 5050; ++i) {
+    const std::string id = "made-up-" + std::to_string(i) + "#0";
+    EXPECT_EQ(records.at(id).compression, kStoredZstd) << id;
+    EXPECT_EQ(records.at(id).text, texts.at(id)) << id;
+  }
+}
+
+// Batches too small to train on commit as they would without a dictionary, their records
+// with LZ4, and their bodies count towards the training of a later batch of the run.
+TEST(IndexWriter, BatchesTooSmallToTrainOnCommitWithLz4AndALaterOneTrains) {
+  TempDir dir;
+  WriterOptions options;
+  options.shards = 1;
+  options.analysis_thread = false;
+  options.batch_passages = 600;  // about 450 KB of bodies a batch
+  std::map<std::string, std::string> texts;
+  {
+    IndexWriter writer(dir / "db", options);
+    for (const Article& article : made_up_articles(2400, 0, 6)) {
+      writer.add(article);
+      texts[article.id + "#0"] = article.passages[0].text;
+      if (article.id == "made-up-1000") {  // one batch committed, too small to train on
+        const Xapian::Database committed((dir / "db").string());
+        EXPECT_EQ(committed.get_doccount(), 600u);
+        EXPECT_TRUE(dictionary_keys(committed).empty());
+      }
+    }
+    writer.commit();
+    EXPECT_EQ(writer.stats().commits, 4u);
+  }
+  const Xapian::Database db((dir / "db").string());
+  EXPECT_EQ(dictionary_keys(db).size(), 1u);
+  std::map<unsigned char, std::size_t> kinds;
+  for (const auto& [id, record] : stored_records(db)) {
+    ++kinds[record.compression];
+    EXPECT_EQ(record.text, texts.at(id)) << id;
+    const bool first_batches = std::stoi(id.substr(std::string("made-up-").size())) < 1200;
+    EXPECT_EQ(record.compression, first_batches ? kStoredLz4 : kStoredZstd) << id;
+  }
+  EXPECT_EQ(kinds[kStoredLz4], 1200u);
+  EXPECT_EQ(kinds[kStoredZstd], 1200u);
+}
+
+// A first run's two shards each train a dictionary of their own; the merge keeps both, and
+// the records of both read back.
+TEST(IndexWriter, AFirstRunsShardsEachTrainADictionaryAndTheMergeKeepsBoth) {
+  TempDir dir;
+  std::map<std::string, std::string> texts;
+  {
+    IndexWriter writer(dir / "db");
+    for (const Article& article : made_up_articles(3600, 0, 5)) {
+      writer.add(article);
+      texts[article.id + "#0"] = article.passages[0].text;
+    }
+  }
+  const Xapian::Database db((dir / "db").string());
+  const std::vector<std::string> keys = dictionary_keys(db);
+  ASSERT_EQ(keys.size(), 2u);
+  const std::string current = db.get_metadata(std::string(schema::kMetaRecordDictionary));
+  EXPECT_TRUE(keys[0].ends_with(current) || keys[1].ends_with(current)) << current;
+  const auto records = stored_records(db);
+  ASSERT_EQ(records.size(), texts.size());
+  for (const auto& [id, record] : records) {
+    EXPECT_EQ(record.compression, kStoredZstd) << id;
+    EXPECT_EQ(record.text, texts.at(id)) << id;
+  }
+  // An index whose stored dictionary was cut short is refused by the next run, by name.
+  {
+    Xapian::WritableDatabase writable((dir / "db").string());
+    const std::string key = std::string(schema::kMetaRecordDictionaryPrefix) + current;
+    const std::string stored = writable.get_metadata(key);
+    writable.set_metadata(key, stored.substr(0, stored.size() / 2));
+    writable.commit();
+  }
+  try {
+    IndexWriter writer(dir / "db");
+    ADD_FAILURE() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "database " + (dir / "db").string() + ": record dictionary " + current +
+                  " (metadata kavosh.record-dictionary." + current +
+                  "): fails its checksum: re-index with kavosh-index --rebuild");
+  }
 }
 
 TEST(IndexWriter, RemoveDeletesEveryPassageAndItsSpellingData) {

@@ -31,6 +31,7 @@
 #include "kavosh/index/database_info.hpp"
 #include "kavosh/index/writer.hpp"
 #include "kavosh/search/searcher.hpp"
+#include "made_up_articles.hpp"
 #include "process.hpp"
 #include "test_support.hpp"
 
@@ -324,6 +325,58 @@ TEST(Shards, AGeneratedCorpusRanksAlikeInOneDatabaseAndInLocalAndRemoteShards) {
   queries.push_back(text.substr(0, text.find(' ', text.find(' ') + 1)));
   queries.push_back("title:" + articles[3].title.substr(0, articles[3].title.find(' ')));
   expect_one_ranking(dir / "one", dir / "sharded", queries);
+}
+
+// Each shard of a sharded index trains a record dictionary of its own: hits and snippets read
+// through every shard's, local or served by xapian-tcpsrv, are the one database's.
+TEST(Shards, EachShardsRecordDictionaryServesItsSnippetsLocallyAndRemotely) {
+  TempDir dir;
+  const std::vector<ki::Article> articles = kavosh::testing::made_up_articles(4800, 0, 21);
+  index_both(dir / "one", dir / "sharded", [&](ki::IndexWriter& writer) {
+    for (const ki::Article& article : articles) writer.add(article);
+  });
+  std::set<std::string> dictionaries;
+  for (const fs::path& shard : ki::index_shards(dir / "sharded")) {
+    const std::string id = Xapian::Database(shard.string())
+                               .get_metadata(std::string(ki::schema::kMetaRecordDictionary));
+    EXPECT_FALSE(id.empty()) << shard;
+    dictionaries.insert(id);
+  }
+  EXPECT_EQ(dictionaries.size(), kShards);
+  Servers servers = serve(dir / "sharded");
+  ks::Searcher single(dir / "one"), local(dir / "sharded"), remote(servers.stub);
+  std::size_t compared = 0;
+  for (int i = 0; i < 4800; i += 731) {
+    const std::string& text = articles[i].passages[0].text;
+    const std::size_t begin = text.find(' ', text.size() / 2) + 1;
+    ks::SearchRequest request;
+    request.query = text.substr(begin, text.find(' ', text.find(' ', begin) + 1) - begin);
+    SCOPED_TRACE(request.query);
+    const ks::SearchResults expected = single.search(request);
+    ASSERT_FALSE(expected.hits.empty());
+    for (ks::Searcher* searcher : {&local, &remote}) {
+      const ks::SearchResults actual = searcher->search(request);
+      ASSERT_EQ(actual.hits.size(), expected.hits.size());
+      for (std::size_t h = 0; h < expected.hits.size(); ++h) {
+        // Equal scores may rank in another order: compare each hit with the one of its id.
+        const auto same =
+            std::find_if(actual.hits.begin(), actual.hits.end(),
+                         [&](const ks::Hit& hit) { return hit.id == expected.hits[h].id; });
+        if (same == actual.hits.end()) continue;  // a tie cut by the limit
+        ++compared;
+        EXPECT_EQ(same->snippet, expected.hits[h].snippet) << same->id;
+        EXPECT_EQ(same->title, expected.hits[h].title) << same->id;
+        EXPECT_EQ(same->highlights.size(), expected.hits[h].highlights.size()) << same->id;
+      }
+      EXPECT_EQ(actual.hits.front().snippet.empty(), false);
+    }
+    const std::optional<ki::StoredPassage> stored = local.stored_passage(articles[i].id);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->text, text);
+    // kavosh-index --show reads every shard's dictionaries too.
+    EXPECT_NE(ki::describe_passage(dir / "sharded", articles[i].id).find(text), std::string::npos);
+  }
+  EXPECT_GT(compared, 50u);
 }
 
 // The block-max matcher over a set of local shards. Each page is asked three ways: of the one

@@ -185,7 +185,8 @@ inline constexpr unsigned kFieldWdf = 1;
 
 // Xapian metadata keys.
 inline constexpr std::string_view kMetaSchemaVersion = "kavosh.schema";
-// 3: stored passage record format 2 (LZ4-compressed, token hashes derived from the text);
+// 3: stored passage record format 2 (LZ4-compressed, or zstd with a dictionary of the index
+// since 2026-12-05: the records say which, so indexes of either kind read alike);
 // 2: record format 1 (uncompressed, every hash stored); 1: JSON document data. A searcher
 // refuses any other version, and the indexer will not add to one, with a message to re-index
 // with --rebuild.
@@ -208,5 +209,11 @@ inline constexpr std::string_view kPersianStemmerOfOlderIndexes = "light";
 // How a first run routed article ids to its shards; a re-run goes on only in shards routed
 // the same way (written to the shards, and kept by their merge).
 inline constexpr std::string_view kMetaShardRouting = "kavosh.shard-routing";
+// The stored records' zstd dictionaries (record_dictionary.hpp): the prefix + 8 hex digits of
+// a dictionary's id -> the dictionary; kMetaRecordDictionary -> the id of the one new records
+// of this database are compressed with. Absent in indexes written before them (2026-12-05),
+// and in databases whose runs built too few records to train one.
+inline constexpr std::string_view kMetaRecordDictionary = "kavosh.record-dictionary";
+inline constexpr std::string_view kMetaRecordDictionaryPrefix = "kavosh.record-dictionary.";
 
 }  // namespace kavosh::index::schema

@@ -8,9 +8,12 @@
 // Layout (all integers unsigned LEB128 varints unless said otherwise; a "string" is a varint
 // byte length followed by that many bytes):
 //   format byte kStoredPassageFormat
-//   compression byte: kStoredRaw (the body follows as is: bodies under 64 bytes, or ones LZ4
-//     does not shrink) or kStoredLz4: varint body size, 4 bytes body checksum (little-endian,
-//     so a corrupt body is an error, never a wrong text), then the body as one LZ4 block
+//   compression byte: kStoredRaw (the body follows as is: bodies under 64 bytes, or ones
+//     compression does not shrink), kStoredLz4: varint body size, 4 bytes body checksum
+//     (little-endian, so a corrupt body is an error, never a wrong text), then the body as one
+//     LZ4 block; or kStoredZstd: varint body size, 4 bytes body checksum, 4 bytes id of the
+//     index's record dictionary it was compressed with (record_dictionary.hpp), then the zstd
+//     frame without its magic number, checksum, content size or dictionary id
 //   body:
 //   varint passage number
 //   string article, title, section, lang, text, source, date
@@ -25,12 +28,18 @@
 //         (Snowball stems mostly are): varint cut and string ending follow (never with bit 1)
 //       bit 3 (kStemHash): 4 bytes stem hash follow, little-endian
 //       neither bit 2 nor bit 3: the stem hash is the term hash
-// Why LZ4 and not zstd: on the first 20 000 of GCIDE's record bodies zstd (level 3) took
-// 24 000 instructions to inflate a body where LZ4 takes 1 400 to 1 800 (zstd's per-frame
-// entropy tables dominate on small inputs), for bodies 17 % smaller; snippets inflate a record
-// per hit. No dictionary: one trained per index shrank those bodies by 44 % more (zstd with
-// 110 KB, LZ4 with 64 KB of it), but a first run's records would have to be written after the
-// training.
+// Which indexes write what: since 2026-12-05 a database's records are kStoredZstd once it has
+// a record dictionary, trained at the end of the first batch whose record bodies (held back
+// until then) make 1 MB with those of smaller batches before it, and reused by later runs;
+// records before that, and of databases that never had enough, are kStoredLz4 (as every
+// record of indexes written before), and both read alike. A kavosh-search from before reads
+// an index with kStoredZstd records up to the first record it shows, which it reports as an
+// unknown compression.
+// Why zstd only with a dictionary: without one, zstd (level 3) took 24 000 instructions to
+// inflate a GCIDE body where LZ4 takes 1 400 to 1 800 (its per-frame entropy tables dominate
+// on small inputs), for bodies 17 % smaller; with the dictionary digested once (ZSTD_DDict,
+// whose tables frames reuse) it takes 9 400, for bodies 43 % smaller than LZ4's. The
+// dictionary's figures and the choice against LZ4 with a dictionary: record_dictionary.hpp.
 // Measurements: bench/RESULTS.md, "Footprint".
 // Decoding checks every length and every token range against the text, so a truncated or
 // corrupt record throws CorruptStoredPassage and never reads out of bounds.
@@ -55,6 +64,10 @@ namespace kavosh::index {
 inline constexpr unsigned char kStoredPassageFormat = 2;
 inline constexpr unsigned char kStoredRaw = 0;
 inline constexpr unsigned char kStoredLz4 = 1;
+inline constexpr unsigned char kStoredZstd = 2;
+
+class RecordDictionary;    // record_dictionary.hpp
+class RecordDictionaries;  // record_dictionary.hpp
 
 // token_hash of bytes whose FNV-1a 64 is `hash` (so a hash can be computed piecewise).
 constexpr std::uint32_t token_hash_of_fnv(std::uint64_t hash) {
@@ -102,10 +115,20 @@ class CorruptStoredPassage : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::string encode(const StoredPassage& passage);
+// With a dictionary, a body that zstd shrinks with it is stored kStoredZstd; otherwise as LZ4
+// or raw. encode() is compress_record(encode_body()): a writer that trains the dictionary on
+// the bodies first keeps them, and compresses them once it exists.
+std::string encode(const StoredPassage& passage, const RecordDictionary* dictionary = nullptr);
+std::string encode_body(const StoredPassage& passage);
+std::string compress_record(std::string_view body, const RecordDictionary* dictionary);
 // Throws CorruptStoredPassage (with the byte offset) on a truncated or malformed record, and
-// names schema 1 (JSON data) and format 1 records when given one.
-StoredPassage decode(std::string_view record);
+// names schema 1 (JSON data) and format 1 records when given one; a kStoredZstd record needs
+// the dictionary it names among `dictionaries`, or that is the error.
+StoredPassage decode(std::string_view record, const RecordDictionaries* dictionaries = nullptr);
+
+// The checksum of a compressed record's body, and a record dictionary's id: 32 bits of a
+// multiply-xor hash over 8 bytes at a time (little-endian, so stable across hosts).
+std::uint32_t stored_checksum(std::string_view bytes);
 
 // A decoded record that borrows from the record's body: the record bytes when stored raw, else
 // the caller's buffer it was decompressed into (whichever it is must outlive the view).
@@ -120,7 +143,8 @@ struct StoredPassageView {
 
   // Same checks as decode() up to the token table, which decode_tokens() checks. `buffer`
   // receives the decompressed body of a compressed record (its old content is dropped).
-  static StoredPassageView parse(std::string_view record, std::string& buffer);
+  static StoredPassageView parse(std::string_view record, std::string& buffer,
+                                 const RecordDictionaries* dictionaries = nullptr);
   std::vector<std::pair<std::string_view, std::string_view>> fields() const;
   // Clears `out` and fills it with the token table (reusing its storage).
   void decode_tokens(std::vector<StoredToken>& out) const;

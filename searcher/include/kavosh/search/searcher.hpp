@@ -4,10 +4,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
+#include "kavosh/format/stored_passage.hpp"
 #include "kavosh/search/settings.hpp"
 
 namespace kavosh::search {
@@ -158,6 +160,12 @@ class Searcher {
 
   // The options queries and snippets are analyzed with.
   const analysis::AnalyzerOptions& analyzer_options() const;
+
+  // The stored passage `id` names (a passage id, or an article id meaning its first passage)
+  // at the revision the searcher reads; none when the index holds no such passage. Throws
+  // std::runtime_error naming the index when its record (or the dictionary it names) is
+  // corrupt.
+  std::optional<index::StoredPassage> stored_passage(const std::string& id);
 
  private:
   struct Impl;
