@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "kavosh/format/record_dictionary.hpp"
+#include "varint.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -84,14 +85,6 @@ LoweredHashes lowered_fnv(std::string_view bytes, std::size_t prefix) {
 // checked against it, so a stem these miss costs its 4 bytes and nothing else.
 constexpr std::string_view kStemEndings[] = {"", "i", "e"};
 constexpr std::size_t kMaxStemCut = 8;
-
-void put_varint(std::string& out, std::uint64_t value) {
-  while (value >= 0x80) {
-    out.push_back(static_cast<char>((value & 0x7F) | 0x80));
-    value >>= 7;
-  }
-  out.push_back(static_cast<char>(value));
-}
 
 void put_string(std::string& out, std::string_view text) {
   put_varint(out, text.size());
