@@ -772,7 +772,7 @@ bool MatchData::short_postings(std::string_view term,
     else
       high = middle;
   }
-  if (low == 0) return true;  // before every short list: the index does not hold it
+  if (low == 0) return absent(term);  // before every short list
   const std::uint64_t g = low - 1;
   if (!short_group_valid(g)) return false;
   TermState& state = short_group_state_[g];
@@ -792,7 +792,7 @@ bool MatchData::short_postings(std::string_view term,
     length = static_cast<std::size_t>(entry.shared) + entry.rest.size();
     const std::string_view current(bytes.data(), length);
     if (current < term) continue;
-    if (current > term) return true;  // terms are in order: the index does not hold it
+    if (current > term) return absent(term);  // terms are in order: none after holds it
     const std::size_t begin = out.size();
     Xapian::docid docid = 0;
     const unsigned char* posting = entry.postings;
@@ -816,7 +816,18 @@ bool MatchData::short_postings(std::string_view term,
     }
     return true;
   }
-  return true;
+  return absent(term);
+}
+
+const MatchData::DirectoryEntry* MatchData::directory_entry(std::string_view term) const {
+  const DirectoryEntry* end = directory_ + term_count_;
+  const DirectoryEntry* found = std::lower_bound(
+      directory_, end, term, [this](const DirectoryEntry& entry, std::string_view t) {
+        return std::string_view(pool_ + entry.pool_offset, entry.term_bytes) < t;
+      });
+  if (found == end || std::string_view(pool_ + found->pool_offset, found->term_bytes) != term)
+    return nullptr;
+  return found;
 }
 
 std::vector<MatchData::Impact> MatchData::competitive_impacts(std::vector<Impact> points) {
@@ -885,13 +896,8 @@ bool MatchData::verify_term(const DirectoryEntry& entry) const {
 }
 
 MatchData::TermBlocks MatchData::blocks(std::string_view term) const {
-  const DirectoryEntry* end = directory_ + term_count_;
-  const DirectoryEntry* found = std::lower_bound(
-      directory_, end, term, [this](const DirectoryEntry& entry, std::string_view t) {
-        return std::string_view(pool_ + entry.pool_offset, entry.term_bytes) < t;
-      });
-  if (found == end || std::string_view(pool_ + found->pool_offset, found->term_bytes) != term)
-    return {};
+  const DirectoryEntry* found = directory_entry(term);
+  if (!found) return {};
   // A term whose data fails its checks has none: the matcher reads its list whole.
   TermState& state = term_state_[static_cast<std::size_t>(found - directory_)];
   if (state == TermState::Unchecked)

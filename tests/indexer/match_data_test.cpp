@@ -332,6 +332,10 @@ TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
       const auto blocks = data->blocks(term);
       EXPECT_TRUE(blocks.blocks.empty() || copy(*data, term) == expected_blocks[term])
           << "byte " << at << " changed the blocks or postings of " << term << " unnoticed";
+      // Blocks that fail their checks leave the list unknown, never absent.
+      std::vector<std::pair<Xapian::docid, std::uint32_t>> as_short;
+      EXPECT_FALSE(blocks.blocks.empty() && data->short_postings(term, as_short))
+          << "byte " << at << " made " << term << " a term the index lacks";
     }
     std::vector<std::pair<Xapian::docid, std::uint32_t>> rare;
     EXPECT_TRUE(!data->short_postings("rare", rare) || rare == expected_rare)

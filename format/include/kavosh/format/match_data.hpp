@@ -161,6 +161,10 @@ class MatchData {
   bool article_ids_in_bounds(std::uint64_t id_pool_bytes) const;
   bool short_groups_in_bounds() const;
   bool short_group_valid(std::uint64_t group) const;
+  const DirectoryEntry* directory_entry(std::string_view term) const;  // null when absent
+  // What short_postings says of a term no short list holds: absent (true), unless the term has
+  // blocks, which the caller found failing their checks: then the file cannot say (false).
+  bool absent(std::string_view term) const { return directory_entry(term) == nullptr; }
   const unsigned char* short_group_end(std::uint64_t group) const;
   bool verify_term(const DirectoryEntry& entry) const;
   static std::uint64_t term_checksum(std::span<const Block> blocks, std::span<const Impact> impacts,
