@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -230,7 +231,7 @@ void add_flags(CLI::App& app, Options& options) {
   app.add_option("--batch", options.batch,
                  "passages per commit (per shard in a first run), whole articles (default: a "
                  "sixteenth of the database's passages, 2500 to 10000)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1u, std::numeric_limits<unsigned>::max()));
   app.add_option("--aliases", options.alias_files,
                  "alias groups file (tab-separated names per line)")
       ->allow_extra_args(false);

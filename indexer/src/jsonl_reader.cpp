@@ -13,7 +13,8 @@
 //   out, as they describe queries about the text rather than the text.
 // A record without text is still a document when it has a title or a field (deliver_article).
 // Malformed lines, non-objects, and objects with nothing to index are warnings; the line is
-// skipped.
+// skipped. Two departures real exports make are read with a warning instead (lenient_json.hpp):
+// lone surrogate escapes (as U+FFFD) and bare NaN/Infinity (as null).
 // Size: a line of any length is read in bounded memory (JsonlLineCutter): a top-level key's
 // value keeps its first 8 MB of string bytes (the document cap), the record's strings 16 MB in
 // all, and every string at least 4 KB, so a giant "text" is truncated (one warning naming its
@@ -28,6 +29,7 @@
 #include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/format/schema.hpp"
 #include "kavosh/index/text_cleanup.hpp"
+#include "lenient_json.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -147,7 +149,15 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
       context.warn(number, "invalid UTF-8 at byte " + std::to_string(*bad) +
                                " of the line, replaced by U+FFFD");
     }
-    const nlohmann::json object = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    nlohmann::json object = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (object.is_discarded()) {
+      LenientJsonRepairs repairs;
+      const std::string repaired = repair_lenient_json(line, repairs);
+      if (repairs.any()) {
+        object = nlohmann::json::parse(repaired, nullptr, /*allow_exceptions=*/false);
+        if (!object.is_discarded()) context.warn(number, repairs.describe());
+      }
+    }
     if (object.is_discarded()) {
       context.skip(number, SkipReason::Malformed, "malformed JSON, line skipped");
       continue;

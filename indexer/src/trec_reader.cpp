@@ -1,6 +1,8 @@
-// TREC SGML: <DOC> ... </DOC> blocks, the id in <DOCNO>, an optional <TITLE> or <HEADLINE>;
-// every other tag is dropped and its text kept; HTML entities are decoded. Article id = DOCNO.
+// TREC SGML: <DOC> ... </DOC> blocks, the id in <DOCNO>, an optional <TITLE> or <HEADLINE>
+// (tag names in any case); every other tag is dropped and its text kept; HTML entities are
+// decoded. Article id = DOCNO.
 #include <algorithm>
+#include <cctype>
 
 #include "format_readers.hpp"
 #include "kavosh/index/text_cleanup.hpp"
@@ -8,14 +10,29 @@
 namespace kavosh::index {
 namespace {
 
-// Content of the first <tag>...</tag> (case-sensitive, as TREC files spell them), removed
-// from `text`.
+// Where `tag` (with its brackets) first starts at or after `from`, its letters in any case:
+// SGML element names are case-insensitive, and some collections write <doc> and <docno>.
+std::size_t find_tag(std::string_view text, std::string_view tag, std::size_t from = 0) {
+  const auto same = [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  };
+  for (std::size_t at = text.find('<', from); at != std::string_view::npos;
+       at = text.find('<', at + 1)) {
+    if (text.size() - at >= tag.size() &&
+        std::equal(tag.begin(), tag.end(), text.begin() + static_cast<std::ptrdiff_t>(at), same))
+      return at;
+  }
+  return std::string_view::npos;
+}
+
+// Content of the first <tag>...</tag>, removed from `text`.
 std::optional<std::string> take_element(std::string& text, std::string_view tag) {
   const std::string open = "<" + std::string(tag) + ">";
   const std::string close = "</" + std::string(tag) + ">";
-  const std::size_t begin = text.find(open);
+  const std::size_t begin = find_tag(text, open);
   if (begin == std::string::npos) return std::nullopt;
-  const std::size_t end = text.find(close, begin + open.size());
+  const std::size_t end = find_tag(text, close, begin + open.size());
   if (end == std::string::npos) return std::nullopt;
   std::string content = text.substr(begin + open.size(), end - begin - open.size());
   text.erase(begin, end + close.size() - begin);
@@ -84,7 +101,7 @@ void read_trec(ByteSource& input, const FileReadContext& context) {
     std::string_view rest = line;
     while (!rest.empty()) {
       if (!inside) {
-        const std::size_t open = rest.find("<DOC>");
+        const std::size_t open = find_tag(rest, "<DOC>");
         const std::string_view before = rest.substr(0, open);
         if (!warned_outside && !collapse_spaces_keep_lines(before).empty()) {
           context.warn(number, "text outside <DOC>...</DOC>, ignored");
@@ -98,8 +115,8 @@ void read_trec(ByteSource& input, const FileReadContext& context) {
         rest.remove_prefix(open + 5);
         continue;
       }
-      const std::size_t close = rest.find("</DOC>");
-      const std::size_t reopen = rest.find("<DOC>");
+      const std::size_t close = find_tag(rest, "</DOC>");
+      const std::size_t reopen = find_tag(rest, "<DOC>");
       if (reopen != std::string_view::npos && (close == std::string_view::npos || reopen < close)) {
         context.skip(doc_line, SkipReason::Malformed,
                      "<DOC> not closed before the next <DOC> (line " + std::to_string(number) +

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <unordered_map>
 
 #include "kavosh/format/schema.hpp"
 #include "kavosh/search/evaluation.hpp"
@@ -84,12 +85,31 @@ std::string format_trec(const std::string& qid, const Hit& hit, const std::strin
   return qid + " Q0 " + docid + " " + std::to_string(hit.rank) + " " + score + " " + tag;
 }
 
+namespace {
+
+// A run file that lists one query id twice is ambiguous to trec_eval (it merges or drops the
+// lists), and the evaluation would count the query once with the wrong hits.
+void reject_repeated_ids(const std::vector<Topic>& topics, const std::vector<unsigned>& lines,
+                         const std::string& source_name) {
+  std::unordered_map<std::string_view, unsigned> first_line;
+  for (std::size_t i = 0; i < topics.size(); ++i) {
+    const auto [at, inserted] = first_line.emplace(topics[i].id, lines[i]);
+    if (!inserted)
+      throw eval::FormatError(source_name + ":" + std::to_string(lines[i]) + ": query id '" +
+                              topics[i].id + "' was given before, on line " +
+                              std::to_string(at->second));
+  }
+}
+
+}  // namespace
+
 std::vector<Topic> parse_topics(std::istream& in, const std::string& source_name) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   std::string text = buffer.str();
   eval::strip_byte_order_mark(text);
   std::vector<Topic> topics;
+  std::vector<unsigned> topic_lines;  // where each topic starts, to name a repeated id's lines
   if (text.find("<top>") != std::string::npos) {
     std::size_t from = 0;
     while ((from = text.find("<top>", from)) != std::string::npos) {
@@ -113,8 +133,10 @@ std::vector<Topic> parse_topics(std::istream& in, const std::string& source_name
         throw eval::FormatError(source_name + ":" + std::to_string(line) +
                                 ": TREC topic without <num> or <title>");
       topics.push_back({num, title});
+      topic_lines.push_back(line);
       from = end;
     }
+    reject_repeated_ids(topics, topic_lines, source_name);
     return topics;
   }
   std::istringstream lines(text);
@@ -129,7 +151,9 @@ std::vector<Topic> parse_topics(std::istream& in, const std::string& source_name
       throw eval::FormatError(source_name + ":" + std::to_string(line_no) +
                               ": expected 'qid<TAB>query'");
     topics.push_back({trim(line.substr(0, tab)), trim(line.substr(tab + 1))});
+    topic_lines.push_back(line_no);
   }
+  reject_repeated_ids(topics, topic_lines, source_name);
   return topics;
 }
 

@@ -138,6 +138,43 @@ TEST(JsonlReader, MapsKeysAndSkipsBadLines) {
                 "docs.jsonl:10: invalid UTF-8 at byte 47 of the line, replaced by U+FFFD"}));
 }
 
+TEST(TrecReader, TagNamesInAnyCaseOpenTheSameElements) {
+  testing::TempDir dir;
+  const auto result = read_content(dir, "mixed.trec",
+                                   "<doc>\n<docno> d-1 </docno>\n<title>Lower case</title>\n"
+                                   "<text>tags in lower case</text>\n</doc>\n"
+                                   "<Doc><DocNo>D-2</DocNo><Headline>Mixed</Headline>"
+                                   "<TEXT>tags in mixed case</TEXT></dOC>\n");
+  ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"d-1", "D-2"}));
+  EXPECT_EQ(result.articles[0].title, "Lower case");
+  EXPECT_EQ(result.articles[0].passages[0].text, "tags in lower case");
+  EXPECT_EQ(result.articles[1].title, "Mixed");
+  EXPECT_EQ(result.articles[1].passages[0].text, "tags in mixed case");
+  EXPECT_EQ(result.warnings, (std::vector<std::string>{}));
+}
+
+// Python's json.dumps writes a lone surrogate of broken text as an escape and a float NaN
+// as a bare word; such a record is read (with a warning), not skipped.
+TEST(JsonlReader, LoneSurrogateEscapesAndBareNaNAreReadWithAWarning) {
+  testing::TempDir dir;
+  const auto result =
+      read_content(dir, "py.jsonl",
+                   "{\"id\":\"s1\",\"text\":\"broken \\udc80 text\"}\n"
+                   "{\"id\":\"s2\",\"text\":\"pair \\ud83d\\ude00 kept\",\"score\":NaN,"
+                   "\"range\":[-Infinity,Infinity],\"author\":\"Ann\"}\n"
+                   "{\"id\":\"s3\",\"title\":\"NaN bread\",\"text\":\"NaN\"}\n"
+                   "{\"id\":\"s4\",\"text\":\"x\" NaN}\n");
+  ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"s1", "s2", "s3"}));
+  EXPECT_EQ(result.articles[0].passages[0].text, "broken \xEF\xBF\xBD text");
+  EXPECT_EQ(result.articles[1].passages[0].text, "pair \xF0\x9F\x98\x80 kept");
+  EXPECT_EQ(result.articles[1].fields, (std::vector<Field>{{"author", "Ann"}}));
+  EXPECT_EQ(result.articles[2].title, "NaN bread");
+  EXPECT_EQ(result.warnings,
+            (std::vector<std::string>{"py.jsonl:1: 1 lone surrogate escape read as U+FFFD",
+                                      "py.jsonl:2: 3 NaN or Infinity read as null",
+                                      "py.jsonl:4: malformed JSON, line skipped"}));
+}
+
 void expect_alpha_group(const testing::RecordingListener& result, const std::string& file) {
   ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"Alpha Group", "Empty Page"}))
       << file;

@@ -51,6 +51,23 @@ TEST(Topics, MalformedInputNamesTheLine) {
   }
 }
 
+// trec_eval cannot tell two lists of one query id apart: a repeated id is an error naming both
+// lines, in either format.
+TEST(Topics, ARepeatedQueryIdNamesBothLines) {
+  try {
+    topics_from("1\tok\n\n2\tfine\n1\tagain\n");
+    FAIL();
+  } catch (const ks::eval::FormatError& e) {
+    EXPECT_EQ(std::string(e.what()), "topics:4: query id '1' was given before, on line 1");
+  }
+  try {
+    topics_from("<top>\n<num> 7\n<title> a\n</top>\n<top>\n<num> 7\n<title> b\n</top>\n");
+    FAIL();
+  } catch (const ks::eval::FormatError& e) {
+    EXPECT_EQ(std::string(e.what()), "topics:5: query id '7' was given before, on line 1");
+  }
+}
+
 ks::Hit sample_hit() {
   ks::Hit hit;
   hit.rank = 3;
