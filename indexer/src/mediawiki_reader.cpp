@@ -1,5 +1,6 @@
 // MediaWiki pages-articles XML (plain or .bz2), streamed through expat in 64 KB chunks: only
-// the current page is held in memory. Main namespace (ns 0, or no <ns>) only. A redirect
+// the current page is held in memory. Main namespace (ns 0, or no <ns>) only; of a history
+// dump's revisions, the last (the current text). A redirect
 // page becomes an alias group {target, redirect title}; other pages go through
 // parse_wikitext. Article id = page title; language = the dump's xml:lang when given, unless
 // the page's script contradicts it (then the text's, with one warning per file); date =
@@ -60,6 +61,14 @@ void XMLCALL on_start(void* data, const XML_Char* raw_name, const XML_Char** att
     return;
   }
   if (!state.page) return;
+  if (parent == "page" && name == "revision") {
+    // A history dump lists every revision, oldest first: the page is its last one, the current
+    // text (their texts appended made one document of every version, glued at the seams).
+    state.page->text.clear();
+    state.page->timestamp.clear();
+    state.page->truncated = false;
+    return;
+  }
   if (parent == "page" && name == "title")
     state.capture = &state.page->title;
   else if (parent == "page" && name == "ns")

@@ -217,6 +217,22 @@ TEST(MediaWikiReader, KeepsPagesBeforeAnXmlErrorAndWarns) {
                                       "XML); rest of the file skipped"}));
 }
 
+// A history dump (pages-meta-history) lists every revision oldest first: the page is the last.
+TEST(MediaWikiReader, AHistoryDumpsPageIsItsLastRevision) {
+  testing::TempDir dir;
+  const auto result = read_content(
+      dir, "history.xml",
+      "<mediawiki xml:lang=\"en\"><page><title>Revised</title><ns>0</ns>"
+      "<revision><timestamp>2001-01-01T00:00:00Z</timestamp><text>first draft</text></revision>"
+      "<revision><timestamp>2020-02-03T00:00:00Z</timestamp><text>current text</text></revision>"
+      "</page></mediawiki>");
+  ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"Revised"}));
+  ASSERT_EQ(result.articles[0].passages.size(), 1u);
+  EXPECT_EQ(result.articles[0].passages[0].text, "current text");
+  EXPECT_EQ(result.articles[0].date, "2020-02-03");
+  EXPECT_EQ(result.warnings, (std::vector<std::string>{}));
+}
+
 // Issue #22 item 12: dumps cut from another wiki keep its header's xml:lang.
 TEST(MediaWikiReader, ThePagesScriptWinsOverAHeaderThatContradictsIt) {
   testing::TempDir dir;
