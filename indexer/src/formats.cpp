@@ -39,7 +39,7 @@ Detection sniff(std::string_view head) {
          (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t'))
     ++i;
   const std::string_view start = head.substr(i);
-  if (start.substr(0, 5) == "<DOC>" || start.substr(0, 4) == "<DOC") return {Format::Trec, {}};
+  if (ascii_lower(std::string(start.substr(0, 4))) == "<doc") return {Format::Trec, {}};
   if (start.substr(0, 3) == ".I " || start.substr(0, 3) == ".I\t") return {Format::Smart, {}};
   if (start.substr(0, 1) == "<") {
     if (head.find("<mediawiki") != std::string_view::npos ||
@@ -59,13 +59,27 @@ Detection sniff(std::string_view head) {
   return {Format::ArticleText, {}};
 }
 
+// Windows' "Unicode" text is UTF-16 with a byte order mark; read as UTF-8 it is every other
+// byte NUL, and every record of it would be lost to "malformed" or "binary" warnings.
+std::optional<std::string> wide_encoding(std::string_view head) {
+  using namespace std::string_view_literals;
+  if (head.starts_with("\xFF\xFE\0\0"sv) || head.starts_with("\0\0\xFE\xFF"sv)) return "UTF-32";
+  if (head.starts_with("\xFF\xFE"sv) || head.starts_with("\xFE\xFF"sv)) return "UTF-16";
+  return std::nullopt;
+}
+
 Detection detect(const std::filesystem::path& file) {
   const std::string name = ascii_lower(file.filename().string());
+  const bool bzip2 = name.ends_with(".bz2");
+  const std::string head = head_of(file, bzip2, 4096);
+  if (const auto encoding = wide_encoding(head))
+    return {std::nullopt, *encoding +
+                              " text (it starts with a byte order mark): convert it to "
+                              "UTF-8 first, e.g. iconv -f " +
+                              *encoding + " -t UTF-8"};
   if (name == "aliases.tsv") return {Format::Aliases, {}};
   if (name.ends_with(".jsonl") || name.ends_with(".ndjson")) return {Format::Jsonl, {}};
   if (name.ends_with(".trec")) return {Format::Trec, {}};
-  const bool bzip2 = name.ends_with(".bz2");
-  const std::string head = head_of(file, bzip2, 4096);
   if (bzip2 || name.ends_with(".xml")) {
     if (head.find("<mediawiki") != std::string::npos || head.find("<page") != std::string::npos) {
       return {Format::MediaWiki, {}};

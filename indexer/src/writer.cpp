@@ -477,10 +477,9 @@ struct IndexWriter::Impl {
   void commit_all() {
     drain();
     for (const auto& shard : shard_set.shards()) {
-      // A sharded index's shard that no article went to yet still says its schema, or a
-      // search would refuse it as no Kavosh index.
-      if (shard_set.kept() &&
-          shard->db.get_metadata(std::string(schema::kMetaSchemaVersion)).empty())
+      // A shard that no article went to yet still says its schema, or a search would refuse
+      // it as no Kavosh index (or, a first run's merge of such shards, as still being created).
+      if (shard->db.get_metadata(std::string(schema::kMetaSchemaVersion)).empty())
         ensure_transaction(*shard);
       commit(*shard);
     }

@@ -280,6 +280,22 @@ TEST(KavoshIndexCli, ADuplicateIdInOneRunIsAWarningAndCounted) {
   EXPECT_EQ(summarize_database(db).articles, 2u);
 }
 
+// A first run that finds nothing to index (an empty file, a UTF-16 file refused as binary)
+// still leaves an index: empty, with its schema, so a search says "No matches" rather than
+// that a first run is still being created.
+TEST(KavoshIndexCli, AFirstRunWithNothingToIndexLeavesAnEmptyIndex) {
+  TempDir dir;
+  testing::write_file(dir / "empty.jsonl", "");
+  const auto db = (dir / "db").string();
+  const auto result = run_indexer({"--db", db, (dir / "empty.jsonl").string()}, dir);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(summarize_database(db).articles, 0u);
+  const Xapian::Database opened(db);
+  EXPECT_EQ(opened.get_doccount(), 0u);
+  EXPECT_EQ(opened.get_metadata(std::string(schema::kMetaSchemaVersion)),
+            std::string(schema::kSchemaVersion));
+}
+
 // Issue #22 item 7: an unreadable subdirectory or file in a walk is a warning naming it
 // (counted, so --strict fails), and an unreadable named path is not "no such file". Mode 000
 // stops only other users, so as root the indexer runs as nobody.

@@ -280,6 +280,19 @@ TEST(FormatDetection, AnUnrecognizedFileSaysWhyAndANulByteIsReplaced) {
   EXPECT_EQ(nul.articles[0].passages.at(0).text, "Some text here.");
   EXPECT_EQ(nul.warnings,
             (std::vector<std::string>{"nul.txt:1: document: 1 NUL bytes replaced by spaces"}));
+  // Windows' "Unicode" text, whatever its name says, is named as what it is.
+  for (const std::string name : {"wide.txt", "wide.jsonl"}) {
+    const auto wide =
+        read_content(dir, name, std::string("\xFF\xFE{\0\"\0i\0d\0\"\0:\0\"\0w\0\"\0}\0\n\0", 24));
+    EXPECT_TRUE(wide.articles.empty()) << name;
+    EXPECT_EQ(wide.warnings, (std::vector<std::string>{
+                                 name + ": unrecognized file format (UTF-16 text (it starts with a "
+                                        "byte order mark): convert it to UTF-8 first, e.g. iconv "
+                                        "-f UTF-16 -t UTF-8), skipped"}));
+  }
+  // TREC files named otherwise are told by their first tag, in any case.
+  const auto trec = read_content(dir, "lower.dat", "<doc><docno>L1</docno>lower</doc>\n");
+  EXPECT_EQ(ids_of(trec.articles), (std::vector<std::string>{"L1"}));
 }
 
 std::size_t passage_text_bytes_of(const Article& article) {
