@@ -156,7 +156,8 @@ void add_output_options(CLI::App& app, Options& o) {
             return shaped ? std::string() : "a remote shard is HOST:PORT, not '" + address + "'";
           },
           "HOST:PORT"));
-  app.add_option("--limit", o.request.limit, "Hits to show (default 10; 1000 with --queries)");
+  app.add_option("--limit", o.request.limit, "Hits to show (default 10; 1000 with --queries)")
+      ->check(CLI::Range(1u, std::numeric_limits<unsigned>::max()));
   app.add_option("--offset", o.request.offset, "Hits to skip");
   app.add_flag("--json", o.json, "One JSON object per hit (or per token with --analyze)");
   app.add_flag("--trec", o.trec, "TREC run lines: qid Q0 docid rank score tag");

@@ -254,6 +254,10 @@ TEST_F(CliTest, ErrorsAreOneLineWithExitCodes) {
   auto bad_flag = run({"--db", db(), "--model", "vector", "x"});
   EXPECT_EQ(bad_flag.exit_code, 2);
   EXPECT_EQ(std::count(bad_flag.err.begin(), bad_flag.err.end(), '\n'), 1);
+  // --limit 0 said "No matches" for a word the index holds.
+  auto no_hits = run({"--db", db(), "--limit", "0", "Rajavi"});
+  EXPECT_EQ(no_hits.exit_code, 2);
+  EXPECT_EQ(std::count(no_hits.err.begin(), no_hits.err.end(), '\n'), 1) << no_hits.err;
 }
 
 // --lang is checked with the flags (a usage error naming the codes); any case of a code works.
