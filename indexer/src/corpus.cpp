@@ -2,6 +2,7 @@
 #include "kavosh/index/corpus.hpp"
 
 #include <dirent.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -239,6 +240,7 @@ std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::pat
         file.article_id = it->path().lexically_relative(path).generic_string();
         file.source = it->path().string();
         file.size = it->file_size(error);
+        if (error) file.size = 0;
         found.push_back(std::move(file));
       }
       std::sort(found.begin(), found.end(), [](const CorpusFile& a, const CorpusFile& b) {
@@ -250,7 +252,11 @@ std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::pat
       }
       for (CorpusFile& file : found) files.push_back(std::move(file));
     } else {
-      if (std::FILE* probe = std::fopen(path.c_str(), "rb")) {
+      // Opening a pipe to probe it would consume what its writer sends: ask, do not open.
+      if (!fs::is_regular_file(path, error)) {
+        if (::access(path.c_str(), R_OK) != 0)
+          throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(errno));
+      } else if (std::FILE* probe = std::fopen(path.c_str(), "rb")) {
         std::fclose(probe);
       } else {
         throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(errno));
@@ -259,7 +265,10 @@ std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::pat
       file.file = path;
       file.article_id = path.filename().string();
       file.source = path.string();
-      file.size = fs::file_size(path, error);
+      // A pipe or device has no size (file_size fails and returns -1): its bytes are not
+      // counted, rather than counted as 16 EB.
+      file.size = fs::is_regular_file(path, error) ? fs::file_size(path, error) : 0;
+      if (error) file.size = 0;
       files.push_back(std::move(file));
     }
   }

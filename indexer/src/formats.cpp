@@ -71,7 +71,10 @@ std::optional<std::string> wide_encoding(std::string_view head) {
 Detection detect(const std::filesystem::path& file) {
   const std::string name = ascii_lower(file.filename().string());
   const bool bzip2 = name.ends_with(".bz2");
-  const std::string head = head_of(file, bzip2, 4096);
+  // A pipe or device is read once: its head cannot be looked at before it is read.
+  std::error_code error;
+  const bool regular = std::filesystem::is_regular_file(file, error);
+  const std::string head = regular ? head_of(file, bzip2, 4096) : std::string();
   if (const auto encoding = wide_encoding(head))
     return {std::nullopt, *encoding +
                               " text (it starts with a byte order mark): convert it to "
@@ -80,6 +83,10 @@ Detection detect(const std::filesystem::path& file) {
   if (name == "aliases.tsv") return {Format::Aliases, {}};
   if (name.ends_with(".jsonl") || name.ends_with(".ndjson")) return {Format::Jsonl, {}};
   if (name.ends_with(".trec")) return {Format::Trec, {}};
+  if (!regular)
+    return {std::nullopt,
+            "not a regular file (a pipe or device) and its name gives no format: name the "
+            "format with --format"};
   if (bzip2 || name.ends_with(".xml")) {
     if (head.find("<mediawiki") != std::string::npos || head.find("<page") != std::string::npos) {
       return {Format::MediaWiki, {}};

@@ -1,8 +1,10 @@
 // The real kavosh-index binary, run as a user would: exit codes and messages, summary,
 // --stats/--show/--delete/--compact/--strict, the lock error, and kill-and-resume.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -294,6 +296,44 @@ TEST(KavoshIndexCli, AFirstRunWithNothingToIndexLeavesAnEmptyIndex) {
   EXPECT_EQ(opened.get_doccount(), 0u);
   EXPECT_EQ(opened.get_metadata(std::string(schema::kMetaSchemaVersion)),
             std::string(schema::kSchemaVersion));
+}
+
+// A named pipe is read once: neither the readability check nor format detection may open it
+// first (each consumed what the writer sent, and the indexer then waited forever). A pipe whose
+// name gives no format is a warning asking for --format.
+TEST(KavoshIndexCli, ANamedPipeIsReadOnce) {
+  TempDir dir;
+  const auto pipe = dir / "fed.jsonl";
+  ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
+  std::thread writer([&] {
+    std::FILE* out = std::fopen(pipe.c_str(), "w");
+    if (out == nullptr) return;
+    std::fputs(R"({"id": "piped", "text": "words through a pipe"})"
+               "\n",
+               out);
+    std::fclose(out);
+  });
+  const auto db = (dir / "db").string();
+  // Should the indexer never open the pipe, a reader opened here releases the writer (whose
+  // write then fails with EPIPE, ignored, instead of killing the test).
+  const auto old_handler = ::signal(SIGPIPE, SIG_IGN);
+  const auto result = run_indexer({"--db", db, pipe.string()}, dir);
+  if (const int release = ::open(pipe.c_str(), O_RDONLY | O_NONBLOCK); release >= 0)
+    ::close(release);
+  writer.join();
+  ::signal(SIGPIPE, old_handler);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.err, "");
+  EXPECT_EQ(summarize_database(db).articles, 1u);
+
+  const auto unnamed = dir / "fed";
+  ASSERT_EQ(::mkfifo(unnamed.c_str(), 0600), 0);
+  const auto refused = run_indexer({"--db", db, unnamed.string()}, dir);
+  EXPECT_EQ(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("not a regular file (a pipe or device) and its name gives no "
+                             "format: name the format with --format"),
+            std::string::npos)
+      << refused.err;
 }
 
 // Issue #22 item 7: an unreadable subdirectory or file in a walk is a warning naming it
