@@ -110,24 +110,40 @@ std::vector<Topic> parse_topics(std::istream& in, const std::string& source_name
   eval::strip_byte_order_mark(text);
   std::vector<Topic> topics;
   std::vector<unsigned> topic_lines;  // where each topic starts, to name a repeated id's lines
-  if (text.find("<top>") != std::string::npos) {
+  // TREC topics; tag names in any case and <top> with attributes (CLEF's <top lang="fa">, as
+  // the Hamshahri Persian topics have), the title in <title> or CLEF's <EN-title>, <FA-title>.
+  const std::string lower = text::ascii_lower(text);  // same offsets as `text`
+  const auto open_tag = [&](std::string_view name, std::size_t from) {
+    for (std::size_t at = lower.find("<" + std::string(name), from); at != std::string::npos;
+         at = lower.find("<" + std::string(name), at + 1)) {
+      const std::size_t after = at + 1 + name.size();
+      if (after < lower.size() && (lower[after] == '>' || lower[after] == ' ')) return at;
+    }
+    return std::string::npos;
+  };
+  if (open_tag("top", 0) != std::string::npos) {
     std::size_t from = 0;
-    while ((from = text.find("<top>", from)) != std::string::npos) {
-      const std::size_t end = std::min(text.find("</top>", from), text.size());
-      const std::string block = text.substr(from, end - from);
+    while ((from = open_tag("top", from)) != std::string::npos) {
+      const std::size_t end = std::min(lower.find("</top>", from), text.size());
       const unsigned line = 1 + static_cast<unsigned>(std::count(
                                     text.begin(), text.begin() + static_cast<long>(from), '\n'));
-      auto field = [&](const std::string& tag) -> std::string {
-        const auto at = block.find("<" + tag + ">");
-        if (at == std::string::npos) return {};
-        const auto begin = at + tag.size() + 2;
-        const auto stop = block.find('<', begin);
-        return text::collapse_whitespace_to_one_line(
-            block.substr(begin, stop == std::string::npos ? std::string::npos : stop - begin));
+      // The text after the first tag in [from, end) whose name is `name` or ends in `suffix`,
+      // up to the next tag.
+      auto field = [&](std::string_view name, std::string_view suffix) -> std::string {
+        for (std::size_t at = lower.find('<', from + 1); at < end; at = lower.find('<', at + 1)) {
+          const std::size_t close = lower.find('>', at);
+          if (close == std::string::npos || close > end) break;
+          const std::string_view tag = std::string_view(lower).substr(at + 1, close - at - 1);
+          const std::string_view tag_name = tag.substr(0, tag.find(' '));
+          if (tag_name != name && !(!suffix.empty() && tag_name.ends_with(suffix))) continue;
+          const std::size_t stop = std::min(text.find('<', close + 1), end);
+          return text::collapse_whitespace_to_one_line(text.substr(close + 1, stop - close - 1));
+        }
+        return {};
       };
-      std::string num = field("num");
+      std::string num = field("num", "");
       if (num.starts_with("Number:")) num = trim(num.substr(7));
-      std::string title = field("title");
+      std::string title = field("title", "-title");
       if (title.starts_with("Topic:")) title = trim(title.substr(6));
       if (num.empty() || title.empty())
         throw eval::FormatError(source_name + ":" + std::to_string(line) +

@@ -36,6 +36,22 @@ TEST(Topics, TrecTopicFileUsesNumAndTitle) {
   EXPECT_EQ(topics[1].query, "behavioral genetics");
 }
 
+// CLEF writes <top lang="fa"> and a language's title tag (<FA-title>), NTCIR upper-case tags:
+// the Hamshahri Persian topics read as they come.
+TEST(Topics, TopicTagsInAnyCaseWithAttributesAndClefTitles) {
+  auto topics = topics_from(
+      "<topics>\n<top "
+      "lang=\"fa\">\n<num>10.2452/551-AH</num>\n<FA-title>\xD8\xA8\xD8\xA7\xD8\xB2\xD8\xA7\xD8\xB1 "
+      "\xD8\xA8\xD9\x88\xD8\xB1\xD8\xB3</FA-title>\n<FA-desc>desc words</FA-desc>\n</top>\n"
+      "<TOP>\n<NUM>Number: 9</NUM>\n<TITLE>upper case tags\n</TOP>\n");
+  ASSERT_EQ(topics.size(), 2u);
+  EXPECT_EQ(topics[0].id, "10.2452/551-AH");
+  EXPECT_EQ(topics[0].query,
+            "\xD8\xA8\xD8\xA7\xD8\xB2\xD8\xA7\xD8\xB1 \xD8\xA8\xD9\x88\xD8\xB1\xD8\xB3");
+  EXPECT_EQ(topics[1].id, "9");
+  EXPECT_EQ(topics[1].query, "upper case tags");
+}
+
 TEST(Topics, MalformedInputNamesTheLine) {
   try {
     topics_from("1\tok\nno tab here\n");
