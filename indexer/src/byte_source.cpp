@@ -84,6 +84,11 @@ std::size_t ByteSource::read(char* buffer, std::size_t size) {
   return read_raw(buffer, size);
 }
 
+std::string_view ByteSource::peek() {
+  if (buffer_pos_ >= buffer_end_) fill();
+  return {buffer_.data() + buffer_pos_, buffer_end_ - buffer_pos_};
+}
+
 bool ByteSource::fill() {
   if (eof_) return false;
   buffer_end_ = read_raw(buffer_.data(), buffer_.size());

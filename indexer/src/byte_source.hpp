@@ -32,6 +32,9 @@ class ByteSource {
   // the line.
   bool read_line_pieces(const std::function<void(std::string_view)>& consume);
   std::uint64_t bytes_consumed() const;  // from the file (compressed bytes for bzip2)
+  // The bytes read ahead (a first block is read if none is), not consumed: a reader may look
+  // at how its input starts.
+  std::string_view peek();
 
  private:
   std::size_t read_raw(char* buffer, std::size_t size);

@@ -48,7 +48,7 @@ Detection sniff(std::string_view head) {
     }
     return {std::nullopt, "markup that is neither a MediaWiki dump nor TREC <DOC>s"};
   }
-  if (start.substr(0, 1) == "{") return {Format::Jsonl, {}};
+  if (start.substr(0, 1) == "{" || start.substr(0, 1) == "[") return {Format::Jsonl, {}};
   // A stray NUL byte in text is replaced when the text is read (sanitize_text); binary files
   // are full of them.
   const auto nul_bytes = static_cast<std::size_t>(std::count(head.begin(), head.end(), '\0'));

@@ -12,6 +12,7 @@
 //   objects and nulls are ignored; question/answer keys ("question", "answers", ...) are left
 //   out, as they describe queries about the text rather than the text.
 // A record without text is still a document when it has a title or a field (deliver_article).
+// A file that starts with "[" is one JSON array of records instead (read_json_array).
 // Malformed lines, non-objects, and objects with nothing to index are warnings; the line is
 // skipped. Two departures real exports make are read with a warning instead (lenient_json.hpp):
 // lone surrogate escapes (as U+FFFD) and bare NaN/Infinity (as null).
@@ -20,6 +21,7 @@
 // all, and every string at least 4 KB, so a giant "text" is truncated (one warning naming its
 // key) and the title and fields around it are kept. Only a record that still keeps over 24 MB
 // (millions of keys or numbers) is skipped, counted as too large.
+#include <array>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -126,12 +128,97 @@ void add_other_keys_as_fields(const nlohmann::json& object, const std::string& t
   }
 }
 
+// One record (a JSONL line's object, or a JSON array's element) -> an article. `raw` is its
+// JSON text, hashed into the id of a record without one and without text; `number` is the
+// line warnings name (0 for an array element, whose context names it instead).
+void read_record(const nlohmann::json& object, std::string_view raw, std::uint64_t number,
+                 const FileReadContext& context, const std::string& file_name) {
+  std::string text_key;
+  std::string text = record_text(object, text_key, context, number);
+  sanitize_text(text, context, number, "");
+
+  Article article;
+  article.source = context.source;
+  std::string id_key;
+  if (const nlohmann::json* id = first_of(object, {"id", "_id", "docid", "doc_id"}, id_key)) {
+    article.id = id->is_string() ? id->get<std::string>() : id->dump();
+  } else {
+    article.id = file_name + ":" + schema::fnv1a_64_hex(is_blank(text) ? raw : text);
+  }
+  if (article.id.empty()) {
+    context.skip(number, SkipReason::Malformed, "empty id, skipped");
+    return;
+  }
+  read_title_language_date(object, article, context, number);
+  add_other_keys_as_fields(object, text_key, id_key, article);
+  add_text_passages(article, text);
+  deliver_article(std::move(article), context, number, "");
+}
+
+// A file whose JSON is one array of records (json.dump of a list, pretty-printed or not), as
+// Anserini's JsonCollection also reads: held whole (up to kMaxJsonArrayBytes), repaired as a
+// JSONL line is (invalid UTF-8, NaN, lone surrogates), then parsed element by element, each
+// element dropped once read. Warnings name the element ("FILE element 17: ...").
+constexpr std::size_t kMaxJsonArrayBytes = std::size_t{1} << 30;
+
+void read_json_array(ByteSource& input, const FileReadContext& context,
+                     const std::string& file_name) {
+  std::string json;
+  std::array<char, 1 << 16> chunk;
+  while (const std::size_t n = input.read(chunk.data(), chunk.size())) {
+    if (json.size() + n > kMaxJsonArrayBytes) {
+      context.skip(0, SkipReason::TooLarge,
+                   "a JSON array larger than " + std::to_string(kMaxJsonArrayBytes >> 20) +
+                       " MB, skipped: write it as JSONL, one record a line (jq -c '.[]')");
+      return;
+    }
+    json.append(chunk.data(), n);
+  }
+  if (auto bad = repair_utf8(json))
+    context.warn(0, "invalid UTF-8 at byte " + std::to_string(*bad) + ", replaced by U+FFFD");
+  LenientJsonRepairs repairs;
+  json = repair_lenient_json(json, repairs);
+  if (repairs.any()) context.warn(0, repairs.describe());
+  std::uint64_t element = 0;
+  const auto on_event = [&](int depth, nlohmann::json::parse_event_t event,
+                            nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (depth != 1 || (event != Event::object_end && event != Event::value)) return true;
+    ++element;
+    FileReadContext at_element = context;
+    at_element.file = context.file + " element " + std::to_string(element);
+    if (!parsed.is_object()) {
+      at_element.skip(0, SkipReason::Malformed, "not a JSON object, skipped");
+    } else {
+      read_record(parsed, parsed.dump(), 0, at_element, file_name);
+    }
+    if (element % 64 == 0) context.listener.progress(input.bytes_consumed());
+    return false;  // read: not kept in the array
+  };
+  try {
+    const nlohmann::json top = nlohmann::json::parse(json, on_event);
+    if (!top.is_array() && !top.is_discarded())
+      context.skip(0, SkipReason::Malformed, "not a JSON array of records, skipped");
+  } catch (const nlohmann::json::parse_error& error) {
+    context.skip(0, SkipReason::Malformed,
+                 "JSON error at byte " + std::to_string(error.byte) + " (after element " +
+                     std::to_string(element) + "); the rest of the file is skipped");
+  }
+}
+
 }  // namespace
 
 void read_jsonl(ByteSource& input, const FileReadContext& context) {
   JsonlLineCutter cutter;
   std::uint64_t number = 0;
   const std::string file_name = std::filesystem::path(context.file).filename().string();
+  std::string_view ahead = input.peek();
+  if (ahead.starts_with("\xEF\xBB\xBF")) ahead.remove_prefix(3);
+  const std::size_t first = ahead.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && ahead[first] == '[') {
+    read_json_array(input, context, file_name);
+    return;
+  }
   for (;;) {
     cutter.start();
     if (!input.read_line_pieces([&](std::string_view piece) { cutter.consume(piece); })) break;
@@ -173,26 +260,7 @@ void read_jsonl(ByteSource& input, const FileReadContext& context) {
         keys += (keys.empty() ? "\"" : ", \"") + key + "\"";
       context.warn(number, truncated_warning(keys));
     }
-    std::string text_key;
-    std::string text = record_text(object, text_key, context, number);
-    sanitize_text(text, context, number, "");
-
-    Article article;
-    article.source = context.source;
-    std::string id_key;
-    if (const nlohmann::json* id = first_of(object, {"id", "_id", "docid", "doc_id"}, id_key)) {
-      article.id = id->is_string() ? id->get<std::string>() : id->dump();
-    } else {
-      article.id = file_name + ":" + schema::fnv1a_64_hex(is_blank(text) ? line : text);
-    }
-    if (article.id.empty()) {
-      context.skip(number, SkipReason::Malformed, "empty id, line skipped");
-      continue;
-    }
-    read_title_language_date(object, article, context, number);
-    add_other_keys_as_fields(object, text_key, id_key, article);
-    add_text_passages(article, text);
-    deliver_article(std::move(article), context, number, "");
+    read_record(object, line, number, context, file_name);
   }
 }
 

@@ -175,6 +175,35 @@ TEST(JsonlReader, LoneSurrogateEscapesAndBareNaNAreReadWithAWarning) {
                                       "py.jsonl:4: malformed JSON, line skipped"}));
 }
 
+// A .json file holding one array of records (json.dump of a list, as Anserini's JsonCollection
+// also reads) was indexed as one text document of JSON; each element is now a record.
+TEST(JsonlReader, AJsonArrayFileIsReadElementByElement) {
+  testing::TempDir dir;
+  const std::string records =
+      "[\n  {\"id\": \"a1\", \"title\": \"One\", \"text\": \"first record\"},\n"
+      "  {\"id\": \"a2\", \"text\": \"second\", \"score\": NaN, \"tags\": [\"x\"]},\n"
+      "  \"not a record\",\n  {\"title\": \"No id\"}\n]\n";
+  const auto pretty = read_content(dir, "pretty.json", "\xEF\xBB\xBF" + records);
+  ASSERT_EQ(pretty.articles.size(), 3u);
+  EXPECT_EQ(pretty.articles[0].id, "a1");
+  EXPECT_EQ(pretty.articles[0].title, "One");
+  EXPECT_EQ(pretty.articles[0].passages[0].text, "first record");
+  EXPECT_EQ(pretty.articles[1].fields, (std::vector<Field>{{"tags", "x"}}));
+  EXPECT_EQ(pretty.articles[2].id.rfind("pretty.json:", 0), 0u);
+  EXPECT_EQ(pretty.articles[2].passages[0].text, "No id");
+  EXPECT_EQ(pretty.warnings,
+            (std::vector<std::string>{"pretty.json: 1 NaN or Infinity read as null",
+                                      "pretty.json element 3: not a JSON object, skipped"}));
+  // Cut short: the elements before the error are kept, and the error says where it is.
+  const auto cut = read_content(dir, "cut.jsonl", records.substr(0, records.find("\"No id")));
+  EXPECT_EQ(ids_of(cut.articles), (std::vector<std::string>{"a1", "a2"}));
+  ASSERT_EQ(cut.warnings.size(), 3u);
+  EXPECT_EQ(cut.warnings[2].rfind("cut.jsonl: JSON error at byte ", 0), 0u) << cut.warnings[2];
+  EXPECT_NE(cut.warnings[2].find("(after element 3); the rest of the file is skipped"),
+            std::string::npos)
+      << cut.warnings[2];
+}
+
 void expect_alpha_group(const testing::RecordingListener& result, const std::string& file) {
   ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"Alpha Group", "Empty Page"}))
       << file;
