@@ -1,7 +1,9 @@
 #pragma once
-// Internal: a byte stream over a plain or bzip2-compressed file, with a line reader on top.
-// Readers stream through it, so memory does not grow with the file.
+// Internal: a byte stream over a plain, bzip2-, gzip- or zstd-compressed file, with a line
+// reader on top. Readers stream through it, so memory does not grow with the file.
 #include <bzlib.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -14,10 +16,17 @@
 
 namespace kavosh::index {
 
+// How a file is compressed, from its name: .bz2 (Wikipedia dumps), .gz (TREC collections,
+// BEIR and MS MARCO corpora), .zst; anything else is read as it is.
+enum class Compression { None, Bzip2, Gzip, Zstd };
+Compression compression_of(const std::filesystem::path& file);
+// The file name without the suffix compression_of read ("docs.jsonl.gz" -> "docs.jsonl").
+std::string without_compression_suffix(std::string name);
+
 class ByteSource {
  public:
-  // Opens `file`; decompresses when `bzip2` is true. Throws std::runtime_error.
-  ByteSource(const std::filesystem::path& file, bool bzip2);
+  // Opens `file`, decompressing as `compression` says. Throws std::runtime_error.
+  ByteSource(const std::filesystem::path& file, Compression compression);
   ~ByteSource();
   ByteSource(const ByteSource&) = delete;
   ByteSource& operator=(const ByteSource&) = delete;
@@ -38,14 +47,25 @@ class ByteSource {
 
  private:
   std::size_t read_raw(char* buffer, std::size_t size);
+  std::size_t read_bzip2(char* buffer, std::size_t size);
+  std::size_t read_gzip(char* buffer, std::size_t size);
+  std::size_t read_zstd(char* buffer, std::size_t size);
+  // Refills raw_ with compressed bytes once the decompressor has taken all it had; returns
+  // how many (0 at the end of the file).
+  std::size_t refill_raw();
   bool fill();
 
   std::FILE* file_ = nullptr;
   std::string name_;
-  bool bzip2_ = false;
+  Compression compression_ = Compression::None;
   bool bz_open_ = false;
   bool raw_eof_ = false;
   bz_stream bz_{};
+  bool gz_open_ = false;
+  z_stream gz_{};
+  ZSTD_DStream* zstd_ = nullptr;
+  ZSTD_inBuffer zstd_in_{};
+  std::size_t zstd_pending_ = 0;  // ZSTD_decompressStream's hint: 0 when a frame has ended
   std::vector<char> raw_;
   std::uint64_t consumed_ = 0;
   // Buffer for read_line.

@@ -13,8 +13,8 @@ namespace kavosh::index {
 namespace {
 
 // The first bytes of a (possibly compressed) file, for sniffing.
-std::string head_of(const std::filesystem::path& file, bool bzip2, std::size_t size) {
-  ByteSource source(file, bzip2);
+std::string head_of(const std::filesystem::path& file, std::size_t size) {
+  ByteSource source(file, compression_of(file));
   std::string head(size, '\0');
   std::size_t got = 0;
   while (got < size) {
@@ -68,13 +68,36 @@ std::optional<std::string> wide_encoding(std::string_view head) {
   return std::nullopt;
 }
 
+std::string_view compression_name(Compression compression) {
+  switch (compression) {
+    case Compression::Bzip2:
+      return "bzip2";
+    case Compression::Gzip:
+      return "gzip";
+    case Compression::Zstd:
+      return "zstd";
+    case Compression::None:
+      break;
+  }
+  return "";
+}
+
 Detection detect(const std::filesystem::path& file) {
-  const std::string name = ascii_lower(file.filename().string());
-  const bool bzip2 = name.ends_with(".bz2");
+  const Compression compression = compression_of(file);
+  // The name without its compression suffix names the format: docs.jsonl.gz is JSONL.
+  const std::string name = without_compression_suffix(ascii_lower(file.filename().string()));
   // A pipe or device is read once: its head cannot be looked at before it is read.
   std::error_code error;
   const bool regular = std::filesystem::is_regular_file(file, error);
-  const std::string head = regular ? head_of(file, bzip2, 4096) : std::string();
+  std::string head;
+  if (regular) {
+    try {
+      head = head_of(file, 4096);
+    } catch (const std::runtime_error& e) {
+      return {std::nullopt, std::string(compression_name(compression)) +
+                                " data that cannot be decompressed (" + e.what() + ")"};
+    }
+  }
   if (const auto encoding = wide_encoding(head))
     return {std::nullopt, *encoding +
                               " text (it starts with a byte order mark): convert it to "
@@ -87,13 +110,15 @@ Detection detect(const std::filesystem::path& file) {
     return {std::nullopt,
             "not a regular file (a pipe or device) and its name gives no format: name the "
             "format with --format"};
-  if (bzip2 || name.ends_with(".xml")) {
+  if (compression != Compression::None && head.empty())
+    return {std::nullopt, "no data could be decompressed: truncated, or not " +
+                              std::string(compression_name(compression))};
+  if (compression == Compression::Bzip2 || name.ends_with(".xml")) {
     if (head.find("<mediawiki") != std::string::npos || head.find("<page") != std::string::npos) {
       return {Format::MediaWiki, {}};
     }
-    if (bzip2 && head.empty())
-      return {std::nullopt, "no data could be decompressed: truncated, or not bzip2"};
-    return {std::nullopt, "no <mediawiki> or <page> in its first 4 KB: not a MediaWiki dump"};
+    if (name.ends_with(".xml"))
+      return {std::nullopt, "no <mediawiki> or <page> in its first 4 KB: not a MediaWiki dump"};
   }
   return sniff(head);
 }
@@ -276,8 +301,7 @@ void read_file(const std::filesystem::path& file, Format format, const std::stri
     }
     format = *detected.format;
   }
-  const bool bzip2 = ascii_lower(file.filename().string()).ends_with(".bz2");
-  ByteSource input(file, bzip2);
+  ByteSource input(file, compression_of(file));
   FileReadContext context{file.string(), source, article_id, listener};
   switch (format) {
     case Format::Auto:

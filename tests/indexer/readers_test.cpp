@@ -2,6 +2,8 @@
 #include "kavosh/index/readers.hpp"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #include <algorithm>
 
@@ -202,6 +204,77 @@ TEST(JsonlReader, AJsonArrayFileIsReadElementByElement) {
   EXPECT_NE(cut.warnings[2].find("(after element 3); the rest of the file is skipped"),
             std::string::npos)
       << cut.warnings[2];
+}
+
+std::string gzip(const std::string& data) {
+  z_stream stream{};
+  EXPECT_EQ(
+      deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY),
+      Z_OK);
+  std::string out(deflateBound(&stream, static_cast<uLong>(data.size())) + 32, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&stream, Z_FINISH), Z_STREAM_END);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+std::string zstd(const std::string& data) {
+  std::string out(ZSTD_compressBound(data.size()), '\0');
+  const std::size_t size = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3);
+  EXPECT_FALSE(ZSTD_isError(size));
+  out.resize(size);
+  return out;
+}
+
+// Corpora ship compressed (BEIR and MS MARCO as .jsonl.gz, TREC disks as .gz): gzip (one or
+// several members) and zstd are read by their inner name, and a file cut short keeps the
+// records before the cut with one warning saying where.
+TEST(Compression, GzipAndZstdFilesAreReadByTheNameInside) {
+  testing::TempDir dir;
+  std::string jsonl;
+  for (int i = 0; i < 2000; ++i)
+    jsonl += "{\"id\": \"d" + std::to_string(i) + "\", \"text\": \"words of record " +
+             std::to_string(i) + " and some more words to compress\"}\n";
+  const auto gz = read_content(dir, "docs.jsonl.gz", gzip(jsonl));
+  EXPECT_EQ(gz.articles.size(), 2000u);
+  EXPECT_EQ(gz.warnings, (std::vector<std::string>{}));
+  EXPECT_EQ(gz.articles[1999].passages[0].text,
+            "words of record 1999 and some more words to compress");
+  const auto zst = read_content(dir, "docs.jsonl.zst", zstd(jsonl));
+  EXPECT_EQ(zst.articles.size(), 2000u);
+  EXPECT_EQ(zst.warnings, (std::vector<std::string>{}));
+  // Two members, as `cat a.gz b.gz` or pigz write; and TREC sniffed inside a .gz.
+  const auto two = read_content(
+      dir, "two.gz",
+      gzip("<DOC><DOCNO>T1</DOCNO>first</DOC>\n") + gzip("<DOC><DOCNO>T2</DOCNO>second</DOC>\n"));
+  EXPECT_EQ(ids_of(two.articles), (std::vector<std::string>{"T1", "T2"}));
+  EXPECT_EQ(two.warnings, (std::vector<std::string>{}));
+
+  // Cut short: the records before the cut are delivered, then the read fails saying where (a
+  // corpus run turns that into one warning, "FILE: byte N: truncated gzip data ...").
+  const std::string compressed = gzip(jsonl);
+  testing::write_file(dir / "cut.jsonl.gz", compressed.substr(0, compressed.size() / 2));
+  testing::RecordingListener cut;
+  try {
+    read_file(dir / "cut.jsonl.gz", Format::Auto, "cut", "cut", cut);
+    ADD_FAILURE() << "a truncated gzip file read to its end";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("truncated gzip data in "), std::string::npos) << e.what();
+  }
+  EXPECT_GT(cut.articles.size(), 100u);
+  EXPECT_LT(cut.articles.size(), 2000u);
+  const auto garbage = read_content(dir, "noise.jsonl.zst", "not zstd at all");
+  EXPECT_TRUE(garbage.articles.empty());
+  ASSERT_EQ(garbage.warnings.size(), 1u);
+  EXPECT_EQ(garbage.warnings[0].rfind("noise.jsonl.zst: unrecognized file format (zstd data that "
+                                      "cannot be decompressed (corrupt zstd data in ",
+                                      0),
+            0u)
+      << garbage.warnings[0];
 }
 
 void expect_alpha_group(const testing::RecordingListener& result, const std::string& file) {
