@@ -138,7 +138,7 @@ std::size_t ByteSource::read_bzip2(char* buffer, std::size_t size) {
       bz_.next_in = next_in;
       bz_.avail_in = avail_in;
     } else if (status != BZ_OK) {
-      throw std::runtime_error("corrupt bzip2 data in " + name_ + " near byte " +
+      throw DecompressionError("corrupt bzip2 data in " + name_ + " near byte " +
                                std::to_string(bytes_consumed()));
     }
     if (produced > 0) return produced;
@@ -154,7 +154,7 @@ std::size_t ByteSource::read_gzip(char* buffer, std::size_t size) {
     if (gz_.avail_in == 0 && raw_eof_) {
       // Input ended inside a member (not after one): the file was cut short.
       if (gz_.total_in > 0)
-        throw std::runtime_error("truncated gzip data in " + name_ + " at byte " +
+        throw DecompressionError("truncated gzip data in " + name_ + " at byte " +
                                  std::to_string(bytes_consumed()));
       return 0;
     }
@@ -168,7 +168,7 @@ std::size_t ByteSource::read_gzip(char* buffer, std::size_t size) {
       if (inflateReset(&gz_) != Z_OK)
         throw std::runtime_error("cannot restart gzip decompression for " + name_);
     } else if (status != Z_OK && !(status == Z_BUF_ERROR && gz_.avail_in == 0)) {
-      throw std::runtime_error("corrupt gzip data in " + name_ + " near byte " +
+      throw DecompressionError("corrupt gzip data in " + name_ + " near byte " +
                                std::to_string(bytes_consumed()));
     }
     if (produced > 0) return produced;
@@ -182,14 +182,14 @@ std::size_t ByteSource::read_zstd(char* buffer, std::size_t size) {
     }
     if (zstd_in_.pos == zstd_in_.size && raw_eof_) {
       if (zstd_pending_ != 0)
-        throw std::runtime_error("truncated zstd data in " + name_ + " at byte " +
+        throw DecompressionError("truncated zstd data in " + name_ + " at byte " +
                                  std::to_string(bytes_consumed()));
       return 0;
     }
     ZSTD_outBuffer out{buffer, size, 0};
     const std::size_t hint = ZSTD_decompressStream(zstd_, &out, &zstd_in_);
     if (ZSTD_isError(hint))
-      throw std::runtime_error("corrupt zstd data in " + name_ + " near byte " +
+      throw DecompressionError("corrupt zstd data in " + name_ + " near byte " +
                                std::to_string(bytes_consumed()) + ": " + ZSTD_getErrorName(hint));
     zstd_pending_ = hint;
     if (out.pos > 0) return out.pos;

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,12 @@ enum class Compression { None, Bzip2, Gzip, Zstd };
 Compression compression_of(const std::filesystem::path& file);
 // The file name without the suffix compression_of read ("docs.jsonl.gz" -> "docs.jsonl").
 std::string without_compression_suffix(std::string name);
+
+// Compressed data that cannot be decompressed (corrupt, or cut short), as against a file that
+// cannot be opened or read at all (std::runtime_error).
+struct DecompressionError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 class ByteSource {
  public:

@@ -93,7 +93,7 @@ Detection detect(const std::filesystem::path& file) {
   if (regular) {
     try {
       head = head_of(file, 4096);
-    } catch (const std::runtime_error& e) {
+    } catch (const DecompressionError& e) {
       return {std::nullopt, std::string(compression_name(compression)) +
                                 " data that cannot be decompressed (" + e.what() + ")"};
     }
