@@ -1,10 +1,13 @@
 // Plain and compressed byte streams for the readers (see byte_source.hpp).
 #include "byte_source.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+
+#include "kavosh/text/utf8.hpp"
 
 namespace kavosh::index {
 
@@ -98,6 +101,101 @@ std::size_t ByteSource::refill_raw() {
 }
 
 std::size_t ByteSource::read_raw(char* buffer, std::size_t size) {
+  if (encoding_ == Encoding::Unknown) {
+    // Four bytes tell UTF-16 (FF FE or FE FF) from UTF-32's FF FE 00 00, which is left for
+    // format detection to refuse.
+    char head[4];
+    std::size_t got = 0;
+    while (got < sizeof head) {
+      const std::size_t n = read_decompressed(head + got, sizeof head - got);
+      if (n == 0) break;
+      got += n;
+    }
+    prefix_.assign(head, got);
+    const bool utf32 = prefix_.starts_with(std::string_view("\xFF\xFE\0\0", 4)) ||
+                       prefix_.starts_with(std::string_view("\0\0\xFE\xFF", 4));
+    if (!utf32 && prefix_.starts_with("\xFF\xFE")) {
+      encoding_ = Encoding::Utf16LittleEndian;
+    } else if (!utf32 && prefix_.starts_with("\xFE\xFF")) {
+      encoding_ = Encoding::Utf16BigEndian;
+    } else {
+      encoding_ = Encoding::Utf8;
+    }
+    if (encoding_ != Encoding::Utf8) {
+      prefix_.erase(0, 2);  // the byte order mark
+      wide_.resize(1 << 16);
+    }
+  }
+  if (encoding_ != Encoding::Utf8) return read_utf16(buffer, size);
+  if (!prefix_.empty()) {
+    const std::size_t n = std::min(size, prefix_.size());
+    std::memcpy(buffer, prefix_.data(), n);
+    prefix_.erase(0, n);
+    return n;
+  }
+  return read_decompressed(buffer, size);
+}
+
+std::size_t ByteSource::read_utf16(char* buffer, std::size_t size) {
+  const auto emit = [this](char32_t c) { text::append_utf8(decoded_, c); };
+  const auto unit = [&](char16_t u) {
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      if (high_surrogate_ != 0) emit(text::kReplacementCharacter);
+      high_surrogate_ = u;
+      return;
+    }
+    if (u >= 0xDC00 && u <= 0xDFFF) {
+      if (high_surrogate_ == 0) {
+        emit(text::kReplacementCharacter);
+      } else {
+        emit(0x10000 + ((static_cast<char32_t>(high_surrogate_) - 0xD800) << 10) +
+             (static_cast<char32_t>(u) - 0xDC00));
+        high_surrogate_ = 0;
+      }
+      return;
+    }
+    if (high_surrogate_ != 0) emit(text::kReplacementCharacter);
+    high_surrogate_ = 0;
+    emit(u);
+  };
+  const auto bytes = [&](const char* data, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto byte = static_cast<unsigned char>(data[i]);
+      if (odd_byte_ < 0) {
+        odd_byte_ = byte;
+        continue;
+      }
+      const auto first = static_cast<unsigned>(odd_byte_);
+      odd_byte_ = -1;
+      unit(static_cast<char16_t>(encoding_ == Encoding::Utf16LittleEndian ? first | (byte << 8)
+                                                                          : (first << 8) | byte));
+    }
+  };
+  while (decoded_pos_ == decoded_.size()) {
+    decoded_.clear();
+    decoded_pos_ = 0;
+    if (!prefix_.empty()) {
+      bytes(prefix_.data(), prefix_.size());
+      prefix_.clear();
+      continue;
+    }
+    const std::size_t n = read_decompressed(wide_.data(), wide_.size());
+    if (n == 0) {
+      if (odd_byte_ >= 0 || high_surrogate_ != 0) emit(text::kReplacementCharacter);
+      odd_byte_ = -1;
+      high_surrogate_ = 0;
+      if (decoded_.empty()) return 0;
+      break;
+    }
+    bytes(wide_.data(), n);
+  }
+  const std::size_t n = std::min(size, decoded_.size() - decoded_pos_);
+  std::memcpy(buffer, decoded_.data() + decoded_pos_, n);
+  decoded_pos_ += n;
+  return n;
+}
+
+std::size_t ByteSource::read_decompressed(char* buffer, std::size_t size) {
   switch (compression_) {
     case Compression::Bzip2:
       return read_bzip2(buffer, size);

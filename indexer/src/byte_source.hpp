@@ -53,7 +53,11 @@ class ByteSource {
   std::string_view peek();
 
  private:
+  // The file's text as UTF-8: what read_decompressed gives, less a UTF-8 byte order mark's
+  // absence of effect (it is kept), or UTF-16 with a byte order mark transcoded.
   std::size_t read_raw(char* buffer, std::size_t size);
+  std::size_t read_utf16(char* buffer, std::size_t size);
+  std::size_t read_decompressed(char* buffer, std::size_t size);
   std::size_t read_bzip2(char* buffer, std::size_t size);
   std::size_t read_gzip(char* buffer, std::size_t size);
   std::size_t read_zstd(char* buffer, std::size_t size);
@@ -74,6 +78,16 @@ class ByteSource {
   ZSTD_inBuffer zstd_in_{};
   std::size_t zstd_pending_ = 0;  // ZSTD_decompressStream's hint: 0 when a frame has ended
   std::vector<char> raw_;
+  // Text encoding, from the first bytes: Windows' "Unicode" text is UTF-16 with a byte order
+  // mark, and is read as UTF-8 (unpaired surrogates and an odd last byte as U+FFFD).
+  enum class Encoding { Unknown, Utf8, Utf16LittleEndian, Utf16BigEndian };
+  Encoding encoding_ = Encoding::Unknown;
+  std::string prefix_;  // the first bytes read to tell the encoding, still to be returned
+  std::vector<char> wide_;
+  std::string decoded_;
+  std::size_t decoded_pos_ = 0;
+  int odd_byte_ = -1;            // a UTF-16 unit's first byte, waiting for its second
+  char16_t high_surrogate_ = 0;  // waiting for its low surrogate
   std::uint64_t consumed_ = 0;
   // Buffer for read_line.
   std::vector<char> buffer_;

@@ -59,12 +59,11 @@ Detection sniff(std::string_view head) {
   return {Format::ArticleText, {}};
 }
 
-// Windows' "Unicode" text is UTF-16 with a byte order mark; read as UTF-8 it is every other
-// byte NUL, and every record of it would be lost to "malformed" or "binary" warnings.
+// UTF-16 with a byte order mark is decoded as it is read (ByteSource); UTF-32, rarer, would
+// be every other byte NUL, and every record of it lost to "malformed" or "binary" warnings.
 std::optional<std::string> wide_encoding(std::string_view head) {
   using namespace std::string_view_literals;
   if (head.starts_with("\xFF\xFE\0\0"sv) || head.starts_with("\0\0\xFE\xFF"sv)) return "UTF-32";
-  if (head.starts_with("\xFF\xFE"sv) || head.starts_with("\xFE\xFF"sv)) return "UTF-16";
   return std::nullopt;
 }
 

@@ -277,6 +277,38 @@ TEST(Compression, GzipAndZstdFilesAreReadByTheNameInside) {
       << garbage.warnings[0];
 }
 
+std::string utf16(std::u16string_view text, bool little_endian) {
+  std::string out = little_endian ? "\xFF\xFE" : "\xFE\xFF";
+  for (const char16_t unit : text) {
+    const auto low = static_cast<char>(unit & 0xFF);
+    const auto high = static_cast<char>(unit >> 8);
+    out += little_endian ? std::string{low, high} : std::string{high, low};
+  }
+  return out;
+}
+
+// Windows' "Unicode" text (Notepad's default for Persian) is UTF-16 with a byte order mark: it
+// is read as UTF-8, in either byte order, surrogate pairs joined and broken ones U+FFFD.
+TEST(TextEncoding, Utf16WithAByteOrderMarkIsReadAsUtf8) {
+  testing::TempDir dir;
+  const std::u16string jsonl =
+      u"{\"id\": \"w1\", \"text\": \"\u06A9\u062A\u0627\u0628 and \U0001F600\"}\n"
+      u"{\"id\": \"w2\", \"text\": \"broken \xD800 pair\"}\n";
+  for (const bool little_endian : {true, false}) {
+    const auto read = read_content(dir, "wide.jsonl", utf16(jsonl, little_endian));
+    ASSERT_EQ(ids_of(read.articles), (std::vector<std::string>{"w1", "w2"})) << little_endian;
+    EXPECT_EQ(read.articles[0].passages[0].text,
+              "\xDA\xA9\xD8\xAA\xD8\xA7\xD8\xA8 and \xF0\x9F\x98\x80");
+    EXPECT_EQ(read.articles[1].passages[0].text, "broken \xEF\xBF\xBD pair");
+    EXPECT_EQ(read.warnings, (std::vector<std::string>{}));
+  }
+  // Sniffed as article text, an odd last byte as U+FFFD.
+  const auto text = read_content(dir, "notes.txt", utf16(u"Title\n\nBody text.", true) + "x");
+  ASSERT_EQ(text.articles.size(), 1u);
+  EXPECT_EQ(text.articles[0].title, "Title");
+  EXPECT_EQ(text.articles[0].passages[0].text, "Body text.\xEF\xBF\xBD");
+}
+
 void expect_alpha_group(const testing::RecordingListener& result, const std::string& file) {
   ASSERT_EQ(ids_of(result.articles), (std::vector<std::string>{"Alpha Group", "Empty Page"}))
       << file;
@@ -382,15 +414,14 @@ TEST(FormatDetection, AnUnrecognizedFileSaysWhyAndANulByteIsReplaced) {
   EXPECT_EQ(nul.articles[0].passages.at(0).text, "Some text here.");
   EXPECT_EQ(nul.warnings,
             (std::vector<std::string>{"nul.txt:1: document: 1 NUL bytes replaced by spaces"}));
-  // Windows' "Unicode" text, whatever its name says, is named as what it is.
+  // UTF-32 (rare) is named as what it is, whatever the file's name says.
   for (const std::string name : {"wide.txt", "wide.jsonl"}) {
-    const auto wide =
-        read_content(dir, name, std::string("\xFF\xFE{\0\"\0i\0d\0\"\0:\0\"\0w\0\"\0}\0\n\0", 24));
+    const auto wide = read_content(dir, name, std::string("\xFF\xFE\0\0{\0\0\0}\0\0\0", 12));
     EXPECT_TRUE(wide.articles.empty()) << name;
     EXPECT_EQ(wide.warnings, (std::vector<std::string>{
-                                 name + ": unrecognized file format (UTF-16 text (it starts with a "
+                                 name + ": unrecognized file format (UTF-32 text (it starts with a "
                                         "byte order mark): convert it to UTF-8 first, e.g. iconv "
-                                        "-f UTF-16 -t UTF-8), skipped"}));
+                                        "-f UTF-32 -t UTF-8), skipped"}));
   }
   // TREC files named otherwise are told by their first tag, in any case.
   const auto trec = read_content(dir, "lower.dat", "<doc><docno>L1</docno>lower</doc>\n");
