@@ -1,6 +1,8 @@
 // Training, storing, and compressing with the records' zstd dictionary (record_dictionary.hpp).
 #include "kavosh/format/record_dictionary.hpp"
 
+// ZDICT_trainFromBuffer_fastCover and its parameters (exported by Debian's libzstd 1.5.4).
+#define ZDICT_STATIC_LINKING_ONLY
 #include <zdict.h>
 #include <zstd.h>
 
@@ -110,9 +112,21 @@ std::optional<RecordDictionary> RecordDictionary::train(
   }
   if (samples.size() < kDictionaryMinTrainingBytes) return std::nullopt;
   std::string dictionary(kDictionaryBytes, '\0');
-  const std::size_t size =
-      ZDICT_trainFromBuffer(dictionary.data(), dictionary.size(), samples.data(), sizes.data(),
-                            static_cast<unsigned>(sizes.size()));
+  // fastCover with fixed segments (k 200, d 8) rather than ZDICT_trainFromBuffer, which tries
+  // five segment sizes and keeps the one that compresses a held-back quarter best: measured
+  // on the first batch's bodies of two corpora (the generated one, English Wikipedia), training
+  // on 60 % and compressing the other 40 %, this is 8 to 11 times faster to train (23 against
+  // 258 ms, 20 against 156 ms) and as small or smaller (-0.1 %, -1.1 %); no fixed k of 50 to
+  // 2000 lost more than 0.6 % to the search either.
+  ZDICT_fastCover_params_t parameters{};
+  parameters.k = 200;
+  parameters.d = 8;
+  parameters.f = 20;
+  parameters.accel = 1;
+  parameters.zParams.compressionLevel = kRecordZstdLevel;
+  const std::size_t size = ZDICT_trainFromBuffer_fastCover(
+      dictionary.data(), dictionary.size(), samples.data(), sizes.data(),
+      static_cast<unsigned>(sizes.size()), parameters);
   if (ZDICT_isError(size)) return std::nullopt;  // samples zstd finds nothing to learn from
   dictionary.resize(size);
   std::string stored(1, static_cast<char>(kDictionaryZstd));

@@ -1,13 +1,13 @@
 #pragma once
 // The per-index dictionary that stored passage records (stored_passage.hpp) are compressed
-// with: zstd, trained (ZDICT_trainFromBuffer) on the first record bodies a database gets, stored
-// in the Xapian metadata of the database whose records use it, so that it commits in the same
-// transaction as the first of them. Records name the dictionary by its id, a 32-bit checksum
+// with: zstd, trained (ZDICT_trainFromBuffer_fastCover) on the first record bodies a database gets,
+// stored in the Xapian metadata of the database whose records use it, so that it commits in the
+// same transaction as the first of them. Records name the dictionary by its id, a 32-bit checksum
 // of its bytes, so dictionaries trained at different times (a first run's two shards, each
 // shard of a sharded index) live side by side in one database and a reader keeps every one.
 //
 // Metadata (schema.hpp): kMetaRecordDictionaryPrefix + 8 hex digits of the id -> one byte
-// kDictionaryZstd, then the dictionary as ZDICT_trainFromBuffer wrote it; kMetaRecordDictionary
+// kDictionaryZstd, then the dictionary as zstd's trainer wrote it; kMetaRecordDictionary
 // -> the hex id of the one this database's new records use.
 //
 // Why zstd with a dictionary, and these sizes (bench/RESULTS.md, "Footprint"; record bodies
@@ -25,8 +25,8 @@
 // for an index 4 % (GCIDE) and 5 % (generated) smaller instead of 9 % and 10 %.
 // Training on the first batch's bodies (1 to 4 MB): GCIDE's bodies came out 1.2 % larger with
 // a 1 MB sample than with 4 MB, 0.7 % smaller with 8 MB; holding 4 MB a shard grew GCIDE's
-// first batch so that the run peaked at 351 MB instead of 236 MB. Training takes 0.1 to 0.4 s
-// on 1 MB, 1 to 2 s on 4 MB.
+// first batch so that the run peaked at 351 MB instead of 236 MB. Training with fixed segments
+// (record_dictionary.cpp) takes about 20 ms a MB; zstd's parameter search took ten times that.
 #include <xapian.h>
 
 #include <cstdint>
