@@ -53,8 +53,8 @@ class ByteSource {
   std::string_view peek();
 
  private:
-  // The file's text as UTF-8: what read_decompressed gives, less a UTF-8 byte order mark's
-  // absence of effect (it is kept), or UTF-16 with a byte order mark transcoded.
+  // The file's text as UTF-8: what read_decompressed gives (a UTF-8 byte order mark is kept,
+  // for the readers to skip), or, when that starts with a UTF-16 byte order mark, transcoded.
   std::size_t read_raw(char* buffer, std::size_t size);
   std::size_t read_utf16(char* buffer, std::size_t size);
   std::size_t read_decompressed(char* buffer, std::size_t size);

@@ -48,7 +48,12 @@ Detection sniff(std::string_view head) {
     }
     return {std::nullopt, "markup that is neither a MediaWiki dump nor TREC <DOC>s"};
   }
-  if (start.substr(0, 1) == "{" || start.substr(0, 1) == "[") return {Format::Jsonl, {}};
+  if (start.substr(0, 1) == "{") return {Format::Jsonl, {}};
+  // A JSON array of records; text that opens with "[1] ..." stays text.
+  if (start.substr(0, 1) == "[") {
+    const std::size_t element = start.find_first_not_of(" \t\r\n", 1);
+    if (element != std::string_view::npos && start[element] == '{') return {Format::Jsonl, {}};
+  }
   // A stray NUL byte in text is replaced when the text is read (sanitize_text); binary files
   // are full of them.
   const auto nul_bytes = static_cast<std::size_t>(std::count(head.begin(), head.end(), '\0'));

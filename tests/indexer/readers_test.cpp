@@ -423,6 +423,10 @@ TEST(FormatDetection, AnUnrecognizedFileSaysWhyAndANulByteIsReplaced) {
                                         "byte order mark): convert it to UTF-8 first, e.g. iconv "
                                         "-f UTF-32 -t UTF-8), skipped"}));
   }
+  // Text that opens with a bracket is text, not a JSON array.
+  const auto bracket = read_content(dir, "refs.txt", "[1] Title\n\n[2] A cited work.\n");
+  ASSERT_EQ(bracket.articles.size(), 1u);
+  EXPECT_EQ(bracket.articles[0].title, "Title");  // citation marks go, as in the seed article
   // TREC files named otherwise are told by their first tag, in any case.
   const auto trec = read_content(dir, "lower.dat", "<doc><docno>L1</docno>lower</doc>\n");
   EXPECT_EQ(ids_of(trec.articles), (std::vector<std::string>{"L1"}));
