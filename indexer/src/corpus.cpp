@@ -188,6 +188,35 @@ CorpusStats& CorpusStats::operator+=(const CorpusStats& other) {
   return *this;
 }
 
+namespace {
+
+// A file named on the command line, read whatever it is; one that cannot be read is an error.
+CorpusFile named_file(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const bool regular = fs::is_regular_file(path, error);
+  // Opening a pipe to probe it would consume what its writer sends: ask, do not open.
+  if (!regular) {
+    if (::access(path.c_str(), R_OK) != 0)
+      throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(errno));
+  } else if (std::FILE* probe = std::fopen(path.c_str(), "rb")) {
+    std::fclose(probe);
+  } else {
+    throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(errno));
+  }
+  CorpusFile file;
+  file.file = path;
+  file.article_id = path.filename().string();
+  file.source = path.string();
+  // A pipe or device has no size (file_size fails and returns -1): its bytes are not counted,
+  // rather than counted as 16 EB.
+  file.size = regular ? fs::file_size(path, error) : 0;
+  if (error) file.size = 0;
+  return file;
+}
+
+}  // namespace
+
 std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::path>& paths,
                                           std::vector<LeftOutFile>* left_out) {
   namespace fs = std::filesystem;
@@ -252,24 +281,7 @@ std::vector<CorpusFile> list_corpus_files(const std::vector<std::filesystem::pat
       }
       for (CorpusFile& file : found) files.push_back(std::move(file));
     } else {
-      // Opening a pipe to probe it would consume what its writer sends: ask, do not open.
-      if (!fs::is_regular_file(path, error)) {
-        if (::access(path.c_str(), R_OK) != 0)
-          throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(errno));
-      } else if (std::FILE* probe = std::fopen(path.c_str(), "rb")) {
-        std::fclose(probe);
-      } else {
-        throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(errno));
-      }
-      CorpusFile file;
-      file.file = path;
-      file.article_id = path.filename().string();
-      file.source = path.string();
-      // A pipe or device has no size (file_size fails and returns -1): its bytes are not
-      // counted, rather than counted as 16 EB.
-      file.size = fs::is_regular_file(path, error) ? fs::file_size(path, error) : 0;
-      if (error) file.size = 0;
-      files.push_back(std::move(file));
+      files.push_back(named_file(path));
     }
   }
   return files;
