@@ -220,7 +220,14 @@ int run(const Options& options) {
 // Every flag of kavosh-index, bound to `options`.
 void add_flags(CLI::App& app, Options& options) {
   app.add_option("--db", options.db, "database directory (created when missing)")->required();
-  app.add_option("paths", options.paths, "files or directories to index");
+  app.add_option("paths", options.paths,
+                 "files or directories to index ('-': standard input, with --format)")
+      ->transform(CLI::Validator(
+          [](std::string& path) {
+            if (path == "-") path = "/dev/stdin";
+            return std::string();
+          },
+          "", "stdin"));
   app.add_flag("--rebuild", options.rebuild, "start from an empty database");
   app.add_option("--shards", options.shards,
                  "write a sharded index: N shard databases kept apart, named by DIR/XAPIANDB "

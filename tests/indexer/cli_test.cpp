@@ -326,6 +326,14 @@ TEST(KavoshIndexCli, ANamedPipeIsReadOnce) {
   EXPECT_EQ(result.err, "");
   EXPECT_EQ(summarize_database(db).articles, 1u);
 
+  // '-' is standard input, its format named with --format.
+  const auto piped = run_indexer({"--db", db, "--format", "jsonl", "-"}, dir,
+                                 {.as_nobody = false,
+                                  .stdin_text = R"({"id": "stdin", "text": "standard input"})"
+                                                "\n"});
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(summarize_database(db).articles, 2u);
+
   const auto unnamed = dir / "fed";
   ASSERT_EQ(::mkfifo(unnamed.c_str(), 0600), 0);
   const auto refused = run_indexer({"--db", db, unnamed.string()}, dir);

@@ -70,9 +70,11 @@ ProcessResult run_process(const std::string& binary, const std::vector<std::stri
   const auto out_path = capture_dir / "stdout.txt";
   const auto err_path = capture_dir / "stderr.txt";
   const auto line = command_line(binary, arguments);
+  const auto in_path = capture_dir / "stdin.txt";
+  if (!options.stdin_text.empty()) std::ofstream(in_path, std::ios::binary) << options.stdin_text;
   const pid_t pid = checked_fork();
   if (pid == 0) {
-    redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
+    redirect(STDIN_FILENO, options.stdin_text.empty() ? "/dev/null" : in_path.c_str(), O_RDONLY);
     redirect(STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC);
     redirect(STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC);
     if (options.as_nobody && ::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0))

@@ -25,6 +25,8 @@ struct ProcessOptions {
   // As root, run the program as nobody (uid and gid 65534), so that file modes apply to it;
   // exit code kCannotDropPrivileges when that is refused.
   bool as_nobody = false;
+  // What the program reads on stdin (from a file in capture_dir); /dev/null when empty.
+  std::string stdin_text = {};
 };
 inline constexpr int kCannotDropPrivileges = 125;
 
