@@ -183,7 +183,9 @@ void read_json_array(ByteSource& input, const FileReadContext& context,
   const auto on_event = [&](int depth, nlohmann::json::parse_event_t event,
                             nlohmann::json& parsed) {
     using Event = nlohmann::json::parse_event_t;
-    if (depth != 1 || (event != Event::object_end && event != Event::value)) return true;
+    if (depth != 1 ||
+        (event != Event::object_end && event != Event::array_end && event != Event::value))
+      return true;
     ++element;
     FileReadContext at_element = context;
     at_element.file = context.file + " element " + std::to_string(element);

@@ -184,7 +184,7 @@ TEST(JsonlReader, AJsonArrayFileIsReadElementByElement) {
   const std::string records =
       "[\n  {\"id\": \"a1\", \"title\": \"One\", \"text\": \"first record\"},\n"
       "  {\"id\": \"a2\", \"text\": \"second\", \"score\": NaN, \"tags\": [\"x\"]},\n"
-      "  \"not a record\",\n  {\"title\": \"No id\"}\n]\n";
+      "  \"not a record\",\n  [\"nor\", \"this\"],\n  {\"title\": \"No id\"}\n]\n";
   const auto pretty = read_content(dir, "pretty.json", "\xEF\xBB\xBF" + records);
   ASSERT_EQ(pretty.articles.size(), 3u);
   EXPECT_EQ(pretty.articles[0].id, "a1");
@@ -195,15 +195,16 @@ TEST(JsonlReader, AJsonArrayFileIsReadElementByElement) {
   EXPECT_EQ(pretty.articles[2].passages[0].text, "No id");
   EXPECT_EQ(pretty.warnings,
             (std::vector<std::string>{"pretty.json: 1 NaN or Infinity read as null",
-                                      "pretty.json element 3: not a JSON object, skipped"}));
+                                      "pretty.json element 3: not a JSON object, skipped",
+                                      "pretty.json element 4: not a JSON object, skipped"}));
   // Cut short: the elements before the error are kept, and the error says where it is.
   const auto cut = read_content(dir, "cut.jsonl", records.substr(0, records.find("\"No id")));
   EXPECT_EQ(ids_of(cut.articles), (std::vector<std::string>{"a1", "a2"}));
-  ASSERT_EQ(cut.warnings.size(), 3u);
-  EXPECT_EQ(cut.warnings[2].rfind("cut.jsonl: JSON error at byte ", 0), 0u) << cut.warnings[2];
-  EXPECT_NE(cut.warnings[2].find("(after element 3); the rest of the file is skipped"),
+  ASSERT_EQ(cut.warnings.size(), 4u);
+  EXPECT_EQ(cut.warnings[3].rfind("cut.jsonl: JSON error at byte ", 0), 0u) << cut.warnings[3];
+  EXPECT_NE(cut.warnings[3].find("(after element 4); the rest of the file is skipped"),
             std::string::npos)
-      << cut.warnings[2];
+      << cut.warnings[3];
 }
 
 std::string gzip(const std::string& data) {
