@@ -6,6 +6,7 @@
 #include <zdict.h>
 #include <zstd.h>
 
+#include <charconv>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -67,18 +68,9 @@ std::string_view checked_dictionary(std::uint32_t id, std::string_view stored) {
 }
 
 std::optional<std::uint32_t> parse_id_hex(std::string_view hex) {
-  if (hex.size() != 8) return std::nullopt;
   std::uint32_t id = 0;
-  for (char c : hex) {
-    unsigned digit;
-    if (c >= '0' && c <= '9')
-      digit = static_cast<unsigned>(c - '0');
-    else if (c >= 'a' && c <= 'f')
-      digit = static_cast<unsigned>(c - 'a' + 10);
-    else
-      return std::nullopt;
-    id = id << 4 | digit;
-  }
+  const char* end = hex.data() + hex.size();
+  if (hex.size() != 8 || std::from_chars(hex.data(), end, id, 16).ptr != end) return std::nullopt;
   return id;
 }
 
@@ -88,12 +80,7 @@ std::string metadata_key(std::uint32_t id) {
 
 }  // namespace
 
-std::string dictionary_id_hex(std::uint32_t id) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (int shift = 28; shift >= 0; shift -= 4) hex.push_back(kHex[(id >> shift) & 0xF]);
-  return hex;
-}
+std::string dictionary_id_hex(std::uint32_t id) { return schema::fixed_hex(id, 8); }
 
 struct RecordDictionary::State {
   std::uint32_t id = 0;

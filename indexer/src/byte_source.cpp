@@ -11,30 +11,47 @@
 
 namespace kavosh::index {
 
+namespace {
+
+struct CompressionSuffix {
+  std::string_view suffix;  // lowercase
+  Compression compression;
+  std::string_view name;
+};
+constexpr CompressionSuffix kCompressionSuffixes[] = {
+    {".bz2", Compression::Bzip2, "bzip2"},
+    {".gz", Compression::Gzip, "gzip"},
+    {".zst", Compression::Zstd, "zstd"},
+};
+
+const CompressionSuffix* compression_suffix_of(std::string_view name) {
+  for (const CompressionSuffix& entry : kCompressionSuffixes) {
+    if (name.size() < entry.suffix.size()) continue;
+    const std::string_view tail = name.substr(name.size() - entry.suffix.size());
+    if (std::equal(tail.begin(), tail.end(), entry.suffix.begin(),
+                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
+      return &entry;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 Compression compression_of(const std::filesystem::path& file) {
-  std::string name = file.filename().string();
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (name.ends_with(".bz2")) return Compression::Bzip2;
-  if (name.ends_with(".gz")) return Compression::Gzip;
-  if (name.ends_with(".zst")) return Compression::Zstd;
-  return Compression::None;
+  const CompressionSuffix* entry = compression_suffix_of(file.filename().string());
+  return entry ? entry->compression : Compression::None;
 }
 
 std::string without_compression_suffix(std::string name) {
-  switch (compression_of(name)) {
-    case Compression::Bzip2:
-      name.resize(name.size() - 4);
-      break;
-    case Compression::Gzip:
-      name.resize(name.size() - 3);
-      break;
-    case Compression::Zstd:
-      name.resize(name.size() - 4);
-      break;
-    case Compression::None:
-      break;
-  }
+  if (const CompressionSuffix* entry = compression_suffix_of(name))
+    name.resize(name.size() - entry->suffix.size());
   return name;
+}
+
+std::string_view compression_name(Compression compression) {
+  for (const CompressionSuffix& entry : kCompressionSuffixes)
+    if (entry.compression == compression) return entry.name;
+  return "";
 }
 
 ByteSource::ByteSource(const std::filesystem::path& file, Compression compression)
@@ -112,8 +129,7 @@ std::size_t ByteSource::read_raw(char* buffer, std::size_t size) {
       got += n;
     }
     prefix_.assign(head, got);
-    const bool utf32 = prefix_.starts_with(std::string_view("\xFF\xFE\0\0", 4)) ||
-                       prefix_.starts_with(std::string_view("\0\0\xFE\xFF", 4));
+    const bool utf32 = starts_as_utf32(prefix_);
     if (!utf32 && prefix_.starts_with("\xFF\xFE")) {
       encoding_ = Encoding::Utf16LittleEndian;
     } else if (!utf32 && prefix_.starts_with("\xFE\xFF")) {

@@ -23,6 +23,14 @@ enum class Compression { None, Bzip2, Gzip, Zstd };
 Compression compression_of(const std::filesystem::path& file);
 // The file name without the suffix compression_of read ("docs.jsonl.gz" -> "docs.jsonl").
 std::string without_compression_suffix(std::string name);
+// "bzip2", "gzip", "zstd"; empty for None.
+std::string_view compression_name(Compression compression);
+// Whether text starts with a UTF-32 byte order mark (FF FE 00 00 or 00 00 FE FF), which a
+// ByteSource does not decode (it does UTF-16's).
+inline bool starts_as_utf32(std::string_view text) {
+  using namespace std::string_view_literals;
+  return text.starts_with("\xFF\xFE\0\0"sv) || text.starts_with("\0\0\xFE\xFF"sv);
+}
 
 // Compressed data that cannot be decompressed (corrupt, or cut short), as against a file that
 // cannot be opened or read at all (std::runtime_error).

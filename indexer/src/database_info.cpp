@@ -151,10 +151,9 @@ std::string format_summary(const DatabaseSummary& summary) {
 
 std::string describe_passage(const std::filesystem::path& db_path, const std::string& id) {
   Xapian::Database db = open_database(db_path);
-  std::string term = schema::id_term(schema::kPassageId, id);
-  if (!db.term_exists(term)) term = schema::id_term(schema::kPassageId, schema::passage_id(id, 0));
-  if (!db.term_exists(term)) throw std::runtime_error("no such passage or article: " + id);
-  const Xapian::docid docid = *db.postlist_begin(term);
+  const std::optional<Xapian::docid> found = schema::passage_docid(db, id);
+  if (!found) throw std::runtime_error("no such passage or article: " + id);
+  const Xapian::docid docid = *found;
   const Xapian::Document doc = db.get_document(docid);
   std::ostringstream out;
   const std::string stored = doc.get_value(schema::kSlotStoredPassage);

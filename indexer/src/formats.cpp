@@ -64,28 +64,6 @@ Detection sniff(std::string_view head) {
   return {Format::ArticleText, {}};
 }
 
-// UTF-16 with a byte order mark is decoded as it is read (ByteSource); UTF-32, rarer, would
-// be every other byte NUL, and every record of it lost to "malformed" or "binary" warnings.
-std::optional<std::string> wide_encoding(std::string_view head) {
-  using namespace std::string_view_literals;
-  if (head.starts_with("\xFF\xFE\0\0"sv) || head.starts_with("\0\0\xFE\xFF"sv)) return "UTF-32";
-  return std::nullopt;
-}
-
-std::string_view compression_name(Compression compression) {
-  switch (compression) {
-    case Compression::Bzip2:
-      return "bzip2";
-    case Compression::Gzip:
-      return "gzip";
-    case Compression::Zstd:
-      return "zstd";
-    case Compression::None:
-      break;
-  }
-  return "";
-}
-
 Detection detect(const std::filesystem::path& file) {
   const Compression compression = compression_of(file);
   // The name without its compression suffix names the format: docs.jsonl.gz is JSONL.
@@ -102,11 +80,11 @@ Detection detect(const std::filesystem::path& file) {
                                 " data that cannot be decompressed (" + e.what() + ")"};
     }
   }
-  if (const auto encoding = wide_encoding(head))
-    return {std::nullopt, *encoding +
-                              " text (it starts with a byte order mark): convert it to "
-                              "UTF-8 first, e.g. iconv -f " +
-                              *encoding + " -t UTF-8"};
+  // UTF-32, rarer than UTF-16, is not decoded: every other byte NUL, each record would be lost.
+  if (starts_as_utf32(head))
+    return {std::nullopt,
+            "UTF-32 text (it starts with a byte order mark): convert it to UTF-8 first, e.g. "
+            "iconv -f UTF-32 -t UTF-8"};
   if (name == "aliases.tsv") return {Format::Aliases, {}};
   if (name.ends_with(".jsonl") || name.ends_with(".ndjson")) return {Format::Jsonl, {}};
   if (name.ends_with(".trec")) return {Format::Trec, {}};

@@ -316,15 +316,7 @@ std::optional<index::StoredPassage> Searcher::stored_passage(const std::string& 
 }
 
 std::optional<index::StoredPassage> Searcher::Impl::stored_passage(const std::string& id) {
-  std::optional<Xapian::docid> docid;
-  for (const auto& candidate : {id, schema::passage_id(id, 0)}) {
-    const std::string term = schema::id_term(schema::kPassageId, candidate);
-    auto posting = db.postlist_begin(term);
-    if (posting != db.postlist_end(term)) {
-      docid = *posting;
-      break;
-    }
-  }
+  const std::optional<Xapian::docid> docid = schema::passage_docid(db, id);
   if (!docid) return std::nullopt;
   const std::string record = db.get_document(*docid).get_value(schema::kSlotStoredPassage);
   try {

@@ -127,14 +127,17 @@ constexpr std::uint64_t fnv1a_64(std::string_view bytes, std::uint64_t hash = kF
   return hash;
 }
 
-// fnv1a_64 of `bytes` as 16 lowercase hex digits.
-inline std::string fnv1a_64_hex(std::string_view bytes) {
+// The low `digits` hex digits of `value`, lowercase, leading zeros kept.
+inline std::string fixed_hex(std::uint64_t value, int digits) {
   static constexpr char kHex[] = "0123456789abcdef";
-  const std::uint64_t hash = fnv1a_64(bytes);
   std::string hex;
-  for (int shift = 60; shift >= 0; shift -= 4) hex.push_back(kHex[(hash >> shift) & 0xF]);
+  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4)
+    hex.push_back(kHex[(value >> shift) & 0xF]);
   return hex;
 }
+
+// fnv1a_64 of `bytes` as 16 lowercase hex digits.
+inline std::string fnv1a_64_hex(std::string_view bytes) { return fixed_hex(fnv1a_64(bytes), 16); }
 
 // A boolean id term: prefix + id, or, when that would exceed kMaxTermBytes, prefix + the first
 // 200 bytes of the id (cut on a UTF-8 boundary) + "#" + 16 hex digits of the id's FNV-1a hash.
@@ -170,6 +173,17 @@ inline std::string passage_id(std::string_view article_id, unsigned passage_no) 
   id.push_back('#');
   id += std::to_string(passage_no);
   return id;
+}
+
+// The document of passage id `id`, or of article `id`'s first passage (kavosh-index --show,
+// kavosh-serve's GET /doc/ID); none when the index holds neither.
+inline std::optional<Xapian::docid> passage_docid(const Xapian::Database& db, std::string_view id) {
+  for (const std::string& candidate : {std::string(id), passage_id(id, 0)}) {
+    const std::string term = id_term(kPassageId, candidate);
+    const Xapian::PostingIterator posting = db.postlist_begin(term);
+    if (posting != db.postlist_end(term)) return *posting;
+  }
+  return std::nullopt;
 }
 
 // Within-document frequency given to a title word per occurrence, and to a field word;
