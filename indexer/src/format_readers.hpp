@@ -17,13 +17,14 @@ struct FileReadContext {
   std::string source;      // Article::source
   std::string article_id;  // id for single-article formats
   ReadListener& listener;
+  std::uint64_t element = 0;  // the record being read of a file holding one JSON array
 
   void warn(std::uint64_t line, std::string message) const {
-    listener.warning(InputWarning{file, line, 0, std::move(message)});
+    listener.warning(InputWarning{file, line, 0, std::move(message), SkipReason::None, element});
   }
   // A warning that a document was lost, counted by its reason in the run's summary.
   void skip(std::uint64_t line, SkipReason reason, std::string message) const {
-    listener.warning(InputWarning{file, line, 0, std::move(message), reason});
+    listener.warning(InputWarning{file, line, 0, std::move(message), reason, element});
   }
 };
 

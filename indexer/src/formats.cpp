@@ -141,6 +141,7 @@ std::optional<Format> detect_format(const std::filesystem::path& file) {
 
 std::string InputWarning::to_string() const {
   if (line > 0) return file + ":" + std::to_string(line) + ": " + message;
+  if (element > 0) return file + ": element " + std::to_string(element) + ": " + message;
   if (offset > 0) return file + ": byte " + std::to_string(offset) + ": " + message;
   return file + ": " + message;  // about the whole file, or no place in it is known
 }

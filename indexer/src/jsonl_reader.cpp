@@ -158,7 +158,7 @@ void read_record(const nlohmann::json& object, std::string_view raw, std::uint64
 // A file whose JSON is one array of records (json.dump of a list, pretty-printed or not), as
 // Anserini's JsonCollection also reads: held whole (up to kMaxJsonArrayBytes), repaired as a
 // JSONL line is (invalid UTF-8, NaN, lone surrogates), then parsed element by element, each
-// element dropped once read. Warnings name the element ("FILE element 17: ...").
+// element dropped once read. Warnings name the element ("FILE: element 17: ...").
 constexpr std::size_t kMaxJsonArrayBytes = std::size_t{1} << 30;
 
 void read_json_array(ByteSource& input, const FileReadContext& context,
@@ -188,7 +188,7 @@ void read_json_array(ByteSource& input, const FileReadContext& context,
       return true;
     ++element;
     FileReadContext at_element = context;
-    at_element.file = context.file + " element " + std::to_string(element);
+    at_element.element = element;
     if (!parsed.is_object()) {
       at_element.skip(0, SkipReason::Malformed, "not a JSON object, skipped");
     } else {

@@ -56,6 +56,9 @@ TEST(InputWarnings, NameTheLineOrTheByteOffsetOrOnlyTheFile) {
             "w.xml.bz2: byte 73004: corrupt bzip2 data");
   EXPECT_EQ((InputWarning{"gone.txt", 0, 0, "cannot open"}).to_string(), "gone.txt: cannot open");
   EXPECT_EQ((InputWarning{"a.jsonl", 3, 99, "both"}).to_string(), "a.jsonl:3: both");
+  EXPECT_EQ(
+      (InputWarning{"all.json", 0, 0, "not a JSON object", SkipReason::Malformed, 17}).to_string(),
+      "all.json: element 17: not a JSON object");
 }
 
 TEST(FormatNames, RoundTrip) {
@@ -195,8 +198,8 @@ TEST(JsonlReader, AJsonArrayFileIsReadElementByElement) {
   EXPECT_EQ(pretty.articles[2].passages[0].text, "No id");
   EXPECT_EQ(pretty.warnings,
             (std::vector<std::string>{"pretty.json: 1 NaN or Infinity read as null",
-                                      "pretty.json element 3: not a JSON object, skipped",
-                                      "pretty.json element 4: not a JSON object, skipped"}));
+                                      "pretty.json: element 3: not a JSON object, skipped",
+                                      "pretty.json: element 4: not a JSON object, skipped"}));
   // Cut short: the elements before the error are kept, and the error says where it is.
   const auto cut = read_content(dir, "cut.jsonl", records.substr(0, records.find("\"No id")));
   EXPECT_EQ(ids_of(cut.articles), (std::vector<std::string>{"a1", "a2"}));

@@ -65,8 +65,9 @@ struct InputWarning {
   std::uint64_t offset = 0;  // byte offset (of the compressed stream for .bz2); 0: none known
   std::string message;
   SkipReason skipped = SkipReason::None;
-  std::string to_string()
-      const;  // "FILE:LINE: message", "FILE: byte N: message" or "FILE: message"
+  std::uint64_t element = 0;  // 1-based record of a file holding one JSON array; 0: none
+  // "FILE:LINE: message", "FILE: element N: message", "FILE: byte N: message" or "FILE: message"
+  std::string to_string() const;
 };
 
 class ReadListener {
