@@ -1,5 +1,7 @@
 #include "index_sources.hpp"
 
+#include <sys/stat.h>
+
 #include <charconv>
 #include <stdexcept>
 
@@ -63,6 +65,10 @@ class Opener {
         add_stub(path / schema::kShardStub, top, depth);
         return;
       }
+      index_.commit_files.push_back(path / schema::kShardStub);
+      index_.commit_files.push_back(entries.front().path / kGlassVersionFile);
+    } else {
+      index_.commit_files.push_back(path / kGlassVersionFile);
     }
     Xapian::Database db;
     try {
@@ -90,6 +96,7 @@ class Opener {
   void add_stub(const fs::path& file, const fs::path& top, int depth) {
     if (depth >= kMaxStubDepth)
       throw std::runtime_error(file.string() + ": stub files name each other too deep");
+    index_.commit_files.push_back(file);
     for (const index::StubEntry& entry : index::read_stub_file(file)) {
       switch (entry.kind) {
         case index::StubEntry::Kind::Local: {
@@ -186,6 +193,22 @@ OpenedIndex open_index(const IndexSources& sources) {
   }
   if (index.parts.empty()) throw std::invalid_argument("no index to search: give --db or --remote");
   return index;
+}
+
+CommitStamps latest_commits(const OpenedIndex& index) {
+  CommitStamps stamps;
+  stamps.reserve(index.commit_files.size());
+  for (const fs::path& file : index.commit_files) {
+    struct stat status {};
+    if (::stat(file.c_str(), &status) != 0) {
+      stamps.emplace_back(0, 0);  // gone: (0, 0), which no file has
+      continue;
+    }
+    stamps.emplace_back(
+        static_cast<std::uint64_t>(status.st_ino),
+        static_cast<std::int64_t>(status.st_ctim.tv_sec) * 1'000'000'000 + status.st_ctim.tv_nsec);
+  }
+  return stamps;
 }
 
 void throw_search_error(const Xapian::Error& error, const std::string& name) {

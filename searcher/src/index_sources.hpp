@@ -5,6 +5,7 @@
 // statistics. Stub files are read by kavosh::index::read_stub_file.
 #include <xapian.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -26,7 +27,16 @@ struct OpenedIndex {
   // data): the first local source, or the directory of its stub file; empty without one.
   std::filesystem::path side_files;
   std::string name;  // for messages: the sources as given
+  // The files a commit to a local shard replaces: each glass database's version file, and the
+  // stub files that lead to it (a first run's merge renames a new stub into place).
+  std::vector<std::filesystem::path> commit_files;
 };
+
+// What identifies the local shards' latest commits on disk, read without opening them: the
+// identity (inode, change time) of each of OpenedIndex::commit_files, which Xapian's glass
+// backend and Kavosh's stubs replace by a rename. Two equal stamps mean no commit in between.
+using CommitStamps = std::vector<std::pair<std::uint64_t, std::int64_t>>;
+CommitStamps latest_commits(const OpenedIndex& index);
 
 // Throws std::runtime_error naming the source or shard.
 OpenedIndex open_index(const IndexSources& sources);

@@ -154,6 +154,8 @@ class Searcher {
   Searcher(Searcher&&) noexcept;
   Searcher& operator=(Searcher&&) noexcept;
 
+  // Searches the local shards' latest commit, whatever revision the Searcher last read: a
+  // search that an indexer's commit overtakes runs again (searcher.cpp says why).
   // Throws QueryError (query.hpp) for a malformed query, std::invalid_argument for a model or
   // language the request names that is none of settings.hpp's.
   SearchResults search(const SearchRequest& request);
