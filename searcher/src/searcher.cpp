@@ -271,6 +271,35 @@ struct Searcher::Impl {
   // that brought it); empty until the first search of local shards, which so reopens once.
   CommitStamps searched_commits;
 
+  // Xapian 1.4 keeps the revision a reader has open readable while the writer commits the next
+  // one, and reuses its blocks for the one after: from the next commit on, a read of the old
+  // revision may meet a block the writer is rewriting. Xapian detects a reused block by its
+  // revision (DatabaseModifiedError), but not a read that overlaps the block's write, which
+  // passes that check half old and half new: a phrase check read so found none of 50 matching
+  // documents (tests/faults/RESULTS.md). So `read` starts at the latest commit, and runs again
+  // when a commit lands during it. A slow read (a loaded machine, a sanitizer build) may meet
+  // several commits, so a few attempts; the last one's answer or error is the caller's.
+  template <typename Read>
+  auto at_latest_commit(Read&& read) -> decltype(read()) {
+    constexpr int kAttempts = 6;
+    bool modified = false;  // Xapian found the open revision's blocks reused
+    for (int attempt = 1;; ++attempt) {
+      const CommitStamps before = latest_commits(index);
+      if (modified || before != searched_commits) {
+        reopen();
+        searched_commits = before;
+      }
+      try {
+        auto answer = read();
+        if (attempt == kAttempts || latest_commits(index) == before) return answer;
+        modified = false;
+      } catch (const Xapian::DatabaseModifiedError&) {
+        if (attempt == kAttempts) throw;
+        modified = true;
+      }
+    }
+  }
+
   // Read once per revision, and only when a record is read: digesting a dictionary costs
   // more than a query that shows no record. Each database's own metadata (a combined
   // database's would be its first one's), so the dictionaries of every shard, local or remote.
@@ -312,7 +341,7 @@ const analysis::AnalyzerOptions& Searcher::analyzer_options() const {
 
 std::optional<index::StoredPassage> Searcher::stored_passage(const std::string& id) {
   try {
-    return impl_->stored_passage(id);
+    return impl_->at_latest_commit([&] { return impl_->stored_passage(id); });
   } catch (const Xapian::Error& e) {
     throw_search_error(e, impl_->index.name);
   }
@@ -330,34 +359,8 @@ std::optional<index::StoredPassage> Searcher::Impl::stored_passage(const std::st
 }
 
 SearchResults Searcher::search(const SearchRequest& request) {
-  // Xapian 1.4 keeps the revision a reader has open readable while the writer commits the next
-  // one, and reuses its blocks for the one after: from the next commit on, a search of the old
-  // revision may read a block the writer is rewriting. Xapian detects a reused block by its
-  // revision (DatabaseModifiedError), but not a read that overlaps the block's write, which
-  // passes that check half old and half new: a phrase check read so found none of 50 matching
-  // documents (tests/faults/RESULTS.md). So a search starts at the latest commit, and is run
-  // again when a commit lands during it. A slow search (a loaded machine, a sanitizer build)
-  // may meet several commits, so a few attempts; the last one's answer or error is the
-  // caller's.
-  constexpr int kAttempts = 6;
-  Impl& impl = *impl_;
-  bool modified = false;  // Xapian found the open revision's blocks reused
   try {
-    for (int attempt = 1;; ++attempt) {
-      const CommitStamps before = latest_commits(impl.index);
-      if (modified || before != impl.searched_commits) {
-        impl.reopen();
-        impl.searched_commits = before;
-      }
-      try {
-        SearchResults results = impl.run(request);
-        if (attempt == kAttempts || latest_commits(impl.index) == before) return results;
-        modified = false;
-      } catch (const Xapian::DatabaseModifiedError&) {
-        if (attempt == kAttempts) throw;
-        modified = true;
-      }
-    }
+    return impl_->at_latest_commit([&] { return impl_->run(request); });
   } catch (const Xapian::Error& e) {
     throw_search_error(e, impl_->index.name);
   }

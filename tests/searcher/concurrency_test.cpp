@@ -163,6 +163,7 @@ TEST_F(Concurrency, ALongLivedSearcherSearchesTheLatestCommit) {
   ks::SearchRequest request;
   request.query = unique_word(kInitial);
   EXPECT_TRUE(searcher.search(request).hits.empty());
+  EXPECT_FALSE(searcher.stored_passage("doc" + std::to_string(kInitial + 3)));
   for (unsigned commit = 0; commit < 3; ++commit) {
     {
       ki::IndexWriter writer(db_);
@@ -174,6 +175,15 @@ TEST_F(Concurrency, ALongLivedSearcherSearchesTheLatestCommit) {
     ASSERT_EQ(found.hits.size(), 1u) << "commit " << commit;
     EXPECT_EQ(found.hits[0].article, "doc" + std::to_string(kInitial + commit));
   }
+  // kavosh-serve's passage page reads through stored_passage: the same holds.
+  {
+    ki::IndexWriter writer(db_);
+    writer.add(article(kInitial + 3));
+    writer.commit();
+  }
+  const auto stored = searcher.stored_passage("doc" + std::to_string(kInitial + 3));
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->title, "Document " + std::to_string(kInitial + 3));
 }
 
 // The stamps that tell a search whether a commit landed: unchanged while nothing is committed,

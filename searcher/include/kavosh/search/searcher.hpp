@@ -164,7 +164,7 @@ class Searcher {
   const analysis::AnalyzerOptions& analyzer_options() const;
 
   // The stored passage `id` names (a passage id, or an article id meaning its first passage)
-  // at the revision the searcher reads; none when the index holds no such passage. Throws
+  // at the latest commit, as search() reads it; none when the index holds no such passage. Throws
   // std::runtime_error naming the index when its record (or the dictionary it names) is
   // corrupt.
   std::optional<index::StoredPassage> stored_passage(const std::string& id);
