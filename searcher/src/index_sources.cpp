@@ -65,7 +65,6 @@ class Opener {
         add_stub(path / schema::kShardStub, top, depth);
         return;
       }
-      index_.commit_files.push_back(path / schema::kShardStub);
       index_.commit_files.push_back(entries.front().path / kGlassVersionFile);
     } else {
       index_.commit_files.push_back(path / kGlassVersionFile);
@@ -96,7 +95,6 @@ class Opener {
   void add_stub(const fs::path& file, const fs::path& top, int depth) {
     if (depth >= kMaxStubDepth)
       throw std::runtime_error(file.string() + ": stub files name each other too deep");
-    index_.commit_files.push_back(file);
     for (const index::StubEntry& entry : index::read_stub_file(file)) {
       switch (entry.kind) {
         case index::StubEntry::Kind::Local: {
