@@ -179,22 +179,20 @@ void read_json_array(ByteSource& input, const FileReadContext& context,
   LenientJsonRepairs repairs;
   json = repair_lenient_json(json, repairs);
   if (repairs.any()) context.warn(0, repairs.describe());
-  std::uint64_t element = 0;
+  FileReadContext at_element = context;  // warnings name the element being read
   const auto on_event = [&](int depth, nlohmann::json::parse_event_t event,
                             nlohmann::json& parsed) {
     using Event = nlohmann::json::parse_event_t;
     if (depth != 1 ||
         (event != Event::object_end && event != Event::array_end && event != Event::value))
       return true;
-    ++element;
-    FileReadContext at_element = context;
-    at_element.element = element;
+    ++at_element.element;
     if (!parsed.is_object()) {
       at_element.skip(0, SkipReason::Malformed, "not a JSON object, skipped");
     } else {
       read_record(parsed, parsed.dump(), 0, at_element, file_name);
     }
-    if (element % 64 == 0) context.listener.progress(input.bytes_consumed());
+    if (at_element.element % 64 == 0) context.listener.progress(input.bytes_consumed());
     return false;  // read: not kept in the array
   };
   try {
@@ -204,7 +202,7 @@ void read_json_array(ByteSource& input, const FileReadContext& context,
   } catch (const nlohmann::json::parse_error& error) {
     context.skip(0, SkipReason::Malformed,
                  "JSON error at byte " + std::to_string(error.byte) + " (after element " +
-                     std::to_string(element) + "); the rest of the file is skipped");
+                     std::to_string(at_element.element) + "); the rest of the file is skipped");
   }
 }
 

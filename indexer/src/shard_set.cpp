@@ -20,9 +20,8 @@
 namespace kavosh::index {
 namespace {
 
-// Glass's files: a database directory holds "iamglass" and its tables as NAME.glass; a stub
-// file lists its databases one a line as "glass SUBDIRECTORY".
-constexpr std::string_view kGlassVersionFile = "iamglass";
+// Glass's files: a database directory holds schema::kGlassVersionFile and its tables as
+// NAME.glass; a stub file lists its databases one a line as "glass SUBDIRECTORY".
 constexpr std::string_view kGlassTableExtension = ".glass";
 constexpr std::string_view kStubBackend = "glass";
 
@@ -76,7 +75,7 @@ std::vector<std::filesystem::path> stub_shards(const std::filesystem::path& db_p
                                                bool (*is_kind)(std::string_view)) {
   std::error_code error;
   // Xapian opens a directory's own database before its stub.
-  if (std::filesystem::exists(db_path / kGlassVersionFile, error)) return {};
+  if (std::filesystem::exists(db_path / schema::kGlassVersionFile, error)) return {};
   std::vector<std::filesystem::path> shards;
   for (const std::string& name : stub_databases(db_path)) {
     if (!is_kind(name)) return {};
@@ -219,7 +218,7 @@ void ShardSet::replace_by_shards(unsigned count) {
   const std::vector<std::string> replaced = stub_databases(directory_);
   open_shards(count, true);
   // From here on Xapian opens the directory as the stub.
-  fs::remove(directory_ / kGlassVersionFile);
+  fs::remove(directory_ / schema::kGlassVersionFile);
   empty->db.close();
   for (const auto& entry : fs::directory_iterator(directory_)) {
     if (entry.path().extension() == kGlassTableExtension) fs::remove(entry.path(), error);

@@ -1,7 +1,5 @@
 #include "index_sources.hpp"
 
-#include <sys/stat.h>
-
 #include <charconv>
 #include <stdexcept>
 
@@ -20,9 +18,8 @@ namespace {
 // A stub naming a stub naming ... is followed this deep (a stub naming itself would not end).
 constexpr int kMaxStubDepth = 8;
 
-// Glass's version file: a directory holding it is one database, whatever stub sits beside it
+// A directory holding schema::kGlassVersionFile is one database, whatever stub sits beside it
 // (Xapian opens the directory's own database first too).
-constexpr std::string_view kGlassVersionFile = "iamglass";
 
 // The first moments of a first kavosh-index run (indexer/README.md): the directory holds its
 // shards (schema::is_shard_name) or a writer's lock, and nothing with the schema metadata has
@@ -59,15 +56,16 @@ class Opener {
       throw std::runtime_error("not a database directory or stub file: " + path.string());
     // A stub naming one local database (a merged first run's) is the directory's database,
     // and messages name the directory; shards are opened one by one.
-    if (!fs::exists(path / kGlassVersionFile, ec) && fs::exists(path / schema::kShardStub, ec)) {
+    if (!fs::exists(path / schema::kGlassVersionFile, ec) &&
+        fs::exists(path / schema::kShardStub, ec)) {
       const auto entries = index::read_stub_file(path / schema::kShardStub);
       if (entries.size() > 1 || entries.front().kind != index::StubEntry::Kind::Local) {
         add_stub(path / schema::kShardStub, top, depth);
         return;
       }
-      index_.commit_files.push_back(entries.front().path / kGlassVersionFile);
+      index_.commit_files.push_back(entries.front().path / schema::kGlassVersionFile);
     } else {
-      index_.commit_files.push_back(path / kGlassVersionFile);
+      index_.commit_files.push_back(path / schema::kGlassVersionFile);
     }
     Xapian::Database db;
     try {
@@ -191,22 +189,6 @@ OpenedIndex open_index(const IndexSources& sources) {
   }
   if (index.parts.empty()) throw std::invalid_argument("no index to search: give --db or --remote");
   return index;
-}
-
-CommitStamps latest_commits(const OpenedIndex& index) {
-  CommitStamps stamps;
-  stamps.reserve(index.commit_files.size());
-  for (const fs::path& file : index.commit_files) {
-    struct stat status {};
-    if (::stat(file.c_str(), &status) != 0) {
-      stamps.emplace_back(0, 0);  // gone: (0, 0), which no file has
-      continue;
-    }
-    stamps.emplace_back(
-        static_cast<std::uint64_t>(status.st_ino),
-        static_cast<std::int64_t>(status.st_ctim.tv_sec) * 1'000'000'000 + status.st_ctim.tv_nsec);
-  }
-  return stamps;
 }
 
 void throw_search_error(const Xapian::Error& error, const std::string& name) {

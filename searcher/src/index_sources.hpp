@@ -5,7 +5,6 @@
 // statistics. Stub files are read by kavosh::index::read_stub_file.
 #include <xapian.h>
 
-#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -27,18 +26,12 @@ struct OpenedIndex {
   // data): the first local source, or the directory of its stub file; empty without one.
   std::filesystem::path side_files;
   std::string name;  // for messages: the sources as given
-  // The file a commit to a local shard replaces: each glass database's version file. Not the
-  // stubs that lead to it: a stub renamed into place (a merge, a rebuild) names a new
-  // directory, and nothing writes the old one any more; when it is removed, its version file's
-  // stamp changes too. Each file is one stat() a read (about 2 µs here, twice a search).
+  // The file a commit to a local shard replaces (commit_stamps reads them): each glass
+  // database's version file. Not the stubs that lead to it: a stub renamed into place (a
+  // merge, a rebuild) names a new directory, and nothing writes the old one any more; when it
+  // is removed, its version file's stamp changes too.
   std::vector<std::filesystem::path> commit_files;
 };
-
-// What identifies the local shards' latest commits on disk, read without opening them: the
-// identity (inode, change time) of each of OpenedIndex::commit_files, which Xapian's glass
-// backend replaces by a rename at every commit. Two equal stamps mean no commit in between.
-using CommitStamps = std::vector<std::pair<std::uint64_t, std::int64_t>>;
-CommitStamps latest_commits(const OpenedIndex& index);
 
 // Throws std::runtime_error naming the source or shard.
 OpenedIndex open_index(const IndexSources& sources);

@@ -267,7 +267,7 @@ struct Searcher::Impl {
     return facts;
   }
   IndexFacts facts;
-  // The local shards' commits the open revision is of (latest_commits, taken before the reopen
+  // The local shards' commits the open revision is of (commit_stamps, taken before the reopen
   // that brought it); empty until the first search of local shards, which so reopens once.
   CommitStamps searched_commits;
 
@@ -284,14 +284,14 @@ struct Searcher::Impl {
     constexpr int kAttempts = 6;
     bool modified = false;  // Xapian found the open revision's blocks reused
     for (int attempt = 1;; ++attempt) {
-      const CommitStamps before = latest_commits(index);
+      const CommitStamps before = commit_stamps(index.commit_files);
       if (modified || before != searched_commits) {
         reopen();
         searched_commits = before;
       }
       try {
         auto answer = read();
-        if (attempt == kAttempts || latest_commits(index) == before) return answer;
+        if (attempt == kAttempts || commit_stamps(index.commit_files) == before) return answer;
         modified = false;
       } catch (const Xapian::DatabaseModifiedError&) {
         if (attempt == kAttempts) throw;

@@ -15,6 +15,7 @@
 #include "index_sources.hpp"
 #include "kavosh/index/writer.hpp"
 #include "kavosh/search/searcher.hpp"
+#include "kavosh/xapian/open_database.hpp"
 
 namespace fs = std::filesystem;
 namespace ki = kavosh::index;
@@ -206,16 +207,16 @@ TEST_F(Concurrency, CommitStampsChangeWithEveryCommitAndOnlyThen) {
     SCOPED_TRACE(database.string());
     const ks::OpenedIndex index = ks::open_index(ks::IndexSources{{database}, {}});
     ASSERT_FALSE(index.commit_files.empty());
-    const ks::CommitStamps opened = ks::latest_commits(index);
-    EXPECT_EQ(ks::latest_commits(index), opened);
+    const kavosh::CommitStamps opened = kavosh::commit_stamps(index.commit_files);
+    EXPECT_EQ(kavosh::commit_stamps(index.commit_files), opened);
     {
       ki::IndexWriter writer(database);
       writer.add(article(1000));
       writer.commit();
     }
-    const ks::CommitStamps committed = ks::latest_commits(index);
+    const kavosh::CommitStamps committed = kavosh::commit_stamps(index.commit_files);
     EXPECT_NE(committed, opened);
-    EXPECT_EQ(ks::latest_commits(index), committed);
+    EXPECT_EQ(kavosh::commit_stamps(index.commit_files), committed);
   }
   fs::remove_all(merged);
   fs::remove_all(sharded);

@@ -114,6 +114,9 @@ inline bool is_index_shard_name(std::string_view name) {
 // The lock file Xapian's glass backend keeps in a database directory (while a writer holds it
 // open, and left behind): what tells a directory Xapian wrote from any other.
 inline constexpr std::string_view kXapianLockFile = "flintlock";
+// Glass's version file: each commit writes a new one and renames it into place, so a directory
+// holding it is one database, and its identity changes with every commit.
+inline constexpr std::string_view kGlassVersionFile = "iamglass";
 
 // The project's one byte-string hash (64-bit FNV-1a): ids, stored token hashes and the term
 // filter keep its values in the index, so it is stable across platforms and releases.
