@@ -34,6 +34,22 @@ std::string DidYouMean::suggest(analysis::Analyzer& analyzer, const Xapian::Data
                                 Xapian::doccount matches_lower_bound) {
   constexpr Xapian::doccount kFewMatches = 3;
   if (matches_lower_bound >= kFewMatches) return {};
+  // The indexer commits the dictionary on a thread of its own, and a read that overlaps a
+  // commit's writes can pass Xapian's revision check half old, half new (searcher.cpp,
+  // at_latest_commit): a correction read while the dictionary was committed is read again.
+  std::vector<std::filesystem::path> version_file;
+  if (!index_path_.empty())
+    version_file.push_back(schema::spelling_path(index_path_) / schema::kGlassVersionFile);
+  constexpr int kAttempts = 6;
+  for (int attempt = 1;; ++attempt) {
+    const CommitStamps before = commit_stamps(version_file);
+    std::string corrected = corrected_query(analyzer, db, query, built);
+    if (attempt == kAttempts || commit_stamps(version_file) == before) return corrected;
+  }
+}
+
+std::string DidYouMean::corrected_query(analysis::Analyzer& analyzer, const Xapian::Database& db,
+                                        const std::string& query, const BuiltQuery& built) {
   std::string corrected = query;
   bool changed = false;
   Xapian::Database* words = nullptr;  // opened (or reopened) at the first unknown word

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/search/query.hpp"
@@ -22,6 +23,8 @@ class DidYouMean {
                       Xapian::doccount matches_lower_bound);
 
  private:
+  std::string corrected_query(analysis::Analyzer& analyzer, const Xapian::Database& db,
+                              const std::string& query, const BuiltQuery& built);
   Xapian::Database& dictionary();
 
   std::filesystem::path index_path_;

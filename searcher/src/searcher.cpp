@@ -114,7 +114,9 @@ struct Searcher::Impl {
   // The index at its latest revision. A reopen that commits overtook may leave tables of two
   // revisions (open_database.hpp): then the sources are opened afresh, with a new Enquire (it
   // holds the old tables) and facts read again.
+  // What a query's field names met is the old revision's: a field a commit added is known now.
   void reopen() {
+    known_fields.clear();
     reopen_across_commits(db, [&] {
       index = open_index(sources);
       enquire = Xapian::Enquire(db);
@@ -321,6 +323,10 @@ struct Searcher::Impl {
   }
 
   std::optional<index::StoredPassage> stored_passage(const std::string& id);
+  IndexSummary summary();
+  // The distinct terms of the revision last counted: walking them costs a pass over the
+  // term list, which a page asking for the figures every second must not pay each time.
+  std::optional<std::pair<Xapian::rev, std::uint64_t>> distinct_terms;
   SearchResults run(const SearchRequest& r);
   QueryNode parse(const SearchRequest& r, SearchResults& results);
   BuildOptions build_options(const SearchRequest& r, const IndexFacts& current_facts) const;
@@ -356,6 +362,42 @@ std::optional<index::StoredPassage> Searcher::Impl::stored_passage(const std::st
   } catch (const index::CorruptStoredPassage& e) {
     throw std::runtime_error(index.name + ", docid " + std::to_string(*docid) + ": " + e.what());
   }
+}
+
+IndexSummary Searcher::summary() {
+  try {
+    return impl_->at_latest_commit([&] { return impl_->summary(); });
+  } catch (const Xapian::Error& e) {
+    throw_search_error(e, impl_->index.name);
+  }
+}
+
+IndexSummary Searcher::Impl::summary() {
+  IndexSummary summary;
+  summary.passages = db.get_doccount();
+  summary.average_length = db.get_avlength();
+  summary.total_length = db.get_total_length();
+  summary.schema = db.get_metadata(std::string(schema::kMetaSchemaVersion));
+  try {
+    summary.revision = db.get_revision();
+  } catch (const Xapian::InvalidOperationError&) {  // several databases: no one revision
+  }
+  if (summary.revision && distinct_terms && distinct_terms->first == *summary.revision) {
+    summary.distinct_terms = distinct_terms->second;
+  } else {
+    for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term)
+      ++summary.distinct_terms;
+    if (summary.revision) distinct_terms = {{*summary.revision, summary.distinct_terms}};
+  }
+  const std::string articles = db.get_metadata(std::string(schema::kMetaArticleCount));
+  try {
+    if (!articles.empty()) summary.articles = std::stoull(articles);
+  } catch (const std::exception&) {  // not a count: reported as unknown
+  }
+  for (std::string_view code : kLanguageCodes)
+    summary.languages.emplace_back(code,
+                                   db.get_termfreq(std::string(schema::kLanguage).append(code)));
+  return summary;
 }
 
 SearchResults Searcher::search(const SearchRequest& request) {

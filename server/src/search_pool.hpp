@@ -23,7 +23,10 @@ namespace kavosh::serve {
 // What a job sees of its worker.
 struct IndexHandles {
   search::Searcher searcher;
-  Xapian::Database database;  // for what the Searcher does not read: stored passages, stats
+  // Tells the worker that a commit landed, so it starts over with a fresh Searcher (whose
+  // caches are per index) and remote shards are reopened; reads go through the Searcher, which
+  // follows the local shards' commits itself.
+  Xapian::Database database;
 };
 
 class SearchPool {

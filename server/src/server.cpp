@@ -9,7 +9,6 @@
 #include <cctype>
 #include <charconv>
 #include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -221,9 +220,6 @@ struct Server::Impl {
   analysis::AnalyzerOptions analysis_options;
   std::atomic<bool> stop_requested = false;
   std::atomic<bool> in_run = false;
-  // Distinct terms per revision: counting them walks the whole term list.
-  std::mutex term_count_mutex;
-  std::optional<std::pair<Xapian::rev, std::uint64_t>> term_count;
   // Last, in this order: destroyed first, the HTTP side stops taking requests, then the
   // workers finish their queued jobs, which may still use the members above.
   SearchPool pool;
@@ -469,40 +465,20 @@ struct Server::Impl {
   void stats(httplib::Response& res) {
     auto body = std::make_shared<std::string>();
     on_worker([this, body](IndexHandles& index) {
-      const Xapian::Database& db = index.database;
-      std::optional<Xapian::rev> revision;
-      try {
-        revision = db.get_revision();
-      } catch (const Xapian::InvalidOperationError&) {  // a first run's shards: no one revision
-      }
-      json stats = {{"passages", db.get_doccount()},
-                    {"average_length", db.get_avlength()},
-                    {"total_length", db.get_total_length()},
-                    {"terms", distinct_terms(db, revision)},
-                    {"schema", db.get_metadata(std::string(schema::kMetaSchemaVersion))},
-                    {"revision", revision ? json(*revision) : json(nullptr)},
-                    {"search_threads", pool.threads()}};
-      const std::string articles = db.get_metadata(std::string(schema::kMetaArticleCount));
-      stats["articles"] = articles.empty() ? json(nullptr) : json(std::stoull(articles));
+      const search::IndexSummary summary = index.searcher.summary();
       json languages = json::object();
-      for (const char* code : {"en", "fa", "ar", "other"})
-        languages[code] = db.get_termfreq(std::string(schema::kLanguage) + code);
-      stats["languages"] = languages;
-      *body = dump(stats);
+      for (const auto& [code, passages] : summary.languages) languages[code] = passages;
+      *body = dump({{"passages", summary.passages},
+                    {"articles", summary.articles ? json(*summary.articles) : json(nullptr)},
+                    {"average_length", summary.average_length},
+                    {"total_length", summary.total_length},
+                    {"terms", summary.distinct_terms},
+                    {"schema", summary.schema},
+                    {"revision", summary.revision ? json(*summary.revision) : json(nullptr)},
+                    {"languages", languages},
+                    {"search_threads", pool.threads()}});
     });
     send_json(res, 200, *body);
-  }
-
-  std::uint64_t distinct_terms(const Xapian::Database& db, std::optional<Xapian::rev> revision) {
-    {
-      std::lock_guard lock(term_count_mutex);
-      if (revision && term_count && term_count->first == *revision) return term_count->second;
-    }
-    std::uint64_t count = 0;
-    for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) ++count;
-    std::lock_guard lock(term_count_mutex);
-    if (revision) term_count = {{*revision, count}};
-    return count;
   }
 
   // The search page; with q (a form sent without JavaScript, or a shared link) its first

@@ -8,12 +8,15 @@
 #include <atomic>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "index_sources.hpp"
 #include "kavosh/index/writer.hpp"
+#include "kavosh/search/query.hpp"
 #include "kavosh/search/searcher.hpp"
 #include "kavosh/xapian/open_database.hpp"
 
@@ -112,6 +115,18 @@ TEST_F(Concurrency, SearchesNeverFailWhileTheIndexerCommitsAndSeeEachCommit) {
                    std::to_string(again.hits.size()) + " (" + again.matcher + "), through " +
                    "Enquire: " + std::to_string(enquire.hits.size()));
           }
+          // A misspelling of an article's word (its last letter a vowel, which no article's
+          // word has) is corrected to that word, whatever the dictionary's thread commits
+          // meanwhile: the only word one edit away.
+          const unsigned misspelled = searches.load() % kInitial;
+          ks::SearchRequest typo;
+          typo.query = unique_word(misspelled);
+          typo.query.back() = 'a';
+          typo.snippets = false;
+          const ks::SearchResults corrected = long_lived.search(typo);
+          if (corrected.did_you_mean != unique_word(misspelled))
+            failed("did you mean '" + corrected.did_you_mean + "' for " + typo.query + ", not " +
+                   unique_word(misspelled));
           // After each commit, the long-lived Searcher and one opened now find the commit's
           // newest article.
           const unsigned now = committed.load();
@@ -185,6 +200,38 @@ TEST_F(Concurrency, ALongLivedSearcherSearchesTheLatestCommit) {
   const auto stored = searcher.stored_passage("doc" + std::to_string(kInitial + 3));
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->title, "Document " + std::to_string(kInitial + 3));
+}
+
+// What a Searcher caches of an index is per commit: a field a later commit adds is known to a
+// long-lived Searcher, and the index's figures (kavosh-serve's /stats) are the latest commit's.
+TEST_F(Concurrency, ALongLivedSearcherKnowsTheFieldsAndFiguresOfLaterCommits) {
+  ks::Searcher searcher(db_);
+  ks::SearchRequest request;
+  request.query = "leader:" + unique_word(kInitial);
+  EXPECT_THROW(searcher.search(request), ks::QueryError);  // no passage has the field yet
+  const ks::IndexSummary before = searcher.summary();
+  EXPECT_EQ(before.passages, kInitial);
+  ASSERT_TRUE(before.revision);
+  {
+    ki::IndexWriter writer(db_);
+    ki::Article led = article(kInitial);
+    led.fields.emplace_back("leader", unique_word(kInitial));
+    writer.add(led);
+    writer.commit();
+  }
+  const ks::SearchResults found = searcher.search(request);
+  ASSERT_EQ(found.hits.size(), 1u);
+  EXPECT_EQ(found.hits[0].article, "doc" + std::to_string(kInitial));
+  const ks::IndexSummary after = searcher.summary();
+  EXPECT_EQ(after.passages, kInitial + 1);
+  EXPECT_EQ(after.articles, std::optional<std::uint64_t>(kInitial + 1));
+  ASSERT_TRUE(after.revision);
+  EXPECT_GT(*after.revision, *before.revision);
+  // The new article's word, its stem and its field's terms at least.
+  EXPECT_GE(after.distinct_terms, before.distinct_terms + 3);
+  EXPECT_GT(after.total_length, before.total_length);
+  ASSERT_EQ(after.languages.size(), ks::kLanguageCodes.size());
+  EXPECT_EQ(after.languages[0], std::make_pair(std::string("en"), std::uint64_t{kInitial + 1}));
 }
 
 // The stamps that tell a search whether a commit landed: unchanged while nothing is committed,

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
@@ -127,6 +128,19 @@ struct SearchResults {
   std::string feedback;
 };
 
+// What an index holds at the commit a Searcher reads (kavosh-serve's /stats).
+struct IndexSummary {
+  std::uint64_t passages = 0;
+  std::optional<std::uint64_t> articles;  // none in an index written before the count was kept
+  double average_length = 0;              // Xapian's document length, in terms
+  std::uint64_t total_length = 0;
+  std::uint64_t distinct_terms = 0;
+  std::string schema;                     // the schema version the index was written with
+  std::optional<std::uint64_t> revision;  // none for several shards: no one revision
+  // Passages per language code, in kLanguageCodes' order (settings.hpp).
+  std::vector<std::pair<std::string, std::uint64_t>> languages;
+};
+
 // What one Searcher searches as one index, with global statistics (Xapian's multi-database):
 // its shards, local and remote. A set of local shards, each with its match data, is ranked by
 // the block-max matcher with the whole set's statistics; with a remote shard, Xapian's
@@ -168,6 +182,10 @@ class Searcher {
   // std::runtime_error naming the index when its record (or the dictionary it names) is
   // corrupt.
   std::optional<index::StoredPassage> stored_passage(const std::string& id);
+
+  // The index's figures at the latest commit, read as search() reads. Counting the distinct
+  // terms walks every term once per revision (of one database; a set of shards, every call).
+  IndexSummary summary();
 
  private:
   struct Impl;
