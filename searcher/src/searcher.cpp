@@ -389,10 +389,19 @@ IndexSummary Searcher::Impl::summary() {
       ++summary.distinct_terms;
     if (summary.revision) distinct_terms = {{*summary.revision, summary.distinct_terms}};
   }
-  const std::string articles = db.get_metadata(std::string(schema::kMetaArticleCount));
-  try {
-    if (!articles.empty()) summary.articles = std::stoull(articles);
-  } catch (const std::exception&) {  // not a count: reported as unknown
+  // Xapian answers metadata from a combined database's first one: each shard keeps its own
+  // count (an unknown one, or one that is not a count, leaves the total unknown).
+  summary.articles = 0;
+  for (const OpenedIndex::Shard& part : index.parts) {
+    const std::string articles = part.db.get_metadata(std::string(schema::kMetaArticleCount));
+    try {
+      if (summary.articles && !articles.empty()) {
+        *summary.articles += std::stoull(articles);
+        continue;
+      }
+    } catch (const std::exception&) {
+    }
+    summary.articles.reset();
   }
   for (std::string_view code : kLanguageCodes)
     summary.languages.emplace_back(code,

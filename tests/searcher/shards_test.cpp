@@ -617,6 +617,21 @@ std::string error_of(const std::function<void()>& action) {
   return "(no error)";
 }
 
+// kavosh-serve's /stats figures are the index's, not its first shard's: Xapian reads a
+// combined database's metadata from the first database only.
+TEST(Shards, TheSummaryCountsEveryShardAsKavoshIndexStatsDoes) {
+  TempDir dir;
+  const fs::path db = small_sharded_index(dir);
+  const ki::DatabaseSummary expected = ki::summarize_database(db);
+  const ks::IndexSummary summary = ks::Searcher(db).summary();
+  EXPECT_EQ(summary.passages, expected.passages);
+  ASSERT_TRUE(summary.articles);
+  EXPECT_EQ(*summary.articles, expected.articles);
+  EXPECT_EQ(*summary.articles, 200u);
+  EXPECT_EQ(summary.total_length, expected.total_length);
+  EXPECT_FALSE(summary.revision);  // several databases have no one revision
+}
+
 TEST(Shards, ARemoteShardKilledMidRunIsNamedInTheError) {
   TempDir dir;
   const fs::path db = small_sharded_index(dir);
