@@ -7,21 +7,29 @@ namespace kavosh::search {
 
 namespace schema = kavosh::index::schema;
 
+DidYouMean::DidYouMean(std::filesystem::path index_path) : index_path_(std::move(index_path)) {
+  // Remote shards alone have no local dictionary (Xapian 1.4's remote protocol carries none).
+  if (!index_path_.empty())
+    version_file_.push_back(schema::spelling_path(index_path_) / schema::kGlassVersionFile);
+}
+
 // The indexer keeps the spelling dictionary in a database of its own (schema::spelling_path);
 // an index written with --no-spelling has none, and gets no suggestions.
 Xapian::Database& DidYouMean::dictionary() {
+  const CommitStamps now = commit_stamps(version_file_);
   if (!dictionary_) {
     const std::filesystem::path path = schema::spelling_path(index_path_);
     std::error_code ec;
-    // Remote shards alone have no local dictionary (Xapian 1.4's remote protocol carries none).
     const bool present = !index_path_.empty() && std::filesystem::is_directory(path, ec);
     dictionary_ = present ? open_readable_database(path.string()) : Xapian::Database();
   } else {
-    // An indexer may have committed since.
-    reopen_across_commits(*dictionary_, [&] {
-      dictionary_ = open_readable_database(schema::spelling_path(index_path_).string());
-    });
+    // An indexer may have committed since, or rebuilt the index.
+    reopen_across_commits(
+        *dictionary_,
+        [&] { dictionary_ = open_readable_database(schema::spelling_path(index_path_).string()); },
+        now != opened_);
   }
+  opened_ = now;
   return *dictionary_;
 }
 
@@ -37,14 +45,11 @@ std::string DidYouMean::suggest(analysis::Analyzer& analyzer, const Xapian::Data
   // The indexer commits the dictionary on a thread of its own, and a read that overlaps a
   // commit's writes can pass Xapian's revision check half old, half new (searcher.cpp,
   // at_latest_commit): a correction read while the dictionary was committed is read again.
-  std::vector<std::filesystem::path> version_file;
-  if (!index_path_.empty())
-    version_file.push_back(schema::spelling_path(index_path_) / schema::kGlassVersionFile);
   constexpr int kAttempts = 6;
   for (int attempt = 1;; ++attempt) {
-    const CommitStamps before = commit_stamps(version_file);
+    const CommitStamps before = commit_stamps(version_file_);
     std::string corrected = corrected_query(analyzer, db, query, built);
-    if (attempt == kAttempts || commit_stamps(version_file) == before) return corrected;
+    if (attempt == kAttempts || commit_stamps(version_file_) == before) return corrected;
   }
 }
 

@@ -10,12 +10,13 @@
 
 #include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/search/query.hpp"
+#include "kavosh/xapian/open_database.hpp"
 
 namespace kavosh::search {
 
 class DidYouMean {
  public:
-  explicit DidYouMean(std::filesystem::path index_path) : index_path_(std::move(index_path)) {}
+  explicit DidYouMean(std::filesystem::path index_path);
 
   // The corrected query, or "" when there is nothing to correct.
   std::string suggest(analysis::Analyzer& analyzer, const Xapian::Database& db,
@@ -28,7 +29,9 @@ class DidYouMean {
   Xapian::Database& dictionary();
 
   std::filesystem::path index_path_;
-  std::optional<Xapian::Database> dictionary_;  // opened on the first unknown word
+  std::optional<Xapian::Database> dictionary_;       // opened on the first unknown word
+  std::vector<std::filesystem::path> version_file_;  // the dictionary's; none without an index
+  CommitStamps opened_;  // version_file_'s stamp before dictionary_ was last (re)opened
 };
 
 }  // namespace kavosh::search

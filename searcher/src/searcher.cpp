@@ -90,6 +90,7 @@ struct Searcher::Impl {
   std::filesystem::path& path = index.side_files;  // the side files' directory, or empty
   Xapian::Database& db = index.db;
   analysis::AnalyzerOptions analysis_options;
+  bool analysis_from_index = true;  // else given by the caller (the normalization ablation)
   analysis::Analyzer analyzer;
   Xapian::Enquire enquire;
   EnquireWeighting weighting;
@@ -107,6 +108,7 @@ struct Searcher::Impl {
       : sources(sources_given),
         index(open_index(sources)),
         analysis_options(options),
+        analysis_from_index(false),
         analyzer(analysis_options),
         enquire(db),
         did_you_mean(path) {}
@@ -115,14 +117,24 @@ struct Searcher::Impl {
   // revisions (open_database.hpp): then the sources are opened afresh, with a new Enquire (it
   // holds the old tables) and facts read again.
   // What a query's field names met is the old revision's: a field a commit added is known now.
-  void reopen() {
+  // And an index rebuilt with another stemmer (or normalization) records it: queries follow.
+  // `committed`: the version files changed (reopen_across_commits says why that matters).
+  void reopen(bool committed) {
     known_fields.clear();
-    reopen_across_commits(db, [&] {
-      index = open_index(sources);
-      enquire = Xapian::Enquire(db);
-      weighting = EnquireWeighting{};
-      facts = IndexFacts{};
-    });
+    reopen_across_commits(
+        db,
+        [&] {
+          index = open_index(sources);
+          enquire = Xapian::Enquire(db);
+          weighting = EnquireWeighting{};
+          facts = IndexFacts{};
+        },
+        committed);
+    if (!analysis_from_index) return;
+    analysis::AnalyzerOptions recorded = index_analysis(db, index.name);
+    if (recorded == analysis_options) return;
+    analysis_options = recorded;
+    analyzer = analysis::Analyzer(analysis_options);
   }
 
   bool is_known_field(std::string_view name) {
@@ -270,8 +282,9 @@ struct Searcher::Impl {
   }
   IndexFacts facts;
   // The local shards' commits the open revision is of (commit_stamps, taken before the reopen
-  // that brought it); empty until the first search of local shards, which so reopens once.
-  CommitStamps searched_commits;
+  // that brought it); none until the first read, or after a reopen that changed the files,
+  // which so reopens once.
+  std::optional<CommitStamps> searched_commits;
 
   // Xapian 1.4 keeps the revision a reader has open readable while the writer commits the next
   // one, and reuses its blocks for the one after: from the next commit on, a read of the old
@@ -281,6 +294,9 @@ struct Searcher::Impl {
   // documents (tests/faults/RESULTS.md). So `read` starts at the latest commit, and runs again
   // when a commit lands during it. A slow read (a loaded machine, a sanitizer build) may meet
   // several commits, so a few attempts; the last one's answer or error is the caller's.
+  // A database rebuilt under the read (kavosh-index --rebuild writes it anew in place) can
+  // fail it with another error than DatabaseModifiedError ("EOF reading block"): that read is
+  // tried again too, when the version files changed during it.
   template <typename Read>
   auto at_latest_commit(Read&& read) -> decltype(read()) {
     constexpr int kAttempts = 6;
@@ -288,8 +304,15 @@ struct Searcher::Impl {
     for (int attempt = 1;; ++attempt) {
       const CommitStamps before = commit_stamps(index.commit_files);
       if (modified || before != searched_commits) {
-        reopen();
-        searched_commits = before;
+        const std::vector<std::filesystem::path> files = index.commit_files;
+        reopen(searched_commits && before != *searched_commits);
+        // A rebuild may change which files a commit replaces (a stub where a directory was):
+        // then `before` says nothing of the files now open, and the next read starts as a
+        // first one.
+        if (index.commit_files == files)
+          searched_commits = before;
+        else
+          searched_commits.reset();
       }
       try {
         auto answer = read();
@@ -297,6 +320,9 @@ struct Searcher::Impl {
         modified = false;
       } catch (const Xapian::DatabaseModifiedError&) {
         if (attempt == kAttempts) throw;
+        modified = true;
+      } catch (const Xapian::DatabaseError&) {
+        if (attempt == kAttempts || commit_stamps(index.commit_files) == before) throw;
         modified = true;
       }
     }
@@ -361,6 +387,15 @@ std::optional<index::StoredPassage> Searcher::Impl::stored_passage(const std::st
     return index::decode(record, &record_dictionaries());
   } catch (const index::CorruptStoredPassage& e) {
     throw std::runtime_error(index.name + ", docid " + std::to_string(*docid) + ": " + e.what());
+  }
+}
+
+std::vector<analysis::Token> Searcher::analyze(std::string_view text, analysis::Language language) {
+  try {
+    // Through the latest commit: an index rebuilt with another stemmer analyzes anew.
+    return impl_->at_latest_commit([&] { return impl_->analyzer.analyze(text, language); });
+  } catch (const Xapian::Error& e) {
+    throw_search_error(e, impl_->index.name);
   }
 }
 

@@ -217,7 +217,6 @@ std::string percent_encode(std::string_view text) {
 
 struct Server::Impl {
   ServerOptions options;
-  analysis::AnalyzerOptions analysis_options;
   std::atomic<bool> stop_requested = false;
   std::atomic<bool> in_run = false;
   // Last, in this order: destroyed first, the HTTP side stops taking requests, then the
@@ -227,7 +226,6 @@ struct Server::Impl {
 
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
-        analysis_options(search::Searcher(options.database).analyzer_options()),
         pool(options.database,
              options.search_threads ? options.search_threads
                                     : std::max(1u, std::thread::hardware_concurrency()),
@@ -408,7 +406,7 @@ struct Server::Impl {
     return topics;
   }
 
-  void analyze(const httplib::Request& req, httplib::Response& res) const {
+  void analyze(const httplib::Request& req, httplib::Response& res) {
     const Fields fields = Fields::from_query_string(req, {"text", "lang"});
     const std::string text = fields.text("text");
     if (text.empty()) throw HttpError(400, "give the text to analyze: text=");
@@ -423,17 +421,19 @@ struct Server::Impl {
         throw HttpError(400, "unknown language '" + fields.text("lang") + "' (en, fa, ar, other)");
       language = *parsed;
     }
-    // An analyzer holds ICU break iterators: one per connection thread, built once.
-    thread_local std::optional<analysis::Analyzer> analyzer;
-    if (!analyzer) analyzer.emplace(analysis_options);
-    std::string tokens;
-    for (const auto& token : analyzer->analyze(text, language)) {
-      if (!tokens.empty()) tokens.push_back(',');
-      tokens += search::format_token_json(text, token);
-    }
-    send_json(res, 200,
-              "{\"language\":" + dump(std::string(analysis::language_code(language))) +
-                  ",\"tokens\":[" + tokens + "]}");
+    // On a worker, by its Searcher: the analysis the index records now (a rebuild may change
+    // its stemmer).
+    auto body = std::make_shared<std::string>();
+    on_worker([text, language, body](IndexHandles& index) {
+      std::string tokens;
+      for (const auto& token : index.searcher.analyze(text, language)) {
+        if (!tokens.empty()) tokens.push_back(',');
+        tokens += search::format_token_json(text, token);
+      }
+      *body = "{\"language\":" + dump(std::string(analysis::language_code(language))) +
+              ",\"tokens\":[" + tokens + "]}";
+    });
+    send_json(res, 200, *body);
   }
 
   void document(const std::string& id, httplib::Response& res) {

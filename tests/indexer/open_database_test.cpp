@@ -128,6 +128,18 @@ TEST_F(OpenDatabase, AReopenThatSucceedsOpensNothingAfresh) {
   EXPECT_EQ(db.get_doccount(), kDocuments);
 }
 
+// Xapian's reopen() compares revision numbers only: a database rebuilt in place up to the
+// revision a reader had looks unchanged to it. A caller that knows a commit landed (its
+// version file changed) gets a fresh open then.
+TEST_F(OpenDatabase, AReopenThatFindsNothingAfterAKnownCommitOpensAfresh) {
+  let_the_open_read_the_latest_version();
+  Xapian::Database db(path_.string());
+  int fresh_opens = 0;
+  reopen_across_commits(
+      db, [&] { ++fresh_opens; }, /*committed=*/true);
+  EXPECT_EQ(fresh_opens, 1);
+}
+
 TEST(OpenDatabaseErrors, OtherErrorsAreNotRetried) {
   testing::TempDir dir;
   int attempts = 0;

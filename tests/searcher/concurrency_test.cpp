@@ -234,6 +234,50 @@ TEST_F(Concurrency, ALongLivedSearcherKnowsTheFieldsAndFiguresOfLaterCommits) {
   EXPECT_EQ(after.languages[0], std::make_pair(std::string("en"), std::uint64_t{kInitial + 1}));
 }
 
+// An index rebuilt with another stemmer under a long-lived Searcher (kavosh-index --rebuild
+// --english-stemmer none beside a running kavosh-serve): the Searcher's queries follow the
+// stemmer the index now records, as a fresh Searcher's do. First rebuilt in place to the
+// revision the Searcher had open (Xapian's reopen() sees no change: the version file's
+// stamp does), then as a first run's merged shards behind a stub.
+TEST_F(Concurrency, ALongLivedSearcherFollowsAnIndexRebuiltWithAnotherStemmer) {
+  ks::Searcher searcher(db_);
+  ks::SearchRequest request;
+  request.query = "mountain";  // every article has "mountains": one stem under Porter2
+  request.limit = 3;
+  EXPECT_EQ(searcher.search(request).hits.size(), 3u);
+  const auto rebuild = [&](unsigned shards, kavosh::analysis::EnglishStemmer stemmer) {
+    ki::WriterOptions options;
+    options.rebuild = true;
+    options.shards = shards;
+    options.analyzer.english_stemmer = stemmer;
+    ki::IndexWriter writer(db_, options);
+    for (unsigned n = 0; n < 5; ++n) writer.add(article(n));
+    writer.commit();
+  };
+  rebuild(1, kavosh::analysis::EnglishStemmer::None);
+  ASSERT_EQ(Xapian::Database(db_.string()).get_revision(), 1u);  // the revision it had open
+  EXPECT_TRUE(searcher.search(request).hits.empty());  // no stemmer: mountain is not mountains
+  request.query = "mountains";
+  ks::SearchResults found = searcher.search(request);
+  EXPECT_EQ(found.hits.size(), 3u);
+  EXPECT_EQ(found.estimated_matches, 5u);
+  EXPECT_EQ(searcher.summary().passages, 5u);
+  const auto terms = [&](const std::string& text) {
+    std::vector<std::string> made;
+    for (const auto& token : searcher.analyze(text, kavosh::analysis::Language::English))
+      made.push_back(token.stem_or_term());
+    return made;
+  };
+  EXPECT_EQ(terms("mountains"), std::vector<std::string>{"mountains"});
+
+  rebuild(ki::schema::kShardCount, kavosh::analysis::EnglishStemmer::Porter2);
+  request.query = "mountain";
+  found = searcher.search(request);
+  EXPECT_EQ(found.hits.size(), 3u);
+  EXPECT_EQ(found.estimated_matches, 5u);
+  EXPECT_EQ(terms("mountains"), std::vector<std::string>{"mountain"});
+}
+
 // The stamps that tell a search whether a commit landed: unchanged while nothing is committed,
 // changed by every commit, for a database written in place, a first run's merged one (a stub
 // naming the merged directory) and a sharded index (a stub naming its shards).

@@ -491,4 +491,40 @@ TEST(ServerConcurrency, SearchesDuringIndexingNeverFailAndSeeNewRevisions) {
   fs::remove_all(db);
 }
 
+// An index rebuilt with another stemmer beside the running server: /analyze shows the terms
+// the index now makes, and /stats counts the rebuilt index, on every worker.
+TEST(ServerConcurrency, AnalyzeAndStatsFollowAnIndexRebuiltWithAnotherStemmer) {
+  const fs::path db = build_index("rebuilt");
+  kv::ServerOptions options;
+  options.database = db;
+  options.port = 0;
+  options.search_threads = 2;
+  options.revision_check_interval = 50ms;
+  RunningServer server(options);
+  auto client = server.client();
+  const auto get_json = [&](const std::string& path) {
+    const auto result = client.Get(path);
+    EXPECT_TRUE(result && result->status == 200) << path << (result ? result->body : "");
+    return result ? json::parse(result->body) : json();
+  };
+  for (int round = 0; round < 4; ++round)
+    EXPECT_EQ(get_json("/analyze?text=running")["tokens"][0]["terms"], json({"running", "Zrun"}));
+  {
+    ki::WriterOptions rebuild;
+    rebuild.rebuild = true;
+    rebuild.analyzer.english_stemmer = kavosh::analysis::EnglishStemmer::None;
+    ki::IndexWriter writer(db, rebuild);
+    for (int i = 1; i <= 3; ++i)
+      writer.add(generated_article("again" + std::to_string(i), "running words"));
+    writer.commit();
+  }
+  std::this_thread::sleep_for(200ms);        // past a revision check of every worker
+  for (int round = 0; round < 4; ++round) {  // both workers
+    EXPECT_EQ(get_json("/analyze?text=running")["tokens"][0]["terms"], json({"running"}));
+    EXPECT_EQ(get_json("/stats")["articles"], 3);
+  }
+  server.stop();
+  fs::remove_all(db);
+}
+
 }  // namespace

@@ -79,6 +79,8 @@ struct AnalyzerOptions {
   EnglishStemmer english_stemmer = EnglishStemmer::Porter2;  // on Latin-script tokens
   PersianStemmer persian_stemmer = PersianStemmer::Light;    // on Arabic-script tokens
   bool stem_arabic = true;  // Xapian's Arabic stemmer, when the language is Arabic
+
+  bool operator==(const AnalyzerOptions&) const = default;
 };
 
 // Not thread-safe (it owns ICU break iterators): use one Analyzer per thread.

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -174,8 +175,10 @@ class Searcher {
   // language the request names that is none of settings.hpp's.
   SearchResults search(const SearchRequest& request);
 
-  // The options queries and snippets are analyzed with.
+  // The options queries and snippets are analyzed with (those of the index as last read).
   const analysis::AnalyzerOptions& analyzer_options() const;
+  // `text` as the latest commit's queries are analyzed (kavosh-serve's /analyze).
+  std::vector<analysis::Token> analyze(std::string_view text, analysis::Language language);
 
   // The stored passage `id` names (a passage id, or an article id meaning its first passage)
   // at the latest commit, as search() reads it; none when the index holds no such passage. Throws

@@ -47,12 +47,15 @@ inline Xapian::Database open_readable_database(const std::string& path) {
 }
 
 // Brings `db` to its latest revision: reopen(), or when that fails, `open_afresh()`, which
-// must replace `db` (and whatever holds a copy of its tables) by a fresh open.
+// must replace `db` (and whatever holds a copy of its tables) by a fresh open. `committed`
+// says a commit is known to have landed (its version file changed: commit_stamps below):
+// then a reopen() that finds nothing new opens afresh too, because Xapian compares revision
+// numbers only, and a database rebuilt in place (kavosh-index --rebuild) up to the revision a
+// reader had looks unchanged to it while its files are new.
 template <typename OpenAfresh>
-void reopen_across_commits(Xapian::Database& db, OpenAfresh&& open_afresh) {
+void reopen_across_commits(Xapian::Database& db, OpenAfresh&& open_afresh, bool committed = false) {
   try {
-    db.reopen();
-    return;
+    if (db.reopen() || !committed) return;
   } catch (const Xapian::Error&) {
     // A failed reopen may leave tables of two revisions: never used again.
   }
