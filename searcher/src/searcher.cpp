@@ -128,6 +128,7 @@ struct Searcher::Impl {
           enquire = Xapian::Enquire(db);
           weighting = EnquireWeighting{};
           facts = IndexFacts{};
+          distinct_terms.reset();  // a rebuilt index may have the revision it was counted at
         },
         committed);
     if (!analysis_from_index) return;

@@ -245,6 +245,7 @@ TEST_F(Concurrency, ALongLivedSearcherFollowsAnIndexRebuiltWithAnotherStemmer) {
   request.query = "mountain";  // every article has "mountains": one stem under Porter2
   request.limit = 3;
   EXPECT_EQ(searcher.search(request).hits.size(), 3u);
+  const ks::IndexSummary before = searcher.summary();  // counts the terms of revision 1
   const auto rebuild = [&](unsigned shards, kavosh::analysis::EnglishStemmer stemmer) {
     ki::WriterOptions options;
     options.rebuild = true;
@@ -261,7 +262,10 @@ TEST_F(Concurrency, ALongLivedSearcherFollowsAnIndexRebuiltWithAnotherStemmer) {
   ks::SearchResults found = searcher.search(request);
   EXPECT_EQ(found.hits.size(), 3u);
   EXPECT_EQ(found.estimated_matches, 5u);
-  EXPECT_EQ(searcher.summary().passages, 5u);
+  const ks::IndexSummary after = searcher.summary();
+  EXPECT_EQ(after.passages, 5u);
+  EXPECT_EQ(after.revision, before.revision);              // the same revision, of another index
+  EXPECT_LT(after.distinct_terms, before.distinct_terms);  // 5 articles' terms, not 50's
   const auto terms = [&](const std::string& text) {
     std::vector<std::string> made;
     for (const auto& token : searcher.analyze(text, kavosh::analysis::Language::English))
