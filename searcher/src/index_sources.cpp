@@ -34,10 +34,10 @@ bool first_run_under_way(const fs::path& database) {
   return false;
 }
 
-std::runtime_error being_created(const fs::path& database) {
-  return std::runtime_error("database " + database.string() +
-                            ": the index is being created (a first kavosh-index run has not "
-                            "committed yet); search again when it has");
+IndexUnavailable being_created(const fs::path& database) {
+  return IndexUnavailable("database " + database.string() +
+                          ": the index is being created (a first kavosh-index run, or a "
+                          "--rebuild, has not committed yet); search again when it has");
 }
 
 class Opener {
@@ -47,7 +47,7 @@ class Opener {
   // `top`: the index directory the user named, whose first run may be under way.
   void add_local(const fs::path& path, const fs::path& top, int depth) {
     std::error_code ec;
-    if (!fs::exists(path, ec)) throw std::runtime_error("database not found: " + path.string());
+    if (!fs::exists(path, ec)) throw IndexUnavailable("database not found: " + path.string());
     if (fs::is_regular_file(path, ec)) {
       add_stub(path, top, depth);
       return;

@@ -235,9 +235,16 @@ struct Server::Impl {
 
   Clock::time_point deadline() const { return Clock::now() + options.timeout; }
 
-  // Runs `work` on a search worker within the request deadline, or throws the 503.
+  // Runs `work` on a search worker within the request deadline, or throws the 503; an index
+  // that cannot be searched for now (being created or rebuilt, or missing) is a 503 too.
   void on_worker(SearchPool::Work work) {
-    if (!pool.run(std::move(work), deadline()))
+    bool finished = false;
+    try {
+      finished = pool.run(std::move(work), deadline());
+    } catch (const search::IndexUnavailable& e) {
+      throw HttpError(503, e.what());
+    }
+    if (!finished)
       throw HttpError(503, "the request did not finish within " +
                                std::to_string(options.timeout.count()) +
                                " ms (kavosh-serve --timeout-ms)");

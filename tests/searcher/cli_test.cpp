@@ -431,8 +431,8 @@ TEST_F(CliTest, AFirstRunNotYetCommittedIsBeingCreated) {
     auto r = run({"--db", db.string(), "Rajavi"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(r.err, "kavosh-search: database " + db.string() +
-                         ": the index is being created (a first kavosh-index run has not "
-                         "committed yet); search again when it has\n");
+                         ": the index is being created (a first kavosh-index run, or a "
+                         "--rebuild, has not committed yet); search again when it has\n");
   }
 }
 

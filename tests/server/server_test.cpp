@@ -527,4 +527,34 @@ TEST(ServerConcurrency, AnalyzeAndStatsFollowAnIndexRebuiltWithAnotherStemmer) {
   fs::remove_all(db);
 }
 
+// kavosh-index --rebuild starts the index over: until its first commit the index is being
+// created, which a search is told as a 503 (try again), not as a server error; then answered.
+TEST(ServerConcurrency, ARebuildIsA503UntilItsFirstCommit) {
+  const fs::path db = build_index("rebuilding");
+  kv::ServerOptions options;
+  options.database = db;
+  options.port = 0;
+  options.search_threads = 1;
+  RunningServer server(options);
+  auto client = server.client();
+  ASSERT_EQ(client.Get("/search?q=zanjir")->status, 200);
+  {
+    ki::WriterOptions rebuild;
+    rebuild.rebuild = true;
+    ki::IndexWriter writer(db, rebuild);
+    writer.add(generated_article("anew", "rebuiltword"));
+    const auto during = client.Get("/search?q=zanjir");
+    ASSERT_TRUE(during);
+    EXPECT_EQ(during->status, 503) << during->body;
+    EXPECT_NE(during->body.find("being created"), std::string::npos) << during->body;
+    writer.commit();
+  }
+  const auto after = client.Get("/search?q=rebuiltword");
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->status, 200) << after->body;
+  EXPECT_EQ(json::parse(after->body)["hits"][0]["article"], "anew");
+  server.stop();
+  fs::remove_all(db);
+}
+
 }  // namespace

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -127,6 +128,14 @@ struct SearchResults {
   std::string matcher;
   // With rm3: "rm3" when the query was expanded, else why not ("rm3 auto: ...").
   std::string feedback;
+};
+
+// The index cannot be searched now, and may be later: it is being created (a first kavosh-index
+// run, or a --rebuild, has not committed yet) or its directory is missing (kavosh-serve
+// answers 503). Other errors of opening an index are std::runtime_error.
+class IndexUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // What an index holds at the commit a Searcher reads (kavosh-serve's /stats).
