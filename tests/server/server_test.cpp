@@ -83,6 +83,15 @@ class RunningServer {
   std::thread thread_;
 };
 
+// A server of `db` on a free loopback port with `threads` search workers.
+kv::ServerOptions on_loopback(const fs::path& db, unsigned threads = 2) {
+  kv::ServerOptions options;
+  options.database = db;
+  options.port = 0;
+  options.search_threads = threads;
+  return options;
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { db_ = new fs::path(build_index("api")); }
@@ -90,13 +99,7 @@ class ServerTest : public ::testing::Test {
     fs::remove_all(*db_);
     delete db_;
   }
-  static kv::ServerOptions options() {
-    kv::ServerOptions o;
-    o.database = *db_;
-    o.port = 0;
-    o.search_threads = 2;
-    return o;
-  }
+  static kv::ServerOptions options() { return on_loopback(*db_); }
   void SetUp() override { server_ = std::make_unique<RunningServer>(options()); }
 
   httplib::Result get(const std::string& target) { return server_->client().Get(target.c_str()); }
@@ -337,10 +340,7 @@ TEST_F(ServerTest, ThePageIsServedAndRendersHitsWithoutJavaScript) {
 TEST(ServerLimits, ASearchPastItsDeadlineIs503AndTheNextOneIsAnswered) {
   const fs::path db = build_index("deadline");
   std::atomic<bool> slow = true;
-  kv::ServerOptions options;
-  options.database = db;
-  options.port = 0;
-  options.search_threads = 1;
+  kv::ServerOptions options = on_loopback(db, 1);
   options.timeout = 100ms;
   options.before_search = [&slow] {
     if (slow) std::this_thread::sleep_for(300ms);
@@ -363,9 +363,7 @@ TEST(ServerLimits, ASearchPastItsDeadlineIs503AndTheNextOneIsAnswered) {
 
 TEST(ServerLimits, ConnectionsPastTheLimitAre503) {
   const fs::path db = build_index("connections");
-  kv::ServerOptions options;
-  options.database = db;
-  options.port = 0;
+  kv::ServerOptions options = on_loopback(db);
   options.max_connections = 1;
   {
     RunningServer server(options);
@@ -388,9 +386,7 @@ TEST(ServerLifecycle, StopAnswersTheRequestInFlightAndTheLogNamesIt) {
   const fs::path db = build_index("stop");
   std::mutex log_mutex;
   std::vector<std::string> log;
-  kv::ServerOptions options;
-  options.database = db;
-  options.port = 0;
+  kv::ServerOptions options = on_loopback(db);
   options.before_search = [] { std::this_thread::sleep_for(300ms); };
   options.access_log = [&](const std::string& line) {
     std::lock_guard lock(log_mutex);
@@ -429,10 +425,7 @@ TEST(ServerLifecycle, AMissingDatabaseFailsBeforeListening) {
 // commits is found without a restart.
 TEST(ServerConcurrency, SearchesDuringIndexingNeverFailAndSeeNewRevisions) {
   const fs::path db = build_index("indexing");
-  kv::ServerOptions options;
-  options.database = db;
-  options.port = 0;
-  options.search_threads = 2;
+  kv::ServerOptions options = on_loopback(db);
   options.revision_check_interval = 50ms;
   RunningServer server(options);
 
@@ -495,10 +488,7 @@ TEST(ServerConcurrency, SearchesDuringIndexingNeverFailAndSeeNewRevisions) {
 // the index now makes, and /stats counts the rebuilt index, on every worker.
 TEST(ServerConcurrency, AnalyzeAndStatsFollowAnIndexRebuiltWithAnotherStemmer) {
   const fs::path db = build_index("rebuilt");
-  kv::ServerOptions options;
-  options.database = db;
-  options.port = 0;
-  options.search_threads = 2;
+  kv::ServerOptions options = on_loopback(db);
   options.revision_check_interval = 50ms;
   RunningServer server(options);
   auto client = server.client();
@@ -531,10 +521,7 @@ TEST(ServerConcurrency, AnalyzeAndStatsFollowAnIndexRebuiltWithAnotherStemmer) {
 // created, which a search is told as a 503 (try again), not as a server error; then answered.
 TEST(ServerConcurrency, ARebuildIsA503UntilItsFirstCommit) {
   const fs::path db = build_index("rebuilding");
-  kv::ServerOptions options;
-  options.database = db;
-  options.port = 0;
-  options.search_threads = 1;
+  kv::ServerOptions options = on_loopback(db, 1);
   RunningServer server(options);
   auto client = server.client();
   ASSERT_EQ(client.Get("/search?q=zanjir")->status, 200);
