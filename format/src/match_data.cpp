@@ -95,7 +95,6 @@ static_assert(sizeof(Header) == 120);
 constexpr std::uint32_t kShortGroupTerms = 16;
 // Xapian's terms are at most 245 bytes.
 constexpr std::size_t kMaxTermBytes = 256;
-constexpr std::uint64_t kMaxUuidBytes = 64;
 
 constexpr std::uint64_t padded8(std::uint64_t bytes) { return (bytes + 7) / 8 * 8; }
 

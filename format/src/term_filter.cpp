@@ -24,7 +24,6 @@ namespace {
 // being bit (i % 8) of byte i / 8.
 constexpr std::array<char, 8> kMagic = {'K', 'V', 'T', 'F', 'I', 'L', 'T', '1'};
 constexpr std::size_t kFixedHeaderBytes = 8 + 4 + 4 + 8 + 8 + 8 + 8;
-constexpr std::size_t kMaxUuidBytes = 64;
 // 10 bits and 7 probes a term: about 1 % of absent terms answer "maybe".
 constexpr std::uint64_t kBitsPerTerm = 10;
 constexpr unsigned kProbes = 7;
