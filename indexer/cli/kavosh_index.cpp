@@ -7,10 +7,12 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kavosh/cli/program.hpp"
@@ -143,26 +145,33 @@ WriteRun write(const Options& options, Format format) {
   return run;
 }
 
+// "1 article", "2 articles": the summary is read by people first.
+std::string count_of(std::uint64_t count, std::string_view noun) {
+  std::string text = std::to_string(count) + " " + std::string(noun);
+  if (count != 1) text += 's';
+  return text;
+}
+
 void print_summary(const Options& options, const WriteRun& run) {
   const CorpusStats& corpus = run.corpus;
   const WriterStats& written = run.written;
   const double seconds = run.seconds;
   const double safe_seconds = seconds > 0 ? seconds : 1e-9;
   // A document that replaced one of the same id read earlier in the run is not one more.
-  std::printf("indexed %llu articles as %llu passages (%llu term postings) from %llu files, %s",
-              static_cast<unsigned long long>(written.articles -
-                                              std::min(written.articles, corpus.duplicates)),
-              static_cast<unsigned long long>(written.passages),
-              static_cast<unsigned long long>(written.terms),
-              static_cast<unsigned long long>(corpus.files), megabytes(corpus.input_bytes).c_str());
+  std::printf(
+      "indexed %s as %s (%s) from %s, %s",
+      count_of(written.articles - std::min(written.articles, corpus.duplicates), "article").c_str(),
+      count_of(written.passages, "passage").c_str(),
+      count_of(written.terms, "term posting").c_str(), count_of(corpus.files, "file").c_str(),
+      megabytes(corpus.input_bytes).c_str());
   if (!run.left_out.empty()) {
-    std::printf("; %zu files left out", run.left_out.size());
+    std::printf("; %s left out", count_of(run.left_out.size(), "file").c_str());
   }
   if (written.alias_groups > 0) {
-    std::printf("; %llu alias groups", static_cast<unsigned long long>(written.alias_groups));
+    std::printf("; %s", count_of(written.alias_groups, "alias group").c_str());
   }
   if (written.removed > 0) {
-    std::printf("; deleted %llu articles", static_cast<unsigned long long>(written.removed));
+    std::printf("; deleted %s", count_of(written.removed, "article").c_str());
   }
   std::printf("\ndocuments: %llu read, %llu indexed",
               static_cast<unsigned long long>(corpus.articles) + corpus.skipped_total(),
@@ -180,11 +189,11 @@ void print_summary(const Options& options, const WriteRun& run) {
     separator = ", ";
   }
   if (corpus.skipped_total() > 0) std::printf(")");
-  std::printf("\ntime %.2f s, %.0f docs/s, %.2f MB/s overall; database %s; %llu warnings\n",
-              seconds, static_cast<double>(written.articles) / safe_seconds,
+  std::printf("\ntime %.2f s, %.0f docs/s, %.2f MB/s overall; database %s; %s\n", seconds,
+              static_cast<double>(written.articles) / safe_seconds,
               static_cast<double>(corpus.input_bytes) / (1 << 20) / safe_seconds,
               megabytes(directory_size(options.db)).c_str(),
-              static_cast<unsigned long long>(run.warnings));
+              count_of(run.warnings, "warning").c_str());
 }
 
 int run(const Options& options) {
@@ -203,7 +212,7 @@ int run(const Options& options) {
     const WriteRun written = write(options, *format);
     if (!options.quiet) print_summary(options, written);
     if (options.strict && written.warnings > 0) {
-      kavosh::cli::warn(kProgram, std::to_string(written.warnings) + " warnings (--strict)");
+      kavosh::cli::warn(kProgram, count_of(written.warnings, "warning") + " (--strict)");
       exit_code = kavosh::cli::kExitRuntimeError;
     }
   }

@@ -30,7 +30,7 @@ TEST(KavoshIndexCli, IndexesTheSeedCorpusWithItsAliases) {
   const auto db = (dir / "db").string();
   const auto result = run_indexer({"--db", db, kCorpus.string()}, dir);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(result.out.rfind("indexed 1 articles as ", 0), 0u) << result.out;
+  EXPECT_EQ(result.out.rfind("indexed 1 article as ", 0), 0u) << result.out;
   EXPECT_NE(result.out.find(" from 2 files"), std::string::npos)
       << result.out;  // article + aliases.tsv
   EXPECT_NE(result.out.find("docs/s"), std::string::npos);
@@ -205,7 +205,7 @@ TEST(KavoshIndexCli, StatsShowDeleteAndCompact) {
   const auto deleted = run_indexer({"--db", db, "--delete", "2", "--delete", "77"}, dir);
   EXPECT_EQ(deleted.exit_code, 0);
   EXPECT_EQ(deleted.err, "warning: --delete: no such article: 77\n");
-  EXPECT_NE(deleted.out.find("deleted 1 articles"), std::string::npos) << deleted.out;
+  EXPECT_NE(deleted.out.find("deleted 1 article\n"), std::string::npos) << deleted.out;
 
   const auto compacted = run_indexer({"--db", db, "--compact", "--quiet"}, dir);
   EXPECT_EQ(compacted.exit_code, 0) << compacted.err;
