@@ -45,11 +45,11 @@ std::string DidYouMean::suggest(analysis::Analyzer& analyzer, const Xapian::Data
   // The indexer commits the dictionary on a thread of its own, and a read that overlaps a
   // commit's writes can pass Xapian's revision check half old, half new (searcher.cpp,
   // at_latest_commit): a correction read while the dictionary was committed is read again.
-  constexpr int kAttempts = 6;
   for (int attempt = 1;; ++attempt) {
     const CommitStamps before = commit_stamps(version_file_);
     std::string corrected = corrected_query(analyzer, db, query, built);
-    if (attempt == kAttempts || commit_stamps(version_file_) == before) return corrected;
+    if (attempt == kReadAttemptsAcrossCommits || commit_stamps(version_file_) == before)
+      return corrected;
   }
 }
 

@@ -18,9 +18,6 @@ namespace {
 // A stub naming a stub naming ... is followed this deep (a stub naming itself would not end).
 constexpr int kMaxStubDepth = 8;
 
-// A directory holding schema::kGlassVersionFile is one database, whatever stub sits beside it
-// (Xapian opens the directory's own database first too).
-
 // The first moments of a first kavosh-index run (indexer/README.md): the directory holds its
 // shards (schema::is_shard_name) or a writer's lock, and nothing with the schema metadata has
 // been committed yet. Without this a search then said "database not found" or "schema (none):
@@ -54,8 +51,10 @@ class Opener {
     }
     if (!fs::is_directory(path, ec))
       throw std::runtime_error("not a database directory or stub file: " + path.string());
-    // A stub naming one local database (a merged first run's) is the directory's database,
-    // and messages name the directory; shards are opened one by one.
+    // A directory holding schema::kGlassVersionFile is one database, whatever stub sits beside
+    // it (Xapian opens the directory's own database first too). A stub naming one local
+    // database (a merged first run's) is the directory's database, and messages name the
+    // directory; shards are opened one by one.
     if (!fs::exists(path / schema::kGlassVersionFile, ec) &&
         fs::exists(path / schema::kShardStub, ec)) {
       const auto entries = index::read_stub_file(path / schema::kShardStub);

@@ -293,14 +293,12 @@ struct Searcher::Impl {
   // revision (DatabaseModifiedError), but not a read that overlaps the block's write, which
   // passes that check half old and half new: a phrase check read so found none of 50 matching
   // documents (tests/faults/RESULTS.md). So `read` starts at the latest commit, and runs again
-  // when a commit lands during it. A slow read (a loaded machine, a sanitizer build) may meet
-  // several commits, so a few attempts; the last one's answer or error is the caller's.
+  // when a commit lands during it (kReadAttemptsAcrossCommits times at most).
   // A database rebuilt under the read (kavosh-index --rebuild writes it anew in place) can
   // fail it with another error than DatabaseModifiedError ("EOF reading block"): that read is
   // tried again too, when the version files changed during it.
   template <typename Read>
   auto at_latest_commit(Read&& read) -> decltype(read()) {
-    constexpr int kAttempts = 6;
     bool modified = false;  // Xapian found the open revision's blocks reused
     for (int attempt = 1;; ++attempt) {
       const CommitStamps before = commit_stamps(index.commit_files);
@@ -317,13 +315,15 @@ struct Searcher::Impl {
       }
       try {
         auto answer = read();
-        if (attempt == kAttempts || commit_stamps(index.commit_files) == before) return answer;
+        if (attempt == kReadAttemptsAcrossCommits || commit_stamps(index.commit_files) == before)
+          return answer;
         modified = false;
       } catch (const Xapian::DatabaseModifiedError&) {
-        if (attempt == kAttempts) throw;
+        if (attempt == kReadAttemptsAcrossCommits) throw;
         modified = true;
       } catch (const Xapian::DatabaseError&) {
-        if (attempt == kAttempts || commit_stamps(index.commit_files) == before) throw;
+        if (attempt == kReadAttemptsAcrossCommits || commit_stamps(index.commit_files) == before)
+          throw;
         modified = true;
       }
     }

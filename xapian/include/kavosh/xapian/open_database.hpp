@@ -69,6 +69,9 @@ void reopen_across_commits(Xapian::Database& db, OpenAfresh&& open_afresh, bool 
 // then reuses its blocks, and a read overlapping such a write can pass Xapian's revision
 // check (Searcher::search compares stamps around every read). One stat() a file, about 2 µs.
 using CommitStamps = std::vector<std::pair<std::uint64_t, std::int64_t>>;
+// How often a read that a commit overtook is read again (a slow read on a loaded machine or a
+// sanitizer build may meet several commits); the last attempt's answer or error stands.
+inline constexpr int kReadAttemptsAcrossCommits = 6;
 inline CommitStamps commit_stamps(const std::vector<std::filesystem::path>& version_files) {
   CommitStamps stamps;
   stamps.reserve(version_files.size());
