@@ -79,7 +79,7 @@ class KavoshBuilder final : public IndexBuilder {
 
   void finish() override {
     rethrow_xapian_errors({}, [&] {
-      writer_->commit();
+      writer_->close();
       writer_.reset();
     });
   }

@@ -136,7 +136,7 @@ WriteRun write(const Options& options, Format format) {
     corpus = index_corpus(files, writer, corpus_options);
     corpus.warnings += aliases.warnings;
     corpus.alias_groups += aliases.alias_groups;
-    writer.commit();
+    writer.close();
     run.written = writer.stats();
   }
   progress.finish();

@@ -187,20 +187,31 @@ void ShardSet::open(bool rebuild, unsigned first_run_shards, unsigned index_shar
   }
 }
 
+std::vector<Xapian::WritableDatabase> lock_databases(
+    const std::filesystem::path& directory, const std::vector<std::filesystem::path>& shards) {
+  std::vector<Xapian::WritableDatabase> locks;
+  std::vector<std::filesystem::path> databases = shards;
+  if (databases.empty()) databases.push_back(directory);
+  for (const auto& path : databases) {
+    try {
+      locks.emplace_back(path.string(), Xapian::DB_OPEN);
+    } catch (const Xapian::DatabaseLockError& e) {
+      throw_lock_error(directory, e.get_msg());
+    } catch (const Xapian::DatabaseNotFoundError&) {
+      // A shard a killed rebuild already removed: nothing to lock.
+    }
+  }
+  return locks;
+}
+
 // A rebuild starts from nothing: the shards go, with the stub naming them, once their locks
 // say no indexer writes them.
 void ShardSet::remove_index_shards(const std::vector<std::filesystem::path>& shards) const {
   std::vector<Xapian::WritableDatabase> locks;
-  for (const auto& path : shards) {
-    try {
-      locks.emplace_back(path.string(), Xapian::DB_OPEN);
-    } catch (const Xapian::DatabaseLockError& e) {
-      throw_lock_error(directory_, e.get_msg());
-    } catch (const Xapian::DatabaseNotFoundError&) {
-      // A shard a killed rebuild already removed: nothing to lock.
-    } catch (const Xapian::Error& e) {
-      throw std::runtime_error("cannot open database " + path.string() + ": " + e.get_msg());
-    }
+  try {
+    locks = lock_databases(directory_, shards);
+  } catch (const Xapian::Error& e) {
+    throw std::runtime_error("cannot open database " + directory_.string() + ": " + e.get_msg());
   }
   std::error_code error;
   for (Xapian::WritableDatabase& lock : locks) lock.close();

@@ -63,6 +63,12 @@ struct Shard {
   WriterStats snapshot;
 };
 
+// Write locks on the databases of an index directory: each of `shards` (the databases its stub
+// names; one already removed is skipped), or, with none, the directory's own database. Throws
+// DatabaseLocked when another indexer holds one, and Xapian's error when one cannot be opened.
+std::vector<Xapian::WritableDatabase> lock_databases(
+    const std::filesystem::path& directory, const std::vector<std::filesystem::path>& shards);
+
 class ShardSet {
  public:
   explicit ShardSet(std::filesystem::path directory) : directory_(std::move(directory)) {}

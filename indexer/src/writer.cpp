@@ -19,6 +19,7 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 #include <utility>
 
@@ -32,6 +33,7 @@
 #include "kavosh/xapian/errors.hpp"
 #include "shard_set.hpp"
 #include "spelling_store.hpp"
+#include "staged_rebuild.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -102,8 +104,12 @@ unsigned automatic_batch_passages(std::uint64_t passages) {
 }
 
 struct IndexWriter::Impl {
-  std::filesystem::path path;
+  std::filesystem::path index;  // the index directory the caller named
   WriterOptions options;
+  // A rebuild of an index, written beside it while the old one serves searches, and put in
+  // its place by close() (staged_rebuild.hpp); none for any other run.
+  std::optional<StagedRebuild> staged;
+  std::filesystem::path path;  // where this run writes: `index`, or the staging directory
   // A first run's shards, each analyzed and written by a thread of its own; otherwise just the
   // directory's database, written by the calling thread.
   ShardSet shard_set;
@@ -129,15 +135,25 @@ struct IndexWriter::Impl {
   // the process, see ensure_disk_space) and leaves the database at its last commit.
   bool failed = false;
 
+  bool closed = false;  // close() ran: the run is over
+  // Exceptions in flight when the writer was made: its destructor, run by the unwinding of a
+  // failed run, must not put a staged rebuild in the old index's place.
+  int exceptions_at_start = std::uncaught_exceptions();
+
   Impl(const std::filesystem::path& db_path, WriterOptions writer_options)
-      : path(db_path),
+      : index(db_path),
         options(std::move(writer_options)),
-        shard_set(db_path),
+        staged(options.rebuild ? StagedRebuild::begin(db_path) : std::nullopt),
+        path(staged ? staged->directory() : db_path),
+        shard_set(path),
         main_builder(options.analyzer) {}
 
   void open() {
+    if (!options.rebuild) finish_interrupted_publish(index);
     shard_set.open(options.rebuild, options.analysis_thread ? options.shards : 1,
                    options.index_shards);
+    // The index's locks are this run's now: a rebuild they stopped is over.
+    if (!staged) remove_abandoned_staging(index);
     for (const auto& shard : shard_set.shards()) {
       refuse_other_stemmers(*shard);
       load_record_dictionary(*shard);
@@ -217,7 +233,7 @@ struct IndexWriter::Impl {
   }
 
   void stop_worker() {
-    if (!analysis) return;
+    if (!analysis || !analysis->thread.joinable()) return;
     analysis->pending.close();
     analysis->thread.join();
   }
@@ -499,6 +515,24 @@ struct IndexWriter::Impl {
     }
   }
 
+  // The run's end: everything committed, the threads stopped and, for a staged rebuild, the
+  // databases closed and the new index put in the old one's place.
+  void close() {
+    commit_all();
+    stop_worker();
+    stop_shard_threads();
+    closed = true;
+    if (!staged) return;
+    spelling.reset();
+    for (const auto& shard : shard_set.shards()) shard->db.close();
+    staged->publish();
+    staged.reset();
+  }
+
+  void refuse_when_closed() const {
+    if (closed) throw std::logic_error("the index writer of " + index.string() + " is closed");
+  }
+
   // Every shard committed: compacts them into one database (shard_set.hpp).
   void merge_shards() {
     stop_shard_threads();
@@ -564,10 +598,11 @@ IndexWriter::IndexWriter(const std::filesystem::path& db_path, WriterOptions opt
   impl_->open();
   if (impl_->options.spelling) {
     try {
-      impl_->spelling.emplace(schema::spelling_path(db_path), db_path, impl_->options.rebuild);
+      impl_->spelling.emplace(schema::spelling_path(impl_->path), impl_->path,
+                              impl_->options.rebuild);
     } catch (const Xapian::Error& e) {
       throw_xapian_error(
-          e, "cannot open the spelling database " + schema::spelling_path(db_path).string());
+          e, "cannot open the spelling database " + schema::spelling_path(impl_->path).string());
     }
   }
   if (impl_->options.queue_articles == 0) impl_->options.queue_articles = 1;
@@ -582,32 +617,49 @@ IndexWriter::IndexWriter(const std::filesystem::path& db_path, WriterOptions opt
 
 IndexWriter::~IndexWriter() {
   try {
-    if (!impl_->failed) commit();
+    const bool unwinding = std::uncaught_exceptions() > impl_->exceptions_at_start;
+    if (!impl_->failed && !impl_->closed) {
+      if (unwinding) {
+        commit();
+      } else {
+        close();
+      }
+    }
   } catch (...) {
-    // A destructor must not throw; callers who care call commit() themselves.
+    // A destructor must not throw; callers who care call close() themselves.
   }
   impl_->stop_worker();
   impl_->stop_shard_threads();
 }
 
 void IndexWriter::add(const Article& article) {
+  impl_->refuse_when_closed();
   guarded(impl_->path, impl_->failed, [&] { impl_->add(article); });
 }
 
 void IndexWriter::add(Article&& article) {
+  impl_->refuse_when_closed();
   guarded(impl_->path, impl_->failed, [&] { impl_->add(std::move(article)); });
 }
 
 bool IndexWriter::remove(std::string_view article_id) {
+  impl_->refuse_when_closed();
   return guarded(impl_->path, impl_->failed, [&] { return impl_->remove(article_id); });
 }
 
 void IndexWriter::add_alias_group(const std::vector<std::string>& names) {
+  impl_->refuse_when_closed();
   guarded(impl_->path, impl_->failed, [&] { impl_->add_alias_group(names); });
 }
 
 void IndexWriter::commit() {
+  if (impl_->closed) return;
   guarded(impl_->path, impl_->failed, [&] { impl_->commit_all(); });
+}
+
+void IndexWriter::close() {
+  if (impl_->closed) return;
+  guarded(impl_->path, impl_->failed, [&] { impl_->close(); });
 }
 
 const WriterStats& IndexWriter::stats() const {
@@ -615,6 +667,6 @@ const WriterStats& IndexWriter::stats() const {
   return impl_->stats;
 }
 
-const std::filesystem::path& IndexWriter::path() const { return impl_->path; }
+const std::filesystem::path& IndexWriter::path() const { return impl_->index; }
 
 }  // namespace kavosh::index

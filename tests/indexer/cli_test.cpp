@@ -497,5 +497,57 @@ TEST(KavoshIndexCli, KilledRunLeavesTheLastCommitAndARerunCompletesIt) {
             std::to_string(kArticles));
 }
 
+// SIGKILL in the middle of a --rebuild leaves the old index whole and searchable (the new one
+// was being written beside it), and re-running the rebuild completes it.
+TEST(KavoshIndexCli, AKilledRebuildLeavesTheOldIndexAndARerunCompletesIt) {
+  TempDir dir;
+  constexpr int kArticles = 10000;
+  constexpr int kBatch = 25;
+  {
+    std::ofstream out(dir / "big.jsonl");
+    for (int i = 0; i < kArticles; ++i) {
+      out << R"({"id": "doc)" << i << R"(", "title": "Document )" << i
+          << R"(", "text": "Rebuilt river )" << i << R"( flows toward the sea."})"
+          << "\n";
+    }
+  }
+  const std::string db = (dir / "db").string();
+  ASSERT_EQ(run_indexer({"--db", db, "--quiet", (kFixtures / "smart.all").string()}, dir).exit_code,
+            0);
+  const Xapian::doccount old_count = Xapian::Database(db).get_doccount();
+  const std::string staging = (dir / "db.rebuild").string();
+  const std::vector<std::string> command = {
+      "--db", db, "--rebuild", "--batch", "25", "--quiet", (dir / "big.jsonl").string()};
+
+  kavosh::testing::RunningProcess run(KAVOSH_INDEX_BIN, command);
+  Xapian::doccount staged = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline && staged < 2 * kBatch) {
+    try {
+      staged = Xapian::Database(staging).get_doccount();
+    } catch (const Xapian::Error&) {
+      staged = 0;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(Xapian::Database(db).get_doccount(), old_count) << "the rebuild showed early";
+  run.kill(SIGKILL);
+  ASSERT_EQ(run.wait(), 128 + SIGKILL) << "the rebuild finished before it could be killed";
+
+  EXPECT_EQ(Xapian::Database(db).get_doccount(), old_count);
+  EXPECT_EQ(summarize_database(db).articles, old_count);
+  EXPECT_TRUE(std::filesystem::exists(staging));
+
+  testing::CommandResult rerun;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    rerun = run_indexer(command, dir);
+    if (rerun.err.find("locked") == std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(Xapian::Database(db).get_doccount(), static_cast<Xapian::doccount>(kArticles));
+  EXPECT_FALSE(std::filesystem::exists(staging));
+}
+
 }  // namespace
 }  // namespace kavosh::index

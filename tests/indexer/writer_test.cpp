@@ -809,6 +809,9 @@ TEST(IndexWriter, ARunRefusesShardsRoutedAnotherWay) {
   IndexWriter writer(db_path, rebuild);
   writer.add(sample_article("a1", 1));
   writer.commit();
+  // The rebuild is staged: the old shards stay what readers see until it closes.
+  EXPECT_EQ(Xapian::Database(db_path.string()).get_doccount(), 2u);
+  writer.close();
   EXPECT_EQ(Xapian::Database(db_path.string()).get_doccount(), 1u);
 }
 

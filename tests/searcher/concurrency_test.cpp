@@ -236,9 +236,10 @@ TEST_F(Concurrency, ALongLivedSearcherKnowsTheFieldsAndFiguresOfLaterCommits) {
 
 // An index rebuilt with another stemmer under a long-lived Searcher (kavosh-index --rebuild
 // --english-stemmer none beside a running kavosh-serve): the Searcher's queries follow the
-// stemmer the index now records, as a fresh Searcher's do. First rebuilt in place to the
-// revision the Searcher had open (Xapian's reopen() sees no change: the version file's
-// stamp does), then as a first run's merged shards behind a stub.
+// stemmer the index now records, as a fresh Searcher's do. First rebuilt as one database of
+// the revision the Searcher had open (swapped into the directory's place: Xapian's reopen()
+// sees the same revision number and no change; the version file's stamp sees a new file),
+// then as a first run's merged shards behind a stub.
 TEST_F(Concurrency, ALongLivedSearcherFollowsAnIndexRebuiltWithAnotherStemmer) {
   ks::Searcher searcher(db_);
   ks::SearchRequest request;

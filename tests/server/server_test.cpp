@@ -517,24 +517,55 @@ TEST(ServerConcurrency, AnalyzeAndStatsFollowAnIndexRebuiltWithAnotherStemmer) {
   fs::remove_all(db);
 }
 
-// kavosh-index --rebuild starts the index over: until its first commit the index is being
-// created, which a search is told as a 503 (try again), not as a server error; then answered.
-TEST(ServerConcurrency, ARebuildIsA503UntilItsFirstCommit) {
+// kavosh-index --rebuild of an index writes the new one beside it: searches meanwhile are
+// answered from the old index, commits of the rebuild or not, and from the new one once the
+// rebuild has closed.
+TEST(ServerConcurrency, SearchesDuringARebuildAreAnsweredFromTheOldIndexUntilItCloses) {
   const fs::path db = build_index("rebuilding");
   kv::ServerOptions options = on_loopback(db, 1);
   RunningServer server(options);
   auto client = server.client();
-  ASSERT_EQ(client.Get("/search?q=zanjir")->status, 200);
+  const auto hits_for = [&](const std::string& word) {
+    const auto result = client.Get("/search?q=" + word);
+    EXPECT_TRUE(result && result->status == 200) << (result ? result->body : "no answer");
+    return result && result->status == 200 ? json::parse(result->body)["hits"] : json::array();
+  };
+  ASSERT_EQ(hits_for("zanjir").size(), 10u);
   {
     ki::WriterOptions rebuild;
     rebuild.rebuild = true;
     ki::IndexWriter writer(db, rebuild);
+    for (int batch = 0; batch < 3; ++batch) {
+      writer.add(generated_article("anew" + std::to_string(batch), "rebuiltword"));
+      writer.commit();
+      EXPECT_EQ(hits_for("zanjir").size(), 10u);
+      EXPECT_TRUE(hits_for("rebuiltword").empty());
+    }
+    writer.close();
+  }
+  EXPECT_EQ(hits_for("rebuiltword").size(), 3u);
+  EXPECT_TRUE(hits_for("zanjir").empty());
+  server.stop();
+  fs::remove_all(db);
+}
+
+// An index being created (a first run that has not committed yet, in the place of one that
+// was removed) is a 503, try again, not a server error; then answered.
+TEST(ServerConcurrency, AnIndexBeingCreatedIsA503UntilItsFirstCommit) {
+  const fs::path db = build_index("creating");
+  kv::ServerOptions options = on_loopback(db, 1);
+  RunningServer server(options);
+  auto client = server.client();
+  ASSERT_EQ(client.Get("/search?q=zanjir")->status, 200);
+  fs::remove_all(db);
+  {
+    ki::IndexWriter writer(db);
     writer.add(generated_article("anew", "rebuiltword"));
     const auto during = client.Get("/search?q=zanjir");
     ASSERT_TRUE(during);
     EXPECT_EQ(during->status, 503) << during->body;
     EXPECT_NE(during->body.find("being created"), std::string::npos) << during->body;
-    writer.commit();
+    writer.close();
   }
   const auto after = client.Get("/search?q=rebuiltword");
   ASSERT_TRUE(after);

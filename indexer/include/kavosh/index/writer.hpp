@@ -43,7 +43,10 @@ class IndexWriteError : public std::runtime_error {
 inline constexpr std::uint64_t kMaxTextBytesInFlight = 32ull << 20;
 
 struct WriterOptions {
-  bool rebuild = false;  // start from an empty database
+  // Start from an empty database. Over an existing index the new one is written beside it (in
+  // DIR.rebuild) while the old one serves searches, and takes its place at close(); a rebuild
+  // that never closes (a kill, an error) leaves the old index as it was.
+  bool rebuild = false;
   // Passages (documents) per commit; 0 chooses by the database's size: a sixteenth of the
   // passages it holds, at least kMinAutoBatch and at most kMaxAutoBatch. Why it grows: each
   // commit merges the batch into every posting list it touches, a cost that grows with the
@@ -105,7 +108,9 @@ class IndexWriter {
   // Creates the database when missing. Throws DatabaseLocked when another writer holds it,
   // std::runtime_error for a path that is not a usable database directory.
   IndexWriter(const std::filesystem::path& db_path, WriterOptions options = {});
-  ~IndexWriter();  // commits what was added
+  // close(), or, while an exception unwinds the caller, commit() only (a failed rebuild
+  // leaves the old index in place).
+  ~IndexWriter();
   IndexWriter(const IndexWriter&) = delete;
   IndexWriter& operator=(const IndexWriter&) = delete;
 
@@ -114,6 +119,9 @@ class IndexWriter {
   bool remove(std::string_view article_id);  // false when no such article
   void add_alias_group(const std::vector<std::string>& names);  // written as Xapian synonyms
   void commit();
+  // Commits and ends the run: a rebuild's new index takes the old one's place. The writer
+  // takes nothing more (add() and remove() throw std::logic_error); stats() stays.
+  void close();
   const WriterStats& stats() const;  // exact after commit(); add() may still be in flight
   const std::filesystem::path& path() const;
 
