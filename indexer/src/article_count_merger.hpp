@@ -4,7 +4,6 @@
 #include <xapian.h>
 
 #include <cstdint>
-#include <exception>
 #include <string>
 #include <string_view>
 
@@ -23,12 +22,7 @@ class ArticleCountMerger : public Xapian::Compactor {
     const std::string_view name = schema::kMetaArticleCount;
     if (key.size() != name.size() + 2 || !std::string_view(key).ends_with(name)) return tags[0];
     std::uint64_t total = 0;
-    for (size_t i = 0; i < num_tags; ++i) {
-      try {
-        total += std::stoull(tags[i]);
-      } catch (const std::exception&) {
-      }
-    }
+    for (size_t i = 0; i < num_tags; ++i) total += schema::parse_article_count(tags[i]).value_or(0);
     return std::to_string(total);
   }
 };

@@ -102,10 +102,8 @@ DatabaseSummary summarize_database(const std::filesystem::path& db_path) {
     for (const Xapian::Database& shard : counted)
       summary.shard_passages.push_back(shard.get_doccount());
   }
-  for (const Xapian::Database& part : counted) {
-    const std::string articles = part.get_metadata(std::string(schema::kMetaArticleCount));
-    if (!articles.empty()) summary.articles += std::stoull(articles);
-  }
+  for (const Xapian::Database& part : counted)
+    summary.articles += schema::article_count(part).value_or(0);
   summary.schema_version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
   summary.english_stemmer = db.get_metadata(std::string(schema::kMetaEnglishStemmer));
   if (summary.english_stemmer.empty())

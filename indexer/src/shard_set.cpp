@@ -124,8 +124,7 @@ std::unique_ptr<Shard> ShardSet::open_shard(const std::filesystem::path& path, i
                              std::string(schema::kSchemaVersion) + ": re-index it with --rebuild");
   }
   shard->started_empty = shard->db.get_doccount() == 0;
-  const std::string count = shard->db.get_metadata(std::string(schema::kMetaArticleCount));
-  if (!count.empty()) shard->article_count = std::stoull(count);
+  shard->article_count = schema::article_count(shard->db).value_or(0);
   return shard;
 }
 

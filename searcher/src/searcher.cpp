@@ -259,12 +259,8 @@ struct Searcher::Impl {
       if (!index.has_remote)
         for (const auto& part : index.parts) facts.revisions.push_back(part.db.get_revision());
       facts.read = true;
-      const std::string articles = db.get_metadata(std::string(schema::kMetaArticleCount));
-      try {
-        facts.one_passage_per_article =
-            !articles.empty() && std::stoull(articles) == db.get_doccount();
-      } catch (const std::exception&) {
-      }
+      const std::optional<std::uint64_t> articles = schema::article_count(db);
+      facts.one_passage_per_article = articles && *articles == db.get_doccount();
       if (index.has_remote && !path.empty()) {
         const std::filesystem::path dictionary = schema::spelling_path(path);
         std::error_code ec;
@@ -425,19 +421,16 @@ IndexSummary Searcher::Impl::summary() {
       ++summary.distinct_terms;
     if (summary.revision) distinct_terms = {{*summary.revision, summary.distinct_terms}};
   }
-  // Xapian answers metadata from a combined database's first one: each shard keeps its own
-  // count (an unknown one, or one that is not a count, leaves the total unknown).
+  // Each shard keeps its own count (schema::article_count); an unknown one leaves the total
+  // unknown.
   summary.articles = 0;
   for (const OpenedIndex::Shard& part : index.parts) {
-    const std::string articles = part.db.get_metadata(std::string(schema::kMetaArticleCount));
-    try {
-      if (summary.articles && !articles.empty()) {
-        *summary.articles += std::stoull(articles);
-        continue;
-      }
-    } catch (const std::exception&) {
+    const std::optional<std::uint64_t> articles = schema::article_count(part.db);
+    if (summary.articles && articles) {
+      *summary.articles += *articles;
+    } else {
+      summary.articles.reset();
     }
-    summary.articles.reset();
   }
   for (std::string_view code : kLanguageCodes)
     summary.languages.emplace_back(code,

@@ -3,12 +3,14 @@
 // The indexer writes by it and the searcher reads by it; nothing else names a prefix.
 #include <xapian.h>
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "kavosh/text/utf8.hpp"
 
@@ -209,6 +211,21 @@ inline constexpr std::string_view kMetaSchemaVersion = "kavosh.schema";
 // with --rebuild.
 inline constexpr std::string_view kSchemaVersion = "3";
 inline constexpr std::string_view kMetaArticleCount = "kavosh.articles";  // decimal count
+
+// A kMetaArticleCount value as a number; none when it is not a decimal count.
+inline std::optional<std::uint64_t> parse_article_count(std::string_view value) {
+  std::uint64_t count = 0;
+  const char* end = value.data() + value.size();
+  const auto [stop, error] = std::from_chars(value.data(), end, count);
+  if (value.empty() || error != std::errc() || stop != end) return std::nullopt;
+  return count;
+}
+// One database's article count; none in an index written before the count was kept. Xapian
+// reads a combined database's metadata (a stub's shards) from its first database only, so
+// the count of such an index is the sum of its parts'.
+inline std::optional<std::uint64_t> article_count(const Xapian::Database& db) {
+  return parse_article_count(db.get_metadata(std::string(kMetaArticleCount)));
+}
 // The analyzer option that changes the index's terms, "1" or "0"; the searcher analyzes its
 // queries with the value the index was written with (absent in older indexes, which were
 // normalized).
