@@ -439,6 +439,18 @@ TEST(KavoshIndexCli, CompactRefusesADatabaseAnIndexerIsWriting) {
             "kavosh-index: database is locked by another indexer: " + first_run.string() + "\n");
 }
 
+// The lock dies with a killed process; its lock-holder may take a moment to notice.
+testing::CommandResult rerun_after_a_kill(const std::vector<std::string>& command,
+                                          const TempDir& dir) {
+  testing::CommandResult rerun;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    rerun = run_indexer(command, dir);
+    if (rerun.err.find("locked") == std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return rerun;
+}
+
 // SIGKILL in the middle of a run leaves a database that opens at its last commit (whole
 // batches only), and re-running the same command completes it.
 TEST(KavoshIndexCli, KilledRunLeavesTheLastCommitAndARerunCompletesIt) {
@@ -483,13 +495,7 @@ TEST(KavoshIndexCli, KilledRunLeavesTheLastCommitAndARerunCompletesIt) {
     EXPECT_EQ(summarize_database(db).articles, count);
   }
 
-  // The lock dies with the killed process; allow its lock-holder a moment to notice.
-  testing::CommandResult rerun;
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    rerun = run_indexer(command, dir);
-    if (rerun.err.find("locked") == std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const testing::CommandResult rerun = rerun_after_a_kill(command, dir);
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   Xapian::Database completed(db);
   EXPECT_EQ(completed.get_doccount(), static_cast<Xapian::doccount>(kArticles));
@@ -538,12 +544,7 @@ TEST(KavoshIndexCli, AKilledRebuildLeavesTheOldIndexAndARerunCompletesIt) {
   EXPECT_EQ(summarize_database(db).articles, old_count);
   EXPECT_TRUE(std::filesystem::exists(staging));
 
-  testing::CommandResult rerun;
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    rerun = run_indexer(command, dir);
-    if (rerun.err.find("locked") == std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const testing::CommandResult rerun = rerun_after_a_kill(command, dir);
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   EXPECT_EQ(Xapian::Database(db).get_doccount(), static_cast<Xapian::doccount>(kArticles));
   EXPECT_FALSE(std::filesystem::exists(staging));
