@@ -17,6 +17,7 @@
 #include "kavosh/text/ascii.hpp"
 #include "kavosh/xapian/errors.hpp"
 #include "kavosh/xapian/open_database.hpp"
+#include "staged_rebuild.hpp"
 
 namespace kavosh::index {
 namespace {
@@ -200,6 +201,7 @@ void compact_database(const std::filesystem::path& db_path) {
     for (const fs::path& shard : shards) compact_database(shard);
     return;
   }
+  finish_interrupted_publish(db_path);  // a compaction or rebuild killed between two renames
   Xapian::Database db = open_database(db_path);
   // An indexer holds the write lock of every database it writes (a first run's shards, or the
   // database); holding them here refuses to compact under a running indexer, and keeps one
@@ -216,10 +218,9 @@ void compact_database(const std::filesystem::path& db_path) {
   }
   const fs::path normal = db_path.lexically_normal();
   const fs::path base = normal.has_filename() ? normal : normal.parent_path();
-  const fs::path compacted = base.string() + ".compact-tmp";
-  const fs::path old = base.string() + ".compact-old";
-  fs::remove_all(compacted);
-  fs::remove_all(old);
+  // Written beside the database as a rebuild is, and swapped in the same way: searchers go on
+  // with the old copy until the new one is complete, and a kill leaves the old one.
+  const fs::path compacted = clear_staging(base);
   try {
     ArticleCountMerger merger;  // a killed first run's shards hold different articles
     db.compact(compacted.string(), 0, 0, merger);
@@ -237,10 +238,10 @@ void compact_database(const std::filesystem::path& db_path) {
     throw_xapian_error(e, "compacting " + db_path.string());
   }
   db.close();
-  fs::rename(base, old);
-  fs::rename(compacted, base);
+  const fs::path old = swap_in(compacted, base);
   for (Xapian::WritableDatabase& lock : locks) lock.close();
-  fs::remove_all(old);
+  std::error_code error;
+  fs::remove_all(old, error);  // else the next run removes it
 }
 
 }  // namespace kavosh::index

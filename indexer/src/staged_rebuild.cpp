@@ -108,14 +108,7 @@ std::optional<StagedRebuild> StagedRebuild::begin(const fs::path& index) {
   } catch (const Xapian::Error&) {
     return std::nullopt;  // an old index that cannot be opened is not kept
   }
-  if (fs::exists(staged.staging_, error)) {
-    if (!left_by_a_rebuild(staged.staging_)) {
-      throw std::runtime_error(staged.staging_.string() +
-                               " exists and is not a Kavosh index: a rebuild writes the new "
-                               "index there while the old one serves searches; move it away");
-    }
-    remove_or_throw(staged.staging_, "the staging directory of an abandoned rebuild");
-  }
+  clear_staging(real);
   fs::create_directory(staged.staging_, error);
   if (error == std::errc::permission_denied || error == std::errc::read_only_file_system)
     return std::nullopt;
@@ -126,19 +119,38 @@ std::optional<StagedRebuild> StagedRebuild::begin(const fs::path& index) {
   return staged;
 }
 
-void StagedRebuild::publish(bool exchange) {
-  fs::path old_index = staging_;
-  if (!exchange ||
-      ::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, index_.c_str(), RENAME_EXCHANGE) != 0) {
-    if (exchange && errno != EINVAL && errno != ENOSYS) {
-      throw std::runtime_error("cannot put " + staging_.string() + " in the place of " +
-                               index_.string() + ": " + std::generic_category().message(errno));
-    }
-    old_index = replaced_path(index_);
-    if (fs::exists(old_index)) remove_or_throw(old_index, "an old index left by a rebuild");
-    rename_or_throw(index_, old_index);
-    rename_or_throw(staging_, index_);
+fs::path clear_staging(const fs::path& index) {
+  fs::path staging = staging_path(index);
+  std::error_code error;
+  if (!fs::exists(staging, error)) return staging;
+  if (!left_by_a_rebuild(staging)) {
+    throw std::runtime_error(staging.string() +
+                             " exists and is not a Kavosh index: a rebuild writes the new "
+                             "index there while the old one serves searches; move it away");
   }
+  remove_or_throw(staging, "the staging directory of an abandoned rebuild");
+  return staging;
+}
+
+fs::path swap_in(const fs::path& replacement, const fs::path& index_path, bool exchange) {
+  const fs::path index = real_path(index_path);
+  if (exchange &&
+      ::renameat2(AT_FDCWD, replacement.c_str(), AT_FDCWD, index.c_str(), RENAME_EXCHANGE) == 0) {
+    return replacement;
+  }
+  if (exchange && errno != EINVAL && errno != ENOSYS) {
+    throw std::runtime_error("cannot put " + replacement.string() + " in the place of " +
+                             index.string() + ": " + std::generic_category().message(errno));
+  }
+  fs::path old_index = replaced_path(index);
+  if (fs::exists(old_index)) remove_or_throw(old_index, "an old index left by a rebuild");
+  rename_or_throw(index, old_index);
+  rename_or_throw(replacement, index);
+  return old_index;
+}
+
+void StagedRebuild::publish(bool exchange) {
+  const fs::path old_index = swap_in(staging_, index_, exchange);
   for (Xapian::WritableDatabase& lock : locks_) {
     try {
       lock.close();

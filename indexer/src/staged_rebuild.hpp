@@ -7,6 +7,8 @@
 // follow a commit (the version files they watch are new files). A rebuild killed at any
 // moment leaves the old index as it was; the next run, once it holds the index's locks,
 // removes the staging directory the killed one abandoned.
+// `kavosh-index --compact` writes its compacted copy in the same place and swaps it in the
+// same way (database_info.cpp).
 // Where no staging is possible the rebuild happens in place, as before: DIR is a mount point
 // (a rename cannot leave it), its parent directory is not writable, or the old index cannot
 // be opened to take its locks (a corrupt one). A file system without RENAME_EXCHANGE gets two
@@ -44,6 +46,18 @@ class StagedRebuild {
   std::filesystem::path staging_;
   std::vector<Xapian::WritableDatabase> locks_;  // the old index's
 };
+
+// For a caller that holds `index`'s write locks: removes what an abandoned rebuild or
+// compaction left in staging_path(index), and returns that path. Throws std::runtime_error
+// when a directory of that name holds no Kavosh index (it is never removed).
+std::filesystem::path clear_staging(const std::filesystem::path& index);
+
+// Puts the complete index directory `replacement` (staging_path(index), for the recovery
+// below) in the place of `index`, whose write locks the caller holds: one exchange, or two
+// renames through replaced_path(index). Returns where the old index is now, for the caller to
+// remove once it has released its locks.
+std::filesystem::path swap_in(const std::filesystem::path& replacement,
+                              const std::filesystem::path& index, bool exchange = true);
 
 // Before a run opens `index`: completes a publish that was killed between its two renames.
 void finish_interrupted_publish(const std::filesystem::path& index);

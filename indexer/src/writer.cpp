@@ -30,6 +30,7 @@
 #include "kavosh/format/schema.hpp"
 #include "kavosh/format/stored_passage.hpp"
 #include "kavosh/format/term_filter.hpp"
+#include "kavosh/index/database_info.hpp"
 #include "kavosh/xapian/errors.hpp"
 #include "shard_set.hpp"
 #include "spelling_store.hpp"
@@ -149,7 +150,10 @@ struct IndexWriter::Impl {
         main_builder(options.analyzer) {}
 
   void open() {
-    if (!options.rebuild) finish_interrupted_publish(index);
+    if (!options.rebuild) {
+      finish_interrupted_publish(index);
+      for (const auto& shard : index_shards(index)) finish_interrupted_publish(shard);
+    }
     shard_set.open(options.rebuild, options.analysis_thread ? options.shards : 1,
                    options.index_shards);
     // The index's locks are this run's now: a rebuild they stopped is over.

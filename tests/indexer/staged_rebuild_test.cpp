@@ -170,6 +170,27 @@ TEST(StagedRebuild, TwoRenamesWhereExchangeIsMissingAndAKillBetweenThemIsFinishe
   EXPECT_FALSE(fs::exists(staging_path(db)));
 }
 
+// --compact writes its copy where a rebuild would and swaps it in the same way: nothing is
+// left beside the index, and a compaction killed between the two renames of a file system
+// without RENAME_EXCHANGE is finished by the next compaction (or run).
+TEST(StagedRebuild, ACompactionIsSwappedInAsARebuildIs) {
+  TempDir dir;
+  const fs::path db = dir / "db";
+  write_index(db, "old", "oldword");
+  compact_database(db);
+  EXPECT_TRUE(holds(db, "old"));
+  EXPECT_FALSE(fs::exists(staging_path(db)));
+  EXPECT_FALSE(fs::exists(replaced_path(db)));
+
+  // The state such a kill leaves: the compacted copy complete, the index moved aside.
+  Xapian::Database(db.string()).compact(staging_path(db).string());
+  fs::rename(db, replaced_path(db));
+  compact_database(db);
+  EXPECT_TRUE(holds(db, "old"));
+  EXPECT_FALSE(fs::exists(staging_path(db)));
+  EXPECT_FALSE(fs::exists(replaced_path(db)));
+}
+
 TEST(StagedRebuild, ADirectoryOfTheStagingNameThatIsNotAnIndexIsNeverRemoved) {
   TempDir dir;
   const fs::path db = dir / "db";
