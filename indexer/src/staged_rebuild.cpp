@@ -143,7 +143,14 @@ fs::path swap_in(const fs::path& replacement, const fs::path& index_path, bool e
                              index.string() + ": " + std::generic_category().message(errno));
   }
   fs::path old_index = replaced_path(index);
-  if (fs::exists(old_index)) remove_or_throw(old_index, "an old index left by a rebuild");
+  if (fs::exists(old_index)) {
+    if (!left_by_a_rebuild(old_index)) {
+      throw std::runtime_error(old_index.string() +
+                               " exists and is not a Kavosh index: a rebuild moves the old "
+                               "index there for a moment; move it away");
+    }
+    remove_or_throw(old_index, "an old index left by a rebuild");
+  }
   rename_or_throw(index, old_index);
   rename_or_throw(replacement, index);
   return old_index;
@@ -167,10 +174,15 @@ void finish_interrupted_publish(const fs::path& index) {
   const fs::path real = real_path(index);
   const fs::path replaced = replaced_path(real);
   std::error_code error;
-  if (!fs::exists(replaced, error)) return;
-  // The old index was moved aside only once the new one was complete.
-  if (!fs::exists(real, error)) fs::rename(staging_path(real), real, error);
-  if (fs::exists(real, error)) remove_or_throw(replaced, "an old index left by a rebuild");
+  if (!fs::exists(replaced, error) || !left_by_a_rebuild(replaced)) return;
+  if (!fs::exists(real, error)) {
+    // The old index was moved aside only once the new one was complete; should the new one be
+    // gone too (removed by hand), the old one goes back rather than be lost.
+    fs::rename(staging_path(real), real, error);
+    if (error) fs::rename(replaced, real, error);
+  }
+  if (fs::exists(real, error) && fs::exists(replaced, error))
+    remove_or_throw(replaced, "an old index left by a rebuild");
 }
 
 void remove_abandoned_staging(const fs::path& index) {

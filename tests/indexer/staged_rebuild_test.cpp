@@ -191,6 +191,19 @@ TEST(StagedRebuild, ACompactionIsSwappedInAsARebuildIs) {
   EXPECT_FALSE(fs::exists(replaced_path(db)));
 }
 
+// The state of a kill between the two renames, with the new index then removed by hand: the
+// old one goes back in place rather than be lost to a new empty index.
+TEST(StagedRebuild, AnIndexMovedAsideWithNoNewOneToReplaceItGoesBack) {
+  TempDir dir;
+  const fs::path db = dir / "db";
+  write_index(db, "old", "oldword");
+  fs::rename(db, replaced_path(db));
+  write_index(db, "more", "moreword");
+  EXPECT_TRUE(holds(db, "old"));
+  EXPECT_TRUE(holds(db, "more"));
+  EXPECT_FALSE(fs::exists(replaced_path(db)));
+}
+
 TEST(StagedRebuild, ADirectoryOfTheStagingNameThatIsNotAnIndexIsNeverRemoved) {
   TempDir dir;
   const fs::path db = dir / "db";
@@ -209,6 +222,11 @@ TEST(StagedRebuild, ADirectoryOfTheStagingNameThatIsNotAnIndexIsNeverRemoved) {
   write_index(db, "more", "moreword");
   EXPECT_TRUE(fs::exists(staging_path(db) / "notes.txt"));
   EXPECT_TRUE(holds(db, "old"));
+  // Nor one of the name the two-rename swap uses.
+  fs::create_directories(replaced_path(db));
+  testing::write_file(replaced_path(db) / "notes.txt", "mine");
+  write_index(db, "again", "againword");
+  EXPECT_TRUE(fs::exists(replaced_path(db) / "notes.txt"));
 }
 
 TEST(StagedRebuild, TheStagingDirectoryIsASiblingOfTheIndexHoweverItIsNamed) {
