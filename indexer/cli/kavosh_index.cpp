@@ -136,8 +136,18 @@ WriteRun write(const Options& options, Format format) {
     corpus = index_corpus(files, writer, corpus_options);
     corpus.warnings += aliases.warnings;
     corpus.alias_groups += aliases.alias_groups;
-    writer.close();
+    writer.commit();
     run.written = writer.stats();
+    // A rebuild that found nothing to index in the paths it was given (a wrong --format, an
+    // empty or truncated dump) keeps the index it would have replaced. `--rebuild` without
+    // paths still empties the index: that one is asked for.
+    if (options.rebuild && !options.paths.empty() && run.written.articles == 0) {
+      const bool kept = writer.abandon();
+      throw std::runtime_error(
+          "--rebuild indexed no documents from its input: " + options.db.string() +
+          (kept ? " is kept as it was" : " is now empty (rebuilt in place)"));
+    }
+    writer.close();
   }
   progress.finish();
   warnings += corpus.warnings;

@@ -533,6 +533,19 @@ struct IndexWriter::Impl {
     staged.reset();
   }
 
+  bool abandon() {
+    stop_worker();
+    stop_shard_threads();
+    closed = true;
+    if (!staged) return false;
+    spelling.reset();
+    for (const auto& shard : shard_set.shards()) shard->db.close();
+    std::error_code error;
+    std::filesystem::remove_all(path, error);  // else the next run removes it
+    staged.reset();
+    return true;
+  }
+
   void refuse_when_closed() const {
     if (closed) throw std::logic_error("the index writer of " + index.string() + " is closed");
   }
@@ -659,6 +672,11 @@ void IndexWriter::add_alias_group(const std::vector<std::string>& names) {
 void IndexWriter::commit() {
   if (impl_->closed) return;
   guarded(impl_->path, impl_->failed, [&] { impl_->commit_all(); });
+}
+
+bool IndexWriter::abandon() {
+  if (impl_->closed) return false;
+  return guarded(impl_->path, impl_->failed, [&] { return impl_->abandon(); });
 }
 
 void IndexWriter::close() {

@@ -503,6 +503,32 @@ TEST(KavoshIndexCli, KilledRunLeavesTheLastCommitAndARerunCompletesIt) {
             std::to_string(kArticles));
 }
 
+// A rebuild that finds nothing to index in its input (a wrong format, an empty or truncated
+// file) keeps the index it would have replaced; without paths it empties it, as asked.
+TEST(KavoshIndexCli, ARebuildThatIndexesNothingKeepsTheIndex) {
+  TempDir dir;
+  const std::string db = (dir / "db").string();
+  ASSERT_EQ(run_indexer({"--db", db, "--quiet", (kFixtures / "smart.all").string()}, dir).exit_code,
+            0);
+  const Xapian::doccount old_count = Xapian::Database(db).get_doccount();
+  ASSERT_GT(old_count, 0u);
+  testing::write_file(dir / "empty.jsonl", R"({"id": "a", "title": "", "text": ""})"
+                                           "\n");
+  const auto result =
+      run_indexer({"--db", db, "--quiet", "--rebuild", (dir / "empty.jsonl").string()}, dir);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("kavosh-index: --rebuild indexed no documents from its input: " + db +
+                            " is kept as it was\n"),
+            std::string::npos)
+      << result.err;
+  EXPECT_EQ(Xapian::Database(db).get_doccount(), old_count);
+  EXPECT_FALSE(std::filesystem::exists(dir / "db.rebuild"));
+
+  const auto emptied = run_indexer({"--db", db, "--quiet", "--rebuild"}, dir);
+  EXPECT_EQ(emptied.exit_code, 0) << emptied.err;
+  EXPECT_EQ(Xapian::Database(db).get_doccount(), 0u);
+}
+
 // SIGKILL in the middle of a --rebuild leaves the old index whole and searchable (the new one
 // was being written beside it), and re-running the rebuild completes it.
 TEST(KavoshIndexCli, AKilledRebuildLeavesTheOldIndexAndARerunCompletesIt) {

@@ -122,6 +122,10 @@ class IndexWriter {
   // Commits and ends the run: a rebuild's new index takes the old one's place. The writer
   // takes nothing more (add() and remove() throw std::logic_error); stats() stays.
   void close();
+  // Ends the run without putting a staged rebuild in place: the new index is discarded and the
+  // old one stays as it was (true). Any other run keeps what it committed, as a kill leaves it
+  // (false). The writer takes nothing more.
+  bool abandon();
   const WriterStats& stats() const;  // exact after commit(); add() may still be in flight
   const std::filesystem::path& path() const;
 
