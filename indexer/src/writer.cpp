@@ -523,26 +523,28 @@ struct IndexWriter::Impl {
   // databases closed and the new index put in the old one's place.
   void close() {
     commit_all();
-    stop_worker();
-    stop_shard_threads();
-    closed = true;
-    if (!staged) return;
-    spelling.reset();
-    for (const auto& shard : shard_set.shards()) shard->db.close();
+    if (!end_run()) return;
     staged->publish();
     staged.reset();
   }
 
   bool abandon() {
+    if (!end_run()) return false;
+    std::error_code error;
+    std::filesystem::remove_all(path, error);  // else the next run removes it
+    staged.reset();
+    return true;
+  }
+
+  // Stops the threads; a staged rebuild's databases are closed, and true is returned, for its
+  // directory to be swapped in or removed.
+  bool end_run() {
     stop_worker();
     stop_shard_threads();
     closed = true;
     if (!staged) return false;
     spelling.reset();
     for (const auto& shard : shard_set.shards()) shard->db.close();
-    std::error_code error;
-    std::filesystem::remove_all(path, error);  // else the next run removes it
-    staged.reset();
     return true;
   }
 
