@@ -17,6 +17,7 @@
 #include "kavosh/text/ascii.hpp"
 #include "kavosh/xapian/errors.hpp"
 #include "kavosh/xapian/open_database.hpp"
+#include "shard_set.hpp"
 #include "staged_rebuild.hpp"
 
 namespace kavosh::index {
@@ -208,11 +209,7 @@ void compact_database(const std::filesystem::path& db_path) {
   // from starting until the compacted copy has replaced the directory.
   std::vector<Xapian::WritableDatabase> locks;
   try {
-    const std::vector<fs::path> shards = unmerged_shards(db_path);
-    if (shards.empty()) locks.emplace_back(db_path.string(), Xapian::DB_OPEN);
-    for (const fs::path& shard : shards) locks.emplace_back(shard.string(), Xapian::DB_OPEN);
-  } catch (const Xapian::DatabaseLockError& e) {
-    throw_lock_error(db_path, e.get_msg());
+    locks = lock_databases(db_path, unmerged_shards(db_path));
   } catch (const Xapian::Error& e) {
     throw_xapian_error(e, "cannot open database " + db_path.string());
   }

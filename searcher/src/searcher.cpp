@@ -290,9 +290,10 @@ struct Searcher::Impl {
   // passes that check half old and half new: a phrase check read so found none of 50 matching
   // documents (tests/faults/RESULTS.md). So `read` starts at the latest commit, and runs again
   // when a commit lands during it (kReadAttemptsAcrossCommits times at most).
-  // A database rebuilt under the read (kavosh-index --rebuild writes it anew in place) can
-  // fail it with another error than DatabaseModifiedError ("EOF reading block"): that read is
-  // tried again too, when the version files changed during it.
+  // A database replaced under the read (a rebuild or compaction swapped in, or a rebuild in
+  // place where it could not be staged) can fail it with another error than
+  // DatabaseModifiedError ("EOF reading block"): that read is tried again too, when the
+  // version files changed during it.
   template <typename Read>
   auto at_latest_commit(Read&& read) -> decltype(read()) {
     bool modified = false;  // Xapian found the open revision's blocks reused
