@@ -40,16 +40,19 @@ bool is_inert_arabic(char32_t c) {
 // its NFKC_Casefold form (the word without ZWNJ) to `out` and returns true.
 bool copy_if_nfkc_casefold_inert(std::string_view word, std::string& out) {
   out.clear();
+  std::size_t copied_to = 0;  // word's bytes before it are in `out`, or were a ZWNJ
   for (std::size_t offset = 0; offset < word.size();) {
     const DecodedCodePoint cp = decode_utf8(word, offset);
     if (cp.value == text::kZeroWidthNonJoiner) {
+      out.append(word.substr(copied_to, offset - copied_to));
       offset += cp.length;
+      copied_to = offset;
       continue;
     }
     if (!is_inert_arabic(cp.value)) return false;
-    out.append(word.substr(offset, cp.length));
     offset += cp.length;
   }
+  out.append(word.substr(copied_to));
   return true;
 }
 

@@ -61,13 +61,8 @@ std::size_t count_code_points(std::string_view text) {
   return count;
 }
 
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
+void append_multibyte_utf8(std::string& out, char32_t c) {
+  if (c < 0x10000) {
     out.push_back(static_cast<char>(0xE0 | (c >> 12)));
     out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (c & 0x3F)));

@@ -761,12 +761,16 @@ bool MatchData::short_postings(std::string_view term,
   std::uint64_t low = 0, high = short_group_count_;
   while (low < high) {
     const std::uint64_t middle = low + (high - low) / 2;
+    // A group's first term shares nothing with the one before: its bytes follow their count.
     const unsigned char* at = short_pool_ + short_groups_[middle].offset;
-    ShortEntry first;
-    if (!short_group_valid(middle) || !read_short_entry(at, short_group_end(middle), first) ||
-        first.shared != 0)
+    const unsigned char* const end = short_group_end(middle);
+    std::uint64_t shared = 0, rest_bytes = 0;
+    if (!short_group_valid(middle) || !read_varint(at, end, shared) || shared != 0 ||
+        !read_varint(at, end, rest_bytes) || rest_bytes > static_cast<std::uint64_t>(end - at))
       return false;
-    if (first.rest <= term)
+    const std::string_view first(reinterpret_cast<const char*>(at),
+                                 static_cast<std::size_t>(rest_bytes));
+    if (first <= term)
       low = middle + 1;
     else
       high = middle;

@@ -17,6 +17,10 @@ inline void put_varint(std::string& out, std::uint64_t value) {
 // Reads a varint of at most 64 bits from `at`, never past `end`, and moves `at` past it; false
 // (with `at` anywhere up to `end`) when the bytes end first or it is longer than 64 bits.
 inline bool read_varint(const unsigned char*& at, const unsigned char* end, std::uint64_t& value) {
+  if (at < end && *at < 0x80) {  // one byte: most lengths, counts and gaps
+    value = *at++;
+    return true;
+  }
   value = 0;
   for (unsigned shift = 0; at < end && shift < 64; shift += 7) {
     const unsigned char byte = *at++;

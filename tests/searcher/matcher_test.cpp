@@ -411,6 +411,58 @@ TEST(TopKHeap, KeepsTheLowerDocidOfEqualScoresWhateverTheOfferOrder) {
   EXPECT_EQ(best[1].docid, 6u);
 }
 
+// The heap against the plain definition of its result: of every offer, per article (when
+// collapsing) the best, then the best k of those, in Enquire's order. Random offers with many
+// equal scores and repeated articles, k from 1 to past the slot table's first growth.
+TEST(TopKHeap, KeepsWhatSortingEveryOfferWouldKeep) {
+  std::mt19937 random(16);
+  for (int round = 0; round < 400; ++round) {
+    const unsigned k = 1 + random() % 40;
+    const bool collapse = round % 2 == 1;
+    const std::uint32_t articles = 1 + random() % 60;
+    km::TopKHeap heap(k, collapse);
+    std::vector<km::ScoredDoc> offered;
+    std::vector<std::uint32_t> article_of;
+    std::vector<Xapian::docid> docids(300);
+    for (std::size_t i = 0; i < docids.size(); ++i) docids[i] = static_cast<Xapian::docid>(i + 1);
+    std::shuffle(docids.begin(), docids.end(), random);
+    for (const Xapian::docid docid : docids) {
+      const double score = static_cast<double>(random() % 12) / 4.0;
+      const std::uint32_t article = random() % 5 == 0 ? 0 : 1 + random() % articles;
+      heap.offer(docid, score, article);
+      offered.push_back({docid, score});
+      article_of.push_back(article);
+    }
+    const auto better = [](const km::ScoredDoc& a, const km::ScoredDoc& b) {
+      return a.score != b.score ? a.score > b.score : a.docid < b.docid;
+    };
+    std::vector<std::size_t> order(offered.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return better(offered[a], offered[b]); });
+    std::vector<km::ScoredDoc> expected;
+    std::vector<bool> article_taken(articles + 1, false);
+    for (const std::size_t i : order) {
+      if (expected.size() == k) break;
+      const std::uint32_t article = article_of[i];
+      if (collapse && article != 0) {
+        if (article_taken[article]) continue;
+        article_taken[article] = true;
+      }
+      expected.push_back(offered[i]);
+    }
+    const auto kept = heap.take_sorted();
+    ASSERT_EQ(kept.size(), expected.size()) << "round " << round;
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      EXPECT_EQ(kept[i].docid, expected[i].docid) << "round " << round << ", rank " << i;
+      EXPECT_EQ(kept[i].score, expected[i].score) << "round " << round << ", rank " << i;
+    }
+    if (kept.size() == k) {
+      EXPECT_EQ(heap.threshold(), expected.back().score) << "round " << round;
+    }
+  }
+}
+
 TEST(MatchPlan, ReadsScoredClausesFiltersAndExclusions) {
   const Xapian::Database empty;
   ks::QueryNodeDetails details;

@@ -141,6 +141,44 @@ TEST(Utf8Boundaries, CutsNeverSplitACodePoint) {
   EXPECT_EQ(count_code_points(""), 0u);
 }
 
+// decode_utf8 reads ASCII and two-byte sequences inline and hands the rest to
+// decode_multibyte_utf8: every lead byte with every next byte, and every lead alone at the
+// end of the text, must decode as the out-of-line decoder does.
+TEST(Utf8Decoding, TheInlineTwoByteReadingAgreesWithTheFullDecoder) {
+  for (unsigned lead = 0x80; lead <= 0xFF; ++lead) {
+    const std::string alone(1, static_cast<char>(lead));
+    const DecodedCodePoint inline_alone = decode_utf8(alone, 0);
+    const DecodedCodePoint full_alone = decode_multibyte_utf8(alone, 0);
+    EXPECT_EQ(inline_alone.value, full_alone.value) << hex(alone);
+    EXPECT_EQ(inline_alone.length, full_alone.length) << hex(alone);
+    EXPECT_EQ(inline_alone.ill_formed, full_alone.ill_formed) << hex(alone);
+    for (unsigned next = 0; next <= 0xFF; ++next) {
+      const std::string bytes{static_cast<char>(lead), static_cast<char>(next), '\x80', '\x80'};
+      const DecodedCodePoint fast = decode_utf8(bytes, 0);
+      const DecodedCodePoint full = decode_multibyte_utf8(bytes, 0);
+      ASSERT_EQ(fast.value, full.value) << hex(bytes);
+      ASSERT_EQ(fast.length, full.length) << hex(bytes);
+      ASSERT_EQ(fast.ill_formed, full.ill_formed) << hex(bytes);
+    }
+  }
+}
+
+// Every code point but the surrogates encodes to what decodes back to it, in as many bytes as
+// its range takes (the inline one- and two-byte forms and the out-of-line longer ones).
+TEST(Utf8Encoding, EveryCodePointRoundTrips) {
+  for (char32_t c = 0; c <= kMaxCodePoint; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    std::string out;
+    append_utf8(out, c);
+    const std::size_t expected_length = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    ASSERT_EQ(out.size(), expected_length) << static_cast<std::uint32_t>(c);
+    const DecodedCodePoint back = decode_utf8(out, 0);
+    ASSERT_EQ(back.value, c) << hex(out);
+    ASSERT_EQ(back.length, expected_length) << hex(out);
+    ASSERT_FALSE(back.ill_formed) << hex(out);
+  }
+}
+
 TEST(Utf8Encoding, AppendsEveryLengthAtItsEdges) {
   std::string out;
   for (const char32_t c : {char32_t{'a'}, char32_t{0x7F}, char32_t{0x80}, char32_t{0x7FF},

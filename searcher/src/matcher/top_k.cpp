@@ -5,17 +5,100 @@
 
 namespace kavosh::search::matcher {
 
-void TopKHeap::insert(const Entry& entry) {
-  const auto at = kept_.insert(entry).first;
-  if (collapse_ && entry.article != 0) by_article_[entry.article] = at;
-  note_worst();
+std::size_t TopKHeap::ArticleSlots::home(std::uint32_t article) const {
+  // Fibonacci hashing: article numbers are dense, and their top bits after the multiply spread.
+  return static_cast<std::uint32_t>(article * 2654435769U) >> (32 - bits_);
+}
+
+std::uint32_t* TopKHeap::ArticleSlots::find(std::uint32_t article) {
+  if (used_ == 0) return nullptr;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t at = home(article);; at = (at + 1) & mask) {
+    if (slots_[at].first == article) return &slots_[at].second;
+    if (slots_[at].first == 0) return nullptr;
+  }
+}
+
+void TopKHeap::ArticleSlots::grow() {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> old;
+  old.swap(slots_);
+  bits_ = bits_ == 0 ? 4 : bits_ + 1;
+  slots_.assign(std::size_t{1} << bits_, {0, 0});
+  used_ = 0;
+  for (const auto& [article, at] : old) {
+    if (article != 0) put(article, at);
+  }
+}
+
+void TopKHeap::ArticleSlots::put(std::uint32_t article, std::uint32_t at) {
+  if (std::uint32_t* kept = find(article)) {
+    *kept = at;
+    return;
+  }
+  if (2 * (used_ + 1) > slots_.size()) grow();
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t slot = home(article);
+  while (slots_[slot].first != 0) slot = (slot + 1) & mask;
+  slots_[slot] = {article, at};
+  ++used_;
+}
+
+void TopKHeap::ArticleSlots::erase(std::uint32_t article) {
+  if (used_ == 0) return;
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t hole = home(article);
+  while (slots_[hole].first != article) {
+    if (slots_[hole].first == 0) return;
+    hole = (hole + 1) & mask;
+  }
+  // Backward shift: an entry after the hole moves into it unless its home lies cyclically
+  // after the hole, so every entry stays reachable from its home without tombstones.
+  for (std::size_t next = (hole + 1) & mask; slots_[next].first != 0; next = (next + 1) & mask) {
+    const std::size_t from_home = (next - home(slots_[next].first)) & mask;
+    if (from_home >= ((next - hole) & mask)) {
+      slots_[hole] = slots_[next];
+      hole = next;
+    }
+  }
+  slots_[hole] = {0, 0};
+  --used_;
+}
+
+void TopKHeap::place(std::size_t at, const Entry& entry) {
+  heap_[at] = entry;
+  if (collapse_ && entry.article != 0)
+    by_article_.put(entry.article, static_cast<std::uint32_t>(at));
+}
+
+void TopKHeap::sift_up(std::size_t at) {
+  const Entry moving = heap_[at];
+  while (at > 0) {
+    const std::size_t parent = (at - 1) / 2;
+    if (!Better{}(heap_[parent], moving)) break;
+    place(at, heap_[parent]);
+    at = parent;
+  }
+  place(at, moving);
+}
+
+void TopKHeap::sift_down(std::size_t at) {
+  const Entry moving = heap_[at];
+  const std::size_t size = heap_.size();
+  for (;;) {
+    std::size_t worse = 2 * at + 1;
+    if (worse >= size) break;
+    if (worse + 1 < size && Better{}(heap_[worse], heap_[worse + 1])) ++worse;
+    if (!Better{}(moving, heap_[worse])) break;
+    place(at, heap_[worse]);
+    at = worse;
+  }
+  place(at, moving);
 }
 
 void TopKHeap::note_worst() {
   if (!full()) return;  // every offer enters: the threshold stays minus infinity
-  const Entry& worst = *std::prev(kept_.end());
-  threshold_ = worst.doc.score;
-  worst_docid_ = worst.doc.docid;
+  threshold_ = heap_.front().doc.score;
+  worst_docid_ = heap_.front().doc.docid;
 }
 
 TopKHeap::Offered TopKHeap::offer(Xapian::docid docid, double score, std::uint32_t article) {
@@ -25,29 +108,35 @@ TopKHeap::Offered TopKHeap::offer(Xapian::docid docid, double score, std::uint32
   if (full() && (score < threshold_ || (score == threshold_ && docid >= worst_docid_))) return {};
   const Entry entry{{docid, score}, article};
   if (collapse_ && article != 0) {
-    const auto found = by_article_.find(article);
-    if (found != by_article_.end()) {
-      if (!Better{}(entry, *found->second)) return {};
-      kept_.erase(found->second);
-      insert(entry);
+    if (const std::uint32_t* kept = by_article_.find(article)) {
+      // A better entry for the same article: it can only move away from the worst end.
+      if (!Better{}(entry, heap_[*kept])) return {};
+      heap_[*kept] = entry;
+      sift_down(*kept);
+      note_worst();
       return {true, full()};
     }
   }
   if (!full()) {
-    insert(entry);
+    heap_.push_back(entry);
+    sift_up(heap_.size() - 1);
+    note_worst();
     return {true, full()};
   }
-  const auto worst = std::prev(kept_.end());
-  if (!Better{}(entry, *worst)) return {};
-  if (collapse_ && worst->article != 0) by_article_.erase(worst->article);
-  kept_.erase(worst);
-  insert(entry);
+  if (!Better{}(entry, heap_.front())) return {};
+  if (collapse_ && heap_.front().article != 0) by_article_.erase(heap_.front().article);
+  heap_.front() = entry;
+  sift_down(0);
+  note_worst();
   return {true, true};
 }
 
 std::vector<ScoredDoc> TopKHeap::take_sorted() const {
+  std::vector<Entry> sorted = heap_;
+  std::sort(sorted.begin(), sorted.end(), Better{});
   std::vector<ScoredDoc> docs;
-  for (const auto& entry : kept_) docs.push_back(entry.doc);
+  docs.reserve(sorted.size());
+  for (const auto& entry : sorted) docs.push_back(entry.doc);
   return docs;
 }
 
