@@ -69,7 +69,7 @@ struct MatchData::ShortGroup {
 
 namespace {
 
-constexpr std::array<char, 8> kMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '4'};
+constexpr std::array<char, 8> kMatchDataMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '4'};
 constexpr std::uint32_t kByteOrderMark = 0x01020304;
 struct Header {
   char magic[8];
@@ -502,7 +502,7 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
 
   const std::string uuid = db.get_uuid();
   Header header{};
-  std::memcpy(header.magic, kMagic.data(), kMagic.size());
+  std::memcpy(header.magic, kMatchDataMagic.data(), kMatchDataMagic.size());
   header.byte_order = kByteOrderMark;
   header.block_size = kBlockSize;
   header.revision = db.get_revision();
@@ -620,7 +620,7 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   const char* in = mapped->bytes();
   Header header;
   std::memcpy(&header, in, sizeof header);
-  if (std::memcmp(header.magic, kMagic.data(), kMagic.size()) != 0 ||
+  if (std::memcmp(header.magic, kMatchDataMagic.data(), kMatchDataMagic.size()) != 0 ||
       header.byte_order != kByteOrderMark || header.block_size != kBlockSize ||
       header.revision != revision || header.uuid_bytes != uuid.size() ||
       header.length_count != static_cast<std::uint64_t>(last) + 1)

@@ -22,7 +22,7 @@ namespace {
 // File layout, integers little-endian: magic, probes (u32), reserved (u32), terms (u64),
 // bit count (u64), revision (u64), UUID length (u64), UUID, then the bits, bit i of the array
 // being bit (i % 8) of byte i / 8.
-constexpr std::array<char, 8> kMagic = {'K', 'V', 'T', 'F', 'I', 'L', 'T', '1'};
+constexpr std::array<char, 8> kTermFilterMagic = {'K', 'V', 'T', 'F', 'I', 'L', 'T', '1'};
 constexpr std::size_t kFixedHeaderBytes = 8 + 4 + 4 + 8 + 8 + 8 + 8;
 // 10 bits and 7 probes a term: about 1 % of absent terms answer "maybe".
 constexpr std::uint64_t kBitsPerTerm = 10;
@@ -93,7 +93,7 @@ bool TermFilter::may_hold(std::string_view term) const {
 }
 
 void TermFilter::write(const std::filesystem::path& file) const {
-  std::string header(kMagic.begin(), kMagic.end());
+  std::string header(kTermFilterMagic.begin(), kTermFilterMagic.end());
   put_u64(header, probes_);  // probes (u32) and the reserved u32 after it
   put_u64(header, terms_);
   put_u64(header, bit_count_);
@@ -131,7 +131,7 @@ std::optional<TermFilter> TermFilter::read(const std::filesystem::path& file,
       mapped, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
 
   const auto* in = static_cast<const std::uint8_t*>(mapped);
-  if (std::memcmp(in, kMagic.data(), kMagic.size()) != 0) return std::nullopt;
+  if (std::memcmp(in, kTermFilterMagic.data(), kTermFilterMagic.size()) != 0) return std::nullopt;
   TermFilter filter;
   const std::uint64_t probes_and_reserved = get_u64(in + 8);
   filter.terms_ = get_u64(in + 16);

@@ -26,7 +26,7 @@ using testing::TempDir;
 
 // `count` documents of varying length: "common" in every one (wdf 1 + i % 5), "rare" in every
 // hundredth, articles of three passages each (passages 0, 1, 2).
-void fill(const std::filesystem::path& path, int count) {
+void fill_common_and_rare(const std::filesystem::path& path, int count) {
   Xapian::WritableDatabase db(path.string(), Xapian::DB_CREATE_OR_OPEN);
   for (int i = 0; i < count; ++i) {
     Xapian::Document doc;
@@ -65,7 +65,7 @@ Written written(const TempDir& dir, unsigned count,
 
 TEST(MatchData, HoldsTheIndexLengthsArticlesAndBlockBounds) {
   TempDir dir;
-  fill(dir / "db", 1000);
+  fill_common_and_rare(dir / "db", 1000);
   Xapian::Database db((dir / "db").string());
   MatchData::write(db, match_data_path(dir.path()));
   const auto data = MatchData::read(match_data_path(dir.path()), db);
@@ -248,17 +248,18 @@ TEST(MatchData, CompetitiveImpactsKeepWhatNoOtherPostingBeatsAndMergeBeyondTheCa
 
 TEST(MatchData, IsIgnoredAfterAnotherCommit) {
   TempDir dir;
-  fill(dir / "db", 300);
+  fill_common_and_rare(dir / "db", 300);
   MatchData::write(Xapian::Database((dir / "db").string()), match_data_path(dir.path()));
-  fill(dir / "db", 1);  // a commit the file does not describe, as after a killed run
+  fill_common_and_rare(dir / "db",
+                       1);  // a commit the file does not describe, as after a killed run
   EXPECT_FALSE(
       MatchData::read(match_data_path(dir.path()), Xapian::Database((dir / "db").string())));
 }
 
 TEST(MatchData, IsIgnoredForAnotherDatabase) {
   TempDir dir;
-  fill(dir / "a", 300);
-  fill(dir / "b", 300);  // same revision, another UUID
+  fill_common_and_rare(dir / "a", 300);
+  fill_common_and_rare(dir / "b", 300);  // same revision, another UUID
   MatchData::write(Xapian::Database((dir / "a").string()), match_data_path(dir.path()));
   EXPECT_FALSE(
       MatchData::read(match_data_path(dir.path()), Xapian::Database((dir / "b").string())));
@@ -266,7 +267,7 @@ TEST(MatchData, IsIgnoredForAnotherDatabase) {
 
 TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
   TempDir dir;
-  fill(dir / "db", 600);
+  fill_common_and_rare(dir / "db", 600);
   Xapian::Database db((dir / "db").string());
   const auto file = match_data_path(dir.path());
   MatchData::write(db, file);

@@ -17,7 +17,7 @@ namespace {
 using testing::TempDir;
 
 // A database of `count` documents holding "w<i>", "ZSw<i>" and a Persian term each.
-void fill(const std::filesystem::path& path, int count) {
+void fill_numbered_terms(const std::filesystem::path& path, int count) {
   Xapian::WritableDatabase db(path.string(), Xapian::DB_CREATE_OR_OPEN);
   for (int i = 0; i < count; ++i) {
     Xapian::Document doc;
@@ -31,7 +31,7 @@ void fill(const std::filesystem::path& path, int count) {
 
 TEST(TermFilter, HoldsEveryTermAndRulesOutMostOthers) {
   TempDir dir;
-  fill(dir / "db", 2000);
+  fill_numbered_terms(dir / "db", 2000);
   Xapian::Database db((dir / "db").string());
   const TermFilter filter = TermFilter::build(db);
   EXPECT_EQ(filter.terms(), 6000u);
@@ -48,7 +48,7 @@ TEST(TermFilter, HoldsEveryTermAndRulesOutMostOthers) {
 
 TEST(TermFilter, AnEmptyDatabaseHoldsNothing) {
   TempDir dir;
-  fill(dir / "db", 0);
+  fill_numbered_terms(dir / "db", 0);
   const TermFilter filter = TermFilter::build(Xapian::Database((dir / "db").string()));
   EXPECT_EQ(filter.terms(), 0u);
   EXPECT_FALSE(filter.may_hold("w0"));
@@ -57,7 +57,7 @@ TEST(TermFilter, AnEmptyDatabaseHoldsNothing) {
 
 TEST(TermFilter, ReadsBackOnlyForItsDatabaseAndRevision) {
   TempDir dir;
-  fill(dir / "db", 300);
+  fill_numbered_terms(dir / "db", 300);
   const auto file = dir / "terms.bloom";
   {
     Xapian::Database db((dir / "db").string());
@@ -75,15 +75,15 @@ TEST(TermFilter, ReadsBackOnlyForItsDatabaseAndRevision) {
   EXPECT_FALSE(std::filesystem::exists(file.string() + ".tmp"));
 
   // Another database at the same revision (its own UUID), then a later revision of this one.
-  fill(dir / "other", 300);
+  fill_numbered_terms(dir / "other", 300);
   EXPECT_FALSE(TermFilter::read(file, Xapian::Database((dir / "other").string())).has_value());
-  fill(dir / "db", 1);
+  fill_numbered_terms(dir / "db", 1);
   EXPECT_FALSE(TermFilter::read(file, Xapian::Database((dir / "db").string())).has_value());
 }
 
 TEST(TermFilter, MissingTruncatedOrForeignFilesAreIgnored) {
   TempDir dir;
-  fill(dir / "db", 50);
+  fill_numbered_terms(dir / "db", 50);
   Xapian::Database db((dir / "db").string());
   EXPECT_FALSE(TermFilter::read(dir / "absent.bloom", db).has_value());
 
@@ -103,7 +103,7 @@ TEST(TermFilter, MissingTruncatedOrForeignFilesAreIgnored) {
 // filter of all ones kept a search on the CPU for minutes.
 TEST(TermFilter, HeadersOutOfBoundsAreIgnored) {
   TempDir dir;
-  fill(dir / "db", 50);
+  fill_numbered_terms(dir / "db", 50);
   Xapian::Database db((dir / "db").string());
   const auto file = dir / "terms.bloom";
   TermFilter::build(db).write(file);

@@ -14,6 +14,7 @@
 #include "kavosh/index/readers.hpp"
 #include "kavosh/index/writer.hpp"
 #include "process.hpp"
+#include "test_support.hpp"
 
 #ifndef KAVOSH_SEARCH_BINARY
 #error "KAVOSH_SEARCH_BINARY must name the kavosh-search binary"
@@ -24,7 +25,7 @@ namespace ki = kavosh::index;
 
 namespace {
 
-const std::string kSeedArticle = "000_98f3cf22a18d5691.txt";
+using kavosh::search::testing::kSeedArticle;
 // Fields an unknown field's message lists: title, section, lang, then the seed's infobox labels.
 const std::string kSeedFields =
     "title, section, lang, abbreviation, active_regions, banned, battles_and_wars, colours, "

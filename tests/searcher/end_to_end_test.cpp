@@ -25,9 +25,9 @@ namespace ks = kavosh::search;
 
 namespace {
 
-const fs::path kSourceDir = KAVOSH_SOURCE_DIR;
-const fs::path kDataDir = KAVOSH_DATA_DIR;
-const std::string kSeedArticle = "000_98f3cf22a18d5691.txt";
+using kavosh::search::testing::kDataDir;
+using kavosh::search::testing::kSeedArticle;
+using kavosh::search::testing::kSourceDir;
 
 fs::path fresh_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() /

@@ -34,8 +34,8 @@ namespace km = kavosh::search::matcher;
 
 namespace {
 
-const fs::path kDataDir = KAVOSH_DATA_DIR;
-const fs::path kSourceDir = KAVOSH_SOURCE_DIR;
+using kavosh::search::testing::kDataDir;
+using kavosh::search::testing::kSourceDir;
 
 bool close(double a, double b) {
   return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b));

@@ -43,8 +43,8 @@ namespace ks = kavosh::search;
 using kavosh::search::testing::WriterListener;
 using kavosh::testing::RunningProcess;
 
-const fs::path kDataDir = KAVOSH_DATA_DIR;
-const fs::path kSourceDir = KAVOSH_SOURCE_DIR;
+using kavosh::search::testing::kDataDir;
+using kavosh::search::testing::kSourceDir;
 constexpr unsigned kShards = 3;
 
 class TempDir {

@@ -20,15 +20,8 @@ using kavosh::search::SnippetQuery;
 
 namespace {
 
-SnippetQuery query_of(Analyzer& analyzer, const std::string& words) {
-  return kavosh::search::testing::bare_words_query(analyzer, words);
-}
-
-std::vector<std::string> marked(const Snippet& s) {
-  std::vector<std::string> out;
-  for (const auto& h : s.highlights) out.push_back(s.text.substr(h.begin, h.end - h.begin));
-  return out;
-}
+using kavosh::search::testing::bare_words_query;
+using kavosh::search::testing::marked;
 
 bool on_code_point_boundary(const std::string& s, std::size_t offset) {
   return offset == s.size() || !kavosh::text::is_utf8_continuation_byte(s[offset]);
@@ -57,7 +50,7 @@ TEST(Snippet, MarksWhatTheAnalyzerMatches) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.query);
     auto snippet =
-        maker.make(c.text, Analyzer::detect_language(c.text), query_of(analyzer, c.query));
+        maker.make(c.text, Analyzer::detect_language(c.text), bare_words_query(analyzer, c.query));
     EXPECT_EQ(snippet.text, c.text);
     EXPECT_EQ(marked(snippet), c.marks);
   }
@@ -82,7 +75,7 @@ TEST(Snippet, WindowWithTheRarestTermWins) {
   Analyzer analyzer;
   SnippetMaker maker(analyzer, SnippetOptions{.max_words = 5},
                      [&](const std::string& key) { return rarity.count(key) ? rarity[key] : 1.0; });
-  auto snippet = maker.make(text, Language::English, query_of(analyzer, "iran rajavi"));
+  auto snippet = maker.make(text, Language::English, bare_words_query(analyzer, "iran rajavi"));
   EXPECT_EQ(snippet.text, "… fifteen sixteen rajavi seventeen eighteen");
   EXPECT_EQ(marked(snippet), (std::vector<std::string>{"rajavi"}));
 }
@@ -91,11 +84,11 @@ TEST(Snippet, EllipsesWhereTextIsCutAndWhitespaceCollapsed) {
   const std::string text = "alpha beta\n\ngamma   delta epsilon zeta eta theta iota kappa";
   Analyzer analyzer;
   SnippetMaker maker(analyzer, SnippetOptions{.max_words = 4});
-  auto snippet = maker.make(text, Language::English, query_of(analyzer, "delta"));
+  auto snippet = maker.make(text, Language::English, bare_words_query(analyzer, "delta"));
   EXPECT_EQ(snippet.text, "… gamma delta epsilon zeta …");
   ASSERT_EQ(snippet.highlights.size(), 1u);
   EXPECT_EQ(snippet.text.substr(snippet.highlights[0].begin, 5), "delta");
-  auto start = maker.make(text, Language::English, query_of(analyzer, "alpha"));
+  auto start = maker.make(text, Language::English, bare_words_query(analyzer, "alpha"));
   EXPECT_EQ(start.text, "alpha beta gamma delta …");
 }
 
@@ -105,7 +98,7 @@ TEST(Snippet, ByteLimitDropsWholeWordsNeverCutsUtf8) {
   for (unsigned limit : {1u, 7u, 20u, 33u, 50u, 80u}) {
     SCOPED_TRACE(limit);
     SnippetMaker maker(analyzer, SnippetOptions{.max_words = 30, .max_bytes = limit});
-    auto snippet = maker.make(text, Language::Persian, query_of(analyzer, "مجاهدین"));
+    auto snippet = maker.make(text, Language::Persian, bare_words_query(analyzer, "مجاهدین"));
     std::string body = snippet.text;
     for (const std::string cut : {"… ", " …"}) {
       auto at = body.find(cut);
@@ -131,7 +124,7 @@ TEST(Snippet, CombiningMarksStayWithTheirLetter) {
   const std::string text = "cafe\xCC\x81 au lait and more words after it";
   Analyzer analyzer;
   SnippetMaker maker(analyzer, SnippetOptions{.max_words = 2});
-  auto snippet = maker.make(text, Language::English, query_of(analyzer, "cafe"));
+  auto snippet = maker.make(text, Language::English, bare_words_query(analyzer, "cafe"));
   EXPECT_EQ(snippet.text, "cafe\xCC\x81 au …");
   EXPECT_EQ(marked(snippet), (std::vector<std::string>{"cafe\xCC\x81"}));
 }

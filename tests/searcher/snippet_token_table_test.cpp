@@ -43,11 +43,7 @@ SnippetQuery query_of(Analyzer& analyzer, const std::string& words, bool phrase 
   return query;
 }
 
-std::vector<std::string> marked(const Snippet& s) {
-  std::vector<std::string> out;
-  for (const auto& h : s.highlights) out.push_back(s.text.substr(h.begin, h.end - h.begin));
-  return out;
-}
+using kavosh::search::testing::marked;
 
 struct Case {
   const char* query;

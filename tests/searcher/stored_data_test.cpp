@@ -32,8 +32,8 @@ using kavosh::analysis::Analyzer;
 
 namespace {
 
-const fs::path kSourceDir = KAVOSH_SOURCE_DIR;
-const std::string kSeedArticle = "000_98f3cf22a18d5691.txt";
+using kavosh::search::testing::kSeedArticle;
+using kavosh::search::testing::kSourceDir;
 
 class StoredData : public ::testing::Test {
  protected:

@@ -45,4 +45,17 @@ inline SnippetQuery bare_words_query(analysis::Analyzer& analyzer, const std::st
   return query;
 }
 
+// The highlighted stretches of a snippet, in order.
+inline std::vector<std::string> marked(const Snippet& snippet) {
+  std::vector<std::string> out;
+  for (const auto& h : snippet.highlights)
+    out.push_back(snippet.text.substr(h.begin, h.end - h.begin));
+  return out;
+}
+
+// Where the tests find the repository (the seed article, fixtures) and ../shared/data.
+inline const std::filesystem::path kSourceDir = KAVOSH_SOURCE_DIR;
+inline const std::filesystem::path kDataDir = KAVOSH_DATA_DIR;
+inline const std::string kSeedArticle = "000_98f3cf22a18d5691.txt";
+
 }  // namespace kavosh::search::testing

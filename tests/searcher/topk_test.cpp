@@ -25,8 +25,8 @@ namespace ks = kavosh::search;
 
 namespace {
 
-const fs::path kSourceDir = KAVOSH_SOURCE_DIR;
-const fs::path kDataDir = KAVOSH_DATA_DIR;
+using kavosh::search::testing::kDataDir;
+using kavosh::search::testing::kSourceDir;
 
 fs::path fresh_dir(const std::string& name) {
   const fs::path dir =

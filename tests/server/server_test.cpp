@@ -26,8 +26,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const fs::path kSourceDir = KAVOSH_SOURCE_DIR;
-const std::string kSeedArticle = "000_98f3cf22a18d5691.txt";
+using kavosh::search::testing::kSeedArticle;
+using kavosh::search::testing::kSourceDir;
 
 ki::Article generated_article(const std::string& id, const std::string& words) {
   ki::Article article;
