@@ -707,15 +707,22 @@ struct ShortEntry {
   const unsigned char* postings = nullptr;
   const unsigned char* postings_end = nullptr;
 };
-bool read_short_entry(const unsigned char*& at, const unsigned char* end, ShortEntry& entry) {
-  std::uint64_t rest_bytes = 0, posting_bytes = 0;
-  if (!read_varint(at, end, entry.shared) || !read_varint(at, end, rest_bytes) ||
+// An entry's term: the bytes it shares with the term before it, and the rest.
+inline bool read_short_term(const unsigned char*& at, const unsigned char* end,
+                            std::uint64_t& shared, std::string_view& rest) {
+  std::uint64_t rest_bytes = 0;
+  if (!read_varint(at, end, shared) || !read_varint(at, end, rest_bytes) ||
       rest_bytes > static_cast<std::uint64_t>(end - at))
     return false;
-  entry.rest = {reinterpret_cast<const char*>(at), static_cast<std::size_t>(rest_bytes)};
+  rest = {reinterpret_cast<const char*>(at), static_cast<std::size_t>(rest_bytes)};
   at += rest_bytes;
-  if (!read_varint(at, end, entry.count) || !read_varint(at, end, posting_bytes) ||
-      posting_bytes > static_cast<std::uint64_t>(end - at))
+  return true;
+}
+
+bool read_short_entry(const unsigned char*& at, const unsigned char* end, ShortEntry& entry) {
+  std::uint64_t posting_bytes = 0;
+  if (!read_short_term(at, end, entry.shared, entry.rest) || !read_varint(at, end, entry.count) ||
+      !read_varint(at, end, posting_bytes) || posting_bytes > static_cast<std::uint64_t>(end - at))
     return false;
   entry.postings = at;
   at += posting_bytes;
@@ -761,15 +768,13 @@ bool MatchData::short_postings(std::string_view term,
   std::uint64_t low = 0, high = short_group_count_;
   while (low < high) {
     const std::uint64_t middle = low + (high - low) / 2;
-    // A group's first term shares nothing with the one before: its bytes follow their count.
+    // Only the group's first term is read (it shares nothing), not its postings.
     const unsigned char* at = short_pool_ + short_groups_[middle].offset;
-    const unsigned char* const end = short_group_end(middle);
-    std::uint64_t shared = 0, rest_bytes = 0;
-    if (!short_group_valid(middle) || !read_varint(at, end, shared) || shared != 0 ||
-        !read_varint(at, end, rest_bytes) || rest_bytes > static_cast<std::uint64_t>(end - at))
+    std::uint64_t shared = 0;
+    std::string_view first;
+    if (!short_group_valid(middle) ||
+        !read_short_term(at, short_group_end(middle), shared, first) || shared != 0)
       return false;
-    const std::string_view first(reinterpret_cast<const char*>(at),
-                                 static_cast<std::size_t>(rest_bytes));
     if (first <= term)
       low = middle + 1;
     else

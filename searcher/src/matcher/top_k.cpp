@@ -95,39 +95,29 @@ void TopKHeap::sift_down(std::size_t at) {
   place(at, moving);
 }
 
-void TopKHeap::note_worst() {
-  if (!full()) return;  // every offer enters: the threshold stays minus infinity
-  threshold_ = heap_.front().doc.score;
-  worst_docid_ = heap_.front().doc.docid;
-}
-
 TopKHeap::Offered TopKHeap::offer(Xapian::docid docid, double score, std::uint32_t article) {
   if (k_ == 0) return {};
   // Most offers lose to the k-th: so would they to their article's kept document, which is
   // at least as good.
-  if (full() && (score < threshold_ || (score == threshold_ && docid >= worst_docid_))) return {};
   const Entry entry{{docid, score}, article};
+  if (full() && !Better{}(entry, heap_.front())) return {};
   if (collapse_ && article != 0) {
     if (const std::uint32_t* kept = by_article_.find(article)) {
       // A better entry for the same article: it can only move away from the worst end.
       if (!Better{}(entry, heap_[*kept])) return {};
       heap_[*kept] = entry;
       sift_down(*kept);
-      note_worst();
       return {true, full()};
     }
   }
   if (!full()) {
     heap_.push_back(entry);
     sift_up(heap_.size() - 1);
-    note_worst();
     return {true, full()};
   }
-  if (!Better{}(entry, heap_.front())) return {};
   if (collapse_ && heap_.front().article != 0) by_article_.erase(heap_.front().article);
   heap_.front() = entry;
   sift_down(0);
-  note_worst();
   return {true, true};
 }
 

@@ -27,7 +27,10 @@ class TopKHeap {
   unsigned k() const { return k_; }
   bool full() const { return k_ == 0 || heap_.size() >= k_; }
   // The score a document must beat to enter (a tie enters only with a lower docid).
-  double threshold() const { return threshold_; }
+  double threshold() const {
+    if (k_ == 0) return std::numeric_limits<double>::infinity();
+    return full() ? heap_.front().doc.score : -std::numeric_limits<double>::infinity();
+  }
   struct Offered {
     bool entered = false;
     bool threshold_may_rise = false;
@@ -70,13 +73,9 @@ class TopKHeap {
   void place(std::size_t at, const Entry& entry);
   void sift_up(std::size_t at);
   void sift_down(std::size_t at);
-  void note_worst();
   unsigned k_;
   bool collapse_;
-  double threshold_ =
-      k_ == 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
-  Xapian::docid worst_docid_ = 0;  // of the k-th document, when the heap is full
-  std::vector<Entry> heap_;
+  std::vector<Entry> heap_;  // its root, once k are kept, is the k-th document
   ArticleSlots by_article_;  // when collapsing
 };
 
