@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "atomic_file.hpp"
+#include "kavosh/format/adjacent_pairs.hpp"
 #include "kavosh/format/schema.hpp"
 #include "varint.hpp"
 
@@ -25,8 +26,9 @@ namespace kavosh::index {
 //   header: magic (8), byte-order mark u32, block size u32, revision u64, UUID length u64,
 //           length count u64, term count u64, block count u64, impact count u64,
 //           pool bytes u64, posting bytes u64, article count u64, id pool bytes u64,
-//           short group count u64, short pool bytes u64, checksum u64 (of every section but
-//           blocks, posting offsets, impacts, postings and the short pool),
+//           short group count u64, short pool bytes u64, pair pool bytes u64, checksum u64
+//           (of every section but blocks, posting offsets, impacts, postings, the short pool
+//           and the adjacent pairs),
 //           UUID (padded with zeros to a multiple of 8)
 //   lengths: u32[length count], indexed by docid, padded to a multiple of 8 bytes
 //   articles: u32[length count], indexed by docid, padded the same way
@@ -50,6 +52,11 @@ namespace kavosh::index {
 //               and bytes of the rest, varint posting count, varint posting bytes, then per
 //               posting varint (docid - previous docid - 1) << 1 | (wdf != 1) (the first
 //               counting from docid 0) and, when that bit is set, varint wdf
+//   pair offsets: u64[length count + 1], where each document's adjacent-pair filter starts in
+//                 the pair pool (document d's ends where d + 1's starts; empty for none)
+//   pair checksums: u64 per kPairChunkDocs documents (docids from 0), of the chunk's pair
+//                   offsets and filters (checked when a filter of the chunk is first read)
+//   pair pool: the filters' bytes (each a multiple of 8 bytes long: adjacent_pairs.hpp)
 struct MatchData::DirectoryEntry {
   std::uint64_t pool_offset;
   std::uint64_t first_block;
@@ -69,7 +76,7 @@ struct MatchData::ShortGroup {
 
 namespace {
 
-constexpr std::array<char, 8> kMatchDataMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '4'};
+constexpr std::array<char, 8> kMatchDataMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '5'};
 constexpr std::uint32_t kByteOrderMark = 0x01020304;
 struct Header {
   char magic[8];
@@ -87,9 +94,16 @@ struct Header {
   std::uint64_t id_pool_bytes;
   std::uint64_t short_group_count;
   std::uint64_t short_pool_bytes;
+  std::uint64_t pair_pool_bytes;
   std::uint64_t checksum;
 };
-static_assert(sizeof(Header) == 120);
+static_assert(sizeof(Header) == 128);
+// Documents per checksum of adjacent-pair filters: a phrase's candidates are checked a chunk
+// at a time, the first time one of its documents is read.
+constexpr std::uint64_t kPairChunkDocs = 1024;
+constexpr std::uint64_t pair_chunk_count(std::uint64_t length_count) {
+  return (length_count + kPairChunkDocs - 1) / kPairChunkDocs;
+}
 // Terms per group of short lists: a lookup finds its group by binary search over their first
 // terms, then reads at most this many front-coded terms.
 constexpr std::uint32_t kShortGroupTerms = 16;
@@ -373,6 +387,41 @@ std::vector<std::uint32_t> passage_numbers(const Xapian::Database& db, Xapian::d
   return passages;
 }
 
+// Every document's adjacent-pair filter (slot kSlotAdjacentPairs) in one pool, with offsets by
+// docid and a checksum per chunk of kPairChunkDocs documents.
+struct PairSections {
+  std::vector<std::uint64_t> offsets;
+  std::vector<std::uint64_t> checksums;
+  std::string pool;
+};
+PairSections pair_sections(const Xapian::Database& db, Xapian::docid last) {
+  PairSections out;
+  const std::uint64_t count = std::uint64_t{last} + 1;
+  out.offsets.assign(count + 1, 0);
+  Xapian::docid next = 0;  // the first docid whose offset is not yet set
+  for (auto it = db.valuestream_begin(schema::kSlotAdjacentPairs);
+       it != db.valuestream_end(schema::kSlotAdjacentPairs); ++it) {
+    const Xapian::docid docid = it.get_docid();
+    if (docid > last) break;
+    const std::string value = *it;
+    const std::span<const unsigned char> filter = adjacent_pairs_of_value(value);
+    for (; next <= docid; ++next) out.offsets[next] = out.pool.size();
+    out.pool.append(reinterpret_cast<const char*>(filter.data()), filter.size());
+  }
+  for (; next <= count; ++next) out.offsets[next] = out.pool.size();
+  for (std::uint64_t chunk = 0; chunk < pair_chunk_count(count); ++chunk) {
+    const std::uint64_t first = chunk * kPairChunkDocs;
+    const std::uint64_t end = std::min(count, first + kPairChunkDocs);
+    Checksum checksum;
+    checksum.add(std::string_view(reinterpret_cast<const char*>(out.offsets.data() + first),
+                                  (end + 1 - first) * sizeof(std::uint64_t)));
+    checksum.add(std::string_view(out.pool).substr(out.offsets[first],
+                                                   out.offsets[end] - out.offsets[first]));
+    out.checksums.push_back(checksum.value());
+  }
+  return out;
+}
+
 }  // namespace
 
 struct MatchData::TermSections {
@@ -489,6 +538,7 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   const std::vector<std::uint32_t> lengths = document_lengths(db, last);
   const ArticleSections articles = article_sections(db, last, lengths.size());
   const std::vector<std::uint32_t> passages = passage_numbers(db, last, lengths.size());
+  const PairSections pairs = pair_sections(db, last);
   TermSections terms;
   for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) {
     if (term.get_termfreq() >= kMinBlockedPostings)
@@ -517,6 +567,7 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   header.id_pool_bytes = articles.id_pool.size();
   header.short_group_count = terms.short_groups.size();
   header.short_pool_bytes = terms.short_pool.size();
+  header.pair_pool_bytes = pairs.pool.size();
   std::string uuid_padded = uuid;
   uuid_padded.resize(padded8(uuid.size()), '\0');
   std::string pool_padded = terms.pool;
@@ -535,7 +586,9 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
              bytes_of(lengths), bytes_of(articles.numbers), bytes_of(passages),
              bytes_of(articles.id_offsets), articles.id_pool, bytes_of(terms.directory),
              block_section, bytes_of(terms.posting_offsets), bytes_of(terms.impacts),
-             terms.postings, pool_padded, bytes_of(terms.short_groups), terms.short_pool});
+             terms.postings, pool_padded, bytes_of(terms.short_groups), terms.short_pool,
+             std::string(padded8(terms.short_pool.size()) - terms.short_pool.size(), '\0'),
+             bytes_of(pairs.offsets), bytes_of(pairs.checksums), pairs.pool});
 }
 
 namespace {
@@ -567,7 +620,7 @@ std::optional<MappedFile> map_file(const std::filesystem::path& file) {
 // Where each section starts (see the layout at the top of this file).
 struct Layout {
   std::uint64_t lengths, articles, passages, id_offsets, id_pool, directory, blocks, offsets,
-      impacts, postings, pool, short_groups, short_pool;
+      impacts, postings, pool, short_groups, short_pool, pair_offsets, pair_checksums, pair_pool;
 };
 
 // The sections of a file of `size` bytes with `header`, when they fill it exactly. Every count
@@ -580,7 +633,8 @@ std::optional<Layout> layout_of(const Header& header, std::uint64_t size) {
       header.block_count > size / sizeof(Block) || header.impact_count > size / sizeof(Impact) ||
       header.pool_bytes > size || header.posting_bytes > size || header.length_count > size ||
       header.article_count >= size / sizeof(std::uint64_t) || header.id_pool_bytes > size ||
-      header.id_pool_bytes % 8 != 0 || header.uuid_bytes > kMaxUuidBytes)
+      header.id_pool_bytes % 8 != 0 || header.uuid_bytes > kMaxUuidBytes ||
+      header.pair_pool_bytes > size || header.pair_pool_bytes % 8 != 0)
     return std::nullopt;
   Layout at{};
   at.lengths = sizeof(Header) + padded8(header.uuid_bytes);
@@ -596,7 +650,10 @@ std::optional<Layout> layout_of(const Header& header, std::uint64_t size) {
   at.pool = at.postings + padded8(header.posting_bytes + kPostingSlack);
   at.short_groups = at.pool + padded8(header.pool_bytes);
   at.short_pool = at.short_groups + header.short_group_count * sizeof(ShortGroup);
-  if (at.short_pool + header.short_pool_bytes != size) return std::nullopt;
+  at.pair_offsets = at.short_pool + padded8(header.short_pool_bytes);
+  at.pair_checksums = at.pair_offsets + (header.length_count + 1) * sizeof(std::uint64_t);
+  at.pair_pool = at.pair_checksums + pair_chunk_count(header.length_count) * sizeof(std::uint64_t);
+  if (at.pair_pool + header.pair_pool_bytes != size) return std::nullopt;
   return at;
 }
 
@@ -660,6 +717,11 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   data.short_group_count_ = header.short_group_count;
   data.short_pool_ = reinterpret_cast<const unsigned char*>(in + at->short_pool);
   data.short_pool_bytes_ = header.short_pool_bytes;
+  data.pair_offsets_ = reinterpret_cast<const std::uint64_t*>(in + at->pair_offsets);
+  data.pair_checksums_ = reinterpret_cast<const std::uint64_t*>(in + at->pair_checksums);
+  data.pair_pool_ = reinterpret_cast<const unsigned char*>(in + at->pair_pool);
+  data.pair_pool_bytes_ = header.pair_pool_bytes;
+  data.pair_chunk_state_.assign(pair_chunk_count(header.length_count), TermState::Unchecked);
   if (!data.directory_in_bounds(header.pool_bytes, header.block_count) ||
       !data.article_ids_in_bounds(header.id_pool_bytes) || !data.short_groups_in_bounds())
     return std::nullopt;
@@ -747,6 +809,34 @@ bool MatchData::short_groups_in_bounds() const {
       return false;
   }
   return true;
+}
+
+std::span<const unsigned char> MatchData::adjacent_pairs(Xapian::docid docid) const {
+  if (docid >= length_count_) return {};
+  const std::uint64_t chunk = docid / kPairChunkDocs;
+  TermState& state = pair_chunk_state_[chunk];
+  if (state == TermState::Unchecked) {
+    // Offsets ascending within the pool, each filter whole words, and the checksum as written.
+    const std::uint64_t first = chunk * kPairChunkDocs;
+    const std::uint64_t end = std::min(length_count_, first + kPairChunkDocs);
+    bool valid = true;
+    for (std::uint64_t d = first; d < end && valid; ++d)
+      valid = pair_offsets_[d] <= pair_offsets_[d + 1] &&
+              pair_offsets_[d + 1] <= pair_pool_bytes_ &&
+              (pair_offsets_[d + 1] - pair_offsets_[d]) % 8 == 0;
+    if (valid) {
+      Checksum checksum;
+      checksum.add(std::string_view(reinterpret_cast<const char*>(pair_offsets_ + first),
+                                    (end + 1 - first) * sizeof(std::uint64_t)));
+      checksum.add(
+          std::string_view(reinterpret_cast<const char*>(pair_pool_) + pair_offsets_[first],
+                           pair_offsets_[end] - pair_offsets_[first]));
+      valid = checksum.value() == pair_checksums_[chunk];
+    }
+    state = valid ? TermState::Valid : TermState::Invalid;
+  }
+  if (state != TermState::Valid) return {};  // damaged: no filter, Xapian's positions decide
+  return {pair_pool_ + pair_offsets_[docid], pair_offsets_[docid + 1] - pair_offsets_[docid]};
 }
 
 bool MatchData::short_group_valid(std::uint64_t group) const {

@@ -529,6 +529,13 @@ TEST_F(MatcherExactness, SeedArticleRanksAsEnquire) {
   const fs::path db = temp_ / "seed";
   ks::testing::index_file(db, kSourceDir / "corpus" / "000_98f3cf22a18d5691.txt", ki::Format::Auto,
                           "000_98f3cf22a18d5691.txt");
+  {  // so that comparing with Enquire holds the adjacent-pair filters to Xapian's positions
+    const Xapian::Database database(db.string());
+    const auto data = ki::MatchData::read(ki::match_data_path(db), database);
+    ASSERT_TRUE(data);
+    for (Xapian::docid docid = 1; docid <= database.get_lastdocid(); ++docid)
+      ASSERT_FALSE(data->adjacent_pairs(docid).empty()) << docid;
+  }
   std::vector<Case> cases = random_cases(vocabulary(db), neighbours(db, 20, 7), 160, 7);
   for (Case& c : long_cases(vocabulary(db), neighbours(db, 20, 8), 24, 8)) cases.push_back(c);
   check_against_exhaustive(db, cases);

@@ -243,7 +243,7 @@ std::vector<TermCursor::Posting> merged_synonym_postings(const Xapian::Database&
 ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& data,
                            const ScoredClause& clause, const Bm25Parameters& parameters,
                            const Xapian::Database& statistics)
-    : kind_(clause.kind), window_(clause.window), names_(clause.terms) {
+    : data_(&data), kind_(clause.kind), window_(clause.window), names_(clause.terms) {
   const double collection_size = statistics.get_doccount();
   const double average_length = statistics.get_avlength();
   // A synonym of many terms (a wildcard's completions) is read whole and merged into one list
@@ -277,6 +277,10 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
     }
     std::stable_sort(rarest_first_.begin(), rarest_first_.end(),
                      [&](std::size_t a, std::size_t b) { return termfreqs[a] < termfreqs[b]; });
+    if (kind_ == ScoredClause::Kind::Phrase && window_ == names_.size())
+      for (std::size_t i = 0; i + 1 < names_.size(); ++i)
+        pair_keys_.push_back(index::adjacent_pair_key(index::adjacent_term_key(names_[i]),
+                                                      index::adjacent_term_key(names_[i + 1])));
   }
   one_term_ = !positional() && terms_.size() == 1;
   settle();
@@ -360,6 +364,7 @@ double ClauseCursor::block_bound(Xapian::docid target, Xapian::docid* last_docid
 }
 
 bool ClauseCursor::positions_hold(const Xapian::Database& db) const {
+  if (!pairs_may_hold(docid_)) return false;
   return positions_hold_with([&](std::size_t i) { return terms_[i].positions(db, names_[i]); });
 }
 
@@ -396,7 +401,9 @@ class DocidListSource : public Xapian::PostingSource {
 
 std::vector<Xapian::docid> ClauseCursor::holding_among(const Xapian::Database& db,
                                                        std::vector<Xapian::docid> docids) const {
-  if (!positional() || docids.empty()) return docids;
+  if (!positional()) return docids;
+  std::erase_if(docids, [&](Xapian::docid docid) { return !pairs_may_hold(docid); });
+  if (docids.empty()) return docids;
   const auto count = static_cast<Xapian::doccount>(docids.size());
   DocidListSource candidates(std::move(docids));
   std::vector<Xapian::Query> terms;

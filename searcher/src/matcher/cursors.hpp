@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "kavosh/format/adjacent_pairs.hpp"
 #include "kavosh/format/match_data.hpp"
 #include "matcher/bm25.hpp"
 #include "matcher/plan.hpp"
@@ -263,6 +264,17 @@ class ClauseCursor {
   bool positional() const { return kind_ != ScoredClause::Kind::Any; }
   // Whether the terms stand as the phrase or NEAR asks in the cursor's current document.
   bool positions_hold(const Xapian::Database& db) const;
+  // False where document `docid`'s adjacent-pair filter rules the exact phrase out: some pair
+  // of its neighbouring terms stands nowhere side by side there. True for anything else (a
+  // NEAR, a word clause, a document without a filter). A few bit tests, where positions_hold()
+  // reads Xapian's position table.
+  bool pairs_may_hold(Xapian::docid docid) const {
+    if (pair_keys_.empty()) return true;
+    const std::span<const unsigned char> filter = data_->adjacent_pairs(docid);
+    for (const std::uint64_t key : pair_keys_)
+      if (!index::adjacent_pair_may_hold(filter, key)) return false;
+    return true;
+  }
   // Of `docids` (ascending), those where the terms stand as the phrase or NEAR asks, found by
   // Xapian's own phrase matcher in one pass: each position read through the public API opens
   // a fresh B-tree cursor (about four reads of the position table), where Xapian's matcher
@@ -293,10 +305,12 @@ class ClauseCursor {
     return max_wdf == 0 ? 0 : weights_[0].score(max_wdf, min_length);
   }
 
+  const index::MatchData* data_;
   ScoredClause::Kind kind_;
   Xapian::termcount window_;
   std::vector<std::string> names_;
   std::vector<std::size_t> rarest_first_;  // positional terms, least frequent first
+  std::vector<std::uint64_t> pair_keys_;   // an exact phrase's neighbouring terms' pairs
   std::vector<TermCursor> terms_;
   std::vector<Bm25Clause> weights_;  // one for Kind::Any, one per term otherwise
   // A phrase's or NEAR's terms' block bounds in the stretch of the last block_bound().

@@ -22,7 +22,9 @@
 //  - every shorter list (no blocks), front-coded terms and varint postings in groups of 16
 //    terms (short_postings): a wildcard's rare completions and a small collection's words are
 //    read in a few hundred instructions a list where opening one through Xapian costs about
-//    15 000 (1.2 % of the 1 GB bench index, 5.5 % of the GCIDE one).
+//    15 000 (1.2 % of the 1 GB bench index, 5.5 % of the GCIDE one);
+//  - every document's adjacent-pair filter (adjacent_pairs.hpp), copied from its value slot, so
+//    the matcher rules out a phrase candidate with a few bit tests.
 // Xapian's posting lists stay the record: this is a copy the indexer rewrites with them.
 //
 // Trust, as for the term filter (term_filter.hpp): written at the end of every indexing run for
@@ -150,6 +152,10 @@ class MatchData {
   // read the list through Xapian then. Not thread-safe, as blocks().
   bool short_postings(std::string_view term,
                       std::vector<std::pair<Xapian::docid, std::uint32_t>>& out) const;
+  // Document `docid`'s adjacent-pair filter; empty when it has none (indexed before filters,
+  // or a docid the revision does not hold) or its chunk of the file fails its checks. Not
+  // thread-safe, as blocks().
+  std::span<const unsigned char> adjacent_pairs(Xapian::docid docid) const;
 
  private:
   MatchData() = default;
@@ -194,6 +200,11 @@ class MatchData {
   const unsigned char* short_pool_ = nullptr;
   std::uint64_t short_pool_bytes_ = 0;
   mutable std::vector<TermState> short_group_state_;
+  const std::uint64_t* pair_offsets_ = nullptr;  // length_count_ + 1
+  const std::uint64_t* pair_checksums_ = nullptr;
+  const unsigned char* pair_pool_ = nullptr;
+  std::uint64_t pair_pool_bytes_ = 0;
+  mutable std::vector<TermState> pair_chunk_state_;
 };
 
 }  // namespace kavosh::index
