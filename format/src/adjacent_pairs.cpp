@@ -31,8 +31,8 @@ std::string AdjacentPairsBuilder::value() {
   for (const std::uint64_t key : keys_) {
     for (std::uint32_t probe = 0; probe < kProbes; ++probe) {
       const std::uint64_t bit = adjacent_pair_bit(key, probe, bits);
-      value[1 + bit / 8] = static_cast<char>(static_cast<unsigned char>(value[1 + bit / 8]) |
-                                             (1U << (bit % 8)));
+      value[1 + bit / 8] =
+          static_cast<char>(static_cast<unsigned char>(value[1 + bit / 8]) | (1U << (bit % 8)));
     }
   }
   return value;

@@ -40,8 +40,11 @@ Article persian_article() {
   article.fields = {{"place", "کتابخانهٔ ملی"}, {"place", "تهران"}};
   Passage passage;
   passage.section = "تاریخچه";
-  passage.text = "کتاب‌های قدیمی در کتابخانه نگهداری می‌شوند و پژوهشگران آن‌ها را می‌خوانند. "
-                 "سازمان مجاهدین خلق ایران (MEK) در سال ۱۳۴۴ پایه‌گذاری شد.";
+  for (const char* sentence :
+       {"کتاب‌های قدیمی در کتابخانه", "نگهداری می‌شوند و",
+        "پژوهشگران آن‌ها را می‌خوانند.", "سازمان مجاهدین خلق ایران",
+        "(MEK) در سال ۱۳۴۴", "پایه‌گذاری شد."})
+    passage.text += std::string(passage.text.empty() ? "" : " ") + sentence;
   article.passages.push_back(passage);
   return article;
 }
