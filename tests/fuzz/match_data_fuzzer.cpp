@@ -1,7 +1,8 @@
 // libFuzzer target: MatchData::read on a real match.data with the fuzzer's edits (bytes
 // flipped, the file cut or extended; fuzz_support.hpp mutate()). Invariants beyond the
 // sanitizers': read() never throws, and whatever an accepted file answers equals what the
-// pristine file answers: every document's length, article, article id and passage, and every term's
+// pristine file answers: every document's length, article, article id, passage and adjacent-pair
+// filter (or none, when a chunk's checksum catches the edit), and every term's
 // blocks, impacts and decoded postings, and every short list (or none, when a checksum catches
 // the edit and the matcher falls back to reading the list through Xapian). A different answer
 // would mean a wrong bound and lost documents.
@@ -59,6 +60,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
               "a document's article id changed");
       require(fuzzed->passage(docid) == pristine->passage(docid),
               "a document's passage number changed");
+      // A filter read back other than written could rule out a phrase that holds.
+      const std::span<const unsigned char> filter = fuzzed->adjacent_pairs(docid);
+      require(filter.empty() || same_bytes(filter, pristine->adjacent_pairs(docid)),
+              "a document's adjacent-pair filter changed");
     }
     for (const std::string& term : terms) {
       const MatchData::TermBlocks got = fuzzed->blocks(term);
