@@ -13,7 +13,7 @@ constexpr std::uint32_t kNoLength = std::numeric_limits<std::uint32_t>::max();
 }  // namespace
 
 TermCursor::TermCursor(const Xapian::Database& db, const std::string& term,
-                       const index::MatchData& data, Xapian::doccount termfreq)
+                       const index::MatchData& data, Xapian::doccount termfreq, Bounds bounds)
     : data_(&data), blocks_(data.blocks(term)) {
   if (!blocks_.blocks.empty()) {
     list_ = true;
@@ -36,6 +36,8 @@ TermCursor::TermCursor(const Xapian::Database& db, const std::string& term,
     for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
       postings_.emplace_back(*it, it.get_wdf());
   }
+  docid_ = postings_.empty() ? kEnd : postings_[0].first;
+  if (bounds == Bounds::None) return;  // whole_block_ keeps no impacts
   for (const auto& [docid, wdf] : postings_) {
     const std::uint32_t length = data.length(docid);
     if (wdf < kTabledWdfs)
@@ -47,7 +49,6 @@ TermCursor::TermCursor(const Xapian::Database& db, const std::string& term,
     if (shortest_at_wdf[wdf] != kNoLength) points.push_back({wdf, shortest_at_wdf[wdf]});
   owned_impacts_ = index::MatchData::competitive_impacts(std::move(points));
   whole_block_ = {kEnd, 0, static_cast<std::uint32_t>(owned_impacts_.size())};
-  docid_ = postings_.empty() ? kEnd : postings_[0].first;
 }
 
 TermCursor::TermCursor(std::vector<Posting> postings, const index::MatchData& data)
@@ -242,7 +243,7 @@ std::vector<TermCursor::Posting> merged_synonym_postings(const Xapian::Database&
 
 ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& data,
                            const ScoredClause& clause, const Bm25Parameters& parameters,
-                           const Xapian::Database& statistics)
+                           const Xapian::Database& statistics, Bounds bounds)
     : data_(&data), kind_(clause.kind), window_(clause.window), names_(clause.terms) {
   const double collection_size = statistics.get_doccount();
   const double average_length = statistics.get_avlength();
@@ -254,7 +255,7 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
   } else {
     for (std::size_t i = 0; i < clause.terms.size(); ++i)
       terms_.emplace_back(db, clause.terms[i], data,
-                          i < clause.termfreqs.size() ? clause.termfreqs[i] : 0);
+                          i < clause.termfreqs.size() ? clause.termfreqs[i] : 0, bounds);
   }
   const std::vector<Xapian::doccount>& termfreqs = clause.termfreqs;
   for (const double tf : termfreqs) {

@@ -21,6 +21,11 @@ namespace kavosh::search::matcher {
 
 inline constexpr Xapian::docid kEnd = std::numeric_limits<Xapian::docid>::max();
 
+// Whether a cursor over a short list computes its impacts (the bounds block-max prunes by), or
+// leaves them out for a pass that bounds nothing: over a small collection they were a third of
+// opening a question's cursors.
+enum class Bounds { Computed, None };
+
 // What a stretch of postings can score at most: its competitive impacts (MatchData), valid
 // for documents up to `last_docid`; none when no posting is left.
 struct BlockBound {
@@ -75,9 +80,10 @@ class TermCursor {
   // A term with blocks in `data` is decoded from there a block at a time as the matcher goes;
   // a shorter list is read whole here, from `data`'s short lists (through Xapian where those
   // fail their checks), its bound taken from its postings.
-  // `termfreq`: how many postings to expect (0 when unknown).
+  // `termfreq`: how many postings to expect (0 when unknown). With Bounds::None a short list
+  // has no impacts: whole() and block_at() bound nothing.
   TermCursor(const Xapian::Database& db, const std::string& term, const index::MatchData& data,
-             Xapian::doccount termfreq);
+             Xapian::doccount termfreq, Bounds bounds = Bounds::Computed);
   // Postings already read (in docid order), with blocks computed from them; a wdf above its
   // document's length (a synonym's summed wdfs) is clamped to it.
   TermCursor(std::vector<Posting> postings, const index::MatchData& data);
@@ -153,7 +159,7 @@ class TermCursor {
   std::vector<index::MatchData::Impact> owned_impacts_;
   std::span<const index::MatchData::Block> block_table() const;
   std::span<const index::MatchData::Impact> impact_table() const;
-  index::MatchData::Block whole_block_;  // the whole list's impacts, in impact_table()
+  index::MatchData::Block whole_block_{kEnd, 0, 0};  // the whole list's impacts, in impact_table()
   std::size_t position_ = 0;
   Xapian::docid docid_ = kEnd;
   index::MatchData::TermBlocks blocks_;
@@ -171,7 +177,8 @@ class ClauseCursor {
   // weighed by the collection size and average length of `statistics` (`db` itself, or the
   // whole set of shards, as Xapian's combined Database computes them).
   ClauseCursor(const Xapian::Database& db, const index::MatchData& data, const ScoredClause& clause,
-               const Bm25Parameters& parameters, const Xapian::Database& statistics);
+               const Bm25Parameters& parameters, const Xapian::Database& statistics,
+               Bounds bounds = Bounds::Computed);
 
   Xapian::docid docid() const { return docid_; }
   // At `docid`, and not turned down there by positions_hold().

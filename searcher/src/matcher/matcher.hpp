@@ -76,10 +76,15 @@ inline ShardDocument shard_document(std::span<const LocalShard> shards, Xapian::
 // counts its first 1000 hits), so a search with fewer matches knows their exact number. A
 // plan with a phrase or NEAR prunes from the first full heap and checks positions in batches
 // (verify_best_first.cpp); its count is then a range.
+// A plan of words over a small collection is answered term at a time where that pays
+// (term_at_a_time.cpp); TermAtATime::Never keeps it document at a time (for tests of the
+// block-max pass on small indexes).
 inline constexpr Xapian::doccount kExactCountUpTo = 1000;
+enum class TermAtATime { WherePays, Never };
 TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,
                         const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
-                        bool collapse, Xapian::doccount exact_count_up_to = kExactCountUpTo);
+                        bool collapse, Xapian::doccount exact_count_up_to = kExactCountUpTo,
+                        TermAtATime term_at_a_time = TermAtATime::WherePays);
 // The same over a set of local shards that `whole` (a Xapian::Database of every one of them,
 // in this order) searches as one (shards.cpp): documents are weighed with the statistics of
 // `whole`, numbered as `whole` numbers them, and the shards are read one after another into
@@ -87,7 +92,8 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
 // `plan` is read off `whole` (plan_query), so each term's frequency is the whole set's.
 TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShard> shards,
                         const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
-                        bool collapse, Xapian::doccount exact_count_up_to = kExactCountUpTo);
+                        bool collapse, Xapian::doccount exact_count_up_to = kExactCountUpTo,
+                        TermAtATime term_at_a_time = TermAtATime::WherePays);
 
 // Every matching document scored, no bound used: the reference the tests hold the fast
 // algorithm to.

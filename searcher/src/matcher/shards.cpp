@@ -38,15 +38,17 @@ TopK counted(const PassState& state, const PlanCursors* cursors, Xapian::doccoun
 
 TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,
                         const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
-                        bool collapse, Xapian::doccount exact_count_up_to) {
+                        bool collapse, Xapian::doccount exact_count_up_to,
+                        TermAtATime term_at_a_time) {
   const LocalShard whole{db, &data};
   return block_max_maxscore(db, std::span(&whole, 1), plan, parameters, k, collapse,
-                            exact_count_up_to);
+                            exact_count_up_to, term_at_a_time);
 }
 
 TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShard> shards,
                         const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
-                        bool collapse, Xapian::doccount exact_count_up_to) {
+                        bool collapse, Xapian::doccount exact_count_up_to,
+                        TermAtATime term_at_a_time) {
   const Xapian::doccount collection_size = whole.get_doccount();
   if (shards.empty()) return {};
   if (k == 0) {
@@ -75,8 +77,11 @@ TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShar
       if (s + 1 == count) return counted(state, nullptr, collection_size);
       continue;
     }
-    PlanCursors cursors(shard.db, *shard.data, plan, parameters, whole);
-    if (term_at_a_time_pays(shard.db, cursors)) {
+    const bool by_term =
+        term_at_a_time == TermAtATime::WherePays && term_at_a_time_pays(shard.db, plan);
+    PlanCursors cursors(shard.db, *shard.data, plan, parameters, whole,
+                        by_term ? Bounds::None : Bounds::Computed);
+    if (by_term) {
       term_at_a_time_pass(shard.db, *shard.data, cursors, state);
     } else if (positional) {
       DeferredChecks deferred(cursors.clauses.size());

@@ -132,13 +132,13 @@ std::vector<ScoredDoc> TopKHeap::take_sorted() const {
 
 PlanCursors::PlanCursors(const Xapian::Database& db, const index::MatchData& data,
                          const MatchPlan& plan, const Bm25Parameters& parameters,
-                         const Xapian::Database& statistics)
+                         const Xapian::Database& statistics, Bounds bounds)
     : required(plan.required) {
   clauses.reserve(plan.clauses.size());
   filters.reserve(plan.filters.size());
   excluded.reserve(plan.excluded.size());
   for (const auto& clause : plan.clauses)
-    clauses.emplace_back(db, data, clause, parameters, statistics);
+    clauses.emplace_back(db, data, clause, parameters, statistics, bounds);
   only_scored_words = plan.required.empty() && plan.filters.empty() && plan.excluded.empty() &&
                       std::none_of(clauses.begin(), clauses.end(),
                                    [](const ClauseCursor& c) { return c.positional(); });

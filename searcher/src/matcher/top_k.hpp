@@ -110,8 +110,11 @@ class MatchCounter {
 // The plan's cursors and its boolean conditions over one database or one shard of a set, with
 // the statistics of `statistics` (ClauseCursor).
 struct PlanCursors {
+  // `bounds`: Bounds::None for a pass that reads every posting and bounds nothing (term at a
+  // time): the clauses' short lists then get no impacts.
   PlanCursors(const Xapian::Database& db, const index::MatchData& data, const MatchPlan& plan,
-              const Bm25Parameters& parameters, const Xapian::Database& statistics);
+              const Bm25Parameters& parameters, const Xapian::Database& statistics,
+              Bounds bounds = Bounds::Computed);
 
   // The score of `docid`, every clause cursor already moved to it, when it matches: phrases
   // and NEARs checked at their positions (a clause whose terms stand elsewhere is turned
@@ -190,7 +193,7 @@ void maxscore_pass(const Xapian::Database& db, const index::MatchData& data, Pla
 // The same pass term at a time (term_at_a_time.cpp), for a plan of scored clauses (no + group,
 // filter or exclusion) where term_at_a_time_pays(): many clauses over few documents. Nothing
 // is skipped, so the count is exact.
-bool term_at_a_time_pays(const Xapian::Database& db, const PlanCursors& cursors);
+bool term_at_a_time_pays(const Xapian::Database& db, const MatchPlan& plan);
 void term_at_a_time_pass(const Xapian::Database& db, const index::MatchData& data,
                          PlanCursors& cursors, PassState& state);
 
