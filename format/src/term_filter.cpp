@@ -32,21 +32,13 @@ constexpr unsigned kProbes = 7;
 // every search.
 constexpr std::uint64_t kMinBits = 64;
 
-std::uint64_t finalize(
-    std::uint64_t x) {  // splitmix64's finalizer: every input bit reaches every output bit
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ull;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBull;
-  x ^= x >> 31;
-  return x;
-}
-
-std::uint64_t term_hash(std::string_view term) { return finalize(schema::fnv1a_64(term)); }
+std::uint64_t term_hash(std::string_view term) { return schema::mix64(schema::fnv1a_64(term)); }
 
 // Probe i of a hash is bit (hash + i * step) % bit count: double hashing, with an odd step
 // drawn from the hash again.
-std::uint64_t probe_step(std::uint64_t hash) { return finalize(hash ^ 0x9E3779B97F4A7C15ull) | 1; }
+std::uint64_t probe_step(std::uint64_t hash) {
+  return schema::mix64(hash ^ 0x9E3779B97F4A7C15ull) | 1;
+}
 
 void put_u64(std::string& out, std::uint64_t value) {
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));

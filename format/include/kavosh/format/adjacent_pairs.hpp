@@ -37,13 +37,7 @@ constexpr std::uint64_t adjacent_term_key(std::string_view term) { return schema
 // The key of the pair (first at p, second at p + 1), from their adjacent_term_key()s; stored in
 // the index through the filters, so stable across platforms and releases.
 constexpr std::uint64_t adjacent_pair_key(std::uint64_t first, std::uint64_t second) {
-  std::uint64_t key = first * 0x9e3779b97f4a7c15ull + second;
-  key ^= key >> 33;
-  key *= 0xff51afd7ed558ccdull;
-  key ^= key >> 33;
-  key *= 0xc4ceb9fe1a85ec53ull;
-  key ^= key >> 33;
-  return key;
+  return schema::mix64(first * 0x9e3779b97f4a7c15ull + second);
 }
 
 // The filter bit that probe `probe` of `key` tests in a filter of `bits` bits.

@@ -132,6 +132,17 @@ constexpr std::uint64_t fnv1a_64(std::string_view bytes, std::uint64_t hash = kF
   return hash;
 }
 
+// The project's one 64-bit mixer (splitmix64's finalizer): every input bit reaches every
+// output bit. The term filter and the adjacent-pair filters keep its values in the index.
+constexpr std::uint64_t mix64(std::uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBull;
+  x ^= x >> 31;
+  return x;
+}
+
 // The low `digits` hex digits of `value`, lowercase, leading zeros kept.
 inline std::string fixed_hex(std::uint64_t value, int digits) {
   static constexpr char kHex[] = "0123456789abcdef";
