@@ -132,15 +132,20 @@ constexpr std::uint64_t fnv1a_64(std::string_view bytes, std::uint64_t hash = kF
   return hash;
 }
 
-// The project's one 64-bit mixer (splitmix64's finalizer): every input bit reaches every
-// output bit. The term filter and the adjacent-pair filters keep its values in the index.
-constexpr std::uint64_t mix64(std::uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ull;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBull;
-  x ^= x >> 31;
+// The project's 64-bit mixers: xor-shifts and multiplications that carry every input bit to
+// every output bit. Their values are kept in the index, so each set of constants stays.
+template <int Shift1, std::uint64_t Multiplier1, int Shift2, std::uint64_t Multiplier2, int Shift3>
+constexpr std::uint64_t xorshift_multiply(std::uint64_t x) {
+  x ^= x >> Shift1;
+  x *= Multiplier1;
+  x ^= x >> Shift2;
+  x *= Multiplier2;
+  x ^= x >> Shift3;
   return x;
+}
+// splitmix64's constants: the term filter and the adjacent-pair filters.
+constexpr std::uint64_t mix64(std::uint64_t x) {
+  return xorshift_multiply<30, 0xBF58476D1CE4E5B9ull, 27, 0x94D049BB133111EBull, 31>(x);
 }
 
 // The low `digits` hex digits of `value`, lowercase, leading zeros kept.

@@ -70,13 +70,11 @@ class RecordDictionary;    // record_dictionary.hpp
 class RecordDictionaries;  // record_dictionary.hpp
 
 // token_hash of bytes whose FNV-1a 64 is `hash` (so a hash can be computed piecewise).
+// (MurmurHash3's finalizer constants, which every stored record's token hashes were made with.)
 constexpr std::uint32_t token_hash_of_fnv(std::uint64_t hash) {
-  hash ^= hash >> 33;
-  hash *= 0xff51afd7ed558ccdull;
-  hash ^= hash >> 33;
-  hash *= 0xc4ceb9fe1a85ec53ull;
-  hash ^= hash >> 33;
-  return static_cast<std::uint32_t>(hash >> 32);
+  return static_cast<std::uint32_t>(
+      schema::xorshift_multiply<33, 0xff51afd7ed558ccdull, 33, 0xc4ceb9fe1a85ec53ull, 33>(hash) >>
+      32);
 }
 
 // Stable across platforms and releases: the value is stored in the index.
