@@ -24,12 +24,12 @@ std::string AdjacentPairsBuilder::value() {
   }
   std::sort(keys_.begin(), keys_.end());
   keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
-  const std::size_t words = std::max<std::size_t>(1, (keys_.size() * kBitsPerPair + 63) / 64);
+  const std::size_t words = std::max<std::size_t>(1, (keys_.size() * kAdjacentPairBits + 63) / 64);
   std::string value(1 + words * 8, '\0');
   value[0] = static_cast<char>(kAdjacentPairsFormat);
   const std::uint64_t bits = std::uint64_t{words} * 64;
   for (const std::uint64_t key : keys_) {
-    for (std::uint32_t probe = 0; probe < kProbes; ++probe) {
+    for (std::uint32_t probe = 0; probe < kAdjacentPairProbes; ++probe) {
       const std::uint64_t bit = adjacent_pair_bit(key, probe, bits);
       value[1 + bit / 8] =
           static_cast<char>(static_cast<unsigned char>(value[1 + bit / 8]) | (1U << (bit % 8)));

@@ -6,7 +6,7 @@
 // candidates with a few bit tests instead of reading Xapian's position table (about 4 µs a
 // candidate; on the 200 MB bench 90 % of the phrase class's candidates fail their check).
 // A filter never rules out a pair the document holds; it lets an absent pair through with
-// probability about 0.6185^kBitsPerPair (5.6 %), and Xapian's positions then decide.
+// probability about 0.6185^kAdjacentPairBits (5.6 %), and Xapian's positions then decide.
 //
 // The indexer stores each document's filter in value slot schema::kSlotAdjacentPairs, so
 // Xapian keeps it with its document through replacement, deletion and compaction; match.data
@@ -27,9 +27,9 @@
 namespace kavosh::index {
 
 inline constexpr unsigned char kAdjacentPairsFormat = 1;
-// Filter bits per distinct pair, and bits tested per pair (about kBitsPerPair * ln 2).
-inline constexpr std::uint32_t kBitsPerPair = 6;
-inline constexpr std::uint32_t kProbes = 4;
+// Filter bits per distinct pair, and bits tested per pair (about kAdjacentPairBits * ln 2).
+inline constexpr std::uint32_t kAdjacentPairBits = 6;
+inline constexpr std::uint32_t kAdjacentPairProbes = 4;
 
 // What a term contributes to its pairs' keys: its FNV-1a 64.
 constexpr std::uint64_t adjacent_term_key(std::string_view term) { return schema::fnv1a_64(term); }
@@ -54,7 +54,7 @@ constexpr std::uint64_t adjacent_pair_bit(std::uint64_t key, std::uint32_t probe
 inline bool adjacent_pair_may_hold(std::span<const unsigned char> filter, std::uint64_t key) {
   if (filter.empty()) return true;
   const std::uint64_t bits = std::uint64_t{filter.size()} * 8;
-  for (std::uint32_t probe = 0; probe < kProbes; ++probe) {
+  for (std::uint32_t probe = 0; probe < kAdjacentPairProbes; ++probe) {
     const std::uint64_t bit = adjacent_pair_bit(key, probe, bits);
     if (!(filter[bit / 8] & (1U << (bit % 8)))) return false;
   }
