@@ -387,6 +387,20 @@ std::vector<std::uint32_t> passage_numbers(const Xapian::Database& db, Xapian::d
   return passages;
 }
 
+// The checksum of chunk `chunk` of adjacent-pair filters: its documents' offsets (through the
+// next chunk's first) and their bytes in `pool`. The offsets must be within the pool.
+std::uint64_t pair_chunk_checksum(std::uint64_t chunk, std::uint64_t length_count,
+                                  const std::uint64_t* offsets, const unsigned char* pool) {
+  const std::uint64_t first = chunk * kPairChunkDocs;
+  const std::uint64_t end = std::min(length_count, first + kPairChunkDocs);
+  Checksum checksum;
+  checksum.add(std::string_view(reinterpret_cast<const char*>(offsets + first),
+                                (end + 1 - first) * sizeof(std::uint64_t)));
+  checksum.add(std::string_view(reinterpret_cast<const char*>(pool) + offsets[first],
+                                offsets[end] - offsets[first]));
+  return checksum.value();
+}
+
 // Every document's adjacent-pair filter (slot kSlotAdjacentPairs) in one pool, with offsets by
 // docid and a checksum per chunk of kPairChunkDocs documents.
 struct PairSections {
@@ -409,16 +423,9 @@ PairSections pair_sections(const Xapian::Database& db, Xapian::docid last) {
     out.pool.append(reinterpret_cast<const char*>(filter.data()), filter.size());
   }
   for (; next <= count; ++next) out.offsets[next] = out.pool.size();
-  for (std::uint64_t chunk = 0; chunk < pair_chunk_count(count); ++chunk) {
-    const std::uint64_t first = chunk * kPairChunkDocs;
-    const std::uint64_t end = std::min(count, first + kPairChunkDocs);
-    Checksum checksum;
-    checksum.add(std::string_view(reinterpret_cast<const char*>(out.offsets.data() + first),
-                                  (end + 1 - first) * sizeof(std::uint64_t)));
-    checksum.add(std::string_view(out.pool).substr(out.offsets[first],
-                                                   out.offsets[end] - out.offsets[first]));
-    out.checksums.push_back(checksum.value());
-  }
+  for (std::uint64_t chunk = 0; chunk < pair_chunk_count(count); ++chunk)
+    out.checksums.push_back(pair_chunk_checksum(
+        chunk, count, out.offsets.data(), reinterpret_cast<const unsigned char*>(out.pool.data())));
   return out;
 }
 
@@ -824,15 +831,8 @@ std::span<const unsigned char> MatchData::adjacent_pairs(Xapian::docid docid) co
       valid = pair_offsets_[d] <= pair_offsets_[d + 1] &&
               pair_offsets_[d + 1] <= pair_pool_bytes_ &&
               (pair_offsets_[d + 1] - pair_offsets_[d]) % 8 == 0;
-    if (valid) {
-      Checksum checksum;
-      checksum.add(std::string_view(reinterpret_cast<const char*>(pair_offsets_ + first),
-                                    (end + 1 - first) * sizeof(std::uint64_t)));
-      checksum.add(
-          std::string_view(reinterpret_cast<const char*>(pair_pool_) + pair_offsets_[first],
-                           pair_offsets_[end] - pair_offsets_[first]));
-      valid = checksum.value() == pair_checksums_[chunk];
-    }
+    valid = valid && pair_chunk_checksum(chunk, length_count_, pair_offsets_, pair_pool_) ==
+                         pair_checksums_[chunk];
     state = valid ? TermState::Valid : TermState::Invalid;
   }
   if (state != TermState::Valid) return {};  // damaged: no filter, Xapian's positions decide

@@ -373,7 +373,6 @@ double ClauseCursor::block_bound(Xapian::docid target, Xapian::docid* last_docid
 }
 
 bool ClauseCursor::positions_hold(const Xapian::Database& db) const {
-  if (!pairs_may_hold(docid_)) return false;
   return positions_hold_with([&](std::size_t i) { return terms_[i].positions(db, names_[i]); });
 }
 
@@ -410,9 +409,7 @@ class DocidListSource : public Xapian::PostingSource {
 
 std::vector<Xapian::docid> ClauseCursor::holding_among(const Xapian::Database& db,
                                                        std::vector<Xapian::docid> docids) const {
-  if (!positional()) return docids;
-  std::erase_if(docids, [&](Xapian::docid docid) { return !pairs_may_hold(docid); });
-  if (docids.empty()) return docids;
+  if (!positional() || docids.empty()) return docids;
   const auto count = static_cast<Xapian::doccount>(docids.size());
   DocidListSource candidates(std::move(docids));
   std::vector<Xapian::Query> terms;

@@ -271,17 +271,6 @@ class ClauseCursor {
   bool positional() const { return kind_ != ScoredClause::Kind::Any; }
   // Whether the terms stand as the phrase or NEAR asks in the cursor's current document.
   bool positions_hold(const Xapian::Database& db) const;
-  // False where document `docid`'s adjacent-pair filter rules the exact phrase out: some pair
-  // of its neighbouring terms stands nowhere side by side there. True for anything else (a
-  // NEAR, a word clause, a document without a filter). A few bit tests, where positions_hold()
-  // reads Xapian's position table.
-  bool pairs_may_hold(Xapian::docid docid) const {
-    if (pair_keys_.empty()) return true;
-    const std::span<const unsigned char> filter = data_->adjacent_pairs(docid);
-    for (const std::uint64_t key : pair_keys_)
-      if (!index::adjacent_pair_may_hold(filter, key)) return false;
-    return true;
-  }
   // Of `docids` (ascending), those where the terms stand as the phrase or NEAR asks, found by
   // Xapian's own phrase matcher in one pass: each position read through the public API opens
   // a fresh B-tree cursor (about four reads of the position table), where Xapian's matcher
@@ -291,6 +280,18 @@ class ClauseCursor {
 
  private:
   void settle();
+  // False where document `docid`'s adjacent-pair filter rules the exact phrase out: some pair
+  // of its neighbouring terms stands nowhere side by side there. True for anything else (a
+  // NEAR, a word clause, a document without a filter). settle() tests it at every docid the
+  // terms might agree on, so the cursor never stands on a document it rules out: whatever
+  // positions_hold() and holding_among() are asked about has passed it.
+  bool pairs_may_hold(Xapian::docid docid) const {
+    if (pair_keys_.empty()) return true;
+    const std::span<const unsigned char> filter = data_->adjacent_pairs(docid);
+    for (const std::uint64_t key : pair_keys_)
+      if (!index::adjacent_pair_may_hold(filter, key)) return false;
+    return true;
+  }
   double score_of_several(std::uint32_t length) const;
   void next_of_several();
   template <typename OpenPositions>

@@ -163,10 +163,7 @@ std::optional<double> PlanCursors::finish(const Xapian::Database& db, Xapian::do
   bool any = false;
   for (auto& clause : clauses) {
     if (clause.docid() != docid) continue;
-    // Deferred checks assume positions hold, but a candidate its phrases' adjacent-pair filters
-    // rule out is turned down here, before it takes a place among them.
-    if (clause.positional() &&
-        (assume_positions_hold ? !clause.pairs_may_hold(docid) : !clause.positions_hold(db)))
+    if (clause.positional() && !assume_positions_hold && !clause.positions_hold(db))
       clause.reject_current();
     else
       any = true;

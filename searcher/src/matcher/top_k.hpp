@@ -130,9 +130,8 @@ struct PlanCursors {
 
   std::vector<ClauseCursor> clauses;
   std::vector<std::vector<std::size_t>> required;
-  // Score phrases and NEARs as if their terms stood as asked, without reading positions (only
-  // the adjacent-pair filters): for a pass whose candidates are checked afterwards
-  // (DeferredChecks).
+  // Score phrases and NEARs as if their terms stood as asked, without reading positions: for
+  // a pass whose candidates are checked afterwards (DeferredChecks).
   bool assume_positions_hold = false;
   // No phrase, NEAR, + group, filter or exclusion: finish() only sums.
   bool only_scored_words = false;
