@@ -244,7 +244,10 @@ std::vector<TermCursor::Posting> merged_synonym_postings(const Xapian::Database&
 ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& data,
                            const ScoredClause& clause, const Bm25Parameters& parameters,
                            const Xapian::Database& statistics, Bounds bounds)
-    : data_(&data), kind_(clause.kind), window_(clause.window), names_(clause.terms) {
+    : data_(&data),
+      kind_(clause.kind),
+      window_(clause.window),
+      names_(clause.kind == ScoredClause::Kind::Any ? std::vector<std::string>{} : clause.terms) {
   const double collection_size = statistics.get_doccount();
   const double average_length = statistics.get_avlength();
   // A synonym of many terms (a wildcard's completions) is read whole and merged into one list

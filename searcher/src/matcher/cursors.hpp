@@ -316,7 +316,7 @@ class ClauseCursor {
   const index::MatchData* data_;
   ScoredClause::Kind kind_;
   Xapian::termcount window_;
-  std::vector<std::string> names_;
+  std::vector<std::string> names_;         // a phrase's or NEAR's terms, for their positions
   std::vector<std::size_t> rarest_first_;  // positional terms, least frequent first
   std::vector<std::uint64_t> pair_keys_;   // an exact phrase's neighbouring terms' pairs
   std::vector<TermCursor> terms_;
