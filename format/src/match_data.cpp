@@ -104,6 +104,15 @@ constexpr std::uint64_t kPairChunkDocs = 1024;
 constexpr std::uint64_t pair_chunk_count(std::uint64_t length_count) {
   return (length_count + kPairChunkDocs - 1) / kPairChunkDocs;
 }
+// The documents [first, end) of chunk `chunk` of adjacent-pair filters.
+struct PairChunk {
+  std::uint64_t first;
+  std::uint64_t end;
+};
+constexpr PairChunk pair_chunk(std::uint64_t chunk, std::uint64_t length_count) {
+  const std::uint64_t first = chunk * kPairChunkDocs;
+  return {first, std::min(length_count, first + kPairChunkDocs)};
+}
 // Terms per group of short lists: a lookup finds its group by binary search over their first
 // terms, then reads at most this many front-coded terms.
 constexpr std::uint32_t kShortGroupTerms = 16;
@@ -391,8 +400,7 @@ std::vector<std::uint32_t> passage_numbers(const Xapian::Database& db, Xapian::d
 // next chunk's first) and their bytes in `pool`. The offsets must be within the pool.
 std::uint64_t pair_chunk_checksum(std::uint64_t chunk, std::uint64_t length_count,
                                   const std::uint64_t* offsets, const unsigned char* pool) {
-  const std::uint64_t first = chunk * kPairChunkDocs;
-  const std::uint64_t end = std::min(length_count, first + kPairChunkDocs);
+  const auto [first, end] = pair_chunk(chunk, length_count);
   Checksum checksum;
   checksum.add(std::string_view(reinterpret_cast<const char*>(offsets + first),
                                 (end + 1 - first) * sizeof(std::uint64_t)));
@@ -824,8 +832,7 @@ std::span<const unsigned char> MatchData::adjacent_pairs(Xapian::docid docid) co
   TermState& state = pair_chunk_state_[chunk];
   if (state == TermState::Unchecked) {
     // Offsets ascending within the pool, each filter whole words, and the checksum as written.
-    const std::uint64_t first = chunk * kPairChunkDocs;
-    const std::uint64_t end = std::min(length_count_, first + kPairChunkDocs);
+    const auto [first, end] = pair_chunk(chunk, length_count_);
     bool valid = true;
     for (std::uint64_t d = first; d < end && valid; ++d)
       valid = pair_offsets_[d] <= pair_offsets_[d + 1] &&
