@@ -23,6 +23,7 @@
 #include "kavosh/search/searcher.hpp"
 #include "kavosh/text/utf8.hpp"
 #include "matcher/bm25.hpp"
+#include "matcher/cursors.hpp"
 #include "matcher/plan.hpp"
 #include "matcher/top_k.hpp"
 #include "test_support.hpp"
@@ -387,6 +388,37 @@ TEST(Bm25, ShortestLengthScoringAtMostIsWhereTheScoreFirstFallsToTheLimit) {
           EXPECT_GT(clause.score(wdf, static_cast<std::uint32_t>(shortest - 1)), limit);
         }
       }
+    }
+  }
+}
+
+// A phrase's cursor passes over its rarer word's postings by the other words' block bounds
+// at the posting's own length: a posting of a block must never score above that bound in a
+// document of its length, and the bound never exceeds the block's best at any length.
+TEST(BlockBound, BestAtLengthBoundsEveryPostingOfThatLength) {
+  std::mt19937 random(17);
+  const km::Bm25Clause weight(km::Bm25Parameters{1.2, 0.5, 0.5}, 100000, 2500, 1.0, 120);
+  for (int block = 0; block < 200; ++block) {
+    std::vector<ki::MatchData::Impact> postings;
+    const int count = 1 + static_cast<int>(random() % 128);
+    for (int i = 0; i < count; ++i) {
+      const auto length = static_cast<std::uint32_t>(1 + random() % 600);
+      const auto wdf =
+          static_cast<std::uint32_t>(1 + random() % std::min<std::uint32_t>(length, 9));
+      postings.push_back({wdf, length});
+    }
+    const std::vector<ki::MatchData::Impact> impacts = ki::MatchData::competitive_impacts(postings);
+    const km::BlockBound bound{impacts, km::kEnd};
+    const double best = bound.best(weight);
+    for (const auto& posting : postings) {
+      const double at_length = bound.best_at_length(weight, posting.length);
+      EXPECT_LE(weight.score(posting.wdf, posting.length), at_length) << block;
+      EXPECT_LE(at_length, best) << block;
+    }
+    std::uint32_t shortest = postings[0].length;
+    for (const auto& posting : postings) shortest = std::min(shortest, posting.length);
+    if (shortest > 1) {
+      EXPECT_EQ(bound.best_at_length(weight, shortest - 1), 0) << block;
     }
   }
 }

@@ -30,6 +30,7 @@ class MaxScorePass {
   enum class Stretch { Read, Skipped, End };
   Xapian::docid next_candidate();
   void pass_hopeless_postings();
+  void pass_hopeless_in_stretch();
   bool hopeless_with_others_probed(Xapian::docid docid, std::uint32_t length, double score,
                                    double rest, bool dense_only);
   Stretch bound_stretch(Xapian::docid docid);
@@ -199,7 +200,22 @@ Xapian::docid MaxScorePass::next_candidate() {
 // gets from one catch-all field what Kavosh splits into body and title clauses.
 void MaxScorePass::pass_hopeless_postings() {
   ClauseCursor& essential = *by_bound_[n_ - 1];
-  if (essential.docid() < bounds_first_) return;
+  while (true) {
+    const Xapian::docid at = essential.docid();
+    if (at == kEnd || at < bounds_first_) return;
+    // Past the stretch: bound the next one here, or its first posting would be a candidate
+    // that nothing passed over (and a phrase's cursor would step from it unbounded).
+    if (at > bounds_last_) {
+      bound_from(at);
+      if (cannot_beat(bounds_total_, threshold_)) return;  // run() passes the stretch whole
+    }
+    pass_hopeless_in_stretch();
+    if (essential.docid() <= bounds_last_) return;  // a posting that may enter
+  }
+}
+
+void MaxScorePass::pass_hopeless_in_stretch() {
+  ClauseCursor& essential = *by_bound_[n_ - 1];
   double others = 0;
   double dense = 0;
   for (std::size_t i = 0; i + 1 < n_; ++i) {

@@ -156,6 +156,18 @@ class MatchData {
   // or a docid the revision does not hold) or its chunk of the file fails its checks. Not
   // thread-safe, as blocks().
   std::span<const unsigned char> adjacent_pairs(Xapian::docid docid) const;
+  // Asks the processor to start loading what adjacent_pairs(docid) will read, so that a
+  // matcher testing the filters of a term's postings in docid order overlaps their cache
+  // misses: on a large index each filter sits in a different page of the pool. `stage` 0
+  // fetches the filter's offset, stage 1 (some postings later) the filter itself through the
+  // offset stage 0 fetched. Reads nothing it should not: a prefetch never faults.
+  void prefetch_adjacent_pairs(Xapian::docid docid, int stage) const {
+    if (docid >= length_count_) return;
+    if (stage == 0)
+      __builtin_prefetch(pair_offsets_ + docid);
+    else
+      __builtin_prefetch(pair_pool_ + std::min(pair_offsets_[docid], pair_pool_bytes_));
+  }
 
  private:
   MatchData() = default;
