@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -647,6 +649,60 @@ TEST_F(MatcherExactness, FrequentWordsRareInTitlesRankAsEveryDocument) {
   unsigned fast = 0;
   check_against_enquire(db, cases, fast);
   EXPECT_GT(fast, cases.size());
+}
+
+// A wildcard alone (a synonym merged from many completions) counts its matches exactly up to
+// exact_count_up_to; past that its hopeless documents are only tallied, and the count becomes
+// a range holding the exact one, its estimate inside. The ranking never changes.
+TEST_F(MatcherExactness, ALoneWildcardCountsExactlyUpToTheLimitThenKeepsTheCountInRange) {
+  const fs::path db_path = temp_ / "apart";
+  {
+    ki::WriterOptions options;
+    options.rebuild = true;
+    ki::IndexWriter writer(db_path, options);
+    for (const ki::Article& article : titles_apart_articles(4000)) writer.add(article);
+    writer.commit();
+  }
+  Xapian::Database db(db_path.string());
+  const auto data = ki::MatchData::read(ki::match_data_path(db_path), db);
+  ASSERT_TRUE(data);
+  // The first letter that begins the most body words.
+  std::map<char, int> completions;
+  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
+    const std::string term = *it;
+    if (!term.empty() && std::islower(static_cast<unsigned char>(term[0]))) ++completions[term[0]];
+  }
+  const auto most =
+      std::max_element(completions.begin(), completions.end(),
+                       [](const auto& a, const auto& b) { return a.second < b.second; });
+  ASSERT_NE(most, completions.end());
+  kavosh::analysis::Analyzer analyzer;
+  const ks::BuiltQuery built = ks::QueryBuilder(analyzer, db, ks::BuildOptions{})
+                                   .build(ks::parse_query(std::string(1, most->first) + "*"));
+  const auto plan = km::plan_query(built.query, built.node_details, db);
+  ASSERT_TRUE(plan);
+  ASSERT_TRUE(km::lone_synonym_pays(*plan)) << most->second << " completions";
+  const km::Bm25Parameters parameters;
+  for (bool collapse : {false, true}) {
+    SCOPED_TRACE(collapse ? "collapsed" : "passages");
+    const auto every = km::exhaustive(db, *data, *plan, parameters, 10, collapse);
+    const auto exact = km::block_max_maxscore(db, *data, *plan, parameters, 10, collapse,
+                                              std::numeric_limits<Xapian::doccount>::max());
+    EXPECT_EQ(exact.matches_lower_bound, every.estimated_matches);
+    EXPECT_EQ(exact.matches_upper_bound, every.estimated_matches);
+    EXPECT_EQ(exact.estimated_matches, every.estimated_matches);
+    const auto early = km::block_max_maxscore(db, *data, *plan, parameters, 10, collapse, 20);
+    EXPECT_LT(early.matches_lower_bound, every.estimated_matches);
+    EXPECT_GE(early.matches_lower_bound, 20u);
+    EXPECT_GE(early.matches_upper_bound, every.estimated_matches);
+    EXPECT_GE(early.estimated_matches, early.matches_lower_bound);
+    EXPECT_LE(early.estimated_matches, early.matches_upper_bound);
+    ASSERT_EQ(early.docs.size(), every.docs.size());
+    for (std::size_t i = 0; i < every.docs.size(); ++i) {
+      EXPECT_EQ(early.docs[i].docid, every.docs[i].docid) << "rank " << i + 1;
+      EXPECT_EQ(early.docs[i].score, every.docs[i].score) << "rank " << i + 1;
+    }
+  }
 }
 
 // A match.data file left from an earlier revision (a run killed before writing its own) or

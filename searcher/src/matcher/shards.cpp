@@ -8,6 +8,7 @@
 // article renumbered as the combined Database numbers it, so that ties fall in Enquire's order
 // and a later shard prunes from its first document against the k-th score of those before.
 #include <algorithm>
+#include <cmath>
 
 #include "matcher/top_k.hpp"
 
@@ -30,6 +31,16 @@ TopK counted(const PassState& state, const PlanCursors* cursors, Xapian::doccoun
     result.matches_upper_bound = std::max(matched, cursors->upper_bound(collection_size));
     result.estimated_matches = std::clamp(cursors->estimate(collection_size),
                                           result.matches_lower_bound, result.matches_upper_bound);
+  }
+  if (state.uncounted > 0) {
+    // Each uncounted document may hold a new article; they hold new ones about as often as
+    // the counted ones did.
+    result.matches_upper_bound = matched + state.uncounted;
+    const double per_document =
+        state.counted_documents > 0 ? static_cast<double>(matched) / state.counted_documents : 1.0;
+    result.estimated_matches = std::clamp(
+        matched + static_cast<Xapian::doccount>(std::lround(state.uncounted * per_document)),
+        result.matches_lower_bound, result.matches_upper_bound);
   }
   return result;
 }
@@ -73,7 +84,8 @@ TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShar
     const LocalShard& shard = shards[s];
     state.numbering = {s, count};
     if (lone_synonym) {
-      lone_synonym_pass(shard.db, *shard.data, plan.clauses.front(), parameters, whole, state);
+      lone_synonym_pass(shard.db, *shard.data, plan.clauses.front(), parameters, whole,
+                        exact_count_up_to, state);
       if (s + 1 == count) return counted(state, nullptr, collection_size);
       continue;
     }

@@ -149,6 +149,11 @@ struct PassState {
   TopKHeap heap;
   MatchCounter matched;
   bool skipped = false;
+  // Documents that matched but were never counted (their articles not looked up), and how
+  // many documents the count covers: a lone synonym reads every document of its merge, but
+  // once exact_count_up_to are counted, a hopeless one is only tallied here.
+  Xapian::doccount uncounted = 0;
+  Xapian::doccount counted_documents = 0;
   ShardNumbering numbering;
 };
 
@@ -197,11 +202,13 @@ void term_at_a_time_pass(const Xapian::Database& db, const index::MatchData& dat
                          PlanCursors& cursors, PassState& state);
 
 // The pass for a plan that is one synonym of many terms alone (lone_synonym.cpp): a wildcard
-// by itself. Its merged postings are scored as the merge yields them; the count is exact.
+// by itself. Its merged postings are scored as the merge yields them; matches are counted
+// exactly up to `exact_count_up_to`, then only those that may enter the top k.
 bool lone_synonym_pays(const MatchPlan& plan);
 void lone_synonym_pass(const Xapian::Database& db, const index::MatchData& data,
                        const ScoredClause& clause, const Bm25Parameters& parameters,
-                       const Xapian::Database& statistics, PassState& state);
+                       const Xapian::Database& statistics, Xapian::doccount exact_count_up_to,
+                       PassState& state);
 
 // A bound that cannot beat the threshold. The margin absorbs rounding: a bound and the score
 // it bounds are sums of the same parts added in different orders.
