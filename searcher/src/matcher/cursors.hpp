@@ -397,6 +397,8 @@ class ClauseCursor {
   std::vector<Bm25Clause> weights_;  // one for Kind::Any, one per term otherwise
   // A phrase's or NEAR's terms' block bounds in the stretch of the last block_bound().
   std::vector<double> stretch_best_;
+  // The same stretch's bounds themselves: views of the terms' block tables (or of a short
+  // list's one impact), valid until the next block_bound().
   std::vector<BlockBound> stretch_bounds_;
   // What the last pass_hopeless_conjunction() was told: up to docid hopeless_last_ (0: none)
   // a document where the clause scores at most hopeless_limit_ cannot enter the top k, nor

@@ -6,8 +6,8 @@
 // first: a posting that cannot beat the k-th score is passed over by comparing its length with
 // the least length at which its wdf does (HopelessLengths), the others offered to the heap.
 // Matches are counted (their articles looked up) until exact_count_up_to are, as the other
-// passes count theirs; past that a hopeless document is only tallied (PassState::uncounted),
-// which took 11 % of the 1 GB bench's wildcard instructions off.
+// passes count theirs; past that a hopeless document is only tallied (PassState::uncounted):
+// 3.9 % fewer instructions on the 1 GB bench's wildcards.
 #include <algorithm>
 #include <cmath>
 
