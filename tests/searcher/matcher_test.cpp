@@ -338,6 +338,15 @@ std::vector<ki::Article> titles_apart_articles(unsigned count) {
   return articles;
 }
 
+// A fresh index of `articles` at `db`.
+void index_articles(const fs::path& db, const std::vector<ki::Article>& articles) {
+  ki::WriterOptions options;
+  options.rebuild = true;
+  ki::IndexWriter writer(db, options);
+  for (const ki::Article& article : articles) writer.add(article);
+  writer.commit();
+}
+
 class MatcherExactness : public ::testing::Test {
  protected:
   fs::path temp_ = fs::temp_directory_path() / ("kavosh-matcher-" + std::to_string(::getpid()));
@@ -617,13 +626,7 @@ TEST_F(MatcherExactness, PersianWikipediaRanksAsEnquire) {
 // their lengths without the title clause's bound, and must lose no document that ranks.
 TEST_F(MatcherExactness, FrequentWordsRareInTitlesRankAsEveryDocument) {
   const fs::path db = temp_ / "apart";
-  {
-    ki::WriterOptions options;
-    options.rebuild = true;
-    ki::IndexWriter writer(db, options);
-    for (const ki::Article& article : titles_apart_articles(4000)) writer.add(article);
-    writer.commit();
-  }
+  index_articles(db, titles_apart_articles(4000));
   // The body words by frequency, most frequent first.
   Xapian::Database xdb(db.string());
   std::vector<std::pair<Xapian::doccount, std::string>> by_frequency;
@@ -656,13 +659,7 @@ TEST_F(MatcherExactness, FrequentWordsRareInTitlesRankAsEveryDocument) {
 // a range holding the exact one, its estimate inside. The ranking never changes.
 TEST_F(MatcherExactness, ALoneWildcardCountsExactlyUpToTheLimitThenKeepsTheCountInRange) {
   const fs::path db_path = temp_ / "apart";
-  {
-    ki::WriterOptions options;
-    options.rebuild = true;
-    ki::IndexWriter writer(db_path, options);
-    for (const ki::Article& article : titles_apart_articles(4000)) writer.add(article);
-    writer.commit();
-  }
+  index_articles(db_path, titles_apart_articles(4000));
   Xapian::Database db(db_path.string());
   const auto data = ki::MatchData::read(ki::match_data_path(db_path), db);
   ASSERT_TRUE(data);
