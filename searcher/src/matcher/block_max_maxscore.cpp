@@ -200,6 +200,8 @@ Xapian::docid MaxScorePass::next_candidate() {
 // gets from one catch-all field what Kavosh splits into body and title clauses.
 void MaxScorePass::pass_hopeless_postings() {
   ClauseCursor& essential = *by_bound_[n_ - 1];
+  // What its cursor passed as it stepped past the last candidate (to the end, maybe).
+  if (essential.take_passed_hopeless()) skipped_ = true;
   while (true) {
     const Xapian::docid at = essential.docid();
     if (at == kEnd || at < bounds_first_) return;

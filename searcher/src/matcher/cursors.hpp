@@ -277,7 +277,7 @@ class ClauseCursor {
     const auto also_short = [&](Xapian::docid, std::uint32_t length, std::uint32_t wdf) {
       return short_of_limit(wdf, length);
     };
-    bool passed = std::exchange(passed_hopeless_, false);
+    bool passed = take_passed_hopeless();
     while (docid_ <= last && docid_ != kEnd) {
       if (terms_[lead].pass_hopeless(lead_lengths_, last, data, also_short)) {
         passed = true;
@@ -290,8 +290,10 @@ class ClauseCursor {
       next();
       passed = true;
     }
-    return std::exchange(passed_hopeless_, false) || passed;
+    return take_passed_hopeless() || passed;
   }
+  // Whether settle() passed over documents that cannot enter the top k since last asked.
+  bool take_passed_hopeless() { return std::exchange(passed_hopeless_, false); }
   double max_score() const { return max_score_; }
   // The most the clause can add to a document in [target, *last_docid]; lowers *last_docid to
   // the end of the stretch the bound holds for.
