@@ -1000,6 +1000,19 @@ bool MatchData::verify_term(const DirectoryEntry& entry) const {
                        postings) == entry.checksum;
 }
 
+std::optional<Xapian::doccount> MatchData::posting_count(std::string_view term) const {
+  const TermBlocks term_blocks = blocks(term);
+  if (!term_blocks.blocks.empty()) {
+    // Every block but the last is full (verify_term checked it).
+    const std::size_t last = term_blocks.blocks.size() - 1;
+    return static_cast<Xapian::doccount>(last * kBlockSize + open_block(term_blocks, last).count);
+  }
+  if (!absent(term)) return std::nullopt;  // blocks that fail their checks
+  std::vector<std::pair<Xapian::docid, std::uint32_t>> postings;
+  if (!short_postings(term, postings)) return std::nullopt;
+  return static_cast<Xapian::doccount>(postings.size());
+}
+
 MatchData::TermBlocks MatchData::blocks(std::string_view term) const {
   const DirectoryEntry* found = directory_entry(term);
   if (!found) return {};

@@ -62,7 +62,18 @@ Ranking rank(const MatchSources& sources, const SearchRequest& r, const BuiltQue
   else if (sources.match_shards.empty())
     why = sources.no_match_data;
   else
-    plan = matcher::plan_query(query, built.node_details, sources.db, &why);
+    plan = matcher::plan_query(query, built.node_details, sources.db, &why,
+                               [&](const std::string& term) {
+                                 // The shards' own counts, as Xapian sums them; Xapian's where
+                                 // a file cannot say.
+                                 Xapian::doccount sum = 0;
+                                 for (const auto& shard : sources.match_shards) {
+                                   const auto count = shard.data->posting_count(term);
+                                   if (!count) return sources.db.get_termfreq(term);
+                                   sum += *count;
+                                 }
+                                 return sum;
+                               });
   if (plan) {
     ranking.matcher = "block-max";
     const matcher::TopK top = matcher::block_max_maxscore(

@@ -156,6 +156,29 @@ TEST(MatchData, BlocksDecodeToExactlyTheTermsPostings) {
   EXPECT_EQ(data->blocks("odd").blocks.size(), 3u);
 }
 
+// The searcher's planner takes each term's document frequency from the file instead of a
+// B-tree lookup in Xapian's postlist table: it must be Xapian's, for lists with blocks (full
+// ones and a last one posting long), short ones, boolean ones, and 0 for a term the index
+// lacks.
+TEST(MatchData, PostingCountsAreXapiansTermFrequencies) {
+  TempDir dir;
+  const auto [db, data] = written(dir, 3000, [](Xapian::Document& doc, unsigned i) {
+    doc.add_term("every");
+    if (i % 2 == 0) doc.add_boolean_term("Leven");
+    if (i < 2 * MatchData::kBlockSize + 1) doc.add_term("odd", 1 + i % 3);
+    if (i % 17 == 0) doc.add_term("sparse" + std::to_string(i % 5));
+    if (i == 1234) doc.add_term("once");
+  });
+  ASSERT_TRUE(data);
+  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
+    const auto count = data->posting_count(*it);
+    ASSERT_TRUE(count) << *it;
+    EXPECT_EQ(*count, it.get_termfreq()) << *it;
+  }
+  EXPECT_EQ(data->posting_count("absent"), std::optional<Xapian::doccount>(0));
+  EXPECT_EQ(data->posting_count(""), std::optional<Xapian::doccount>(0));
+}
+
 // Every list too short for blocks is in the file, front-coded in groups: terms that share
 // prefixes, prefixes of one another, many groups, wdfs from 0 (a boolean term) to 2^31 and
 // docid gaps of thousands. Terms the index lacks are said to be absent, not unknown.

@@ -7,8 +7,9 @@ namespace {
 
 class Planner {
  public:
-  Planner(const QueryNodeDetails& details, const Xapian::Database& db)
-      : details_(details), db_(db) {}
+  Planner(const QueryNodeDetails& details, const Xapian::Database& db,
+          const TermFrequencyOf& termfreq_of)
+      : details_(details), db_(db), termfreq_of_(termfreq_of) {}
 
   // The list's frame, outermost first: exclusions, filters, required items, then the ranked
   // rest. Below an OR only scored clauses may appear: "(a AND b) OR c" is not a plan.
@@ -152,7 +153,8 @@ class Planner {
   // once per occurrence, each with a query frequency of 1, as the plan weighs it.
   bool add_clause(ScoredClause clause) {
     if (clause.termfreqs.empty())
-      for (const auto& term : clause.terms) clause.termfreqs.push_back(db_.get_termfreq(term));
+      for (const auto& term : clause.terms)
+        clause.termfreqs.push_back(termfreq_of_ ? termfreq_of_(term) : db_.get_termfreq(term));
     plan_.clauses.push_back(std::move(clause));
     return true;
   }
@@ -195,14 +197,16 @@ class Planner {
 
   const QueryNodeDetails& details_;
   const Xapian::Database& db_;
+  const TermFrequencyOf& termfreq_of_;
   MatchPlan plan_;
 };
 
 }  // namespace
 
 std::optional<MatchPlan> plan_query(const Xapian::Query& query, const QueryNodeDetails& details,
-                                    const Xapian::Database& db, std::string* why) {
-  Planner planner(details, db);
+                                    const Xapian::Database& db, std::string* why,
+                                    const TermFrequencyOf& termfreq_of) {
+  Planner planner(details, db, termfreq_of);
   const bool ok = planner.root(query);
   MatchPlan plan = planner.take();
   if (ok && !plan.clauses.empty()) return plan;

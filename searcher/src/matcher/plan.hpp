@@ -8,6 +8,7 @@
 // an OR) returns nothing and the searcher asks Xapian's Enquire.
 #include <xapian.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -37,9 +38,16 @@ struct MatchPlan {
   std::vector<std::string> excluded;               // none may be held
 };
 
+// Where the planner reads a term's document frequency when not from `db` (each a B-tree lookup
+// there, often a read of the postlist table): the caller's match data holds every term's
+// postings.
+using TermFrequencyOf = std::function<Xapian::doccount(const std::string&)>;
+
 // Nothing when the query has a shape the plan cannot express; `why` then says which. `details`
-// are the query's node parameters (BuiltQuery::node_details); `db` expands wildcards.
+// are the query's node parameters (BuiltQuery::node_details); `db` expands wildcards and, unless
+// `termfreq_of` is given, says each term's document frequency.
 std::optional<MatchPlan> plan_query(const Xapian::Query& query, const QueryNodeDetails& details,
-                                    const Xapian::Database& db, std::string* why = nullptr);
+                                    const Xapian::Database& db, std::string* why = nullptr,
+                                    const TermFrequencyOf& termfreq_of = {});
 
 }  // namespace kavosh::search::matcher

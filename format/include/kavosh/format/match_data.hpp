@@ -152,6 +152,10 @@ class MatchData {
   // read the list through Xapian then. Not thread-safe, as blocks().
   bool short_postings(std::string_view term,
                       std::vector<std::pair<Xapian::docid, std::uint32_t>>& out) const;
+  // How many documents hold `term` (Xapian's termfreq for the revision: the file holds every
+  // term's postings, 0 for a term the index lacks); nothing when the file cannot say (the
+  // term's data fails its checks). Not thread-safe, as blocks().
+  std::optional<Xapian::doccount> posting_count(std::string_view term) const;
   // Document `docid`'s adjacent-pair filter; empty when it has none (indexed before filters,
   // or a docid the revision does not hold) or its chunk of the file fails its checks. Not
   // thread-safe, as blocks().
