@@ -858,8 +858,8 @@ bool MatchData::short_group_valid(std::uint64_t group) const {
   return state == TermState::Valid;
 }
 
-bool MatchData::short_postings(std::string_view term,
-                               std::vector<std::pair<Xapian::docid, std::uint32_t>>& out) const {
+template <typename Found>
+bool MatchData::with_short_list(std::string_view term, Found&& found) const {
   // The last group whose first term is not after `term`. Every group the search reads is
   // checked first, so a damaged one cannot steer it to a wrong group.
   std::uint64_t low = 0, high = short_group_count_;
@@ -898,6 +898,14 @@ bool MatchData::short_postings(std::string_view term,
     const std::string_view current(bytes.data(), length);
     if (current < term) continue;
     if (current > term) return absent(term);  // terms are in order: none after holds it
+    return found(entry, state);
+  }
+  return absent(term);
+}
+
+bool MatchData::short_postings(std::string_view term,
+                               std::vector<std::pair<Xapian::docid, std::uint32_t>>& out) const {
+  return with_short_list(term, [&](const ShortEntry& entry, TermState& state) {
     const std::size_t begin = out.size();
     Xapian::docid docid = 0;
     const unsigned char* posting = entry.postings;
@@ -920,8 +928,7 @@ bool MatchData::short_postings(std::string_view term,
       return false;
     }
     return true;
-  }
-  return absent(term);
+  });
 }
 
 const MatchData::DirectoryEntry* MatchData::directory_entry(std::string_view term) const {
@@ -1008,9 +1015,15 @@ std::optional<Xapian::doccount> MatchData::posting_count(std::string_view term) 
     return static_cast<Xapian::doccount>(last * kBlockSize + open_block(term_blocks, last).count);
   }
   if (!absent(term)) return std::nullopt;  // blocks that fail their checks
-  std::vector<std::pair<Xapian::docid, std::uint32_t>> postings;
-  if (!short_postings(term, postings)) return std::nullopt;
-  return static_cast<Xapian::doccount>(postings.size());
+  // A short list's count is in its entry, under its group's checksum: no need to decode it
+  // (the matcher's cursor decodes it once, later).
+  Xapian::doccount count = 0;
+  if (!with_short_list(term, [&](const ShortEntry& entry, TermState&) {
+        count = static_cast<Xapian::doccount>(entry.count);
+        return true;
+      }))
+    return std::nullopt;
+  return count;
 }
 
 MatchData::TermBlocks MatchData::blocks(std::string_view term) const {

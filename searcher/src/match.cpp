@@ -64,15 +64,7 @@ Ranking rank(const MatchSources& sources, const SearchRequest& r, const BuiltQue
   else
     plan = matcher::plan_query(query, built.node_details, sources.db, &why,
                                [&](const std::string& term) {
-                                 // The shards' own counts, as Xapian sums them; Xapian's where
-                                 // a file cannot say.
-                                 Xapian::doccount sum = 0;
-                                 for (const auto& shard : sources.match_shards) {
-                                   const auto count = shard.data->posting_count(term);
-                                   if (!count) return sources.db.get_termfreq(term);
-                                   sum += *count;
-                                 }
-                                 return sum;
+                                 return matcher::termfreq(sources.db, sources.match_shards, term);
                                });
   if (plan) {
     ranking.matcher = "block-max";

@@ -277,7 +277,7 @@ class ClauseCursor {
     const auto also_short = [&](Xapian::docid, std::uint32_t length, std::uint32_t wdf) {
       return short_of_limit(wdf, length);
     };
-    bool passed = take_passed_hopeless();
+    bool passed = false;
     while (docid_ <= last && docid_ != kEnd) {
       if (terms_[lead].pass_hopeless(lead_lengths_, last, data, also_short)) {
         passed = true;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "kavosh/format/match_data.hpp"
@@ -43,6 +44,13 @@ struct LocalShard {
   Xapian::Database db;           // this database alone
   const index::MatchData* data;  // its match data, for its open revision
 };
+
+// A term's document frequency in the set of `shards` that `whole` searches as one, as Xapian
+// counts it (`whole` may be one database: its one shard): their match data's counts summed,
+// without a lookup in Xapian's postlist B-tree, which often reads a block; `whole`'s own where
+// a file cannot say.
+Xapian::doccount termfreq(const Xapian::Database& whole, std::span<const LocalShard> shards,
+                          const std::string& term);
 
 // Where a shard's documents stand among those of a set of shards searched as one: Xapian's
 // combined Database interleaves them, docid d of shard s of n being (d - 1) * n + s + 1. One

@@ -47,6 +47,17 @@ TopK counted(const PassState& state, const PlanCursors* cursors, Xapian::doccoun
 
 }  // namespace
 
+Xapian::doccount termfreq(const Xapian::Database& whole, std::span<const LocalShard> shards,
+                          const std::string& term) {
+  Xapian::doccount sum = 0;
+  for (const LocalShard& shard : shards) {
+    const auto count = shard.data->posting_count(term);
+    if (!count) return whole.get_termfreq(term);
+    sum += *count;
+  }
+  return sum;
+}
+
 TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,
                         const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
                         bool collapse, Xapian::doccount exact_count_up_to,

@@ -183,6 +183,11 @@ class MatchData {
   bool article_ids_in_bounds(std::uint64_t id_pool_bytes) const;
   bool short_groups_in_bounds() const;
   bool short_group_valid(std::uint64_t group) const;
+  // Finds `term` among the short lists and returns found(entry, state) with its entry and its
+  // group's state; where no short list holds it, whether the term is absent; false when a group
+  // fails its checks.
+  template <typename Found>
+  bool with_short_list(std::string_view term, Found&& found) const;
   const DirectoryEntry* directory_entry(std::string_view term) const;  // null when absent
   // What short_postings says of a term no short list holds: absent (true), unless the term has
   // blocks, which the caller found failing their checks: then the file cannot say (false).
