@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <unordered_map>
@@ -858,10 +859,9 @@ bool MatchData::short_group_valid(std::uint64_t group) const {
   return state == TermState::Valid;
 }
 
-template <typename Found>
-bool MatchData::with_short_list(std::string_view term, Found&& found) const {
-  // The last group whose first term is not after `term`. Every group the search reads is
-  // checked first, so a damaged one cannot steer it to a wrong group.
+std::optional<std::uint64_t> MatchData::groups_before(std::string_view key, bool or_equal) const {
+  // Every group the search reads is checked first, so a damaged one cannot steer it to a
+  // wrong group.
   std::uint64_t low = 0, high = short_group_count_;
   while (low < high) {
     const std::uint64_t middle = low + (high - low) / 2;
@@ -871,14 +871,22 @@ bool MatchData::with_short_list(std::string_view term, Found&& found) const {
     std::string_view first;
     if (!short_group_valid(middle) ||
         !read_short_term(at, short_group_end(middle), shared, first) || shared != 0)
-      return false;
-    if (first <= term)
+      return std::nullopt;
+    if (first < key || (or_equal && first == key))
       low = middle + 1;
     else
       high = middle;
   }
-  if (low == 0) return absent(term);  // before every short list
-  const std::uint64_t g = low - 1;
+  return low;
+}
+
+template <typename Found>
+bool MatchData::with_short_list(std::string_view term, Found&& found) const {
+  // The last group whose first term is not after `term`.
+  const std::optional<std::uint64_t> before = groups_before(term, /*or_equal=*/true);
+  if (!before) return false;
+  if (*before == 0) return absent(term);  // before every short list
+  const std::uint64_t g = *before - 1;
   if (!short_group_valid(g)) return false;
   TermState& state = short_group_state_[g];
   const unsigned char* const group_begin = short_pool_ + short_groups_[g].offset;
@@ -929,6 +937,70 @@ bool MatchData::short_postings(std::string_view term,
     }
     return true;
   });
+}
+
+bool MatchData::short_completions(
+    std::string_view prefix, std::size_t limit,
+    std::vector<std::pair<std::string, Xapian::doccount>>& out) const {
+  // From the last group whose first term is before `prefix` (an earlier one ends before it),
+  // group by group until a term past the prefix's range. Each group is checked before its
+  // bytes are read.
+  const std::optional<std::uint64_t> before = groups_before(prefix, /*or_equal=*/false);
+  if (!before) return false;
+  std::array<char, kMaxTermBytes> bytes;  // the current term, front-decoded
+  for (std::uint64_t g = *before == 0 ? 0 : *before - 1; g < short_group_count_; ++g) {
+    if (!short_group_valid(g)) return false;
+    const unsigned char* at = short_pool_ + short_groups_[g].offset;
+    const unsigned char* const group_end = short_group_end(g);
+    std::size_t length = 0;
+    for (std::uint32_t t = 0; t < short_groups_[g].term_count; ++t) {
+      ShortEntry entry;
+      if (!read_short_entry(at, group_end, entry) || entry.shared > length ||
+          entry.rest.size() > kMaxTermBytes - entry.shared ||
+          entry.count > std::numeric_limits<Xapian::doccount>::max()) {
+        short_group_state_[g] = TermState::Invalid;
+        return false;
+      }
+      std::memcpy(bytes.data() + entry.shared, entry.rest.data(), entry.rest.size());
+      length = static_cast<std::size_t>(entry.shared) + entry.rest.size();
+      const std::string_view term(bytes.data(), length);
+      if (term.starts_with(prefix)) {
+        if (out.size() == limit) return true;
+        out.emplace_back(term, static_cast<Xapian::doccount>(entry.count));
+      } else if (term > prefix) {
+        return true;  // terms are in order: none after begins with it
+      }
+    }
+  }
+  return true;
+}
+
+std::optional<std::vector<std::pair<std::string, Xapian::doccount>>> MatchData::completions(
+    std::string_view prefix, std::size_t limit) const {
+  std::vector<std::pair<std::string, Xapian::doccount>> blocked, listed;
+  const DirectoryEntry* const end = directory_ + term_count_;
+  const DirectoryEntry* entry = std::lower_bound(
+      directory_, end, prefix, [this](const DirectoryEntry& e, std::string_view p) {
+        return std::string_view(pool_ + e.pool_offset, e.term_bytes) < p;
+      });
+  // The first `limit` of each kind hold the first `limit` of both.
+  for (; entry != end && blocked.size() < limit; ++entry) {
+    const std::string_view term(pool_ + entry->pool_offset, entry->term_bytes);
+    if (!term.starts_with(prefix)) break;
+    const std::optional<Xapian::doccount> count = blocked_count(*entry);
+    if (!count) return std::nullopt;
+    blocked.emplace_back(term, *count);
+  }
+  if (!short_completions(prefix, limit, listed)) return std::nullopt;
+  // A term has blocks or a short list, never both: the two ranges merge without ties.
+  std::vector<std::pair<std::string, Xapian::doccount>> out;
+  out.reserve(blocked.size() + listed.size());
+  std::merge(std::make_move_iterator(blocked.begin()), std::make_move_iterator(blocked.end()),
+             std::make_move_iterator(listed.begin()), std::make_move_iterator(listed.end()),
+             std::back_inserter(out),
+             [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (out.size() > limit) out.resize(limit);
+  return out;
 }
 
 const MatchData::DirectoryEntry* MatchData::directory_entry(std::string_view term) const {
@@ -1007,14 +1079,27 @@ bool MatchData::verify_term(const DirectoryEntry& entry) const {
                        postings) == entry.checksum;
 }
 
+bool MatchData::term_valid(const DirectoryEntry& entry) const {
+  TermState& state = term_state_[static_cast<std::size_t>(&entry - directory_)];
+  if (state == TermState::Unchecked)
+    state = verify_term(entry) ? TermState::Valid : TermState::Invalid;
+  return state == TermState::Valid;
+}
+
+std::optional<Xapian::doccount> MatchData::blocked_count(const DirectoryEntry& entry) const {
+  if (!term_valid(entry)) return std::nullopt;
+  // Every block but the last is full (verify_term checked it).
+  const TermBlocks term{{blocks_ + entry.first_block, entry.block_count},
+                        {},
+                        {},
+                        posting_offsets_ + entry.first_block,
+                        postings_};
+  const std::size_t last = entry.block_count - 1;
+  return static_cast<Xapian::doccount>(last * kBlockSize + open_block(term, last).count);
+}
+
 std::optional<Xapian::doccount> MatchData::posting_count(std::string_view term) const {
-  const TermBlocks term_blocks = blocks(term);
-  if (!term_blocks.blocks.empty()) {
-    // Every block but the last is full (verify_term checked it).
-    const std::size_t last = term_blocks.blocks.size() - 1;
-    return static_cast<Xapian::doccount>(last * kBlockSize + open_block(term_blocks, last).count);
-  }
-  if (!absent(term)) return std::nullopt;  // blocks that fail their checks
+  if (const DirectoryEntry* found = directory_entry(term)) return blocked_count(*found);
   // A short list's count is in its entry, under its group's checksum: no need to decode it
   // (the matcher's cursor decodes it once, later).
   Xapian::doccount count = 0;
@@ -1028,12 +1113,7 @@ std::optional<Xapian::doccount> MatchData::posting_count(std::string_view term) 
 
 MatchData::TermBlocks MatchData::blocks(std::string_view term) const {
   const DirectoryEntry* found = directory_entry(term);
-  if (!found) return {};
-  // A term whose data fails its checks has none: the matcher reads its list whole.
-  TermState& state = term_state_[static_cast<std::size_t>(found - directory_)];
-  if (state == TermState::Unchecked)
-    state = verify_term(*found) ? TermState::Valid : TermState::Invalid;
-  if (state == TermState::Invalid) return {};
+  if (!found || !term_valid(*found)) return {};  // none, or failing: read the list whole
   const std::span<const Impact> impacts(impacts_, impact_count_);
   return {{blocks_ + found->first_block, found->block_count},
           impacts,

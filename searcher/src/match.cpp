@@ -62,10 +62,16 @@ Ranking rank(const MatchSources& sources, const SearchRequest& r, const BuiltQue
   else if (sources.match_shards.empty())
     why = sources.no_match_data;
   else
-    plan = matcher::plan_query(query, built.node_details, sources.db, &why,
-                               [&](const std::string& term) {
-                                 return matcher::termfreq(sources.db, sources.match_shards, term);
-                               });
+    plan = matcher::plan_query(
+        query, built.node_details, sources.db, &why,
+        {.termfreq =
+             [&](const std::string& term) {
+               return matcher::termfreq(sources.db, sources.match_shards, term);
+             },
+         .completions =
+             [&](const std::string& prefix) {
+               return matcher::completions(sources.db, sources.match_shards, prefix);
+             }});
   if (plan) {
     ranking.matcher = "block-max";
     const matcher::TopK top = matcher::block_max_maxscore(

@@ -19,12 +19,17 @@ namespace {
 // analyse each hit's text instead.
 constexpr std::size_t kMaxSnippetCompletions = 512;
 
-void complete_prefixes(const Xapian::Database& db, SnippetQuery& query) {
+void complete_prefixes(const Xapian::Database& db, std::span<const matcher::LocalShard> shards,
+                       SnippetQuery& query) {
   bool expanded = true;
   for (const auto& prefix : query.prefixes) {
-    for (auto t = db.allterms_begin(prefix); expanded && t != db.allterms_end(prefix); ++t) {
+    if (!expanded) break;
+    // One more than may be taken: that one says there are too many.
+    const std::size_t room = kMaxSnippetCompletions - query.completions.size() + 1;
+    for (auto& [term, termfreq] : matcher::completions(db, shards, prefix, room)) {
       expanded = query.completions.size() < kMaxSnippetCompletions;
-      if (expanded) query.completions.push_back(*t);
+      if (!expanded) break;
+      query.completions.push_back(std::move(term));
     }
   }
   query.prefixes_expanded = expanded;
@@ -103,15 +108,16 @@ void fill_from_record(const Xapian::Database& db, const std::filesystem::path& i
 // Without hits there is nothing to read or cut: the value stream and wildcard completions
 // cost a zero-hit query more than its match on a small index.
 std::optional<HitSnippets> hit_snippets(analysis::Analyzer& analyzer, const Xapian::Database& db,
+                                        std::span<const matcher::LocalShard> match_shards,
                                         const SearchRequest& r, const BuiltQuery& built,
                                         const Ranking& ranking) {
   if (!r.snippets || ranking.docs.empty()) return std::nullopt;
   SnippetQuery query{built.highlight_terms, built.highlight_prefixes, built.highlight_phrases};
-  if (!query.prefixes.empty()) complete_prefixes(db, query);
+  if (!query.prefixes.empty()) complete_prefixes(db, match_shards, query);
   const double passages = static_cast<double>(std::max<Xapian::doccount>(db.get_doccount(), 1));
   SnippetMaker maker(analyzer, SnippetOptions{r.snippet_words, r.snippet_bytes},
-                     [&db, passages](const std::string& key) {
-                       const double frequency = db.get_termfreq(key);
+                     [&db, match_shards, passages](const std::string& key) {
+                       const double frequency = matcher::termfreq(db, match_shards, key);
                        return std::log((passages + 1) / (frequency + 0.5));
                      });
   return HitSnippets{std::move(maker), std::move(query)};

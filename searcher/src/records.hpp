@@ -21,8 +21,11 @@ struct HitSnippets {
 };
 
 // What the snippets of a page mark, weighing each matched key by its rarity in `db`; nothing
-// when the request shows no snippets or the page is empty.
+// when the request shows no snippets or the page is empty. Frequencies and a wildcard's
+// completions come from the match data of `match_shards` (empty when one has none), as the
+// matcher takes them, where Xapian would read its postlist B-tree.
 std::optional<HitSnippets> hit_snippets(analysis::Analyzer& analyzer, const Xapian::Database& db,
+                                        std::span<const matcher::LocalShard> match_shards,
                                         const SearchRequest& r, const BuiltQuery& built,
                                         const Ranking& ranking);
 

@@ -470,6 +470,10 @@ BuildOptions Searcher::Impl::build_options(const SearchRequest& r,
   options.all_words = r.all_words;
   options.aliases = r.aliases && current_facts.has_synonyms;
   options.term_filter = current_facts.term_filter ? &*current_facts.term_filter : nullptr;
+  if (!current_facts.match_shards.empty())
+    options.termfreq = [this, &shards = current_facts.match_shards](const std::string& term) {
+      return matcher::termfreq(db, shards, term);
+    };
   options.synonyms = current_facts.synonyms ? &*current_facts.synonyms : nullptr;
   options.arabic_variant = r.arabic_variant;
   options.romanized_variants = r.romanized_variants;
@@ -537,7 +541,8 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   results.matches_lower_bound = ranking.matches_lower_bound;
   results.matches_upper_bound = ranking.matches_upper_bound;
 
-  std::optional<HitSnippets> snippets = hit_snippets(analyzer, db, r, built, ranking);
+  std::optional<HitSnippets> snippets =
+      hit_snippets(analyzer, db, sources.match_shards, r, built, ranking);
   results.hits = make_hits(db, sources.match_shards, path, r, ranking, single_passages,
                            reads_records(r, ranking) ? &record_dictionaries() : nullptr,
                            snippets ? &*snippets : nullptr);

@@ -213,6 +213,35 @@ TEST(MatchData, ShortListsDecodeToExactlyTheTermsPostings) {
   }
 }
 
+// A wildcard's expansion read from the file instead of a walk of Xapian's postlist B-tree:
+// for every prefix, the terms Xapian's allterms_begin(prefix) gives, in its order, with its
+// termfreqs, across lists with blocks and short lists, many groups of short lists, a prefix
+// that is itself a term, one inside a group, one spanning groups, and prefixes nothing has.
+TEST(MatchData, CompletionsAreXapiansExpansion) {
+  TempDir dir;
+  const auto [db, data] = written(dir, 4000, [](Xapian::Document& doc, unsigned i) {
+    doc.add_term("every");
+    doc.add_term("word" + std::to_string(i % 150), 1 + i % 4);
+    if (i % 2 == 0) doc.add_term("wordy");  // blocks among the short word* lists
+    if (i % 20 == 0) doc.add_term("w" + std::to_string(i % 7));
+    if (i % 500 == 0) doc.add_term("wor");
+    if (i % 3 == 0) doc.add_term("work");
+    if (i % 2 == 0) doc.add_boolean_term("Lfa");
+    if (i == 3999) doc.add_term("zzz");
+  });
+  ASSERT_TRUE(data);
+  for (const std::string prefix :
+       {"", "L", "Lfa", "e", "w", "wo", "wor", "word", "word1", "word14", "word149", "wordy",
+        "wordz", "work", "x", "z", "zzz", "zzzz", "~"}) {
+    std::vector<std::pair<std::string, Xapian::doccount>> expected;
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it)
+      expected.emplace_back(*it, it.get_termfreq());
+    const auto got = data->completions(prefix);
+    ASSERT_TRUE(got) << prefix;
+    EXPECT_EQ(*got, expected) << prefix;
+  }
+}
+
 // A matcher skipping through a block decodes its docids only up to each target, resuming
 // where it stopped: at any index, in or out of the groups of eight the decoder unrolls.
 TEST(MatchData, DocidsDecodedThroughTargetsResumeWhereTheyStopped) {
@@ -330,6 +359,7 @@ TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
     return out;
   };
   std::map<std::string, Copy> expected_blocks;
+  std::vector<std::pair<std::string, Xapian::doccount>> expected_vocabulary;
   std::vector<std::uint32_t> expected_articles;
   std::vector<std::pair<Xapian::docid, std::uint32_t>> expected_rare;
   {
@@ -339,6 +369,9 @@ TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
     for (const char* term : {"common", "filler"}) expected_blocks[term] = copy(*original, term);
     ASSERT_TRUE(original->short_postings("rare", expected_rare));
     ASSERT_EQ(expected_rare.size(), 6u);
+    const auto vocabulary = original->completions("");
+    ASSERT_TRUE(vocabulary);
+    expected_vocabulary = *vocabulary;
     for (Xapian::docid docid = 1; docid <= 600; ++docid)
       expected_articles.push_back(original->article(docid));
   }
@@ -364,6 +397,9 @@ TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
     std::vector<std::pair<Xapian::docid, std::uint32_t>> rare;
     EXPECT_TRUE(!data->short_postings("rare", rare) || rare == expected_rare)
         << "byte " << at << " changed the short list of rare unnoticed";
+    const auto vocabulary = data->completions("");
+    EXPECT_TRUE(!vocabulary || *vocabulary == expected_vocabulary)
+        << "byte " << at << " changed the terms or their counts unnoticed";
   }
   rewrite(bytes);
   EXPECT_TRUE(MatchData::read(file, db));

@@ -542,6 +542,45 @@ TEST(MatchPlan, ReadsScoredClausesFiltersAndExclusions) {
   EXPECT_EQ(plan->excluded, std::vector<std::string>{"Zkhomeini"});
 }
 
+// With a vocabulary (the match data's), the planner asks it, not the database: a term's
+// frequency, and a wildcard's completions, of which it keeps the most frequent past the
+// limit as Xapian does.
+TEST(MatchPlan, TakesFrequenciesAndCompletionsFromTheVocabulary) {
+  const Xapian::Database empty;
+  ks::QueryNodeDetails details;
+  const auto wildcard = [&](Xapian::termcount limit) {
+    const Xapian::Query q(Xapian::Query::OP_WILDCARD, "mojah", limit,
+                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    details[q.internal.get()].pattern = "mojah";
+    details[q.internal.get()].max_expansion = limit;
+    return q;
+  };
+  std::vector<std::string> asked;
+  const km::Vocabulary vocabulary{
+      .termfreq = [](const std::string& term) -> Xapian::doccount { return term.size(); },
+      .completions =
+          [&](const std::string& prefix) {
+            asked.push_back(prefix);
+            return std::vector<std::pair<std::string, Xapian::doccount>>{
+                {"mojahed", 5}, {"mojahedin", 9}, {"mojahid", 1}};
+          }};
+  const Xapian::Query all_three(Xapian::Query::OP_OR, wildcard(200), Xapian::Query("iran"));
+  auto plan = km::plan_query(all_three, details, empty, nullptr, vocabulary);
+  ASSERT_TRUE(plan);
+  ASSERT_EQ(plan->clauses.size(), 2u);
+  EXPECT_EQ(plan->clauses[0].terms, (std::vector<std::string>{"mojahed", "mojahedin", "mojahid"}));
+  EXPECT_EQ(plan->clauses[0].termfreqs, (std::vector<Xapian::doccount>{5, 9, 1}));
+  EXPECT_EQ(plan->clauses[1].termfreqs,
+            std::vector<Xapian::doccount>{4});  // "iran", by the vocabulary
+  EXPECT_EQ(asked, std::vector<std::string>{"mojah"});
+  plan = km::plan_query(wildcard(2), details, empty, nullptr, vocabulary);
+  ASSERT_TRUE(plan);
+  ASSERT_EQ(plan->clauses.size(), 1u);
+  std::vector<std::string> kept = plan->clauses[0].terms;
+  std::sort(kept.begin(), kept.end());
+  EXPECT_EQ(kept, (std::vector<std::string>{"mojahed", "mojahedin"}));
+}
+
 TEST(MatchPlan, LeavesUnrecordedNodesAndConjunctionsUnderOrToEnquire) {
   const Xapian::Database empty;
   const ks::QueryNodeDetails none;

@@ -8,8 +8,10 @@
 #include <xapian.h>
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kavosh/format/match_data.hpp"
@@ -48,9 +50,18 @@ struct LocalShard {
 // A term's document frequency in the set of `shards` that `whole` searches as one, as Xapian
 // counts it (`whole` may be one database: its one shard): their match data's counts summed,
 // without a lookup in Xapian's postlist B-tree, which often reads a block; `whole`'s own where
-// a file cannot say.
+// a file cannot say (or no shard is given).
 Xapian::doccount termfreq(const Xapian::Database& whole, std::span<const LocalShard> shards,
                           const std::string& term);
+
+// The first `limit` terms that begin with `prefix` in the set of `shards` that `whole`
+// searches as one, in term order, with their document frequencies summed over the shards:
+// what Xapian's allterms_begin(prefix) on `whole` gives, read from the match data without
+// walking the postlist B-tree; `whole`'s own walk where a file cannot say (or no shard is
+// given).
+std::vector<std::pair<std::string, Xapian::doccount>> completions(
+    const Xapian::Database& whole, std::span<const LocalShard> shards, const std::string& prefix,
+    std::size_t limit = std::numeric_limits<std::size_t>::max());
 
 // Where a shard's documents stand among those of a set of shards searched as one: Xapian's
 // combined Database interleaves them, docid d of shard s of n being (d - 1) * n + s + 1. One

@@ -7,9 +7,8 @@ namespace {
 
 class Planner {
  public:
-  Planner(const QueryNodeDetails& details, const Xapian::Database& db,
-          const TermFrequencyOf& termfreq_of)
-      : details_(details), db_(db), termfreq_of_(termfreq_of) {}
+  Planner(const QueryNodeDetails& details, const Xapian::Database& db, const Vocabulary& vocabulary)
+      : details_(details), db_(db), vocabulary_(vocabulary) {}
 
   // The list's frame, outermost first: exclusions, filters, required items, then the ranked
   // rest. Below an OR only scored clauses may appear: "(a AND b) OR c" is not a plan.
@@ -154,7 +153,8 @@ class Planner {
   bool add_clause(ScoredClause clause) {
     if (clause.termfreqs.empty())
       for (const auto& term : clause.terms)
-        clause.termfreqs.push_back(termfreq_of_ ? termfreq_of_(term) : db_.get_termfreq(term));
+        clause.termfreqs.push_back(vocabulary_.termfreq ? vocabulary_.termfreq(term)
+                                                        : db_.get_termfreq(term));
     plan_.clauses.push_back(std::move(clause));
     return true;
   }
@@ -174,8 +174,12 @@ class Planner {
       Xapian::doccount termfreq;
     };
     std::vector<Completion> completions;
-    for (auto it = db_.allterms_begin(pattern); it != db_.allterms_end(pattern); ++it)
-      completions.push_back({*it, it.get_termfreq()});
+    if (vocabulary_.completions)
+      for (auto& [term, termfreq] : vocabulary_.completions(pattern))
+        completions.push_back({std::move(term), termfreq});
+    else
+      for (auto it = db_.allterms_begin(pattern); it != db_.allterms_end(pattern); ++it)
+        completions.push_back({*it, it.get_termfreq()});
     if (limit > 0 && completions.size() > limit) {
       std::nth_element(
           completions.begin(), completions.begin() + limit, completions.end(),
@@ -197,7 +201,7 @@ class Planner {
 
   const QueryNodeDetails& details_;
   const Xapian::Database& db_;
-  const TermFrequencyOf& termfreq_of_;
+  const Vocabulary& vocabulary_;
   MatchPlan plan_;
 };
 
@@ -205,8 +209,8 @@ class Planner {
 
 std::optional<MatchPlan> plan_query(const Xapian::Query& query, const QueryNodeDetails& details,
                                     const Xapian::Database& db, std::string* why,
-                                    const TermFrequencyOf& termfreq_of) {
-  Planner planner(details, db, termfreq_of);
+                                    const Vocabulary& vocabulary) {
+  Planner planner(details, db, vocabulary);
   const bool ok = planner.root(query);
   MatchPlan plan = planner.take();
   if (ok && !plan.clauses.empty()) return plan;

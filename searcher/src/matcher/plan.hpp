@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "kavosh/search/query.hpp"
@@ -38,16 +39,23 @@ struct MatchPlan {
   std::vector<std::string> excluded;               // none may be held
 };
 
-// Where the planner reads a term's document frequency when not from `db` (each a B-tree lookup
-// there, often a read of the postlist table): the caller's match data holds every term's
-// postings.
-using TermFrequencyOf = std::function<Xapian::doccount(const std::string&)>;
+// Where the planner reads the index's vocabulary when not from `db`, whose postlist B-tree
+// answers each question with a lookup or a walk, often a read of a block: the caller's match
+// data holds every term's postings. Either may be left empty.
+struct Vocabulary {
+  // A term's document frequency.
+  std::function<Xapian::doccount(const std::string&)> termfreq;
+  // The terms that begin with a prefix, in term order, with their document frequencies (as
+  // Xapian's allterms_begin(prefix) gives them): a wildcard's completions.
+  std::function<std::vector<std::pair<std::string, Xapian::doccount>>(const std::string&)>
+      completions;
+};
 
 // Nothing when the query has a shape the plan cannot express; `why` then says which. `details`
-// are the query's node parameters (BuiltQuery::node_details); `db` expands wildcards and, unless
-// `termfreq_of` is given, says each term's document frequency.
+// are the query's node parameters (BuiltQuery::node_details); `db` expands wildcards and says
+// each term's document frequency where `vocabulary` does not.
 std::optional<MatchPlan> plan_query(const Xapian::Query& query, const QueryNodeDetails& details,
                                     const Xapian::Database& db, std::string* why = nullptr,
-                                    const TermFrequencyOf& termfreq_of = {});
+                                    const Vocabulary& vocabulary = {});
 
 }  // namespace kavosh::search::matcher

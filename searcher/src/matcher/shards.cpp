@@ -49,6 +49,7 @@ TopK counted(const PassState& state, const PlanCursors* cursors, Xapian::doccoun
 
 Xapian::doccount termfreq(const Xapian::Database& whole, std::span<const LocalShard> shards,
                           const std::string& term) {
+  if (shards.empty()) return whole.get_termfreq(term);
   Xapian::doccount sum = 0;
   for (const LocalShard& shard : shards) {
     const auto count = shard.data->posting_count(term);
@@ -56,6 +57,47 @@ Xapian::doccount termfreq(const Xapian::Database& whole, std::span<const LocalSh
     sum += *count;
   }
   return sum;
+}
+
+std::vector<std::pair<std::string, Xapian::doccount>> completions(
+    const Xapian::Database& whole, std::span<const LocalShard> shards, const std::string& prefix,
+    std::size_t limit) {
+  std::vector<std::pair<std::string, Xapian::doccount>> merged;
+  const auto walked = [&] {
+    merged.clear();
+    for (auto it = whole.allterms_begin(prefix);
+         it != whole.allterms_end(prefix) && merged.size() < limit; ++it)
+      merged.emplace_back(*it, it.get_termfreq());
+    return merged;
+  };
+  if (shards.empty()) return walked();
+  // The first `limit` of each shard hold the first `limit` of their union.
+  for (const LocalShard& shard : shards) {
+    auto found = shard.data->completions(prefix, limit);
+    if (!found) return walked();
+    if (merged.empty()) {
+      merged = std::move(*found);
+      continue;
+    }
+    // Both in term order: a term of several shards once, its frequencies summed.
+    std::vector<std::pair<std::string, Xapian::doccount>> both;
+    both.reserve(merged.size() + found->size());
+    auto a = merged.begin(), b = found->begin();
+    while (a != merged.end() || b != found->end()) {
+      if (b == found->end() || (a != merged.end() && a->first < b->first)) {
+        both.push_back(std::move(*a++));
+      } else if (a == merged.end() || b->first < a->first) {
+        both.push_back(std::move(*b++));
+      } else {
+        both.emplace_back(std::move(a->first), a->second + b->second);
+        ++a;
+        ++b;
+      }
+    }
+    merged = std::move(both);
+  }
+  if (merged.size() > limit) merged.resize(limit);
+  return merged;
 }
 
 TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data,

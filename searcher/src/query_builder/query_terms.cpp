@@ -37,6 +37,7 @@ Xapian::Query combine(Xapian::Query::op op, const std::vector<Xapian::Query>& pa
 QueryTerms::QueryTerms(const Xapian::Database& db, const BuildOptions& options)
     : db_(db),
       term_filter_(options.term_filter),
+      termfreq_(options.termfreq),
       keep_clauses_(options.explain_clauses),
       keep_highlights_(options.highlights) {
   result_.may_match = false;  // until a term the index may hold joins the query
@@ -88,7 +89,7 @@ Xapian::Query QueryTerms::synonym_of(const std::vector<std::string>& terms) {
 }
 
 bool QueryTerms::holds(const std::string& term) const {
-  return may_hold(term) && db_.term_exists(term);
+  return may_hold(term) && (termfreq_ ? termfreq_(term) > 0 : db_.term_exists(term));
 }
 
 bool QueryTerms::may_hold(const std::string& term) const {

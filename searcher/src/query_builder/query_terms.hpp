@@ -6,6 +6,7 @@
 // snippet highlights, did-you-mean words). Also the small types the builder's files share.
 #include <xapian.h>
 
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -101,6 +102,7 @@ class QueryTerms {
 
   const Xapian::Database& db_;
   const index::TermFilter* term_filter_;
+  std::function<Xapian::doccount(const std::string&)> termfreq_;  // BuildOptions::termfreq
   BuiltQuery result_;
   std::set<std::string> highlight_terms_;
   std::set<std::string> highlight_prefixes_;

@@ -25,6 +25,9 @@
 //    15 000 (1.2 % of the 1 GB bench index, 5.5 % of the GCIDE one);
 //  - every document's adjacent-pair filter (adjacent_pairs.hpp), copied from its value slot, so
 //    the matcher rules out a phrase candidate with a few bit tests.
+// Since every term is in it, with its count, it is also the searcher's vocabulary: a term's
+// document frequency (posting_count) and a wildcard's completions (completions) are read here,
+// not from Xapian's postlist B-tree, where each lookup or walk often reads a block.
 // Xapian's posting lists stay the record: this is a copy the indexer rewrites with them.
 //
 // Trust, as for the term filter (term_filter.hpp): written at the end of every indexing run for
@@ -40,9 +43,11 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -156,6 +161,14 @@ class MatchData {
   // term's postings, 0 for a term the index lacks); nothing when the file cannot say (the
   // term's data fails its checks). Not thread-safe, as blocks().
   std::optional<Xapian::doccount> posting_count(std::string_view term) const;
+  // The first `limit` terms that begin with `prefix`, in term order, with how many documents
+  // hold each (as Xapian's allterms_begin(prefix) and its termfreqs give them for the
+  // revision, without walking its postlist B-tree: a wildcard's expansion read a leaf block
+  // for every few of its completions' posting-list chunks, 333 reads for `the*` on the 1 GB
+  // bench); nothing when the file cannot say (a term or group of lists in the range fails its
+  // checks). Not thread-safe, as blocks().
+  std::optional<std::vector<std::pair<std::string, Xapian::doccount>>> completions(
+      std::string_view prefix, std::size_t limit = std::numeric_limits<std::size_t>::max()) const;
   // Document `docid`'s adjacent-pair filter; empty when it has none (indexed before filters,
   // or a docid the revision does not hold) or its chunk of the file fails its checks. Not
   // thread-safe, as blocks().
@@ -188,12 +201,22 @@ class MatchData {
   // fails its checks.
   template <typename Found>
   bool with_short_list(std::string_view term, Found&& found) const;
+  // How many groups of short lists begin with a term before `key` (or equal to it); nothing
+  // when a group the search reads fails its checks.
+  std::optional<std::uint64_t> groups_before(std::string_view key, bool or_equal) const;
   const DirectoryEntry* directory_entry(std::string_view term) const;  // null when absent
+  // The checked posting count of a term with blocks; nothing when its data fails its checks.
+  std::optional<Xapian::doccount> blocked_count(const DirectoryEntry& entry) const;
+  // Appends the first `limit` short lists' terms that begin with `prefix`, in order, with
+  // their counts; false when a group in the range fails its checks.
+  bool short_completions(std::string_view prefix, std::size_t limit,
+                         std::vector<std::pair<std::string, Xapian::doccount>>& out) const;
   // What short_postings says of a term no short list holds: absent (true), unless the term has
   // blocks, which the caller found failing their checks: then the file cannot say (false).
   bool absent(std::string_view term) const { return directory_entry(term) == nullptr; }
   const unsigned char* short_group_end(std::uint64_t group) const;
   bool verify_term(const DirectoryEntry& entry) const;
+  bool term_valid(const DirectoryEntry& entry) const;  // verify_term(), remembered
   static std::uint64_t term_checksum(std::span<const Block> blocks, std::span<const Impact> impacts,
                                      std::span<const std::uint64_t> posting_offsets,
                                      std::string_view postings);

@@ -124,6 +124,10 @@ struct BuildOptions {
   // The term filter of the database's current revision, if it has one: spellings, variants
   // and title/section stems it rules out are not looked up in the index.
   const index::TermFilter* term_filter = nullptr;
+  // How many documents hold a term, where something says it without a lookup in the
+  // database's postlist B-tree, often a read of a block (the top-k matcher's data, which holds
+  // every term's postings); empty: the database says whether it holds a spelling.
+  std::function<Xapian::doccount(const std::string&)> termfreq;
   // Where aliases are looked up when not in the searched database: the local dictionary's copy
   // of a sharded index's synonyms, for a set with remote shards (Xapian 1.4's remote protocol
   // carries no synonyms).
