@@ -49,6 +49,10 @@ struct Config {
   // title weight 0 (a BM25F-like title, see kTitleFold); "titlefill" one whose passages hold
   // their title ahead of a text that does not begin with it, searched as today.
   std::string index_variant = {};
+  // The ranking model (SearchRequest::model): BM25 unless said; k1 and b are BM25's and BM25+'s,
+  // mu is LM's.
+  std::string model = std::string(ks::kBm25Model);
+  double mu = ks::SearchRequest{}.mu;
 
   std::string name() const {
     char text[96];
@@ -76,6 +80,11 @@ struct Config {
       s += text;
     }
     if (!index_variant.empty()) s += " index=" + index_variant;
+    if (model != ks::kBm25Model) s += " model=" + model;
+    if (model == "lm") {
+      std::snprintf(text, sizeof text, " mu=%g", mu);
+      s += text;
+    }
     return s;
   }
 };
@@ -150,6 +159,8 @@ ks::SearchRequest request_for(const Config& config, unsigned k) {
   r.proximity_rerank_depth = config.rerank_depth;
   r.proximity_weight = config.proximity_weight;
   r.title_weight = config.title_weight;
+  r.model = config.model;
+  r.mu = config.mu;
   if (config.feedback == Feedback::Eset) r.prf_documents = 10;
   if (config.feedback == Feedback::Rm3) r.rm3 = ks::SearchRequest::Rm3::Always;
   if (config.feedback == Feedback::Rm3Auto) {
@@ -277,6 +288,10 @@ int main(int argc, char** argv) {
   std::vector<unsigned> rerank_depths = {20, 100};
   std::vector<double> proximity_weights = {0.5, 1, 2, 4};
   std::vector<double> title_weights = {0.25, 0.75, 1};
+  // BM25+ at every k1 and b, LM at every mu; DPH is parameter-free, PL2 at its default c
+  // (searcher.hpp).
+  std::vector<std::string> models = {"bm25+", "dph", "pl2", "lm"};
+  std::vector<double> mus = {50, 100, 250, 500, 1000, 2000};  // LM's Dirichlet mu
   unsigned k = 1000, permutations = 10000;
   std::uint64_t seed = 42;
   bool verify_auto = true;
@@ -294,14 +309,16 @@ int main(int argc, char** argv) {
   app.add_option("--proximity-weight", proximity_weights,
                  "window weight scales tried (boost and rerank)");
   app.add_option("--title-weight", title_weights, "title weights tried besides today's");
+  app.add_option("--models", models, "ranking models tried besides BM25 (kavosh-search --model)");
+  app.add_option("--mu", mus, "LM Dirichlet mu candidates");
   app.add_option("--variant-indexes", variant_indexes_dir,
                  "Kavosh indexes made another way, <dir>/<variant>/<name>");
   app.add_option("--variants", variants,
                  "the variants of --variant-indexes tried: stemmer pairs <english>-<persian> "
                  "(lovins-light, porter2-none), titlefold<N>");
   app.add_flag("--variant-families-only", variant_families_only,
-               "run only the BM25 and index-variant families (no proximity, feedback, rerank "
-               "or title-weight candidates)");
+               "run only the BM25, ranking-model and index-variant families (no proximity, "
+               "feedback, rerank or title-weight candidates)");
   app.add_option("--k", k, "hits per query (1000, as the issue's held-back runs)");
   app.add_option("--permutations", permutations, "randomization test: random sign assignments");
   app.add_option("--seed", seed, "randomization test seed");
@@ -341,6 +358,18 @@ int main(int argc, char** argv) {
           if (title != ks::kDefaultTitleWeight)
             base_configs.push_back({.k1 = k1, .b = b, .title_weight = title});
       }
+    // Each other ranking model alone: BM25+ at every k1 and b, LM at every mu, the others once.
+    for (const std::string& model : models) {
+      if (model == ks::kBm25Model) continue;
+      if (model == "bm25+") {
+        for (const double k1 : k1s)
+          for (const double b : bs) base_configs.push_back({.k1 = k1, .b = b, .model = model});
+      } else if (model == "lm") {
+        for (const double mu : mus) base_configs.push_back({.model = model, .mu = mu});
+      } else {
+        base_configs.push_back({.model = model});
+      }
+    }
     // Each index variant at every k1 and b, without other features.
     for (const std::string& variant : variants) {
       if (variant_indexes_dir.empty())
@@ -424,7 +453,8 @@ int main(int argc, char** argv) {
     // The families of the first table set vary k1, b, proximity and feedback only.
     const auto plain = [](const Config& c) {
       return c.rerank_depth == 0 && c.proximity_weight == 1 &&
-             c.title_weight == ks::kDefaultTitleWeight && c.index_variant.empty();
+             c.title_weight == ks::kDefaultTitleWeight && c.index_variant.empty() &&
+             c.model == ks::kBm25Model;
     };
     // Today's index at every k1 and b, and the variants `in_family` accepts.
     const auto variant_family = [&](const std::string& label, auto in_family) {
@@ -437,6 +467,14 @@ int main(int argc, char** argv) {
         family("BM25, k1 and b by LOCO",
                [&](const Config& c) {
                  return plain(c) && !c.proximity && c.feedback == Feedback::None;
+               }),
+        family("LM (Dirichlet), mu by LOCO",
+               [](const Config& c) { return c.model == "lm" && c.feedback == Feedback::None; }),
+        family("ranking model by LOCO (BM25, BM25+, DPH, PL2, LM; k1, b, mu by LOCO)",
+               [](const Config& c) {
+                 return !c.proximity && c.rerank_depth == 0 && c.proximity_weight == 1 &&
+                        c.feedback == Feedback::None && c.index_variant.empty() &&
+                        c.title_weight == ks::kDefaultTitleWeight;
                }),
     };
     if (!variant_families_only)
@@ -482,7 +520,8 @@ int main(int argc, char** argv) {
               family("title weight by LOCO",
                      [](const Config& c) {
                        return !c.proximity && c.rerank_depth == 0 && c.proximity_weight == 1 &&
-                              c.feedback == Feedback::None && c.index_variant.empty();
+                              c.feedback == Feedback::None && c.index_variant.empty() &&
+                              c.model == ks::kBm25Model;
                      }),
               family("everything, LOCO picks", [](const Config&) { return true; }),
           });

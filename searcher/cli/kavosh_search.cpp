@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
+#include <stdexcept>
 
 #include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/cli/program.hpp"
@@ -410,6 +411,9 @@ int main(int argc, char** argv) {
       return run(options, app);
     } catch (const ks::QueryError& e) {
       throw UsageError(e.what());  // the user's query: fixed by the user
+    } catch (const std::invalid_argument& e) {
+      // The library's word for flags the index cannot honour (--model lm on remote shards).
+      throw UsageError(e.what());
     }
   });
 }

@@ -714,6 +714,24 @@ TEST(Shards, TheCommandLineSearchesAStubOfLocalAndRemoteShards) {
   ASSERT_EQ(local.exit_code, 0) << local.err;
   EXPECT_EQ(mixed.out, local.out);
   EXPECT_FALSE(mixed.out.empty());
+  // Kavosh's own LM weight ranks the local shards; a remote one's server would not know it
+  // (a server of its own: each serves one connection).
+  ShardServer lm_server(shards[1]);
+  const fs::path lm_stub = dir / "lm.stub";
+  {
+    std::ofstream out(lm_stub);
+    out << "glass " << shards[0].string() << "\nremote " << lm_server.address() << "\n";
+  }
+  const auto lm = kavosh::testing::run_process(
+      KAVOSH_SEARCH_BINARY, {"--db", lm_stub.string(), "--model", "lm", query}, dir.path());
+  EXPECT_EQ(lm.exit_code, 2) << lm.err;
+  EXPECT_EQ(lm.err,
+            "kavosh-search: model lm is Kavosh's own weighting scheme, which remote shards "
+            "(xapian-tcpsrv) do not know: choose another model\n");
+  const auto local_lm = kavosh::testing::run_process(
+      KAVOSH_SEARCH_BINARY, {"--db", db.string(), "--model", "lm", "--trec", query}, dir.path());
+  EXPECT_EQ(local_lm.exit_code, 0) << local_lm.err;
+  EXPECT_FALSE(local_lm.out.empty());
 
   const std::string nobody = "127.0.0.1:" + std::to_string(free_port());
   const auto refused = kavosh::testing::run_process(

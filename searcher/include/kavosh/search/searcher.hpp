@@ -33,7 +33,7 @@ struct SearchRequest {
 
   // Further ranking parameters (defaults and their evidence:
   // docs/decisions/0001-ranking-defaults.md).
-  double mu = 2000;                          // lm: Dirichlet smoothing
+  double mu = 100;                           // lm: Dirichlet smoothing (by LOCO, RESULTS.md)
   double pl2_c = 1.0;                        // pl2: term frequency normalisation
   double bm25plus_delta = 1.0;               // bm25+: lower bound of a matching term's tf component
   std::string tfidf_normalizations = "ntn";  // tfidf: SMART notation (Xapian TfIdfWeight)
