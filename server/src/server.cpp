@@ -287,6 +287,8 @@ struct Server::Impl {
         results = index.searcher.search(request);
       } catch (const search::QueryError& e) {
         throw HttpError(400, e.what(), e.position());
+      } catch (const std::invalid_argument& e) {
+        throw HttpError(400, e.what());  // a parameter the index cannot honour (lm, remote)
       }
       const bool exact = results.matches_lower_bound == results.matches_upper_bound;
       json head = {{"query", request.query}, {"total_estimate", results.estimated_matches},
