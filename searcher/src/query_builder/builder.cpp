@@ -15,6 +15,7 @@
 //  - aliases: the index's synonyms.
 // query_terms makes every leaf and recorded node.
 #include <map>
+#include <utility>
 
 #include "kavosh/format/schema.hpp"
 #include "kavosh/search/query.hpp"
@@ -403,7 +404,7 @@ class Builder {
 
 QueryBuilder::QueryBuilder(analysis::Analyzer& analyzer, const Xapian::Database& db,
                            BuildOptions options)
-    : analyzer_(analyzer), db_(db), options_(options) {}
+    : analyzer_(analyzer), db_(db), options_(std::move(options)) {}
 
 BuiltQuery QueryBuilder::build(const QueryNode& root) {
   query_building::QueryTerms terms(db_, options_);
