@@ -28,9 +28,9 @@ std::unique_ptr<Xapian::BM25Weight> bm25_weight(double k1, double b);
 // `len` adds log(1 + wdf / (mu p)) + log(mu / (len + mu)), where p is the term's share of all
 // the collection's term occurrences, and nothing where that is negative. Xapian 1.4's own
 // LMWeight with Dirichlet smoothing ranks by log(maxlen (wdf + mu p) / (len + mu)), which
-// weighs a common word above a rare one: MAP 0.03 on NPL, 0.20 on Cranfield, where this gives
-// what BM25 gives (bench/RESULTS.md, ranking). A weight of Kavosh's own, so a remote shard's
-// xapian-tcpsrv does not know it.
+// weighs a common word above a rare one: MAP 0.03 on NPL, 0.20 on Cranfield, where this is
+// within 7 % of BM25 (bench/RESULTS.md, "Ranking models"). A weight of Kavosh's own, so a
+// remote shard's xapian-tcpsrv does not know it.
 class DirichletLmWeight : public Xapian::Weight {
  public:
   explicit DirichletLmWeight(double mu);
