@@ -880,35 +880,49 @@ std::optional<std::uint64_t> MatchData::groups_before(std::string_view key, bool
   return low;
 }
 
+template <typename Visit>
+MatchData::Walk MatchData::walk_short_entries(std::uint64_t group, std::uint64_t end_group,
+                                              Visit&& visit) const {
+  std::array<char, kMaxTermBytes> bytes;  // the current term, front-decoded
+  for (; group < end_group; ++group) {
+    if (!short_group_valid(group)) return Walk::Damaged;
+    TermState& state = short_group_state_[group];
+    const unsigned char* at = short_pool_ + short_groups_[group].offset;
+    const unsigned char* const group_end = short_group_end(group);
+    std::size_t length = 0;
+    for (std::uint32_t t = 0; t < short_groups_[group].term_count; ++t) {
+      ShortEntry entry;
+      if (!read_short_entry(at, group_end, entry) || entry.shared > length ||
+          entry.rest.size() > kMaxTermBytes - entry.shared ||
+          entry.count > std::numeric_limits<Xapian::doccount>::max()) {
+        state = TermState::Invalid;
+        return Walk::Damaged;
+      }
+      std::memcpy(bytes.data() + entry.shared, entry.rest.data(), entry.rest.size());
+      length = static_cast<std::size_t>(entry.shared) + entry.rest.size();
+      if (!visit(std::string_view(bytes.data(), length), entry, state)) return Walk::Stopped;
+    }
+  }
+  return Walk::Ended;
+}
+
 template <typename Found>
 bool MatchData::with_short_list(std::string_view term, Found&& found) const {
   // The last group whose first term is not after `term`.
   const std::optional<std::uint64_t> before = groups_before(term, /*or_equal=*/true);
   if (!before) return false;
   if (*before == 0) return absent(term);  // before every short list
-  const std::uint64_t g = *before - 1;
-  if (!short_group_valid(g)) return false;
-  TermState& state = short_group_state_[g];
-  const unsigned char* const group_begin = short_pool_ + short_groups_[g].offset;
-  const unsigned char* const group_end = short_group_end(g);
-  std::array<char, kMaxTermBytes> bytes;  // the current term, front-decoded
-  std::size_t length = 0;
-  const unsigned char* at = group_begin;
-  for (std::uint32_t t = 0; t < short_groups_[g].term_count; ++t) {
-    ShortEntry entry;
-    if (!read_short_entry(at, group_end, entry) || entry.shared > length ||
-        entry.rest.size() > kMaxTermBytes - entry.shared) {
-      state = TermState::Invalid;
-      return false;
-    }
-    std::memcpy(bytes.data() + entry.shared, entry.rest.data(), entry.rest.size());
-    length = static_cast<std::size_t>(entry.shared) + entry.rest.size();
-    const std::string_view current(bytes.data(), length);
-    if (current < term) continue;
-    if (current > term) return absent(term);  // terms are in order: none after holds it
-    return found(entry, state);
-  }
-  return absent(term);
+  bool answer = false;
+  const Walk walk =
+      walk_short_entries(*before - 1, *before,
+                         [&](std::string_view current, const ShortEntry& entry, TermState& state) {
+                           if (current < term) return true;
+                           // Terms are in order: past `term`, none holds it.
+                           answer = current > term ? absent(term) : found(entry, state);
+                           return false;
+                         });
+  if (walk == Walk::Damaged) return false;
+  return walk == Walk::Stopped ? answer : absent(term);
 }
 
 bool MatchData::short_postings(std::string_view term,
@@ -943,36 +957,16 @@ bool MatchData::short_completions(
     std::string_view prefix, std::size_t limit,
     std::vector<std::pair<std::string, Xapian::doccount>>& out) const {
   // From the last group whose first term is before `prefix` (an earlier one ends before it),
-  // group by group until a term past the prefix's range. Each group is checked before its
-  // bytes are read.
+  // group by group until a term past the prefix's range.
   const std::optional<std::uint64_t> before = groups_before(prefix, /*or_equal=*/false);
   if (!before) return false;
-  std::array<char, kMaxTermBytes> bytes;  // the current term, front-decoded
-  for (std::uint64_t g = *before == 0 ? 0 : *before - 1; g < short_group_count_; ++g) {
-    if (!short_group_valid(g)) return false;
-    const unsigned char* at = short_pool_ + short_groups_[g].offset;
-    const unsigned char* const group_end = short_group_end(g);
-    std::size_t length = 0;
-    for (std::uint32_t t = 0; t < short_groups_[g].term_count; ++t) {
-      ShortEntry entry;
-      if (!read_short_entry(at, group_end, entry) || entry.shared > length ||
-          entry.rest.size() > kMaxTermBytes - entry.shared ||
-          entry.count > std::numeric_limits<Xapian::doccount>::max()) {
-        short_group_state_[g] = TermState::Invalid;
-        return false;
-      }
-      std::memcpy(bytes.data() + entry.shared, entry.rest.data(), entry.rest.size());
-      length = static_cast<std::size_t>(entry.shared) + entry.rest.size();
-      const std::string_view term(bytes.data(), length);
-      if (term.starts_with(prefix)) {
-        if (out.size() == limit) return true;
-        out.emplace_back(term, static_cast<Xapian::doccount>(entry.count));
-      } else if (term > prefix) {
-        return true;  // terms are in order: none after begins with it
-      }
-    }
-  }
-  return true;
+  return walk_short_entries(*before == 0 ? 0 : *before - 1, short_group_count_,
+                            [&](std::string_view term, const ShortEntry& entry, TermState&) {
+                              if (!term.starts_with(prefix)) return term < prefix;
+                              if (out.size() == limit) return false;
+                              out.emplace_back(term, static_cast<Xapian::doccount>(entry.count));
+                              return true;
+                            }) != Walk::Damaged;
 }
 
 std::optional<std::vector<std::pair<std::string, Xapian::doccount>>> MatchData::completions(

@@ -510,11 +510,7 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   const IndexFacts& current_facts = index_facts();
   BuiltQuery built = QueryBuilder(analyzer, db, build_options(r, current_facts)).build(ast);
   Xapian::Query query = in_language(built.query, r.language);
-  if (r.model == "lm" && index.has_remote)
-    throw std::invalid_argument(
-        "model lm is Kavosh's own weighting scheme, which remote shards (xapian-tcpsrv) do not "
-        "know: choose another model");
-  weighting.apply(enquire, r);
+  weighting.apply(enquire, r, index.has_remote);
   // Collapsing reads the article id value of every candidate (about a quarter of the match
   // time, measured with callgrind); when every article is one passage it cannot change the
   // result, so it is skipped.

@@ -72,7 +72,11 @@ std::unique_ptr<Xapian::Weight> make_weight(const SearchRequest& r) {
                               list_choices(kRankingModels) + ")");
 }
 
-void EnquireWeighting::apply(Xapian::Enquire& enquire, const SearchRequest& r) {
+void EnquireWeighting::apply(Xapian::Enquire& enquire, const SearchRequest& r, bool remote_shards) {
+  if (remote_shards && r.model == "lm")
+    throw std::invalid_argument(
+        "model lm is Kavosh's own weighting scheme, which remote shards (xapian-tcpsrv) do not "
+        "know: choose another model");
   Key key{r.model, r.k1, r.b, r.mu, r.pl2_c, r.bm25plus_delta, r.tfidf_normalizations};
   if (key == current_) return;
   auto weight = make_weight(r);

@@ -57,8 +57,10 @@ std::unique_ptr<Xapian::Weight> make_weight(const SearchRequest& request);
 
 class EnquireWeighting {
  public:
-  // Sets the request's scheme on `enquire`, unless the last one set is the same.
-  void apply(Xapian::Enquire& enquire, const SearchRequest& request);
+  // Sets the request's scheme on `enquire`, unless the last one set is the same. With
+  // `remote_shards`, a scheme of Kavosh's own (lm), which xapian-tcpsrv does not know, is
+  // refused with std::invalid_argument.
+  void apply(Xapian::Enquire& enquire, const SearchRequest& request, bool remote_shards);
 
  private:
   // Everything make_weight() reads (formatting these as a string key was ~10 k instructions

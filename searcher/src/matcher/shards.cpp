@@ -62,15 +62,15 @@ Xapian::doccount termfreq(const Xapian::Database& whole, std::span<const LocalSh
 std::vector<std::pair<std::string, Xapian::doccount>> completions(
     const Xapian::Database& whole, std::span<const LocalShard> shards, const std::string& prefix,
     std::size_t limit) {
-  std::vector<std::pair<std::string, Xapian::doccount>> merged;
   const auto walked = [&] {
-    merged.clear();
+    std::vector<std::pair<std::string, Xapian::doccount>> terms;
     for (auto it = whole.allterms_begin(prefix);
-         it != whole.allterms_end(prefix) && merged.size() < limit; ++it)
-      merged.emplace_back(*it, it.get_termfreq());
-    return merged;
+         it != whole.allterms_end(prefix) && terms.size() < limit; ++it)
+      terms.emplace_back(*it, it.get_termfreq());
+    return terms;
   };
   if (shards.empty()) return walked();
+  std::vector<std::pair<std::string, Xapian::doccount>> merged;
   // The first `limit` of each shard hold the first `limit` of their union.
   for (const LocalShard& shard : shards) {
     auto found = shard.data->completions(prefix, limit);

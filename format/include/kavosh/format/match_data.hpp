@@ -201,6 +201,13 @@ class MatchData {
   // fails its checks.
   template <typename Found>
   bool with_short_list(std::string_view term, Found&& found) const;
+  // How walk_short_entries() ended: visit() said stop, the groups ended, or a group failed
+  // its checks (and is marked so).
+  enum class Walk : std::uint8_t { Stopped, Ended, Damaged };
+  // Decodes the short lists of groups [group, end_group) in term order, each group checked
+  // before its bytes are read, calling visit(term, entry, group state) until it returns false.
+  template <typename Visit>
+  Walk walk_short_entries(std::uint64_t group, std::uint64_t end_group, Visit&& visit) const;
   // How many groups of short lists begin with a term before `key` (or equal to it); nothing
   // when a group the search reads fails its checks.
   std::optional<std::uint64_t> groups_before(std::string_view key, bool or_equal) const;
