@@ -381,57 +381,12 @@ bool ClauseCursor::positions_hold(const Xapian::Database& db) const {
   return positions_hold_with([&](std::size_t i) { return terms_[i].positions(db, names_[i]); });
 }
 
-namespace {
-
-// The docids of a sorted list as a Xapian posting source, so that Xapian's matcher checks a
-// phrase in exactly those documents.
-class DocidListSource : public Xapian::PostingSource {
- public:
-  explicit DocidListSource(std::vector<Xapian::docid> docids) : docids_(std::move(docids)) {}
-  Xapian::doccount get_termfreq_min() const override { return 0; }
-  Xapian::doccount get_termfreq_est() const override {
-    return static_cast<Xapian::doccount>(docids_.size());
-  }
-  Xapian::doccount get_termfreq_max() const override {
-    return static_cast<Xapian::doccount>(docids_.size());
-  }
-  void init(const Xapian::Database&) override { at_ = kBeforeStart; }
-  void next(double) override { at_ = at_ == kBeforeStart ? 0 : at_ + 1; }
-  void skip_to(Xapian::docid target, double) override {
-    const auto from = docids_.begin() + static_cast<std::ptrdiff_t>(at_ == kBeforeStart ? 0 : at_);
-    at_ = static_cast<std::size_t>(std::lower_bound(from, docids_.end(), target) - docids_.begin());
-  }
-  bool at_end() const override { return at_ != kBeforeStart && at_ >= docids_.size(); }
-  Xapian::docid get_docid() const override { return docids_[at_]; }
-
- private:
-  static constexpr std::size_t kBeforeStart = static_cast<std::size_t>(-1);
-  std::vector<Xapian::docid> docids_;
-  std::size_t at_ = kBeforeStart;
-};
-
-}  // namespace
-
-std::vector<Xapian::docid> ClauseCursor::holding_among(const Xapian::Database& db,
-                                                       std::vector<Xapian::docid> docids) const {
-  if (!positional() || docids.empty()) return docids;
-  const auto count = static_cast<Xapian::doccount>(docids.size());
-  DocidListSource candidates(std::move(docids));
+Xapian::Query ClauseCursor::positional_query() const {
   std::vector<Xapian::Query> terms;
   for (const auto& name : names_) terms.emplace_back(name);
-  const Xapian::Query phrase(
+  return Xapian::Query(
       kind_ == ScoredClause::Kind::Phrase ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_NEAR,
       terms.begin(), terms.end(), window_);
-  Xapian::Enquire enquire(db);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, phrase, Xapian::Query(&candidates)));
-  const Xapian::MSet held = enquire.get_mset(0, count);
-  std::vector<Xapian::docid> out;
-  out.reserve(held.size());
-  for (auto it = held.begin(); it != held.end(); ++it) out.push_back(*it);
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 template <typename OpenPositions>

@@ -305,12 +305,9 @@ class ClauseCursor {
   bool positional() const { return kind_ != ScoredClause::Kind::Any; }
   // Whether the terms stand as the phrase or NEAR asks in the cursor's current document.
   bool positions_hold(const Xapian::Database& db) const;
-  // Of `docids` (ascending), those where the terms stand as the phrase or NEAR asks, found by
-  // Xapian's own phrase matcher in one pass: each position read through the public API opens
-  // a fresh B-tree cursor (about four reads of the position table), where Xapian's matcher
-  // reuses one, 20 times faster on a phrase of common words that seldom holds.
-  std::vector<Xapian::docid> holding_among(const Xapian::Database& db,
-                                           std::vector<Xapian::docid> docids) const;
+  // The phrase or NEAR as a Xapian query, for PositionalCheck: Xapian's own phrase matcher
+  // checks batches of candidates through B-tree cursors it keeps from one document to the next.
+  Xapian::Query positional_query() const;
 
  private:
   // Moves the terms to the next document at or after the rarest term's where all of them
@@ -352,7 +349,7 @@ class ClauseCursor {
   // of its neighbouring terms stands nowhere side by side there. True for anything else (a
   // NEAR, a word clause, a document without a filter). settle() tests it at every docid the
   // terms might agree on, so the cursor never stands on a document it rules out: whatever
-  // positions_hold() and holding_among() are asked about has passed it.
+  // positions_hold() and PositionalCheck are asked about has passed it.
   bool pairs_may_hold(Xapian::docid docid) {
     if (pair_keys_.empty()) return true;
     // The lead term's later postings are tested next, in docid order, each filter in another

@@ -7,7 +7,7 @@
 // and every matching document is then offered in docid order, as a pass that skipped nothing
 // would offer it. A phrase or NEAR (a hyphenated or possessive word is one: "user's") adds its
 // score only where its terms stand as asked, checked for all its documents at once by Xapian's
-// own phrase matcher (ClauseCursor::holding_among). Its cost is the postings (and those
+// own phrase matcher (PositionalCheck). Its cost is the postings (and those
 // positions) read once and a pass over the array, so it is taken only where the array is
 // small: kMaxDocids documents at most, and below kFewDocids for any number of clauses.
 #include <utility>
@@ -51,7 +51,8 @@ void term_at_a_time_pass(const Xapian::Database& db, const index::MatchData& dat
       held_if.emplace_back(clause.docid(), clause.score(data.length(clause.docid())));
       docids.push_back(clause.docid());
     }
-    const std::vector<Xapian::docid> held = clause.holding_among(db, std::move(docids));
+    const std::vector<Xapian::docid> held =
+        PositionalCheck(db, clause.positional_query()).holding_among(std::move(docids));
     auto candidate = held_if.begin();
     for (const Xapian::docid docid : held) {
       while (candidate->first < docid) ++candidate;

@@ -9,12 +9,14 @@
 #include <cstdint>
 #include <iterator>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <vector>
 
 #include "matcher/cursors.hpp"
 #include "matcher/matcher.hpp"
+#include "matcher/positional_check.hpp"
 
 namespace kavosh::search::matcher {
 
@@ -162,7 +164,8 @@ struct PassState {
 // a candidate that cannot beat the k-th is never checked.
 class DeferredChecks {
  public:
-  explicit DeferredChecks(std::size_t clause_count) : clause_count_(clause_count) {}
+  explicit DeferredChecks(std::size_t clause_count)
+      : clause_count_(clause_count), checks_(clause_count) {}
   // Records the clause scores of `docid`, every cursor still on it.
   void add(Xapian::docid docid, double optimistic, std::uint32_t length, const PlanCursors& at);
   std::size_t size() const { return pending_.size(); }
@@ -182,6 +185,8 @@ class DeferredChecks {
   std::vector<Pending> pending_;
   std::vector<double> scores_;
   std::vector<char> accepted_;  // verified_score's scratch
+  // Each positional clause's check, open from its first batch to the end of the pass.
+  std::vector<std::unique_ptr<PositionalCheck>> checks_;
 };
 
 // One document-at-a-time block-max MaxScore pass over `cursors` (block_max_maxscore.cpp) into

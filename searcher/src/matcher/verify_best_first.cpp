@@ -2,11 +2,12 @@
 // score) and queued; batches of the queue are checked, and growing batches let a long pass
 // check larger sets. A batch's candidates that may still enter the top k (every one while the
 // heap is not full, else those whose bound beats the k-th score) have each phrase checked at
-// once by Xapian's own phrase matcher (ClauseCursor::holding_among): positions read one
-// document at a time through Xapian 1.4's public API open a fresh B-tree cursor each, about
-// four reads of the position table, 80 times the reads for a phrase of common words that
-// seldom holds. Then the candidates enter best first, so the bar rises soonest, and a batch
-// stops at the first candidate whose bound cannot beat the k-th true score.
+// once by Xapian's own phrase matcher, one Enquire a clause for the whole pass
+// (PositionalCheck): positions read one document at a time through Xapian 1.4's public API
+// open a fresh B-tree cursor each, about four reads of the position table, 80 times the reads
+// for a phrase of common words that seldom holds. Then the candidates enter best first, so the
+// bar rises soonest, and a batch stops at the first candidate whose bound cannot beat the k-th
+// true score.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -66,7 +67,7 @@ bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchDa
     return a.optimistic != b.optimistic ? a.optimistic > b.optimistic : a.docid < b.docid;
   });
   // The candidates that may still enter (every one while the heap is not full) have each
-  // positional clause checked at once, by Xapian's phrase matcher (holding_among).
+  // positional clause checked at once, by Xapian's phrase matcher (PositionalCheck).
   std::size_t reachable = 0;
   while (reachable < pending_.size() &&
          !(heap.full() && cannot_beat(pending_[reachable].optimistic, heap.threshold())))
@@ -78,7 +79,9 @@ bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchDa
     for (std::size_t c = 0; c < reachable; ++c)
       if (!std::isnan(scores_[pending_[c].first_score + i])) docids.push_back(pending_[c].docid);
     std::sort(docids.begin(), docids.end());
-    holding[i] = cursors.clauses[i].holding_among(db, std::move(docids));
+    if (!checks_[i])
+      checks_[i] = std::make_unique<PositionalCheck>(db, cursors.clauses[i].positional_query());
+    holding[i] = checks_[i]->holding_among(std::move(docids));
   }
   bool rose = false;
   for (const Pending& candidate : pending_) {

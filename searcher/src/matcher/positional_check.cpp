@@ -1,0 +1,261 @@
+#include "matcher/positional_check.hpp"
+
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+#include <utility>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#define KAVOSH_FIBER_ANNOTATIONS 1
+#endif
+
+namespace kavosh::search::matcher {
+namespace {
+
+// Xapian's matcher nests a few frames per query operator; a sanitizer build's frames are
+// several times larger. Pages are committed only as they are touched, and the lowest one is a
+// guard, so an overflow faults instead of writing over other memory.
+constexpr std::size_t kStackBytes = std::size_t{1} << 20;
+constexpr std::size_t kGuardBytes = 4096;
+
+class Stack {
+ public:
+  Stack() {
+    void* base = mmap(nullptr, kStackBytes, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED)
+      throw std::system_error(errno, std::generic_category(), "phrase check stack");
+    base_ = static_cast<char*>(base);
+    if (mprotect(base_, kGuardBytes, PROT_NONE) != 0) {
+      const int error = errno;
+      munmap(base_, kStackBytes);
+      throw std::system_error(error, std::generic_category(), "phrase check stack guard");
+    }
+  }
+  ~Stack() {
+    if (base_) munmap(base_, kStackBytes);
+  }
+  Stack(Stack&& other) noexcept : base_(std::exchange(other.base_, nullptr)) {}
+  Stack& operator=(Stack&&) = delete;
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+
+  char* bottom() const { return base_ + kGuardBytes; }
+  static constexpr std::size_t size() { return kStackBytes - kGuardBytes; }
+
+ private:
+  char* base_;
+};
+
+// A search thread checks phrases query after query: its stacks are kept for the next one
+// rather than mapped and unmapped each time (three system calls).
+thread_local std::vector<Stack> spare_stacks;
+constexpr std::size_t kSpareStacks = 2;
+
+Stack take_stack() {
+  if (spare_stacks.empty()) return Stack();
+  Stack stack = std::move(spare_stacks.back());
+  spare_stacks.pop_back();
+  return stack;
+}
+
+void give_back(Stack stack) {
+  if (spare_stacks.size() < kSpareStacks) spare_stacks.push_back(std::move(stack));
+}
+
+}  // namespace
+
+struct PositionalCheck::Match {
+  Match(const Xapian::Database& db, const Xapian::Query& positional)
+      : db(db), positional(positional), stack(take_stack()) {}
+  ~Match() {
+    if (started && !finished) {
+      // The Enquire is waiting for a batch: tell it none comes, so that it returns and its
+      // objects are destroyed on its own stack.
+      no_more = true;
+      batch.clear();
+      to_match();
+    }
+    give_back(std::move(stack));
+  }
+  Match(const Match&) = delete;
+  Match& operator=(const Match&) = delete;
+
+  // From the pass: checks `batch` (the Enquire starts on the first call) and comes back.
+  std::vector<Xapian::docid> check(std::vector<Xapian::docid> docids);
+  // On the Enquire's stack, from its candidate source: back to the pass until the next batch.
+  void await_batch() { to_pass(); }
+  // The Enquire has returned (it was told no batch comes, or it failed): it cannot go on.
+  bool finished_or_failed() const { return finished; }
+
+  const Xapian::Database& db;
+  Xapian::Query positional;
+  std::vector<Xapian::docid> batch;
+  std::size_t at = 0;  // the candidate source's place in `batch`
+  std::vector<Xapian::docid> holding;
+  bool no_more = false;
+
+ private:
+  static void entry();
+  void run() noexcept;
+  void to_match();
+  void to_pass();
+
+  Stack stack;
+  ucontext_t pass_context{};
+  ucontext_t match_context{};
+  bool started = false;
+  bool finished = false;
+  std::exception_ptr error;
+#ifdef KAVOSH_FIBER_ANNOTATIONS
+  void* pass_fake_stack = nullptr;
+  void* match_fake_stack = nullptr;
+  const void* pass_stack_bottom = nullptr;
+  std::size_t pass_stack_size = 0;
+#endif
+};
+
+namespace {
+
+// The candidates of the current batch, as Xapian's matcher pulls them; at a batch's end it
+// waits (back on the pass's stack) for the next one.
+class BatchSource : public Xapian::PostingSource {
+ public:
+  explicit BatchSource(PositionalCheck::Match& match) : match_(match) {}
+  // Xapian orders an AND's lists by these: the batch, a few documents, goes first.
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return 1; }
+  Xapian::doccount get_termfreq_max() const override { return match_.db.get_doccount(); }
+  void init(const Xapian::Database&) override { started_ = false; }
+  void next(double) override {
+    if (started_) ++match_.at;
+    started_ = true;
+    settle(0);
+  }
+  void skip_to(Xapian::docid target, double) override {
+    started_ = true;
+    settle(target);
+  }
+  bool at_end() const override { return match_.at >= match_.batch.size(); }
+  Xapian::docid get_docid() const override { return match_.batch[match_.at]; }
+
+ private:
+  void settle(Xapian::docid target) {
+    for (;;) {
+      const auto from = match_.batch.begin() + static_cast<std::ptrdiff_t>(match_.at);
+      match_.at = static_cast<std::size_t>(std::lower_bound(from, match_.batch.end(), target) -
+                                           match_.batch.begin());
+      if (match_.at < match_.batch.size() || match_.no_more) return;
+      match_.await_batch();  // the next batch lies above this one: start it from its front
+      match_.at = 0;
+    }
+  }
+
+  PositionalCheck::Match& match_;
+  bool started_ = false;
+};
+
+// Told of every candidate the phrase holds in; keeps none in Xapian's result.
+class HoldingRecorder : public Xapian::MatchDecider {
+ public:
+  explicit HoldingRecorder(std::vector<Xapian::docid>& holding) : holding_(holding) {}
+  bool operator()(const Xapian::Document& doc) const override {
+    holding_.push_back(doc.get_docid());
+    return false;
+  }
+
+ private:
+  std::vector<Xapian::docid>& holding_;
+};
+
+}  // namespace
+
+namespace {
+// The Match whose stack a thread is about to enter for the first time: makecontext passes its
+// entry function int arguments only.
+thread_local PositionalCheck::Match* starting_match = nullptr;
+}  // namespace
+
+void PositionalCheck::Match::entry() { std::exchange(starting_match, nullptr)->run(); }
+
+void PositionalCheck::Match::run() noexcept {
+#ifdef KAVOSH_FIBER_ANNOTATIONS
+  __sanitizer_finish_switch_fiber(nullptr, &pass_stack_bottom, &pass_stack_size);
+#endif
+  try {
+    BatchSource source(*this);
+    HoldingRecorder recorder(holding);
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, positional, Xapian::Query(&source)));
+    // The recorder turns every document down, so the result never holds one (Xapian reserves
+    // room for `maxitems`: one).
+    enquire.get_mset(0, 1, 1, nullptr, &recorder);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  finished = true;
+#ifdef KAVOSH_FIBER_ANNOTATIONS
+  // This stack is left for good: no fake stack of its own to keep.
+  __sanitizer_start_switch_fiber(nullptr, pass_stack_bottom, pass_stack_size);
+#endif
+  setcontext(&pass_context);
+}
+
+void PositionalCheck::Match::to_match() {
+  if (!started) {
+    started = true;
+    getcontext(&match_context);
+    match_context.uc_stack.ss_sp = stack.bottom();
+    match_context.uc_stack.ss_size = Stack::size();
+    match_context.uc_link = nullptr;
+    makecontext(&match_context, &Match::entry, 0);
+    starting_match = this;
+  }
+#ifdef KAVOSH_FIBER_ANNOTATIONS
+  __sanitizer_start_switch_fiber(&pass_fake_stack, stack.bottom(), Stack::size());
+#endif
+  swapcontext(&pass_context, &match_context);
+#ifdef KAVOSH_FIBER_ANNOTATIONS
+  __sanitizer_finish_switch_fiber(pass_fake_stack, nullptr, nullptr);
+#endif
+}
+
+void PositionalCheck::Match::to_pass() {
+#ifdef KAVOSH_FIBER_ANNOTATIONS
+  __sanitizer_start_switch_fiber(&match_fake_stack, pass_stack_bottom, pass_stack_size);
+#endif
+  swapcontext(&match_context, &pass_context);
+#ifdef KAVOSH_FIBER_ANNOTATIONS
+  __sanitizer_finish_switch_fiber(match_fake_stack, &pass_stack_bottom, &pass_stack_size);
+#endif
+}
+
+std::vector<Xapian::docid> PositionalCheck::Match::check(std::vector<Xapian::docid> docids) {
+  batch = std::move(docids);
+  at = 0;
+  holding.clear();
+  to_match();
+  if (error) std::rethrow_exception(error);
+  return std::move(holding);
+}
+
+PositionalCheck::PositionalCheck(const Xapian::Database& db, Xapian::Query positional)
+    : db_(db), positional_(std::move(positional)) {}
+
+PositionalCheck::~PositionalCheck() = default;
+
+std::vector<Xapian::docid> PositionalCheck::holding_among(std::vector<Xapian::docid> docids) {
+  if (docids.empty()) return docids;
+  if (match_ && (match_->finished_or_failed() || docids.front() <= last_docid_)) match_.reset();
+  if (!match_) match_ = std::make_unique<Match>(db_, positional_);
+  last_docid_ = docids.back();
+  return match_->check(std::move(docids));
+}
+
+}  // namespace kavosh::search::matcher

@@ -1,0 +1,43 @@
+// Where a phrase or NEAR holds, asked batch after batch of one pass through a single Xapian
+// match that stays open between the batches.
+#pragma once
+
+#include <xapian.h>
+
+#include <cstddef>
+#include <exception>
+#include <memory>
+#include <vector>
+
+namespace kavosh::search::matcher {
+
+// Xapian's own phrase matcher is the only public way to read positions through B-tree cursors
+// that live across documents: Database::positionlist_begin() opens a fresh cursor for every
+// document (about four reads of the position table), and each Enquire opens the phrase's
+// posting and position lists anew (about 16 reads for two terms, and some 100 000
+// instructions, before it checks a single document). A pass checks its candidates in several
+// batches, each after the last in docid order, so one Enquire serves them all: it runs on a
+// stack of its own, its candidate source hands it each batch and, at a batch's end, hands
+// control back to the pass until the next one comes (or none does, and the Enquire ends).
+class PositionalCheck {
+ public:
+  // `positional`: the phrase or NEAR whose holding is asked, over `db`.
+  PositionalCheck(const Xapian::Database& db, Xapian::Query positional);
+  ~PositionalCheck();
+  PositionalCheck(const PositionalCheck&) = delete;
+  PositionalCheck& operator=(const PositionalCheck&) = delete;
+
+  // Of `docids` (ascending), those where the phrase or NEAR holds, ascending. Each call's
+  // docids lie above the previous call's; a call that breaks this starts a new Enquire.
+  std::vector<Xapian::docid> holding_among(std::vector<Xapian::docid> docids);
+
+  struct Match;  // the open Enquire, its stack and its hand-over state (positional_check.cpp)
+
+ private:
+  const Xapian::Database& db_;
+  Xapian::Query positional_;
+  std::unique_ptr<Match> match_;
+  Xapian::docid last_docid_ = 0;  // the highest docid asked about so far
+};
+
+}  // namespace kavosh::search::matcher
