@@ -306,7 +306,7 @@ class ClauseCursor {
   // Whether the terms stand as the phrase or NEAR asks in the cursor's current document.
   bool positions_hold(const Xapian::Database& db) const;
   // The phrase or NEAR as a Xapian query, for PositionalCheck: Xapian's own phrase matcher
-  // checks batches of candidates through B-tree cursors it keeps from one document to the next.
+  // checks candidates through B-tree cursors it keeps from one document to the next.
   Xapian::Query positional_query() const;
 
  private:

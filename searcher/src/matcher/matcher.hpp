@@ -93,8 +93,8 @@ inline ShardDocument shard_document(std::span<const LocalShard> shards, Xapian::
 // With `collapse`, the k best articles, each by its best document (MatchData::article).
 // Bounds prune only once `exact_count_up_to` documents have matched (as Lucene's collector
 // counts its first 1000 hits), so a search with fewer matches knows their exact number. A
-// plan with a phrase or NEAR prunes from the first full heap and checks positions in batches
-// (verify_best_first.cpp); its count is then a range.
+// plan with a phrase or NEAR prunes from the first full heap and checks positions only where a
+// candidate may still enter (deferred_checks.cpp); its count is then a range.
 // A plan of words over a small collection is answered term at a time where that pays
 // (term_at_a_time.cpp); TermAtATime::Never keeps it document at a time (for tests of the
 // block-max pass on small indexes).

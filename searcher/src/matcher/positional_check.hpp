@@ -1,5 +1,5 @@
-// Where a phrase or NEAR holds, asked batch after batch of one pass through a single Xapian
-// match that stays open between the batches.
+// Where a phrase or NEAR holds, asked candidate after candidate of one pass through a single
+// Xapian match that stays open between the questions.
 #pragma once
 
 #include <xapian.h>
@@ -15,10 +15,10 @@ namespace kavosh::search::matcher {
 // that live across documents: Database::positionlist_begin() opens a fresh cursor for every
 // document (about four reads of the position table), and each Enquire opens the phrase's
 // posting and position lists anew (about 16 reads for two terms, and some 100 000
-// instructions, before it checks a single document). A pass checks its candidates in several
-// batches, each after the last in docid order, so one Enquire serves them all: it runs on a
-// stack of its own, its candidate source hands it each batch and, at a batch's end, hands
-// control back to the pass until the next one comes (or none does, and the Enquire ends).
+// instructions, before it checks a single document). A pass asks about its candidates in docid
+// order, a few or one at a time, so one Enquire serves them all: it runs on a stack of its own,
+// its candidate source hands it each batch of them and, at a batch's end, hands control back to
+// the pass until the next one comes (or none does, and the Enquire ends).
 class PositionalCheck {
  public:
   // `positional`: the phrase or NEAR whose holding is asked, over `db`.

@@ -125,8 +125,8 @@ TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShar
     return result;
   }
   // Counting a phrase's or NEAR's matches exactly means reading the positions of every
-  // document holding its terms: such a plan prunes from the first full heap, and checks
-  // positions in batches (DeferredChecks).
+  // document holding its terms: such a plan prunes from the first full heap, and checks the
+  // positions of the candidates that may still enter (DeferredChecks).
   const bool positional =
       std::any_of(plan.clauses.begin(), plan.clauses.end(),
                   [](const ScoredClause& c) { return c.kind != ScoredClause::Kind::Any; });

@@ -160,8 +160,8 @@ struct PassState {
 };
 
 // Candidates of a plan with phrases or NEARs, scored as if every phrase held (an upper bound
-// of the true score), checked later in batches (verify_best_first.cpp): once k of them hold,
-// a candidate that cannot beat the k-th is never checked.
+// of the true score), checked afterwards (deferred_checks.cpp): once k of them hold, a
+// candidate that cannot beat the k-th is never checked.
 class DeferredChecks {
  public:
   explicit DeferredChecks(std::size_t clause_count)
@@ -185,7 +185,7 @@ class DeferredChecks {
   std::vector<Pending> pending_;
   std::vector<double> scores_;
   std::vector<char> accepted_;  // verified_score's scratch
-  // Each positional clause's check, open from its first batch to the end of the pass.
+  // Each positional clause's check, open from its first candidate to the end of the pass.
   std::vector<std::unique_ptr<PositionalCheck>> checks_;
 };
 

@@ -1,13 +1,11 @@
-// Phrases and NEARs: a candidate is scored as if its phrases held (which bounds its true
-// score) and queued; batches of the queue are checked, and growing batches let a long pass
-// check larger sets. A batch's candidates that may still enter the top k (every one while the
-// heap is not full, else those whose bound beats the k-th score) have each phrase checked at
-// once by Xapian's own phrase matcher, one Enquire a clause for the whole pass
-// (PositionalCheck): positions read one document at a time through Xapian 1.4's public API
-// open a fresh B-tree cursor each, about four reads of the position table, 80 times the reads
-// for a phrase of common words that seldom holds. Then the candidates enter best first, so the
-// bar rises soonest, and a batch stops at the first candidate whose bound cannot beat the k-th
-// true score.
+// Phrases and NEARs: the pass scores a candidate as if its phrases held (which bounds its true
+// score); a candidate that may still enter the top k (every one while the heap is not full,
+// else one whose bound beats the k-th score) has each phrase checked by Xapian's own phrase
+// matcher, through one Enquire a clause that stays open for the whole pass (PositionalCheck):
+// positions read one document at a time through Xapian 1.4's public API open a fresh B-tree
+// cursor each, about four reads of the position table. The block-max pass hands candidates
+// over one at a time; check_into() takes any number, offers them best first so that the bar
+// rises soonest, and stops at the first whose bound cannot beat the k-th true score.
 #include <algorithm>
 #include <cmath>
 #include <limits>
