@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -145,6 +146,29 @@ TEST_F(PositionalCheckTest, LeftWaitingItEndsCleanly) {
     EXPECT_EQ(check.holding_among(batch), expected);
   }
   { PositionalCheck never_asked(db, query(terms, 0)); }
+}
+
+// An exception in the pass unwinds through a check whose Enquire waits on its own stack: the
+// destructor ends that Enquire during the unwinding, and the thread checks on as before.
+TEST_F(PositionalCheckTest, APassThatThrowsLeavesNothingBehind) {
+  const Xapian::Database db(path_.string());
+  const std::vector<std::string> terms = {"b", "a"};
+  for (int round = 0; round < 3; ++round) {
+    try {
+      PositionalCheck check(db, query(terms, 0));
+      check.holding_among({5, 50, 500});
+      throw std::runtime_error("the pass failed");
+    } catch (const std::runtime_error& error) {
+      EXPECT_STREQ(error.what(), "the pass failed");
+    }
+  }
+  PositionalCheck check(db, query(terms, 0));
+  std::vector<Xapian::docid> all(kDocuments);
+  for (Xapian::docid d = 1; d <= kDocuments; ++d) all[d - 1] = d;
+  std::vector<Xapian::docid> expected;
+  for (const Xapian::docid d : all)
+    if (holds(d, terms, 0)) expected.push_back(d);
+  EXPECT_EQ(check.holding_among(all), expected);
 }
 
 // Xapian's errors inside the Enquire (here: the database closed under it, found when it reads a
