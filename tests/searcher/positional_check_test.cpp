@@ -74,6 +74,22 @@ class PositionalCheckTest : public ::testing::Test {
                          static_cast<Xapian::termcount>(window == 0 ? terms.size() : window));
   }
 
+  // Of `docids`, those where the phrase or NEAR holds, by holds().
+  static std::vector<Xapian::docid> holding(const std::vector<Xapian::docid>& docids,
+                                            const std::vector<std::string>& terms,
+                                            std::size_t window) {
+    std::vector<Xapian::docid> out;
+    for (const Xapian::docid d : docids)
+      if (holds(d, terms, window)) out.push_back(d);
+    return out;
+  }
+
+  static std::vector<Xapian::docid> every_document() {
+    std::vector<Xapian::docid> all(kDocuments);
+    for (Xapian::docid d = 1; d <= kDocuments; ++d) all[d - 1] = d;
+    return all;
+  }
+
   static fs::path path_;
   static std::vector<std::vector<std::string>> words_;
 };
@@ -99,9 +115,7 @@ TEST_F(PositionalCheckTest, BatchesOfOnePassGetWhatThePositionsSay) {
         next += 1 + random() % 5;
         if (next <= kDocuments) batch.push_back(next);
       }
-      std::vector<Xapian::docid> expected;
-      for (const Xapian::docid d : batch)
-        if (holds(d, terms, window)) expected.push_back(d);
+      const std::vector<Xapian::docid> expected = holding(batch, terms, window);
       checked += batch.size();
       held += expected.size();
       EXPECT_EQ(check.holding_among(batch), expected) << terms[0] << " window " << window;
@@ -118,16 +132,10 @@ TEST_F(PositionalCheckTest, ABatchBelowTheLastStartsAgain) {
   const Xapian::Database db(path_.string());
   const std::vector<std::string> terms = {"a", "b"};
   PositionalCheck check(db, query(terms, 0));
-  std::vector<Xapian::docid> all(kDocuments);
-  for (Xapian::docid d = 1; d <= kDocuments; ++d) all[d - 1] = d;
-  std::vector<Xapian::docid> expected;
-  for (const Xapian::docid d : all)
-    if (holds(d, terms, 0)) expected.push_back(d);
+  const std::vector<Xapian::docid> all = every_document();
+  const std::vector<Xapian::docid> expected = holding(all, terms, 0);
   const std::vector<Xapian::docid> later(all.begin() + 2000, all.end());
-  std::vector<Xapian::docid> expected_later;
-  for (const Xapian::docid d : later)
-    if (holds(d, terms, 0)) expected_later.push_back(d);
-  EXPECT_EQ(check.holding_among(later), expected_later);
+  EXPECT_EQ(check.holding_among(later), holding(later, terms, 0));
   EXPECT_EQ(check.holding_among(all), expected);
   EXPECT_EQ(check.holding_among(all), expected);
 }
@@ -139,11 +147,8 @@ TEST_F(PositionalCheckTest, LeftWaitingItEndsCleanly) {
   const std::vector<std::string> terms = {"d", "e"};
   for (int round = 0; round < 5; ++round) {
     PositionalCheck check(db, query(terms, 0));
-    std::vector<Xapian::docid> batch = {10, 20, 30, 40};
-    std::vector<Xapian::docid> expected;
-    for (const Xapian::docid d : batch)
-      if (holds(d, terms, 0)) expected.push_back(d);
-    EXPECT_EQ(check.holding_among(batch), expected);
+    const std::vector<Xapian::docid> batch = {10, 20, 30, 40};
+    EXPECT_EQ(check.holding_among(batch), holding(batch, terms, 0));
   }
   { PositionalCheck never_asked(db, query(terms, 0)); }
 }
@@ -163,12 +168,7 @@ TEST_F(PositionalCheckTest, APassThatThrowsLeavesNothingBehind) {
     }
   }
   PositionalCheck check(db, query(terms, 0));
-  std::vector<Xapian::docid> all(kDocuments);
-  for (Xapian::docid d = 1; d <= kDocuments; ++d) all[d - 1] = d;
-  std::vector<Xapian::docid> expected;
-  for (const Xapian::docid d : all)
-    if (holds(d, terms, 0)) expected.push_back(d);
-  EXPECT_EQ(check.holding_among(all), expected);
+  EXPECT_EQ(check.holding_among(every_document()), holding(every_document(), terms, 0));
 }
 
 // Xapian's errors inside the Enquire (here: the database closed under it, found when it reads a
@@ -177,11 +177,8 @@ TEST_F(PositionalCheckTest, APassThatThrowsLeavesNothingBehind) {
 TEST_F(PositionalCheckTest, XapianErrorsReachTheCaller) {
   Xapian::Database db(path_.string());
   PositionalCheck check(db, query({"a", "b"}, 0));
-  std::vector<Xapian::docid> first = {1, 2, 3};
-  std::vector<Xapian::docid> expected;
-  for (const Xapian::docid d : first)
-    if (holds(d, {"a", "b"}, 0)) expected.push_back(d);
-  EXPECT_EQ(check.holding_among(first), expected);
+  const std::vector<Xapian::docid> first = {1, 2, 3};
+  EXPECT_EQ(check.holding_among(first), holding(first, {"a", "b"}, 0));
   db.close();
   const auto throws_xapian_error = [&](std::vector<Xapian::docid> batch) {
     try {
