@@ -329,6 +329,8 @@ std::vector<Xapian::docid> PositionalCheck::Match::check(std::vector<Xapian::doc
   holding.clear();
   to_match();
   if (error) std::rethrow_exception(error);
+  // Xapian's matcher meets one database's documents in docid order; the callers merge by it.
+  if (!std::is_sorted(holding.begin(), holding.end())) std::sort(holding.begin(), holding.end());
   return std::move(holding);
 }
 
