@@ -450,31 +450,30 @@ int main(int argc, char** argv) {
       }
       return f;
     };
+    // No rerank, window weight or index variant: what the families of one feature leave alone.
+    const auto unvaried = [](const Config& c) {
+      return c.rerank_depth == 0 && c.proximity_weight == 1 && c.index_variant.empty();
+    };
+    // Neither proximity nor feedback.
+    const auto bare = [](const Config& c) { return !c.proximity && c.feedback == Feedback::None; };
     // The families of the first table set vary k1, b, proximity and feedback only.
-    const auto plain = [](const Config& c) {
-      return c.rerank_depth == 0 && c.proximity_weight == 1 &&
-             c.title_weight == ks::kDefaultTitleWeight && c.index_variant.empty() &&
-             c.model == ks::kBm25Model;
+    const auto plain = [&](const Config& c) {
+      return unvaried(c) && c.title_weight == ks::kDefaultTitleWeight && c.model == ks::kBm25Model;
     };
     // Today's index at every k1 and b, and the variants `in_family` accepts.
     const auto variant_family = [&](const std::string& label, auto in_family) {
       return family(label, [&, in_family](const Config& c) {
-        if (c.proximity || c.feedback != Feedback::None) return false;
+        if (!bare(c)) return false;
         return c.index_variant.empty() ? plain(c) : in_family(c.index_variant);
       });
     };
     std::vector<Family> families = {
-        family("BM25, k1 and b by LOCO",
-               [&](const Config& c) {
-                 return plain(c) && !c.proximity && c.feedback == Feedback::None;
-               }),
+        family("BM25, k1 and b by LOCO", [&](const Config& c) { return plain(c) && bare(c); }),
         family("LM (Dirichlet), mu by LOCO",
                [](const Config& c) { return c.model == "lm" && c.feedback == Feedback::None; }),
         family("ranking model by LOCO (BM25, BM25+, DPH, PL2, LM; k1, b, mu by LOCO)",
-               [](const Config& c) {
-                 return !c.proximity && c.rerank_depth == 0 && c.proximity_weight == 1 &&
-                        c.feedback == Feedback::None && c.index_variant.empty() &&
-                        c.title_weight == ks::kDefaultTitleWeight;
+               [&](const Config& c) {
+                 return unvaried(c) && bare(c) && c.title_weight == ks::kDefaultTitleWeight;
                }),
     };
     if (!variant_families_only)
@@ -518,10 +517,8 @@ int main(int argc, char** argv) {
                               c.title_weight == ks::kDefaultTitleWeight;
                      }),
               family("title weight by LOCO",
-                     [](const Config& c) {
-                       return !c.proximity && c.rerank_depth == 0 && c.proximity_weight == 1 &&
-                              c.feedback == Feedback::None && c.index_variant.empty() &&
-                              c.model == ks::kBm25Model;
+                     [&](const Config& c) {
+                       return unvaried(c) && bare(c) && c.model == ks::kBm25Model;
                      }),
               family("everything, LOCO picks", [](const Config&) { return true; }),
           });

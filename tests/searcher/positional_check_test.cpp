@@ -84,6 +84,13 @@ class PositionalCheckTest : public ::testing::Test {
     return out;
   }
 
+  // What keep_holding() keeps of `docids`.
+  static std::vector<Xapian::docid> kept(PositionalCheck& check,
+                                         std::vector<Xapian::docid> docids) {
+    check.keep_holding(docids);
+    return docids;
+  }
+
   static std::vector<Xapian::docid> every_document() {
     std::vector<Xapian::docid> all(kDocuments);
     for (Xapian::docid d = 1; d <= kDocuments; ++d) all[d - 1] = d;
@@ -118,7 +125,7 @@ TEST_F(PositionalCheckTest, BatchesOfOnePassGetWhatThePositionsSay) {
       const std::vector<Xapian::docid> expected = holding(batch, terms, window);
       checked += batch.size();
       held += expected.size();
-      EXPECT_EQ(check.holding_among(batch), expected) << terms[0] << " window " << window;
+      EXPECT_EQ(kept(check, batch), expected) << terms[0] << " window " << window;
     }
     EXPECT_GT(checked, 500u);
     EXPECT_GT(held, 0u) << terms[0] << " window " << window;
@@ -135,9 +142,9 @@ TEST_F(PositionalCheckTest, ABatchBelowTheLastStartsAgain) {
   const std::vector<Xapian::docid> all = every_document();
   const std::vector<Xapian::docid> expected = holding(all, terms, 0);
   const std::vector<Xapian::docid> later(all.begin() + 2000, all.end());
-  EXPECT_EQ(check.holding_among(later), holding(later, terms, 0));
-  EXPECT_EQ(check.holding_among(all), expected);
-  EXPECT_EQ(check.holding_among(all), expected);
+  EXPECT_EQ(kept(check, later), holding(later, terms, 0));
+  EXPECT_EQ(kept(check, all), expected);
+  EXPECT_EQ(kept(check, all), expected);
 }
 
 // Left in the middle of a pass (an early end, or an exception in the pass), the check ends its
@@ -148,7 +155,7 @@ TEST_F(PositionalCheckTest, LeftWaitingItEndsCleanly) {
   for (int round = 0; round < 5; ++round) {
     PositionalCheck check(db, query(terms, 0));
     const std::vector<Xapian::docid> batch = {10, 20, 30, 40};
-    EXPECT_EQ(check.holding_among(batch), holding(batch, terms, 0));
+    EXPECT_EQ(kept(check, batch), holding(batch, terms, 0));
   }
   { PositionalCheck never_asked(db, query(terms, 0)); }
 }
@@ -161,14 +168,14 @@ TEST_F(PositionalCheckTest, APassThatThrowsLeavesNothingBehind) {
   for (int round = 0; round < 3; ++round) {
     try {
       PositionalCheck check(db, query(terms, 0));
-      check.holding_among({5, 50, 500});
+      kept(check, {5, 50, 500});
       throw std::runtime_error("the pass failed");
     } catch (const std::runtime_error& error) {
       EXPECT_STREQ(error.what(), "the pass failed");
     }
   }
   PositionalCheck check(db, query(terms, 0));
-  EXPECT_EQ(check.holding_among(every_document()), holding(every_document(), terms, 0));
+  EXPECT_EQ(kept(check, every_document()), holding(every_document(), terms, 0));
 }
 
 // Xapian's errors inside the Enquire (here: the database closed under it, found when it reads a
@@ -178,11 +185,11 @@ TEST_F(PositionalCheckTest, XapianErrorsReachTheCaller) {
   Xapian::Database db(path_.string());
   PositionalCheck check(db, query({"a", "b"}, 0));
   const std::vector<Xapian::docid> first = {1, 2, 3};
-  EXPECT_EQ(check.holding_among(first), holding(first, {"a", "b"}, 0));
+  EXPECT_EQ(kept(check, first), holding(first, {"a", "b"}, 0));
   db.close();
   const auto throws_xapian_error = [&](std::vector<Xapian::docid> batch) {
     try {
-      check.holding_among(std::move(batch));
+      kept(check, std::move(batch));
     } catch (const Xapian::Error& error) {
       return error.get_type() == std::string("DatabaseClosedError");
     }

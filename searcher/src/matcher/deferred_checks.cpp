@@ -70,16 +70,16 @@ bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchDa
   while (reachable < pending_.size() &&
          !(heap.full() && cannot_beat(pending_[reachable].optimistic, heap.threshold())))
     ++reachable;
-  std::vector<std::vector<Xapian::docid>> holding(clause_count_);
   for (std::size_t i = 0; i < clause_count_; ++i) {
     if (!cursors.clauses[i].positional()) continue;
-    std::vector<Xapian::docid> docids;
+    std::vector<Xapian::docid>& docids = holding_[i];
+    docids.clear();
     for (std::size_t c = 0; c < reachable; ++c)
       if (!std::isnan(scores_[pending_[c].first_score + i])) docids.push_back(pending_[c].docid);
     std::sort(docids.begin(), docids.end());
     if (!checks_[i])
       checks_[i] = std::make_unique<PositionalCheck>(db, cursors.clauses[i].positional_query());
-    holding[i] = checks_[i]->holding_among(std::move(docids));
+    checks_[i]->keep_holding(docids);
   }
   bool rose = false;
   for (const Pending& candidate : pending_) {
@@ -87,7 +87,7 @@ bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchDa
       state.skipped = true;  // nor can any after it
       break;
     }
-    const auto score = verified_score(cursors, holding, &scores_[candidate.first_score],
+    const auto score = verified_score(cursors, holding_, &scores_[candidate.first_score],
                                       candidate.docid, accepted_);
     if (!score) continue;
     const std::uint32_t article = state.numbering.article(data.article(candidate.docid));

@@ -2,13 +2,16 @@
 
 #include <algorithm>
 
+#include "matcher/matcher.hpp"
+
 namespace kavosh::search::matcher {
 namespace {
 
 class Planner {
  public:
-  Planner(const QueryNodeDetails& details, const Xapian::Database& db, const Vocabulary& vocabulary)
-      : details_(details), db_(db), vocabulary_(vocabulary) {}
+  // Both of `vocabulary`'s functions are set.
+  Planner(const QueryNodeDetails& details, const Vocabulary& vocabulary)
+      : details_(details), vocabulary_(vocabulary) {}
 
   // The list's frame, outermost first: exclusions, filters, required items, then the ranked
   // rest. Below an OR only scored clauses may appear: "(a AND b) OR c" is not a plan.
@@ -152,9 +155,7 @@ class Planner {
   // once per occurrence, each with a query frequency of 1, as the plan weighs it.
   bool add_clause(ScoredClause clause) {
     if (clause.termfreqs.empty())
-      for (const auto& term : clause.terms)
-        clause.termfreqs.push_back(vocabulary_.termfreq ? vocabulary_.termfreq(term)
-                                                        : db_.get_termfreq(term));
+      for (const auto& term : clause.terms) clause.termfreqs.push_back(vocabulary_.termfreq(term));
     plan_.clauses.push_back(std::move(clause));
     return true;
   }
@@ -169,27 +170,17 @@ class Planner {
   // frequent, selected as Xapian selects them (std::nth_element on the frequency, descending),
   // since the order decides how the synonym's frequency is estimated.
   ScoredClause expand(const std::string& pattern, Xapian::termcount limit) const {
-    struct Completion {
-      std::string term;
-      Xapian::doccount termfreq;
-    };
-    std::vector<Completion> completions;
-    if (vocabulary_.completions)
-      for (auto& [term, termfreq] : vocabulary_.completions(pattern))
-        completions.push_back({std::move(term), termfreq});
-    else
-      for (auto it = db_.allterms_begin(pattern); it != db_.allterms_end(pattern); ++it)
-        completions.push_back({*it, it.get_termfreq()});
+    std::vector<std::pair<std::string, Xapian::doccount>> completions =
+        vocabulary_.completions(pattern);
     if (limit > 0 && completions.size() > limit) {
-      std::nth_element(
-          completions.begin(), completions.begin() + limit, completions.end(),
-          [](const Completion& a, const Completion& b) { return a.termfreq > b.termfreq; });
+      std::nth_element(completions.begin(), completions.begin() + limit, completions.end(),
+                       [](const auto& a, const auto& b) { return a.second > b.second; });
       completions.resize(limit);
     }
     ScoredClause clause;
-    for (auto& completion : completions) {
-      clause.terms.push_back(std::move(completion.term));
-      clause.termfreqs.push_back(completion.termfreq);
+    for (auto& [term, termfreq] : completions) {
+      clause.terms.push_back(std::move(term));
+      clause.termfreqs.push_back(termfreq);
     }
     return clause;
   }
@@ -200,7 +191,6 @@ class Planner {
   }
 
   const QueryNodeDetails& details_;
-  const Xapian::Database& db_;
   const Vocabulary& vocabulary_;
   MatchPlan plan_;
 };
@@ -210,7 +200,13 @@ class Planner {
 std::optional<MatchPlan> plan_query(const Xapian::Query& query, const QueryNodeDetails& details,
                                     const Xapian::Database& db, std::string* why,
                                     const Vocabulary& vocabulary) {
-  Planner planner(details, db, vocabulary);
+  // What `vocabulary` leaves unsaid, `db` says (through its postlist B-tree).
+  Vocabulary complete = vocabulary;
+  if (!complete.termfreq)
+    complete.termfreq = [&db](const std::string& term) { return termfreq(db, {}, term); };
+  if (!complete.completions)
+    complete.completions = [&db](const std::string& prefix) { return completions(db, {}, prefix); };
+  Planner planner(details, complete);
   const bool ok = planner.root(query);
   MatchPlan plan = planner.take();
   if (ok && !plan.clauses.empty()) return plan;

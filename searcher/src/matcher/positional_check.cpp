@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <exception>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -176,8 +178,9 @@ struct PositionalCheck::Match {
   Match(const Match&) = delete;
   Match& operator=(const Match&) = delete;
 
-  // From the pass: checks `batch` (the Enquire starts on the first call) and comes back.
-  std::vector<Xapian::docid> check(std::vector<Xapian::docid> docids);
+  // From the pass: keeps of `docids` those where the phrase holds (the Enquire starts on the
+  // first call) and comes back.
+  void check(std::vector<Xapian::docid>& docids);
   // On the Enquire's stack, from its candidate source: back to the pass until the next batch.
   void await_batch() { to_pass(); }
   // The Enquire has returned (it was told no batch comes, or it failed): it cannot go on.
@@ -323,15 +326,15 @@ void PositionalCheck::Match::to_pass() {
 #endif
 }
 
-std::vector<Xapian::docid> PositionalCheck::Match::check(std::vector<Xapian::docid> docids) {
-  batch = std::move(docids);
+void PositionalCheck::Match::check(std::vector<Xapian::docid>& docids) {
+  batch.swap(docids);
   at = 0;
   holding.clear();
   to_match();
   if (error) std::rethrow_exception(error);
   // Xapian's matcher meets one database's documents in docid order; the callers merge by it.
   if (!std::is_sorted(holding.begin(), holding.end())) std::sort(holding.begin(), holding.end());
-  return std::move(holding);
+  docids.swap(holding);
 }
 
 PositionalCheck::PositionalCheck(const Xapian::Database& db, Xapian::Query positional)
@@ -339,12 +342,12 @@ PositionalCheck::PositionalCheck(const Xapian::Database& db, Xapian::Query posit
 
 PositionalCheck::~PositionalCheck() = default;
 
-std::vector<Xapian::docid> PositionalCheck::holding_among(std::vector<Xapian::docid> docids) {
-  if (docids.empty()) return docids;
+void PositionalCheck::keep_holding(std::vector<Xapian::docid>& docids) {
+  if (docids.empty()) return;
   if (match_ && (match_->finished_or_failed() || docids.front() <= last_docid_)) match_.reset();
   if (!match_) match_ = std::make_unique<Match>(db_, positional_);
   last_docid_ = docids.back();
-  return match_->check(std::move(docids));
+  match_->check(docids);
 }
 
 }  // namespace kavosh::search::matcher

@@ -4,8 +4,6 @@
 
 #include <xapian.h>
 
-#include <cstddef>
-#include <exception>
 #include <memory>
 #include <vector>
 
@@ -28,9 +26,10 @@ class PositionalCheck {
   PositionalCheck(const PositionalCheck&) = delete;
   PositionalCheck& operator=(const PositionalCheck&) = delete;
 
-  // Of `docids` (ascending), those where the phrase or NEAR holds, ascending. Each call's
-  // docids lie above the previous call's; a call that breaks this starts a new Enquire.
-  std::vector<Xapian::docid> holding_among(std::vector<Xapian::docid> docids);
+  // Keeps of `docids` (ascending) those where the phrase or NEAR holds. Each call's docids lie
+  // above the previous call's; a call that breaks this starts a new Enquire. The vector's
+  // buffer is exchanged with the check's, so a caller that keeps one allocates nothing.
+  void keep_holding(std::vector<Xapian::docid>& docids);
 
   struct Match;  // the open Enquire, its stack and its hand-over state (positional_check.cpp)
 

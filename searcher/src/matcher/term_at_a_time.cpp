@@ -51,10 +51,9 @@ void term_at_a_time_pass(const Xapian::Database& db, const index::MatchData& dat
       held_if.emplace_back(clause.docid(), clause.score(data.length(clause.docid())));
       docids.push_back(clause.docid());
     }
-    const std::vector<Xapian::docid> held =
-        PositionalCheck(db, clause.positional_query()).holding_among(std::move(docids));
+    PositionalCheck(db, clause.positional_query()).keep_holding(docids);
     auto candidate = held_if.begin();
-    for (const Xapian::docid docid : held) {
+    for (const Xapian::docid docid : docids) {
       while (candidate->first < docid) ++candidate;
       scores[docid] += candidate->second;
       matched[docid] = 1;

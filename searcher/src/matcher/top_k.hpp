@@ -165,7 +165,7 @@ struct PassState {
 class DeferredChecks {
  public:
   explicit DeferredChecks(std::size_t clause_count)
-      : clause_count_(clause_count), checks_(clause_count) {}
+      : clause_count_(clause_count), holding_(clause_count), checks_(clause_count) {}
   // Records the clause scores of `docid`, every cursor still on it.
   void add(Xapian::docid docid, double optimistic, std::uint32_t length, const PlanCursors& at);
   std::size_t size() const { return pending_.size(); }
@@ -185,6 +185,8 @@ class DeferredChecks {
   std::vector<Pending> pending_;
   std::vector<double> scores_;
   std::vector<char> accepted_;  // verified_score's scratch
+  // Each positional clause's candidates of the current check, then those where it holds.
+  std::vector<std::vector<Xapian::docid>> holding_;
   // Each positional clause's check, open from its first candidate to the end of the pass.
   std::vector<std::unique_ptr<PositionalCheck>> checks_;
 };
