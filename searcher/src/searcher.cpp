@@ -22,6 +22,7 @@
 #include "kavosh/xapian/errors.hpp"
 #include "kavosh/xapian/open_database.hpp"
 #include "match.hpp"
+#include "matcher/best_postings.hpp"
 #include "ranking_features.hpp"
 #include "records.hpp"
 #include "weighting.hpp"
@@ -249,7 +250,8 @@ struct Searcher::Impl {
       }
     }
     for (std::size_t i = 0; i < index.parts.size(); ++i)
-      facts.match_shards.push_back({index.parts[i].db, &facts.match_data[i]});
+      facts.match_shards.push_back({index.parts[i].db, &facts.match_data[i],
+                                    std::make_shared<matcher::BestPostingsCache>()});
   }
   // Read again when a database of the index has another revision open (a first run's shards
   // change under the search).

@@ -24,6 +24,7 @@
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/searcher.hpp"
 #include "kavosh/text/utf8.hpp"
+#include "matcher/best_postings.hpp"
 #include "matcher/bm25.hpp"
 #include "matcher/cursors.hpp"
 #include "matcher/plan.hpp"
@@ -739,6 +740,112 @@ TEST_F(MatcherExactness, ALoneWildcardCountsExactlyUpToTheLimitThenKeepsTheCount
       EXPECT_EQ(early.docs[i].score, every.docs[i].score) << "rank " << i + 1;
     }
   }
+}
+
+// A frequent word's best postings are the `kept` that score most (by saturation, which orders
+// every weight of the term alike), in docid order, with what bounds the others; a short list
+// has none; a second search is given the same postings.
+TEST_F(MatcherExactness, BestPostingsAreTheBestScoringInDocidOrderWithTheBestLeftOut) {
+  const fs::path db_path = temp_ / "apart";
+  index_articles(db_path, titles_apart_articles(1000));
+  Xapian::Database db(db_path.string());
+  const auto data = ki::MatchData::read(ki::match_data_path(db_path), db);
+  ASSERT_TRUE(data);
+  std::string frequent, rare;
+  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
+    const std::string term = *it;
+    if (term.empty() || !std::islower(static_cast<unsigned char>(term[0]))) continue;
+    if (frequent.empty() || it.get_termfreq() > db.get_termfreq(frequent)) frequent = term;
+    if (it.get_termfreq() == 30) rare = term;
+  }
+  ASSERT_FALSE(data->blocks(frequent).blocks.empty());  // chosen block by block, best first
+  ASSERT_FALSE(rare.empty());
+  const km::Bm25Parameters parameters;
+  const km::Bm25Clause weight(parameters, db.get_doccount(), db.get_termfreq(frequent), 1.0,
+                              db.get_avlength());
+  km::BestPostingsCache cache({/*kept=*/50, /*least_list=*/100});
+  const auto best = cache.best(db, *data, frequent, db.get_termfreq(frequent), weight, parameters,
+                               db.get_avlength());
+  ASSERT_TRUE(best);
+  ASSERT_EQ(best->postings.size(), 50u);
+  ASSERT_TRUE(best->best_left_out);
+  EXPECT_TRUE(std::is_sorted(best->postings.begin(), best->postings.end()));
+  const double left_out = weight.saturation(best->best_left_out->wdf, best->best_left_out->length);
+  std::size_t above = 0;
+  for (auto it = db.postlist_begin(frequent); it != db.postlist_end(frequent); ++it) {
+    const double saturation = weight.saturation(it.get_wdf(), it.get_doclength());
+    const bool kept =
+        std::binary_search(best->postings.begin(), best->postings.end(),
+                           std::pair<Xapian::docid, std::uint32_t>{*it, it.get_wdf()});
+    if (kept)
+      EXPECT_GE(saturation, left_out) << *it;
+    else
+      EXPECT_LE(saturation, left_out) << *it;
+    if (saturation > left_out) ++above;
+  }
+  EXPECT_LE(above, 50u);
+  EXPECT_EQ(cache.best(db, *data, frequent, db.get_termfreq(frequent), weight, parameters,
+                       db.get_avlength()),
+            best);
+  EXPECT_FALSE(
+      cache.best(db, *data, rare, db.get_termfreq(rare), weight, parameters, db.get_avlength()));
+}
+
+// Phrases and NEARs of frequent words, ranked first from their words' best postings (kept
+// small here, so that both outcomes occur): the top k is the same as scoring every document
+// gives, whether the best postings were enough or the whole lists were read.
+TEST_F(MatcherExactness, PhrasesOfFrequentWordsRankFromTheirBestPostingsAsEveryDocument) {
+  const fs::path db_path = temp_ / "apart";
+  index_articles(db_path, titles_apart_articles(3000));
+  Xapian::Database db(db_path.string());
+  const auto data = ki::MatchData::read(ki::match_data_path(db_path), db);
+  ASSERT_TRUE(data);
+  std::vector<std::pair<Xapian::doccount, std::string>> by_frequency;
+  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
+    const std::string term = *it;
+    if (term.empty() || !std::islower(static_cast<unsigned char>(term[0]))) continue;
+    by_frequency.emplace_back(it.get_termfreq(), term);
+  }
+  std::sort(by_frequency.rbegin(), by_frequency.rend());
+  ASSERT_GT(by_frequency.size(), 40u);
+  const auto word = [&](std::size_t rank) { return by_frequency[rank].second; };
+  std::vector<std::string> queries;
+  for (std::size_t r = 0; r < 8; ++r) {
+    queries.push_back("\"" + word(r) + " " + word(r + 1) + "\"");
+    queries.push_back("\"" + word(r + 1) + " " + word(r) + "\"");
+    queries.push_back("\"" + word(r) + " " + word(r + 2) + " " + word(r) + "\"");
+    queries.push_back(word(r) + " NEAR/3 " + word(r + 3));
+    queries.push_back("\"" + word(r) + " " + word(12 + r) + "\"");
+  }
+  for (const std::string& pair : neighbours(db_path, 40, 17)) queries.push_back("\"" + pair + "\"");
+  kavosh::analysis::Analyzer analyzer;
+  const km::Bm25Parameters parameters;
+  const std::vector<km::LocalShard> shards{
+      {db, &*data, std::make_shared<km::BestPostingsCache>(km::BestPostingsCache::Sizes{80, 240})}};
+  unsigned from_best = 0, from_lists = 0;
+  for (const std::string& query : queries) {
+    SCOPED_TRACE("query [" + query + "]");
+    const ks::BuiltQuery built =
+        ks::QueryBuilder(analyzer, db, ks::BuildOptions{}).build(ks::parse_query(query));
+    const auto plan = km::plan_query(built.query, built.node_details, db);
+    if (!plan) continue;
+    for (bool collapse : {false, true})
+      for (unsigned k : {1u, 3u, 10u, 50u}) {
+        const auto fast = km::block_max_maxscore(db, shards, *plan, parameters, k, collapse, 0,
+                                                 km::TermAtATime::Never);
+        const auto every = km::exhaustive(db, *data, *plan, parameters, k, collapse);
+        (fast.from_best_postings ? from_best : from_lists) += 1;
+        ASSERT_EQ(fast.docs.size(), every.docs.size()) << "k " << k << " collapse " << collapse;
+        for (std::size_t i = 0; i < fast.docs.size(); ++i) {
+          EXPECT_EQ(fast.docs[i].docid, every.docs[i].docid) << "k " << k << " rank " << i + 1;
+          EXPECT_EQ(fast.docs[i].score, every.docs[i].score) << "k " << k << " rank " << i + 1;
+        }
+        EXPECT_LE(fast.matches_lower_bound, every.estimated_matches);
+        EXPECT_GE(fast.matches_upper_bound, every.estimated_matches);
+      }
+  }
+  EXPECT_GT(from_best, 20u);
+  EXPECT_GT(from_lists, 20u);
 }
 
 // A match.data file left from an earlier revision (a run killed before writing its own) or

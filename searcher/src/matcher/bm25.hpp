@@ -29,10 +29,15 @@ class Bm25Clause {
   }
 
   double score(std::uint32_t wdf, std::uint32_t length) const {
+    return termweight_ * saturation(wdf, length);
+  }
+  // What score() multiplies the term's weight by: the same for every term of a search (its k1,
+  // b and average length), so it orders any term's postings as score() does.
+  double saturation(std::uint32_t wdf, std::uint32_t length) const {
     const double normlen = std::max(length * len_factor_, min_normlen_);
     const double wdf_double = wdf;
     const double denom = k1_ * (normlen * b_ + (1 - b_)) + wdf_double;
-    return termweight_ * (wdf_double / denom);
+    return wdf_double / denom;
   }
 
   // The least document length at which a posting of `wdf` scores at most `limit`, or

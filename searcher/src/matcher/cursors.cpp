@@ -243,7 +243,8 @@ std::vector<TermCursor::Posting> merged_synonym_postings(const Xapian::Database&
 
 ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& data,
                            const ScoredClause& clause, const Bm25Parameters& parameters,
-                           const Xapian::Database& statistics, Bounds bounds)
+                           const Xapian::Database& statistics, Bounds bounds,
+                           const RestrictedTerm* restricted)
     : data_(&data),
       kind_(clause.kind),
       window_(clause.window),
@@ -256,9 +257,13 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
   if (!positional() && clause.terms.size() > kMergedSynonymTerms) {
     terms_.emplace_back(merged_synonym_postings(db, data, clause), data);
   } else {
-    for (std::size_t i = 0; i < clause.terms.size(); ++i)
-      terms_.emplace_back(db, clause.terms[i], data,
-                          i < clause.termfreqs.size() ? clause.termfreqs[i] : 0, bounds);
+    for (std::size_t i = 0; i < clause.terms.size(); ++i) {
+      if (restricted && positional() && restricted->term == i)
+        terms_.push_back(*restricted->cursor);
+      else
+        terms_.emplace_back(db, clause.terms[i], data,
+                            i < clause.termfreqs.size() ? clause.termfreqs[i] : 0, bounds);
+    }
   }
   const std::vector<Xapian::doccount>& termfreqs = clause.termfreqs;
   for (const double tf : termfreqs) {
@@ -279,8 +284,13 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
       weights_.emplace_back(parameters, collection_size, termfreq, clause.factor, average_length);
       max_score_ += terms_[i].whole().best(weights_[i]);
     }
+    // A restricted term leads by the postings it is read from: few, where its list is long.
+    const auto postings = [&](std::size_t i) -> double {
+      if (restricted && restricted->term == i) return static_cast<double>(restricted->postings);
+      return termfreqs[i];
+    };
     std::stable_sort(rarest_first_.begin(), rarest_first_.end(),
-                     [&](std::size_t a, std::size_t b) { return termfreqs[a] < termfreqs[b]; });
+                     [&](std::size_t a, std::size_t b) { return postings(a) < postings(b); });
     if (kind_ == ScoredClause::Kind::Phrase && window_ == names_.size())
       for (std::size_t i = 0; i + 1 < names_.size(); ++i)
         pair_keys_.push_back(index::adjacent_pair_key(index::adjacent_term_key(names_[i]),

@@ -189,6 +189,16 @@ class TermCursor {
   std::size_t block_ = 0;
 };
 
+// One term of one positional clause read from some of its postings only (its best ones,
+// best_postings.hpp), through a copy of a cursor over them: the clause then matches only where
+// those stand.
+struct RestrictedTerm {
+  std::size_t clause = 0;
+  std::size_t term = 0;
+  const TermCursor* cursor = nullptr;  // at its first posting
+  std::size_t postings = 0;            // how many it reads
+};
+
 // One scored clause. Kind::Any: its terms' postings merged, wdfs summed (clamped to the
 // document length for a synonym, as Xapian's SynonymPostList does), weighed by one Bm25Clause.
 // Kind::Phrase and Kind::Near: the documents holding every term, each term weighed by its own
@@ -199,9 +209,11 @@ class ClauseCursor {
   // Postings from `db` (one database, or one shard of a set) and `data`, its match data;
   // weighed by the collection size and average length of `statistics` (`db` itself, or the
   // whole set of shards, as Xapian's combined Database computes them).
+  // With `restricted`, a positional clause's term `restricted->term` is read from those
+  // postings instead of its list.
   ClauseCursor(const Xapian::Database& db, const index::MatchData& data, const ScoredClause& clause,
                const Bm25Parameters& parameters, const Xapian::Database& statistics,
-               Bounds bounds = Bounds::Computed);
+               Bounds bounds = Bounds::Computed, const RestrictedTerm* restricted = nullptr);
 
   Xapian::docid docid() const { return docid_; }
   // At `docid`, and not turned down there by positions_hold().

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <utility>
@@ -39,12 +40,19 @@ struct TopK {
   Xapian::doccount estimated_matches = 0;
   Xapian::doccount matches_lower_bound = 0;
   Xapian::doccount matches_upper_bound = 0;
+  // Ranked from the best postings of a phrase's words alone (best_postings.hpp).
+  bool from_best_postings = false;
 };
+
+class BestPostingsCache;  // best_postings.hpp
 
 // One database a search reads postings from: one index alone, or one local shard of a set.
 struct LocalShard {
   Xapian::Database db;           // this database alone
   const index::MatchData* data;  // its match data, for its open revision
+  // Its frequent words' best postings, kept from search to search for that revision; none:
+  // phrases of frequent words are ranked from their whole lists.
+  std::shared_ptr<BestPostingsCache> best_postings;
 };
 
 // A term's document frequency in the set of `shards` that `whole` searches as one, as Xapian

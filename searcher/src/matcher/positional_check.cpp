@@ -1,7 +1,11 @@
 #include "matcher/positional_check.hpp"
 
 #include <sys/mman.h>
-#if !defined(__x86_64__)
+// Valgrind's tools lose track of the calls across our own switch: a profiling build defines
+// KAVOSH_UCONTEXT_STACKS to switch through ucontext as other architectures do.
+#if defined(__x86_64__) && !defined(KAVOSH_UCONTEXT_STACKS)
+#define KAVOSH_OWN_STACK_SWITCH 1
+#else
 #include <ucontext.h>
 #endif
 
@@ -27,7 +31,7 @@ namespace {
 // would pay some 70 times a query; on x86-64 the switch is ours: the callee-saved registers
 // and the floating-point control words go on the stack being left, its stack pointer into
 // *from, and the other stack's are restored from `to`. Elsewhere, ucontext.
-#if defined(__x86_64__)
+#if defined(KAVOSH_OWN_STACK_SWITCH)
 extern "C" void kavosh_switch_stack(void** from, void* to);
 asm(R"(
   .pushsection .text

@@ -9,7 +9,9 @@
 // and a later shard prunes from its first document against the k-th score of those before.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
+#include "matcher/best_postings.hpp"
 #include "matcher/top_k.hpp"
 
 namespace kavosh::search::matcher {
@@ -44,6 +46,156 @@ TopK counted(const PassState& state, const PlanCursors* cursors, Xapian::doccoun
   }
   return result;
 }
+
+// The best postings (best_postings.hpp) of every term of the plan's one positional clause in
+// `shard`, and what the best posting each leaves out scores; nothing when a term's list is too
+// short to have them. A document where none of them stands scores at most the sum of those
+// scores, far below the clause's best when every term has its best postings, and no less than
+// a rare word's best score where one has not: then they cannot rule much out.
+struct ShardRestriction {
+  std::vector<std::shared_ptr<const BestPostings>> best;  // by term
+  std::vector<double> left_out_score;                     // by term
+  std::vector<double> best_score;                         // by term: what its best posting scores
+};
+std::optional<ShardRestriction> restriction(const LocalShard& shard, const ScoredClause& clause,
+                                            const Bm25Parameters& parameters,
+                                            double collection_size, double average_length) {
+  if (!shard.best_postings) return std::nullopt;
+  ShardRestriction restricted;
+  for (std::size_t i = 0; i < clause.terms.size(); ++i) {
+    const std::string& term = clause.terms[i];
+    const auto postings = shard.data->posting_count(term);
+    if (!postings) return std::nullopt;
+    const Bm25Clause weight(parameters, collection_size, clause.termfreqs[i], clause.factor,
+                            average_length);
+    auto best = shard.best_postings->best(shard.db, *shard.data, term, *postings, weight,
+                                          parameters, average_length);
+    if (!best || !best->best_left_out) return std::nullopt;
+    const index::MatchData::TermBlocks blocks = shard.data->blocks(term);
+    if (blocks.whole.empty()) return std::nullopt;
+    restricted.left_out_score.push_back(
+        weight.score(best->best_left_out->wdf, best->best_left_out->length));
+    restricted.best_score.push_back(BlockBound{blocks.whole}.best(weight));
+    restricted.best.push_back(std::move(best));
+  }
+  return restricted;
+}
+
+// A plan of one phrase or NEAR ranked first over the documents where the best postings of its
+// words stand (best_postings.hpp): a pass for each word, rarest first, each leaving out the
+// documents of the words before. That ranking is the answer once, in every shard, the scores of
+// the best postings left out sum below its k-th score with the other words at their best: a
+// document outside all of them scores no more. Otherwise the whole lists are ranked into the
+// same heap, leaving out the documents already ranked, so the attempt costs little more than
+// stepping to them twice: their positions are never checked again.
+class BestPostingsFirst {
+ public:
+  // Nothing when the plan has another shape, a word's list is too short in some shard, or k
+  // is large for the postings kept: they must hold several times k documents for the rest to
+  // fall out of reach (at k 1000 the attempts failed and cost 4 % more on the 200 MB bench's
+  // phrases).
+  static std::optional<BestPostingsFirst> prepare(const Xapian::Database& whole,
+                                                  std::span<const LocalShard> shards,
+                                                  const MatchPlan& plan,
+                                                  const Bm25Parameters& parameters, unsigned k) {
+    if (plan.clauses.size() != 1 || plan.clauses.front().kind == ScoredClause::Kind::Any)
+      return std::nullopt;
+    for (const LocalShard& shard : shards)
+      if (!shard.best_postings || std::uint64_t{k} * 8 > shard.best_postings->sizes().kept)
+        return std::nullopt;
+    const ScoredClause& clause = plan.clauses.front();
+    BestPostingsFirst first;
+    for (const LocalShard& shard : shards) {
+      auto restricted =
+          restriction(shard, clause, parameters, whole.get_doccount(), whole.get_avlength());
+      if (!restricted) return std::nullopt;
+      first.restrictions_.push_back(std::move(*restricted));
+    }
+    first.rarest_first_.resize(clause.terms.size());
+    for (std::size_t i = 0; i < clause.terms.size(); ++i) first.rarest_first_[i] = i;
+    std::stable_sort(
+        first.rarest_first_.begin(), first.rarest_first_.end(),
+        [&](std::size_t a, std::size_t b) { return clause.termfreqs[a] < clause.termfreqs[b]; });
+    first.rank_.resize(clause.terms.size());
+    for (std::size_t place = 0; place < clause.terms.size(); ++place)
+      first.rank_[first.rarest_first_[place]] = place;
+    return first;
+  }
+
+  // Ranks word after word into `state`; the answer once the rest is out of reach.
+  std::optional<TopK> rank(const Xapian::Database& whole, std::span<const LocalShard> shards,
+                           const MatchPlan& plan, const Bm25Parameters& parameters,
+                           PassState& state) {
+    const auto count = static_cast<Xapian::doccount>(shards.size());
+    for (; read_ < rarest_first_.size(); ++read_) {
+      for (Xapian::doccount s = 0; s < count; ++s) {
+        const LocalShard& shard = shards[s];
+        state.numbering = {s, count};
+        const std::size_t term = rarest_first_[read_];
+        const BestPostings& best = *restrictions_[s].best[term];
+        const RestrictedTerm read_from{0, term, &best.cursor, best.postings.size()};
+        PlanCursors cursors(shard.db, *shard.data, plan, parameters, whole, Bounds::Computed,
+                            &read_from);
+        leave_out_ranked(s, cursors);
+        DeferredChecks deferred(cursors.clauses.size());
+        cursors.assume_positions_hold = true;
+        maxscore_pass(shard.db, *shard.data, cursors, {0, &deferred}, state);
+      }
+      if (!state.heap.full()) continue;
+      const double threshold = state.heap.threshold();
+      const bool rest_out_of_reach =
+          std::all_of(restrictions_.begin(), restrictions_.end(), [&](const ShardRestriction& r) {
+            return cannot_beat(most_left(r, read_ + 1), threshold);
+          });
+      if (rest_out_of_reach) {
+        ++read_;
+        // The count's range from the clause's own frequencies, not from the postings read.
+        const LocalShard& last = shards.back();
+        const PlanCursors whole_lists(last.db, *last.data, plan, parameters, whole);
+        state.skipped = true;
+        TopK ranked = counted(state, &whole_lists, whole.get_doccount());
+        ranked.from_best_postings = true;
+        return ranked;
+      }
+      // The k-th score rises with later words' best postings, but rarely much: the rarest
+      // word's hold most of the top k. Where even every word's together could not put the
+      // rest out of reach of the k-th score found so far, the whole lists are read now.
+      const bool hopeless =
+          std::any_of(restrictions_.begin(), restrictions_.end(), [&](const ShardRestriction& r) {
+            return !cannot_beat(most_left(r, rarest_first_.size()), threshold);
+          });
+      if (hopeless) {
+        ++read_;
+        return std::nullopt;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Leaves the documents already ranked (those of the words' best postings read so far) out
+  // of a pass over shard `shard`.
+  void leave_out_ranked(std::size_t shard, PlanCursors& cursors) const {
+    for (std::size_t i = 0; i < read_; ++i)
+      cursors.ranked_before.push_back({restrictions_[shard].best[rarest_first_[i]]->postings});
+  }
+
+ private:
+  BestPostingsFirst() = default;
+  // The most a document scores in a shard where none of the first `read` words stands among
+  // its best postings. Summed in the clause's order, as its score is: each part bounds its
+  // term's.
+  double most_left(const ShardRestriction& restricted, std::size_t read) const {
+    double most = 0;
+    for (std::size_t i = 0; i < restricted.best.size(); ++i)
+      most += rank_[i] < read ? restricted.left_out_score[i] : restricted.best_score[i];
+    return most;
+  }
+
+  std::vector<ShardRestriction> restrictions_;  // by shard
+  std::vector<std::size_t> rarest_first_;       // the clause's terms
+  std::vector<std::size_t> rank_;               // each term's place in rarest_first_
+  std::size_t read_ = 0;                        // how many of them have been ranked
+};
 
 }  // namespace
 
@@ -104,7 +256,7 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
                         const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
                         bool collapse, Xapian::doccount exact_count_up_to,
                         TermAtATime term_at_a_time) {
-  const LocalShard whole{db, &data};
+  const LocalShard whole{db, &data, std::make_shared<BestPostingsCache>()};
   return block_max_maxscore(db, std::span(&whole, 1), plan, parameters, k, collapse,
                             exact_count_up_to, term_at_a_time);
 }
@@ -131,6 +283,10 @@ TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShar
       std::any_of(plan.clauses.begin(), plan.clauses.end(),
                   [](const ScoredClause& c) { return c.kind != ScoredClause::Kind::Any; });
   PassState state(k, collapse);
+  auto first =
+      positional ? BestPostingsFirst::prepare(whole, shards, plan, parameters, k) : std::nullopt;
+  if (first)
+    if (auto ranked = first->rank(whole, shards, plan, parameters, state)) return *ranked;
   const auto count = static_cast<Xapian::doccount>(shards.size());
   const bool lone_synonym = lone_synonym_pays(plan);
   for (Xapian::doccount s = 0;; ++s) {
@@ -143,9 +299,10 @@ TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShar
       continue;
     }
     const bool by_term =
-        term_at_a_time == TermAtATime::WherePays && term_at_a_time_pays(shard.db, plan);
+        !first && term_at_a_time == TermAtATime::WherePays && term_at_a_time_pays(shard.db, plan);
     PlanCursors cursors(shard.db, *shard.data, plan, parameters, whole,
                         by_term ? Bounds::None : Bounds::Computed);
+    if (first) first->leave_out_ranked(s, cursors);
     if (by_term) {
       term_at_a_time_pass(shard.db, *shard.data, cursors, state);
     } else if (positional) {

@@ -132,13 +132,15 @@ std::vector<ScoredDoc> TopKHeap::take_sorted() const {
 
 PlanCursors::PlanCursors(const Xapian::Database& db, const index::MatchData& data,
                          const MatchPlan& plan, const Bm25Parameters& parameters,
-                         const Xapian::Database& statistics, Bounds bounds)
+                         const Xapian::Database& statistics, Bounds bounds,
+                         const RestrictedTerm* restricted)
     : required(plan.required) {
   clauses.reserve(plan.clauses.size());
   filters.reserve(plan.filters.size());
   excluded.reserve(plan.excluded.size());
-  for (const auto& clause : plan.clauses)
-    clauses.emplace_back(db, data, clause, parameters, statistics, bounds);
+  for (std::size_t i = 0; i < plan.clauses.size(); ++i)
+    clauses.emplace_back(db, data, plan.clauses[i], parameters, statistics, bounds,
+                         restricted && restricted->clause == i ? restricted : nullptr);
   only_scored_words = plan.required.empty() && plan.filters.empty() && plan.excluded.empty() &&
                       std::none_of(clauses.begin(), clauses.end(),
                                    [](const ClauseCursor& c) { return c.positional(); });
@@ -181,6 +183,12 @@ std::optional<double> PlanCursors::finish(const Xapian::Database& db, Xapian::do
   for (auto& exclusion : excluded) {
     exclusion.skip_to(docid);
     if (exclusion.docid() == docid) return std::nullopt;
+  }
+  for (auto& before : ranked_before) {
+    while (before.next < before.postings.size() && before.postings[before.next].first < docid)
+      ++before.next;
+    if (before.next < before.postings.size() && before.postings[before.next].first == docid)
+      return std::nullopt;
   }
   double score = 0;
   for (const auto& clause : clauses)

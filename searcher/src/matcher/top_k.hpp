@@ -11,6 +11,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -113,10 +114,11 @@ class MatchCounter {
 // the statistics of `statistics` (ClauseCursor).
 struct PlanCursors {
   // `bounds`: Bounds::None for a pass that reads every posting and bounds nothing (term at a
-  // time): the clauses' short lists then get no impacts.
+  // time): the clauses' short lists then get no impacts. `restricted`: one positional clause's
+  // term read from some of its postings only (ClauseCursor).
   PlanCursors(const Xapian::Database& db, const index::MatchData& data, const MatchPlan& plan,
               const Bm25Parameters& parameters, const Xapian::Database& statistics,
-              Bounds bounds = Bounds::Computed);
+              Bounds bounds = Bounds::Computed, const RestrictedTerm* restricted = nullptr);
 
   // The score of `docid`, every clause cursor already moved to it, when it matches: phrases
   // and NEARs checked at their positions (a clause whose terms stand elsewhere is turned
@@ -139,6 +141,14 @@ struct PlanCursors {
   bool only_scored_words = false;
   std::vector<TermCursor> filters;
   std::vector<TermCursor> excluded;
+  // Documents an earlier pass into the same heap ranked (each set in docid order): finish()
+  // turns them down, so that none is offered twice. Only for a plan with a phrase or NEAR,
+  // whose finish() looks beyond the clauses.
+  struct RankedBefore {
+    std::span<const TermCursor::Posting> postings;
+    std::size_t next = 0;  // the first not before the last document asked about
+  };
+  std::vector<RankedBefore> ranked_before;
   std::vector<double> filter_termfreqs, excluded_termfreqs;
 };
 
