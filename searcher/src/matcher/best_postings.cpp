@@ -52,7 +52,8 @@ class Selection {
     std::sort(postings.begin(), postings.end());
     TermCursor cursor(postings, data);
     std::optional<index::MatchData::Impact> left_out;
-    if (best_left_out_) left_out = index::MatchData::Impact{best_left_out_->wdf, best_left_out_->length};
+    if (best_left_out_)
+      left_out = index::MatchData::Impact{best_left_out_->wdf, best_left_out_->length};
     return {std::move(postings), std::move(cursor), left_out};
   }
 
@@ -97,8 +98,8 @@ BestPostings choose(const Xapian::Database& db, const index::MatchData& data,
       selection.leave_out(block);  // and every later block, whose best is no better
       break;
     }
-    const std::uint32_t count = index::MatchData::decode_block(blocks, block.docid, docids.data(),
-                                                               wdfs.data());
+    const std::uint32_t count =
+        index::MatchData::decode_block(blocks, block.docid, docids.data(), wdfs.data());
     for (std::uint32_t i = 0; i < count; ++i) {
       const std::uint32_t length = data.length(docids[i]);
       const std::uint32_t wdf = std::min(wdfs[i], length);

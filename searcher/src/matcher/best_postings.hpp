@@ -58,9 +58,9 @@ class BestPostingsCache {
   // each term and order. Nothing for a list shorter than sizes().least_list. Shared: a search
   // keeps what it was given while the cache forgets terms to make room.
   std::shared_ptr<const BestPostings> best(const Xapian::Database& db, const index::MatchData& data,
-                           const std::string& term, Xapian::doccount postings,
-                           const Bm25Clause& weight, const Bm25Parameters& order,
-                           double average_length);
+                                           const std::string& term, Xapian::doccount postings,
+                                           const Bm25Clause& weight, const Bm25Parameters& order,
+                                           double average_length);
 
  private:
   struct Entry {

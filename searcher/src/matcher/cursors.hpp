@@ -60,11 +60,24 @@ struct BlockBound {
 // Kept while the limit holds (a stretch of blocks, between rises of the k-th score).
 class HopelessLengths {
  public:
+  static constexpr std::uint32_t kTabled = 16;  // wdfs below this are tabled
   void aim(const Bm25Clause& weight, double limit) {
     if (&weight == weight_ && limit == limit_) return;
     weight_ = &weight;
     limit_ = limit;
     known_ = 0;
+    ++aims_;
+  }
+  // How many times aim() changed the limit: a copy of the table knows when it is stale.
+  std::uint64_t aims() const { return aims_; }
+  // Every tabled wdf's least hopeless length in 32 bits, kNoLength32 where none is (no
+  // document is that long), for a test of several documents at once.
+  static constexpr std::uint32_t kNoLength32 = std::numeric_limits<std::uint32_t>::max();
+  void fill(std::array<std::uint32_t, kTabled>& out) {
+    for (std::uint32_t wdf = 0; wdf < kTabled; ++wdf) {
+      (void)hopeless(wdf, 0);  // computes the entry
+      out[wdf] = static_cast<std::uint32_t>(std::min<std::uint64_t>(shortest_[wdf], kNoLength32));
+    }
   }
   bool hopeless(std::uint32_t wdf, std::uint32_t length) {
     if (wdf >= kTabled) return weight_->score(wdf, length) <= limit_;
@@ -76,10 +89,10 @@ class HopelessLengths {
   }
 
  private:
-  static constexpr std::uint32_t kTabled = 16;
   const Bm25Clause* weight_ = nullptr;
   double limit_ = 0;
   std::uint32_t known_ = 0;
+  std::uint64_t aims_ = 0;
   std::array<std::uint64_t, kTabled> shortest_{};
 };
 

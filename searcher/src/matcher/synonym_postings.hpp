@@ -49,12 +49,22 @@ void for_each_posting(const Xapian::Database& db, const index::MatchData& data,
   }
 }
 
+// Visits every document a table by docid holds: prefilter(first docid, bits, summed wdfs from
+// that docid) gets each word of 64 documents and returns the bits of those to visit.
+struct VisitEvery {
+  std::uint64_t operator()(Xapian::docid, std::uint64_t bits, const std::uint32_t*) const {
+    return bits;
+  }
+};
+
 // The synonym `clause`'s documents as visit(docid, summed wdf), in docid order. The wdfs are
 // not clamped: the caller clamps them to the document length, as Xapian's SynonymPostList
-// does. Where the postings are many for the docid range, a table by docid beats sorting them.
-template <typename Visit>
+// does. Where the postings are many for the docid range, a table by docid beats sorting them;
+// `prefilter` may then pass over documents 64 at a time (VisitEvery).
+template <typename Visit, typename Prefilter = VisitEvery>
 void for_each_synonym_posting(const Xapian::Database& db, const index::MatchData& data,
-                              const ScoredClause& clause, Visit&& visit) {
+                              const ScoredClause& clause, Visit&& visit,
+                              Prefilter&& prefilter = {}) {
   double postings = 0;
   for (const Xapian::doccount termfreq : clause.termfreqs) postings += termfreq;
   const Xapian::docid last_docid = db.get_lastdocid();
@@ -75,7 +85,10 @@ void for_each_synonym_posting(const Xapian::Database& db, const index::MatchData
         word |= bit;
       });
     for (std::size_t w = 0; w < words; ++w)
-      for (std::uint64_t bits = present[w]; bits != 0; bits &= bits - 1) {
+      for (std::uint64_t bits = present[w] == 0 ? 0
+                                                : prefilter(static_cast<Xapian::docid>(w * 64),
+                                                            present[w], wdf_sum.get() + w * 64);
+           bits != 0; bits &= bits - 1) {
         const auto docid = static_cast<Xapian::docid>(w * 64 + std::countr_zero(bits));
         visit(docid, wdf_sum[docid]);
       }

@@ -139,6 +139,9 @@ class MatchData {
   std::uint32_t length(Xapian::docid docid) const {
     return docid < length_count_ ? lengths_[docid] : 0;
   }
+  // Every document's length by docid (from docid 0, which has none): for a matcher testing
+  // several neighbouring documents at once.
+  std::span<const std::uint32_t> lengths() const { return {lengths_, length_count_}; }
   // The number of document `docid`'s article; 0 for none.
   std::uint32_t article(Xapian::docid docid) const {
     return docid < length_count_ ? articles_[docid] : 0;
