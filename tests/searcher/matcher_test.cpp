@@ -59,6 +59,20 @@ std::vector<std::string> vocabulary(const fs::path& db_path) {
   return words;
 }
 
+// The index's body words, most frequent first (ties by term, descending).
+std::vector<std::string> words_by_frequency(const Xapian::Database& db) {
+  std::vector<std::pair<Xapian::doccount, std::string>> counted;
+  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
+    const std::string term = *it;
+    if (term.empty() || !std::islower(static_cast<unsigned char>(term[0]))) continue;
+    counted.emplace_back(it.get_termfreq(), term);
+  }
+  std::sort(counted.rbegin(), counted.rend());
+  std::vector<std::string> words;
+  for (auto& [count, term] : counted) words.push_back(std::move(term));
+  return words;
+}
+
 struct Case {
   std::string query;
   std::string language;
@@ -667,17 +681,9 @@ TEST_F(MatcherExactness, PersianWikipediaRanksAsEnquire) {
 TEST_F(MatcherExactness, FrequentWordsRareInTitlesRankAsEveryDocument) {
   const fs::path db = temp_ / "apart";
   index_articles(db, titles_apart_articles(4000));
-  // The body words by frequency, most frequent first.
-  Xapian::Database xdb(db.string());
-  std::vector<std::pair<Xapian::doccount, std::string>> by_frequency;
-  for (auto it = xdb.allterms_begin(); it != xdb.allterms_end(); ++it) {
-    const std::string term = *it;
-    if (term.empty() || !std::islower(static_cast<unsigned char>(term[0]))) continue;
-    by_frequency.emplace_back(it.get_termfreq(), term);
-  }
-  std::sort(by_frequency.rbegin(), by_frequency.rend());
+  const std::vector<std::string> by_frequency = words_by_frequency(Xapian::Database(db.string()));
   ASSERT_GT(by_frequency.size(), 40u);
-  const auto word = [&](std::size_t rank) { return by_frequency[rank].second; };
+  const auto word = [&](std::size_t rank) { return by_frequency[rank]; };
   std::vector<Case> cases;
   for (std::size_t r = 0; r < 16; ++r) cases.push_back({word(r), ""});
   for (std::size_t r = 0; r < 6; ++r) {
@@ -800,15 +806,9 @@ TEST_F(MatcherExactness, PhrasesOfFrequentWordsRankFromTheirBestPostingsAsEveryD
   Xapian::Database db(db_path.string());
   const auto data = ki::MatchData::read(ki::match_data_path(db_path), db);
   ASSERT_TRUE(data);
-  std::vector<std::pair<Xapian::doccount, std::string>> by_frequency;
-  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
-    const std::string term = *it;
-    if (term.empty() || !std::islower(static_cast<unsigned char>(term[0]))) continue;
-    by_frequency.emplace_back(it.get_termfreq(), term);
-  }
-  std::sort(by_frequency.rbegin(), by_frequency.rend());
+  const std::vector<std::string> by_frequency = words_by_frequency(db);
   ASSERT_GT(by_frequency.size(), 40u);
-  const auto word = [&](std::size_t rank) { return by_frequency[rank].second; };
+  const auto word = [&](std::size_t rank) { return by_frequency[rank]; };
   std::vector<std::string> queries;
   for (std::size_t r = 0; r < 8; ++r) {
     queries.push_back("\"" + word(r) + " " + word(r + 1) + "\"");
