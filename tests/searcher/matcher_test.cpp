@@ -20,6 +20,7 @@
 #include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/format/match_data.hpp"
 #include "kavosh/format/schema.hpp"
+#include "kavosh/index/database_info.hpp"
 #include "kavosh/index/writer.hpp"
 #include "kavosh/search/query.hpp"
 #include "kavosh/search/searcher.hpp"
@@ -846,6 +847,71 @@ TEST_F(MatcherExactness, PhrasesOfFrequentWordsRankFromTheirBestPostingsAsEveryD
   }
   EXPECT_GT(from_best, 20u);
   EXPECT_GT(from_lists, 20u);
+}
+
+// The same over two local shards, each with its own best postings (one shard's may rule the
+// rest out where the other's do not): the top k is what the shards' whole lists give.
+TEST_F(MatcherExactness,
+       PhrasesOfFrequentWordsOverLocalShardsRankFromBestPostingsAsFromWholeLists) {
+  const fs::path sharded = temp_ / "apart-shards";
+  {
+    ki::WriterOptions options;
+    options.rebuild = true;
+    options.index_shards = 2;
+    ki::IndexWriter writer(sharded, options);
+    for (const ki::Article& article : titles_apart_articles(3000)) writer.add(article);
+    writer.commit();
+  }
+  const std::vector<fs::path> paths = ki::index_shards(sharded);
+  ASSERT_EQ(paths.size(), 2u);
+  Xapian::Database whole;
+  std::vector<ki::MatchData> data;
+  data.reserve(paths.size());  // the shards point into it
+  std::vector<km::LocalShard> with_best, whole_lists;
+  for (const fs::path& path : paths) {
+    const Xapian::Database db(path.string());
+    whole.add_database(db);
+    auto read = ki::MatchData::read(ki::match_data_path(path), db);
+    ASSERT_TRUE(read) << path;
+    data.push_back(std::move(*read));
+    with_best.push_back({db, &data.back(),
+                         std::make_shared<km::BestPostingsCache>(
+                             km::BestPostingsCache::Sizes{/*kept=*/40, /*least_list=*/120})});
+    whole_lists.push_back({db, &data.back(), nullptr});
+  }
+  const std::vector<std::string> by_frequency = words_by_frequency(whole);
+  ASSERT_GT(by_frequency.size(), 40u);
+  std::vector<std::string> queries;
+  for (std::size_t r = 0; r < 10; ++r) {
+    queries.push_back("\"" + by_frequency[r] + " " + by_frequency[r + 1] + "\"");
+    queries.push_back("\"" + by_frequency[r + 2] + " " + by_frequency[r] + "\"");
+    queries.push_back(by_frequency[r] + " NEAR/2 " + by_frequency[r + 4]);
+  }
+  kavosh::analysis::Analyzer analyzer;
+  const km::Bm25Parameters parameters;
+  unsigned from_best = 0;
+  for (const std::string& query : queries) {
+    SCOPED_TRACE("query [" + query + "]");
+    const ks::BuiltQuery built =
+        ks::QueryBuilder(analyzer, whole, ks::BuildOptions{}).build(ks::parse_query(query));
+    const auto plan = km::plan_query(built.query, built.node_details, whole);
+    if (!plan) continue;
+    for (bool collapse : {false, true})
+      for (unsigned k : {1u, 3u, 5u}) {
+        const auto fast = km::block_max_maxscore(whole, with_best, *plan, parameters, k, collapse,
+                                                 0, km::TermAtATime::Never);
+        const auto reference = km::block_max_maxscore(whole, whole_lists, *plan, parameters, k,
+                                                      collapse, 0, km::TermAtATime::Never);
+        from_best += fast.from_best_postings ? 1 : 0;
+        EXPECT_FALSE(reference.from_best_postings);
+        ASSERT_EQ(fast.docs.size(), reference.docs.size()) << "k " << k;
+        for (std::size_t i = 0; i < fast.docs.size(); ++i) {
+          EXPECT_EQ(fast.docs[i].docid, reference.docs[i].docid) << "k " << k << " rank " << i + 1;
+          EXPECT_EQ(fast.docs[i].score, reference.docs[i].score) << "k " << k << " rank " << i + 1;
+        }
+      }
+  }
+  EXPECT_GT(from_best, 10u);
 }
 
 // A match.data file left from an earlier revision (a run killed before writing its own) or
