@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -72,6 +73,24 @@ std::vector<std::string> words_by_frequency(const Xapian::Database& db) {
   std::vector<std::string> words;
   for (auto& [count, term] : counted) words.push_back(std::move(term));
   return words;
+}
+
+// The plan of `query` over `db`, built as the searcher builds it; nothing for a shape that
+// Enquire answers.
+std::optional<km::MatchPlan> plan_of(kavosh::analysis::Analyzer& analyzer,
+                                     const Xapian::Database& db, const std::string& query) {
+  const ks::BuiltQuery built =
+      ks::QueryBuilder(analyzer, db, ks::BuildOptions{}).build(ks::parse_query(query));
+  return km::plan_query(built.query, built.node_details, db);
+}
+
+// The same documents with bitwise equal scores, in the same order.
+void expect_same_docs(const km::TopK& got, const km::TopK& want, const std::string& what) {
+  ASSERT_EQ(got.docs.size(), want.docs.size()) << what;
+  for (std::size_t i = 0; i < got.docs.size(); ++i) {
+    EXPECT_EQ(got.docs[i].docid, want.docs[i].docid) << what << " rank " << i + 1;
+    EXPECT_EQ(got.docs[i].score, want.docs[i].score) << what << " rank " << i + 1;
+  }
 }
 
 struct Case {
@@ -251,13 +270,9 @@ void check_against_exhaustive(const fs::path& db_path, const std::vector<Case>& 
           const auto fast =
               km::block_max_maxscore(db, *data, *plan, parameters, k, collapse, 0, by_term);
           const auto every = km::exhaustive(db, *data, *plan, parameters, k, collapse);
-          ASSERT_EQ(fast.docs.size(), every.docs.size())
-              << "k " << k << " collapse " << collapse << " by term "
-              << (by_term == km::TermAtATime::WherePays);
-          for (std::size_t i = 0; i < fast.docs.size(); ++i) {
-            EXPECT_EQ(fast.docs[i].docid, every.docs[i].docid) << "k " << k << " rank " << i + 1;
-            EXPECT_EQ(fast.docs[i].score, every.docs[i].score) << "k " << k << " rank " << i + 1;
-          }
+          expect_same_docs(fast, every,
+                           "k " + std::to_string(k) + " collapse " + std::to_string(collapse) +
+                               " by term " + std::to_string(by_term == km::TermAtATime::WherePays));
           EXPECT_LE(fast.matches_lower_bound, every.estimated_matches);
           EXPECT_GE(fast.matches_upper_bound, every.estimated_matches);
         }
@@ -758,29 +773,29 @@ TEST_F(MatcherExactness, BestPostingsAreTheBestScoringInDocidOrderWithTheBestLef
   Xapian::Database db(db_path.string());
   const auto data = ki::MatchData::read(ki::match_data_path(db_path), db);
   ASSERT_TRUE(data);
-  std::string frequent, rare;
-  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
-    const std::string term = *it;
-    if (term.empty() || !std::islower(static_cast<unsigned char>(term[0]))) continue;
-    if (frequent.empty() || it.get_termfreq() > db.get_termfreq(frequent)) frequent = term;
-    if (it.get_termfreq() == 30) rare = term;
-  }
+  const std::vector<std::string> by_frequency = words_by_frequency(db);
+  ASSERT_FALSE(by_frequency.empty());
+  const std::string& frequent = by_frequency.front();
+  const auto rare =
+      std::find_if(by_frequency.begin(), by_frequency.end(),
+                   [&](const std::string& word) { return db.get_termfreq(word) == 30; });
   ASSERT_FALSE(data->blocks(frequent).blocks.empty());  // chosen block by block, best first
-  ASSERT_FALSE(rare.empty());
+  ASSERT_NE(rare, by_frequency.end());
   const km::Bm25Parameters parameters;
   const km::Bm25Clause weight(parameters, db.get_doccount(), db.get_termfreq(frequent), 1.0,
                               db.get_avlength());
   km::BestPostingsCache cache({/*kept=*/50, /*least_list=*/100});
-  const auto best = cache.best(db, *data, frequent, db.get_termfreq(frequent), weight, parameters,
-                               db.get_avlength());
+  const auto best = cache.best(*data, frequent, weight);
   ASSERT_TRUE(best);
   ASSERT_EQ(best->postings.size(), 50u);
   ASSERT_TRUE(best->best_left_out);
   EXPECT_TRUE(std::is_sorted(best->postings.begin(), best->postings.end()));
   const double left_out = weight.saturation(best->best_left_out->wdf, best->best_left_out->length);
+  const double most = weight.saturation(best->best.wdf, best->best.length);
   std::size_t above = 0;
   for (auto it = db.postlist_begin(frequent); it != db.postlist_end(frequent); ++it) {
     const double saturation = weight.saturation(it.get_wdf(), it.get_doclength());
+    EXPECT_LE(saturation, most) << *it;
     const bool kept =
         std::binary_search(best->postings.begin(), best->postings.end(),
                            std::pair<Xapian::docid, std::uint32_t>{*it, it.get_wdf()});
@@ -791,11 +806,8 @@ TEST_F(MatcherExactness, BestPostingsAreTheBestScoringInDocidOrderWithTheBestLef
     if (saturation > left_out) ++above;
   }
   EXPECT_LE(above, 50u);
-  EXPECT_EQ(cache.best(db, *data, frequent, db.get_termfreq(frequent), weight, parameters,
-                       db.get_avlength()),
-            best);
-  EXPECT_FALSE(
-      cache.best(db, *data, rare, db.get_termfreq(rare), weight, parameters, db.get_avlength()));
+  EXPECT_EQ(cache.best(*data, frequent, weight), best);
+  EXPECT_FALSE(cache.best(*data, *rare, weight));
 }
 
 // Phrases and NEARs of frequent words, ranked first from their words' best postings (kept
@@ -826,9 +838,7 @@ TEST_F(MatcherExactness, PhrasesOfFrequentWordsRankFromTheirBestPostingsAsEveryD
   unsigned from_best = 0, from_lists = 0;
   for (const std::string& query : queries) {
     SCOPED_TRACE("query [" + query + "]");
-    const ks::BuiltQuery built =
-        ks::QueryBuilder(analyzer, db, ks::BuildOptions{}).build(ks::parse_query(query));
-    const auto plan = km::plan_query(built.query, built.node_details, db);
+    const auto plan = plan_of(analyzer, db, query);
     if (!plan) continue;
     for (bool collapse : {false, true})
       for (unsigned k : {1u, 3u, 10u, 50u}) {
@@ -836,11 +846,8 @@ TEST_F(MatcherExactness, PhrasesOfFrequentWordsRankFromTheirBestPostingsAsEveryD
                                                  km::TermAtATime::Never);
         const auto every = km::exhaustive(db, *data, *plan, parameters, k, collapse);
         (fast.from_best_postings ? from_best : from_lists) += 1;
-        ASSERT_EQ(fast.docs.size(), every.docs.size()) << "k " << k << " collapse " << collapse;
-        for (std::size_t i = 0; i < fast.docs.size(); ++i) {
-          EXPECT_EQ(fast.docs[i].docid, every.docs[i].docid) << "k " << k << " rank " << i + 1;
-          EXPECT_EQ(fast.docs[i].score, every.docs[i].score) << "k " << k << " rank " << i + 1;
-        }
+        expect_same_docs(fast, every,
+                         "k " + std::to_string(k) + " collapse " + std::to_string(collapse));
         EXPECT_LE(fast.matches_lower_bound, every.estimated_matches);
         EXPECT_GE(fast.matches_upper_bound, every.estimated_matches);
       }
@@ -892,9 +899,7 @@ TEST_F(MatcherExactness,
   unsigned from_best = 0;
   for (const std::string& query : queries) {
     SCOPED_TRACE("query [" + query + "]");
-    const ks::BuiltQuery built =
-        ks::QueryBuilder(analyzer, whole, ks::BuildOptions{}).build(ks::parse_query(query));
-    const auto plan = km::plan_query(built.query, built.node_details, whole);
+    const auto plan = plan_of(analyzer, whole, query);
     if (!plan) continue;
     for (bool collapse : {false, true})
       for (unsigned k : {1u, 3u, 5u}) {
@@ -904,11 +909,8 @@ TEST_F(MatcherExactness,
                                                       collapse, 0, km::TermAtATime::Never);
         from_best += fast.from_best_postings ? 1 : 0;
         EXPECT_FALSE(reference.from_best_postings);
-        ASSERT_EQ(fast.docs.size(), reference.docs.size()) << "k " << k;
-        for (std::size_t i = 0; i < fast.docs.size(); ++i) {
-          EXPECT_EQ(fast.docs[i].docid, reference.docs[i].docid) << "k " << k << " rank " << i + 1;
-          EXPECT_EQ(fast.docs[i].score, reference.docs[i].score) << "k " << k << " rank " << i + 1;
-        }
+        expect_same_docs(fast, reference,
+                         "k " + std::to_string(k) + " collapse " + std::to_string(collapse));
       }
   }
   EXPECT_GT(from_best, 10u);

@@ -4,8 +4,6 @@
 #include <array>
 #include <utility>
 
-#include "matcher/synonym_postings.hpp"
-
 namespace kavosh::search::matcher {
 
 namespace {
@@ -41,43 +39,37 @@ class Selection {
     }
   }
   void leave_out(const Ranked& posting) {
-    if (!best_left_out_ || posting.saturation > best_left_out_->saturation)
-      best_left_out_ = posting;
+    if (posting.saturation > best_left_out_.saturation) best_left_out_ = posting;
   }
+  // Kept postings in docid order (at least one: the list has more than it keeps).
   BestPostings take(const index::MatchData& data) && {
     std::vector<TermCursor::Posting> postings;
     postings.reserve(heap_.size());
     for (const Ranked& posting : heap_) postings.emplace_back(posting.docid, posting.wdf);
     std::sort(postings.begin(), postings.end());
+    const Ranked& best = *std::max_element(
+        heap_.begin(), heap_.end(),
+        [](const Ranked& a, const Ranked& b) { return a.saturation < b.saturation; });
     TermCursor cursor(postings, data);
     std::optional<index::MatchData::Impact> left_out;
-    if (best_left_out_)
-      left_out = index::MatchData::Impact{best_left_out_->wdf, best_left_out_->length};
-    return {std::move(postings), std::move(cursor), left_out};
+    if (best_left_out_.saturation >= 0)
+      left_out = index::MatchData::Impact{best_left_out_.wdf, best_left_out_.length};
+    return {std::move(postings), {best.wdf, best.length}, std::move(cursor), left_out};
   }
 
  private:
   std::uint32_t kept_;
   std::vector<Ranked> heap_;
-  std::optional<Ranked> best_left_out_;
+  Ranked best_left_out_{-1, 0, 0, 0};  // a saturation below 0: none yet (every one is at least 0)
 };
 
 // Blocks in the order of their best impact, so that the best postings come first and the blocks
 // after the kept ones' worst are left out undecoded, each by its best impact (a bound of its
 // postings: for `of` on the 1 GB bench, reading all 682 873 postings took 90 instructions a
 // posting).
-BestPostings choose(const Xapian::Database& db, const index::MatchData& data,
-                    const std::string& term, const Bm25Clause& weight, std::uint32_t kept) {
+BestPostings choose(const index::MatchData& data, const index::MatchData::TermBlocks& blocks,
+                    const Bm25Clause& weight, std::uint32_t kept) {
   Selection selection(kept);
-  const index::MatchData::TermBlocks blocks = data.blocks(term);
-  if (blocks.blocks.empty()) {
-    std::vector<std::pair<Xapian::docid, std::uint32_t>> scratch;
-    for_each_posting(db, data, term, scratch, [&](Xapian::docid docid, std::uint32_t wdf) {
-      const std::uint32_t length = data.length(docid);
-      selection.offer({weight.saturation(std::min(wdf, length), length), docid, wdf, length});
-    });
-    return std::move(selection).take(data);
-  }
   std::vector<Ranked> block_best(blocks.blocks.size());  // docid: the block's number
   for (std::size_t b = 0; b < blocks.blocks.size(); ++b) {
     const index::MatchData::Block& block = blocks.blocks[b];
@@ -108,26 +100,22 @@ BestPostings choose(const Xapian::Database& db, const index::MatchData& data,
   return std::move(selection).take(data);
 }
 
-bool same_order(const Bm25Parameters& a, const Bm25Parameters& b) {
-  return a.k1 == b.k1 && a.b == b.b && a.min_normlen == b.min_normlen;
-}
-
 }  // namespace
 
-std::shared_ptr<const BestPostings> BestPostingsCache::best(
-    const Xapian::Database& db, const index::MatchData& data, const std::string& term,
-    Xapian::doccount postings, const Bm25Clause& weight, const Bm25Parameters& order,
-    double average_length) {
-  if (postings < sizes_.least_list || postings <= sizes_.kept) return nullptr;
+std::shared_ptr<const BestPostings> BestPostingsCache::best(const index::MatchData& data,
+                                                            const std::string& term,
+                                                            const Bm25Clause& weight) {
+  const auto postings = data.posting_count(term);
+  if (!postings || *postings < sizes_.least_list || *postings <= sizes_.kept) return nullptr;
   const auto found = entries_.find(term);
-  if (found != entries_.end() && same_order(found->second.order, order) &&
-      found->second.average_length == average_length)
+  if (found != entries_.end() && found->second.order.same_saturation(weight))
     return found->second.best;
+  const index::MatchData::TermBlocks blocks = data.blocks(term);
+  if (blocks.blocks.empty()) return nullptr;
   if (found == entries_.end() && entries_.size() >= kMaxTerms) entries_.clear();
-  Entry& entry = entries_[term];
-  entry = {order, average_length,
-           std::make_shared<const BestPostings>(choose(db, data, term, weight, sizes_.kept))};
-  return entry.best;
+  auto best = std::make_shared<const BestPostings>(choose(data, blocks, weight, sizes_.kept));
+  entries_.insert_or_assign(term, Entry{weight, best});
+  return best;
 }
 
 }  // namespace kavosh::search::matcher

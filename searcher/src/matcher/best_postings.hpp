@@ -11,8 +11,6 @@
 // The order of a term's postings under BM25 is that of Bm25Clause::saturation(): the same for
 // any weight of the term (its idf, a field's factor) at one k1, b and average length, so one
 // choice serves every query with those parameters.
-#include <xapian.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -28,6 +26,7 @@ namespace kavosh::search::matcher {
 
 struct BestPostings {
   std::vector<TermCursor::Posting> postings;  // in docid order
+  index::MatchData::Impact best;              // the best of them (wdf, length)
   // A cursor over them at their first, its block bounds computed once (each a length lookup a
   // posting, most of them cache misses): a search reads a copy.
   TermCursor cursor;
@@ -53,19 +52,16 @@ class BestPostingsCache {
   explicit BestPostingsCache(Sizes sizes) : sizes_(sizes) {}
   const Sizes& sizes() const { return sizes_; }
 
-  // `term`'s best postings in `db` (through `data`) in the order of `weight`'s saturation(),
-  // whose parameters (k1, b, minimum length, average length) `order` names; computed once for
-  // each term and order. Nothing for a list shorter than sizes().least_list. Shared: a search
-  // keeps what it was given while the cache forgets terms to make room.
-  std::shared_ptr<const BestPostings> best(const Xapian::Database& db, const index::MatchData& data,
-                                           const std::string& term, Xapian::doccount postings,
-                                           const Bm25Clause& weight, const Bm25Parameters& order,
-                                           double average_length);
+  // `term`'s best postings in `data` in the order of `weight`'s saturation(), computed once for
+  // each term and order. Nothing for a list shorter than sizes().least_list, or one `data` has
+  // no blocks of (it fails its checks). Shared: a search keeps what it was given while the cache
+  // forgets terms to make room.
+  std::shared_ptr<const BestPostings> best(const index::MatchData& data, const std::string& term,
+                                           const Bm25Clause& weight);
 
  private:
   struct Entry {
-    Bm25Parameters order;
-    double average_length = 0;
+    Bm25Clause order;  // whose saturation() chose them
     std::shared_ptr<const BestPostings> best;
   };
   // Terms kept at most: a search asks for a handful, a long-running server for many.

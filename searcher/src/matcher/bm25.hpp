@@ -31,6 +31,12 @@ class Bm25Clause {
   double score(std::uint32_t wdf, std::uint32_t length) const {
     return termweight_ * saturation(wdf, length);
   }
+  // Whether saturation() is the same function for both: the same k1, b, minimum and average
+  // length, whatever the terms' weights.
+  bool same_saturation(const Bm25Clause& other) const {
+    return k1_ == other.k1_ && b_ == other.b_ && min_normlen_ == other.min_normlen_ &&
+           len_factor_ == other.len_factor_;
+  }
   // What score() multiplies the term's weight by: the same for every term of a search (its k1,
   // b and average length), so it orders any term's postings as score() does.
   double saturation(std::uint32_t wdf, std::uint32_t length) const {

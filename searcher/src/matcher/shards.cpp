@@ -48,10 +48,9 @@ TopK counted(const PassState& state, const PlanCursors* cursors, Xapian::doccoun
 }
 
 // The best postings (best_postings.hpp) of every term of the plan's one positional clause in
-// `shard`, and what the best posting each leaves out scores; nothing when a term's list is too
-// short to have them. A document where none of them stands scores at most the sum of those
-// scores, far below the clause's best when every term has its best postings, and no less than
-// a rare word's best score where one has not: then they cannot rule much out.
+// `shard`, what the best of them scores and what bounds those each leaves out; nothing when a
+// term's list is too short to have them. A document where none of them stands scores at most
+// the sum of the bounds, far below the clause's best when every term has its best postings.
 struct ShardRestriction {
   std::vector<std::shared_ptr<const BestPostings>> best;  // by term
   std::vector<double> left_out_score;                     // by term
@@ -60,22 +59,16 @@ struct ShardRestriction {
 std::optional<ShardRestriction> restriction(const LocalShard& shard, const ScoredClause& clause,
                                             const Bm25Parameters& parameters,
                                             double collection_size, double average_length) {
-  if (!shard.best_postings) return std::nullopt;
   ShardRestriction restricted;
   for (std::size_t i = 0; i < clause.terms.size(); ++i) {
-    const std::string& term = clause.terms[i];
-    const auto postings = shard.data->posting_count(term);
-    if (!postings) return std::nullopt;
+    // Weighed as ClauseCursor weighs a positional clause's term.
     const Bm25Clause weight(parameters, collection_size, clause.termfreqs[i], clause.factor,
                             average_length);
-    auto best = shard.best_postings->best(shard.db, *shard.data, term, *postings, weight,
-                                          parameters, average_length);
+    auto best = shard.best_postings->best(*shard.data, clause.terms[i], weight);
     if (!best || !best->best_left_out) return std::nullopt;
-    const index::MatchData::TermBlocks blocks = shard.data->blocks(term);
-    if (blocks.whole.empty()) return std::nullopt;
     restricted.left_out_score.push_back(
         weight.score(best->best_left_out->wdf, best->best_left_out->length));
-    restricted.best_score.push_back(BlockBound{blocks.whole}.best(weight));
+    restricted.best_score.push_back(weight.score(best->best.wdf, best->best.length));
     restricted.best.push_back(std::move(best));
   }
   return restricted;
