@@ -77,7 +77,7 @@ struct MatchData::ShortGroup {
 
 namespace {
 
-constexpr std::array<char, 8> kMatchDataMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '5'};
+constexpr std::array<char, 8> kMatchDataMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '6'};
 constexpr std::uint32_t kByteOrderMark = 0x01020304;
 struct Header {
   char magic[8];

@@ -6,14 +6,18 @@
 // candidates with a few bit tests instead of reading Xapian's position table (about 4 µs a
 // candidate; on the 200 MB bench 90 % of the phrase class's candidates fail their check).
 // A filter never rules out a pair the document holds; it lets an absent pair through with
-// probability about 0.6185^kAdjacentPairBits (5.6 %), and Xapian's positions then decide.
+// probability about 0.6185^kAdjacentPairBits (0.8 %), and Xapian's positions then decide.
+// Why 10 bits a pair (format 2) and not 6 (format 1, 5.6 %): a false pass costs a position
+// check, two or three reads of Xapian's tables (about 8 us on the 1 GB bench), and at 6 bits
+// 47 % of the 1 GB phrase class's checks were false passes; the filters grow by two thirds,
+// about 3 % of the index (decision 0006).
 //
 // The indexer stores each document's filter in value slot schema::kSlotAdjacentPairs, so
 // Xapian keeps it with its document through replacement, deletion and compaction; match.data
 // copies the filters into one array for the searcher (match_data.hpp). The value: one byte
 // kAdjacentPairsFormat, then the filter, a multiple of 8 bytes (bit i of the filter is bit
-// i % 8 of byte i / 8). A document without the value (indexed before filters existed) has no
-// filter: every pair may stand in it.
+// i % 8 of byte i / 8). A document without the value (indexed before filters existed) or with
+// a format-1 filter has no filter: every pair may stand in it, until the index is rebuilt.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -26,10 +30,10 @@
 
 namespace kavosh::index {
 
-inline constexpr unsigned char kAdjacentPairsFormat = 1;
+inline constexpr unsigned char kAdjacentPairsFormat = 2;
 // Filter bits per distinct pair, and bits tested per pair (about kAdjacentPairBits * ln 2).
-inline constexpr std::uint32_t kAdjacentPairBits = 6;
-inline constexpr std::uint32_t kAdjacentPairProbes = 4;
+inline constexpr std::uint32_t kAdjacentPairBits = 10;
+inline constexpr std::uint32_t kAdjacentPairProbes = 7;
 
 // What a term contributes to its pairs' keys: its FNV-1a 64.
 constexpr std::uint64_t adjacent_term_key(std::string_view term) { return schema::fnv1a_64(term); }
@@ -62,7 +66,7 @@ inline bool adjacent_pair_may_hold(std::span<const unsigned char> filter, std::u
 }
 
 // The filter of a slot value; empty when the value is not a filter of this format (absent,
-// written by a later format, or damaged).
+// written by an earlier or a later format, or damaged): every pair may then stand.
 inline std::span<const unsigned char> adjacent_pairs_of_value(std::string_view value) {
   if (value.size() < 9 || static_cast<unsigned char>(value[0]) != kAdjacentPairsFormat ||
       (value.size() - 1) % 8 != 0)
