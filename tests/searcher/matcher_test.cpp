@@ -916,6 +916,51 @@ TEST_F(MatcherExactness,
   EXPECT_GT(from_best, 10u);
 }
 
+// Passages where each neighbouring pair of a three-word phrase stands, but not the phrase
+// (the adjacent-pair filters pass them, their position checks fail), mostly scoring above the
+// passages where it holds: the deferred checks go best first in stages, and a stage that
+// leaves the heap short is followed by another, also below docids already checked.
+TEST_F(MatcherExactness, PhrasesWhoseBestCandidatesFailTheirChecksRankAsEveryDocument) {
+  std::mt19937 random(41);
+  const std::vector<std::string> filler = {"dorun", "kesta", "pilmo", "ravek", "sunta",
+                                           "tovil", "brisk", "calmo", "fendu", "gorva"};
+  const auto some_filler = [&](unsigned count) {
+    std::string text;
+    for (unsigned i = 0; i < count; ++i) text += " " + filler[random() % filler.size()];
+    return text;
+  };
+  std::vector<ki::Article> articles;
+  for (unsigned a = 0; a < 1500; ++a) {
+    ki::Article article;
+    article.id = "stage-" + std::to_string(a);
+    article.title = filler[a % filler.size()];
+    article.language = "en";
+    article.source = "generated";
+    const unsigned passages = 1 + random() % 3;
+    for (unsigned p = 0; p < passages; ++p) {
+      ki::Passage passage;
+      const unsigned kind = random() % 10;
+      if (kind < 7) {  // both pairs, apart, often several times: high scores, no phrase
+        const unsigned times = 1 + random() % 4;
+        for (unsigned t = 0; t < times; ++t)
+          passage.text += " velk morin" + some_filler(1 + random() % 3) + " morin tasp";
+      } else if (kind < 8) {  // the phrase once, in a longer passage
+        passage.text += " velk morin tasp";
+      }
+      passage.text += some_filler(5 + random() % 60);
+      article.passages.push_back(std::move(passage));
+    }
+    articles.push_back(std::move(article));
+  }
+  const fs::path db = temp_ / "stages";
+  index_articles(db, articles);
+  check_against_exhaustive(db, {{"\"velk morin tasp\"", ""},
+                                {"\"velk morin tasp\" kesta", ""},
+                                {"\"velk morin tasp\" morin", ""},
+                                {"+\"velk morin tasp\" pilmo -gorva", ""},
+                                {"\"morin tasp\" \"velk morin\"", ""}});
+}
+
 // A match.data file left from an earlier revision (a run killed before writing its own) or
 // missing: the searcher answers through Enquire, with the same results.
 TEST_F(MatcherExactness, StaleOrMissingMatchDataFallsBackToEnquire) {

@@ -18,6 +18,10 @@
 namespace kavosh::search::matcher {
 namespace {
 
+// Candidates a pass with phrases gathers, per document the heap holds, before it checks the
+// best of them (MaxScorePass::take).
+constexpr unsigned kFillBatch = 32;
+
 // One pass: the clauses by bound, the heap, the block bounds of the stretch being read and
 // what the result must say about the documents passed over.
 class MaxScorePass {
@@ -419,15 +423,19 @@ void MaxScorePass::take(Xapian::docid docid, std::uint32_t length, double score)
   bool rose = false;
   bool starts = false;
   if (deferred) {
-    // Its score assumes its phrases hold. It is checked now, not in a batch of later ones: the
-    // check's Enquire stays open for the pass (PositionalCheck), so a check costs only its
-    // document's reads, and the k-th score rises soonest. On the 1 GB bench's phrases, against
-    // batches of k doubling to 2k: 6.99 -> 6.55 M instructions and 117 -> 97 reads of Xapian's
-    // tables a query, p50 907 -> 857 us (2026-12-06, nine interleaved rounds).
+    // Its score assumes its phrases hold. Once the heap is full it is checked now, not in a
+    // batch of later ones: the check's Enquire stays open for the pass (PositionalCheck), so a
+    // check costs only its document's reads, and the k-th score rises soonest (on the 1 GB
+    // bench's phrases, against batches of k doubling to 2k: 6.99 -> 6.55 M instructions and
+    // 117 -> 97 reads of Xapian's tables a query, p50 907 -> 857 us). Until then candidates
+    // wait for kFillBatch times k of them, of which the best are checked first: checking each
+    // as it came filled the heap with the first holders in docid order, most of which later
+    // ones displaced, each a check of two or three reads.
     if (cannot_beat(score, threshold_)) {
       skipped_ = true;
     } else {
       deferred->add(docid, score, length, cursors_);
+      if (!heap_.full() && deferred->size() < std::size_t{kFillBatch} * heap_.k()) return;
       rose = deferred->check_into(db_, data_, cursors_, state_);
       threshold_ = heap_.threshold();
       starts = !pruning_ && heap_.full();

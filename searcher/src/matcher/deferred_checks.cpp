@@ -64,40 +64,57 @@ bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchDa
   std::sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) {
     return a.optimistic != b.optimistic ? a.optimistic > b.optimistic : a.docid < b.docid;
   });
-  // The candidates that may still enter (every one while the heap is not full) have each
-  // positional clause checked at once, by Xapian's phrase matcher (PositionalCheck).
-  std::size_t reachable = 0;
-  while (reachable < pending_.size() &&
-         !(heap.full() && cannot_beat(pending_[reachable].optimistic, heap.threshold())))
-    ++reachable;
+  bool rose = false;
+  // In stages, best first: while the heap is not full, a quarter more candidates than it lacks
+  // (most candidates the adjacent-pair filters pass hold); once it is, every one that may
+  // still enter.
+  for (std::size_t next = 0; next < pending_.size();) {
+    if (heap.full() && cannot_beat(pending_[next].optimistic, heap.threshold())) {
+      state.skipped = true;  // nor can any after it
+      break;
+    }
+    std::size_t end = next;
+    if (heap.full()) {
+      while (end < pending_.size() && !cannot_beat(pending_[end].optimistic, heap.threshold()))
+        ++end;
+    } else {
+      const std::size_t lacking = heap.k() - heap.size();
+      end = std::min(pending_.size(), next + lacking + lacking / 4 + 1);
+    }
+    check_stage(db, cursors, next, end);
+    for (; next < end; ++next) {
+      const Pending& candidate = pending_[next];
+      if (heap.full() && cannot_beat(candidate.optimistic, heap.threshold())) break;
+      const auto score = verified_score(cursors, holding_, &scores_[candidate.first_score],
+                                        candidate.docid, accepted_);
+      if (!score) continue;
+      const std::uint32_t article = state.numbering.article(data.article(candidate.docid));
+      state.matched.add(article);
+      rose =
+          heap.offer(state.numbering.docid(candidate.docid), *score, article).threshold_may_rise ||
+          rose;
+    }
+  }
+  pending_.clear();
+  scores_.clear();
+  return rose;
+}
+
+// Each positional clause of the candidates pending_[first, end) checked at once, by Xapian's
+// phrase matcher (PositionalCheck): holding_ then lists where each holds.
+void DeferredChecks::check_stage(const Xapian::Database& db, const PlanCursors& cursors,
+                                 std::size_t first, std::size_t end) {
   for (std::size_t i = 0; i < clause_count_; ++i) {
     if (!cursors.clauses[i].positional()) continue;
     std::vector<Xapian::docid>& docids = holding_[i];
     docids.clear();
-    for (std::size_t c = 0; c < reachable; ++c)
+    for (std::size_t c = first; c < end; ++c)
       if (!std::isnan(scores_[pending_[c].first_score + i])) docids.push_back(pending_[c].docid);
     std::sort(docids.begin(), docids.end());
     if (!checks_[i])
       checks_[i] = std::make_unique<PositionalCheck>(db, cursors.clauses[i].positional_query());
     checks_[i]->keep_holding(docids);
   }
-  bool rose = false;
-  for (const Pending& candidate : pending_) {
-    if (heap.full() && cannot_beat(candidate.optimistic, heap.threshold())) {
-      state.skipped = true;  // nor can any after it
-      break;
-    }
-    const auto score = verified_score(cursors, holding_, &scores_[candidate.first_score],
-                                      candidate.docid, accepted_);
-    if (!score) continue;
-    const std::uint32_t article = state.numbering.article(data.article(candidate.docid));
-    state.matched.add(article);
-    rose = heap.offer(state.numbering.docid(candidate.docid), *score, article).threshold_may_rise ||
-           rose;
-  }
-  pending_.clear();
-  scores_.clear();
-  return rose;
 }
 
 }  // namespace kavosh::search::matcher

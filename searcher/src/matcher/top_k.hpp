@@ -29,6 +29,8 @@ class TopKHeap {
   TopKHeap(unsigned k, bool collapse) : k_(k), collapse_(collapse) {}
   unsigned k() const { return k_; }
   bool full() const { return k_ == 0 || heap_.size() >= k_; }
+  // The documents (with collapsing, the articles) kept so far, at most k.
+  unsigned size() const { return static_cast<unsigned>(heap_.size()); }
   // The score a document must beat to enter (a tie enters only with a lower docid).
   double threshold() const {
     if (k_ == 0) return std::numeric_limits<double>::infinity();
@@ -186,6 +188,8 @@ class DeferredChecks {
                   const PlanCursors& cursors, PassState& state);
 
  private:
+  void check_stage(const Xapian::Database& db, const PlanCursors& cursors, std::size_t first,
+                   std::size_t end);
   struct Pending {
     double optimistic;
     Xapian::docid docid;
