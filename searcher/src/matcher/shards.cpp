@@ -134,7 +134,15 @@ class BestPostingsFirst {
         cursors.assume_positions_hold = true;
         maxscore_pass(shard.db, *shard.data, cursors, {0, &deferred}, state);
       }
-      if (!state.heap.full()) continue;
+      // The rarest word's best postings did not hold k documents where the phrase stands (the
+      // heap, which never shrinks, is short only after the first word): the phrase is rare
+      // where it scores most, and the other words' best postings seldom change that. The whole
+      // lists are read now (on the 1 GB bench's phrases eight such, each 4-17 % fewer
+      // instructions than after every word's best postings).
+      if (!state.heap.full()) {
+        ++read_;
+        return std::nullopt;
+      }
       const double threshold = state.heap.threshold();
       const bool rest_out_of_reach =
           std::all_of(restrictions_.begin(), restrictions_.end(), [&](const ShardRestriction& r) {
