@@ -18,10 +18,6 @@
 namespace kavosh::search::matcher {
 namespace {
 
-// Candidates a pass with phrases gathers, per document the heap holds, before it checks the
-// best of them (MaxScorePass::take).
-constexpr unsigned kFillBatch = 32;
-
 // One pass: the clauses by bound, the heap, the block bounds of the stretch being read and
 // what the result must say about the documents passed over.
 class MaxScorePass {
@@ -428,14 +424,12 @@ void MaxScorePass::take(Xapian::docid docid, std::uint32_t length, double score)
     // check costs only its document's reads, and the k-th score rises soonest (on the 1 GB
     // bench's phrases, against batches of k doubling to 2k: 6.99 -> 6.55 M instructions and
     // 117 -> 97 reads of Xapian's tables a query, p50 907 -> 857 us). Until then candidates
-    // wait for kFillBatch times k of them, of which the best are checked first: checking each
-    // as it came filled the heap with the first holders in docid order, most of which later
-    // ones displaced, each a check of two or three reads.
+    // gather, and the best of them are checked first (DeferredChecks::due).
     if (cannot_beat(score, threshold_)) {
       skipped_ = true;
     } else {
       deferred->add(docid, score, length, cursors_);
-      if (!heap_.full() && deferred->size() < std::size_t{kFillBatch} * heap_.k()) return;
+      if (!deferred->due(heap_)) return;
       rose = deferred->check_into(db_, data_, cursors_, state_);
       threshold_ = heap_.threshold();
       starts = !pruning_ && heap_.full();

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -78,27 +79,25 @@ void for_each_synonym_posting(const Xapian::Database& db, const index::MatchData
     const std::unique_ptr<std::uint32_t[]> wdf_sum(new std::uint32_t[words * 64]);
     // The completion with the most postings first: nothing is summed yet where it stands, so
     // its wdfs are stored without asking (on the 1 GB bench `the` is 56 % of `the*`).
-    const std::size_t largest = static_cast<std::size_t>(
+    const auto sum = [&](const std::string& term, auto first) {
+      for_each_posting(db, data, term, scratch, [&](Xapian::docid docid, std::uint32_t wdf) {
+        if (docid > last_docid) return;  // only a file that lies has one
+        std::uint64_t& word = present[docid / 64];
+        const std::uint64_t bit = std::uint64_t{1} << (docid % 64);
+        if constexpr (decltype(first)::value) {
+          wdf_sum[docid] = wdf;
+        } else {
+          wdf_sum[docid] = (word & bit) ? wdf_sum[docid] + wdf : wdf;
+        }
+        word |= bit;
+      });
+    };
+    const auto largest = static_cast<std::size_t>(
         std::max_element(clause.termfreqs.begin(), clause.termfreqs.end()) -
         clause.termfreqs.begin());
-    if (largest < clause.terms.size())
-      for_each_posting(db, data, clause.terms[largest], scratch,
-                       [&](Xapian::docid docid, std::uint32_t wdf) {
-                         if (docid > last_docid) return;  // only a file that lies has one
-                         present[docid / 64] |= std::uint64_t{1} << (docid % 64);
-                         wdf_sum[docid] = wdf;
-                       });
-    for (std::size_t t = 0; t < clause.terms.size(); ++t) {
-      if (t == largest) continue;
-      for_each_posting(db, data, clause.terms[t], scratch,
-                       [&](Xapian::docid docid, std::uint32_t wdf) {
-                         if (docid > last_docid) return;  // only a file that lies has one
-                         std::uint64_t& word = present[docid / 64];
-                         const std::uint64_t bit = std::uint64_t{1} << (docid % 64);
-                         wdf_sum[docid] = (word & bit) ? wdf_sum[docid] + wdf : wdf;
-                         word |= bit;
-                       });
-    }
+    if (largest < clause.terms.size()) sum(clause.terms[largest], std::true_type{});
+    for (std::size_t t = 0; t < clause.terms.size(); ++t)
+      if (t != largest) sum(clause.terms[t], std::false_type{});
     for (std::size_t w = 0; w < words; ++w)
       for (std::uint64_t bits = present[w] == 0 ? 0
                                                 : prefilter(static_cast<Xapian::docid>(w * 64),

@@ -180,7 +180,9 @@ class DeferredChecks {
       : clause_count_(clause_count), holding_(clause_count), checks_(clause_count) {}
   // Records the clause scores of `docid`, every cursor still on it.
   void add(Xapian::docid docid, double optimistic, std::uint32_t length, const PlanCursors& at);
-  std::size_t size() const { return pending_.size(); }
+  // Whether the pending candidates are to be checked now, given `heap`: each at once when it
+  // is full, else once kFillBatch times its k have gathered (deferred_checks.cpp).
+  bool due(const TopKHeap& heap) const;
   // Checks the pending candidates that may still enter, offers them best first to the
   // state's heap (by their numbers in the whole set) and forgets them; sets state.skipped when
   // some were dropped unchecked. True when the heap's threshold may have risen.

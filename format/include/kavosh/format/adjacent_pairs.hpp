@@ -3,12 +3,12 @@
 // stand at neighbouring positions (a at p, b at p + 1, over every term the document holds
 // positions of, whatever its prefix). An exact phrase holds in a document only where each pair
 // of its neighbouring terms is in the document's filter, so the matcher turns down most phrase
-// candidates with a few bit tests instead of reading Xapian's position table (about 4 µs a
-// candidate; on the 200 MB bench 90 % of the phrase class's candidates fail their check).
+// candidates with a few bit tests instead of reading Xapian's tables (on the 200 MB bench,
+// before the filters, 90 % of the phrase class's candidates failed their check).
 // A filter never rules out a pair the document holds; it lets an absent pair through with
 // probability about 0.6185^kAdjacentPairBits (0.8 %), and Xapian's positions then decide.
 // Why 10 bits a pair (format 2) and not 6 (format 1, 5.6 %): a false pass costs a position
-// check, two or three reads of Xapian's tables (about 8 us on the 1 GB bench), and at 6 bits
+// check, two or three reads of Xapian's tables (8.5 µs on the 1 GB bench), and at 6 bits
 // 47 % of the 1 GB phrase class's checks were false passes; the filters grow by two thirds,
 // about 3 % of the index (decision 0006).
 //
