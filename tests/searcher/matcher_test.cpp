@@ -961,6 +961,88 @@ TEST_F(MatcherExactness, PhrasesWhoseBestCandidatesFailTheirChecksRankAsEveryDoc
                                 {"\"morin tasp\" \"velk morin\"", ""}});
 }
 
+// Passages holding a word and a phrase, the phrase alone (often several times: a high score
+// of its own), the word alone, the phrase's words apart (its filter mostly turns them down)
+// and the word in some titles: the documents holding every full-weight clause are ranked
+// first (ConjunctionFirst), those holding some are left to the disjunctive pass.
+TEST_F(MatcherExactness, WordsBesideAPhraseRankTheirConjunctionFirstAsEveryDocument) {
+  std::mt19937 random(43);
+  const std::vector<std::string> filler = {"dorun", "kesta", "pilmo", "ravek", "sunta",
+                                           "tovil", "brisk", "calmo", "fendu", "gorva"};
+  const auto some_filler = [&](unsigned count) {
+    std::string text;
+    for (unsigned i = 0; i < count; ++i) text += " " + filler[random() % filler.size()];
+    return text;
+  };
+  std::vector<ki::Article> articles;
+  for (unsigned a = 0; a < 1500; ++a) {
+    ki::Article article;
+    article.id = "conjunction-" + std::to_string(a);
+    article.title = random() % 8 == 0 ? "zarin " + filler[a % filler.size()] : filler[a % 10];
+    article.language = "en";
+    article.source = "generated";
+    const unsigned passages = 1 + random() % 3;
+    for (unsigned p = 0; p < passages; ++p) {
+      ki::Passage passage;
+      const unsigned kind = random() % 10;
+      const unsigned times = 1 + random() % 3;
+      for (unsigned t = 0; t < times; ++t) {
+        if (kind < 2)
+          passage.text += " zarin" + some_filler(random() % 4) + " velk morin";
+        else if (kind < 5)
+          passage.text += " velk morin" + some_filler(random() % 3);
+        else if (kind < 7)
+          passage.text += " zarin" + some_filler(random() % 3);
+        else if (kind < 8)
+          passage.text += " velk" + some_filler(1) + " morin zarin";
+      }
+      passage.text += some_filler(5 + random() % 60);
+      article.passages.push_back(std::move(passage));
+    }
+    articles.push_back(std::move(article));
+  }
+  const fs::path db_path = temp_ / "conjunction";
+  index_articles(db_path, articles);
+  const std::vector<Case> cases = {{"zarin \"velk morin\"", ""},
+                                   {"\"velk morin\" zarin kesta", ""},
+                                   {"zarin velk-morin", ""},
+                                   {"+zarin \"velk morin\" -gorva", ""},
+                                   {"zarin \"velk morin\" title:zarin", ""},
+                                   {"zarin NEAR/3 kesta velk", ""}};
+  check_against_exhaustive(db_path, cases);
+  // Which plans rank their conjunction first: two full-weight clauses, one a phrase or NEAR.
+  Xapian::Database db(db_path.string());
+  const auto data = ki::MatchData::read(ki::match_data_path(db_path), db);
+  ASSERT_TRUE(data);
+  kavosh::analysis::Analyzer analyzer;
+  const km::Bm25Parameters parameters;
+  const auto ranked_first = [&](const std::string& query) {
+    const auto plan = plan_of(analyzer, db, query);
+    if (!plan) return false;
+    return km::block_max_maxscore(db, *data, *plan, parameters, 10, true, 0, km::TermAtATime::Never)
+        .conjunction_first;
+  };
+  EXPECT_TRUE(ranked_first("zarin \"velk morin\""));
+  EXPECT_TRUE(ranked_first("zarin velk-morin"));
+  EXPECT_TRUE(ranked_first("+zarin \"velk morin\" -gorva"));
+  EXPECT_FALSE(ranked_first("\"velk morin\" zarin kesta"));  // three: mostly empty
+  EXPECT_FALSE(ranked_first("zarin kesta"));                 // no phrase
+  EXPECT_FALSE(ranked_first("\"velk morin\""));              // one clause
+  // Two local shards, each ranking its own conjunction first: as Enquire ranks them.
+  const fs::path sharded = temp_ / "conjunction-shards";
+  {
+    ki::WriterOptions options;
+    options.rebuild = true;
+    options.index_shards = 2;
+    ki::IndexWriter writer(sharded, options);
+    for (const ki::Article& article : articles) writer.add(article);
+    writer.commit();
+  }
+  unsigned fast = 0;
+  check_against_enquire(sharded, cases, fast);
+  EXPECT_GT(fast, cases.size());
+}
+
 // A match.data file left from an earlier revision (a run killed before writing its own) or
 // missing: the searcher answers through Enquire, with the same results.
 TEST_F(MatcherExactness, StaleOrMissingMatchDataFallsBackToEnquire) {

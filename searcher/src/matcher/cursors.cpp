@@ -301,6 +301,7 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
 }
 
 void ClauseCursor::settle_positional() {
+  unsettled_ = false;
   TermCursor& lead = terms_[rarest_first_[0]];
   Xapian::docid target = lead.docid();
   while (target != kEnd) {
@@ -358,10 +359,37 @@ void ClauseCursor::next_of_several() {
   rejected_ = false;
 }
 
-void ClauseCursor::skip_to(Xapian::docid target) {
-  if (docid_ >= target) return;
+void ClauseCursor::move_to(Xapian::docid target) {
   for (auto& term : terms_) term.skip_to(target);
   settle();
+}
+
+bool ClauseCursor::probe(Xapian::docid target) {
+  if (docid_ > target) return false;  // its next match, or (unsettled) nothing before it
+  if (docid_ == target && !unsettled_) return !rejected_;
+  if (!positional()) {
+    skip_to(target);
+    return docid_ == target;
+  }
+  rejected_ = false;
+  // Rarest first, stopping at the first term missing there: the frequent ones' blocks are
+  // decoded only where the rare ones stand.
+  Xapian::docid beyond = target;
+  for (std::size_t k = 0; k < rarest_first_.size() && beyond == target; ++k) {
+    TermCursor& term = terms_[rarest_first_[k]];
+    term.skip_to(target);
+    beyond = term.docid();
+  }
+  // The filter without pairs_may_hold()'s prefetches, which are for a pass over the lead's
+  // postings (and, called from here too, it was no longer inlined in settle_positional()).
+  if (beyond == target && filter_passes(target)) {
+    docid_ = target;
+    unsettled_ = false;
+    return true;
+  }
+  docid_ = beyond == target ? target + 1 : beyond;
+  unsettled_ = true;
+  return false;
 }
 
 double ClauseCursor::block_bound(Xapian::docid target, Xapian::docid* last_docid) {

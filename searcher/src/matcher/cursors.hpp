@@ -252,7 +252,18 @@ class ClauseCursor {
     }
     next_of_several();
   }
-  void skip_to(Xapian::docid target);
+  void skip_to(Xapian::docid target) {
+    if (docid_ < target || unsettled_) move_to(target);
+  }
+  // Whether the clause may match at `target` (at or after where it stands), asked without
+  // searching past it: a phrase's or NEAR's terms all there and its adjacent-pair filter
+  // passing (positions unread), or one of a synonym's terms there. True leaves the cursor on
+  // `target`. False leaves a phrase's or NEAR's unsettled: docid() is then past `target` and
+  // no match lies before it, but it need not be one; skip_to() settles it again (next() must
+  // not be asked before). For a clause
+  // asked about other clauses' candidates: skipped to one it misses, a phrase would search on
+  // through its rarest term's postings, testing their filters, to its next match.
+  bool probe(Xapian::docid target);
   // Steps past the documents up to `last` where the clause scores at most `limit` (lengths
   // from `data`, through `lengths`), or failing that where also_hopeless(docid, length, score)
   // says so; stops on the first that is neither; true when it passed any. For the matcher's
@@ -352,6 +363,9 @@ class ClauseCursor {
     settle_positional();
   }
   void settle_positional();
+  // skip_to() where the cursor must move: out of line, so that the common early return needs
+  // no call.
+  void move_to(Xapian::docid target);
   // Whether the clause cannot score over hopeless_limit_ where its rarest term has `wdf` in
   // document `docid` (up to hopeless_last_; none known past it).
   bool lead_hopeless(Xapian::docid docid, std::uint32_t wdf) {
@@ -382,6 +396,9 @@ class ClauseCursor {
     TermCursor& lead = terms_[rarest_first_[0]];
     data_->prefetch_adjacent_pairs(lead.docid_ahead(kPrefetchOffsetsAhead), 0);
     data_->prefetch_adjacent_pairs(lead.docid_ahead(kPrefetchFiltersAhead), 1);
+    return filter_passes(docid);
+  }
+  bool filter_passes(Xapian::docid docid) const {
     const std::span<const unsigned char> filter = data_->adjacent_pairs(docid);
     for (const std::uint64_t key : pair_keys_)
       if (!index::adjacent_pair_may_hold(filter, key)) return false;
@@ -434,6 +451,7 @@ class ClauseCursor {
   Xapian::docid docid_ = kEnd;
   bool one_term_ = false;  // not positional, one term
   bool rejected_ = false;
+  bool unsettled_ = false;  // a false probe() left docid_ a bound (positional clauses only)
   mutable Xapian::docid scored_docid_ = 0;  // what last_score_ is the score of
   mutable double last_score_ = 0;
   double max_score_ = 0;

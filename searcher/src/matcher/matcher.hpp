@@ -42,6 +42,8 @@ struct TopK {
   Xapian::doccount matches_upper_bound = 0;
   // Ranked from the best postings of a phrase's words alone (best_postings.hpp).
   bool from_best_postings = false;
+  // The documents holding every full-weight clause ranked first (ConjunctionFirst, shards.cpp).
+  bool conjunction_first = false;
 };
 
 class BestPostingsCache;  // best_postings.hpp
