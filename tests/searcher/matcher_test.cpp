@@ -16,6 +16,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
@@ -370,6 +371,25 @@ std::vector<ki::Article> titles_apart_articles(unsigned count) {
 }
 
 // A fresh index of `articles` at `db`.
+// Ten made-up words for generated passages, and `count` of them drawn by `random`.
+const std::vector<std::string> kFillerWords = {"dorun", "kesta", "pilmo", "ravek", "sunta",
+                                               "tovil", "brisk", "calmo", "fendu", "gorva"};
+std::string filler_words(std::mt19937& random, unsigned count) {
+  std::string text;
+  for (unsigned i = 0; i < count; ++i) text += " " + kFillerWords[random() % kFillerWords.size()];
+  return text;
+}
+
+// An English article of generated passages, to be filled in.
+ki::Article generated_article(std::string id, std::string title) {
+  ki::Article article;
+  article.id = std::move(id);
+  article.title = std::move(title);
+  article.language = "en";
+  article.source = "generated";
+  return article;
+}
+
 void index_articles(const fs::path& db, const std::vector<ki::Article>& articles) {
   ki::WriterOptions options;
   options.rebuild = true;
@@ -922,20 +942,12 @@ TEST_F(MatcherExactness,
 // leaves the heap short is followed by another, also below docids already checked.
 TEST_F(MatcherExactness, PhrasesWhoseBestCandidatesFailTheirChecksRankAsEveryDocument) {
   std::mt19937 random(41);
-  const std::vector<std::string> filler = {"dorun", "kesta", "pilmo", "ravek", "sunta",
-                                           "tovil", "brisk", "calmo", "fendu", "gorva"};
-  const auto some_filler = [&](unsigned count) {
-    std::string text;
-    for (unsigned i = 0; i < count; ++i) text += " " + filler[random() % filler.size()];
-    return text;
-  };
+  const std::vector<std::string>& filler = kFillerWords;
+  const auto some_filler = [&](unsigned count) { return filler_words(random, count); };
   std::vector<ki::Article> articles;
   for (unsigned a = 0; a < 1500; ++a) {
-    ki::Article article;
-    article.id = "stage-" + std::to_string(a);
-    article.title = filler[a % filler.size()];
-    article.language = "en";
-    article.source = "generated";
+    ki::Article article =
+        generated_article("stage-" + std::to_string(a), filler[a % filler.size()]);
     const unsigned passages = 1 + random() % 3;
     for (unsigned p = 0; p < passages; ++p) {
       ki::Passage passage;
@@ -967,20 +979,13 @@ TEST_F(MatcherExactness, PhrasesWhoseBestCandidatesFailTheirChecksRankAsEveryDoc
 // first (ConjunctionFirst), those holding some are left to the disjunctive pass.
 TEST_F(MatcherExactness, WordsBesideAPhraseRankTheirConjunctionFirstAsEveryDocument) {
   std::mt19937 random(43);
-  const std::vector<std::string> filler = {"dorun", "kesta", "pilmo", "ravek", "sunta",
-                                           "tovil", "brisk", "calmo", "fendu", "gorva"};
-  const auto some_filler = [&](unsigned count) {
-    std::string text;
-    for (unsigned i = 0; i < count; ++i) text += " " + filler[random() % filler.size()];
-    return text;
-  };
+  const std::vector<std::string>& filler = kFillerWords;
+  const auto some_filler = [&](unsigned count) { return filler_words(random, count); };
   std::vector<ki::Article> articles;
   for (unsigned a = 0; a < 1500; ++a) {
-    ki::Article article;
-    article.id = "conjunction-" + std::to_string(a);
-    article.title = random() % 8 == 0 ? "zarin " + filler[a % filler.size()] : filler[a % 10];
-    article.language = "en";
-    article.source = "generated";
+    ki::Article article = generated_article(
+        "conjunction-" + std::to_string(a),
+        random() % 8 == 0 ? "zarin " + filler[a % filler.size()] : filler[a % filler.size()]);
     const unsigned passages = 1 + random() % 3;
     for (unsigned p = 0; p < passages; ++p) {
       ki::Passage passage;

@@ -398,6 +398,7 @@ class ClauseCursor {
     data_->prefetch_adjacent_pairs(lead.docid_ahead(kPrefetchFiltersAhead), 1);
     return filter_passes(docid);
   }
+  // pairs_may_hold()'s test alone, without the prefetches for a pass over the lead's postings.
   bool filter_passes(Xapian::docid docid) const {
     const std::span<const unsigned char> filter = data_->adjacent_pairs(docid);
     for (const std::uint64_t key : pair_keys_)

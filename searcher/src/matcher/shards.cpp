@@ -210,8 +210,10 @@ class BestPostingsFirst {
 // both are scored as if their phrases held and checked best first (DeferredChecks), which
 // scores a document whose phrase fails by its other clauses, as the later pass would: each is
 // ranked once and for good, and that pass leaves them out and starts from their k-th score.
-// On the 1 GB bench `badi mi-garadad` (its phrase in 8 860 documents, its top 10 all holding
-// `badi`, of 2 094) fell 5.42 -> 4.48 M instructions a query.
+// Where that score is beyond what either clause adds alone, the whole lists are not read at
+// all: only the documents holding a third clause (the word's title clause) are, or none
+// (rest()). On the 1 GB bench `badi mi-garadad` (its phrase in 8 860 documents, its top 10 all
+// holding `badi`, of 2 094; `badi` in 122 titles) fell 5.42 -> 1.53 M instructions a query.
 class ConjunctionFirst {
  public:
   // The clauses whose documents are ranked first: those of full weight, when there are two. A
@@ -243,15 +245,57 @@ class ConjunctionFirst {
 
   explicit ConjunctionFirst(std::vector<std::size_t> clauses) : clauses_(std::move(clauses)) {}
 
+  // Ranks the documents holding every one of clauses_ into `state`, shard after shard; the
+  // answer when nothing else can enter (rest()), else nothing: the whole lists are then read.
+  std::optional<TopK> rank(const Xapian::Database& whole, std::span<const LocalShard> shards,
+                           const MatchPlan& plan, const Bm25Parameters& parameters,
+                           PassState& state) {
+    const auto count = static_cast<Xapian::doccount>(shards.size());
+    for (Xapian::doccount s = 0; s < count; ++s) {
+      state.numbering = {s, count};
+      rank_shard(whole, shards[s], s, plan, parameters, state);
+    }
+    const Rest left = rest(state.heap);
+    if (left == Rest::Everything) return std::nullopt;
+    if (left == Rest::HoldingOthers)
+      for (Xapian::doccount s = 0; s < count; ++s) {
+        state.numbering = {s, count};
+        rank_rest(whole, shards[s], plan, parameters, state);
+      }
+    // The documents of the conjunction's clauses alone were passed over: the count's range
+    // from the clauses' own frequencies, as for a phrase's best postings.
+    state.skipped = true;
+    const LocalShard& last = shards.back();
+    const PlanCursors whole_lists(last.db, *last.data, plan, parameters, whole);
+    TopK ranked = counted(state, &whole_lists, whole.get_doccount());
+    ranked.conjunction_first = true;
+    return ranked;
+  }
+
+  // Leaves the documents ranked in shard `shard` out of a later pass over it.
+  void leave_out_ranked(std::size_t shard, PlanCursors& cursors) const {
+    if (shard < ranked_.size() && !ranked_[shard].empty())
+      cursors.ranked_before.push_back({ranked_[shard]});
+  }
+
+ private:
   // Ranks the documents of shard `shard` that hold every one of clauses_ into `state`.
-  void rank(const Xapian::Database& whole, const LocalShard& shard, std::size_t shard_number,
-            const MatchPlan& plan, const Bm25Parameters& parameters, PassState& state) {
+  void rank_shard(const Xapian::Database& whole, const LocalShard& shard, std::size_t shard_number,
+                  const MatchPlan& plan, const Bm25Parameters& parameters, PassState& state) {
     if (ranked_.size() <= shard_number) ranked_.resize(shard_number + 1);
     std::vector<TermCursor::Posting>& ranked = ranked_[shard_number];
     PlanCursors cursors(shard.db, *shard.data, plan, parameters, whole);
     cursors.assume_positions_hold = true;
     DeferredChecks deferred(cursors.clauses.size());
     std::vector<ClauseCursor>& clauses = cursors.clauses;
+    double others = 0;
+    for (std::size_t i = 0; i < clauses.size(); ++i) {
+      if (in_conjunction(i))
+        most_in_conjunction_ = std::max(most_in_conjunction_, clauses[i].max_score());
+      else
+        others += clauses[i].max_score();
+    }
+    most_of_others_ = std::max(most_of_others_, others);
     std::size_t lead = clauses_.front();
     for (const std::size_t i : clauses_)
       if (clauses[i].termfreq_upper_bound() < clauses[lead].termfreq_upper_bound()) lead = i;
@@ -285,20 +329,65 @@ class ConjunctionFirst {
     deferred.check_into(shard.db, *shard.data, cursors, state);
   }
 
-  // Leaves the documents ranked in shard `shard` out of a later pass over it.
-  void leave_out_ranked(std::size_t shard, PlanCursors& cursors) const {
-    if (shard < ranked_.size() && !ranked_[shard].empty())
-      cursors.ranked_before.push_back({ranked_[shard]});
+  // What is left once the conjunction is ranked into a full heap: the documents missing one of
+  // its two clauses, each scoring at most the larger clause's bound and the other clauses'.
+  // Everything, when the larger bound alone can beat the k-th score (the whole lists are then
+  // read); those holding another clause (a title or field clause), when only with them; none,
+  // when not even with them.
+  enum class Rest { Everything, HoldingOthers, None };
+  Rest rest(const TopKHeap& heap) const {
+    if (!heap.full() || !cannot_beat(most_in_conjunction_, heap.threshold()))
+      return Rest::Everything;
+    return cannot_beat(most_in_conjunction_ + most_of_others_, heap.threshold())
+               ? Rest::None
+               : Rest::HoldingOthers;
   }
 
- private:
+  // Ranks the documents of shard `shard` that hold a clause outside the conjunction but not
+  // both of its clauses (those were ranked) into `state`, when rest() says HoldingOthers: those
+  // it passes over hold at most one clause, of the conjunction, whose bound cannot enter.
+  void rank_rest(const Xapian::Database& whole, const LocalShard& shard, const MatchPlan& plan,
+                 const Bm25Parameters& parameters, PassState& state) const {
+    PlanCursors cursors(shard.db, *shard.data, plan, parameters, whole);
+    cursors.assume_positions_hold = true;
+    DeferredChecks deferred(cursors.clauses.size());
+    std::vector<ClauseCursor>& clauses = cursors.clauses;
+    const auto next_of_others = [&] {
+      Xapian::docid next = kEnd;
+      for (std::size_t i = 0; i < clauses.size(); ++i)
+        if (!in_conjunction(i)) next = std::min(next, clauses[i].docid());
+      return next;
+    };
+    for (Xapian::docid docid = next_of_others(); docid != kEnd; docid = next_of_others()) {
+      bool ranked = true;
+      for (const std::size_t c : clauses_) ranked = clauses[c].probe(docid) && ranked;
+      if (!ranked) {
+        const std::uint32_t length = shard.data->length(docid);
+        if (const auto score = cursors.finish(shard.db, docid, length);
+            score && !cannot_beat(*score, state.heap.threshold())) {
+          deferred.add(docid, *score, length, cursors);
+          if (deferred.due(state.heap)) deferred.check_into(shard.db, *shard.data, cursors, state);
+        }
+      }
+      for (std::size_t i = 0; i < clauses.size(); ++i)
+        if (!in_conjunction(i) && clauses[i].docid() == docid) clauses[i].next();
+    }
+    deferred.check_into(shard.db, *shard.data, cursors, state);
+  }
+
   // The most documents of the rarest clause a shard steps through, and the most clauses: the
   // conjunction of more words is mostly empty. Ranking it first for any number cost
   // Cranfield's questions 33 % more instructions, CACM's 58 % and CISI's 117 %; for three, a
   // ParsiNLU question (`کدام ماه میلادی ۲۸روز دارد؟`, its phrase `۲۸ روز`) 50 % more.
   static constexpr Xapian::doccount kMostLeadDocuments = 16 * 1024;
   static constexpr std::size_t kMostClauses = 2;
-  std::vector<std::size_t> clauses_;                      // by their place in the plan
+  bool in_conjunction(std::size_t clause) const {
+    return std::find(clauses_.begin(), clauses_.end(), clause) != clauses_.end();
+  }
+  std::vector<std::size_t> clauses_;  // by their place in the plan
+  // Over the shards: the larger bound of the conjunction's clauses, the others' bounds summed.
+  double most_in_conjunction_ = 0;
+  double most_of_others_ = 0;
   std::vector<std::vector<TermCursor::Posting>> ranked_;  // by shard, in docid order
 };
 
@@ -398,10 +487,7 @@ TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShar
                                          : std::vector<std::size_t>{};
       !chosen.empty()) {
     conjunction.emplace(std::move(chosen));
-    for (Xapian::doccount s = 0; s < count; ++s) {
-      state.numbering = {s, count};
-      conjunction->rank(whole, shards[s], s, plan, parameters, state);
-    }
+    if (auto ranked = conjunction->rank(whole, shards, plan, parameters, state)) return *ranked;
   }
   const bool lone_synonym = lone_synonym_pays(plan);
   for (Xapian::doccount s = 0;; ++s) {
