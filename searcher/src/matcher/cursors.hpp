@@ -260,9 +260,9 @@ class ClauseCursor {
   // passing (positions unread), or one of a synonym's terms there. True leaves the cursor on
   // `target`. False leaves a phrase's or NEAR's unsettled: docid() is then past `target` and
   // no match lies before it, but it need not be one; skip_to() settles it again (next() must
-  // not be asked before). For a clause
-  // asked about other clauses' candidates: skipped to one it misses, a phrase would search on
-  // through its rarest term's postings, testing their filters, to its next match.
+  // not be asked before). For a clause asked about other clauses' candidates: skipped to one it
+  // misses, a phrase would search on through its rarest term's postings, testing their
+  // filters, to its next match.
   bool probe(Xapian::docid target);
   // Steps past the documents up to `last` where the clause scores at most `limit` (lengths
   // from `data`, through `lengths`), or failing that where also_hopeless(docid, length, score)
