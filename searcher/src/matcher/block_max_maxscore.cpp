@@ -424,16 +424,13 @@ void MaxScorePass::take(Xapian::docid docid, std::uint32_t length, double score)
     // check costs only its document's reads, and the k-th score rises soonest (on the 1 GB
     // bench's phrases, against batches of k doubling to 2k: 6.99 -> 6.55 M instructions and
     // 117 -> 97 reads of Xapian's tables a query, p50 907 -> 857 us). Until then candidates
-    // gather, and the best of them are checked first (DeferredChecks::due).
-    if (cannot_beat(score, threshold_)) {
-      skipped_ = true;
-    } else {
-      deferred->add(docid, score, length, cursors_);
-      if (!deferred->due(heap_)) return;
-      rose = deferred->check_into(db_, data_, cursors_, state_);
-      threshold_ = heap_.threshold();
-      starts = !pruning_ && heap_.full();
-    }
+    // gather, and the best of them are checked first (DeferredChecks::take).
+    const DeferredChecks::Taken taken =
+        deferred->take(docid, score, length, cursors_, db_, data_, state_);
+    if (!taken.checked) return;
+    rose = taken.rose;
+    threshold_ = heap_.threshold();
+    starts = !pruning_ && heap_.full();
   } else {
     const std::uint32_t article = state_.numbering.article(data_.article(docid));
     matched_.add(article);

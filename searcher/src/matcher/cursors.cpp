@@ -266,10 +266,7 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
     }
   }
   const std::vector<Xapian::doccount>& termfreqs = clause.termfreqs;
-  for (const double tf : termfreqs) {
-    termfreq_upper_ = positional() ? (termfreq_upper_ == 0 ? tf : std::min(termfreq_upper_, tf))
-                                   : termfreq_upper_ + tf;
-  }
+  termfreq_upper_ = most_documents(clause);
   if (!positional()) {
     termfreq_ = termfreqs.size() == 1 ? termfreqs[0]
                                       : synonym_termfreq(statistics.get_doccount(), termfreqs);

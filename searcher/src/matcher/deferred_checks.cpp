@@ -4,7 +4,7 @@
 // matcher, through one Enquire a clause that stays open for the whole pass (PositionalCheck):
 // positions read one document at a time through Xapian 1.4's public API open a fresh B-tree
 // cursor each, about four reads of the position table. The block-max pass hands candidates
-// over as due() says (gathered until the heap can be filled, then one at a time); check_into()
+// over through take() (gathered until the heap can be filled, then one at a time); check_into()
 // takes any number, checks and offers them best first so that the bar rises soonest, and stops
 // at the first whose bound cannot beat the k-th true score.
 #include <algorithm>
@@ -51,17 +51,6 @@ std::optional<double> verified_score(const PlanCursors& cursors,
 }
 
 }  // namespace
-
-// Candidates gathered, per document the heap holds, before the first are checked. Checking
-// each as it came filled the heap with the first holders in docid order, most of which later
-// ones displaced, each a check of two or three reads of Xapian's tables; best first from
-// 32 x k, the 1 GB bench's phrases made 779 checks where they made 1 366 (8 x k: 938, 128 x k:
-// 716 with pruning deferred four times longer; decision 0006).
-constexpr std::size_t kFillBatch = 32;
-
-bool DeferredChecks::due(const TopKHeap& heap) const {
-  return heap.full() || pending_.size() >= kFillBatch * heap.k();
-}
 
 void DeferredChecks::add(Xapian::docid docid, double optimistic, std::uint32_t length,
                          const PlanCursors& at) {

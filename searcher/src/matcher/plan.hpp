@@ -8,6 +8,7 @@
 // an OR) returns nothing and the searcher asks Xapian's Enquire.
 #include <xapian.h>
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
@@ -31,6 +32,17 @@ struct ScoredClause {
   double factor = 1.0;
   Xapian::termcount window = 0;
 };
+
+// At most the documents `clause` matches, from its terms' frequencies: its rarest term's for a
+// phrase or NEAR, its terms' summed for a synonym.
+inline double most_documents(const ScoredClause& clause) {
+  if (clause.termfreqs.empty()) return 0;
+  if (clause.kind != ScoredClause::Kind::Any)
+    return *std::min_element(clause.termfreqs.begin(), clause.termfreqs.end());
+  double sum = 0;
+  for (const Xapian::doccount termfreq : clause.termfreqs) sum += termfreq;
+  return sum;
+}
 
 struct MatchPlan {
   std::vector<ScoredClause> clauses;

@@ -225,20 +225,15 @@ class ConjunctionFirst {
     double full = 0;
     for (const ScoredClause& clause : plan.clauses) full = std::max(full, clause.factor);
     std::vector<std::size_t> chosen;
-    Xapian::doccount fewest = std::numeric_limits<Xapian::doccount>::max();
+    double fewest = std::numeric_limits<double>::infinity();
     for (std::size_t i = 0; i < plan.clauses.size(); ++i) {
       const ScoredClause& clause = plan.clauses[i];
       if (clause.factor < full || clause.termfreqs.empty()) continue;
       chosen.push_back(i);
-      // A phrase's documents are at most its rarest term's, a synonym's at most its terms'.
-      Xapian::doccount most = 0;
-      for (const Xapian::doccount termfreq : clause.termfreqs) most += termfreq;
-      if (clause.kind != ScoredClause::Kind::Any)
-        most = *std::min_element(clause.termfreqs.begin(), clause.termfreqs.end());
-      fewest = std::min(fewest, most);
+      fewest = std::min(fewest, most_documents(clause));
     }
     if (chosen.size() < 2 || chosen.size() > kMostClauses ||
-        fewest > kMostLeadDocuments * static_cast<Xapian::doccount>(shards.size()))
+        fewest > double{kMostLeadDocuments} * static_cast<double>(shards.size()))
       chosen.clear();
     return chosen;
   }
@@ -316,12 +311,7 @@ class ConjunctionFirst {
       const std::uint32_t length = shard.data->length(docid);
       if (const auto score = cursors.finish(shard.db, docid, length)) {
         ranked.emplace_back(docid, 0);
-        if (cannot_beat(*score, state.heap.threshold())) {
-          state.skipped = true;  // nor can it once checked
-        } else {
-          deferred.add(docid, *score, length, cursors);
-          if (deferred.due(state.heap)) deferred.check_into(shard.db, *shard.data, cursors, state);
-        }
+        deferred.take(docid, *score, length, cursors, shard.db, *shard.data, state);
       }
       clauses[lead].next();
       docid = clauses[lead].docid();
@@ -363,11 +353,8 @@ class ConjunctionFirst {
       for (const std::size_t c : clauses_) ranked = clauses[c].probe(docid) && ranked;
       if (!ranked) {
         const std::uint32_t length = shard.data->length(docid);
-        if (const auto score = cursors.finish(shard.db, docid, length);
-            score && !cannot_beat(*score, state.heap.threshold())) {
-          deferred.add(docid, *score, length, cursors);
-          if (deferred.due(state.heap)) deferred.check_into(shard.db, *shard.data, cursors, state);
-        }
+        if (const auto score = cursors.finish(shard.db, docid, length))
+          deferred.take(docid, *score, length, cursors, shard.db, *shard.data, state);
       }
       for (std::size_t i = 0; i < clauses.size(); ++i)
         if (!in_conjunction(i) && clauses[i].docid() == docid) clauses[i].next();
