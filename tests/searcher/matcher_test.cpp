@@ -1015,7 +1015,7 @@ TEST_F(MatcherExactness, WordsBesideAPhraseRankTheirConjunctionFirstAsEveryDocum
                                    {"zarin \"velk morin\" title:zarin", ""},
                                    {"zarin NEAR/3 kesta velk", ""}};
   check_against_exhaustive(db_path, cases);
-  // Which plans rank their conjunction first: two full-weight clauses, one a phrase or NEAR.
+  // Which plans rank their conjunction first: two full-weight clauses.
   Xapian::Database db(db_path.string());
   const auto data = ki::MatchData::read(ki::match_data_path(db_path), db);
   ASSERT_TRUE(data);
@@ -1031,7 +1031,7 @@ TEST_F(MatcherExactness, WordsBesideAPhraseRankTheirConjunctionFirstAsEveryDocum
   EXPECT_TRUE(ranked_first("zarin velk-morin"));
   EXPECT_TRUE(ranked_first("+zarin \"velk morin\" -gorva"));
   EXPECT_FALSE(ranked_first("\"velk morin\" zarin kesta"));  // three: mostly empty
-  EXPECT_FALSE(ranked_first("zarin kesta"));                 // no phrase
+  EXPECT_TRUE(ranked_first("zarin kesta"));                  // two words (the next test)
   EXPECT_FALSE(ranked_first("\"velk morin\""));              // one clause
   // Two local shards, each ranking its own conjunction first: as Enquire ranks them.
   const fs::path sharded = temp_ / "conjunction-shards";
@@ -1046,6 +1046,148 @@ TEST_F(MatcherExactness, WordsBesideAPhraseRankTheirConjunctionFirstAsEveryDocum
   unsigned fast = 0;
   check_against_enquire(sharded, cases, fast);
   EXPECT_GT(fast, cases.size());
+}
+
+// Two words rank the documents holding both first too, and still count their matches exactly
+// up to exact_count_up_to, as a pass over the whole lists counts them: a search with fewer
+// matches knows their number, one with more knows at least that many.
+TEST_F(MatcherExactness, TwoWordsRankTheirConjunctionFirstAndCountAsEveryDocument) {
+  std::mt19937 random(47);
+  const auto some_filler = [&](unsigned count) { return filler_words(random, count); };
+  std::vector<ki::Article> articles;
+  for (unsigned a = 0; a < 1200; ++a) {
+    ki::Article article = generated_article(
+        "words-" + std::to_string(a), random() % 6 == 0 ? "tarven" + some_filler(1) : "halmo");
+    const unsigned passages = 1 + random() % 3;
+    for (unsigned p = 0; p < passages; ++p) {
+      ki::Passage passage;
+      const unsigned kind = random() % 12;
+      const unsigned times = 1 + random() % 3;
+      for (unsigned t = 0; t < times; ++t) {
+        if (kind < 1)
+          passage.text += " tarven" + some_filler(random() % 6) + " oskel";
+        else if (kind < 4)
+          passage.text += " oskel" + some_filler(random() % 3);
+        else if (kind < 6)
+          passage.text += " tarven" + some_filler(random() % 3);
+        else if (kind < 7)
+          passage.text += " brundi";
+        else if (kind < 8)
+          passage.text += random() % 8 == 0 ? " quorra tarven" : " quorra";
+      }
+      passage.text += some_filler(5 + random() % 60);
+      article.passages.push_back(std::move(passage));
+    }
+    articles.push_back(std::move(article));
+  }
+  const fs::path db_path = temp_ / "two-words";
+  index_articles(db_path, articles);
+  check_against_exhaustive(db_path, {{"tarven oskel", ""},
+                                     {"oskel tarven title:tarven", ""},
+                                     {"+tarven oskel -brundi", ""},
+                                     {"tarven brundi", ""}});
+  Xapian::Database db(db_path.string());
+  const auto data = ki::MatchData::read(ki::match_data_path(db_path), db);
+  ASSERT_TRUE(data);
+  kavosh::analysis::Analyzer analyzer;
+  const km::Bm25Parameters parameters;
+  unsigned exact = 0, at_least = 0;
+  // `quorra tarven`: fewer documents hold both than a heap of 50 holds, so the whole lists
+  // are read after them, leaving them out.
+  for (const std::string query :
+       {"tarven oskel", "+tarven oskel -brundi", "tarven brundi", "quorra tarven"}) {
+    const auto plan = plan_of(analyzer, db, query);
+    ASSERT_TRUE(plan) << query;
+    for (bool collapse : {false, true})
+      for (unsigned k : {1u, 3u, 10u, 50u})
+        for (Xapian::doccount up_to : {Xapian::doccount{1}, Xapian::doccount{40},
+                                       Xapian::doccount{400}, km::kExactCountUpTo}) {
+          const std::string what = query + " k " + std::to_string(k) + " collapse " +
+                                   std::to_string(collapse) + " up to " + std::to_string(up_to);
+          const auto fast = km::block_max_maxscore(db, *data, *plan, parameters, k, collapse, up_to,
+                                                   km::TermAtATime::Never);
+          const auto every = km::exhaustive(db, *data, *plan, parameters, k, collapse);
+          EXPECT_TRUE(fast.conjunction_first) << what;
+          expect_same_docs(fast, every, what);
+          const Xapian::doccount matches = every.estimated_matches;
+          if (matches <= up_to) {
+            ++exact;
+            EXPECT_EQ(fast.matches_lower_bound, matches) << what;
+            EXPECT_EQ(fast.matches_upper_bound, matches) << what;
+            EXPECT_EQ(fast.estimated_matches, matches) << what;
+          } else {
+            ++at_least;
+            EXPECT_GE(fast.matches_lower_bound, up_to) << what;
+            EXPECT_LE(fast.matches_lower_bound, matches) << what;
+            EXPECT_GE(fast.matches_upper_bound, matches) << what;
+          }
+        }
+  }
+  EXPECT_GT(exact, 0U);
+  EXPECT_GT(at_least, 0U);
+  // Not for a small collection, answered term at a time, nor for one word or three.
+  const auto ranked_first = [&](const std::string& query, km::TermAtATime by_term) {
+    const auto plan = plan_of(analyzer, db, query);
+    return plan && km::block_max_maxscore(db, *data, *plan, parameters, 10, true,
+                                          km::kExactCountUpTo, by_term)
+                       .conjunction_first;
+  };
+  EXPECT_FALSE(ranked_first("tarven oskel", km::TermAtATime::WherePays));
+  EXPECT_FALSE(ranked_first("tarven", km::TermAtATime::Never));
+  EXPECT_FALSE(ranked_first("tarven oskel brundi", km::TermAtATime::Never));
+  // Two local shards, each ranking its own conjunction, counted over both: as the shards are
+  // answered term at a time.
+  const fs::path sharded = temp_ / "two-words-shards";
+  {
+    ki::WriterOptions options;
+    options.rebuild = true;
+    options.index_shards = 2;
+    ki::IndexWriter writer(sharded, options);
+    for (const ki::Article& article : articles) writer.add(article);
+    writer.commit();
+  }
+  const std::vector<fs::path> paths = ki::index_shards(sharded);
+  ASSERT_EQ(paths.size(), 2u);
+  Xapian::Database whole;
+  std::vector<ki::MatchData> shard_data;
+  shard_data.reserve(paths.size());  // the shards point into it
+  std::vector<km::LocalShard> shards;
+  for (const fs::path& path : paths) {
+    const Xapian::Database shard(path.string());
+    whole.add_database(shard);
+    auto read = ki::MatchData::read(ki::match_data_path(path), shard);
+    ASSERT_TRUE(read) << path;
+    shard_data.push_back(std::move(*read));
+    shards.push_back({shard, &shard_data.back(), nullptr});
+  }
+  // (A + or - keeps a plan document at a time: those are checked above.)
+  for (const std::string query : {"tarven oskel", "oskel tarven", "quorra tarven"}) {
+    const auto plan = plan_of(analyzer, whole, query);
+    ASSERT_TRUE(plan) << query;
+    for (bool collapse : {false, true})
+      for (unsigned k : {1u, 10u, 50u})
+        for (Xapian::doccount up_to : {Xapian::doccount{40}, km::kExactCountUpTo}) {
+          const std::string what = query + " shards k " + std::to_string(k) + " collapse " +
+                                   std::to_string(collapse) + " up to " + std::to_string(up_to);
+          const auto fast = km::block_max_maxscore(whole, shards, *plan, parameters, k, collapse,
+                                                   up_to, km::TermAtATime::Never);
+          const auto by_term = km::block_max_maxscore(whole, shards, *plan, parameters, k, collapse,
+                                                      up_to, km::TermAtATime::WherePays);
+          EXPECT_TRUE(fast.conjunction_first) << what;
+          ASSERT_FALSE(by_term.conjunction_first) << what;
+          expect_same_docs(fast, by_term, what);
+          const Xapian::doccount matches = by_term.matches_lower_bound;
+          ASSERT_EQ(by_term.matches_upper_bound, matches) << what;  // term at a time counts all
+          if (matches <= up_to) {
+            EXPECT_EQ(fast.matches_lower_bound, matches) << what;
+            EXPECT_EQ(fast.matches_upper_bound, matches) << what;
+          } else {
+            EXPECT_GE(fast.matches_lower_bound, up_to) << what;
+            EXPECT_LE(fast.matches_lower_bound, matches) << what;
+            EXPECT_GE(fast.matches_upper_bound, matches) << what;
+          }
+        }
+  }
 }
 
 // A match.data file left from an earlier revision (a run killed before writing its own) or

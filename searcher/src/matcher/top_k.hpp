@@ -150,8 +150,8 @@ struct PlanCursors {
   std::vector<TermCursor> filters;
   std::vector<TermCursor> excluded;
   // Documents an earlier pass into the same heap ranked (each set in docid order): finish()
-  // turns them down, so that none is offered twice. Only for a plan with a phrase or NEAR,
-  // whose finish() looks beyond the clauses.
+  // turns them down, so that none is offered twice. Whoever adds them clears
+  // only_scored_words, whose finish() does not look.
   struct RankedBefore {
     std::span<const TermCursor::Posting> postings;
     std::size_t next = 0;  // the first not before the last document asked about
