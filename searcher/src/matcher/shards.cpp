@@ -225,7 +225,7 @@ class ConjunctionFirst {
   // title or field clause repeats a word of the body at a lower weight; requiring it too would
   // leave few documents. Empty when the plan has another shape, or the rarest of
   // them has so many documents that stepping through them could cost more than it spares.
-  static std::vector<std::size_t> clauses_of(const MatchPlan& plan,
+  static std::vector<std::size_t> clauses_of(const MatchPlan& plan, bool positional,
                                              std::span<const LocalShard> shards) {
     double full = 0;
     for (const ScoredClause& clause : plan.clauses) full = std::max(full, clause.factor);
@@ -238,7 +238,8 @@ class ConjunctionFirst {
       fewest = std::min(fewest, most_documents(clause));
     }
     if (chosen.size() < 2 || chosen.size() > kMostClauses ||
-        fewest > double{kMostLeadDocuments} * static_cast<double>(shards.size()))
+        fewest > static_cast<double>(positional ? kMostLeadDocuments : kMostLeadWordDocuments) *
+                     static_cast<double>(shards.size()))
       chosen.clear();
     return chosen;
   }
@@ -436,6 +437,10 @@ class ConjunctionFirst {
   // Cranfield's questions 33 % more instructions, CACM's 58 % and CISI's 117 %; for three, a
   // ParsiNLU question (`کدام ماه میلادی ۲۸روز دارد؟`, its phrase `۲۸ روز`) 50 % more.
   static constexpr Xapian::doccount kMostLeadDocuments = 16 * 1024;
+  // Two words' lead is cheaper to step through (the other word is probed within its block): up
+  // to 64 Ki documents the 1 GB bench's multi-word class fell 5.93 -> 5.81 M instructions a
+  // query, Persian 3.35 -> 3.29 M; no query of the bench has a rarer word of more (unmeasured).
+  static constexpr Xapian::doccount kMostLeadWordDocuments = 64 * 1024;
   // Three words cost more than they spare too: a document missing one of them may hold the two
   // others, whose bounds together stay within reach of the k-th score (the 1 GB bench's
   // multi-word queries 5.93 -> 6.36 M instructions a query, Persian 3.35 -> 3.77 M).
@@ -549,8 +554,9 @@ TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShar
       !positional && term_at_a_time == TermAtATime::WherePays &&
       std::any_of(shards.begin(), shards.end(),
                   [&](const LocalShard& shard) { return term_at_a_time_pays(shard.db, plan); });
-  if (auto chosen = !first && !words_by_term ? ConjunctionFirst::clauses_of(plan, shards)
-                                             : std::vector<std::size_t>{};
+  if (auto chosen = !first && !words_by_term
+                        ? ConjunctionFirst::clauses_of(plan, positional, shards)
+                        : std::vector<std::size_t>{};
       !chosen.empty()) {
     conjunction.emplace(std::move(chosen), positional);
     if (auto ranked = conjunction->rank(whole, shards, plan, parameters, exact_count_up_to, state))
