@@ -217,7 +217,7 @@ class BestPostingsFirst {
 // A plan of words counts its matches as the pass over the whole lists would have, exactly up
 // to exact_count_up_to, by a walk that only counts (count_matches()); over a collection small
 // enough to answer term at a time it is not ranked so. On the 1 GB bench, two-word queries:
-// the multi-word class 6.47 -> 5.93 M instructions a query, Persian 3.61 -> 3.35 M,
+// the multi-word class 6.47 -> 5.81 M instructions a query, Persian 3.61 -> 3.29 M,
 // romanized 779 -> 747 k; the 200 MB corpus's and the collections' within +-0.5 %.
 class ConjunctionFirst {
  public:
