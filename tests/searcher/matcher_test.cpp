@@ -11,8 +11,10 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -390,12 +392,61 @@ ki::Article generated_article(std::string id, std::string title) {
   return article;
 }
 
-void index_articles(const fs::path& db, const std::vector<ki::Article>& articles) {
+void index_articles(const fs::path& db, const std::vector<ki::Article>& articles,
+                    unsigned shards = 1) {
   ki::WriterOptions options;
   options.rebuild = true;
+  options.index_shards = shards;
   ki::IndexWriter writer(db, options);
   for (const ki::Article& article : articles) writer.add(article);
   writer.commit();
+}
+
+// `count` generated articles, prefix-0 on, article a titled title(a), each of one to three
+// passages: the text passage_text() gives, then 5 to 64 filler words, all drawn by `random`.
+std::vector<ki::Article> generated_articles(std::mt19937& random, const std::string& prefix,
+                                            unsigned count,
+                                            const std::function<std::string(unsigned)>& title,
+                                            const std::function<std::string()>& passage_text) {
+  std::vector<ki::Article> articles;
+  for (unsigned a = 0; a < count; ++a) {
+    ki::Article article = generated_article(prefix + "-" + std::to_string(a), title(a));
+    const unsigned passages = 1 + random() % 3;
+    for (unsigned p = 0; p < passages; ++p) {
+      ki::Passage passage;
+      passage.text = passage_text();
+      passage.text += filler_words(random, 5 + random() % 60);
+      article.passages.push_back(std::move(passage));
+    }
+    articles.push_back(std::move(article));
+  }
+  return articles;
+}
+
+// The local shards of the sharded index at `path`, each with its match data and no best
+// postings, and the set as one database. Empty (a test failure added) when one cannot be read.
+struct OpenShards {
+  Xapian::Database whole;
+  std::vector<ki::MatchData> data;  // the shards point into it: not copied
+  std::vector<km::LocalShard> shards;
+};
+std::unique_ptr<OpenShards> open_shards(const fs::path& path) {
+  auto open = std::make_unique<OpenShards>();
+  const std::vector<fs::path> paths = ki::index_shards(path);
+  open->data.reserve(paths.size());
+  for (const fs::path& shard_path : paths) {
+    const Xapian::Database shard(shard_path.string());
+    open->whole.add_database(shard);
+    auto read = ki::MatchData::read(ki::match_data_path(shard_path), shard);
+    if (!read) {
+      ADD_FAILURE() << "no match data for " << shard_path;
+      open->shards.clear();
+      return open;
+    }
+    open->data.push_back(std::move(*read));
+    open->shards.push_back({shard, &open->data.back(), nullptr});
+  }
+  return open;
 }
 
 class MatcherExactness : public ::testing::Test {
@@ -881,31 +932,15 @@ TEST_F(MatcherExactness, PhrasesOfFrequentWordsRankFromTheirBestPostingsAsEveryD
 TEST_F(MatcherExactness,
        PhrasesOfFrequentWordsOverLocalShardsRankFromBestPostingsAsFromWholeLists) {
   const fs::path sharded = temp_ / "apart-shards";
-  {
-    ki::WriterOptions options;
-    options.rebuild = true;
-    options.index_shards = 2;
-    ki::IndexWriter writer(sharded, options);
-    for (const ki::Article& article : titles_apart_articles(3000)) writer.add(article);
-    writer.commit();
-  }
-  const std::vector<fs::path> paths = ki::index_shards(sharded);
-  ASSERT_EQ(paths.size(), 2u);
-  Xapian::Database whole;
-  std::vector<ki::MatchData> data;
-  data.reserve(paths.size());  // the shards point into it
-  std::vector<km::LocalShard> with_best, whole_lists;
-  for (const fs::path& path : paths) {
-    const Xapian::Database db(path.string());
-    whole.add_database(db);
-    auto read = ki::MatchData::read(ki::match_data_path(path), db);
-    ASSERT_TRUE(read) << path;
-    data.push_back(std::move(*read));
-    with_best.push_back({db, &data.back(),
-                         std::make_shared<km::BestPostingsCache>(
-                             km::BestPostingsCache::Sizes{/*kept=*/40, /*least_list=*/120})});
-    whole_lists.push_back({db, &data.back(), nullptr});
-  }
+  index_articles(sharded, titles_apart_articles(3000), 2);
+  const auto open = open_shards(sharded);
+  ASSERT_EQ(open->shards.size(), 2u);
+  const Xapian::Database& whole = open->whole;
+  const std::vector<km::LocalShard>& whole_lists = open->shards;
+  std::vector<km::LocalShard> with_best = whole_lists;
+  for (km::LocalShard& shard : with_best)
+    shard.best_postings = std::make_shared<km::BestPostingsCache>(
+        km::BestPostingsCache::Sizes{/*kept=*/40, /*least_list=*/120});
   const std::vector<std::string> by_frequency = words_by_frequency(whole);
   ASSERT_GT(by_frequency.size(), 40u);
   std::vector<std::string> queries;
@@ -944,26 +979,20 @@ TEST_F(MatcherExactness, PhrasesWhoseBestCandidatesFailTheirChecksRankAsEveryDoc
   std::mt19937 random(41);
   const std::vector<std::string>& filler = kFillerWords;
   const auto some_filler = [&](unsigned count) { return filler_words(random, count); };
-  std::vector<ki::Article> articles;
-  for (unsigned a = 0; a < 1500; ++a) {
-    ki::Article article =
-        generated_article("stage-" + std::to_string(a), filler[a % filler.size()]);
-    const unsigned passages = 1 + random() % 3;
-    for (unsigned p = 0; p < passages; ++p) {
-      ki::Passage passage;
-      const unsigned kind = random() % 10;
-      if (kind < 7) {  // both pairs, apart, often several times: high scores, no phrase
-        const unsigned times = 1 + random() % 4;
-        for (unsigned t = 0; t < times; ++t)
-          passage.text += " velk morin" + some_filler(1 + random() % 3) + " morin tasp";
-      } else if (kind < 8) {  // the phrase once, in a longer passage
-        passage.text += " velk morin tasp";
-      }
-      passage.text += some_filler(5 + random() % 60);
-      article.passages.push_back(std::move(passage));
-    }
-    articles.push_back(std::move(article));
-  }
+  const auto articles = generated_articles(
+      random, "stage", 1500, [&](unsigned a) { return filler[a % filler.size()]; },
+      [&] {
+        std::string text;
+        const unsigned kind = random() % 10;
+        if (kind < 7) {  // both pairs, apart, often several times: high scores, no phrase
+          const unsigned times = 1 + random() % 4;
+          for (unsigned t = 0; t < times; ++t)
+            text += " velk morin" + some_filler(1 + random() % 3) + " morin tasp";
+        } else if (kind < 8) {  // the phrase once, in a longer passage
+          text += " velk morin tasp";
+        }
+        return text;
+      });
   const fs::path db = temp_ / "stages";
   index_articles(db, articles);
   check_against_exhaustive(db, {{"\"velk morin tasp\"", ""},
@@ -981,31 +1010,27 @@ TEST_F(MatcherExactness, WordsBesideAPhraseRankTheirConjunctionFirstAsEveryDocum
   std::mt19937 random(43);
   const std::vector<std::string>& filler = kFillerWords;
   const auto some_filler = [&](unsigned count) { return filler_words(random, count); };
-  std::vector<ki::Article> articles;
-  for (unsigned a = 0; a < 1500; ++a) {
-    ki::Article article = generated_article(
-        "conjunction-" + std::to_string(a),
-        random() % 8 == 0 ? "zarin " + filler[a % filler.size()] : filler[a % filler.size()]);
-    const unsigned passages = 1 + random() % 3;
-    for (unsigned p = 0; p < passages; ++p) {
-      ki::Passage passage;
-      const unsigned kind = random() % 10;
-      const unsigned times = 1 + random() % 3;
-      for (unsigned t = 0; t < times; ++t) {
-        if (kind < 2)
-          passage.text += " zarin" + some_filler(random() % 4) + " velk morin";
-        else if (kind < 5)
-          passage.text += " velk morin" + some_filler(random() % 3);
-        else if (kind < 7)
-          passage.text += " zarin" + some_filler(random() % 3);
-        else if (kind < 8)
-          passage.text += " velk" + some_filler(1) + " morin zarin";
-      }
-      passage.text += some_filler(5 + random() % 60);
-      article.passages.push_back(std::move(passage));
-    }
-    articles.push_back(std::move(article));
-  }
+  const auto articles = generated_articles(
+      random, "conjunction", 1500,
+      [&](unsigned a) {
+        return random() % 8 == 0 ? "zarin " + filler[a % filler.size()] : filler[a % filler.size()];
+      },
+      [&] {
+        std::string text;
+        const unsigned kind = random() % 10;
+        const unsigned times = 1 + random() % 3;
+        for (unsigned t = 0; t < times; ++t) {
+          if (kind < 2)
+            text += " zarin" + some_filler(random() % 4) + " velk morin";
+          else if (kind < 5)
+            text += " velk morin" + some_filler(random() % 3);
+          else if (kind < 7)
+            text += " zarin" + some_filler(random() % 3);
+          else if (kind < 8)
+            text += " velk" + some_filler(1) + " morin zarin";
+        }
+        return text;
+      });
   const fs::path db_path = temp_ / "conjunction";
   index_articles(db_path, articles);
   const std::vector<Case> cases = {{"zarin \"velk morin\"", ""},
@@ -1035,14 +1060,7 @@ TEST_F(MatcherExactness, WordsBesideAPhraseRankTheirConjunctionFirstAsEveryDocum
   EXPECT_FALSE(ranked_first("\"velk morin\""));              // one clause
   // Two local shards, each ranking its own conjunction first: as Enquire ranks them.
   const fs::path sharded = temp_ / "conjunction-shards";
-  {
-    ki::WriterOptions options;
-    options.rebuild = true;
-    options.index_shards = 2;
-    ki::IndexWriter writer(sharded, options);
-    for (const ki::Article& article : articles) writer.add(article);
-    writer.commit();
-  }
+  index_articles(sharded, articles, 2);
   unsigned fast = 0;
   check_against_enquire(sharded, cases, fast);
   EXPECT_GT(fast, cases.size());
@@ -1054,32 +1072,27 @@ TEST_F(MatcherExactness, WordsBesideAPhraseRankTheirConjunctionFirstAsEveryDocum
 TEST_F(MatcherExactness, TwoWordsRankTheirConjunctionFirstAndCountAsEveryDocument) {
   std::mt19937 random(47);
   const auto some_filler = [&](unsigned count) { return filler_words(random, count); };
-  std::vector<ki::Article> articles;
-  for (unsigned a = 0; a < 1200; ++a) {
-    ki::Article article = generated_article(
-        "words-" + std::to_string(a), random() % 6 == 0 ? "tarven" + some_filler(1) : "halmo");
-    const unsigned passages = 1 + random() % 3;
-    for (unsigned p = 0; p < passages; ++p) {
-      ki::Passage passage;
-      const unsigned kind = random() % 12;
-      const unsigned times = 1 + random() % 3;
-      for (unsigned t = 0; t < times; ++t) {
-        if (kind < 1)
-          passage.text += " tarven" + some_filler(random() % 6) + " oskel";
-        else if (kind < 4)
-          passage.text += " oskel" + some_filler(random() % 3);
-        else if (kind < 6)
-          passage.text += " tarven" + some_filler(random() % 3);
-        else if (kind < 7)
-          passage.text += " brundi";
-        else if (kind < 8)
-          passage.text += random() % 8 == 0 ? " quorra tarven" : " quorra";
-      }
-      passage.text += some_filler(5 + random() % 60);
-      article.passages.push_back(std::move(passage));
-    }
-    articles.push_back(std::move(article));
-  }
+  const auto articles = generated_articles(
+      random, "words", 1200,
+      [&](unsigned) { return random() % 6 == 0 ? "tarven" + some_filler(1) : "halmo"; },
+      [&] {
+        std::string text;
+        const unsigned kind = random() % 12;
+        const unsigned times = 1 + random() % 3;
+        for (unsigned t = 0; t < times; ++t) {
+          if (kind < 1)
+            text += " tarven" + some_filler(random() % 6) + " oskel";
+          else if (kind < 4)
+            text += " oskel" + some_filler(random() % 3);
+          else if (kind < 6)
+            text += " tarven" + some_filler(random() % 3);
+          else if (kind < 7)
+            text += " brundi";
+          else if (kind < 8)
+            text += random() % 8 == 0 ? " quorra tarven" : " quorra";
+        }
+        return text;
+      });
   const fs::path db_path = temp_ / "two-words";
   index_articles(db_path, articles);
   check_against_exhaustive(db_path, {{"tarven oskel", ""},
@@ -1138,28 +1151,11 @@ TEST_F(MatcherExactness, TwoWordsRankTheirConjunctionFirstAndCountAsEveryDocumen
   // Two local shards, each ranking its own conjunction, counted over both: as the shards are
   // answered term at a time.
   const fs::path sharded = temp_ / "two-words-shards";
-  {
-    ki::WriterOptions options;
-    options.rebuild = true;
-    options.index_shards = 2;
-    ki::IndexWriter writer(sharded, options);
-    for (const ki::Article& article : articles) writer.add(article);
-    writer.commit();
-  }
-  const std::vector<fs::path> paths = ki::index_shards(sharded);
-  ASSERT_EQ(paths.size(), 2u);
-  Xapian::Database whole;
-  std::vector<ki::MatchData> shard_data;
-  shard_data.reserve(paths.size());  // the shards point into it
-  std::vector<km::LocalShard> shards;
-  for (const fs::path& path : paths) {
-    const Xapian::Database shard(path.string());
-    whole.add_database(shard);
-    auto read = ki::MatchData::read(ki::match_data_path(path), shard);
-    ASSERT_TRUE(read) << path;
-    shard_data.push_back(std::move(*read));
-    shards.push_back({shard, &shard_data.back(), nullptr});
-  }
+  index_articles(sharded, articles, 2);
+  const auto open = open_shards(sharded);
+  ASSERT_EQ(open->shards.size(), 2u);
+  const Xapian::Database& whole = open->whole;
+  const std::vector<km::LocalShard>& shards = open->shards;
   // (A + or - keeps a plan document at a time: those are checked above.)
   for (const std::string query : {"tarven oskel", "oskel tarven", "quorra tarven"}) {
     const auto plan = plan_of(analyzer, whole, query);
