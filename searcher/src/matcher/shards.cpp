@@ -215,10 +215,11 @@ class BestPostingsFirst {
 // (rest()). On the 1 GB bench `badi mi-garadad` (its phrase in 8 860 documents, its top 10 all
 // holding `badi`, of 2 094; `badi` in 122 titles) fell 5.42 -> 1.53 M instructions a query.
 // A plan of words counts its matches as the pass over the whole lists would have, exactly up
-// to exact_count_up_to, by a walk that only counts (count_matches()); over a collection small
-// enough to answer term at a time it is not ranked so. On the 1 GB bench, two-word queries:
-// the multi-word class 6.47 -> 5.81 M instructions a query, Persian 3.61 -> 3.29 M,
-// romanized 779 -> 747 k; the 200 MB corpus's and the collections' within +-0.5 %.
+// to exact_count_up_to, by a walk that only counts (count_matches()); where the whole lists
+// must be read after all, its conjunction is dropped and they are read as without it. Not for
+// a collection small enough to answer term at a time, nor words too rare for sparing their
+// scoring to pay (kWordsPastTheCount). On the 1 GB bench, two-word queries: the multi-word
+// class 6.47 -> 5.80 M instructions a query, Persian 3.61 -> 3.29 M; GCIDE's within +0.3 %.
 class ConjunctionFirst {
  public:
   // The clauses whose documents are ranked first: those of full weight, when there are two. A
@@ -226,20 +227,25 @@ class ConjunctionFirst {
   // leave few documents. Empty when the plan has another shape, or the rarest of
   // them has so many documents that stepping through them could cost more than it spares.
   static std::vector<std::size_t> clauses_of(const MatchPlan& plan, bool positional,
+                                             Xapian::doccount exact_count_up_to,
                                              std::span<const LocalShard> shards) {
     double full = 0;
     for (const ScoredClause& clause : plan.clauses) full = std::max(full, clause.factor);
     std::vector<std::size_t> chosen;
     double fewest = std::numeric_limits<double>::infinity();
+    double most = 0;
     for (std::size_t i = 0; i < plan.clauses.size(); ++i) {
       const ScoredClause& clause = plan.clauses[i];
       if (clause.factor < full || clause.termfreqs.empty()) continue;
       chosen.push_back(i);
       fewest = std::min(fewest, most_documents(clause));
+      most = std::max(most, most_documents(clause));
     }
+    const auto per_shard = static_cast<double>(shards.size());
     if (chosen.size() < 2 || chosen.size() > kMostClauses ||
         fewest > static_cast<double>(positional ? kMostLeadDocuments : kMostLeadWordDocuments) *
-                     static_cast<double>(shards.size()))
+                     per_shard ||
+        (!positional && most < kWordsPastTheCount * static_cast<double>(exact_count_up_to)))
       chosen.clear();
     return chosen;
   }
@@ -260,7 +266,13 @@ class ConjunctionFirst {
     }
     const Rest left = rest(state.heap);
     if (left == Rest::Everything) {
-      if (!positional_) count_ranked(shards, state);  // the later pass leaves them out
+      if (positional_) return std::nullopt;
+      // Words: the conjunction's ranking is dropped and the pass over the whole lists runs as
+      // it would without it. Leaving the ranked documents out of that pass (finish() looking
+      // each candidate up) cost more than ranking them again: GCIDE's two-word queries, whose
+      // short entries often score a word alone above both, 652 -> 636 k instructions.
+      state = PassState(state.heap.k(), state.heap.collapse());
+      ranked_.clear();
       return std::nullopt;
     }
     if (left == Rest::HoldingOthers)
@@ -283,10 +295,8 @@ class ConjunctionFirst {
 
   // Leaves the documents ranked in shard `shard` out of a later pass over it.
   void leave_out_ranked(std::size_t shard, PlanCursors& cursors) const {
-    if (shard < ranked_.size() && !ranked_[shard].empty()) {
+    if (shard < ranked_.size() && !ranked_[shard].empty())
       cursors.ranked_before.push_back({ranked_[shard]});
-      cursors.only_scored_words = false;
-    }
   }
 
  private:
@@ -384,7 +394,7 @@ class ConjunctionFirst {
   }
 
   // Offers a candidate: through `deferred` where its phrases are to be checked, straight to the
-  // heap for a plan of words, uncounted (count_matches() and count_ranked() count).
+  // heap for a plan of words, uncounted (count_matches() counts).
   void take(Xapian::docid docid, double score, std::uint32_t length, const PlanCursors& cursors,
             const LocalShard& shard, DeferredChecks& deferred, PassState& state) const {
     if (positional_) {
@@ -393,16 +403,6 @@ class ConjunctionFirst {
     }
     state.heap.offer(state.numbering.docid(docid), score,
                      state.numbering.article(shard.data->article(docid)));
-  }
-
-  // Counts the conjunction's documents, ranked but uncounted, into state.matched.
-  void count_ranked(std::span<const LocalShard> shards, PassState& state) const {
-    const auto count = static_cast<Xapian::doccount>(shards.size());
-    for (Xapian::doccount s = 0; s < count && s < ranked_.size(); ++s) {
-      state.numbering = {s, count};
-      for (const TermCursor::Posting& ranked : ranked_[s])
-        state.matched.add(state.numbering.article(shards[s].data->article(ranked.first)));
-    }
   }
 
   // Counts a plan of words' matches into state.matched in docid order, shard after shard, as a
@@ -441,6 +441,13 @@ class ConjunctionFirst {
   // to 64 Ki documents the 1 GB bench's multi-word class fell 5.93 -> 5.81 M instructions a
   // query, Persian 3.35 -> 3.29 M; no query of the bench has a rarer word of more (unmeasured).
   static constexpr Xapian::doccount kMostLeadWordDocuments = 64 * 1024;
+  // Two words' first exact_count_up_to matches are walked (counted) or scored (the pass)
+  // either way: ranking their conjunction first pays only where the larger word holds several
+  // times more documents, whose scoring it spares. Without this, GCIDE's two-word queries (lists
+  // of 1 000 to 6 000 documents) took 11.6 % more instructions and 7-13 % more time; at 4x
+  // they are back where they were (584 -> 586 k instructions) and the 1 GB bench keeps its
+  // gains (multi-word 5.80 M, Persian 3.29 M).
+  static constexpr double kWordsPastTheCount = 4;
   // Three words cost more than they spare too: a document missing one of them may hold the two
   // others, whose bounds together stay within reach of the k-th score (the 1 GB bench's
   // multi-word queries 5.93 -> 6.36 M instructions a query, Persian 3.35 -> 3.77 M).
@@ -555,7 +562,7 @@ TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShar
       std::any_of(shards.begin(), shards.end(),
                   [&](const LocalShard& shard) { return term_at_a_time_pays(shard.db, plan); });
   if (auto chosen = !first && !words_by_term
-                        ? ConjunctionFirst::clauses_of(plan, positional, shards)
+                        ? ConjunctionFirst::clauses_of(plan, positional, exact_count_up_to, shards)
                         : std::vector<std::size_t>{};
       !chosen.empty()) {
     conjunction.emplace(std::move(chosen), positional);

@@ -34,6 +34,7 @@ class TopKHeap {
  public:
   TopKHeap(unsigned k, bool collapse) : k_(k), collapse_(collapse) {}
   unsigned k() const { return k_; }
+  bool collapse() const { return collapse_; }
   bool full() const { return k_ == 0 || heap_.size() >= k_; }
   // The documents (with collapsing, the articles) kept so far, at most k.
   unsigned size() const { return static_cast<unsigned>(heap_.size()); }
@@ -150,8 +151,8 @@ struct PlanCursors {
   std::vector<TermCursor> filters;
   std::vector<TermCursor> excluded;
   // Documents an earlier pass into the same heap ranked (each set in docid order): finish()
-  // turns them down, so that none is offered twice. Whoever adds them clears
-  // only_scored_words, whose finish() does not look.
+  // turns them down, so that none is offered twice. Only for a plan with a phrase or NEAR,
+  // whose finish() looks beyond the clauses.
   struct RankedBefore {
     std::span<const TermCursor::Posting> postings;
     std::size_t next = 0;  // the first not before the last document asked about
