@@ -241,10 +241,10 @@ class ConjunctionFirst {
       fewest = std::min(fewest, most_documents(clause));
       most = std::max(most, most_documents(clause));
     }
-    const auto per_shard = static_cast<double>(shards.size());
+    const auto shard_count = static_cast<double>(shards.size());
     if (chosen.size() < 2 || chosen.size() > kMostClauses ||
         fewest > static_cast<double>(positional ? kMostLeadDocuments : kMostLeadWordDocuments) *
-                     per_shard ||
+                     shard_count ||
         (!positional && most < kWordsPastTheCount * static_cast<double>(exact_count_up_to)))
       chosen.clear();
     return chosen;
@@ -272,7 +272,6 @@ class ConjunctionFirst {
       // each candidate up) cost more than ranking them again: GCIDE's two-word queries, whose
       // short entries often score a word alone above both, 652 -> 636 k instructions.
       state = PassState(state.heap.k(), state.heap.collapse());
-      ranked_.clear();
       return std::nullopt;
     }
     if (left == Rest::HoldingOthers)
@@ -293,7 +292,8 @@ class ConjunctionFirst {
     return ranked;
   }
 
-  // Leaves the documents ranked in shard `shard` out of a later pass over it.
+  // Leaves the documents ranked in shard `shard` out of a later pass over it (a plan with a
+  // phrase or NEAR: a plan of words is either answered or read again whole).
   void leave_out_ranked(std::size_t shard, PlanCursors& cursors) const {
     if (shard < ranked_.size() && !ranked_[shard].empty())
       cursors.ranked_before.push_back({ranked_[shard]});
@@ -341,7 +341,7 @@ class ConjunctionFirst {
       for (ClauseCursor& clause : clauses) clause.skip_to(docid);  // the others score it too
       const std::uint32_t length = shard.data->length(docid);
       if (const auto score = cursors.finish(shard.db, docid, length)) {
-        ranked.emplace_back(docid, 0);
+        if (positional_) ranked.emplace_back(docid, 0);
         take(docid, *score, length, cursors, shard, deferred, state);
       }
       clauses[lead].next();
@@ -461,7 +461,8 @@ class ConjunctionFirst {
   // the others (the larger clause's bound, of two), the other clauses' bounds summed.
   double most_in_conjunction_ = 0;
   double most_of_others_ = 0;
-  std::vector<std::vector<TermCursor::Posting>> ranked_;  // by shard, in docid order
+  // By shard, in docid order; only where a later pass leaves them out (positional_).
+  std::vector<std::vector<TermCursor::Posting>> ranked_;
 };
 
 }  // namespace
