@@ -305,7 +305,8 @@ void ClauseCursor::settle_positional() {
     lead.skip_to(target);
     target = lead.docid();
     if (target == kEnd) break;
-    if (lead_hopeless(target, lead.wdf()) || !pairs_may_hold(target)) {
+    prefetch_lead_ahead(lead);
+    if (lead_hopeless(target, lead.wdf()) || !filter_passes(target)) {
       lead.next();
       target = lead.docid();
       continue;
@@ -377,8 +378,7 @@ bool ClauseCursor::probe(Xapian::docid target) {
     term.skip_to(target);
     beyond = term.docid();
   }
-  // The filter without pairs_may_hold()'s prefetches, which are for a pass over the lead's
-  // postings (and, called from here too, it was no longer inlined in settle_positional()).
+  // Without settle_positional()'s prefetches, which are for a pass over the lead's postings.
   if (beyond == target && filter_passes(target)) {
     docid_ = target;
     unsettled_ = false;

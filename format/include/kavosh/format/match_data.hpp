@@ -185,6 +185,9 @@ class MatchData {
   // misses: on a large index each filter sits in a different page of the pool. `stage` 0
   // fetches the filter's offset, stage 1 (some postings later) the filter itself through the
   // offset stage 0 fetched. Reads nothing it should not: a prefetch never faults.
+  void prefetch_length(Xapian::docid docid) const {
+    if (docid < length_count_) __builtin_prefetch(lengths_ + docid);
+  }
   void prefetch_adjacent_pairs(Xapian::docid docid, int stage) const {
     if (docid >= length_count_) return;
     if (stage == 0)
