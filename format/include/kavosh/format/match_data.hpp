@@ -180,14 +180,15 @@ class MatchData {
   // or a docid the revision does not hold) or its chunk of the file fails its checks. Not
   // thread-safe, as blocks().
   std::span<const unsigned char> adjacent_pairs(Xapian::docid docid) const;
+  // Asks the processor to start loading length(docid).
+  void prefetch_length(Xapian::docid docid) const {
+    if (docid < length_count_) __builtin_prefetch(lengths_ + docid);
+  }
   // Asks the processor to start loading what adjacent_pairs(docid) will read, so that a
   // matcher testing the filters of a term's postings in docid order overlaps their cache
   // misses: on a large index each filter sits in a different page of the pool. `stage` 0
   // fetches the filter's offset, stage 1 (some postings later) the filter itself through the
   // offset stage 0 fetched. Reads nothing it should not: a prefetch never faults.
-  void prefetch_length(Xapian::docid docid) const {
-    if (docid < length_count_) __builtin_prefetch(lengths_ + docid);
-  }
   void prefetch_adjacent_pairs(Xapian::docid docid, int stage) const {
     if (docid >= length_count_) return;
     if (stage == 0)
