@@ -203,6 +203,12 @@ void read_json_array(ByteSource& input, const FileReadContext& context,
     context.skip(0, SkipReason::Malformed,
                  "JSON error at byte " + std::to_string(error.byte) + " (after element " +
                      std::to_string(at_element.element) + "); the rest of the file is skipped");
+  } catch (const nlohmann::json::out_of_range&) {
+    // The parser's one other error: a number no double holds (`1e999`, id 406). A JSONL line
+    // parsed without exceptions is merely malformed then; here the parse cannot go on.
+    context.skip(0, SkipReason::Malformed,
+                 "JSON error: a number too large (after element " +
+                     std::to_string(at_element.element) + "); the rest of the file is skipped");
   }
 }
 

@@ -97,7 +97,7 @@ class Fields {
     json body;
     try {
       body = json::parse(req.body);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // a parse error, or a number no double holds
       throw HttpError(400, std::string("request body is not JSON: ") + e.what());
     }
     if (!body.is_object()) throw HttpError(400, "request body must be a JSON object");
@@ -388,7 +388,7 @@ struct Server::Impl {
     json parsed;
     try {
       parsed = json::parse(body);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // a parse error, or a number no double holds
       throw HttpError(400, std::string("request body is not JSON: ") + e.what());
     }
     const json* list = &parsed;

@@ -65,5 +65,32 @@ TEST(FuzzRegressions, ATermFilterWithAnotherProbeCountIsIgnored) {
   EXPECT_TRUE(TermFilter::read(file, db).has_value());
 }
 
+// jsonl_reader_fuzzer (CI's ASan pass, 2026-12-07): a JSON array holding a number no double
+// holds (`5000000074035753e40708230148`) made nlohmann's parser throw out_of_range 406, which
+// the array reader did not catch: the run stopped on the file instead of skipping its rest.
+TEST(FuzzRegressions, AJsonArrayWithANumberTooLargeKeepsWhatCameBefore) {
+  TempDir dir;
+  const auto result = read_content(dir, "records.json",
+                                   R"([{"id": "a", "text": "first record"},
+                                       {"id": "b", "text": "second", "n": 5e40708230148},
+                                       {"id": "c", "text": "third record"}])",
+                                   Format::Jsonl);
+  ASSERT_EQ(result.articles.size(), 1u);
+  EXPECT_EQ(result.articles[0].id, "a");
+  ASSERT_EQ(result.warnings.size(), 1u);
+  EXPECT_NE(result.warnings[0].find("a number too large (after element 1)"), std::string::npos)
+      << result.warnings[0];
+  // A JSONL line with one is skipped alone.
+  const auto lines = read_content(
+      dir, "records.jsonl",
+      "{\"id\": \"a\", \"text\": \"one\"}\n{\"id\": \"b\", \"text\": \"x\", \"n\": 1e999}\n"
+      "{\"id\": \"c\", \"text\": \"three\"}\n",
+      Format::Jsonl);
+  ASSERT_EQ(lines.articles.size(), 2u);
+  EXPECT_EQ(lines.articles[1].id, "c");
+  ASSERT_EQ(lines.warnings.size(), 1u);
+  EXPECT_NE(lines.warnings[0].find("malformed JSON"), std::string::npos) << lines.warnings[0];
+}
+
 }  // namespace
 }  // namespace kavosh::index

@@ -230,6 +230,9 @@ TEST_F(ServerTest, BadParametersAre400) {
   expect_error(client.Post("/search", R"({"q": "a", "limit": "x"})", "application/json"), 400,
                "whole number");
   expect_error(client.Post("/search", "{\"q\": \"\xFF\"}", "application/json"), 400, "not JSON");
+  // A number no double holds is nlohmann's out_of_range, not a parse_error.
+  expect_error(client.Post("/search", R"({"q": "a", "limit": 1e999})", "application/json"), 400,
+               "not JSON");
 }
 
 TEST_F(ServerTest, OversizedBodyIs413AndOversizedUrlIs414) {
