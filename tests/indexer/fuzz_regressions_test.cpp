@@ -65,9 +65,10 @@ TEST(FuzzRegressions, ATermFilterWithAnotherProbeCountIsIgnored) {
   EXPECT_TRUE(TermFilter::read(file, db).has_value());
 }
 
-// jsonl_reader_fuzzer (CI's ASan pass, 2026-12-07): a JSON array holding a number no double
-// holds (`5000000074035753e40708230148`) made nlohmann's parser throw out_of_range 406, which
-// the array reader did not catch: the run stopped on the file instead of skipping its rest.
+// jsonl_reader_fuzzer (CI's ASan command, run locally, 2026-12-07): a JSON array holding a
+// number no double holds (`5000000074035753e40708230148`) made nlohmann's parser throw
+// out_of_range 406, which the array reader did not catch: the run stopped on the file instead
+// of skipping its rest.
 TEST(FuzzRegressions, AJsonArrayWithANumberTooLargeKeepsWhatCameBefore) {
   TempDir dir;
   const auto result = read_content(dir, "records.json",
