@@ -6,7 +6,7 @@
 // section stems, its o/u vowel and Arabic-stemmer variants, a Persian pair written as one
 // word), and the answer "absent" costs as much as "present": a B-tree descent, with a pread
 // per block not on the cursor's path. On a 250 MB index a rare English word cost Kavosh 11
-// preads per query against plain Xapian's 8, most of its latency gap (bench/RESULTS.md). The
+// preads per query against plain Xapian's 8, most of its latency gap (commit d2398d9). The
 // filter answers most absent terms from memory; "maybe" still goes to the index, so results
 // are exactly those without it.
 //
