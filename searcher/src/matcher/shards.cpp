@@ -238,8 +238,9 @@ class ConjunctionFirst {
       const ScoredClause& clause = plan.clauses[i];
       if (clause.factor < full || clause.termfreqs.empty()) continue;
       chosen.push_back(i);
-      fewest = std::min(fewest, most_documents(clause));
-      most = std::max(most, most_documents(clause));
+      const double documents = most_documents(clause);
+      fewest = std::min(fewest, documents);
+      most = std::max(most, documents);
     }
     const auto shard_count = static_cast<double>(shards.size());
     if (chosen.size() < 2 || chosen.size() > kMostClauses ||
