@@ -19,6 +19,7 @@
 #include "atomic_file.hpp"
 #include "kavosh/format/adjacent_pairs.hpp"
 #include "kavosh/format/schema.hpp"
+#include "packed_values.hpp"
 #include "varint.hpp"
 
 namespace kavosh::index {
@@ -170,7 +171,6 @@ std::string_view bytes_of(const std::vector<T>& items) {
 constexpr std::size_t kBlockHeaderBytes = 3;
 // A decoder reads 8 bytes at a time, so the section ends with that many zero bytes.
 constexpr std::uint64_t kPostingSlack = 8;
-constexpr std::uint32_t kMaxBitWidth = 32;
 
 std::uint32_t bit_width_of(std::uint32_t largest) {
   std::uint32_t width = 0;
@@ -210,92 +210,10 @@ void encode_block(std::string& out, const std::vector<std::uint32_t>& docids,
   pack_bits(out, wdfs, wdf_width);
 }
 
-// Values bit-packed `Width` bits each from the least significant bit up. Eight values fill
-// `Width` bytes, so within a group of eight that starts on a multiple of eight each value's
-// byte and shift are constants: an unrolled group costs a load, a shift and a mask a value,
-// where a value at any index also multiplies and shifts by a variable.
-template <std::uint32_t Width>
-struct PackedValues {
-  static constexpr std::uint64_t kMask = (std::uint64_t{1} << Width) - 1;
-  static std::uint32_t at(const unsigned char* in, std::uint32_t i) {
-    const std::uint64_t bit = std::uint64_t{i} * Width;
-    std::uint64_t word;
-    std::memcpy(&word, in + bit / 8, 8);
-    return static_cast<std::uint32_t>((word >> (bit % 8)) & kMask);
-  }
-  // Value `J` of the group of eight whose bits start at `group`.
-  template <std::uint32_t J>
-  static std::uint32_t in_group(const unsigned char* group) {
-    std::uint64_t word;
-    std::memcpy(&word, group + J * Width / 8, 8);
-    return static_cast<std::uint32_t>((word >> (J * Width % 8)) & kMask);
-  }
-  // Calls take(value) for values `i` onwards while it returns false, eight at a time where the
-  // groups allow; returns the index after the value for which it returned true, or `count`.
-  template <typename Take>
-  static std::uint32_t each(const unsigned char* in, std::uint32_t i, std::uint32_t count,
-                            Take&& take) {
-    for (; i < count && i % 8 != 0; ++i)
-      if (take(at(in, i))) return i + 1;
-    for (; i + 8 <= count; i += 8) {
-      const unsigned char* group = in + std::size_t{i} / 8 * Width;
-      std::uint32_t taken = 0;
-      const auto take_group = [&]<std::uint32_t... J>(std::integer_sequence<std::uint32_t, J...>) {
-        return ((++taken, take(in_group<J>(group))) || ...);
-      };
-      if (take_group(std::make_integer_sequence<std::uint32_t, 8>{})) return i + taken;
-    }
-    for (; i < count; ++i)
-      if (take(at(in, i))) return i + 1;
-    return count;
-  }
-};
-
-// Docids `from` to `count` of a block from its packed gaps, each one more than the docid before
-// it plus its gap, the first counting from `previous`; with a `target`, stops after the first
-// docid at least that. Returns how many of the block's docids are then decoded.
-template <std::uint32_t Width, bool ToTarget>
-std::uint32_t unpack_gaps_with(const unsigned char* in, std::uint32_t from, std::uint32_t count,
-                               std::uint32_t previous, std::uint32_t target,
-                               std::uint32_t* docids) {
-  std::uint32_t* out = docids + from;
-  return PackedValues<Width>::each(in, from, count, [&](std::uint32_t gap) {
-    previous += gap + 1;
-    *out++ = previous;
-    return ToTarget && previous >= target;
-  });
-}
-
-// The first `count` values packed from `in`, into `values`.
-template <std::uint32_t Width>
-void unpack_values_with(const unsigned char* in, std::uint32_t count, std::uint32_t* values) {
-  PackedValues<Width>::each(in, 0, count, [&](std::uint32_t value) {
-    *values++ = value;
-    return false;
-  });
-}
-
-// Widths known at compile time let the compiler turn the shifts and masks into constants.
-using GapUnpacker = std::uint32_t (*)(const unsigned char*, std::uint32_t, std::uint32_t,
-                                      std::uint32_t, std::uint32_t, std::uint32_t*);
-template <bool ToTarget, std::uint32_t... Widths>
-constexpr std::array<GapUnpacker, sizeof...(Widths)> gap_unpackers_for(
-    std::integer_sequence<std::uint32_t, Widths...>) {
-  return {&unpack_gaps_with<Widths, ToTarget>...};
-}
-constexpr auto kGapUnpackers =
-    gap_unpackers_for<false>(std::make_integer_sequence<std::uint32_t, kMaxBitWidth + 1>{});
-constexpr auto kGapUnpackersToTarget =
-    gap_unpackers_for<true>(std::make_integer_sequence<std::uint32_t, kMaxBitWidth + 1>{});
-
-using ValueUnpacker = void (*)(const unsigned char*, std::uint32_t, std::uint32_t*);
-template <std::uint32_t... Widths>
-constexpr std::array<ValueUnpacker, sizeof...(Widths)> value_unpackers_for(
-    std::integer_sequence<std::uint32_t, Widths...>) {
-  return {&unpack_values_with<Widths>...};
-}
-constexpr auto kValueUnpackers =
-    value_unpackers_for(std::make_integer_sequence<std::uint32_t, kMaxBitWidth + 1>{});
+// The unpackers this processor runs best, by width.
+const packed::GapUnpackers kGapUnpackers = packed::gap_unpackers<false>(packed::have_avx2());
+const packed::GapUnpackers kGapUnpackersToTarget = packed::gap_unpackers<true>(packed::have_avx2());
+const packed::ValueUnpackers kValueUnpackers = packed::value_unpackers(packed::have_avx2());
 
 }  // namespace
 
@@ -1060,7 +978,7 @@ bool MatchData::verify_term(const DirectoryEntry& entry) const {
     const unsigned char* header = postings_ + begin;
     const std::uint32_t count = std::uint32_t{header[0]} + 1;
     if (count > kBlockSize || (i + 1 < offsets.size() && count != kBlockSize) ||
-        header[1] > kMaxBitWidth || header[2] > kMaxBitWidth ||
+        header[1] > packed::kMaxBitWidth || header[2] > packed::kMaxBitWidth ||
         kBlockHeaderBytes + packed_bytes(count, header[1]) + packed_bytes(count, header[2]) !=
             end - begin)
       return false;
