@@ -10,8 +10,8 @@
 // one shuffle, shifted by its lane's own count and masked (about six instructions for eight
 // values where the scalar loop takes a load, a shift and a mask a value); docids are then their
 // gaps' running sum, eight at a time. Both are exactly the same function of the bytes, and
-// neither reads further past a group than the scalar loop's 8-byte loads do (a section of
-// packed blocks ends with 8 zero bytes for them).
+// neither reads more than 7 bytes past the values it unpacks (a section of packed blocks ends
+// with 8 zero bytes for them).
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -114,7 +114,7 @@ struct GroupLayout {
 };
 
 // The eight values of the group whose bytes start at `group`. Width <= 8 loads 8 bytes, a wider
-// one 16: never more than 7 bytes past the group's own `Width`.
+// one 16: at most 7 bytes past the group's own `Width`.
 template <std::uint32_t Width>
 __attribute__((target("avx2"))) inline __m256i unpack_group_avx2(const unsigned char* group) {
   static_assert(Width >= 1 && Width <= kMaxGroupWidth);
