@@ -6,11 +6,17 @@
 // candidates with a few bit tests instead of reading Xapian's tables (on the 200 MB bench,
 // before the filters, 90 % of the phrase class's candidates failed their check).
 // A filter never rules out a pair the document holds; it lets an absent pair through with
-// probability about 0.6185^kAdjacentPairBits (0.8 %), and Xapian's positions then decide.
-// Why 10 bits a pair (format 2) and not 6 (format 1, 5.6 %): a false pass costs a position
-// check, two or three reads of Xapian's tables (8.5 µs on the 1 GB bench), and at 6 bits
-// 47 % of the 1 GB phrase class's checks were false passes; the filters grow by two thirds,
-// about 3 % of the index (decision 0006).
+// probability about (1 - e^(-kAdjacentPairProbes / kAdjacentPairBits))^kAdjacentPairProbes
+// (0.15 %), and Xapian's positions then decide. A false pass costs a position check, two or
+// three reads of Xapian's tables (8.5 us on the 1 GB bench):
+// - 10 bits a pair, not 6 (format 1, 5.6 %): at 6 bits 47 % of the 1 GB phrase class's checks
+//   were false passes (decision 0006);
+// - 14 bits, not 10 (0.8 %, written until 2026-12-07): at 10 bits 122 of the class's 138 false
+//   passes fell on 7 of its slowest phrases, whose words stand apart in thousands of passages
+//   (`"باعث تغییر"` checked 45 candidates for 10 that held; 16 at 14 bits). The filters grow
+//   by two fifths: 2.7 % of the 1 GB index.
+// Seven bits are tested a pair at every density, so the filters written at 10 bits read as
+// before: a filter's density is the writer's choice, not part of its format.
 //
 // The indexer stores each document's filter in value slot schema::kSlotAdjacentPairs, so
 // Xapian keeps it with its document through replacement, deletion and compaction; match.data
@@ -31,8 +37,8 @@
 namespace kavosh::index {
 
 inline constexpr unsigned char kAdjacentPairsFormat = 2;
-// Filter bits per distinct pair, and bits tested per pair (about kAdjacentPairBits * ln 2).
-inline constexpr std::uint32_t kAdjacentPairBits = 10;
+// Filter bits per distinct pair the writer gives, and bits tested per pair.
+inline constexpr std::uint32_t kAdjacentPairBits = 14;
 inline constexpr std::uint32_t kAdjacentPairProbes = 7;
 
 // What a term contributes to its pairs' keys: its FNV-1a 64.
