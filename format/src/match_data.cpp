@@ -211,9 +211,10 @@ void encode_block(std::string& out, const std::vector<std::uint32_t>& docids,
 }
 
 // The unpackers this processor runs best, by width.
-const packed::GapUnpackers kGapUnpackers = packed::gap_unpackers<false>(packed::have_avx2());
-const packed::GapUnpackers kGapUnpackersToTarget = packed::gap_unpackers<true>(packed::have_avx2());
-const packed::ValueUnpackers kValueUnpackers = packed::value_unpackers(packed::have_avx2());
+const bool kAvx2 = packed::have_avx2();
+const packed::GapUnpackers kGapUnpackers = packed::gap_unpackers<false>(kAvx2);
+const packed::GapUnpackers kGapUnpackersToTarget = packed::gap_unpackers<true>(kAvx2);
+const packed::ValueUnpackers kValueUnpackers = packed::value_unpackers(kAvx2);
 
 }  // namespace
 

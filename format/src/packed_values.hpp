@@ -16,6 +16,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 
 #if defined(__x86_64__)
@@ -137,14 +138,18 @@ template <std::uint32_t Width, bool ToTarget>
 __attribute__((target("avx2"))) std::uint32_t unpack_gaps_avx2(
     const unsigned char* in, std::uint32_t from, std::uint32_t count, std::uint32_t previous,
     std::uint32_t target, std::uint32_t* docids) {
-  std::uint32_t i = from;
-  for (; i < count && i % 8 != 0; ++i) {
+  // One docid at a time, before the first whole group and after the last; true where the
+  // decoding stops there.
+  const auto one = [&](std::uint32_t i) {
     previous += PackedValues<Width>::at(in, i) + 1;
     docids[i] = previous;
-    if (ToTarget && previous >= target) return i + 1;
-  }
+    return ToTarget && previous >= target;
+  };
+  std::uint32_t i = from;
+  for (; i < count && i % 8 != 0; ++i)
+    if (one(i)) return i + 1;
   if (i + 8 <= count) {
-    const __m256i one = _mm256_set1_epi32(1);
+    const __m256i ones = _mm256_set1_epi32(1);
     const __m256i lane3 = _mm256_set1_epi32(3);
     const __m256i lane7 = _mm256_set1_epi32(7);
     const __m256i wanted = _mm256_set1_epi32(static_cast<int>(target));
@@ -153,7 +158,7 @@ __attribute__((target("avx2"))) std::uint32_t unpack_gaps_avx2(
       // Running sums of gap + 1 within each half, then the low half's total added to the high
       // half, then the docid before the group to all.
       __m256i sums =
-          _mm256_add_epi32(unpack_group_avx2<Width>(in + std::size_t{i} / 8 * Width), one);
+          _mm256_add_epi32(unpack_group_avx2<Width>(in + std::size_t{i} / 8 * Width), ones);
       sums = _mm256_add_epi32(sums, _mm256_slli_si256(sums, 4));
       sums = _mm256_add_epi32(sums, _mm256_slli_si256(sums, 8));
       const __m256i low_total = _mm256_blend_epi32(_mm256_setzero_si256(),
@@ -171,11 +176,8 @@ __attribute__((target("avx2"))) std::uint32_t unpack_gaps_avx2(
     }
     previous = static_cast<std::uint32_t>(_mm256_cvtsi256_si32(before));
   }
-  for (; i < count; ++i) {
-    previous += PackedValues<Width>::at(in, i) + 1;
-    docids[i] = previous;
-    if (ToTarget && previous >= target) return i + 1;
-  }
+  for (; i < count; ++i)
+    if (one(i)) return i + 1;
   return count;
 }
 
@@ -206,36 +208,40 @@ using ValueUnpacker = void (*)(const unsigned char*, std::uint32_t, std::uint32_
 using GapUnpackers = std::array<GapUnpacker, kMaxBitWidth + 1>;
 using ValueUnpackers = std::array<ValueUnpacker, kMaxBitWidth + 1>;
 
-// The unpackers by width: with `avx2`, the AVX2 ones for widths 1 to kMaxGroupWidth.
-template <bool ToTarget>
-GapUnpackers gap_unpackers(bool avx2) {
+// A table by width of what pick(std::integral_constant<std::uint32_t, Width>) gives.
+template <typename Unpacker, typename Pick>
+std::array<Unpacker, kMaxBitWidth + 1> by_width(Pick&& pick) {
   return [&]<std::uint32_t... Widths>(std::integer_sequence<std::uint32_t, Widths...>) {
-    const auto pick = [&]<std::uint32_t Width>() -> GapUnpacker {
-#if defined(__x86_64__)
-      if constexpr (Width >= 1 && Width <= kMaxGroupWidth)
-        if (avx2) return &unpack_gaps_avx2<Width, ToTarget>;
-#endif
-      (void)avx2;
-      return &unpack_gaps_scalar<Width, ToTarget>;
-    };
-    return GapUnpackers{pick.template operator()<Widths>()...};
+    return std::array<Unpacker, kMaxBitWidth + 1>{
+        pick(std::integral_constant<std::uint32_t, Widths>{})...};
   }
   (std::make_integer_sequence<std::uint32_t, kMaxBitWidth + 1>{});
 }
 
-inline ValueUnpackers value_unpackers(bool avx2) {
-  return [&]<std::uint32_t... Widths>(std::integer_sequence<std::uint32_t, Widths...>) {
-    const auto pick = [&]<std::uint32_t Width>() -> ValueUnpacker {
+// The unpackers by width: with `avx2`, the AVX2 ones for widths 1 to kMaxGroupWidth.
+template <bool ToTarget>
+GapUnpackers gap_unpackers(bool avx2) {
+  return by_width<GapUnpacker>([avx2](auto width) -> GapUnpacker {
+    constexpr std::uint32_t Width = decltype(width)::value;
 #if defined(__x86_64__)
-      if constexpr (Width >= 1 && Width <= kMaxGroupWidth)
-        if (avx2) return &unpack_values_avx2<Width>;
+    if constexpr (Width >= 1 && Width <= kMaxGroupWidth)
+      if (avx2) return &unpack_gaps_avx2<Width, ToTarget>;
 #endif
-      (void)avx2;
-      return &unpack_values_scalar<Width>;
-    };
-    return ValueUnpackers{pick.template operator()<Widths>()...};
-  }
-  (std::make_integer_sequence<std::uint32_t, kMaxBitWidth + 1>{});
+    (void)avx2;
+    return &unpack_gaps_scalar<Width, ToTarget>;
+  });
+}
+
+inline ValueUnpackers value_unpackers(bool avx2) {
+  return by_width<ValueUnpacker>([avx2](auto width) -> ValueUnpacker {
+    constexpr std::uint32_t Width = decltype(width)::value;
+#if defined(__x86_64__)
+    if constexpr (Width >= 1 && Width <= kMaxGroupWidth)
+      if (avx2) return &unpack_values_avx2<Width>;
+#endif
+    (void)avx2;
+    return &unpack_values_scalar<Width>;
+  });
 }
 
 }  // namespace kavosh::index::packed
