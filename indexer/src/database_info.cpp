@@ -74,7 +74,47 @@ std::string prefix_of(const std::string& term) {
   return prefix;
 }
 
+// The index_parts() name of a file of an index directory.
+std::string_view part_of(const std::filesystem::path& file, const std::filesystem::path& index) {
+  const std::filesystem::path relative = file.lexically_relative(index);
+  if (!relative.empty() && *relative.begin() == schema::spelling_path({}).filename())
+    return "spelling";
+  const std::string name = file.filename().string();
+  if (name == "position.glass") return "positions";
+  if (name == "postlist.glass") return "postings and values";
+  if (name == "termlist.glass") return "termlists";
+  if (name == "docdata.glass") return "document data";
+  if (file.filename() == match_data_path({}).filename()) return "match data";
+  if (file.filename() == term_filter_path({}).filename()) return "term filter";
+  return "other";
+}
+
+// The summed size of every value in `slot`.
+std::uint64_t value_bytes(const Xapian::Database& db, Xapian::valueno slot) {
+  std::uint64_t bytes = 0;
+  for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it)
+    bytes += (*it).size();
+  return bytes;
+}
+
 }  // namespace
+
+std::vector<std::pair<std::string, std::uint64_t>> index_parts(const std::filesystem::path& path) {
+  std::vector<std::pair<std::string, std::uint64_t>> parts;
+  for (const char* name : {"positions", "postings and values", "termlists", "document data",
+                           "match data", "term filter", "spelling", "other"})
+    parts.emplace_back(name, 0);
+  std::error_code error;
+  for (auto it = std::filesystem::recursive_directory_iterator(path, error);
+       !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+    if (!it->is_regular_file(error)) continue;
+    const std::string_view part = part_of(it->path(), path);
+    for (auto& [name, bytes] : parts)
+      if (name == part) bytes += it->file_size(error);
+  }
+  std::erase_if(parts, [](const auto& part) { return part.second == 0; });
+  return parts;
+}
 
 std::uintmax_t directory_size(const std::filesystem::path& path) {
   std::uintmax_t total = 0;
@@ -121,6 +161,9 @@ DatabaseSummary summarize_database(const std::filesystem::path& db_path) {
   }
   for (auto it = db.synonym_keys_begin(); it != db.synonym_keys_end(); ++it) ++summary.synonym_keys;
   summary.bytes_on_disk = directory_size(db_path);
+  summary.parts = index_parts(db_path);
+  summary.record_bytes = value_bytes(db, schema::kSlotStoredPassage);
+  summary.pair_filter_bytes = value_bytes(db, schema::kSlotAdjacentPairs);
   return summary;
 }
 
@@ -142,6 +185,14 @@ std::string format_summary(const DatabaseSummary& summary) {
   out << "\n";
   out << "synonym keys: " << summary.synonym_keys << "\n";
   out << "size on disk: " << human_bytes(summary.bytes_on_disk) << "\n";
+  for (const auto& [part, bytes] : summary.parts) {
+    out << "  " << part << ": " << human_bytes(bytes);
+    if (part == "postings and values") {
+      out << " (stored records " << human_bytes(summary.record_bytes) << ", adjacent-pair filters "
+          << human_bytes(summary.pair_filter_bytes) << ")";
+    }
+    out << "\n";
+  }
   out << "schema: " << (summary.schema_version.empty() ? "unknown" : summary.schema_version)
       << "\n";
   out << "stemmers: english " << summary.english_stemmer << ", persian " << summary.persian_stemmer

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -94,6 +95,40 @@ TEST(ShardedIndex, HoldsWhatOneDatabaseHoldsInShardsKeptApart) {
   EXPECT_EQ(summary.shard_passages.size(), 3u);
   EXPECT_NE(format_summary(summary).find("shards: 3 (passages: "), std::string::npos);
   EXPECT_TRUE(summarize_database(dir / "one").shard_passages.empty());
+}
+
+TEST(ShardedIndex, SummaryTellsWhereTheBytesGoInOneDatabaseAndInShards) {
+  TempDir dir;
+  write_articles(dir / "one", WriterOptions{});
+  write_articles(dir / "sharded", sharded(3));
+  const std::vector<std::string> order = {
+      "positions",  "postings and values", "termlists", "document data",
+      "match data", "term filter",         "spelling",  "other"};
+  for (const char* name : {"one", "sharded"}) {
+    const DatabaseSummary summary = summarize_database(dir / name);
+    std::uint64_t summed = 0;
+    std::size_t last = 0;
+    std::map<std::string, std::uint64_t> parts;
+    for (const auto& [part, bytes] : summary.parts) {
+      const auto at = std::find(order.begin(), order.end(), part);
+      ASSERT_NE(at, order.end()) << part;
+      EXPECT_GE(static_cast<std::size_t>(at - order.begin()), last) << part << " out of order";
+      last = static_cast<std::size_t>(at - order.begin());
+      EXPECT_GT(bytes, 0u) << part;
+      summed += bytes;
+      parts[part] = bytes;
+    }
+    EXPECT_EQ(summed, summary.bytes_on_disk) << name;
+    for (const char* part :
+         {"positions", "postings and values", "termlists", "match data", "spelling"})
+      EXPECT_TRUE(parts.contains(part)) << name << ": " << part;
+    // The records and filters are values, which live in the postings table.
+    EXPECT_GT(summary.record_bytes, 0u) << name;
+    EXPECT_GT(summary.pair_filter_bytes, 0u) << name;
+    EXPECT_LT(summary.record_bytes + summary.pair_filter_bytes, parts["postings and values"]);
+    EXPECT_NE(format_summary(summary).find("\n  postings and values: "), std::string::npos);
+    EXPECT_NE(format_summary(summary).find(", adjacent-pair filters "), std::string::npos);
+  }
 }
 
 TEST(ShardedIndex, UpdatesAndDeletesGoToTheArticlesShard) {

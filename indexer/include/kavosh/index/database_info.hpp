@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kavosh::index {
@@ -16,6 +17,12 @@ struct DatabaseSummary {
   std::map<std::string, std::uint64_t> languages;  // "en" -> passages
   std::uint64_t synonym_keys = 0;
   std::uint64_t bytes_on_disk = 0;
+  // Where bytes_on_disk goes (index_parts()), and of the postings table's share, the values of
+  // the stored passage records and of the adjacent-pair filters (their bytes as stored, before
+  // the B-tree's own).
+  std::vector<std::pair<std::string, std::uint64_t>> parts;
+  std::uint64_t record_bytes = 0;
+  std::uint64_t pair_filter_bytes = 0;
   std::string schema_version;
   std::string english_stemmer;  // the stemmers the index's stems were made with (metadata;
   std::string persian_stemmer;  // an index without it: the defaults of its time)
@@ -37,6 +44,13 @@ std::string describe_passage(const std::filesystem::path& db_path, const std::st
 void compact_database(const std::filesystem::path& db_path);
 
 std::uintmax_t directory_size(const std::filesystem::path& path);
+
+// The bytes of an index directory by what they hold, over every database in it (a stub's,
+// shards'): "positions", "postings and values" (Xapian's postlist table, where the stored
+// records and every value live), "termlists", "document data", "match data", "term filter",
+// "spelling" (its own database) and "other" (locks, version files, a staged rebuild's leftovers),
+// in that order; parts without a byte are left out. They sum to directory_size(path).
+std::vector<std::pair<std::string, std::uint64_t>> index_parts(const std::filesystem::path& path);
 
 // (These three are defined in src/shard_set.cpp, beside the rest of what knows Xapian's files.)
 // The subdirectories the index directory's Xapian stub file names (schema::kShardStub): a
