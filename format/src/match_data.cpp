@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstddef>
 #include <cstring>
 #include <iterator>
 #include <limits>
@@ -18,7 +20,9 @@
 
 #include "atomic_file.hpp"
 #include "kavosh/format/adjacent_pairs.hpp"
+#include "kavosh/format/record_dictionary.hpp"
 #include "kavosh/format/schema.hpp"
+#include "kavosh/format/stored_passage.hpp"
 #include "packed_values.hpp"
 #include "varint.hpp"
 
@@ -28,9 +32,9 @@ namespace kavosh::index {
 //   header: magic (8), byte-order mark u32, block size u32, revision u64, UUID length u64,
 //           length count u64, term count u64, block count u64, impact count u64,
 //           pool bytes u64, posting bytes u64, article count u64, id pool bytes u64,
-//           short group count u64, short pool bytes u64, pair pool bytes u64, checksum u64
-//           (of every section but blocks, posting offsets, impacts, postings, the short pool
-//           and the adjacent pairs),
+//           short group count u64, short pool bytes u64, pair pool bytes u64, sequence pool
+//           bytes u64, checksum u64 (of every section but blocks, posting offsets, impacts,
+//           postings, the short pool, the adjacent pairs and the token sequences),
 //           UUID (padded with zeros to a multiple of 8)
 //   lengths: u32[length count], indexed by docid, padded to a multiple of 8 bytes
 //   articles: u32[length count], indexed by docid, padded the same way
@@ -54,6 +58,15 @@ namespace kavosh::index {
 //               and bytes of the rest, varint posting count, varint posting bytes, then per
 //               posting varint (docid - previous docid - 1) << 1 | (wdf != 1) (the first
 //               counting from docid 0) and, when that bit is set, varint wdf
+//   sequence offsets: u64[length count + 1], where each document's token sequence starts in
+//                     the sequence pool (as the pair offsets)
+//   sequence checksums: u64 per kPairChunkDocs documents, as the pair checksums
+//   sequence pool: per document, a byte kSequenceUnknown (no sequence: the checks read
+//                  Xapian's positions) or kSequenceKnown followed by varint n, a byte w, the
+//                  n body positions' term numbers + 1 (0: a term the index lacks) packed w bits
+//                  each from the least significant bit up (whole bytes), varint m, and m
+//                  stacked tokens as varint position and varint term number + 1; then 8 zero
+//                  bytes (a reader loads 8 bytes at a time), padded to a multiple of 8
 //   pair offsets: u64[length count + 1], where each document's adjacent-pair filter starts in
 //                 the pair pool (document d's ends where d + 1's starts; empty for none)
 //   pair checksums: u64 per kPairChunkDocs documents (docids from 0), of the chunk's pair
@@ -78,7 +91,12 @@ struct MatchData::ShortGroup {
 
 namespace {
 
-constexpr std::array<char, 8> kMatchDataMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '6'};
+constexpr std::array<char, 8> kMatchDataMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '7'};
+// Files written before the token sequences: the same layout without them, and a header without
+// their size (kHeaderBytesWithoutSequences long). Read as they are, every phrase check then
+// reading Xapian's positions, until an indexing run or --compact writes the file again.
+constexpr std::array<char, 8> kMatchDataMagicWithoutSequences = {'K', 'V', 'M', 'A',
+                                                                 'T', 'C', 'H', '6'};
 constexpr std::uint32_t kByteOrderMark = 0x01020304;
 struct Header {
   char magic[8];
@@ -97,12 +115,35 @@ struct Header {
   std::uint64_t short_group_count;
   std::uint64_t short_pool_bytes;
   std::uint64_t pair_pool_bytes;
+  std::uint64_t sequence_pool_bytes;
   std::uint64_t checksum;
 };
-static_assert(sizeof(Header) == 128);
+static_assert(sizeof(Header) == 136);
+constexpr std::size_t kHeaderBytesWithoutSequences = 128;
+
+// `header` from the first bytes of a file of `size` bytes, and how long it is there; nothing
+// for a file of neither layout.
+std::optional<std::size_t> read_header(const char* in, std::uint64_t size, Header& header) {
+  if (std::memcmp(in, kMatchDataMagic.data(), kMatchDataMagic.size()) == 0) {
+    std::memcpy(&header, in, sizeof header);
+    return sizeof header;
+  }
+  if (std::memcmp(in, kMatchDataMagicWithoutSequences.data(),
+                  kMatchDataMagicWithoutSequences.size()) != 0 ||
+      size < kHeaderBytesWithoutSequences)
+    return std::nullopt;
+  constexpr std::size_t kFieldsBytes = offsetof(Header, sequence_pool_bytes);
+  std::memcpy(&header, in, kFieldsBytes);
+  header.sequence_pool_bytes = 0;
+  std::memcpy(&header.checksum, in + kFieldsBytes, sizeof header.checksum);
+  return kHeaderBytesWithoutSequences;
+}
 // Documents per checksum of adjacent-pair filters: a phrase's candidates are checked a chunk
 // at a time, the first time one of its documents is read.
 constexpr std::uint64_t kPairChunkDocs = 1024;
+// A document's token sequence: known, or not (the checks read Xapian's positions).
+constexpr unsigned char kSequenceUnknown = 0;
+constexpr unsigned char kSequenceKnown = 1;
 constexpr std::uint64_t pair_chunk_count(std::uint64_t length_count) {
   return (length_count + kPairChunkDocs - 1) / kPairChunkDocs;
 }
@@ -357,6 +398,129 @@ PairSections pair_sections(const Xapian::Database& db, Xapian::docid last) {
   return out;
 }
 
+// Term numbers of the body's terms (those without a prefix), for the token sequences: a
+// term with blocks has its place in the directory, a short list's term the number of terms
+// with blocks plus its place among the short lists (MatchData::term_number).
+struct BodyTermNumbers {
+  // token_hash of each body term, to its number; kAmbiguousHash where two terms share one.
+  std::unordered_map<std::uint32_t, std::uint32_t> by_hash;
+  static constexpr std::uint32_t kAmbiguousHash = 0xFFFFFFFF;
+  // The terms whose hash another term shares, to their numbers.
+  std::unordered_map<std::string, std::uint32_t> ambiguous;
+
+  // From every body term and its number.
+  explicit BodyTermNumbers(const std::vector<std::pair<std::string, std::uint32_t>>& terms) {
+    for (const auto& [name, number] : terms) {
+      const auto [at, inserted] = by_hash.emplace(token_hash(name), number);
+      if (!inserted) at->second = kAmbiguousHash;
+    }
+    for (const auto& [name, number] : terms)
+      if (by_hash.at(token_hash(name)) == kAmbiguousHash) ambiguous.emplace(name, number);
+  }
+};
+
+// The number + 1 of `token`'s term in `numbers` (0: a term the index lacks); nothing where its
+// hash is two terms' and the record keeps the hash only. A token whose record keeps no hash is
+// its text lowercased (stored_passage.hpp), and `lowered` holds that text then.
+std::optional<std::uint32_t> token_number(std::string_view text, const StoredToken& token,
+                                          const BodyTermNumbers& numbers, std::string& lowered) {
+  const auto found = numbers.by_hash.find(token.term_hash);
+  if (found == numbers.by_hash.end()) return 0;  // no body term has its hash
+  if (found->second != BodyTermNumbers::kAmbiguousHash) return found->second + 1;
+  lowered.assign(text.substr(token.begin, token.end - token.begin));
+  for (char& c : lowered)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  if (token_hash(lowered) != token.term_hash) return std::nullopt;  // the record keeps the hash
+  const auto term = numbers.ambiguous.find(lowered);
+  return term == numbers.ambiguous.end() ? 0 : term->second + 1;
+}
+
+// Appends `values` packed `width` bits each from the least significant bit up.
+void append_packed(const std::vector<std::uint32_t>& values, std::uint32_t width,
+                   std::string& out) {
+  std::uint64_t pending = 0;  // bits not yet appended, at most 7 before a value is added
+  std::uint32_t pending_bits = 0;
+  for (const std::uint32_t value : values) {
+    pending |= std::uint64_t{value} << pending_bits;
+    pending_bits += width;
+    for (; pending_bits >= 8; pending_bits -= 8, pending >>= 8)
+      out.push_back(static_cast<char>(pending & 0xFF));
+  }
+  if (pending_bits > 0) out.push_back(static_cast<char>(pending & 0xFF));
+}
+
+// The token sequence of one record (see the layout at the top of this file) appended to `out`;
+// false, with nothing appended, where a token's term cannot be told.
+bool append_sequence(const StoredPassageView& record, const BodyTermNumbers& numbers,
+                     std::vector<StoredToken>& tokens, std::string& lowered, std::string& out) {
+  record.decode_tokens(tokens);
+  std::vector<std::uint32_t> positions;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> stacked;
+  for (const StoredToken& token : tokens) {
+    const std::optional<std::uint32_t> number = token_number(record.text, token, numbers, lowered);
+    if (!number) return false;
+    if (token.span == 1) {
+      positions.push_back(*number);
+    } else {
+      if (positions.empty()) return false;  // a compound before any word: never written so
+      stacked.emplace_back(static_cast<std::uint32_t>(positions.size() - 1), *number);
+    }
+  }
+  std::uint32_t largest = 0;
+  for (std::uint32_t number : positions) largest = std::max(largest, number);
+  const auto width = static_cast<std::uint32_t>(std::bit_width(largest));
+  out.push_back(static_cast<char>(kSequenceKnown));
+  put_varint(out, positions.size());
+  out.push_back(static_cast<char>(width));
+  append_packed(positions, width, out);
+  put_varint(out, stacked.size());
+  for (const auto& [position, number] : stacked) {
+    put_varint(out, position);
+    put_varint(out, number);
+  }
+  return true;
+}
+
+// Every document's token sequence, from its stored record (value slot kSlotStoredPassage),
+// with offsets by docid and a checksum per chunk of kPairChunkDocs documents.
+PairSections sequence_sections(const Xapian::Database& db, Xapian::docid last,
+                               const BodyTermNumbers& numbers) {
+  PairSections out;
+  const std::uint64_t count = std::uint64_t{last} + 1;
+  out.offsets.assign(count + 1, 0);
+  RecordDictionaries dictionaries;
+  dictionaries.add_from(db);
+  std::string buffer, lowered;
+  std::vector<StoredToken> tokens;
+  Xapian::docid next = 0;
+  for (auto it = db.valuestream_begin(schema::kSlotStoredPassage);
+       it != db.valuestream_end(schema::kSlotStoredPassage); ++it) {
+    const Xapian::docid docid = it.get_docid();
+    if (docid > last) break;
+    for (; next <= docid; ++next) out.offsets[next] = out.pool.size();
+    const std::string value = *it;
+    const std::size_t before = out.pool.size();
+    bool known = false;
+    try {
+      known = append_sequence(StoredPassageView::parse(value, buffer, &dictionaries), numbers,
+                              tokens, lowered, out.pool);
+    } catch (const CorruptStoredPassage&) {
+      known = false;
+    }
+    if (!known) {
+      out.pool.resize(before);
+      out.pool.push_back(static_cast<char>(kSequenceUnknown));
+    }
+  }
+  for (; next <= count; ++next) out.offsets[next] = out.pool.size();
+  out.pool.append(8, '\0');
+  out.pool.resize(padded8(out.pool.size()), '\0');
+  for (std::uint64_t chunk = 0; chunk < pair_chunk_count(count); ++chunk)
+    out.checksums.push_back(pair_chunk_checksum(
+        chunk, count, out.offsets.data(), reinterpret_cast<const unsigned char*>(out.pool.data())));
+  return out;
+}
+
 }  // namespace
 
 struct MatchData::TermSections {
@@ -377,6 +541,10 @@ struct MatchData::TermSections {
   void add_short_term(const Xapian::Database& db, const std::string& name);
   // Ends the last group of short lists.
   void finish_short_terms() { close_short_group(); }
+  // Every term of `db`, as add_term() or add_short_term(); returns the body terms with their
+  // numbers (MatchData::term_number).
+  std::vector<std::pair<std::string, std::uint32_t>> add_every_term(
+      const Xapian::Database& db, std::span<const std::uint32_t> lengths);
 
  private:
   std::string previous_short_;  // the last term of the open group
@@ -468,6 +636,32 @@ void MatchData::TermSections::add_short_term(const Xapian::Database& db, const s
   ++short_groups.back().term_count;
 }
 
+std::vector<std::pair<std::string, std::uint32_t>> MatchData::TermSections::add_every_term(
+    const Xapian::Database& db, std::span<const std::uint32_t> lengths) {
+  std::vector<std::pair<std::string, std::uint32_t>> body_terms;
+  std::vector<std::size_t> short_body_terms;  // numbered once the terms with blocks are counted
+  std::uint32_t short_terms = 0;
+  for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) {
+    const std::string name = *term;
+    if (term.get_termfreq() >= kMinBlockedPostings) {
+      if (schema::is_body_term(name))
+        body_terms.emplace_back(name, static_cast<std::uint32_t>(directory.size()));
+      add_term(db, name, lengths);
+    } else {
+      if (schema::is_body_term(name)) {
+        short_body_terms.push_back(body_terms.size());
+        body_terms.emplace_back(name, short_terms);
+      }
+      ++short_terms;
+      add_short_term(db, name);
+    }
+  }
+  finish_short_terms();
+  for (const std::size_t at : short_body_terms)
+    body_terms[at].second += static_cast<std::uint32_t>(directory.size());
+  return body_terms;
+}
+
 void MatchData::write(const Xapian::Database& db, const std::filesystem::path& file) {
   const Xapian::docid last = db.get_lastdocid();
   const std::vector<std::uint32_t> lengths = document_lengths(db, last);
@@ -475,13 +669,8 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   const std::vector<std::uint32_t> passages = passage_numbers(db, last, lengths.size());
   const PairSections pairs = pair_sections(db, last);
   TermSections terms;
-  for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) {
-    if (term.get_termfreq() >= kMinBlockedPostings)
-      terms.add_term(db, *term, lengths);
-    else
-      terms.add_short_term(db, *term);
-  }
-  terms.finish_short_terms();
+  const BodyTermNumbers numbers(terms.add_every_term(db, lengths));
+  const PairSections sequences = sequence_sections(db, last, numbers);
   terms.posting_bytes = terms.postings.size();
   terms.postings.resize(padded8(terms.posting_bytes + kPostingSlack), '\0');
 
@@ -503,6 +692,7 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   header.short_group_count = terms.short_groups.size();
   header.short_pool_bytes = terms.short_pool.size();
   header.pair_pool_bytes = pairs.pool.size();
+  header.sequence_pool_bytes = sequences.pool.size();
   std::string uuid_padded = uuid;
   uuid_padded.resize(padded8(uuid.size()), '\0');
   std::string pool_padded = terms.pool;
@@ -517,13 +707,28 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
     checksum.add(part);
   header.checksum = checksum.value();
   write_file_atomically(
-      file, {std::string_view(reinterpret_cast<const char*>(&header), sizeof header), uuid_padded,
-             bytes_of(lengths), bytes_of(articles.numbers), bytes_of(passages),
-             bytes_of(articles.id_offsets), articles.id_pool, bytes_of(terms.directory),
-             block_section, bytes_of(terms.posting_offsets), bytes_of(terms.impacts),
-             terms.postings, pool_padded, bytes_of(terms.short_groups), terms.short_pool,
+      file, {std::string_view(reinterpret_cast<const char*>(&header), sizeof header),
+             uuid_padded,
+             bytes_of(lengths),
+             bytes_of(articles.numbers),
+             bytes_of(passages),
+             bytes_of(articles.id_offsets),
+             articles.id_pool,
+             bytes_of(terms.directory),
+             block_section,
+             bytes_of(terms.posting_offsets),
+             bytes_of(terms.impacts),
+             terms.postings,
+             pool_padded,
+             bytes_of(terms.short_groups),
+             terms.short_pool,
              std::string(padded8(terms.short_pool.size()) - terms.short_pool.size(), '\0'),
-             bytes_of(pairs.offsets), bytes_of(pairs.checksums), pairs.pool});
+             bytes_of(sequences.offsets),
+             bytes_of(sequences.checksums),
+             sequences.pool,
+             bytes_of(pairs.offsets),
+             bytes_of(pairs.checksums),
+             pairs.pool});
 }
 
 namespace {
@@ -539,8 +744,8 @@ std::optional<MappedFile> map_file(const std::filesystem::path& file) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   struct stat status {};
-  const bool stat_ok =
-      ::fstat(fd, &status) == 0 && status.st_size >= static_cast<off_t>(sizeof(Header));
+  const bool stat_ok = ::fstat(fd, &status) == 0 &&
+                       status.st_size >= static_cast<off_t>(kHeaderBytesWithoutSequences);
   void* mapped = stat_ok ? ::mmap(nullptr, static_cast<std::size_t>(status.st_size), PROT_READ,
                                   MAP_SHARED, fd, 0)
                          : MAP_FAILED;
@@ -555,24 +760,29 @@ std::optional<MappedFile> map_file(const std::filesystem::path& file) {
 // Where each section starts (see the layout at the top of this file).
 struct Layout {
   std::uint64_t lengths, articles, passages, id_offsets, id_pool, directory, blocks, offsets,
-      impacts, postings, pool, short_groups, short_pool, pair_offsets, pair_checksums, pair_pool;
+      impacts, postings, pool, short_groups, short_pool, pair_offsets, pair_checksums, pair_pool,
+      sequence_offsets, sequence_checksums, sequence_pool;
 };
 
 // The sections of a file of `size` bytes with `header`, when they fill it exactly. Every count
 // is checked against the size before any is multiplied or added, so a crafted count cannot
 // overflow the sums.
 template <typename DirectoryEntry, typename Block, typename Impact, typename ShortGroup>
-std::optional<Layout> layout_of(const Header& header, std::uint64_t size) {
+std::optional<Layout> layout_of(const Header& header, std::size_t header_bytes,
+                                std::uint64_t size) {
+  const bool sequences = header_bytes == sizeof(Header);
   if (header.short_group_count > size / sizeof(ShortGroup) || header.short_pool_bytes > size ||
       header.term_count > size / sizeof(DirectoryEntry) ||
       header.block_count > size / sizeof(Block) || header.impact_count > size / sizeof(Impact) ||
       header.pool_bytes > size || header.posting_bytes > size || header.length_count > size ||
       header.article_count >= size / sizeof(std::uint64_t) || header.id_pool_bytes > size ||
       header.id_pool_bytes % 8 != 0 || header.uuid_bytes > kMaxUuidBytes ||
-      header.pair_pool_bytes > size || header.pair_pool_bytes % 8 != 0)
+      header.pair_pool_bytes > size || header.pair_pool_bytes % 8 != 0 ||
+      header.sequence_pool_bytes > size || header.sequence_pool_bytes % 8 != 0 ||
+      (sequences && header.sequence_pool_bytes < 8))
     return std::nullopt;
   Layout at{};
-  at.lengths = sizeof(Header) + padded8(header.uuid_bytes);
+  at.lengths = header_bytes + padded8(header.uuid_bytes);
   at.articles = at.lengths + padded8(header.length_count * 4);
   at.passages = at.articles + padded8(header.length_count * 4);
   at.id_offsets = at.passages + padded8(header.length_count * 4);
@@ -585,7 +795,15 @@ std::optional<Layout> layout_of(const Header& header, std::uint64_t size) {
   at.pool = at.postings + padded8(header.posting_bytes + kPostingSlack);
   at.short_groups = at.pool + padded8(header.pool_bytes);
   at.short_pool = at.short_groups + header.short_group_count * sizeof(ShortGroup);
-  at.pair_offsets = at.short_pool + padded8(header.short_pool_bytes);
+  at.sequence_offsets = at.short_pool + padded8(header.short_pool_bytes);
+  at.sequence_checksums = at.sequence_offsets;
+  at.sequence_pool = at.sequence_offsets;
+  if (sequences) {
+    at.sequence_checksums = at.sequence_offsets + (header.length_count + 1) * sizeof(std::uint64_t);
+    at.sequence_pool =
+        at.sequence_checksums + pair_chunk_count(header.length_count) * sizeof(std::uint64_t);
+  }
+  at.pair_offsets = at.sequence_pool + header.sequence_pool_bytes;
   at.pair_checksums = at.pair_offsets + (header.length_count + 1) * sizeof(std::uint64_t);
   at.pair_pool = at.pair_checksums + pair_chunk_count(header.length_count) * sizeof(std::uint64_t);
   if (at.pair_pool + header.pair_pool_bytes != size) return std::nullopt;
@@ -611,19 +829,19 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   if (!mapped) return std::nullopt;
   const char* in = mapped->bytes();
   Header header;
-  std::memcpy(&header, in, sizeof header);
-  if (std::memcmp(header.magic, kMatchDataMagic.data(), kMatchDataMagic.size()) != 0 ||
-      header.byte_order != kByteOrderMark || header.block_size != kBlockSize ||
+  const std::optional<std::size_t> header_bytes = read_header(in, mapped->size, header);
+  if (!header_bytes || header.byte_order != kByteOrderMark || header.block_size != kBlockSize ||
       header.revision != revision || header.uuid_bytes != uuid.size() ||
       header.length_count != static_cast<std::uint64_t>(last) + 1)
     return std::nullopt;
-  const auto at = layout_of<DirectoryEntry, Block, Impact, ShortGroup>(header, mapped->size);
-  if (!at || std::memcmp(in + sizeof(Header), uuid.data(), uuid.size()) != 0) return std::nullopt;
+  const auto at =
+      layout_of<DirectoryEntry, Block, Impact, ShortGroup>(header, *header_bytes, mapped->size);
+  if (!at || std::memcmp(in + *header_bytes, uuid.data(), uuid.size()) != 0) return std::nullopt;
   // Summed section by section, as written; blocks, impacts and postings have a checksum per
   // term, the short lists one per group.
   Checksum checksum;
   const std::pair<std::uint64_t, std::uint64_t> sections[] = {
-      {sizeof(Header), at->lengths},     {at->lengths, at->articles},
+      {*header_bytes, at->lengths},      {at->lengths, at->articles},
       {at->articles, at->passages},      {at->passages, at->id_offsets},
       {at->id_offsets, at->id_pool},     {at->id_pool, at->directory},
       {at->directory, at->blocks},       {at->pool, at->pool + header.pool_bytes},
@@ -657,6 +875,13 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   data.pair_pool_ = reinterpret_cast<const unsigned char*>(in + at->pair_pool);
   data.pair_pool_bytes_ = header.pair_pool_bytes;
   data.pair_chunk_state_.assign(pair_chunk_count(header.length_count), TermState::Unchecked);
+  if (*header_bytes == sizeof(Header))
+    data.sequence_offsets_ = reinterpret_cast<const std::uint64_t*>(in + at->sequence_offsets);
+  data.sequence_checksums_ = reinterpret_cast<const std::uint64_t*>(in + at->sequence_checksums);
+  data.sequence_pool_ = reinterpret_cast<const unsigned char*>(in + at->sequence_pool);
+  // The 8 zero bytes that end the pool are not a document's.
+  data.sequence_pool_bytes_ = data.sequence_offsets_ ? header.sequence_pool_bytes - 8 : 0;
+  data.sequence_chunk_state_.assign(pair_chunk_count(header.length_count), TermState::Unchecked);
   if (!data.directory_in_bounds(header.pool_bytes, header.block_count) ||
       !data.article_ids_in_bounds(header.id_pool_bytes) || !data.short_groups_in_bounds())
     return std::nullopt;
@@ -739,8 +964,10 @@ const unsigned char* MatchData::short_group_end(std::uint64_t group) const {
 bool MatchData::short_groups_in_bounds() const {
   for (std::uint64_t g = 0; g < short_group_count_; ++g) {
     const ShortGroup& group = short_groups_[g];
+    // Every group but the last is full: term_number() counts on it.
     if (group.term_count == 0 || group.offset > short_pool_bytes_ ||
-        (g > 0 && group.offset <= short_groups_[g - 1].offset))
+        (g > 0 && group.offset <= short_groups_[g - 1].offset) ||
+        (g + 1 < short_group_count_ && group.term_count != kShortGroupTerms))
       return false;
   }
   return true;
@@ -764,6 +991,93 @@ std::span<const unsigned char> MatchData::adjacent_pairs(Xapian::docid docid) co
   }
   if (state != TermState::Valid) return {};  // damaged: no filter, Xapian's positions decide
   return {pair_pool_ + pair_offsets_[docid], pair_offsets_[docid + 1] - pair_offsets_[docid]};
+}
+
+std::optional<std::uint32_t> MatchData::term_number(std::string_view term) const {
+  if (const DirectoryEntry* entry = directory_entry(term))
+    return static_cast<std::uint32_t>(entry - directory_);
+  const std::optional<std::uint64_t> before = groups_before(term, /*or_equal=*/true);
+  if (!before || *before == 0) return std::nullopt;
+  const std::uint64_t group = *before - 1;
+  std::uint64_t place = 0;
+  std::optional<std::uint32_t> number;
+  const Walk walk = walk_short_entries(
+      group, *before, [&](std::string_view current, const ShortEntry&, TermState&) {
+        if (current < term) {
+          ++place;
+          return true;
+        }
+        // Every group but the last holds kShortGroupTerms terms (checked when the file is read).
+        if (current == term)
+          number = static_cast<std::uint32_t>(term_count_ + group * kShortGroupTerms + place);
+        return false;
+      });
+  if (walk == Walk::Damaged) return std::nullopt;
+  return number;
+}
+
+bool MatchData::sequence_chunk_valid(std::uint64_t chunk) const {
+  TermState& state = sequence_chunk_state_[chunk];
+  if (state == TermState::Unchecked) {
+    // Offsets ascending within the pool, and the checksum as written.
+    const auto [first, end] = pair_chunk(chunk, length_count_);
+    bool valid = true;
+    for (std::uint64_t d = first; d < end && valid; ++d)
+      valid = sequence_offsets_[d] <= sequence_offsets_[d + 1] &&
+              sequence_offsets_[d + 1] <= sequence_pool_bytes_;
+    valid = valid && pair_chunk_checksum(chunk, length_count_, sequence_offsets_, sequence_pool_) ==
+                         sequence_checksums_[chunk];
+    state = valid ? TermState::Valid : TermState::Invalid;
+  }
+  return state == TermState::Valid;
+}
+
+std::optional<bool> MatchData::phrase_holds(Xapian::docid docid,
+                                            std::span<const std::uint32_t> phrase) const {
+  if (sequence_offsets_ == nullptr || docid >= length_count_ || phrase.empty() ||
+      !sequence_chunk_valid(docid / kPairChunkDocs))
+    return std::nullopt;
+  const unsigned char* at = sequence_pool_ + sequence_offsets_[docid];
+  const unsigned char* const end = sequence_pool_ + sequence_offsets_[docid + 1];
+  if (at == end || *at++ != kSequenceKnown) return std::nullopt;
+  std::uint64_t count = 0;
+  if (!read_varint(at, end, count) || at == end) return std::nullopt;
+  const std::uint32_t width = *at++;
+  if (width > packed::kMaxBitWidth || count > static_cast<std::uint64_t>(end - at) * 8)
+    return std::nullopt;
+  const unsigned char* const packed_values = at;
+  const std::uint64_t packed_bytes = (count * width + 7) / 8;
+  if (packed_bytes > static_cast<std::uint64_t>(end - at)) return std::nullopt;
+  at += packed_bytes;
+  std::uint64_t stacked_count = 0;
+  if (!read_varint(at, end, stacked_count) || stacked_count > static_cast<std::uint64_t>(end - at))
+    return std::nullopt;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> stacked(stacked_count);
+  for (auto& [position, number] : stacked)
+    if (!read_varint(at, end, position) || !read_varint(at, end, number)) return std::nullopt;
+  if (at != end) return std::nullopt;
+  const std::uint64_t mask = (std::uint64_t{1} << width) - 1;
+  // Reads 8 bytes from the value's first: the pool ends with 8 zero bytes for the last value.
+  const auto value = [&](std::uint64_t i) {
+    const std::uint64_t bit = i * width;
+    std::uint64_t word;
+    std::memcpy(&word, packed_values + bit / 8, sizeof word);
+    return (word >> (bit % 8)) & mask;
+  };
+  const auto stands = [&](std::uint64_t position, std::uint32_t term) {
+    const std::uint64_t stored = std::uint64_t{term} + 1;
+    if (value(position) == stored) return true;
+    for (const auto& [at_position, number] : stacked)
+      if (at_position == position && number == stored) return true;
+    return false;
+  };
+  if (phrase.size() > count) return false;
+  for (std::uint64_t start = 0; start + phrase.size() <= count; ++start) {
+    std::size_t k = 0;
+    while (k < phrase.size() && stands(start + k, phrase[k])) ++k;
+    if (k == phrase.size()) return true;
+  }
+  return false;
 }
 
 bool MatchData::short_group_valid(std::uint64_t group) const {

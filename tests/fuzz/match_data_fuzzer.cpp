@@ -2,7 +2,8 @@
 // flipped, the file cut or extended; fuzz_support.hpp mutate()). Invariants beyond the
 // sanitizers': read() never throws, and whatever an accepted file answers equals what the
 // pristine file answers: every document's length, article, article id, passage and adjacent-pair
-// filter (or none, when a chunk's checksum catches the edit), and every term's
+// filter and every phrase check of its token sequence (or none, when a chunk's checksum catches
+// the edit), every term's number, and every term's
 // blocks, impacts and decoded postings, and every short list (or none, when a checksum catches
 // the edit and the matcher falls back to reading the list through Xapian). A different answer
 // would mean a wrong bound and lost documents.
@@ -17,6 +18,7 @@
 
 #include "fuzz_support.hpp"
 #include "kavosh/format/match_data.hpp"
+#include "kavosh/format/schema.hpp"
 
 using kavosh::fuzz::require;
 using kavosh::index::MatchData;
@@ -46,6 +48,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const std::filesystem::path scratch = index / "fuzzed.match";
   static const std::vector<std::string> terms = kavosh::fuzz::all_terms(database);
   require(pristine.has_value(), "the pristine match.data does not read");
+  // Phrases of the index's body terms, one to three long, by their numbers in the pristine file.
+  static const std::vector<std::vector<std::uint32_t>> phrases = [&] {
+    std::vector<std::uint32_t> numbers;
+    for (const std::string& term : terms)
+      if (kavosh::index::schema::is_body_term(term))
+        if (const auto number = pristine->term_number(term)) numbers.push_back(*number);
+    std::vector<std::vector<std::uint32_t>> out;
+    for (std::size_t i = 0; i < numbers.size() && out.size() < 24; i += 7) {
+      out.push_back({numbers[i]});
+      if (i + 1 < numbers.size()) out.push_back({numbers[i], numbers[i + 1]});
+      if (i + 2 < numbers.size()) out.push_back({numbers[i + 2], numbers[i], numbers[i + 1]});
+    }
+    return out;
+  }();
 
   std::string file = pristine_bytes;
   kavosh::fuzz::mutate(file, data, size);
@@ -64,8 +80,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::span<const unsigned char> filter = fuzzed->adjacent_pairs(docid);
       require(filter.empty() || same_bytes(filter, pristine->adjacent_pairs(docid)),
               "a document's adjacent-pair filter changed");
+      // A phrase check other than the pristine file's would drop or invent a match.
+      for (const std::vector<std::uint32_t>& phrase : phrases) {
+        const std::optional<bool> holds = fuzzed->phrase_holds(docid, phrase);
+        require(!holds || holds == pristine->phrase_holds(docid, phrase),
+                "a document's phrase check changed");
+      }
     }
     for (const std::string& term : terms) {
+      const std::optional<std::uint32_t> number = fuzzed->term_number(term);
+      require(!number || number == pristine->term_number(term), "a term's number changed");
       const MatchData::TermBlocks got = fuzzed->blocks(term);
       if (got.blocks.empty()) {
         // A short list, or a long one the checksum caught: either is what the pristine file

@@ -348,6 +348,12 @@ class ClauseCursor {
   // The phrase or NEAR as a Xapian query, for PositionalCheck: Xapian's own phrase matcher
   // checks candidates through B-tree cursors it keeps from one document to the next.
   Xapian::Query positional_query() const;
+  // A phrase's or NEAR's terms, in order.
+  const std::vector<std::string>& positional_terms() const { return names_; }
+  // Whether the clause is an exact phrase (its terms at consecutive positions, in order).
+  bool exact_phrase() const {
+    return kind_ == ScoredClause::Kind::Phrase && window_ == names_.size();
+  }
 
  private:
   // Moves the terms to the next document at or after the rarest term's where all of them

@@ -1,9 +1,11 @@
 // Phrases and NEARs: the pass scores a candidate as if its phrases held (which bounds its true
 // score); a candidate that may still enter the top k (every one while the heap is not full,
-// else one whose bound beats the k-th score) has each phrase checked by Xapian's own phrase
-// matcher, through one Enquire a clause that stays open for the whole pass (PositionalCheck):
-// positions read one document at a time through Xapian 1.4's public API open a fresh B-tree
-// cursor each, about four reads of the position table. The block-max pass hands candidates
+// else one whose bound beats the k-th score) has each phrase checked: an exact phrase of body
+// terms by the document's token sequence in the match data (from memory), anything else (NEAR,
+// title and field phrases, a document without a sequence) by Xapian's own phrase matcher,
+// through one Enquire a clause that stays open for the whole pass (PositionalCheck): positions
+// read one document at a time through Xapian 1.4's public API open a fresh B-tree cursor
+// each, about four reads of the position table. The block-max pass hands candidates
 // over through take() (gathered until the heap can be filled, then one at a time); check_into()
 // takes any number, checks and offers them best first so that the bar rises soonest, and stops
 // at the first whose bound cannot beat the k-th true score.
@@ -12,6 +14,7 @@
 #include <limits>
 #include <optional>
 
+#include "kavosh/format/schema.hpp"
 #include "matcher/top_k.hpp"
 
 namespace kavosh::search::matcher {
@@ -82,7 +85,7 @@ bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchDa
       const std::size_t lacking = heap.k() - heap.size();
       end = std::min(pending_.size(), next + lacking + lacking / 4 + 1);
     }
-    check_stage(db, cursors, next, end);
+    check_stage(db, data, cursors, next, end);
     for (; next < end; ++next) {
       const Pending& candidate = pending_[next];
       if (heap.full() && cannot_beat(candidate.optimistic, heap.threshold())) break;
@@ -101,19 +104,67 @@ bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchDa
   return rose;
 }
 
-// Each positional clause of the candidates pending_[first, end) checked at once, by Xapian's
-// phrase matcher (PositionalCheck): holding_ then lists where each holds.
-void DeferredChecks::check_stage(const Xapian::Database& db, const PlanCursors& cursors,
-                                 std::size_t first, std::size_t end) {
+namespace {
+
+// An exact phrase of body terms (no prefix) that the match data numbers: the numbers, in order;
+// otherwise none.
+std::vector<std::uint32_t> sequence_terms_of(const ClauseCursor& clause,
+                                             const index::MatchData& data) {
+  std::vector<std::uint32_t> numbers;
+  if (!clause.exact_phrase()) return numbers;
+  for (const std::string& term : clause.positional_terms()) {
+    const std::optional<std::uint32_t> number =
+        index::schema::is_body_term(term) ? data.term_number(term) : std::nullopt;
+    if (!number) return {};
+    numbers.push_back(*number);
+  }
+  return numbers;
+}
+
+}  // namespace
+
+void DeferredChecks::keep_by_sequences(const index::MatchData& data,
+                                       const std::vector<std::uint32_t>& terms,
+                                       std::vector<Xapian::docid>& docids,
+                                       std::vector<Xapian::docid>& unknown) {
+  unknown.clear();
+  std::size_t kept = 0;
+  for (const Xapian::docid docid : docids) {
+    const std::optional<bool> holds = data.phrase_holds(docid, terms);
+    if (!holds)
+      unknown.push_back(docid);
+    else if (*holds)
+      docids[kept++] = docid;
+  }
+  docids.resize(kept);
+}
+
+// Each positional clause of the candidates pending_[first, end) checked at once: an exact
+// phrase of body terms by the documents' token sequences in the match data (no read of
+// Xapian's tables), anything else, and any document whose sequence cannot say, by Xapian's
+// phrase matcher (PositionalCheck). holding_ then lists where each holds.
+void DeferredChecks::check_stage(const Xapian::Database& db, const index::MatchData& data,
+                                 const PlanCursors& cursors, std::size_t first, std::size_t end) {
   for (std::size_t i = 0; i < clause_count_; ++i) {
-    if (!cursors.clauses[i].positional()) continue;
+    const ClauseCursor& clause = cursors.clauses[i];
+    if (!clause.positional()) continue;
     std::vector<Xapian::docid>& docids = holding_[i];
     docids.clear();
     for (std::size_t c = first; c < end; ++c)
       if (!std::isnan(scores_[pending_[c].first_score + i])) docids.push_back(pending_[c].docid);
     std::sort(docids.begin(), docids.end());
-    if (!checks_[i])
-      checks_[i] = std::make_unique<PositionalCheck>(db, cursors.clauses[i].positional_query());
+    if (!sequence_terms_[i]) sequence_terms_[i] = sequence_terms_of(clause, data);
+    if (!sequence_terms_[i]->empty()) {
+      keep_by_sequences(data, *sequence_terms_[i], docids, unknown_);
+      if (unknown_.empty()) continue;
+      if (!checks_[i])
+        checks_[i] = std::make_unique<PositionalCheck>(db, clause.positional_query());
+      checks_[i]->keep_holding(unknown_);
+      docids.insert(docids.end(), unknown_.begin(), unknown_.end());
+      std::sort(docids.begin(), docids.end());
+      continue;
+    }
+    if (!checks_[i]) checks_[i] = std::make_unique<PositionalCheck>(db, clause.positional_query());
     checks_[i]->keep_holding(docids);
   }
 }

@@ -24,7 +24,16 @@
 //    read in a few hundred instructions a list where opening one through Xapian costs about
 //    15 000 (1.2 % of the 1 GB bench index, 5.5 % of the GCIDE one);
 //  - every document's adjacent-pair filter (adjacent_pairs.hpp), copied from its value slot, so
-//    the matcher rules out a phrase candidate with a few bit tests.
+//    the matcher rules out a phrase candidate with a few bit tests;
+//  - every document's token sequence: its body positions' term numbers (term_number()), and
+//    its stacked compounds beside their positions, read from its stored record, so the matcher
+//    checks an exact phrase of body terms from memory where Xapian's phrase matcher reads its
+//    position and postlist tables, a system call for each block (on the 1 GB bench the phrase
+//    class's p50 509 -> 249 us). A token's term is its text lowercased where its record keeps
+//    no hash of it, as snippets read it (the record writer keeps the hash where it differs from
+//    that text's: a different term with the same 32-bit hash would be misread, about 2^-32 a
+//    token whose term is not its text); a document with a token kept by a hash that two body
+//    terms share has no sequence, and its checks read Xapian's positions.
 // Since every term is in it, with its count, it is also the searcher's vocabulary: a term's
 // document frequency (posting_count) and a wildcard's completions (completions) are read here,
 // not from Xapian's postlist B-tree, where each lookup or walk often reads a block.
@@ -180,6 +189,19 @@ class MatchData {
   // or a docid the revision does not hold) or its chunk of the file fails its checks. Not
   // thread-safe, as blocks().
   std::span<const unsigned char> adjacent_pairs(Xapian::docid docid) const;
+  // The number of `term` in the file's vocabulary, as the token sequences give it: a term with
+  // blocks its place among them, any other the count of those plus its place among the short
+  // lists; nothing when the index lacks the term or the file cannot say (its data fails its
+  // checks). Not thread-safe, as blocks().
+  std::optional<std::uint32_t> term_number(std::string_view term) const;
+  // Whether the body terms numbered `phrase` (term_number(), in order) stand at consecutive
+  // positions of document `docid`, as Xapian's positions of its unprefixed terms say (a
+  // compound joined from spaced parts stands at its first part's position); nothing when the
+  // file cannot say: the document has no sequence (its record had a token the writer could not
+  // name, or the docid is not the revision's) or its chunk of the file fails its checks. Not
+  // thread-safe, as blocks().
+  std::optional<bool> phrase_holds(Xapian::docid docid,
+                                   std::span<const std::uint32_t> phrase) const;
   // Asks the processor to start loading length(docid).
   void prefetch_length(Xapian::docid docid) const {
     if (docid < length_count_) __builtin_prefetch(lengths_ + docid);
@@ -267,6 +289,12 @@ class MatchData {
   const unsigned char* pair_pool_ = nullptr;
   std::uint64_t pair_pool_bytes_ = 0;
   mutable std::vector<TermState> pair_chunk_state_;
+  const std::uint64_t* sequence_offsets_ = nullptr;    // length_count_ + 1
+  const std::uint64_t* sequence_checksums_ = nullptr;  // one a chunk, as pair_checksums_
+  const unsigned char* sequence_pool_ = nullptr;
+  std::uint64_t sequence_pool_bytes_ = 0;  // not counting the 8 zero bytes that end the pool
+  mutable std::vector<TermState> sequence_chunk_state_;
+  bool sequence_chunk_valid(std::uint64_t chunk) const;
 };
 
 }  // namespace kavosh::index

@@ -58,6 +58,12 @@ inline std::string field_prefix(std::string_view field) {
 
 inline constexpr std::size_t kMaxTermBytes = 240;
 
+// Whether `term` is a body word's: unprefixed. Every prefix starts with an uppercase ASCII
+// letter, and analysis case-folds every term, so no body word does.
+inline bool is_body_term(std::string_view term) {
+  return !term.empty() && !(term.front() >= 'A' && term.front() <= 'Z');
+}
+
 // The spelling database lives inside the index directory, so the two move together.
 inline std::filesystem::path spelling_path(const std::filesystem::path& database) {
   return database / "spelling";

@@ -1,0 +1,195 @@
+// Token sequences in match.data: a phrase of body terms holds in a document exactly where
+// Xapian's positions say it does (English and Persian, stacked compounds, words Persian
+// normalization changes, a token too long to be a term), so the matcher can check phrases
+// without reading Xapian's position table.
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kavosh/format/match_data.hpp"
+#include "kavosh/format/schema.hpp"
+#include "kavosh/index/writer.hpp"
+#include "made_up_articles.hpp"
+#include "test_support.hpp"
+
+namespace kavosh::index {
+namespace {
+
+using testing::TempDir;
+
+Article article_of(const std::string& id, const std::string& language,
+                   const std::vector<std::string>& texts) {
+  Article article;
+  article.id = id;
+  article.title = "Title of " + id;
+  article.language = language;
+  for (const std::string& text : texts) {
+    Passage passage;
+    passage.text = text;
+    article.passages.push_back(passage);
+  }
+  return article;
+}
+
+std::vector<Article> varied_articles() {
+  std::vector<Article> articles = kavosh::testing::made_up_articles(30, 0, 7);
+  articles.push_back(article_of(
+      "fa-1", "fa",
+      {"کتاب ها در کتاب‌خانه می روم و می‌روم و کتابها را "
+       "می "
+       "خوانم",
+       // Arabic yeh and kaf, which normalization makes Persian: the record keeps their hash.
+       "كتاب يك روز در تهران، سازمان مجاهدين خلق ايران"}));
+  articles.push_back(
+      article_of("en-1", "en",
+                 {"The the THE the cat; Mujahedin-e-Khalq and mojâhedīn-e khalq, 1979 1979.",
+                  "a " + std::string(300, 'x') + " b a b a " + std::string(300, 'x') + " b"}));
+  return articles;
+}
+
+// Whether `phrase` stands at consecutive positions of `at` (position -> body terms there).
+bool stands(const std::map<Xapian::termpos, std::vector<std::string>>& at,
+            const std::vector<std::string>& phrase) {
+  for (const auto& [start, unused] : at) {
+    bool all = true;
+    for (std::size_t k = 0; k < phrase.size() && all; ++k) {
+      const auto found = at.find(start + static_cast<Xapian::termpos>(k));
+      all = found != at.end() &&
+            std::find(found->second.begin(), found->second.end(), phrase[k]) != found->second.end();
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+TEST(TokenSequences, APhraseHoldsExactlyWhereXapiansPositionsSay) {
+  TempDir dir;
+  {
+    IndexWriter writer(dir / "db");
+    for (const Article& article : varied_articles()) writer.add(article);
+    writer.commit();
+  }
+  Xapian::Database db((dir / "db").string());
+  const std::optional<MatchData> data = MatchData::read(match_data_path(dir / "db"), db);
+  ASSERT_TRUE(data.has_value());
+  std::mt19937 random(7);
+  std::size_t held = 0, refused = 0;
+  for (Xapian::docid docid = 1; docid <= db.get_lastdocid(); ++docid) {
+    const Xapian::Document doc = db.get_document(docid);
+    std::map<Xapian::termpos, std::vector<std::string>> at;
+    std::vector<std::string> terms;
+    for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+      if (!schema::is_body_term(*term)) continue;
+      terms.push_back(*term);
+      for (auto position = term.positionlist_begin(); position != term.positionlist_end();
+           ++position)
+        at[*position].push_back(*term);
+    }
+    ASSERT_FALSE(at.empty()) << docid;
+    const auto check = [&](const std::vector<std::string>& phrase) {
+      std::vector<std::uint32_t> numbers;
+      for (const std::string& term : phrase) {
+        const std::optional<std::uint32_t> number = data->term_number(term);
+        ASSERT_TRUE(number.has_value()) << term;
+        numbers.push_back(*number);
+      }
+      const std::optional<bool> holds = data->phrase_holds(docid, numbers);
+      ASSERT_TRUE(holds.has_value()) << "document " << docid << " has no sequence";
+      const bool expected = stands(at, phrase);
+      std::string shown;
+      for (const std::string& term : phrase) shown += " " + term;
+      EXPECT_EQ(*holds, expected) << "document " << docid << ":" << shown;
+      (expected ? held : refused) += 1;
+    };
+    // Every run of one to three positions, with every choice of term at each, and reversed.
+    for (const auto& [start, firsts] : at)
+      for (const std::string& first : firsts) {
+        check({first});
+        const auto second = at.find(start + 1);
+        if (second == at.end()) continue;
+        for (const std::string& next : second->second) {
+          check({first, next});
+          check({next, first});
+          const auto third = at.find(start + 2);
+          if (third == at.end()) continue;
+          for (const std::string& last : third->second) {
+            check({first, next, last});
+            check({last, next, first});
+            check({first, last});
+          }
+        }
+      }
+    // Terms of the document drawn at random.
+    std::uniform_int_distribution<std::size_t> pick(0, terms.size() - 1);
+    for (int i = 0; i < 50; ++i) {
+      check({terms[pick(random)], terms[pick(random)]});
+      check({terms[pick(random)], terms[pick(random)], terms[pick(random)]});
+    }
+  }
+  EXPECT_GT(held, 1000u);
+  EXPECT_GT(refused, 1000u);
+  // A term the index lacks has no number; a docid past the revision's, no answer.
+  EXPECT_FALSE(data->term_number("nosuchtermanywhere").has_value());
+  const std::vector<std::uint32_t> one{*data->term_number("the")};
+  EXPECT_FALSE(data->phrase_holds(db.get_lastdocid() + 1, one).has_value());
+}
+
+// A file written before the token sequences (match.data "KVMATCH6": its header 8 bytes shorter,
+// no sequence section) is still read, and its phrase checks are left to Xapian's positions.
+TEST(TokenSequences, AFileWrittenBeforeThemIsReadWithoutThem) {
+  TempDir dir;
+  {
+    IndexWriter writer(dir / "db");
+    for (const Article& article : varied_articles()) writer.add(article);
+    writer.commit();
+  }
+  Xapian::Database db((dir / "db").string());
+  const std::filesystem::path file = match_data_path(dir / "db");
+  const std::optional<MatchData> current = MatchData::read(file, db);
+  ASSERT_TRUE(current.has_value());
+  std::string bytes;
+  {
+    std::ifstream in(file, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const auto field = [&](std::size_t offset) {
+    std::uint64_t value;
+    std::memcpy(&value, bytes.data() + offset, sizeof value);
+    return value;
+  };
+  // Header fields by offset: length count 32, pair pool bytes 112, sequence pool bytes 120.
+  const std::uint64_t lengths = field(32), chunks = (lengths + 1023) / 1024;
+  const std::uint64_t pair_section = (lengths + 1 + chunks) * 8 + field(112);
+  const std::uint64_t sequence_section = (lengths + 1 + chunks) * 8 + field(120);
+  const std::size_t sequence_end = bytes.size() - pair_section;
+  std::string old = bytes.substr(0, 120) + bytes.substr(128, 8) +
+                    bytes.substr(136, sequence_end - sequence_section - 136) +
+                    bytes.substr(sequence_end);
+  old[7] = '6';
+  // (Written beside it: `current` maps the file.)
+  const std::filesystem::path old_file = dir / "old.data";
+  std::ofstream(old_file, std::ios::binary) << old;
+  const std::optional<MatchData> before = MatchData::read(old_file, db);
+  ASSERT_TRUE(before.has_value());
+  const std::vector<std::uint32_t> the{*before->term_number("the")};
+  for (Xapian::docid docid = 1; docid <= db.get_lastdocid(); ++docid) {
+    EXPECT_EQ(before->length(docid), current->length(docid));
+    const auto pairs = before->adjacent_pairs(docid), expected = current->adjacent_pairs(docid);
+    EXPECT_TRUE(std::equal(pairs.begin(), pairs.end(), expected.begin(), expected.end()));
+    EXPECT_FALSE(before->phrase_holds(docid, the).has_value());
+  }
+  EXPECT_EQ(before->term_number("the"), current->term_number("the"));
+}
+
+}  // namespace
+}  // namespace kavosh::index
