@@ -975,21 +975,10 @@ bool MatchData::short_groups_in_bounds() const {
 
 std::span<const unsigned char> MatchData::adjacent_pairs(Xapian::docid docid) const {
   if (docid >= length_count_) return {};
-  const std::uint64_t chunk = docid / kPairChunkDocs;
-  TermState& state = pair_chunk_state_[chunk];
-  if (state == TermState::Unchecked) {
-    // Offsets ascending within the pool, each filter whole words, and the checksum as written.
-    const auto [first, end] = pair_chunk(chunk, length_count_);
-    bool valid = true;
-    for (std::uint64_t d = first; d < end && valid; ++d)
-      valid = pair_offsets_[d] <= pair_offsets_[d + 1] &&
-              pair_offsets_[d + 1] <= pair_pool_bytes_ &&
-              (pair_offsets_[d + 1] - pair_offsets_[d]) % 8 == 0;
-    valid = valid && pair_chunk_checksum(chunk, length_count_, pair_offsets_, pair_pool_) ==
-                         pair_checksums_[chunk];
-    state = valid ? TermState::Valid : TermState::Invalid;
-  }
-  if (state != TermState::Valid) return {};  // damaged: no filter, Xapian's positions decide
+  // Each filter is whole 8-byte words.
+  const bool valid = chunk_valid({pair_offsets_, pair_pool_, pair_pool_bytes_, pair_checksums_, 8},
+                                 docid / kPairChunkDocs, pair_chunk_state_);
+  if (!valid) return {};  // damaged: no filter, Xapian's positions decide
   return {pair_pool_ + pair_offsets_[docid], pair_offsets_[docid + 1] - pair_offsets_[docid]};
 }
 
@@ -1016,17 +1005,20 @@ std::optional<std::uint32_t> MatchData::term_number(std::string_view term) const
   return number;
 }
 
-bool MatchData::sequence_chunk_valid(std::uint64_t chunk) const {
-  TermState& state = sequence_chunk_state_[chunk];
+bool MatchData::chunk_valid(const DocumentSection& section, std::uint64_t chunk,
+                            std::vector<TermState>& states) const {
+  TermState& state = states[chunk];
   if (state == TermState::Unchecked) {
-    // Offsets ascending within the pool, and the checksum as written.
+    // Offsets ascending within the pool, each document's bytes whole granules, and the checksum
+    // as written.
     const auto [first, end] = pair_chunk(chunk, length_count_);
     bool valid = true;
     for (std::uint64_t d = first; d < end && valid; ++d)
-      valid = sequence_offsets_[d] <= sequence_offsets_[d + 1] &&
-              sequence_offsets_[d + 1] <= sequence_pool_bytes_;
-    valid = valid && pair_chunk_checksum(chunk, length_count_, sequence_offsets_, sequence_pool_) ==
-                         sequence_checksums_[chunk];
+      valid = section.offsets[d] <= section.offsets[d + 1] &&
+              section.offsets[d + 1] <= section.pool_bytes &&
+              (section.offsets[d + 1] - section.offsets[d]) % section.granule == 0;
+    valid = valid && pair_chunk_checksum(chunk, length_count_, section.offsets, section.pool) ==
+                         section.checksums[chunk];
     state = valid ? TermState::Valid : TermState::Invalid;
   }
   return state == TermState::Valid;
@@ -1035,7 +1027,9 @@ bool MatchData::sequence_chunk_valid(std::uint64_t chunk) const {
 std::optional<bool> MatchData::phrase_holds(Xapian::docid docid,
                                             std::span<const std::uint32_t> phrase) const {
   if (sequence_offsets_ == nullptr || docid >= length_count_ || phrase.empty() ||
-      !sequence_chunk_valid(docid / kPairChunkDocs))
+      !chunk_valid(
+          {sequence_offsets_, sequence_pool_, sequence_pool_bytes_, sequence_checksums_, 1},
+          docid / kPairChunkDocs, sequence_chunk_state_))
     return std::nullopt;
   const unsigned char* at = sequence_pool_ + sequence_offsets_[docid];
   const unsigned char* const end = sequence_pool_ + sequence_offsets_[docid + 1];

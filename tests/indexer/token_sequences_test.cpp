@@ -57,6 +57,16 @@ std::vector<Article> varied_articles() {
   return articles;
 }
 
+// An index of varied_articles() at `path`, its match.data written.
+Xapian::Database write_varied_index(const std::filesystem::path& path) {
+  {
+    IndexWriter writer(path);
+    for (const Article& article : varied_articles()) writer.add(article);
+    writer.commit();
+  }
+  return Xapian::Database(path.string());
+}
+
 // Whether `phrase` stands at consecutive positions of `at` (position -> body terms there).
 bool stands(const std::map<Xapian::termpos, std::vector<std::string>>& at,
             const std::vector<std::string>& phrase) {
@@ -74,12 +84,7 @@ bool stands(const std::map<Xapian::termpos, std::vector<std::string>>& at,
 
 TEST(TokenSequences, APhraseHoldsExactlyWhereXapiansPositionsSay) {
   TempDir dir;
-  {
-    IndexWriter writer(dir / "db");
-    for (const Article& article : varied_articles()) writer.add(article);
-    writer.commit();
-  }
-  Xapian::Database db((dir / "db").string());
+  const Xapian::Database db = write_varied_index(dir / "db");
   const std::optional<MatchData> data = MatchData::read(match_data_path(dir / "db"), db);
   ASSERT_TRUE(data.has_value());
   std::mt19937 random(7);
@@ -148,12 +153,7 @@ TEST(TokenSequences, APhraseHoldsExactlyWhereXapiansPositionsSay) {
 // no sequence section) is still read, and its phrase checks are left to Xapian's positions.
 TEST(TokenSequences, AFileWrittenBeforeThemIsReadWithoutThem) {
   TempDir dir;
-  {
-    IndexWriter writer(dir / "db");
-    for (const Article& article : varied_articles()) writer.add(article);
-    writer.commit();
-  }
-  Xapian::Database db((dir / "db").string());
+  const Xapian::Database db = write_varied_index(dir / "db");
   const std::filesystem::path file = match_data_path(dir / "db");
   const std::optional<MatchData> current = MatchData::read(file, db);
   ASSERT_TRUE(current.has_value());

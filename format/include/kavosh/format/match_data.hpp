@@ -294,7 +294,19 @@ class MatchData {
   const unsigned char* sequence_pool_ = nullptr;
   std::uint64_t sequence_pool_bytes_ = 0;  // not counting the 8 zero bytes that end the pool
   mutable std::vector<TermState> sequence_chunk_state_;
-  bool sequence_chunk_valid(std::uint64_t chunk) const;
+  // A section with a part of its pool for each document (the adjacent-pair filters, the token
+  // sequences): offsets by docid, and a checksum per chunk of documents.
+  struct DocumentSection {
+    const std::uint64_t* offsets;
+    const unsigned char* pool;
+    std::uint64_t pool_bytes;
+    const std::uint64_t* checksums;
+    std::uint64_t granule;  // every document's part is a multiple of this many bytes
+  };
+  // Whether chunk `chunk` of `section` is intact, checked at its first use and remembered in
+  // `states`.
+  bool chunk_valid(const DocumentSection& section, std::uint64_t chunk,
+                   std::vector<TermState>& states) const;
 };
 
 }  // namespace kavosh::index
