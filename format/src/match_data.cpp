@@ -370,32 +370,43 @@ std::uint64_t pair_chunk_checksum(std::uint64_t chunk, std::uint64_t length_coun
   return checksum.value();
 }
 
-// Every document's adjacent-pair filter (slot kSlotAdjacentPairs) in one pool, with offsets by
-// docid and a checksum per chunk of kPairChunkDocs documents.
-struct PairSections {
+// A section with a part of one pool for each document (the adjacent-pair filters, the token
+// sequences): offsets by docid and a checksum per chunk of kPairChunkDocs documents.
+struct DocumentSections {
   std::vector<std::uint64_t> offsets;
   std::vector<std::uint64_t> checksums;
   std::string pool;
 };
-PairSections pair_sections(const Xapian::Database& db, Xapian::docid last) {
-  PairSections out;
+// The section of every document up to `last` that holds a value in `slot`: append(value, pool)
+// adds the document's part; then `zero_tail` zero bytes end the pool.
+template <typename Append>
+DocumentSections document_sections(const Xapian::Database& db, Xapian::valueno slot,
+                                   Xapian::docid last, std::size_t zero_tail, Append&& append) {
+  DocumentSections out;
   const std::uint64_t count = std::uint64_t{last} + 1;
   out.offsets.assign(count + 1, 0);
   Xapian::docid next = 0;  // the first docid whose offset is not yet set
-  for (auto it = db.valuestream_begin(schema::kSlotAdjacentPairs);
-       it != db.valuestream_end(schema::kSlotAdjacentPairs); ++it) {
+  for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) {
     const Xapian::docid docid = it.get_docid();
     if (docid > last) break;
-    const std::string value = *it;
-    const std::span<const unsigned char> filter = adjacent_pairs_of_value(value);
     for (; next <= docid; ++next) out.offsets[next] = out.pool.size();
-    out.pool.append(reinterpret_cast<const char*>(filter.data()), filter.size());
+    append(*it, out.pool);
   }
   for (; next <= count; ++next) out.offsets[next] = out.pool.size();
+  out.pool.append(zero_tail, '\0');
   for (std::uint64_t chunk = 0; chunk < pair_chunk_count(count); ++chunk)
     out.checksums.push_back(pair_chunk_checksum(
         chunk, count, out.offsets.data(), reinterpret_cast<const unsigned char*>(out.pool.data())));
   return out;
+}
+
+// Every document's adjacent-pair filter (slot kSlotAdjacentPairs).
+DocumentSections pair_sections(const Xapian::Database& db, Xapian::docid last) {
+  return document_sections(
+      db, schema::kSlotAdjacentPairs, last, 0, [](const std::string& value, std::string& pool) {
+        const std::span<const unsigned char> filter = adjacent_pairs_of_value(value);
+        pool.append(reinterpret_cast<const char*>(filter.data()), filter.size());
+      });
 }
 
 // Term numbers of the body's terms (those without a prefix), for the token sequences: a
@@ -410,29 +421,28 @@ struct BodyTermNumbers {
 
   // From every body term and its number.
   explicit BodyTermNumbers(const std::vector<std::pair<std::string, std::uint32_t>>& terms) {
+    std::vector<std::uint32_t> hashes;
+    hashes.reserve(terms.size());
     for (const auto& [name, number] : terms) {
-      const auto [at, inserted] = by_hash.emplace(token_hash(name), number);
+      hashes.push_back(token_hash(name));
+      const auto [at, inserted] = by_hash.emplace(hashes.back(), number);
       if (!inserted) at->second = kAmbiguousHash;
     }
-    for (const auto& [name, number] : terms)
-      if (by_hash.at(token_hash(name)) == kAmbiguousHash) ambiguous.emplace(name, number);
+    for (std::size_t i = 0; i < terms.size(); ++i)
+      if (by_hash.at(hashes[i]) == kAmbiguousHash) ambiguous.emplace(terms[i]);
   }
 };
 
 // The number + 1 of `token`'s term in `numbers` (0: a term the index lacks); nothing where its
-// hash is two terms' and the record keeps the hash only. A token whose record keeps no hash is
-// its text lowercased (stored_passage.hpp), and `lowered` holds that text then.
+// hash is two terms' and the record keeps the hash only. `term` is scratch.
 std::optional<std::uint32_t> token_number(std::string_view text, const StoredToken& token,
-                                          const BodyTermNumbers& numbers, std::string& lowered) {
+                                          const BodyTermNumbers& numbers, std::string& term) {
   const auto found = numbers.by_hash.find(token.term_hash);
   if (found == numbers.by_hash.end()) return 0;  // no body term has its hash
   if (found->second != BodyTermNumbers::kAmbiguousHash) return found->second + 1;
-  lowered.assign(text.substr(token.begin, token.end - token.begin));
-  for (char& c : lowered)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  if (token_hash(lowered) != token.term_hash) return std::nullopt;  // the record keeps the hash
-  const auto term = numbers.ambiguous.find(lowered);
-  return term == numbers.ambiguous.end() ? 0 : term->second + 1;
+  if (!term_from_text(text, token, term)) return std::nullopt;  // the record keeps the hash
+  const auto named = numbers.ambiguous.find(term);
+  return named == numbers.ambiguous.end() ? 0 : named->second + 1;
 }
 
 // Appends `values` packed `width` bits each from the least significant bit up.
@@ -481,43 +491,30 @@ bool append_sequence(const StoredPassageView& record, const BodyTermNumbers& num
   return true;
 }
 
-// Every document's token sequence, from its stored record (value slot kSlotStoredPassage),
-// with offsets by docid and a checksum per chunk of kPairChunkDocs documents.
-PairSections sequence_sections(const Xapian::Database& db, Xapian::docid last,
-                               const BodyTermNumbers& numbers) {
-  PairSections out;
-  const std::uint64_t count = std::uint64_t{last} + 1;
-  out.offsets.assign(count + 1, 0);
+// Every document's token sequence, from its stored record (value slot kSlotStoredPassage); the
+// pool ends with 8 zero bytes (a reader loads 8 bytes at a time), padded to a multiple of 8.
+DocumentSections sequence_sections(const Xapian::Database& db, Xapian::docid last,
+                                   const BodyTermNumbers& numbers) {
   RecordDictionaries dictionaries;
   dictionaries.add_from(db);
   std::string buffer, lowered;
   std::vector<StoredToken> tokens;
-  Xapian::docid next = 0;
-  for (auto it = db.valuestream_begin(schema::kSlotStoredPassage);
-       it != db.valuestream_end(schema::kSlotStoredPassage); ++it) {
-    const Xapian::docid docid = it.get_docid();
-    if (docid > last) break;
-    for (; next <= docid; ++next) out.offsets[next] = out.pool.size();
-    const std::string value = *it;
-    const std::size_t before = out.pool.size();
-    bool known = false;
-    try {
-      known = append_sequence(StoredPassageView::parse(value, buffer, &dictionaries), numbers,
-                              tokens, lowered, out.pool);
-    } catch (const CorruptStoredPassage&) {
-      known = false;
-    }
-    if (!known) {
-      out.pool.resize(before);
-      out.pool.push_back(static_cast<char>(kSequenceUnknown));
-    }
-  }
-  for (; next <= count; ++next) out.offsets[next] = out.pool.size();
-  out.pool.append(8, '\0');
+  DocumentSections out = document_sections(
+      db, schema::kSlotStoredPassage, last, 8, [&](const std::string& value, std::string& pool) {
+        const std::size_t before = pool.size();
+        bool known = false;
+        try {
+          known = append_sequence(StoredPassageView::parse(value, buffer, &dictionaries), numbers,
+                                  tokens, lowered, pool);
+        } catch (const CorruptStoredPassage&) {
+          known = false;
+        }
+        if (!known) {
+          pool.resize(before);
+          pool.push_back(static_cast<char>(kSequenceUnknown));
+        }
+      });
   out.pool.resize(padded8(out.pool.size()), '\0');
-  for (std::uint64_t chunk = 0; chunk < pair_chunk_count(count); ++chunk)
-    out.checksums.push_back(pair_chunk_checksum(
-        chunk, count, out.offsets.data(), reinterpret_cast<const unsigned char*>(out.pool.data())));
   return out;
 }
 
@@ -667,10 +664,10 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   const std::vector<std::uint32_t> lengths = document_lengths(db, last);
   const ArticleSections articles = article_sections(db, last, lengths.size());
   const std::vector<std::uint32_t> passages = passage_numbers(db, last, lengths.size());
-  const PairSections pairs = pair_sections(db, last);
+  const DocumentSections pairs = pair_sections(db, last);
   TermSections terms;
   const BodyTermNumbers numbers(terms.add_every_term(db, lengths));
-  const PairSections sequences = sequence_sections(db, last, numbers);
+  const DocumentSections sequences = sequence_sections(db, last, numbers);
   terms.posting_bytes = terms.postings.size();
   terms.postings.resize(padded8(terms.posting_bytes + kPostingSlack), '\0');
 
@@ -1043,11 +1040,12 @@ std::optional<bool> MatchData::phrase_holds(Xapian::docid docid,
   const std::uint64_t packed_bytes = (count * width + 7) / 8;
   if (packed_bytes > static_cast<std::uint64_t>(end - at)) return std::nullopt;
   at += packed_bytes;
+  // The stacked tokens, (position, number + 1) pairs as varints, read through once to check
+  // them and again only where a position's own term misses.
+  const unsigned char* const stacked = at;
   std::uint64_t stacked_count = 0;
-  if (!read_varint(at, end, stacked_count) || stacked_count > static_cast<std::uint64_t>(end - at))
-    return std::nullopt;
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> stacked(stacked_count);
-  for (auto& [position, number] : stacked)
+  if (!read_varint(at, end, stacked_count)) return std::nullopt;
+  for (std::uint64_t n = 0, position = 0, number = 0; n < stacked_count; ++n)
     if (!read_varint(at, end, position) || !read_varint(at, end, number)) return std::nullopt;
   if (at != end) return std::nullopt;
   const std::uint64_t mask = (std::uint64_t{1} << width) - 1;
@@ -1061,11 +1059,16 @@ std::optional<bool> MatchData::phrase_holds(Xapian::docid docid,
   const auto stands = [&](std::uint64_t position, std::uint32_t term) {
     const std::uint64_t stored = std::uint64_t{term} + 1;
     if (value(position) == stored) return true;
-    for (const auto& [at_position, number] : stacked)
+    const unsigned char* next = stacked;
+    std::uint64_t count_left = 0, at_position = 0, number = 0;
+    read_varint(next, end, count_left);
+    for (; count_left > 0; --count_left) {
+      read_varint(next, end, at_position);
+      read_varint(next, end, number);
       if (at_position == position && number == stored) return true;
+    }
     return false;
   };
-  if (phrase.size() > count) return false;
   for (std::uint64_t start = 0; start + phrase.size() <= count; ++start) {
     std::size_t k = 0;
     while (k < phrase.size() && stands(start + k, phrase[k])) ++k;

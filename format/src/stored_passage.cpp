@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "kavosh/format/record_dictionary.hpp"
+#include "kavosh/text/ascii.hpp"
 #include "varint.hpp"
 
 namespace kavosh::index {
@@ -435,6 +436,14 @@ StoredPassage decode(std::string_view record, const RecordDictionaries* dictiona
   for (const auto& [name, value] : view.fields()) passage.fields.emplace_back(name, value);
   view.decode_tokens(passage.tokens);
   return passage;
+}
+
+bool term_from_text(std::string_view text, const StoredToken& token, std::string& term) {
+  const std::string_view bytes = text.substr(token.begin, token.end - token.begin);
+  if (token_hash_of_fnv(lowered_fnv(bytes, bytes.size()).whole) != token.term_hash) return false;
+  term.assign(bytes);
+  text::ascii_lower_in_place(term);
+  return true;
 }
 
 }  // namespace kavosh::index

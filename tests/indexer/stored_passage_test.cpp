@@ -142,6 +142,21 @@ TEST(StoredPassage, ViewBorrowsTheBodyAndDecodesTokensOnDemand) {
 // The hash is stored in indexes: it must never change. Pinned values (checked against an
 // independent implementation of the header's definition), and distinct values on
 // strings that differ in one byte or only by a prefix.
+// A token whose term is its text with ASCII letters lowercased is named by that text; one whose
+// term is something else (a compound joined across a space, Persian letters normalized) is not.
+TEST(StoredPassage, ATokenWhoseRecordKeepsNoHashIsItsLoweredText) {
+  std::string term;
+  const StoredPassage english = decode(encode(english_passage()));
+  EXPECT_TRUE(term_from_text(english.text, english.tokens[1], term));
+  EXPECT_EQ(term, "runners");
+  const StoredPassage persian = decode(encode(full_passage()));
+  EXPECT_TRUE(term_from_text(persian.text, persian.tokens[1], term));
+  EXPECT_EQ(term, "می");
+  EXPECT_FALSE(term_from_text(persian.text, persian.tokens[2], term));  // "می روم" -> میروم
+  StoredToken folded{0, 5, 1, token_hash("hapy"), token_hash("hapy")};
+  EXPECT_FALSE(term_from_text("Happy", folded, term));
+}
+
 TEST(StoredPassage, TokenHashIsStable) {
   EXPECT_EQ(token_hash(""), 0xefd01f60u);
   EXPECT_EQ(token_hash("mojahedin"), 0x66fa7378u);

@@ -128,6 +128,11 @@ StoredPassage decode(std::string_view record, const RecordDictionaries* dictiona
 // multiply-xor hash over 8 bytes at a time (little-endian, so stable across hosts).
 std::uint32_t stored_checksum(std::string_view bytes);
 
+// Whether a decoded `token` of `text` is one whose record keeps no term hash (flag kTermHash
+// unset: the encoder's test, its text's hash with ASCII letters lowercased); its term, that
+// lowercased text, is then written to `term`.
+bool term_from_text(std::string_view text, const StoredToken& token, std::string& term);
+
 // A decoded record that borrows from the record's body: the record bytes when stored raw, else
 // the caller's buffer it was decompressed into (whichever it is must outlive the view).
 // Strings are views, the token table is decoded on demand into a caller's vector. What the
