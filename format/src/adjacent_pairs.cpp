@@ -4,13 +4,13 @@
 
 namespace kavosh::index {
 
-std::string AdjacentPairsBuilder::value() {
+void AdjacentPairsBuilder::append_filter(std::string& out) {
   // Terms by position; a term added twice at one position counts once.
   std::sort(terms_.begin(), terms_.end());
   terms_.erase(std::unique(terms_.begin(), terms_.end()), terms_.end());
   keys_.clear();
-  // Each position's terms with each of the next position's: several terms share a position
-  // (a title's and a body's, stacked alternatives).
+  // Each position's terms with each of the next position's: a stacked compound shares its
+  // first part's position.
   for (std::size_t at = 0; at < terms_.size();) {
     const std::uint32_t position = terms_[at].first;
     std::size_t next = at;
@@ -25,17 +25,16 @@ std::string AdjacentPairsBuilder::value() {
   std::sort(keys_.begin(), keys_.end());
   keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
   const std::size_t words = std::max<std::size_t>(1, (keys_.size() * kAdjacentPairBits + 63) / 64);
-  std::string value(1 + words * 8, '\0');
-  value[0] = static_cast<char>(kAdjacentPairsFormat);
+  const std::size_t first = out.size();
+  out.append(words * 8, '\0');
   const std::uint64_t bits = std::uint64_t{words} * 64;
   for (const std::uint64_t key : keys_) {
     for (std::uint32_t probe = 0; probe < kAdjacentPairProbes; ++probe) {
       const std::uint64_t bit = adjacent_pair_bit(key, probe, bits);
-      value[1 + bit / 8] =
-          static_cast<char>(static_cast<unsigned char>(value[1 + bit / 8]) | (1U << (bit % 8)));
+      char& byte = out[first + bit / 8];
+      byte = static_cast<char>(static_cast<unsigned char>(byte) | (1U << (bit % 8)));
     }
   }
-  return value;
 }
 
 }  // namespace kavosh::index

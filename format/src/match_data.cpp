@@ -377,36 +377,44 @@ struct DocumentSections {
   std::vector<std::uint64_t> checksums;
   std::string pool;
 };
-// The section of every document up to `last` that holds a value in `slot`: append(value, pool)
-// adds the document's part; then `zero_tail` zero bytes end the pool.
-template <typename Append>
-DocumentSections document_sections(const Xapian::Database& db, Xapian::valueno slot,
-                                   Xapian::docid last, std::size_t zero_tail, Append&& append) {
-  DocumentSections out;
+// N sections of every document up to `last` that holds a value in `slot`, in one pass over
+// the values: append(value, pools) adds the document's part to each of the N pools; a document
+// without the value has an empty part in each. finish_section() ends each.
+template <std::size_t N, typename Append>
+std::array<DocumentSections, N> document_sections(const Xapian::Database& db, Xapian::valueno slot,
+                                                  Xapian::docid last, Append&& append) {
+  std::array<DocumentSections, N> out;
+  std::array<std::string*, N> pools;
   const std::uint64_t count = std::uint64_t{last} + 1;
-  out.offsets.assign(count + 1, 0);
-  Xapian::docid next = 0;  // the first docid whose offset is not yet set
+  for (std::size_t i = 0; i < N; ++i) {
+    out[i].offsets.assign(count + 1, 0);
+    pools[i] = &out[i].pool;
+  }
+  std::uint64_t next = 0;  // the first docid whose offsets are not yet set
+  const auto set_offsets_through = [&](std::uint64_t docid) {
+    for (; next <= docid; ++next)
+      for (DocumentSections& section : out) section.offsets[next] = section.pool.size();
+  };
   for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) {
     const Xapian::docid docid = it.get_docid();
     if (docid > last) break;
-    for (; next <= docid; ++next) out.offsets[next] = out.pool.size();
-    append(*it, out.pool);
+    set_offsets_through(docid);
+    append(*it, pools);
   }
-  for (; next <= count; ++next) out.offsets[next] = out.pool.size();
-  out.pool.append(zero_tail, '\0');
-  for (std::uint64_t chunk = 0; chunk < pair_chunk_count(count); ++chunk)
-    out.checksums.push_back(pair_chunk_checksum(
-        chunk, count, out.offsets.data(), reinterpret_cast<const unsigned char*>(out.pool.data())));
+  set_offsets_through(count);
   return out;
 }
 
-// Every document's adjacent-pair filter (slot kSlotAdjacentPairs).
-DocumentSections pair_sections(const Xapian::Database& db, Xapian::docid last) {
-  return document_sections(
-      db, schema::kSlotAdjacentPairs, last, 0, [](const std::string& value, std::string& pool) {
-        const std::span<const unsigned char> filter = adjacent_pairs_of_value(value);
-        pool.append(reinterpret_cast<const char*>(filter.data()), filter.size());
-      });
+// Ends `section`'s pool with `zero_tail` zero bytes, pads it to a multiple of 8 and sums its
+// chunks.
+void finish_section(DocumentSections& section, std::size_t zero_tail) {
+  section.pool.append(zero_tail, '\0');
+  section.pool.resize(padded8(section.pool.size()), '\0');
+  const std::uint64_t count = section.offsets.size() - 1;
+  for (std::uint64_t chunk = 0; chunk < pair_chunk_count(count); ++chunk)
+    section.checksums.push_back(
+        pair_chunk_checksum(chunk, count, section.offsets.data(),
+                            reinterpret_cast<const unsigned char*>(section.pool.data())));
 }
 
 // Term numbers of the body's terms (those without a prefix), for the token sequences: a
@@ -418,6 +426,8 @@ struct BodyTermNumbers {
   static constexpr std::uint32_t kAmbiguousHash = 0xFFFFFFFF;
   // The terms whose hash another term shares, to their numbers.
   std::unordered_map<std::string, std::uint32_t> ambiguous;
+  // Each body term's adjacent_term_key(), by its number.
+  std::vector<std::uint64_t> pair_keys;
 
   // From every body term and its number.
   explicit BodyTermNumbers(const std::vector<std::pair<std::string, std::uint32_t>>& terms) {
@@ -427,6 +437,8 @@ struct BodyTermNumbers {
       hashes.push_back(token_hash(name));
       const auto [at, inserted] = by_hash.emplace(hashes.back(), number);
       if (!inserted) at->second = kAmbiguousHash;
+      if (number >= pair_keys.size()) pair_keys.resize(std::size_t{number} + 1, 0);
+      pair_keys[number] = adjacent_term_key(name);
     }
     for (std::size_t i = 0; i < terms.size(); ++i)
       if (by_hash.at(hashes[i]) == kAmbiguousHash) ambiguous.emplace(terms[i]);
@@ -459,63 +471,99 @@ void append_packed(const std::vector<std::uint32_t>& values, std::uint32_t width
   if (pending_bits > 0) out.push_back(static_cast<char>(pending & 0xFF));
 }
 
-// The token sequence of one record (see the layout at the top of this file) appended to `out`;
-// false, with nothing appended, where a token's term cannot be told.
-bool append_sequence(const StoredPassageView& record, const BodyTermNumbers& numbers,
-                     std::vector<StoredToken>& tokens, std::string& lowered, std::string& out) {
-  record.decode_tokens(tokens);
+// A record's body tokens as term numbers + 1 (0: a term the index lacks): one a position, and
+// the stacked compounds with the position of their first part.
+struct NumberedTokens {
   std::vector<std::uint32_t> positions;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> stacked;
+};
+
+// `record`'s tokens numbered into `out`; false where a token's term cannot be told.
+bool number_tokens(const StoredPassageView& record, const BodyTermNumbers& numbers,
+                   std::vector<StoredToken>& tokens, std::string& lowered, NumberedTokens& out) {
+  out.positions.clear();
+  out.stacked.clear();
+  record.decode_tokens(tokens);
   for (const StoredToken& token : tokens) {
     const std::optional<std::uint32_t> number = token_number(record.text, token, numbers, lowered);
     if (!number) return false;
     if (token.span == 1) {
-      positions.push_back(*number);
+      out.positions.push_back(*number);
     } else {
-      if (positions.empty()) return false;  // a compound before any word: never written so
-      stacked.emplace_back(static_cast<std::uint32_t>(positions.size() - 1), *number);
+      if (out.positions.empty()) return false;  // a compound before any word: never written so
+      out.stacked.emplace_back(static_cast<std::uint32_t>(out.positions.size() - 1), *number);
     }
-  }
-  std::uint32_t largest = 0;
-  for (std::uint32_t number : positions) largest = std::max(largest, number);
-  const auto width = static_cast<std::uint32_t>(std::bit_width(largest));
-  out.push_back(static_cast<char>(kSequenceKnown));
-  put_varint(out, positions.size());
-  out.push_back(static_cast<char>(width));
-  append_packed(positions, width, out);
-  put_varint(out, stacked.size());
-  for (const auto& [position, number] : stacked) {
-    put_varint(out, position);
-    put_varint(out, number);
   }
   return true;
 }
 
-// Every document's token sequence, from its stored record (value slot kSlotStoredPassage); the
-// pool ends with 8 zero bytes (a reader loads 8 bytes at a time), padded to a multiple of 8.
-DocumentSections sequence_sections(const Xapian::Database& db, Xapian::docid last,
-                                   const BodyTermNumbers& numbers) {
+// The token sequence of numbered tokens (see the layout at the top of this file), appended to
+// `out`.
+void append_sequence(const NumberedTokens& tokens, std::string& out) {
+  std::uint32_t largest = 0;
+  for (std::uint32_t number : tokens.positions) largest = std::max(largest, number);
+  const auto width = static_cast<std::uint32_t>(std::bit_width(largest));
+  out.push_back(static_cast<char>(kSequenceKnown));
+  put_varint(out, tokens.positions.size());
+  out.push_back(static_cast<char>(width));
+  append_packed(tokens.positions, width, out);
+  put_varint(out, tokens.stacked.size());
+  for (const auto& [position, number] : tokens.stacked) {
+    put_varint(out, position);
+    put_varint(out, number);
+  }
+}
+
+// The adjacent-pair filter of numbered tokens, appended to `out` (a term the index lacks is in
+// no phrase the matcher checks: it makes no pair).
+void append_pair_filter(const NumberedTokens& tokens, const BodyTermNumbers& numbers,
+                        AdjacentPairsBuilder& builder, std::string& out) {
+  builder.clear();
+  const auto add = [&](std::uint32_t position, std::uint32_t number) {
+    if (number != 0) builder.add(position, numbers.pair_keys[number - 1]);
+  };
+  for (std::size_t position = 0; position < tokens.positions.size(); ++position)
+    add(static_cast<std::uint32_t>(position), tokens.positions[position]);
+  for (const auto& [position, number] : tokens.stacked) add(position, number);
+  builder.append_filter(out);
+}
+
+// Every document's token sequence and adjacent-pair filter, from its stored record (value
+// slot kSlotStoredPassage). A document whose record cannot be read, or one of whose tokens
+// cannot be told, has a sequence that says so (kSequenceUnknown) and no filter. The sequence
+// pool ends with 8 zero bytes (a reader loads 8 bytes at a time).
+struct RecordSections {
+  DocumentSections sequences;
+  DocumentSections pairs;
+};
+RecordSections record_sections(const Xapian::Database& db, Xapian::docid last,
+                               const BodyTermNumbers& numbers) {
   RecordDictionaries dictionaries;
   dictionaries.add_from(db);
   std::string buffer, lowered;
   std::vector<StoredToken> tokens;
-  DocumentSections out = document_sections(
-      db, schema::kSlotStoredPassage, last, 8, [&](const std::string& value, std::string& pool) {
-        const std::size_t before = pool.size();
+  NumberedTokens numbered;
+  AdjacentPairsBuilder filter;
+  auto [sequences, pairs] = document_sections<2>(
+      db, schema::kSlotStoredPassage, last,
+      [&](const std::string& value, const std::array<std::string*, 2>& pools) {
         bool known = false;
         try {
-          known = append_sequence(StoredPassageView::parse(value, buffer, &dictionaries), numbers,
-                                  tokens, lowered, pool);
+          known = number_tokens(StoredPassageView::parse(value, buffer, &dictionaries), numbers,
+                                tokens, lowered, numbered);
         } catch (const CorruptStoredPassage&) {
           known = false;
         }
         if (!known) {
-          pool.resize(before);
-          pool.push_back(static_cast<char>(kSequenceUnknown));
+          pools[0]->push_back(static_cast<char>(kSequenceUnknown));
+          return;
         }
+        append_sequence(numbered, *pools[0]);
+        append_pair_filter(numbered, numbers, filter, *pools[1]);
       });
-  out.pool.resize(padded8(out.pool.size()), '\0');
-  return out;
+  finish_section(sequences, 8);
+  finish_section(pairs, 0);
+  return {std::move(sequences), std::move(pairs)};
 }
 
 }  // namespace
@@ -664,10 +712,9 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   const std::vector<std::uint32_t> lengths = document_lengths(db, last);
   const ArticleSections articles = article_sections(db, last, lengths.size());
   const std::vector<std::uint32_t> passages = passage_numbers(db, last, lengths.size());
-  const DocumentSections pairs = pair_sections(db, last);
   TermSections terms;
   const BodyTermNumbers numbers(terms.add_every_term(db, lengths));
-  const DocumentSections sequences = sequence_sections(db, last, numbers);
+  const auto [sequences, pairs] = record_sections(db, last, numbers);
   terms.posting_bytes = terms.postings.size();
   terms.postings.resize(padded8(terms.posting_bytes + kPostingSlack), '\0');
 
@@ -1040,13 +1087,26 @@ std::optional<bool> MatchData::phrase_holds(Xapian::docid docid,
   const std::uint64_t packed_bytes = (count * width + 7) / 8;
   if (packed_bytes > static_cast<std::uint64_t>(end - at)) return std::nullopt;
   at += packed_bytes;
-  // The stacked tokens, (position, number + 1) pairs as varints, read through once to check
-  // them and again only where a position's own term misses.
+  // The stacked tokens, (position, number + 1) pairs as varints: read through once to check
+  // them, keeping up to kKeptStacked of the phrase's terms' (reading the whole list again at
+  // every position where a phrase term misses made a check cost tokens times stacked tokens);
+  // a passage with more reads the list again where its own term misses.
   const unsigned char* const stacked = at;
   std::uint64_t stacked_count = 0;
   if (!read_varint(at, end, stacked_count)) return std::nullopt;
-  for (std::uint64_t n = 0, position = 0, number = 0; n < stacked_count; ++n)
+  constexpr std::size_t kKeptStacked = 16;
+  std::array<std::pair<std::uint64_t, std::uint64_t>, kKeptStacked> kept{};
+  std::size_t kept_count = 0;
+  bool all_kept = true;
+  for (std::uint64_t n = 0, position = 0, number = 0; n < stacked_count; ++n) {
     if (!read_varint(at, end, position) || !read_varint(at, end, number)) return std::nullopt;
+    if (number == 0 || std::find(phrase.begin(), phrase.end(), number - 1) == phrase.end())
+      continue;
+    if (kept_count < kKeptStacked)
+      kept[kept_count++] = {position, number};
+    else
+      all_kept = false;
+  }
   if (at != end) return std::nullopt;
   const std::uint64_t mask = (std::uint64_t{1} << width) - 1;
   // Reads 8 bytes from the value's first: the pool ends with 8 zero bytes for the last value.
@@ -1059,6 +1119,11 @@ std::optional<bool> MatchData::phrase_holds(Xapian::docid docid,
   const auto stands = [&](std::uint64_t position, std::uint32_t term) {
     const std::uint64_t stored = std::uint64_t{term} + 1;
     if (value(position) == stored) return true;
+    if (all_kept) {
+      for (std::size_t n = 0; n < kept_count; ++n)
+        if (kept[n].first == position && kept[n].second == stored) return true;
+      return false;
+    }
     const unsigned char* next = stacked;
     std::uint64_t count_left = 0, at_position = 0, number = 0;
     read_varint(next, end, count_left);

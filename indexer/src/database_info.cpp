@@ -163,7 +163,6 @@ DatabaseSummary summarize_database(const std::filesystem::path& db_path) {
   summary.bytes_on_disk = directory_size(db_path);
   summary.parts = index_parts(db_path);
   summary.record_bytes = value_bytes(db, schema::kSlotStoredPassage);
-  summary.pair_filter_bytes = value_bytes(db, schema::kSlotAdjacentPairs);
   return summary;
 }
 
@@ -188,8 +187,7 @@ std::string format_summary(const DatabaseSummary& summary) {
   for (const auto& [part, bytes] : summary.parts) {
     out << "  " << part << ": " << human_bytes(bytes);
     if (part == "postings and values") {
-      out << " (stored records " << human_bytes(summary.record_bytes) << ", adjacent-pair filters "
-          << human_bytes(summary.pair_filter_bytes) << ")";
+      out << " (stored records " << human_bytes(summary.record_bytes) << ")";
     }
     out << "\n";
   }

@@ -78,7 +78,6 @@ PreparedPassage DocumentBuilder::prepare_passage(const Article& article, std::si
   prepared.unique_term = schema::id_term(schema::kPassageId, passage_id);
   Xapian::Document& doc = prepared.document;
   postings_ = 0;
-  adjacent_pairs_.clear();
 
   // Body.
   analyzer_.analyze(passage.text, language, tokens_);
@@ -106,7 +105,6 @@ PreparedPassage DocumentBuilder::prepare_passage(const Article& article, std::si
   doc.add_value(schema::kSlotPassageNo, Xapian::sortable_serialise(static_cast<double>(number)));
   if (!article.date.empty()) doc.add_value(schema::kSlotDate, article.date);
   doc.add_value(schema::kSlotLanguage, lang_code);
-  doc.add_value(schema::kSlotAdjacentPairs, adjacent_pairs_.value());
   fill_record(article, number, lang_code);
   if (dictionary)
     doc.add_value(schema::kSlotStoredPassage, encode(record_, dictionary));
@@ -151,8 +149,8 @@ void DocumentBuilder::fill_record(const Article& article, std::size_t number,
 }
 
 // Posts `tokens` under `prefix` with positions and "Z" + prefix + stem_or_term without. The
-// one place a document gets positions: its adjacent-pair filter must see every one, or the
-// matcher would turn down phrases that hold.
+// one place a document gets positions: the body's must follow its stored record's token table,
+// from which match.data's token sequences and adjacent-pair filters are built.
 void DocumentBuilder::add_tokens(Xapian::Document& doc, const std::vector<Token>& tokens,
                                  std::string_view prefix, unsigned wdf) {
   std::string term(prefix);
@@ -166,7 +164,6 @@ void DocumentBuilder::add_tokens(Xapian::Document& doc, const std::vector<Token>
     term += token.term;
     if (term.size() > schema::kMaxTermBytes) continue;
     doc.add_posting(term, token.position + 1, wdf);
-    adjacent_pairs_.add(token.position + 1, term);
     const std::string& stem_source = token.stem_or_term();
     stem.resize(stem_prefix_size);
     stem += stem_source;

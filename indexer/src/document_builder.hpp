@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
-#include "kavosh/format/adjacent_pairs.hpp"
 #include "kavosh/format/stored_passage.hpp"
 #include "kavosh/index/document.hpp"
 
@@ -63,8 +62,7 @@ class DocumentBuilder {
 
   kavosh::analysis::Analyzer analyzer_;
   std::vector<kavosh::analysis::Token> tokens_;
-  StoredPassage record_;                 // reused per passage: its vectors keep their storage
-  AdjacentPairsBuilder adjacent_pairs_;  // the passage's, likewise
+  StoredPassage record_;  // reused per passage: its vectors keep their storage
   std::uint64_t postings_ = 0;
 };
 

@@ -1,8 +1,7 @@
-// Adjacent-pair filters: every pair of terms that stand side by side in a written passage (body,
-// title, section, fields; English and Persian, compounds and stacked alternatives) passes its
-// document's filter, few absent pairs do, a value that is not a filter lets every pair
-// through, and match.data copies each document's filter, a damaged chunk of them reading as
-// none.
+// Adjacent-pair filters in match.data: every pair of body terms that stand side by side in a
+// written passage (English and Persian, compounds and stacked alternatives) passes its
+// document's filter, few absent pairs do, a document without a token sequence has no filter
+// (every pair passes), and a damaged chunk of filters reads as none.
 #include "kavosh/format/adjacent_pairs.hpp"
 
 #include <gtest/gtest.h>
@@ -49,30 +48,41 @@ Article persian_article() {
   return article;
 }
 
-TEST(AdjacentPairs, EveryNeighbouringPairOfAWrittenPassagePasses) {
-  TempDir dir;
+// The positions of `doc`'s body terms: position -> the terms there.
+std::map<Xapian::termpos, std::vector<std::string>> body_positions(const Xapian::Document& doc) {
+  std::map<Xapian::termpos, std::vector<std::string>> at;
+  for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+    if (!schema::is_body_term(*term)) continue;
+    for (auto position = term.positionlist_begin(); position != term.positionlist_end(); ++position)
+      at[*position].push_back(*term);
+  }
+  return at;
+}
+
+// The index of made_up_articles(count) and persian_article() at `path`, its match.data written.
+Xapian::Database write_index(const std::filesystem::path& path, unsigned count) {
   {
-    IndexWriter writer(dir / "db");
-    for (Article& article : kavosh::testing::made_up_articles(40, 0, 7)) {
+    IndexWriter writer(path);
+    for (Article& article : kavosh::testing::made_up_articles(count, 0, 7)) {
       article.fields.push_back({"region", "north east"});
-      article.fields.push_back({"region", "far west"});  // a repeated field starts over
       writer.add(article);
     }
     writer.add(persian_article());
     writer.commit();
   }
-  Xapian::Database db((dir / "db").string());
+  return Xapian::Database(path.string());
+}
+
+TEST(AdjacentPairs, EveryNeighbouringPairOfAWrittenPassagePasses) {
+  TempDir dir;
+  const Xapian::Database db = write_index(dir / "db", 40);
+  const auto data = MatchData::read(match_data_path(dir / "db"), db);
+  ASSERT_TRUE(data);
   std::size_t pairs = 0;
   for (Xapian::docid docid = 1; docid <= db.get_lastdocid(); ++docid) {
-    const Xapian::Document doc = db.get_document(docid);
-    const std::string value = doc.get_value(schema::kSlotAdjacentPairs);
-    const std::span<const unsigned char> filter = adjacent_pairs_of_value(value);
+    const std::span<const unsigned char> filter = data->adjacent_pairs(docid);
     ASSERT_FALSE(filter.empty()) << "document " << docid << " has no filter";
-    std::map<Xapian::termpos, std::vector<std::string>> at;
-    for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term)
-      for (auto position = term.positionlist_begin(); position != term.positionlist_end();
-           ++position)
-        at[*position].push_back(*term);
+    const auto at = body_positions(db.get_document(docid));
     for (const auto& [position, firsts] : at) {
       const auto next = at.find(position + 1);
       if (next == at.end()) continue;
@@ -99,18 +109,22 @@ TEST(AdjacentPairs, FewAbsentPairsPass) {
     std::vector<std::string> words;
     for (unsigned position = 1; position <= length; ++position) {
       words.push_back(word());
-      builder.add(position, words.back());
+      builder.add(position, adjacent_term_key(words.back()));
     }
-    const std::string value = builder.value();
-    const std::span<const unsigned char> filter = adjacent_pairs_of_value(value);
-    ASSERT_EQ(filter.size() % 8, 0u);
-    ASSERT_FALSE(filter.empty());
+    std::string bytes = "x";  // appended after what the pool holds already
+    builder.append_filter(bytes);
+    ASSERT_EQ((bytes.size() - 1) % 8, 0u);
+    ASSERT_GT(bytes.size(), 1u);
+    const std::span<const unsigned char> filter(
+        reinterpret_cast<const unsigned char*>(bytes.data()) + 1, bytes.size() - 1);
     for (unsigned i = 0; i + 1 < words.size(); ++i)
       EXPECT_TRUE(pair_may_hold(filter, words[i], words[i + 1]));
     // Absent pairs: random words, and the document's own words the other way round.
     unsigned passed = 0;
     const unsigned tries = 20000;
     for (unsigned t = 0; t < tries; ++t) passed += pair_may_hold(filter, word(), word());
+    for (unsigned i = 0; i + 1 < words.size(); ++i)
+      passed += pair_may_hold(filter, words[i + 1], words[i]);
     EXPECT_LT(passed, tries / 200) << length << " words";  // about 0.15 % at 14 bits a pair
     if (length == 1) {
       EXPECT_EQ(passed, 0u);  // no pair at all: every bit clear
@@ -118,54 +132,49 @@ TEST(AdjacentPairs, FewAbsentPairsPass) {
   }
 }
 
-TEST(AdjacentPairs, AValueThatIsNoFilterLetsEveryPairThrough) {
-  EXPECT_TRUE(adjacent_pairs_of_value("").empty());  // indexed before filters existed
-  std::string later_format(9, '\0');
-  later_format[0] = static_cast<char>(kAdjacentPairsFormat + 1);
-  EXPECT_TRUE(adjacent_pairs_of_value(later_format).empty());
-  std::string six_bits_a_pair(9, '\xff');  // format 1 tested fewer bits: its pairs would fail
-  six_bits_a_pair[0] = static_cast<char>(1);
-  EXPECT_TRUE(adjacent_pairs_of_value(six_bits_a_pair).empty());
-  std::string torn(8, '\0');
-  torn[0] = static_cast<char>(kAdjacentPairsFormat);
-  EXPECT_TRUE(adjacent_pairs_of_value(torn).empty());
+TEST(AdjacentPairs, ADocumentWithoutASequenceHasNoFilter) {
   EXPECT_TRUE(pair_may_hold({}, "any", "pair"));
-}
-
-TEST(AdjacentPairs, MatchDataCopiesEachDocumentsFilterAndADamagedChunkHasNone) {
   TempDir dir;
-  const unsigned count = 1500;  // two chunks of filters
   {
     Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE_OR_OPEN);
-    for (unsigned i = 0; i < count; ++i) {
-      Xapian::Document doc;
-      doc.add_posting("word" + std::to_string(i % 7), 1);
-      if (i % 10 != 3) {  // every tenth without a filter, as documents of an older run
-        AdjacentPairsBuilder builder;
-        for (unsigned position = 1; position <= 1 + i % 30; ++position)
-          builder.add(position, "w" + std::to_string((i + position) % 50));
-        doc.add_value(schema::kSlotAdjacentPairs, builder.value());
-      }
-      db.add_document(doc);
-    }
+    Xapian::Document without_record;  // as a document of another writer
+    without_record.add_posting("plain", 1);
+    without_record.add_posting("words", 2);
+    db.add_document(without_record);
+    Xapian::Document damaged_record;
+    damaged_record.add_posting("plain", 1);
+    damaged_record.add_value(schema::kSlotStoredPassage, "not a record");
+    db.add_document(damaged_record);
     db.commit();
   }
-  Xapian::Database db((dir / "db").string());
-  const auto file = match_data_path(dir.path());
+  const Xapian::Database db((dir / "db").string());
+  const auto file = match_data_path(dir / "db");
   MatchData::write(db, file);
-  auto filter_of_slot = [&](Xapian::docid docid) {
-    const std::string value = db.get_document(docid).get_value(schema::kSlotAdjacentPairs);
-    const std::span<const unsigned char> filter = adjacent_pairs_of_value(value);
-    return std::string(filter.begin(), filter.end());
-  };
+  const auto data = MatchData::read(file, db);
+  ASSERT_TRUE(data);
+  for (Xapian::docid docid = 1; docid <= 2; ++docid) {
+    EXPECT_TRUE(data->adjacent_pairs(docid).empty()) << docid;
+    const std::vector<std::uint32_t> phrase{*data->term_number("plain"),
+                                            *data->term_number("plain")};
+    EXPECT_FALSE(data->phrase_holds(docid, phrase).has_value()) << docid;
+  }
+}
+
+TEST(AdjacentPairs, ADamagedChunkOfFiltersHasNone) {
+  TempDir dir;
+  const Xapian::Database db = write_index(dir / "db", 1100);  // two chunks of filters
+  ASSERT_GT(db.get_lastdocid(), 1024u);
+  const auto file = match_data_path(dir / "db");
+  std::vector<std::string> filters;
   {
     const auto data = MatchData::read(file, db);
     ASSERT_TRUE(data);
-    for (Xapian::docid docid = 1; docid <= count; ++docid) {
-      const std::span<const unsigned char> copied = data->adjacent_pairs(docid);
-      EXPECT_EQ(std::string(copied.begin(), copied.end()), filter_of_slot(docid)) << docid;
+    for (Xapian::docid docid = 0; docid <= db.get_lastdocid(); ++docid) {
+      const std::span<const unsigned char> filter = data->adjacent_pairs(docid);
+      filters.emplace_back(filter.begin(), filter.end());
+      EXPECT_EQ(filters.back().empty(), docid == 0) << docid;
     }
-    EXPECT_TRUE(data->adjacent_pairs(count + 1).empty());
+    EXPECT_TRUE(data->adjacent_pairs(db.get_lastdocid() + 1).empty());
   }
   // The pool ends the file: its last byte belongs to the last document, in the second chunk.
   std::string bytes;
@@ -177,12 +186,12 @@ TEST(AdjacentPairs, MatchDataCopiesEachDocumentsFilterAndADamagedChunkHasNone) {
   std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
   const auto damaged = MatchData::read(file, db);
   ASSERT_TRUE(damaged);
-  for (Xapian::docid docid = 1; docid <= count; ++docid) {
+  for (Xapian::docid docid = 1; docid <= db.get_lastdocid(); ++docid) {
     const std::span<const unsigned char> copied = damaged->adjacent_pairs(docid);
     if (docid >= 1024)
       EXPECT_TRUE(copied.empty()) << docid;
     else
-      EXPECT_EQ(std::string(copied.begin(), copied.end()), filter_of_slot(docid)) << docid;
+      EXPECT_EQ(std::string(copied.begin(), copied.end()), filters[docid]) << docid;
   }
 }
 

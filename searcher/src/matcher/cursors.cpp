@@ -288,7 +288,7 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
     };
     std::stable_sort(rarest_first_.begin(), rarest_first_.end(),
                      [&](std::size_t a, std::size_t b) { return postings(a) < postings(b); });
-    if (kind_ == ScoredClause::Kind::Phrase && window_ == names_.size())
+    if (body_phrase())
       for (std::size_t i = 0; i + 1 < names_.size(); ++i)
         pair_keys_.push_back(index::adjacent_pair_key(index::adjacent_term_key(names_[i]),
                                                       index::adjacent_term_key(names_[i + 1])));

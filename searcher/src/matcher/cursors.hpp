@@ -14,6 +14,7 @@
 
 #include "kavosh/format/adjacent_pairs.hpp"
 #include "kavosh/format/match_data.hpp"
+#include "kavosh/format/schema.hpp"
 #include "matcher/bm25.hpp"
 #include "matcher/plan.hpp"
 
@@ -350,9 +351,12 @@ class ClauseCursor {
   Xapian::Query positional_query() const;
   // A phrase's or NEAR's terms, in order.
   const std::vector<std::string>& positional_terms() const { return names_; }
-  // Whether the clause is an exact phrase (its terms at consecutive positions, in order).
-  bool exact_phrase() const {
-    return kind_ == ScoredClause::Kind::Phrase && window_ == names_.size();
+  // Whether the clause is an exact phrase (its terms at consecutive positions, in order) of
+  // body terms: what match.data's adjacent-pair filters and token sequences answer for.
+  bool body_phrase() const {
+    return kind_ == ScoredClause::Kind::Phrase && window_ == names_.size() &&
+           std::all_of(names_.begin(), names_.end(),
+                       [](const std::string& term) { return index::schema::is_body_term(term); });
   }
 
  private:
@@ -421,9 +425,9 @@ class ClauseCursor {
   static constexpr std::uint32_t kPrefetchNearAhead = 8;
   // False where document `docid`'s adjacent-pair filter rules the exact phrase out: some pair
   // of its neighbouring terms stands nowhere side by side there. True for anything else (a
-  // NEAR, a word clause, a document without a filter). settle() tests it at every docid the
-  // terms might agree on, so the cursor never stands on a document it rules out: whatever
-  // positions_hold() and PositionalCheck are asked about has passed it.
+  // NEAR, a word clause, a title or field phrase, a document without a filter). settle() tests it
+  // at every docid the terms might agree on, so the cursor never stands on a document it rules out:
+  // whatever positions_hold() and PositionalCheck are asked about has passed it.
   bool filter_passes(Xapian::docid docid) const {
     const std::span<const unsigned char> filter = data_->adjacent_pairs(docid);
     for (const std::uint64_t key : pair_keys_)

@@ -14,7 +14,6 @@
 #include <limits>
 #include <optional>
 
-#include "kavosh/format/schema.hpp"
 #include "matcher/top_k.hpp"
 
 namespace kavosh::search::matcher {
@@ -111,10 +110,9 @@ namespace {
 std::vector<std::uint32_t> sequence_terms_of(const ClauseCursor& clause,
                                              const index::MatchData& data) {
   std::vector<std::uint32_t> numbers;
-  if (!clause.exact_phrase()) return numbers;
+  if (!clause.body_phrase()) return numbers;
   for (const std::string& term : clause.positional_terms()) {
-    const std::optional<std::uint32_t> number =
-        index::schema::is_body_term(term) ? data.term_number(term) : std::nullopt;
+    const std::optional<std::uint32_t> number = data.term_number(term);
     if (!number) return {};
     numbers.push_back(*number);
   }

@@ -1,29 +1,32 @@
 #pragma once
-// Adjacent-pair filters. For each document, a Bloom filter of the ordered pairs of terms that
-// stand at neighbouring positions (a at p, b at p + 1, over every term the document holds
-// positions of, whatever its prefix). An exact phrase holds in a document only where each pair
-// of its neighbouring terms is in the document's filter, so the matcher turns down most phrase
-// candidates with a few bit tests instead of reading Xapian's tables (on the 200 MB bench,
-// before the filters, 90 % of the phrase class's candidates failed their check).
+// Adjacent-pair filters. For each document, a Bloom filter of the ordered pairs of body terms
+// (unprefixed: schema::is_body_term) that stand at neighbouring positions (a at p, b at p + 1,
+// stacked compounds at their first part's position). An exact phrase of body terms holds in a
+// document only where each pair of its neighbouring terms is in the document's filter, so the
+// matcher turns down most phrase candidates with a few bit tests before any check of the
+// phrase itself (on the 200 MB bench, before the filters, 90 % of the phrase class's
+// candidates failed their check). A filter costs one cache line where the document's token
+// sequence (match_data.hpp) costs several and a scan: tested in the filters' place, the
+// sequences made the 1 GB phrase class's p50 3.8 times slower (decision 0007).
 // A filter never rules out a pair the document holds; it lets an absent pair through with
 // probability about (1 - e^(-kAdjacentPairProbes / kAdjacentPairBits))^kAdjacentPairProbes
-// (0.15 %), and Xapian's positions then decide. A false pass costs a position check, two or
-// three reads of Xapian's tables (8.5 us on the 1 GB bench):
-// - 10 bits a pair, not 6 (format 1, 5.6 %): at 6 bits 47 % of the 1 GB phrase class's checks
-//   were false passes (decision 0006);
-// - 14 bits, not 10 (0.8 %, written until 2026-12-07): at 10 bits 122 of the class's 138 false
-//   passes fell on 7 of its slowest phrases, whose words stand apart in thousands of passages
-//   (`"باعث تغییر"` checked 45 candidates for 10 that held; 16 at 14 bits). The filters grow
-//   by two fifths: 2.7 % of the 1 GB index.
-// Seven bits are tested a pair at every density, so the filters written at 10 bits read as
-// before: a filter's density is the writer's choice, not part of its format.
+// (0.15 %), and the phrase check then decides:
+// - 10 bits a pair, not 6 (5.6 %): at 6 bits 47 % of the 1 GB phrase class's checks were false
+//   passes (decision 0006);
+// - 14 bits, not 10 (0.8 %): at 10 bits 122 of the class's 138 false passes fell on 7 of its
+//   slowest phrases, whose words stand apart in thousands of passages (`"باعث تغییر"` checked
+//   45 candidates for 10 that held; 16 at 14 bits).
+// Seven bits are tested a pair at every density: a filter's density is the writer's choice,
+// not part of its format.
 //
-// The indexer stores each document's filter in value slot schema::kSlotAdjacentPairs, so
-// Xapian keeps it with its document through replacement, deletion and compaction; match.data
-// copies the filters into one array for the searcher (match_data.hpp). The value: one byte
-// kAdjacentPairsFormat, then the filter, a multiple of 8 bytes (bit i of the filter is bit
-// i % 8 of byte i / 8). A document without the value (indexed before filters existed) or with
-// a format-1 filter has no filter: every pair may stand in it, until the index is rebuilt.
+// match.data builds every document's filter from its token sequence when it is written
+// (match_data.hpp), so a filter is only as old as the file. (Until 2026-12-07 the indexer also
+// kept each filter in value slot 5 of its document: 231 MB of the 1 GB bench index, read only
+// to be copied. An index written before holds those values until it is rebuilt; nothing reads
+// them. match.data files written then hold filters of every positional term, prefixed ones
+// too, under the same keys: still true for body phrases.) Bit i of a filter is bit i % 8 of
+// byte i / 8; a filter is a multiple of 8 bytes; an empty one (a document without a sequence)
+// lets every pair through.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -36,7 +39,6 @@
 
 namespace kavosh::index {
 
-inline constexpr unsigned char kAdjacentPairsFormat = 2;
 // Filter bits per distinct pair the writer gives, and bits tested per pair.
 inline constexpr std::uint32_t kAdjacentPairBits = 14;
 inline constexpr std::uint32_t kAdjacentPairProbes = 7;
@@ -71,28 +73,20 @@ inline bool adjacent_pair_may_hold(std::span<const unsigned char> filter, std::u
   return true;
 }
 
-// The filter of a slot value; empty when the value is not a filter of this format (absent,
-// written by an earlier or a later format, or damaged): every pair may then stand.
-inline std::span<const unsigned char> adjacent_pairs_of_value(std::string_view value) {
-  if (value.size() < 9 || static_cast<unsigned char>(value[0]) != kAdjacentPairsFormat ||
-      (value.size() - 1) % 8 != 0)
-    return {};
-  return {reinterpret_cast<const unsigned char*>(value.data()) + 1, value.size() - 1};
-}
-
-// One document's filter, from its positional terms as the document adds them.
+// One document's filter, from its body terms' keys (adjacent_term_key) at their positions.
 class AdjacentPairsBuilder {
  public:
   void clear() { terms_.clear(); }
-  void add(std::uint32_t position, std::string_view term) {
-    terms_.emplace_back(position, adjacent_term_key(term));
+  void add(std::uint32_t position, std::uint64_t term_key) {
+    terms_.emplace_back(position, term_key);
   }
-  // The slot value of the terms added since clear().
-  std::string value();
+  // Appends the filter of the terms added since clear() to `out`: at least 8 bytes, all zero
+  // where no two terms neighbour each other.
+  void append_filter(std::string& out);
 
  private:
   std::vector<std::pair<std::uint32_t, std::uint64_t>> terms_;  // position, term key
-  std::vector<std::uint64_t> keys_;                             // value()'s scratch
+  std::vector<std::uint64_t> keys_;                             // append_filter()'s scratch
 };
 
 }  // namespace kavosh::index

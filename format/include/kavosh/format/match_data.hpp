@@ -23,8 +23,9 @@
 //    terms (short_postings): a wildcard's rare completions and a small collection's words are
 //    read in a few hundred instructions a list where opening one through Xapian costs about
 //    15 000 (1.2 % of the 1 GB bench index, 5.5 % of the GCIDE one);
-//  - every document's adjacent-pair filter (adjacent_pairs.hpp), copied from its value slot, so
-//    the matcher rules out a phrase candidate with a few bit tests;
+//  - every document's adjacent-pair filter (adjacent_pairs.hpp), built from its token sequence
+//    (below), so the matcher rules out most candidates of an exact phrase of body terms with a
+//    few bit tests;
 //  - every document's token sequence: its body positions' term numbers (term_number()), and
 //    its stacked compounds beside their positions, read from its stored record, so the matcher
 //    checks an exact phrase of body terms from memory where Xapian's phrase matcher reads its

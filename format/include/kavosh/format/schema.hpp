@@ -191,8 +191,8 @@ inline constexpr Xapian::valueno kSlotLanguage = 3;   // "en", "fa", "ar", "othe
 // generated bench corpus); value streams are stored as given, so the record compresses
 // itself, with LZ4, whose inflating costs little (see stored_passage.hpp).
 inline constexpr Xapian::valueno kSlotStoredPassage = 4;
-// The document's adjacent-pair filter (adjacent_pairs.hpp): what its exact phrases may be.
-inline constexpr Xapian::valueno kSlotAdjacentPairs = 5;
+// Slot 5 held each document's adjacent-pair filter until 2026-12-07 (adjacent_pairs.hpp);
+// nothing reads it, and it is not to be given another meaning while indexes written then last.
 
 // Ids: an article id is the collection's own document id (DOCNO, .I number, JSONL "id",
 // MediaWiki page title) or, for plain files, the file path relative to the indexed root.

@@ -18,11 +18,9 @@ struct DatabaseSummary {
   std::uint64_t synonym_keys = 0;
   std::uint64_t bytes_on_disk = 0;
   // Where bytes_on_disk goes (index_parts()), and of the postings table's share, the values of
-  // the stored passage records and of the adjacent-pair filters (their bytes as stored, before
-  // the B-tree's own).
+  // the stored passage records (their bytes as stored, before the B-tree's own).
   std::vector<std::pair<std::string, std::uint64_t>> parts;
   std::uint64_t record_bytes = 0;
-  std::uint64_t pair_filter_bytes = 0;
   std::string schema_version;
   std::string english_stemmer;  // the stemmers the index's stems were made with (metadata;
   std::string persian_stemmer;  // an index without it: the defaults of its time)
