@@ -536,6 +536,55 @@ TEST(BlockBound, BestAtLengthBoundsEveryPostingOfThatLength) {
   }
 }
 
+// A synonym's bound from its terms' impacts: no document of the stretch may score above it,
+// whichever of the terms it holds, and it is never looser than the terms' largest wdfs summed
+// at their least length (what bounded synonyms before).
+TEST(SynonymBound, BoundsEveryDocumentAndIsNoLooserThanTheLargestWdfsSummed) {
+  std::mt19937 random(23);
+  const km::Bm25Clause weight(km::Bm25Parameters{1.2, 0.75, 0.5}, 100000, 4000, 1.0, 110);
+  km::SynonymBound synonym_bound;
+  std::size_t tighter = 0;
+  for (int stretch = 0; stretch < 300; ++stretch) {
+    const std::size_t term_count = 2 + random() % 4;  // up to 5 terms: 3 folds
+    const int documents = 1 + static_cast<int>(random() % 200);
+    std::vector<std::vector<ki::MatchData::Impact>> postings(term_count);
+    std::vector<double> document_scores;
+    for (int d = 0; d < documents; ++d) {
+      const auto length = static_cast<std::uint32_t>(1 + random() % 800);
+      std::uint32_t summed = 0;
+      for (std::size_t t = 0; t < term_count; ++t) {
+        if (random() % 3 != 0) continue;
+        const auto wdf =
+            static_cast<std::uint32_t>(1 + random() % std::min<std::uint32_t>(length, 12));
+        postings[t].push_back({wdf, length});
+        summed += wdf;
+      }
+      if (summed > 0) document_scores.push_back(weight.score(summed, length));
+    }
+    std::vector<std::vector<ki::MatchData::Impact>> impacts(term_count);
+    std::vector<km::BlockBound> bounds;
+    std::uint32_t largest_wdfs = 0;
+    std::uint32_t least_length = std::numeric_limits<std::uint32_t>::max();
+    for (std::size_t t = 0; t < term_count; ++t) {
+      if (!postings[t].empty()) impacts[t] = ki::MatchData::competitive_impacts(postings[t]);
+      bounds.push_back({impacts[t], km::kEnd});
+      if (impacts[t].empty()) continue;
+      largest_wdfs += impacts[t].front().wdf;  // impacts: the largest wdf first
+      least_length = std::min(least_length, impacts[t].back().length);
+    }
+    const double bound = synonym_bound(weight, bounds);
+    for (const double score : document_scores) EXPECT_LE(score, bound) << stretch;
+    if (document_scores.empty()) {
+      EXPECT_EQ(bound, 0) << stretch;
+      continue;
+    }
+    const double loose = weight.score(largest_wdfs, least_length);
+    EXPECT_LE(bound, loose) << stretch;
+    tighter += bound < loose;
+  }
+  EXPECT_GT(tighter, 100u);  // the point of it: most stretches bound more tightly
+}
+
 // Deferred phrase checks offer documents best first, not in docid order: the heap must still
 // keep Enquire's order (of equal scores the lower docid), collapsed or not.
 TEST(TopKHeap, KeepsTheLowerDocidOfEqualScoresWhateverTheOfferOrder) {

@@ -389,6 +389,50 @@ bool ClauseCursor::probe(Xapian::docid target) {
   return false;
 }
 
+double SynonymBound::operator()(const Bm25Clause& weight, std::span<const BlockBound> terms) {
+  frontier_.clear();
+  std::size_t last = terms.size();  // the last term with postings: scored, not folded
+  while (last > 0 && terms[last - 1].impacts.empty()) --last;
+  if (last == 0) return 0;
+  for (std::size_t i = 0; i + 1 < last; ++i)
+    if (!terms[i].impacts.empty()) fold(terms[i].impacts);
+  double most = 0;
+  for (const Point& point : frontier_) most = std::max(most, weight.score(point.wdf, point.length));
+  for (const Point& impact : terms[last - 1].impacts) {
+    most = std::max(most, weight.score(impact.wdf, impact.length));
+    for (const Point& point : frontier_)
+      most = std::max(most,
+                      weight.score(point.wdf + impact.wdf, std::max(point.length, impact.length)));
+  }
+  return most;
+}
+
+void SynonymBound::fold(std::span<const Point> impacts) {
+  scratch_.assign(frontier_.begin(), frontier_.end());
+  for (const Point& impact : impacts) {
+    scratch_.push_back(impact);
+    for (const Point& point : frontier_)
+      scratch_.push_back({point.wdf + impact.wdf, std::max(point.length, impact.length)});
+  }
+  // Shortest first, the largest wdf first among equals: a point is kept where its wdf beats
+  // every shorter one's.
+  std::sort(scratch_.begin(), scratch_.end(), [](const Point& a, const Point& b) {
+    return a.length != b.length ? a.length < b.length : a.wdf > b.wdf;
+  });
+  frontier_.clear();
+  for (const Point& point : scratch_)
+    if (frontier_.empty() || point.wdf > frontier_.back().wdf) frontier_.push_back(point);
+  while (frontier_.size() > kMaxPoints) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < frontier_.size(); i += 2)
+      frontier_[kept++] = i + 1 < frontier_.size()
+                              ? Point{std::max(frontier_[i].wdf, frontier_[i + 1].wdf),
+                                      std::min(frontier_[i].length, frontier_[i + 1].length)}
+                              : frontier_[i];
+    frontier_.resize(kept);
+  }
+}
+
 double ClauseCursor::block_bound(Xapian::docid target, Xapian::docid* last_docid) {
   if (positional()) {
     stretch_best_.assign(terms_.size(), 0);

@@ -33,9 +33,6 @@ struct BlockBound {
   std::span<const index::MatchData::Impact> impacts;
   Xapian::docid last_docid = kEnd;
 
-  // Largest wdf and smallest length: what a sum of several terms' wdfs is bounded by.
-  std::uint32_t max_wdf() const { return impacts.empty() ? 0 : impacts.front().wdf; }
-  std::uint32_t min_length() const { return impacts.empty() ? 0 : impacts.back().length; }
   // The most `weight` gives any posting of the stretch.
   double best(const Bm25Clause& weight) const {
     double most = 0;
@@ -53,6 +50,30 @@ struct BlockBound {
       if (impact.length <= length) return weight.score(impact.wdf, length);
     return 0;
   }
+};
+
+// The most a synonym (its terms' wdfs summed, scored as one term) scores in a stretch where
+// each of its terms is bounded by a BlockBound. A posting of a term has at most the wdf of one
+// of its impacts no longer than its document, so a document holding several of the terms
+// scores at most the sum of one impact of each at the longest of their lengths, and one
+// holding a single term at most that term's best. Tighter than the terms' largest wdfs summed at
+// their least length (the bound before, which pairs the largest wdf of one term's long
+// passages with the shortest passage of another): on the 1 GB bench, where a Persian word is
+// a synonym of its two stems, `میانه` 797 -> 603 us and `مجموعهٔ علف لبنیات` 1 350 -> 1 030 us.
+class SynonymBound {
+ public:
+  // Terms with no posting left in the stretch have empty bounds and add nothing.
+  double operator()(const Bm25Clause& weight, std::span<const BlockBound> terms);
+
+ private:
+  using Point = index::MatchData::Impact;
+  // Folds `impacts` into frontier_: every point either gives or both sum.
+  void fold(std::span<const Point> impacts);
+  // The points of the terms folded so far that no other beats on both wdf and length, at most
+  // kMaxPoints (neighbours merged into one that beats both beyond that).
+  static constexpr std::size_t kMaxPoints = 32;
+  std::vector<Point> frontier_;
+  std::vector<Point> scratch_;
 };
 
 // For each small wdf, the least document length at which a posting scores at most a limit
@@ -439,20 +460,13 @@ class ClauseCursor {
   template <typename OpenPositions>
   bool positions_hold_with(OpenPositions&& open) const;
   // For Kind::Any, the most the clause adds where each term is bounded by bound_of_term(term):
-  // one term's best impact, or for a synonym its terms' largest wdfs summed at their smallest
-  // length.
+  // one term's best impact, or for a synonym what SynonymBound gives.
   template <typename BoundOfTerm>
   double bound_of(BoundOfTerm&& bound_of_term) {
     if (terms_.size() == 1) return bound_of_term(terms_[0]).best(weights_[0]);
-    std::uint32_t max_wdf = 0;
-    std::uint32_t min_length = std::numeric_limits<std::uint32_t>::max();
-    for (auto& term : terms_) {
-      const BlockBound bound = bound_of_term(term);
-      if (bound.impacts.empty()) continue;
-      max_wdf += bound.max_wdf();
-      min_length = std::min(min_length, bound.min_length());
-    }
-    return max_wdf == 0 ? 0 : weights_[0].score(max_wdf, min_length);
+    term_bounds_.clear();
+    for (auto& term : terms_) term_bounds_.push_back(bound_of_term(term));
+    return synonym_bound_(weights_[0], term_bounds_);
   }
 
   const index::MatchData* data_;
@@ -468,6 +482,9 @@ class ClauseCursor {
   // The same stretch's bounds themselves: views of the terms' block tables (or of a short
   // list's one impact), valid until the next block_bound().
   std::vector<BlockBound> stretch_bounds_;
+  // A synonym's terms' bounds, for bound_of(), and what combines them.
+  std::vector<BlockBound> term_bounds_;
+  SynonymBound synonym_bound_;
   // What the last pass_hopeless_conjunction() was told: up to docid hopeless_last_ (0: none)
   // a document where the clause scores at most hopeless_limit_ cannot enter the top k, nor
   // will it later (the k-th score only rises). block_bound() forgets it with the stretch.
