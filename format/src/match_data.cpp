@@ -936,6 +936,24 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   return data;
 }
 
+std::vector<std::pair<std::string, std::uint64_t>> MatchData::part_bytes(
+    const std::filesystem::path& file) {
+  const std::optional<MappedFile> mapped = map_file(file);
+  if (!mapped) return {};
+  Header header;
+  const std::optional<std::size_t> header_bytes =
+      read_header(mapped->bytes(), mapped->size, header);
+  if (!header_bytes || header.byte_order != kByteOrderMark) return {};
+  const auto at =
+      layout_of<DirectoryEntry, Block, Impact, ShortGroup>(header, *header_bytes, mapped->size);
+  if (!at) return {};
+  return {{"lengths and ids", at->directory},  // and the header
+          {"postings and impacts", at->short_groups - at->directory},
+          {"short lists", at->sequence_offsets - at->short_groups},
+          {"token sequences", at->pair_offsets - at->sequence_offsets},
+          {"adjacent-pair filters", mapped->size - at->pair_offsets}};
+}
+
 // Article ids' offsets ascending within the pool (a document's article number is checked
 // against their count when its id is looked up).
 bool MatchData::article_ids_in_bounds(std::uint64_t id_pool_bytes) const {

@@ -3,6 +3,8 @@
 
 #include <xapian.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -163,6 +165,19 @@ DatabaseSummary summarize_database(const std::filesystem::path& db_path) {
   summary.bytes_on_disk = directory_size(db_path);
   summary.parts = index_parts(db_path);
   summary.record_bytes = value_bytes(db, schema::kSlotStoredPassage);
+  std::error_code error;
+  for (auto it = std::filesystem::recursive_directory_iterator(db_path, error);
+       !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+    if (it->path().filename() != match_data_path({}).filename()) continue;
+    for (const auto& [part, bytes] : MatchData::part_bytes(it->path())) {
+      auto known = std::find_if(summary.match_data_parts.begin(), summary.match_data_parts.end(),
+                                [&](const auto& entry) { return entry.first == part; });
+      if (known == summary.match_data_parts.end())
+        summary.match_data_parts.emplace_back(part, bytes);
+      else
+        known->second += bytes;
+    }
+  }
   return summary;
 }
 
@@ -188,6 +203,14 @@ std::string format_summary(const DatabaseSummary& summary) {
     out << "  " << part << ": " << human_bytes(bytes);
     if (part == "postings and values") {
       out << " (stored records " << human_bytes(summary.record_bytes) << ")";
+    }
+    if (part == "match data" && !summary.match_data_parts.empty()) {
+      const char* separator = " (";
+      for (const auto& [name, share] : summary.match_data_parts) {
+        out << separator << name << " " << human_bytes(share);
+        separator = ", ";
+      }
+      out << ")";
     }
     out << "\n";
   }

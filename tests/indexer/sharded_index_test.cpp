@@ -127,6 +127,15 @@ TEST(ShardedIndex, SummaryTellsWhereTheBytesGoInOneDatabaseAndInShards) {
     EXPECT_LT(summary.record_bytes, parts["postings and values"]);
     EXPECT_NE(format_summary(summary).find("\n  postings and values: "), std::string::npos);
     EXPECT_NE(format_summary(summary).find(" (stored records "), std::string::npos);
+    // The match data's parts sum to its files' bytes, and each is there.
+    std::uint64_t match_parts = 0;
+    for (const auto& [part, bytes] : summary.match_data_parts) {
+      EXPECT_GT(bytes, 0u) << name << ": " << part;
+      match_parts += bytes;
+    }
+    EXPECT_EQ(summary.match_data_parts.size(), 5u) << name;
+    EXPECT_EQ(match_parts, parts["match data"]) << name;
+    EXPECT_NE(format_summary(summary).find(", token sequences "), std::string::npos);
   }
 }
 

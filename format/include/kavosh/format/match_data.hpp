@@ -144,6 +144,11 @@ class MatchData {
   // not errors).
   static std::optional<MatchData> read(const std::filesystem::path& file,
                                        const Xapian::Database& db);
+  // Where the bytes of `file` go, by part (the header with the lengths and ids, postings and
+  // impacts, short lists, token sequences, adjacent-pair filters), read from its header
+  // alone: for `kavosh-index --stats`. Empty for a file of no known layout.
+  static std::vector<std::pair<std::string, std::uint64_t>> part_bytes(
+      const std::filesystem::path& file);
 
   // The length of document `docid`; 0 for a docid the revision does not hold.
   std::uint32_t length(Xapian::docid docid) const {

@@ -21,6 +21,8 @@ struct DatabaseSummary {
   // the stored passage records (their bytes as stored, before the B-tree's own).
   std::vector<std::pair<std::string, std::uint64_t>> parts;
   std::uint64_t record_bytes = 0;
+  // Of the match data's share, where its bytes go (MatchData::part_bytes, every shard's summed).
+  std::vector<std::pair<std::string, std::uint64_t>> match_data_parts;
   std::string schema_version;
   std::string english_stemmer;  // the stemmers the index's stems were made with (metadata;
   std::string persian_stemmer;  // an index without it: the defaults of its time)
