@@ -1,12 +1,12 @@
 // libFuzzer target: MatchData::read on a real match.data with the fuzzer's edits (bytes
 // flipped, the file cut or extended; fuzz_support.hpp mutate()). Invariants beyond the
-// sanitizers': read() never throws, and whatever an accepted file answers equals what the
-// pristine file answers: every document's length, article, article id, passage and adjacent-pair
-// filter and every phrase check of its token sequence (or none, when a chunk's checksum catches
-// the edit), every term's number, and every term's
-// blocks, impacts and decoded postings, and every short list (or none, when a checksum catches
-// the edit and the matcher falls back to reading the list through Xapian). A different answer
-// would mean a wrong bound and lost documents.
+// sanitizers': read() never throws, part_bytes() (for --stats) sums to the file's size or says
+// nothing, and whatever an accepted file answers equals what the pristine file answers: every
+// document's length, article, article id, passage and adjacent-pair filter and every phrase
+// check of its token sequence (or none, when a chunk's checksum catches the edit), every
+// term's number, and every term's blocks, impacts and decoded postings, and every short list
+// (or none, when a checksum catches the edit and the matcher falls back to reading the list
+// through Xapian). A different answer would mean a wrong bound and lost documents.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -66,6 +66,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string file = pristine_bytes;
   kavosh::fuzz::mutate(file, data, size);
   kavosh::fuzz::write_whole(scratch, file);
+  {  // --stats reads any file's header: its parts are the file's bytes, or there are none
+    std::uint64_t parts = 0;
+    for (const auto& part : MatchData::part_bytes(scratch)) parts += part.second;
+    require(parts == 0 || parts == file.size(), "match.data's parts do not sum to its size");
+  }
   try {
     const std::optional<MatchData> fuzzed = MatchData::read(scratch, database);
     if (!fuzzed) return 0;
