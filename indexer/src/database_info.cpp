@@ -169,13 +169,13 @@ DatabaseSummary summarize_database(const std::filesystem::path& db_path) {
   for (auto it = std::filesystem::recursive_directory_iterator(db_path, error);
        !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
     if (it->path().filename() != match_data_path({}).filename()) continue;
-    for (const auto& [part, bytes] : MatchData::part_bytes(it->path())) {
+    for (const auto& part : MatchData::part_bytes(it->path())) {
       auto known = std::find_if(summary.match_data_parts.begin(), summary.match_data_parts.end(),
-                                [&](const auto& entry) { return entry.first == part; });
+                                [&](const auto& entry) { return entry.first == part.first; });
       if (known == summary.match_data_parts.end())
-        summary.match_data_parts.emplace_back(part, bytes);
+        summary.match_data_parts.push_back(part);
       else
-        known->second += bytes;
+        known->second += part.second;
     }
   }
   return summary;
