@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <optional>
 #include <utility>
 
 #include "matcher/synonym_postings.hpp"
@@ -288,10 +289,19 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
     };
     std::stable_sort(rarest_first_.begin(), rarest_first_.end(),
                      [&](std::size_t a, std::size_t b) { return postings(a) < postings(b); });
-    if (body_phrase())
+    if (body_phrase()) {
       for (std::size_t i = 0; i + 1 < names_.size(); ++i)
         pair_keys_.push_back(index::adjacent_pair_key(index::adjacent_term_key(names_[i]),
                                                       index::adjacent_term_key(names_[i + 1])));
+      for (const std::string& term : names_) {
+        const std::optional<std::uint32_t> number = data.term_number(term);
+        if (!number) {
+          sequence_terms_.clear();
+          break;
+        }
+        sequence_terms_.push_back(*number);
+      }
+    }
   }
   one_term_ = !positional() && terms_.size() == 1;
   settle();
@@ -457,6 +467,9 @@ double ClauseCursor::block_bound(Xapian::docid target, Xapian::docid* last_docid
 }
 
 bool ClauseCursor::positions_hold(const Xapian::Database& db) const {
+  if (!sequence_terms_.empty())
+    if (const std::optional<bool> holds = data_->phrase_holds(docid_, sequence_terms_))
+      return *holds;
   return positions_hold_with([&](std::size_t i) { return terms_[i].positions(db, names_[i]); });
 }
 

@@ -365,13 +365,18 @@ class ClauseCursor {
   // or the least of them (all of them).
   double termfreq_upper_bound() const { return termfreq_upper_; }
   bool positional() const { return kind_ != ScoredClause::Kind::Any; }
-  // Whether the terms stand as the phrase or NEAR asks in the cursor's current document.
+  // Whether the terms stand as the phrase or NEAR asks in the cursor's current document: by its
+  // token sequence where that can say, else by Xapian's positions.
   bool positions_hold(const Xapian::Database& db) const;
   // The phrase or NEAR as a Xapian query, for PositionalCheck: Xapian's own phrase matcher
   // checks candidates through B-tree cursors it keeps from one document to the next.
   Xapian::Query positional_query() const;
   // A phrase's or NEAR's terms, in order.
   const std::vector<std::string>& positional_terms() const { return names_; }
+  // The phrase's terms' numbers in the match data, in order, where the documents' token
+  // sequences can check it (an exact phrase of body terms that the data numbers); else empty,
+  // and its checks read Xapian's positions.
+  const std::vector<std::uint32_t>& sequence_terms() const { return sequence_terms_; }
   // Whether the clause is an exact phrase (its terms at consecutive positions, in order) of
   // body terms: what match.data's adjacent-pair filters and token sequences answer for.
   bool body_phrase() const {
@@ -472,9 +477,10 @@ class ClauseCursor {
   const index::MatchData* data_;
   ScoredClause::Kind kind_;
   Xapian::termcount window_;
-  std::vector<std::string> names_;         // a phrase's or NEAR's terms, for their positions
-  std::vector<std::size_t> rarest_first_;  // positional terms, least frequent first
-  std::vector<std::uint64_t> pair_keys_;   // an exact phrase's neighbouring terms' pairs
+  std::vector<std::string> names_;             // a phrase's or NEAR's terms, for their positions
+  std::vector<std::size_t> rarest_first_;      // positional terms, least frequent first
+  std::vector<std::uint64_t> pair_keys_;       // an exact phrase's neighbouring terms' pairs
+  std::vector<std::uint32_t> sequence_terms_;  // sequence_terms()
   std::vector<TermCursor> terms_;
   std::vector<Bm25Clause> weights_;  // one for Kind::Any, one per term otherwise
   // A phrase's or NEAR's terms' block bounds in the stretch of the last block_bound().

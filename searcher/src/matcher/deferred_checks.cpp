@@ -3,7 +3,8 @@
 // else one whose bound beats the k-th score) has each phrase checked: an exact phrase of body
 // terms by the document's token sequence in the match data (from memory), anything else (NEAR,
 // title and field phrases, a document without a sequence) by Xapian's own phrase matcher,
-// through one Enquire a clause that stays open for the whole pass (PositionalCheck): positions
+// through one Enquire a clause that stays open for the whole pass (ClauseCheck and
+// PositionalCheck, positional_check.hpp): positions
 // read one document at a time through Xapian 1.4's public API open a fresh B-tree cursor
 // each, about four reads of the position table. The block-max pass hands candidates
 // over through take() (gathered until the heap can be filled, then one at a time); check_into()
@@ -103,44 +104,8 @@ bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchDa
   return rose;
 }
 
-namespace {
-
-// An exact phrase of body terms (no prefix) that the match data numbers: the numbers, in order;
-// otherwise none.
-std::vector<std::uint32_t> sequence_terms_of(const ClauseCursor& clause,
-                                             const index::MatchData& data) {
-  std::vector<std::uint32_t> numbers;
-  if (!clause.body_phrase()) return numbers;
-  for (const std::string& term : clause.positional_terms()) {
-    const std::optional<std::uint32_t> number = data.term_number(term);
-    if (!number) return {};
-    numbers.push_back(*number);
-  }
-  return numbers;
-}
-
-}  // namespace
-
-void DeferredChecks::keep_by_sequences(const index::MatchData& data,
-                                       const std::vector<std::uint32_t>& terms,
-                                       std::vector<Xapian::docid>& docids,
-                                       std::vector<Xapian::docid>& unknown) {
-  unknown.clear();
-  std::size_t kept = 0;
-  for (const Xapian::docid docid : docids) {
-    const std::optional<bool> holds = data.phrase_holds(docid, terms);
-    if (!holds)
-      unknown.push_back(docid);
-    else if (*holds)
-      docids[kept++] = docid;
-  }
-  docids.resize(kept);
-}
-
-// Each positional clause of the candidates pending_[first, end) checked at once: an exact
-// phrase of body terms by the documents' token sequences in the match data (no read of
-// Xapian's tables), anything else, and any document whose sequence cannot say, by Xapian's
-// phrase matcher (PositionalCheck). holding_ then lists where each holds.
+// Each positional clause of the candidates pending_[first, end) checked at once (ClauseCheck);
+// holding_ then lists where each holds.
 void DeferredChecks::check_stage(const Xapian::Database& db, const index::MatchData& data,
                                  const PlanCursors& cursors, std::size_t first, std::size_t end) {
   for (std::size_t i = 0; i < clause_count_; ++i) {
@@ -151,19 +116,7 @@ void DeferredChecks::check_stage(const Xapian::Database& db, const index::MatchD
     for (std::size_t c = first; c < end; ++c)
       if (!std::isnan(scores_[pending_[c].first_score + i])) docids.push_back(pending_[c].docid);
     std::sort(docids.begin(), docids.end());
-    if (!sequence_terms_[i]) sequence_terms_[i] = sequence_terms_of(clause, data);
-    if (!sequence_terms_[i]->empty()) {
-      keep_by_sequences(data, *sequence_terms_[i], docids, unknown_);
-      if (unknown_.empty()) continue;
-      if (!checks_[i])
-        checks_[i] = std::make_unique<PositionalCheck>(db, clause.positional_query());
-      checks_[i]->keep_holding(unknown_);
-      docids.insert(docids.end(), unknown_.begin(), unknown_.end());
-      std::sort(docids.begin(), docids.end());
-      continue;
-    }
-    if (!checks_[i]) checks_[i] = std::make_unique<PositionalCheck>(db, clause.positional_query());
-    checks_[i]->keep_holding(docids);
+    checks_[i].keep_holding(db, data, clause, docids);
   }
 }
 

@@ -7,6 +7,9 @@
 #include <memory>
 #include <vector>
 
+#include "kavosh/format/match_data.hpp"
+#include "matcher/cursors.hpp"
+
 namespace kavosh::search::matcher {
 
 // Xapian's own phrase matcher is the only public way to read positions through B-tree cursors
@@ -38,6 +41,23 @@ class PositionalCheck {
   Xapian::Query positional_;
   std::unique_ptr<Match> match_;
   Xapian::docid last_docid_ = 0;  // the highest docid asked about so far
+};
+
+// Where one phrase or NEAR clause of a pass holds among candidate documents: an exact phrase
+// of body terms by the documents' token sequences in the match data (from memory;
+// ClauseCursor::sequence_terms()), anything else, and any document whose sequence cannot say,
+// by Xapian's phrase matcher (a PositionalCheck opened at the first such document and kept for
+// the pass). The one place a pass decides how a clause's candidates are checked.
+class ClauseCheck {
+ public:
+  // Keeps of `docids` (ascending) those where `clause` holds; `data` is the match data the
+  // clause's cursor reads.
+  void keep_holding(const Xapian::Database& db, const index::MatchData& data,
+                    const ClauseCursor& clause, std::vector<Xapian::docid>& docids);
+
+ private:
+  std::unique_ptr<PositionalCheck> positional_;
+  std::vector<Xapian::docid> unknown_;  // documents whose sequence cannot say
 };
 
 }  // namespace kavosh::search::matcher

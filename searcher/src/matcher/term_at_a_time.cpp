@@ -6,10 +6,10 @@
 // PlanCursors::finish sums them in, so every score is bitwise the one the other passes give),
 // and every matching document is then offered in docid order, as a pass that skipped nothing
 // would offer it. A phrase or NEAR (a hyphenated or possessive word is one: "user's") adds its
-// score only where its terms stand as asked, checked for all its documents at once by Xapian's
-// own phrase matcher (PositionalCheck). Its cost is the postings (and those
-// positions) read once and a pass over the array, so it is taken only where the array is
-// small: kMaxDocids documents at most, and below kFewDocids for any number of clauses.
+// score only where its terms stand as asked, checked for all its documents at once
+// (ClauseCheck: the token sequences, or Xapian's phrase matcher). Its cost is the postings read
+// once and a pass over the array, so it is taken only where the array is small: kMaxDocids
+// documents at most, and below kFewDocids for any number of clauses.
 #include <utility>
 #include <vector>
 
@@ -51,7 +51,7 @@ void term_at_a_time_pass(const Xapian::Database& db, const index::MatchData& dat
       held_if.emplace_back(clause.docid(), clause.score(data.length(clause.docid())));
       docids.push_back(clause.docid());
     }
-    PositionalCheck(db, clause.positional_query()).keep_holding(docids);
+    ClauseCheck().keep_holding(db, data, clause, docids);
     auto candidate = held_if.begin();
     for (const Xapian::docid docid : docids) {
       while (candidate->first < docid) ++candidate;

@@ -184,10 +184,7 @@ struct PassState {
 class DeferredChecks {
  public:
   explicit DeferredChecks(std::size_t clause_count)
-      : clause_count_(clause_count),
-        holding_(clause_count),
-        checks_(clause_count),
-        sequence_terms_(clause_count) {}
+      : clause_count_(clause_count), holding_(clause_count), checks_(clause_count) {}
   // Takes candidate `docid`, scored `optimistic` as if its phrases held, unless it cannot
   // enter the state's heap (state.skipped is then set), and checks the pending ones once they
   // are due: each at once when the heap is full, else once kFillBatch times its k have
@@ -224,13 +221,6 @@ class DeferredChecks {
   void add(Xapian::docid docid, double optimistic, std::uint32_t length, const PlanCursors& at);
   void check_stage(const Xapian::Database& db, const index::MatchData& data,
                    const PlanCursors& cursors, std::size_t first, std::size_t end);
-  // Keeps of `docids` those where the exact phrase of body terms `terms` (their numbers in
-  // `data`) stands by the documents' token sequences; moves to `unknown` those whose sequence
-  // cannot say.
-  static void keep_by_sequences(const index::MatchData& data,
-                                const std::vector<std::uint32_t>& terms,
-                                std::vector<Xapian::docid>& docids,
-                                std::vector<Xapian::docid>& unknown);
   struct Pending {
     double optimistic;
     Xapian::docid docid;
@@ -242,13 +232,8 @@ class DeferredChecks {
   std::vector<char> accepted_;  // verified_score's scratch
   // Each positional clause's candidates of the current check, then those where it holds.
   std::vector<std::vector<Xapian::docid>> holding_;
-  // Each positional clause's check, open from its first candidate to the end of the pass.
-  std::vector<std::unique_ptr<PositionalCheck>> checks_;
-  // Each positional clause's term numbers in the match data, when it is an exact phrase of
-  // body terms the data numbers (else empty: its checks read Xapian's positions); looked up
-  // at its first check.
-  std::vector<std::optional<std::vector<std::uint32_t>>> sequence_terms_;
-  std::vector<Xapian::docid> unknown_;  // keep_by_sequences' scratch
+  // Each positional clause's check, kept from its first candidate to the end of the pass.
+  std::vector<ClauseCheck> checks_;
 };
 
 // One document-at-a-time block-max MaxScore pass over `cursors` (block_max_maxscore.cpp) into
