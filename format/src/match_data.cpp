@@ -377,34 +377,6 @@ struct DocumentSections {
   std::vector<std::uint64_t> checksums;
   std::string pool;
 };
-// N sections of every document up to `last` that holds a value in `slot`, in one pass over
-// the values: append(value, pools) adds the document's part to each of the N pools; a document
-// without the value has an empty part in each. finish_section() ends each.
-template <std::size_t N, typename Append>
-std::array<DocumentSections, N> document_sections(const Xapian::Database& db, Xapian::valueno slot,
-                                                  Xapian::docid last, Append&& append) {
-  std::array<DocumentSections, N> out;
-  std::array<std::string*, N> pools;
-  const std::uint64_t count = std::uint64_t{last} + 1;
-  for (std::size_t i = 0; i < N; ++i) {
-    out[i].offsets.assign(count + 1, 0);
-    pools[i] = &out[i].pool;
-  }
-  std::uint64_t next = 0;  // the first docid whose offsets are not yet set
-  const auto set_offsets_through = [&](std::uint64_t docid) {
-    for (; next <= docid; ++next)
-      for (DocumentSections& section : out) section.offsets[next] = section.pool.size();
-  };
-  for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) {
-    const Xapian::docid docid = it.get_docid();
-    if (docid > last) break;
-    set_offsets_through(docid);
-    append(*it, pools);
-  }
-  set_offsets_through(count);
-  return out;
-}
-
 // Ends `section`'s pool with `zero_tail` zero bytes, pads it to a multiple of 8 and sums its
 // chunks.
 void finish_section(DocumentSections& section, std::size_t zero_tail) {
@@ -544,26 +516,41 @@ RecordSections record_sections(const Xapian::Database& db, Xapian::docid last,
   std::vector<StoredToken> tokens;
   NumberedTokens numbered;
   AdjacentPairsBuilder filter;
-  auto [sequences, pairs] = document_sections<2>(
-      db, schema::kSlotStoredPassage, last,
-      [&](const std::string& value, const std::array<std::string*, 2>& pools) {
-        bool known = false;
-        try {
-          known = number_tokens(StoredPassageView::parse(value, buffer, &dictionaries), numbers,
-                                tokens, lowered, numbered);
-        } catch (const CorruptStoredPassage&) {
-          known = false;
-        }
-        if (!known) {
-          pools[0]->push_back(static_cast<char>(kSequenceUnknown));
-          return;
-        }
-        append_sequence(numbered, *pools[0]);
-        append_pair_filter(numbered, numbers, filter, *pools[1]);
-      });
-  finish_section(sequences, 8);
-  finish_section(pairs, 0);
-  return {std::move(sequences), std::move(pairs)};
+  RecordSections out;
+  const std::uint64_t count = std::uint64_t{last} + 1;
+  out.sequences.offsets.assign(count + 1, 0);
+  out.pairs.offsets.assign(count + 1, 0);
+  std::uint64_t next = 0;  // the first docid whose offsets are not yet set
+  const auto set_offsets_through = [&](std::uint64_t docid) {
+    for (; next <= docid; ++next) {
+      out.sequences.offsets[next] = out.sequences.pool.size();
+      out.pairs.offsets[next] = out.pairs.pool.size();
+    }
+  };
+  for (auto it = db.valuestream_begin(schema::kSlotStoredPassage);
+       it != db.valuestream_end(schema::kSlotStoredPassage); ++it) {
+    const Xapian::docid docid = it.get_docid();
+    if (docid > last) break;
+    set_offsets_through(docid);
+    const std::string value = *it;  // the parsed record may borrow from it
+    bool known = false;
+    try {
+      known = number_tokens(StoredPassageView::parse(value, buffer, &dictionaries), numbers, tokens,
+                            lowered, numbered);
+    } catch (const CorruptStoredPassage&) {
+      known = false;
+    }
+    if (!known) {
+      out.sequences.pool.push_back(static_cast<char>(kSequenceUnknown));
+      continue;
+    }
+    append_sequence(numbered, out.sequences.pool);
+    append_pair_filter(numbered, numbers, filter, out.pairs.pool);
+  }
+  set_offsets_through(count);
+  finish_section(out.sequences, 8);
+  finish_section(out.pairs, 0);
+  return out;
 }
 
 }  // namespace
@@ -1106,24 +1093,20 @@ std::optional<bool> MatchData::phrase_holds(Xapian::docid docid,
   if (packed_bytes > static_cast<std::uint64_t>(end - at)) return std::nullopt;
   at += packed_bytes;
   // The stacked tokens, (position, number + 1) pairs as varints: read through once to check
-  // them, keeping up to kKeptStacked of the phrase's terms' (reading the whole list again at
-  // every position where a phrase term misses made a check cost tokens times stacked tokens);
-  // a passage with more reads the list again where its own term misses.
-  const unsigned char* const stacked = at;
+  // them, keeping the phrase's own terms' (reading the list again at every position where a
+  // phrase term missed made a check cost tokens times stacked tokens). A passage with more
+  // than kKeptStacked of them, never seen on the bench corpora, is left to Xapian's positions.
   std::uint64_t stacked_count = 0;
   if (!read_varint(at, end, stacked_count)) return std::nullopt;
   constexpr std::size_t kKeptStacked = 16;
-  std::array<std::pair<std::uint64_t, std::uint64_t>, kKeptStacked> kept{};
+  std::array<std::pair<std::uint64_t, std::uint64_t>, kKeptStacked> kept;
   std::size_t kept_count = 0;
-  bool all_kept = true;
   for (std::uint64_t n = 0, position = 0, number = 0; n < stacked_count; ++n) {
     if (!read_varint(at, end, position) || !read_varint(at, end, number)) return std::nullopt;
     if (number == 0 || std::find(phrase.begin(), phrase.end(), number - 1) == phrase.end())
       continue;
-    if (kept_count < kKeptStacked)
-      kept[kept_count++] = {position, number};
-    else
-      all_kept = false;
+    if (kept_count == kKeptStacked) return std::nullopt;
+    kept[kept_count++] = {position, number};
   }
   if (at != end) return std::nullopt;
   const std::uint64_t mask = (std::uint64_t{1} << width) - 1;
@@ -1137,19 +1120,8 @@ std::optional<bool> MatchData::phrase_holds(Xapian::docid docid,
   const auto stands = [&](std::uint64_t position, std::uint32_t term) {
     const std::uint64_t stored = std::uint64_t{term} + 1;
     if (value(position) == stored) return true;
-    if (all_kept) {
-      for (std::size_t n = 0; n < kept_count; ++n)
-        if (kept[n].first == position && kept[n].second == stored) return true;
-      return false;
-    }
-    const unsigned char* next = stacked;
-    std::uint64_t count_left = 0, at_position = 0, number = 0;
-    read_varint(next, end, count_left);
-    for (; count_left > 0; --count_left) {
-      read_varint(next, end, at_position);
-      read_varint(next, end, number);
-      if (at_position == position && number == stored) return true;
-    }
+    for (std::size_t n = 0; n < kept_count; ++n)
+      if (kept[n].first == position && kept[n].second == stored) return true;
     return false;
   };
   for (std::uint64_t start = 0; start + phrase.size() <= count; ++start) {

@@ -3,7 +3,6 @@
 
 #include <xapian.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
@@ -99,6 +98,27 @@ std::uint64_t value_bytes(const Xapian::Database& db, Xapian::valueno slot) {
   return bytes;
 }
 
+// Calls visit(path, bytes) for every regular file under `path`, subdirectories included; a
+// directory that cannot be read ends the walk there.
+template <typename Visit>
+void for_each_file(const std::filesystem::path& path, Visit&& visit) {
+  std::error_code error;
+  for (auto it = std::filesystem::recursive_directory_iterator(path, error);
+       !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error))
+    if (it->is_regular_file(error)) visit(it->path(), it->file_size(error));
+}
+
+// Adds `bytes` to the part named `name` of `parts`, appending the part when it is new.
+void add_to_part(std::vector<std::pair<std::string, std::uint64_t>>& parts, std::string_view name,
+                 std::uint64_t bytes) {
+  for (auto& [part, sum] : parts)
+    if (part == name) {
+      sum += bytes;
+      return;
+    }
+  parts.emplace_back(name, bytes);
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::uint64_t>> index_parts(const std::filesystem::path& path) {
@@ -106,25 +126,16 @@ std::vector<std::pair<std::string, std::uint64_t>> index_parts(const std::filesy
   for (const char* name : {"positions", "postings and values", "termlists", "document data",
                            "match data", "term filter", "spelling", "other"})
     parts.emplace_back(name, 0);
-  std::error_code error;
-  for (auto it = std::filesystem::recursive_directory_iterator(path, error);
-       !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-    if (!it->is_regular_file(error)) continue;
-    const std::string_view part = part_of(it->path(), path);
-    for (auto& [name, bytes] : parts)
-      if (name == part) bytes += it->file_size(error);
-  }
+  for_each_file(path, [&](const std::filesystem::path& file, std::uint64_t bytes) {
+    add_to_part(parts, part_of(file, path), bytes);
+  });
   std::erase_if(parts, [](const auto& part) { return part.second == 0; });
   return parts;
 }
 
 std::uintmax_t directory_size(const std::filesystem::path& path) {
   std::uintmax_t total = 0;
-  std::error_code error;
-  for (auto it = std::filesystem::recursive_directory_iterator(path, error);
-       !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-    if (it->is_regular_file(error)) total += it->file_size(error);
-  }
+  for_each_file(path, [&](const std::filesystem::path&, std::uint64_t bytes) { total += bytes; });
   return total;
 }
 
@@ -165,19 +176,11 @@ DatabaseSummary summarize_database(const std::filesystem::path& db_path) {
   summary.bytes_on_disk = directory_size(db_path);
   summary.parts = index_parts(db_path);
   summary.record_bytes = value_bytes(db, schema::kSlotStoredPassage);
-  std::error_code error;
-  for (auto it = std::filesystem::recursive_directory_iterator(db_path, error);
-       !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-    if (it->path().filename() != match_data_path({}).filename()) continue;
-    for (const auto& part : MatchData::part_bytes(it->path())) {
-      auto known = std::find_if(summary.match_data_parts.begin(), summary.match_data_parts.end(),
-                                [&](const auto& entry) { return entry.first == part.first; });
-      if (known == summary.match_data_parts.end())
-        summary.match_data_parts.push_back(part);
-      else
-        known->second += part.second;
-    }
-  }
+  for_each_file(db_path, [&](const std::filesystem::path& file, std::uint64_t) {
+    if (file.filename() != match_data_path({}).filename()) return;
+    for (const auto& [part, bytes] : MatchData::part_bytes(file))
+      add_to_part(summary.match_data_parts, part, bytes);
+  });
   return summary;
 }
 

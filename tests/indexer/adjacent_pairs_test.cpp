@@ -23,6 +23,7 @@
 namespace kavosh::index {
 namespace {
 
+using testing::body_positions;
 using testing::TempDir;
 
 bool pair_may_hold(std::span<const unsigned char> filter, const std::string& first,
@@ -46,17 +47,6 @@ Article persian_article() {
     passage.text += std::string(passage.text.empty() ? "" : " ") + sentence;
   article.passages.push_back(passage);
   return article;
-}
-
-// The positions of `doc`'s body terms: position -> the terms there.
-std::map<Xapian::termpos, std::vector<std::string>> body_positions(const Xapian::Document& doc) {
-  std::map<Xapian::termpos, std::vector<std::string>> at;
-  for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
-    if (!schema::is_body_term(*term)) continue;
-    for (auto position = term.positionlist_begin(); position != term.positionlist_end(); ++position)
-      at[*position].push_back(*term);
-  }
-  return at;
 }
 
 // The index of made_up_articles(count) and persian_article() at `path`, its match.data written.

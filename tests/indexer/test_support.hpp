@@ -23,6 +23,18 @@ namespace kavosh::index::testing {
 inline const std::filesystem::path kFixtures = KAVOSH_FIXTURES_DIR;
 inline const std::filesystem::path kData = KAVOSH_DATA_DIR;
 
+// Where a document's body terms stand, by Xapian's positions: position -> the terms there.
+inline std::map<Xapian::termpos, std::vector<std::string>> body_positions(
+    const Xapian::Document& doc) {
+  std::map<Xapian::termpos, std::vector<std::string>> at;
+  for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+    if (!schema::is_body_term(*term)) continue;
+    for (auto position = term.positionlist_begin(); position != term.positionlist_end(); ++position)
+      at[*position].push_back(*term);
+  }
+  return at;
+}
+
 struct RecordingListener : ReadListener {
   std::vector<Article> articles;
   std::vector<std::vector<std::string>> alias_groups;

@@ -13,11 +13,11 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "kavosh/format/match_data.hpp"
-#include "kavosh/format/schema.hpp"
 #include "kavosh/index/writer.hpp"
 #include "made_up_articles.hpp"
 #include "test_support.hpp"
@@ -90,16 +90,11 @@ TEST(TokenSequences, APhraseHoldsExactlyWhereXapiansPositionsSay) {
   std::mt19937 random(7);
   std::size_t held = 0, refused = 0;
   for (Xapian::docid docid = 1; docid <= db.get_lastdocid(); ++docid) {
-    const Xapian::Document doc = db.get_document(docid);
-    std::map<Xapian::termpos, std::vector<std::string>> at;
-    std::vector<std::string> terms;
-    for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
-      if (!schema::is_body_term(*term)) continue;
-      terms.push_back(*term);
-      for (auto position = term.positionlist_begin(); position != term.positionlist_end();
-           ++position)
-        at[*position].push_back(*term);
-    }
+    const std::map<Xapian::termpos, std::vector<std::string>> at =
+        testing::body_positions(db.get_document(docid));
+    std::set<std::string> distinct;  // in term order, as the termlist gives them
+    for (const auto& [position, here] : at) distinct.insert(here.begin(), here.end());
+    const std::vector<std::string> terms(distinct.begin(), distinct.end());
     ASSERT_FALSE(at.empty()) << docid;
     const auto check = [&](const std::vector<std::string>& phrase) {
       std::vector<std::uint32_t> numbers;

@@ -467,9 +467,7 @@ double ClauseCursor::block_bound(Xapian::docid target, Xapian::docid* last_docid
 }
 
 bool ClauseCursor::positions_hold(const Xapian::Database& db) const {
-  if (!sequence_terms_.empty())
-    if (const std::optional<bool> holds = data_->phrase_holds(docid_, sequence_terms_))
-      return *holds;
+  if (const std::optional<bool> holds = holds_by_sequence(docid_)) return *holds;
   return positions_hold_with([&](std::size_t i) { return terms_[i].positions(db, names_[i]); });
 }
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -373,10 +374,13 @@ class ClauseCursor {
   Xapian::Query positional_query() const;
   // A phrase's or NEAR's terms, in order.
   const std::vector<std::string>& positional_terms() const { return names_; }
-  // The phrase's terms' numbers in the match data, in order, where the documents' token
-  // sequences can check it (an exact phrase of body terms that the data numbers); else empty,
-  // and its checks read Xapian's positions.
-  const std::vector<std::uint32_t>& sequence_terms() const { return sequence_terms_; }
+  // Whether the phrase stands in document `docid` by its token sequence in the match data;
+  // nothing where that cannot say (not an exact phrase of body terms the data numbers, or a
+  // document without a sequence): Xapian's positions decide there.
+  std::optional<bool> holds_by_sequence(Xapian::docid docid) const {
+    if (sequence_terms_.empty()) return std::nullopt;
+    return data_->phrase_holds(docid, sequence_terms_);
+  }
   // Whether the clause is an exact phrase (its terms at consecutive positions, in order) of
   // body terms: what match.data's adjacent-pair filters and token sequences answer for.
   bool body_phrase() const {
@@ -477,10 +481,12 @@ class ClauseCursor {
   const index::MatchData* data_;
   ScoredClause::Kind kind_;
   Xapian::termcount window_;
-  std::vector<std::string> names_;             // a phrase's or NEAR's terms, for their positions
-  std::vector<std::size_t> rarest_first_;      // positional terms, least frequent first
-  std::vector<std::uint64_t> pair_keys_;       // an exact phrase's neighbouring terms' pairs
-  std::vector<std::uint32_t> sequence_terms_;  // sequence_terms()
+  std::vector<std::string> names_;         // a phrase's or NEAR's terms, for their positions
+  std::vector<std::size_t> rarest_first_;  // positional terms, least frequent first
+  std::vector<std::uint64_t> pair_keys_;   // an exact phrase's neighbouring terms' pairs
+  // The phrase's terms' numbers in the match data, in order, where its token sequences can
+  // check it; else empty.
+  std::vector<std::uint32_t> sequence_terms_;
   std::vector<TermCursor> terms_;
   std::vector<Bm25Clause> weights_;  // one for Kind::Any, one per term otherwise
   // A phrase's or NEAR's terms' block bounds in the stretch of the last block_bound().

@@ -4,12 +4,12 @@
 // terms by the document's token sequence in the match data (from memory), anything else (NEAR,
 // title and field phrases, a document without a sequence) by Xapian's own phrase matcher,
 // through one Enquire a clause that stays open for the whole pass (ClauseCheck and
-// PositionalCheck, positional_check.hpp): positions
-// read one document at a time through Xapian 1.4's public API open a fresh B-tree cursor
-// each, about four reads of the position table. The block-max pass hands candidates
-// over through take() (gathered until the heap can be filled, then one at a time); check_into()
-// takes any number, checks and offers them best first so that the bar rises soonest, and stops
-// at the first whose bound cannot beat the k-th true score.
+// PositionalCheck, positional_check.hpp): positions read one document at a time through
+// Xapian 1.4's public API open a fresh B-tree cursor each, about four reads of the position
+// table. The block-max pass hands candidates over through take() (gathered until the heap can
+// be filled, then one at a time); check_into() takes any number, checks and offers them best
+// first so that the bar rises soonest, and stops at the first whose bound cannot beat the k-th
+// true score.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -85,7 +85,7 @@ bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchDa
       const std::size_t lacking = heap.k() - heap.size();
       end = std::min(pending_.size(), next + lacking + lacking / 4 + 1);
     }
-    check_stage(db, data, cursors, next, end);
+    check_stage(db, cursors, next, end);
     for (; next < end; ++next) {
       const Pending& candidate = pending_[next];
       if (heap.full() && cannot_beat(candidate.optimistic, heap.threshold())) break;
@@ -106,8 +106,8 @@ bool DeferredChecks::check_into(const Xapian::Database& db, const index::MatchDa
 
 // Each positional clause of the candidates pending_[first, end) checked at once (ClauseCheck);
 // holding_ then lists where each holds.
-void DeferredChecks::check_stage(const Xapian::Database& db, const index::MatchData& data,
-                                 const PlanCursors& cursors, std::size_t first, std::size_t end) {
+void DeferredChecks::check_stage(const Xapian::Database& db, const PlanCursors& cursors,
+                                 std::size_t first, std::size_t end) {
   for (std::size_t i = 0; i < clause_count_; ++i) {
     const ClauseCursor& clause = cursors.clauses[i];
     if (!clause.positional()) continue;
@@ -116,7 +116,7 @@ void DeferredChecks::check_stage(const Xapian::Database& db, const index::MatchD
     for (std::size_t c = first; c < end; ++c)
       if (!std::isnan(scores_[pending_[c].first_score + i])) docids.push_back(pending_[c].docid);
     std::sort(docids.begin(), docids.end());
-    checks_[i].keep_holding(db, data, clause, docids);
+    checks_[i].keep_holding(db, clause, docids);
   }
 }
 

@@ -356,30 +356,21 @@ void PositionalCheck::keep_holding(std::vector<Xapian::docid>& docids) {
   match_->check(docids);
 }
 
-void ClauseCheck::keep_holding(const Xapian::Database& db, const index::MatchData& data,
-                               const ClauseCursor& clause, std::vector<Xapian::docid>& docids) {
-  const std::vector<std::uint32_t>& terms = clause.sequence_terms();
+void ClauseCheck::keep_holding(const Xapian::Database& db, const ClauseCursor& clause,
+                               std::vector<Xapian::docid>& docids) {
   unknown_.clear();
-  if (terms.empty()) {
-    unknown_.swap(docids);
-  } else {
-    std::size_t kept = 0;
-    for (const Xapian::docid docid : docids) {
-      const std::optional<bool> holds = data.phrase_holds(docid, terms);
-      if (!holds)
-        unknown_.push_back(docid);
-      else if (*holds)
-        docids[kept++] = docid;
-    }
-    docids.resize(kept);
+  std::size_t kept = 0;
+  for (const Xapian::docid docid : docids) {
+    const std::optional<bool> holds = clause.holds_by_sequence(docid);
+    if (!holds)
+      unknown_.push_back(docid);
+    else if (*holds)
+      docids[kept++] = docid;
   }
+  docids.resize(kept);
   if (unknown_.empty()) return;
   if (!positional_) positional_ = std::make_unique<PositionalCheck>(db, clause.positional_query());
   positional_->keep_holding(unknown_);
-  if (docids.empty()) {
-    docids.swap(unknown_);
-    return;
-  }
   const auto middle = static_cast<std::ptrdiff_t>(docids.size());
   docids.insert(docids.end(), unknown_.begin(), unknown_.end());
   std::inplace_merge(docids.begin(), docids.begin() + middle, docids.end());

@@ -7,7 +7,6 @@
 #include <memory>
 #include <vector>
 
-#include "kavosh/format/match_data.hpp"
 #include "matcher/cursors.hpp"
 
 namespace kavosh::search::matcher {
@@ -45,15 +44,14 @@ class PositionalCheck {
 
 // Where one phrase or NEAR clause of a pass holds among candidate documents: an exact phrase
 // of body terms by the documents' token sequences in the match data (from memory;
-// ClauseCursor::sequence_terms()), anything else, and any document whose sequence cannot say,
-// by Xapian's phrase matcher (a PositionalCheck opened at the first such document and kept for
-// the pass). The one place a pass decides how a clause's candidates are checked.
+// ClauseCursor::holds_by_sequence()), anything else, and any document whose sequence cannot
+// say, by Xapian's phrase matcher (a PositionalCheck opened at the first such document and
+// kept for the pass).
 class ClauseCheck {
  public:
-  // Keeps of `docids` (ascending) those where `clause` holds; `data` is the match data the
-  // clause's cursor reads.
-  void keep_holding(const Xapian::Database& db, const index::MatchData& data,
-                    const ClauseCursor& clause, std::vector<Xapian::docid>& docids);
+  // Keeps of `docids` (ascending) those where `clause` holds.
+  void keep_holding(const Xapian::Database& db, const ClauseCursor& clause,
+                    std::vector<Xapian::docid>& docids);
 
  private:
   std::unique_ptr<PositionalCheck> positional_;

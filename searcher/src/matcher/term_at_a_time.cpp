@@ -51,7 +51,7 @@ void term_at_a_time_pass(const Xapian::Database& db, const index::MatchData& dat
       held_if.emplace_back(clause.docid(), clause.score(data.length(clause.docid())));
       docids.push_back(clause.docid());
     }
-    ClauseCheck().keep_holding(db, data, clause, docids);
+    ClauseCheck().keep_holding(db, clause, docids);
     auto candidate = held_if.begin();
     for (const Xapian::docid docid : docids) {
       while (candidate->first < docid) ++candidate;

@@ -219,8 +219,8 @@ class DeferredChecks {
   static constexpr std::size_t kFillBatch = 32;
   // Records the clause scores of `docid`, every cursor still on it.
   void add(Xapian::docid docid, double optimistic, std::uint32_t length, const PlanCursors& at);
-  void check_stage(const Xapian::Database& db, const index::MatchData& data,
-                   const PlanCursors& cursors, std::size_t first, std::size_t end);
+  void check_stage(const Xapian::Database& db, const PlanCursors& cursors, std::size_t first,
+                   std::size_t end);
   struct Pending {
     double optimistic;
     Xapian::docid docid;
