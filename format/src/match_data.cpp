@@ -1073,9 +1073,8 @@ bool MatchData::chunk_valid(const DocumentSection& section, std::uint64_t chunk,
   return state == TermState::Valid;
 }
 
-std::optional<bool> MatchData::phrase_holds(Xapian::docid docid,
-                                            std::span<const std::uint32_t> phrase) const {
-  if (sequence_offsets_ == nullptr || docid >= length_count_ || phrase.empty() ||
+std::optional<MatchData::SequenceView> MatchData::sequence(Xapian::docid docid) const {
+  if (sequence_offsets_ == nullptr || docid >= length_count_ ||
       !chunk_valid(
           {sequence_offsets_, sequence_pool_, sequence_pool_bytes_, sequence_checksums_, 1},
           docid / kPairChunkDocs, sequence_chunk_state_))
@@ -1083,53 +1082,103 @@ std::optional<bool> MatchData::phrase_holds(Xapian::docid docid,
   const unsigned char* at = sequence_pool_ + sequence_offsets_[docid];
   const unsigned char* const end = sequence_pool_ + sequence_offsets_[docid + 1];
   if (at == end || *at++ != kSequenceKnown) return std::nullopt;
-  std::uint64_t count = 0;
-  if (!read_varint(at, end, count) || at == end) return std::nullopt;
-  const std::uint32_t width = *at++;
-  if (width > packed::kMaxBitWidth || count > static_cast<std::uint64_t>(end - at) * 8)
+  SequenceView view{};
+  if (!read_varint(at, end, view.count) || at == end) return std::nullopt;
+  view.width = *at++;
+  if (view.width > packed::kMaxBitWidth || view.count > static_cast<std::uint64_t>(end - at) * 8)
     return std::nullopt;
-  const unsigned char* const packed_values = at;
-  const std::uint64_t packed_bytes = (count * width + 7) / 8;
+  view.packed = at;
+  const std::uint64_t packed_bytes = (view.count * view.width + 7) / 8;
   if (packed_bytes > static_cast<std::uint64_t>(end - at)) return std::nullopt;
   at += packed_bytes;
+  if (!read_varint(at, end, view.stacked_count)) return std::nullopt;
+  view.stacked = at;
+  view.end = end;
+  return view;
+}
+
+std::optional<bool> MatchData::phrase_holds(Xapian::docid docid,
+                                            std::span<const std::uint32_t> phrase) const {
+  if (phrase.empty()) return std::nullopt;
+  const std::optional<SequenceView> sequence = this->sequence(docid);
+  if (!sequence) return std::nullopt;
   // The stacked tokens, (position, number + 1) pairs as varints: read through once to check
   // them, keeping the phrase's own terms' (reading the list again at every position where a
   // phrase term missed made a check cost tokens times stacked tokens). A passage with more
-  // than kKeptStacked of them, never seen on the bench corpora, is left to Xapian's positions.
-  std::uint64_t stacked_count = 0;
-  if (!read_varint(at, end, stacked_count)) return std::nullopt;
+  // than kKeptStacked of them, never seen on the bench corpora, is answered by positions().
   constexpr std::size_t kKeptStacked = 16;
   std::array<std::pair<std::uint64_t, std::uint64_t>, kKeptStacked> kept;
   std::size_t kept_count = 0;
-  for (std::uint64_t n = 0, position = 0, number = 0; n < stacked_count; ++n) {
-    if (!read_varint(at, end, position) || !read_varint(at, end, number)) return std::nullopt;
+  bool too_many = false;
+  const unsigned char* at = sequence->stacked;
+  for (std::uint64_t n = 0, position = 0, number = 0; n < sequence->stacked_count; ++n) {
+    if (!read_varint(at, sequence->end, position) || !read_varint(at, sequence->end, number))
+      return std::nullopt;
     if (number == 0 || std::find(phrase.begin(), phrase.end(), number - 1) == phrase.end())
       continue;
-    if (kept_count == kKeptStacked) return std::nullopt;
-    kept[kept_count++] = {position, number};
+    if (kept_count == kKeptStacked) too_many = true;
+    if (!too_many) kept[kept_count++] = {position, number};
   }
-  if (at != end) return std::nullopt;
-  const std::uint64_t mask = (std::uint64_t{1} << width) - 1;
-  // Reads 8 bytes from the value's first: the pool ends with 8 zero bytes for the last value.
-  const auto value = [&](std::uint64_t i) {
-    const std::uint64_t bit = i * width;
-    std::uint64_t word;
-    std::memcpy(&word, packed_values + bit / 8, sizeof word);
-    return (word >> (bit % 8)) & mask;
-  };
+  if (at != sequence->end) return std::nullopt;
+  if (too_many) {
+    std::vector<std::vector<Xapian::termpos>> lists;
+    if (!positions(docid, phrase, lists)) return std::nullopt;
+    for (Xapian::termpos start : lists[0]) {
+      bool all = true;
+      for (std::size_t k = 1; k < lists.size() && all; ++k)
+        all = std::binary_search(lists[k].begin(), lists[k].end(),
+                                 start + static_cast<Xapian::termpos>(k));
+      if (all) return true;
+    }
+    return false;
+  }
   const auto stands = [&](std::uint64_t position, std::uint32_t term) {
     const std::uint64_t stored = std::uint64_t{term} + 1;
-    if (value(position) == stored) return true;
+    if (sequence->value(position) == stored) return true;
     for (std::size_t n = 0; n < kept_count; ++n)
       if (kept[n].first == position && kept[n].second == stored) return true;
     return false;
   };
-  for (std::uint64_t start = 0; start + phrase.size() <= count; ++start) {
+  for (std::uint64_t start = 0; start + phrase.size() <= sequence->count; ++start) {
     std::size_t k = 0;
     while (k < phrase.size() && stands(start + k, phrase[k])) ++k;
     if (k == phrase.size()) return true;
   }
   return false;
+}
+
+bool MatchData::positions(Xapian::docid docid, std::span<const std::uint32_t> terms,
+                          std::vector<std::vector<Xapian::termpos>>& out) const {
+  const std::optional<SequenceView> sequence = this->sequence(docid);
+  if (!sequence) return false;
+  out.resize(terms.size());
+  for (auto& list : out) list.clear();
+  // Xapian numbers a passage's body positions from 1.
+  const auto add = [&](std::uint64_t index, std::uint64_t stored) {
+    for (std::size_t t = 0; t < terms.size(); ++t)
+      if (std::uint64_t{terms[t]} + 1 == stored)
+        out[t].push_back(static_cast<Xapian::termpos>(index + 1));
+  };
+  for (std::uint64_t index = 0; index < sequence->count; ++index)
+    add(index, sequence->value(index));
+  const unsigned char* at = sequence->stacked;
+  bool stacked_any = false;
+  for (std::uint64_t n = 0, position = 0, number = 0; n < sequence->stacked_count; ++n) {
+    if (!read_varint(at, sequence->end, position) || !read_varint(at, sequence->end, number) ||
+        position >= sequence->count)
+      return false;
+    if (number == 0) continue;
+    add(position, number);
+    stacked_any = true;
+  }
+  if (at != sequence->end) return false;
+  if (stacked_any) {
+    for (auto& list : out) {
+      std::sort(list.begin(), list.end());
+      list.erase(std::unique(list.begin(), list.end()), list.end());
+    }
+  }
+  return true;
 }
 
 bool MatchData::short_group_valid(std::uint64_t group) const {

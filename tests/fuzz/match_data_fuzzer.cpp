@@ -74,6 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const std::optional<MatchData> fuzzed = MatchData::read(scratch, database);
     if (!fuzzed) return 0;
+    std::vector<std::vector<Xapian::termpos>> fuzzed_positions, pristine_positions;
     for (Xapian::docid docid = 0; docid <= database.get_lastdocid() + 1; ++docid) {
       require(fuzzed->length(docid) == pristine->length(docid), "a document length changed");
       require(fuzzed->article(docid) == pristine->article(docid), "a document article changed");
@@ -90,6 +91,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const std::optional<bool> holds = fuzzed->phrase_holds(docid, phrase);
         require(!holds || holds == pristine->phrase_holds(docid, phrase),
                 "a document's phrase check changed");
+        // Positions other than the pristine file's would make a NEAR hold or fail wrongly.
+        if (fuzzed->positions(docid, phrase, fuzzed_positions)) {
+          require(pristine->positions(docid, phrase, pristine_positions) &&
+                      fuzzed_positions == pristine_positions,
+                  "a document's positions changed");
+        }
       }
     }
     for (const std::string& term : terms) {

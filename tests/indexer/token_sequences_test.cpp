@@ -49,7 +49,13 @@ std::vector<Article> varied_articles() {
        "می "
        "خوانم",
        // Arabic yeh and kaf, which normalization makes Persian: the record keeps their hash.
-       "كتاب يك روز در تهران، سازمان مجاهدين خلق ايران"}));
+       "كتاب يك روز در تهران، سازمان مجاهدين خلق ايران",
+       // More stacked compounds than a phrase check keeps at hand (MatchData::phrase_holds).
+       [] {
+         std::string text;
+         for (int i = 0; i < 20; ++i) text += "می روم و " + std::to_string(i) + " ";
+         return text;
+       }()}));
   articles.push_back(
       article_of("en-1", "en",
                  {"The the THE the cat; Mujahedin-e-Khalq and mojâhedīn-e khalq, 1979 1979.",
@@ -142,6 +148,60 @@ TEST(TokenSequences, APhraseHoldsExactlyWhereXapiansPositionsSay) {
   EXPECT_FALSE(data->term_number("nosuchtermanywhere").has_value());
   const std::vector<std::uint32_t> one{*data->term_number("the")};
   EXPECT_FALSE(data->phrase_holds(db.get_lastdocid() + 1, one).has_value());
+}
+
+// What NEAR, windowed phrases and the proximity windows read: every body term's positions in
+// every document, all of a document's terms asked at once and one at a time, as Xapian lists
+// them (stacked compounds at their first part's position, repeated words, Persian compounds).
+TEST(TokenSequences, PositionsAreXapiansPositionsOfEveryBodyTerm) {
+  TempDir dir;
+  const Xapian::Database db = write_varied_index(dir / "db");
+  const std::optional<MatchData> data = MatchData::read(match_data_path(dir / "db"), db);
+  ASSERT_TRUE(data.has_value());
+  std::size_t compared = 0, lacking = 0;
+  std::vector<std::vector<Xapian::termpos>> lists;
+  std::vector<std::string> body_terms;
+  for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term)
+    if (schema::is_body_term(*term) && term.get_termfreq() < db.get_doccount())
+      body_terms.push_back(*term);
+  const auto doc_has = [](const Xapian::Document& doc, const std::string& term) {
+    auto found = doc.termlist_begin();
+    found.skip_to(term);
+    return found != doc.termlist_end() && *found == term;
+  };
+  for (Xapian::docid docid = 1; docid <= db.get_lastdocid(); ++docid) {
+    std::vector<std::uint32_t> numbers;
+    std::vector<std::vector<Xapian::termpos>> expected;
+    const Xapian::Document doc = db.get_document(docid);
+    for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+      if (!schema::is_body_term(*term)) continue;
+      const std::optional<std::uint32_t> number = data->term_number(*term);
+      ASSERT_TRUE(number.has_value()) << *term;
+      numbers.push_back(*number);
+      expected.emplace_back(term.positionlist_begin(), term.positionlist_end());
+    }
+    ASSERT_FALSE(numbers.empty()) << docid;
+    ASSERT_TRUE(data->positions(docid, numbers, lists)) << docid;
+    EXPECT_EQ(lists, expected) << "document " << docid;
+    for (std::size_t i = 0; i < numbers.size(); ++i) {
+      ASSERT_TRUE(data->positions(docid, std::span(&numbers[i], 1), lists));
+      EXPECT_EQ(lists.at(0), expected[i]) << "document " << docid;
+      ++compared;
+    }
+    // A term of the index that the document lacks has no position in it.
+    const auto lacked = std::find_if(body_terms.begin(), body_terms.end(),
+                                     [&](const std::string& term) { return !doc_has(doc, term); });
+    if (lacked != body_terms.end()) {
+      const std::vector<std::uint32_t> absent{*data->term_number(*lacked), numbers[0]};
+      ASSERT_TRUE(data->positions(docid, absent, lists));
+      EXPECT_TRUE(lists.at(0).empty()) << *lacked;
+      EXPECT_EQ(lists.at(1), expected[0]);
+      ++lacking;
+    }
+  }
+  EXPECT_GT(lacking, 30u);
+  EXPECT_GT(compared, 1000u);
+  EXPECT_FALSE(data->positions(db.get_lastdocid() + 1, std::vector<std::uint32_t>{0}, lists));
 }
 
 // A file written before the token sequences (match.data "KVMATCH6": its header 8 bytes shorter,

@@ -289,10 +289,11 @@ ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& d
     };
     std::stable_sort(rarest_first_.begin(), rarest_first_.end(),
                      [&](std::size_t a, std::size_t b) { return postings(a) < postings(b); });
-    if (body_phrase()) {
+    if (body_phrase())
       for (std::size_t i = 0; i + 1 < names_.size(); ++i)
         pair_keys_.push_back(index::adjacent_pair_key(index::adjacent_term_key(names_[i]),
                                                       index::adjacent_term_key(names_[i + 1])));
+    if (body_terms()) {
       for (const std::string& term : names_) {
         const std::optional<std::uint32_t> number = data.term_number(term);
         if (!number) {
@@ -464,6 +465,17 @@ double ClauseCursor::block_bound(Xapian::docid target, Xapian::docid* last_docid
     *last_docid = std::min(*last_docid, bound.last_docid);
     return bound;
   });
+}
+
+std::optional<bool> ClauseCursor::holds_by_sequence(Xapian::docid docid) const {
+  if (sequence_terms_.empty()) return std::nullopt;
+  if (kind_ == ScoredClause::Kind::Phrase && window_ == names_.size())
+    return data_->phrase_holds(docid, sequence_terms_);
+  if (!data_->positions(docid, sequence_terms_, sequence_positions_)) return std::nullopt;
+  for (const auto& list : sequence_positions_)
+    if (list.empty()) return false;
+  return kind_ == ScoredClause::Kind::Phrase ? phrase_holds(sequence_positions_, window_)
+                                             : near_holds(sequence_positions_, window_);
 }
 
 bool ClauseCursor::positions_hold(const Xapian::Database& db) const {

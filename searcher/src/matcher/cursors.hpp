@@ -374,18 +374,18 @@ class ClauseCursor {
   Xapian::Query positional_query() const;
   // A phrase's or NEAR's terms, in order.
   const std::vector<std::string>& positional_terms() const { return names_; }
-  // Whether the phrase stands in document `docid` by its token sequence in the match data;
-  // nothing where that cannot say (not an exact phrase of body terms the data numbers, or a
-  // document without a sequence): Xapian's positions decide there.
-  std::optional<bool> holds_by_sequence(Xapian::docid docid) const {
-    if (sequence_terms_.empty()) return std::nullopt;
-    return data_->phrase_holds(docid, sequence_terms_);
-  }
+  // Whether the phrase or NEAR holds in document `docid` by its token sequence in the match
+  // data; nothing where that cannot say (a term with a prefix or one the data does not number,
+  // or a document without a sequence): Xapian's positions decide there.
+  std::optional<bool> holds_by_sequence(Xapian::docid docid) const;
   // Whether the clause is an exact phrase (its terms at consecutive positions, in order) of
-  // body terms: what match.data's adjacent-pair filters and token sequences answer for.
+  // body terms: what match.data's adjacent-pair filters answer for.
   bool body_phrase() const {
-    return kind_ == ScoredClause::Kind::Phrase && window_ == names_.size() &&
-           std::all_of(names_.begin(), names_.end(),
+    return kind_ == ScoredClause::Kind::Phrase && window_ == names_.size() && body_terms();
+  }
+  // Whether every term of the clause is a body term: what the token sequences answer for.
+  bool body_terms() const {
+    return std::all_of(names_.begin(), names_.end(),
                        [](const std::string& term) { return index::schema::is_body_term(term); });
   }
 
@@ -484,9 +484,11 @@ class ClauseCursor {
   std::vector<std::string> names_;         // a phrase's or NEAR's terms, for their positions
   std::vector<std::size_t> rarest_first_;  // positional terms, least frequent first
   std::vector<std::uint64_t> pair_keys_;   // an exact phrase's neighbouring terms' pairs
-  // The phrase's terms' numbers in the match data, in order, where its token sequences can
-  // check it; else empty.
+  // The phrase's or NEAR's terms' numbers in the match data, in order, where its token
+  // sequences can check it; else empty.
   std::vector<std::uint32_t> sequence_terms_;
+  // A NEAR's or windowed phrase's positions in the document checked last (holds_by_sequence).
+  mutable std::vector<std::vector<Xapian::termpos>> sequence_positions_;
   std::vector<TermCursor> terms_;
   std::vector<Bm25Clause> weights_;  // one for Kind::Any, one per term otherwise
   // A phrase's or NEAR's terms' block bounds in the stretch of the last block_bound().

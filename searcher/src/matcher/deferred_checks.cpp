@@ -1,8 +1,8 @@
 // Phrases and NEARs: the pass scores a candidate as if its phrases held (which bounds its true
 // score); a candidate that may still enter the top k (every one while the heap is not full,
-// else one whose bound beats the k-th score) has each phrase checked: an exact phrase of body
-// terms by the document's token sequence in the match data (from memory), anything else (NEAR,
-// title and field phrases, a document without a sequence) by Xapian's own phrase matcher,
+// else one whose bound beats the k-th score) has each phrase checked: a phrase or NEAR of body
+// terms by the document's token sequence in the match data (from memory), anything else
+// (title and field phrases, a document without a sequence) by Xapian's own phrase matcher,
 // through one Enquire a clause that stays open for the whole pass (ClauseCheck and
 // PositionalCheck, positional_check.hpp): positions read one document at a time through
 // Xapian 1.4's public API open a fresh B-tree cursor each, about four reads of the position

@@ -42,7 +42,7 @@ class PositionalCheck {
   Xapian::docid last_docid_ = 0;  // the highest docid asked about so far
 };
 
-// Where one phrase or NEAR clause of a pass holds among candidate documents: an exact phrase
+// Where one phrase or NEAR clause of a pass holds among candidate documents: a phrase or NEAR
 // of body terms by the documents' token sequences in the match data (from memory;
 // ClauseCursor::holds_by_sequence()), anything else, and any document whose sequence cannot
 // say, by Xapian's phrase matcher (a PositionalCheck opened at the first such document and

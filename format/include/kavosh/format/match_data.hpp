@@ -208,6 +208,13 @@ class MatchData {
   // thread-safe, as blocks().
   std::optional<bool> phrase_holds(Xapian::docid docid,
                                    std::span<const std::uint32_t> phrase) const;
+  // The positions of each of the body terms numbered `terms` (term_number()) in document
+  // `docid`, as Xapian's positions of its unprefixed terms give them (the first body position
+  // is 1; a compound joined from spaced parts stands at its first part's position): one
+  // ascending list a term in `out`, empty for a term the document lacks. False when the file
+  // cannot say, as phrase_holds(). Not thread-safe, as blocks().
+  bool positions(Xapian::docid docid, std::span<const std::uint32_t> terms,
+                 std::vector<std::vector<Xapian::termpos>>& out) const;
   // Asks the processor to start loading length(docid).
   void prefetch_length(Xapian::docid docid) const {
     if (docid < length_count_) __builtin_prefetch(lengths_ + docid);
@@ -313,6 +320,26 @@ class MatchData {
   // `states`.
   bool chunk_valid(const DocumentSection& section, std::uint64_t chunk,
                    std::vector<TermState>& states) const;
+  // A document's token sequence, its parts checked: `count` term numbers + 1 packed `width`
+  // bits each at `packed`, then `stacked_count` stacked tokens from `stacked` to `end`.
+  struct SequenceView {
+    const unsigned char* packed;
+    std::uint64_t count;
+    std::uint32_t width;
+    std::uint64_t stacked_count;
+    const unsigned char* stacked;
+    const unsigned char* end;
+    // The term number + 1 at position `index` (from 0; below count). Reads 8 bytes from the
+    // value's first: the pool ends with 8 zero bytes for the last value.
+    std::uint64_t value(std::uint64_t index) const {
+      const std::uint64_t bit = index * width;
+      std::uint64_t word;
+      std::memcpy(&word, packed + bit / 8, sizeof word);
+      return (word >> (bit % 8)) & ((std::uint64_t{1} << width) - 1);
+    }
+  };
+  // Document `docid`'s token sequence; nothing where it has none or its chunk fails its checks.
+  std::optional<SequenceView> sequence(Xapian::docid docid) const;
 };
 
 }  // namespace kavosh::index
