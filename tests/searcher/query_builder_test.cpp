@@ -7,6 +7,7 @@
 #include "kavosh/format/term_filter.hpp"
 #include "kavosh/search/query.hpp"
 // The word lists are internal to the searcher; this suite checks their entries.
+#include "query_builder/arabic_variant.hpp"
 #include "query_builder/function_words.hpp"
 
 namespace fs = std::filesystem;
@@ -30,8 +31,9 @@ class QueryBuilding : public ::testing::Test {
     db.add_synonym("mujahedin khalq", "mko");
     Xapian::Document doc;
     // Zاسمانخراش: آسمان‌خراش written with ZWNJ, for the joined-words case.
+    // Zسفر and Zمعلم: Arabic-stemmer stems, for the Arabic variant's cases.
     for (const char* term : {"mujahedin", "Zmujahedin", "khomeini", "XFleader:rajavi", "Zاسمانخراش",
-                             "Zسال", "Zکشور", "Zمواد"})
+                             "Zسال", "Zکشور", "Zمواد", "Zسفر", "Zمعلم"})
       doc.add_term(term);
     // Title (and one section) stems: a word gets a title clause only when titles hold its stem.
     for (const char* stem : {"iran", "run", "war", "the", "mojahedin", "mujahedin", "mko", "khalq",
@@ -143,6 +145,13 @@ TEST_F(QueryBuilding, OptionsChangeTheQuery) {
   EXPECT_EQ(built("چه پری", persian_only), "Query(Zپری)");  // too short to lose its ی
   // Of several spellings, those the index lacks (درخت) are left out.
   EXPECT_EQ(built("چه درختی", persian_only), "Query(Zدرختی)");
+  // The Arabic stemmer's stem joins a word's where it took off an ending or the article ال,
+  // not where it took a Persian word's first letter for a proclitic: فسفر is not سفر.
+  BuildOptions with_arabic;
+  with_arabic.weights.title = 0;
+  EXPECT_EQ(built("المعلمون", with_arabic), "Query((Zالمعلمون SYNONYM Zمعلم))");
+  EXPECT_EQ(built("للمعلم", with_arabic), "Query((Zللمعلم SYNONYM Zمعلم))");
+  EXPECT_EQ(built("فسفر", with_arabic), "Query(Zفسفر)");
   BuildOptions weighted;
   weighted.weights.title = 3;
   weighted.weights.section = 1.5;
@@ -235,6 +244,26 @@ TEST_F(QueryBuilding, NothingSearchableIsAnError) {
     SCOPED_TRACE(query);
     EXPECT_THROW(built(query), QueryError);
   }
+}
+
+// Which of the Arabic stemmer's stems a query word tries (Snowball's outputs, 2026-12-07).
+TEST(ArabicVariant, TakenWhereTheStemmerTookAnEndingOrTheArticle) {
+  using kavosh::search::query_building::arabic_variant_applies;
+  // Endings only, or letters changed in place.
+  EXPECT_TRUE(arabic_variant_applies("یکتبون", "یکتب"));
+  EXPECT_TRUE(arabic_variant_applies("کتابها", "کتاب"));
+  EXPECT_TRUE(arabic_variant_applies("مسئله", "مسیل"));
+  // The definite article in front, alone or after a proclitic.
+  EXPECT_TRUE(arabic_variant_applies("المعلمون", "معلم"));
+  EXPECT_TRUE(arabic_variant_applies("بالمدرسه", "مدرسه"));
+  EXPECT_TRUE(arabic_variant_applies("للمعلم", "معلم"));
+  // A Persian word's first letter read as a proclitic.
+  EXPECT_FALSE(arabic_variant_applies("برگهای", "رگها"));
+  EXPECT_FALSE(arabic_variant_applies("برگرفته", "رگرف"));
+  EXPECT_FALSE(arabic_variant_applies("فشار", "شار"));
+  EXPECT_FALSE(arabic_variant_applies("فسفر", "سفر"));
+  EXPECT_FALSE(arabic_variant_applies("بیشتری", "یشتر"));
+  EXPECT_FALSE(arabic_variant_applies("وزارت", "زار"));
 }
 
 }  // namespace

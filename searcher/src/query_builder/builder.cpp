@@ -12,7 +12,8 @@
 //  - vowel_variants: mojahedin ~ mujahedin;
 //  - question_determiners: چه سالی -> سال;
 //  - joined_pairs: آسمان خراش -> آسمان‌خراش;
-//  - aliases: the index's synonyms.
+//  - aliases: the index's synonyms;
+//  - arabic_variant: which Arabic-stemmer stems of a word are tried.
 // query_terms makes every leaf and recorded node.
 #include <map>
 #include <utility>
@@ -20,6 +21,7 @@
 #include "kavosh/format/schema.hpp"
 #include "kavosh/search/query.hpp"
 #include "query_builder/aliases.hpp"
+#include "query_builder/arabic_variant.hpp"
 #include "query_builder/function_words.hpp"
 #include "query_builder/joined_pairs.hpp"
 #include "query_builder/query_terms.hpp"
@@ -262,6 +264,7 @@ class Builder {
       for (const Token* alternative : alternatives) {
         Token t = *alternative;
         analyzer_.restem(t, analysis::Language::Arabic);
+        if (!arabic_variant_applies(t.term, t.stem_or_term())) continue;
         bare_stems.push_back(t.stem_or_term());
         terms_.highlight_stem(t.stem_or_term());
       }
