@@ -33,9 +33,10 @@ namespace kavosh::index {
 //           length count u64, term count u64, block count u64, impact count u64,
 //           pool bytes u64, posting bytes u64, article count u64, id pool bytes u64,
 //           short group count u64, short pool bytes u64, pair pool bytes u64, sequence pool
-//           bytes u64, checksum u64 (of every section but blocks, posting offsets, impacts,
-//           postings, the short pool, the adjacent pairs and the token sequences),
-//           UUID (padded with zeros to a multiple of 8)
+//           bytes u64, chunk documents u64 (documents per checksum of the token sequences and
+//           of the adjacent pairs), checksum u64 (of every section but blocks, posting
+//           offsets, impacts, postings, the short pool, the adjacent pairs and the token
+//           sequences), UUID (padded with zeros to a multiple of 8)
 //   lengths: u32[length count], indexed by docid, padded to a multiple of 8 bytes
 //   articles: u32[length count], indexed by docid, padded the same way
 //   passages: u32[length count], each document's passage number, padded the same way
@@ -60,7 +61,7 @@ namespace kavosh::index {
 //               counting from docid 0) and, when that bit is set, varint wdf
 //   sequence offsets: u64[length count + 1], where each document's token sequence starts in
 //                     the sequence pool (as the pair offsets)
-//   sequence checksums: u64 per kPairChunkDocs documents, as the pair checksums
+//   sequence checksums: u64 per chunk of documents, as the pair checksums
 //   sequence pool: per document, a byte kSequenceUnknown (no sequence: the checks read
 //                  Xapian's positions) or kSequenceKnown followed by varint n, a byte w, the
 //                  n body positions' term numbers + 1 (0: a term the index lacks) packed w bits
@@ -69,7 +70,7 @@ namespace kavosh::index {
 //                  bytes (a reader loads 8 bytes at a time), padded to a multiple of 8
 //   pair offsets: u64[length count + 1], where each document's adjacent-pair filter starts in
 //                 the pair pool (document d's ends where d + 1's starts; empty for none)
-//   pair checksums: u64 per kPairChunkDocs documents (docids from 0), of the chunk's pair
+//   pair checksums: u64 per chunk of documents (docids from 0), of the chunk's pair
 //                   offsets and filters (checked when a filter of the chunk is first read)
 //   pair pool: the filters' bytes (each a multiple of 8 bytes long: adjacent_pairs.hpp)
 struct MatchData::DirectoryEntry {
@@ -91,12 +92,25 @@ struct MatchData::ShortGroup {
 
 namespace {
 
-constexpr std::array<char, 8> kMatchDataMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '7'};
+constexpr std::array<char, 8> kMatchDataMagic = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '8'};
+// Documents per checksum of the token sequences and of the adjacent-pair filters, in files
+// written now: a document's part is checked, with its chunk, the first time it is read. At
+// 1 024 (every file before 2026-12-07) a phrase query's first run in a process checked most
+// of both sections, 540 MB on the 1 GB bench, for a few thousand documents' filters: 130 of a
+// cold single phrase query's 240 ms. A chunk of 4 costs 2 bytes a document per section.
+constexpr std::uint64_t kChunkDocs = 4;
+// Files written before the header held the chunk size: a header 8 bytes shorter
+// (kHeaderBytesWithoutChunkSize), chunks of kOldChunkDocs; read as they are.
+constexpr std::array<char, 8> kMatchDataMagicOldChunks = {'K', 'V', 'M', 'A', 'T', 'C', 'H', '7'};
+constexpr std::uint64_t kOldChunkDocs = 1024;
 // Files written before the token sequences: the same layout without them, and a header without
-// their size (kHeaderBytesWithoutSequences long). Read as they are, every phrase check then
-// reading Xapian's positions, until an indexing run or --compact writes the file again.
+// their size (kHeaderBytesWithoutSequences long), chunks of kOldChunkDocs. Read as they are,
+// every phrase check then reading Xapian's positions, until an indexing run or --compact writes
+// the file again.
 constexpr std::array<char, 8> kMatchDataMagicWithoutSequences = {'K', 'V', 'M', 'A',
                                                                  'T', 'C', 'H', '6'};
+// Chunks are at most this many documents (a damaged header's size is refused).
+constexpr std::uint64_t kMaxChunkDocs = 1 << 20;
 constexpr std::uint32_t kByteOrderMark = 0x01020304;
 struct Header {
   char magic[8];
@@ -116,45 +130,53 @@ struct Header {
   std::uint64_t short_pool_bytes;
   std::uint64_t pair_pool_bytes;
   std::uint64_t sequence_pool_bytes;
+  std::uint64_t chunk_docs;
   std::uint64_t checksum;
 };
-static_assert(sizeof(Header) == 136);
+static_assert(sizeof(Header) == 144);
+constexpr std::size_t kHeaderBytesWithoutChunkSize = 136;
 constexpr std::size_t kHeaderBytesWithoutSequences = 128;
 
 // `header` from the first bytes of a file of `size` bytes, and how long it is there; nothing
-// for a file of neither layout.
+// for a file of none of the layouts. An older header's missing fields are filled in.
 std::optional<std::size_t> read_header(const char* in, std::uint64_t size, Header& header) {
-  if (std::memcmp(in, kMatchDataMagic.data(), kMatchDataMagic.size()) == 0) {
+  const auto older = [&](std::size_t fields_bytes, std::size_t header_bytes) {
+    std::memcpy(&header, in, fields_bytes);
+    header.sequence_pool_bytes =
+        fields_bytes > offsetof(Header, sequence_pool_bytes) ? header.sequence_pool_bytes : 0;
+    header.chunk_docs = kOldChunkDocs;
+    std::memcpy(&header.checksum, in + fields_bytes, sizeof header.checksum);
+    return header_bytes;
+  };
+  if (size >= sizeof header &&
+      std::memcmp(in, kMatchDataMagic.data(), kMatchDataMagic.size()) == 0) {
     std::memcpy(&header, in, sizeof header);
     return sizeof header;
   }
-  if (std::memcmp(in, kMatchDataMagicWithoutSequences.data(),
-                  kMatchDataMagicWithoutSequences.size()) != 0 ||
-      size < kHeaderBytesWithoutSequences)
-    return std::nullopt;
-  constexpr std::size_t kFieldsBytes = offsetof(Header, sequence_pool_bytes);
-  std::memcpy(&header, in, kFieldsBytes);
-  header.sequence_pool_bytes = 0;
-  std::memcpy(&header.checksum, in + kFieldsBytes, sizeof header.checksum);
-  return kHeaderBytesWithoutSequences;
+  if (size >= kHeaderBytesWithoutChunkSize &&
+      std::memcmp(in, kMatchDataMagicOldChunks.data(), kMatchDataMagicOldChunks.size()) == 0)
+    return older(offsetof(Header, chunk_docs), kHeaderBytesWithoutChunkSize);
+  if (size >= kHeaderBytesWithoutSequences &&
+      std::memcmp(in, kMatchDataMagicWithoutSequences.data(),
+                  kMatchDataMagicWithoutSequences.size()) == 0)
+    return older(offsetof(Header, sequence_pool_bytes), kHeaderBytesWithoutSequences);
+  return std::nullopt;
 }
-// Documents per checksum of adjacent-pair filters: a phrase's candidates are checked a chunk
-// at a time, the first time one of its documents is read.
-constexpr std::uint64_t kPairChunkDocs = 1024;
 // A document's token sequence: known, or not (the checks read Xapian's positions).
 constexpr unsigned char kSequenceUnknown = 0;
 constexpr unsigned char kSequenceKnown = 1;
-constexpr std::uint64_t pair_chunk_count(std::uint64_t length_count) {
-  return (length_count + kPairChunkDocs - 1) / kPairChunkDocs;
+constexpr std::uint64_t chunk_count(std::uint64_t length_count, std::uint64_t chunk_docs) {
+  return (length_count + chunk_docs - 1) / chunk_docs;
 }
-// The documents [first, end) of chunk `chunk` of adjacent-pair filters.
-struct PairChunk {
+// The documents [first, end) of chunk `chunk` of a section by document.
+struct DocumentChunk {
   std::uint64_t first;
   std::uint64_t end;
 };
-constexpr PairChunk pair_chunk(std::uint64_t chunk, std::uint64_t length_count) {
-  const std::uint64_t first = chunk * kPairChunkDocs;
-  return {first, std::min(length_count, first + kPairChunkDocs)};
+constexpr DocumentChunk document_chunk(std::uint64_t chunk, std::uint64_t length_count,
+                                       std::uint64_t chunk_docs) {
+  const std::uint64_t first = chunk * chunk_docs;
+  return {first, std::min(length_count, first + chunk_docs)};
 }
 // Terms per group of short lists: a lookup finds its group by binary search over their first
 // terms, then reads at most this many front-coded terms.
@@ -357,11 +379,13 @@ std::vector<std::uint32_t> passage_numbers(const Xapian::Database& db, Xapian::d
   return passages;
 }
 
-// The checksum of chunk `chunk` of adjacent-pair filters: its documents' offsets (through the
-// next chunk's first) and their bytes in `pool`. The offsets must be within the pool.
-std::uint64_t pair_chunk_checksum(std::uint64_t chunk, std::uint64_t length_count,
-                                  const std::uint64_t* offsets, const unsigned char* pool) {
-  const auto [first, end] = pair_chunk(chunk, length_count);
+// The checksum of chunk `chunk` of a section by document (the adjacent-pair filters, the token
+// sequences): its documents' offsets (through the next chunk's first) and their bytes in
+// `pool`. The offsets must be within the pool.
+std::uint64_t chunk_checksum(std::uint64_t chunk, std::uint64_t length_count,
+                             std::uint64_t chunk_docs, const std::uint64_t* offsets,
+                             const unsigned char* pool) {
+  const auto [first, end] = document_chunk(chunk, length_count, chunk_docs);
   Checksum checksum;
   checksum.add(std::string_view(reinterpret_cast<const char*>(offsets + first),
                                 (end + 1 - first) * sizeof(std::uint64_t)));
@@ -371,22 +395,22 @@ std::uint64_t pair_chunk_checksum(std::uint64_t chunk, std::uint64_t length_coun
 }
 
 // A section with a part of one pool for each document (the adjacent-pair filters, the token
-// sequences): offsets by docid and a checksum per chunk of kPairChunkDocs documents.
+// sequences): offsets by docid and a checksum per chunk of documents.
 struct DocumentSections {
   std::vector<std::uint64_t> offsets;
   std::vector<std::uint64_t> checksums;
   std::string pool;
 };
 // Ends `section`'s pool with `zero_tail` zero bytes, pads it to a multiple of 8 and sums its
-// chunks.
-void finish_section(DocumentSections& section, std::size_t zero_tail) {
+// chunks of `chunk_docs` documents.
+void finish_section(DocumentSections& section, std::size_t zero_tail, std::uint64_t chunk_docs) {
   section.pool.append(zero_tail, '\0');
   section.pool.resize(padded8(section.pool.size()), '\0');
   const std::uint64_t count = section.offsets.size() - 1;
-  for (std::uint64_t chunk = 0; chunk < pair_chunk_count(count); ++chunk)
+  for (std::uint64_t chunk = 0; chunk < chunk_count(count, chunk_docs); ++chunk)
     section.checksums.push_back(
-        pair_chunk_checksum(chunk, count, section.offsets.data(),
-                            reinterpret_cast<const unsigned char*>(section.pool.data())));
+        chunk_checksum(chunk, count, chunk_docs, section.offsets.data(),
+                       reinterpret_cast<const unsigned char*>(section.pool.data())));
 }
 
 // Term numbers of the body's terms (those without a prefix), for the token sequences: a
@@ -509,7 +533,7 @@ struct RecordSections {
   DocumentSections pairs;
 };
 RecordSections record_sections(const Xapian::Database& db, Xapian::docid last,
-                               const BodyTermNumbers& numbers) {
+                               const BodyTermNumbers& numbers, std::uint64_t chunk_docs) {
   RecordDictionaries dictionaries;
   dictionaries.add_from(db);
   std::string buffer, lowered;
@@ -548,8 +572,8 @@ RecordSections record_sections(const Xapian::Database& db, Xapian::docid last,
     append_pair_filter(numbered, numbers, filter, out.pairs.pool);
   }
   set_offsets_through(count);
-  finish_section(out.sequences, 8);
-  finish_section(out.pairs, 0);
+  finish_section(out.sequences, 8, chunk_docs);
+  finish_section(out.pairs, 0, chunk_docs);
   return out;
 }
 
@@ -695,13 +719,18 @@ std::vector<std::pair<std::string, std::uint32_t>> MatchData::TermSections::add_
 }
 
 void MatchData::write(const Xapian::Database& db, const std::filesystem::path& file) {
+  write(db, file, kChunkDocs);
+}
+
+void MatchData::write(const Xapian::Database& db, const std::filesystem::path& file,
+                      std::uint64_t chunk_docs) {
   const Xapian::docid last = db.get_lastdocid();
   const std::vector<std::uint32_t> lengths = document_lengths(db, last);
   const ArticleSections articles = article_sections(db, last, lengths.size());
   const std::vector<std::uint32_t> passages = passage_numbers(db, last, lengths.size());
   TermSections terms;
   const BodyTermNumbers numbers(terms.add_every_term(db, lengths));
-  const auto [sequences, pairs] = record_sections(db, last, numbers);
+  const auto [sequences, pairs] = record_sections(db, last, numbers, chunk_docs);
   terms.posting_bytes = terms.postings.size();
   terms.postings.resize(padded8(terms.posting_bytes + kPostingSlack), '\0');
 
@@ -724,6 +753,7 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
   header.short_pool_bytes = terms.short_pool.size();
   header.pair_pool_bytes = pairs.pool.size();
   header.sequence_pool_bytes = sequences.pool.size();
+  header.chunk_docs = chunk_docs;
   std::string uuid_padded = uuid;
   uuid_padded.resize(padded8(uuid.size()), '\0');
   std::string pool_padded = terms.pool;
@@ -801,7 +831,7 @@ struct Layout {
 template <typename DirectoryEntry, typename Block, typename Impact, typename ShortGroup>
 std::optional<Layout> layout_of(const Header& header, std::size_t header_bytes,
                                 std::uint64_t size) {
-  const bool sequences = header_bytes == sizeof(Header);
+  const bool sequences = header_bytes != kHeaderBytesWithoutSequences;
   if (header.short_group_count > size / sizeof(ShortGroup) || header.short_pool_bytes > size ||
       header.term_count > size / sizeof(DirectoryEntry) ||
       header.block_count > size / sizeof(Block) || header.impact_count > size / sizeof(Impact) ||
@@ -810,8 +840,10 @@ std::optional<Layout> layout_of(const Header& header, std::size_t header_bytes,
       header.id_pool_bytes % 8 != 0 || header.uuid_bytes > kMaxUuidBytes ||
       header.pair_pool_bytes > size || header.pair_pool_bytes % 8 != 0 ||
       header.sequence_pool_bytes > size || header.sequence_pool_bytes % 8 != 0 ||
-      (sequences && header.sequence_pool_bytes < 8))
+      (sequences && header.sequence_pool_bytes < 8) || header.chunk_docs == 0 ||
+      header.chunk_docs > kMaxChunkDocs)
     return std::nullopt;
+  const std::uint64_t chunks = chunk_count(header.length_count, header.chunk_docs);
   Layout at{};
   at.lengths = header_bytes + padded8(header.uuid_bytes);
   at.articles = at.lengths + padded8(header.length_count * 4);
@@ -831,12 +863,11 @@ std::optional<Layout> layout_of(const Header& header, std::size_t header_bytes,
   at.sequence_pool = at.sequence_offsets;
   if (sequences) {
     at.sequence_checksums = at.sequence_offsets + (header.length_count + 1) * sizeof(std::uint64_t);
-    at.sequence_pool =
-        at.sequence_checksums + pair_chunk_count(header.length_count) * sizeof(std::uint64_t);
+    at.sequence_pool = at.sequence_checksums + chunks * sizeof(std::uint64_t);
   }
   at.pair_offsets = at.sequence_pool + header.sequence_pool_bytes;
   at.pair_checksums = at.pair_offsets + (header.length_count + 1) * sizeof(std::uint64_t);
-  at.pair_pool = at.pair_checksums + pair_chunk_count(header.length_count) * sizeof(std::uint64_t);
+  at.pair_pool = at.pair_checksums + chunks * sizeof(std::uint64_t);
   if (at.pair_pool + header.pair_pool_bytes != size) return std::nullopt;
   return at;
 }
@@ -905,14 +936,17 @@ std::optional<MatchData> MatchData::read(const std::filesystem::path& file,
   data.pair_checksums_ = reinterpret_cast<const std::uint64_t*>(in + at->pair_checksums);
   data.pair_pool_ = reinterpret_cast<const unsigned char*>(in + at->pair_pool);
   data.pair_pool_bytes_ = header.pair_pool_bytes;
-  data.pair_chunk_state_.assign(pair_chunk_count(header.length_count), TermState::Unchecked);
-  if (*header_bytes == sizeof(Header))
+  data.chunk_docs_ = header.chunk_docs;
+  data.pair_chunk_state_.assign(chunk_count(header.length_count, header.chunk_docs),
+                                TermState::Unchecked);
+  if (*header_bytes != kHeaderBytesWithoutSequences)
     data.sequence_offsets_ = reinterpret_cast<const std::uint64_t*>(in + at->sequence_offsets);
   data.sequence_checksums_ = reinterpret_cast<const std::uint64_t*>(in + at->sequence_checksums);
   data.sequence_pool_ = reinterpret_cast<const unsigned char*>(in + at->sequence_pool);
   // The 8 zero bytes that end the pool are not a document's.
   data.sequence_pool_bytes_ = data.sequence_offsets_ ? header.sequence_pool_bytes - 8 : 0;
-  data.sequence_chunk_state_.assign(pair_chunk_count(header.length_count), TermState::Unchecked);
+  data.sequence_chunk_state_.assign(chunk_count(header.length_count, header.chunk_docs),
+                                    TermState::Unchecked);
   if (!data.directory_in_bounds(header.pool_bytes, header.block_count) ||
       !data.article_ids_in_bounds(header.id_pool_bytes) || !data.short_groups_in_bounds())
     return std::nullopt;
@@ -1026,7 +1060,7 @@ std::span<const unsigned char> MatchData::adjacent_pairs(Xapian::docid docid) co
   if (docid >= length_count_) return {};
   // Each filter is whole 8-byte words.
   const bool valid = chunk_valid({pair_offsets_, pair_pool_, pair_pool_bytes_, pair_checksums_, 8},
-                                 docid / kPairChunkDocs, pair_chunk_state_);
+                                 docid / chunk_docs_, pair_chunk_state_);
   if (!valid) return {};  // damaged: no filter, Xapian's positions decide
   return {pair_pool_ + pair_offsets_[docid], pair_offsets_[docid + 1] - pair_offsets_[docid]};
 }
@@ -1060,14 +1094,14 @@ bool MatchData::chunk_valid(const DocumentSection& section, std::uint64_t chunk,
   if (state == TermState::Unchecked) {
     // Offsets ascending within the pool, each document's bytes whole granules, and the checksum
     // as written.
-    const auto [first, end] = pair_chunk(chunk, length_count_);
+    const auto [first, end] = document_chunk(chunk, length_count_, chunk_docs_);
     bool valid = true;
     for (std::uint64_t d = first; d < end && valid; ++d)
       valid = section.offsets[d] <= section.offsets[d + 1] &&
               section.offsets[d + 1] <= section.pool_bytes &&
               (section.offsets[d + 1] - section.offsets[d]) % section.granule == 0;
-    valid = valid && pair_chunk_checksum(chunk, length_count_, section.offsets, section.pool) ==
-                         section.checksums[chunk];
+    valid = valid && chunk_checksum(chunk, length_count_, chunk_docs_, section.offsets,
+                                    section.pool) == section.checksums[chunk];
     state = valid ? TermState::Valid : TermState::Invalid;
   }
   return state == TermState::Valid;
@@ -1077,7 +1111,7 @@ std::optional<MatchData::SequenceView> MatchData::sequence(Xapian::docid docid) 
   if (sequence_offsets_ == nullptr || docid >= length_count_ ||
       !chunk_valid(
           {sequence_offsets_, sequence_pool_, sequence_pool_bytes_, sequence_checksums_, 1},
-          docid / kPairChunkDocs, sequence_chunk_state_))
+          docid / chunk_docs_, sequence_chunk_state_))
     return std::nullopt;
   const unsigned char* at = sequence_pool_ + sequence_offsets_[docid];
   const unsigned char* const end = sequence_pool_ + sequence_offsets_[docid + 1];

@@ -210,6 +210,7 @@ TEST(TokenSequences, AFileWrittenBeforeThemIsReadWithoutThem) {
   TempDir dir;
   const Xapian::Database db = write_varied_index(dir / "db");
   const std::filesystem::path file = match_data_path(dir / "db");
+  MatchData::write(db, file, 1024);  // the chunks such files had
   const std::optional<MatchData> current = MatchData::read(file, db);
   ASSERT_TRUE(current.has_value());
   std::string bytes;
@@ -222,13 +223,16 @@ TEST(TokenSequences, AFileWrittenBeforeThemIsReadWithoutThem) {
     std::memcpy(&value, bytes.data() + offset, sizeof value);
     return value;
   };
-  // Header fields by offset: length count 32, pair pool bytes 112, sequence pool bytes 120.
+  // Header fields by offset: length count 32, pair pool bytes 112, sequence pool bytes 120,
+  // documents per chunk 128, checksum 136; 144 bytes in all, 128 in such a file (no sequence
+  // pool bytes, no chunk size).
   const std::uint64_t lengths = field(32), chunks = (lengths + 1023) / 1024;
+  ASSERT_EQ(field(128), 1024u);
   const std::uint64_t pair_section = (lengths + 1 + chunks) * 8 + field(112);
   const std::uint64_t sequence_section = (lengths + 1 + chunks) * 8 + field(120);
   const std::size_t sequence_end = bytes.size() - pair_section;
-  std::string old = bytes.substr(0, 120) + bytes.substr(128, 8) +
-                    bytes.substr(136, sequence_end - sequence_section - 136) +
+  std::string old = bytes.substr(0, 120) + bytes.substr(136, 8) +
+                    bytes.substr(144, sequence_end - sequence_section - 144) +
                     bytes.substr(sequence_end);
   old[7] = '6';
   // (Written beside it: `current` maps the file.)
@@ -244,6 +248,46 @@ TEST(TokenSequences, AFileWrittenBeforeThemIsReadWithoutThem) {
     EXPECT_FALSE(before->phrase_holds(docid, the).has_value());
   }
   EXPECT_EQ(before->term_number("the"), current->term_number("the"));
+}
+
+// A file written before the header held its chunk size (match.data "KVMATCH7": its header 8
+// bytes shorter, a checksum every 1 024 documents) is read as it is, sequences and all.
+TEST(TokenSequences, AFileOfChunksOfAThousandIsRead) {
+  TempDir dir;
+  const Xapian::Database db = write_varied_index(dir / "db");
+  const std::filesystem::path file = match_data_path(dir / "db");
+  const std::optional<MatchData> current = MatchData::read(file, db);
+  ASSERT_TRUE(current.has_value());
+  const std::filesystem::path wide = dir / "wide.data";
+  MatchData::write(db, wide, 1024);
+  std::string bytes;
+  {
+    std::ifstream in(wide, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // Without the chunk size field at byte 128.
+  std::string old = bytes.substr(0, 128) + bytes.substr(136);
+  old[7] = '7';
+  const std::filesystem::path old_file = dir / "old.data";
+  std::ofstream(old_file, std::ios::binary) << old;
+  const std::optional<MatchData> before = MatchData::read(old_file, db);
+  ASSERT_TRUE(before.has_value());
+  const std::vector<std::uint32_t> the_cat{*current->term_number("the"),
+                                           *current->term_number("cat")};
+  std::size_t held = 0;
+  std::vector<std::vector<Xapian::termpos>> positions, expected;
+  for (Xapian::docid docid = 1; docid <= db.get_lastdocid(); ++docid) {
+    const auto pairs = before->adjacent_pairs(docid), written = current->adjacent_pairs(docid);
+    EXPECT_TRUE(std::equal(pairs.begin(), pairs.end(), written.begin(), written.end()));
+    const std::optional<bool> holds = before->phrase_holds(docid, the_cat);
+    ASSERT_TRUE(holds.has_value()) << docid;
+    EXPECT_EQ(holds, current->phrase_holds(docid, the_cat)) << docid;
+    held += *holds ? 1 : 0;
+    ASSERT_TRUE(before->positions(docid, the_cat, positions));
+    ASSERT_TRUE(current->positions(docid, the_cat, expected));
+    EXPECT_EQ(positions, expected) << docid;
+  }
+  EXPECT_GT(held, 0u);
 }
 
 }  // namespace

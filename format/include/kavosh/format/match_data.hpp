@@ -139,6 +139,10 @@ class MatchData {
   // Builds the data of `db` (a single database at its current revision) and writes it to
   // `file` through a temporary file renamed over it.
   static void write(const Xapian::Database& db, const std::filesystem::path& file);
+  // The same with `chunk_docs` documents per checksum of the token sequences and adjacent-pair
+  // filters (the default's reasons in match_data.cpp; tests write files with other sizes).
+  static void write(const Xapian::Database& db, const std::filesystem::path& file,
+                    std::uint64_t chunk_docs);
   // The data of `file` when it was written for `db`'s current revision and UUID and every
   // field is within bounds; otherwise nothing (absent, stale, truncated or foreign files are
   // not errors).
@@ -301,6 +305,7 @@ class MatchData {
   const std::uint64_t* pair_checksums_ = nullptr;
   const unsigned char* pair_pool_ = nullptr;
   std::uint64_t pair_pool_bytes_ = 0;
+  std::uint64_t chunk_docs_ = 1;  // documents per checksum of the pairs and the sequences
   mutable std::vector<TermState> pair_chunk_state_;
   const std::uint64_t* sequence_offsets_ = nullptr;    // length_count_ + 1
   const std::uint64_t* sequence_checksums_ = nullptr;  // one a chunk, as pair_checksums_
