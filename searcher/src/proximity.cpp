@@ -1,10 +1,12 @@
-// The SDM-style proximity boost (proximity.hpp): window counts from stored positions, one
-// Xapian posting source per adjacent word pair.
+// The SDM-style proximity boost (proximity.hpp): window counts from the token sequences or
+// Xapian's positions, one Xapian posting source per adjacent word pair.
 #include "proximity.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
+#include <span>
 #include <utility>
 
 #include "query_builder/function_words.hpp"
@@ -74,13 +76,63 @@ std::vector<Xapian::termpos> positions(const Xapian::Database& db, Xapian::docid
   return {db.positionlist_begin(docid, term), db.positionlist_end(docid, term)};
 }
 
+// Words' positions in a shard's documents from its token sequences in the match data, which
+// are in memory (Xapian's position lists cost a fresh B-tree cursor a word and document, and
+// reads of the position table); where the data cannot say (no match data, a word it does not
+// number, a document without a sequence), read() answers nothing and the caller reads Xapian's.
+class SequencePositions {
+ public:
+  SequencePositions() = default;
+  SequencePositions(const index::MatchData* data, const std::vector<std::string>& words)
+      : data_(data) {
+    if (data_ == nullptr) return;
+    for (const std::string& word : words) {
+      const std::optional<std::uint32_t> number = data_->term_number(word);
+      if (number) {
+        numbers_.push_back(*number);
+      } else if (data_->posting_count(word) == Xapian::doccount{0}) {
+        numbers_.push_back(kAbsent);  // another shard's word: in none of this one's documents
+      } else {
+        data_ = nullptr;
+        return;
+      }
+    }
+  }
+  // Every word's positions in shard document `docid`, one list a word (empty where it lacks
+  // the word); false where the data cannot say.
+  bool read(Xapian::docid docid, std::vector<std::vector<Xapian::termpos>>& out) const {
+    return data_ != nullptr && data_->positions(docid, numbers_, out);
+  }
+
+ private:
+  // A number no term has (a sequence holds numbers + 1 in at most 32 bits).
+  static constexpr std::uint32_t kAbsent = 0xFFFFFFFF;
+  const index::MatchData* data_ = nullptr;
+  std::vector<std::uint32_t> numbers_;
+};
+
+// The match data of the shard of `shards` that is `db` (a Xapian sub-database a posting source
+// is opened on is that shard alone); none where no shard is.
+const index::MatchData* data_of(std::span<const matcher::LocalShard> shards,
+                                const Xapian::Database& db) {
+  if (shards.empty()) return nullptr;
+  const std::string uuid = db.get_uuid();
+  for (const matcher::LocalShard& shard : shards)
+    if (shard.data != nullptr && shard.db.get_uuid() == uuid) return shard.data;
+  return nullptr;
+}
+
 // The weighted passages of one word pair, computed whole when Xapian opens the source on a
 // database: the idf of a window needs the number of passages with a match, which only a pass
 // over the pair's common passages gives.
 class WordPairSource : public Xapian::PostingSource {
  public:
-  WordPairSource(std::string first, std::string second, const Parameters& parameters)
-      : first_(std::move(first)), second_(std::move(second)), parameters_(parameters) {}
+  WordPairSource(std::string first, std::string second, const Parameters& parameters,
+                 std::span<const matcher::LocalShard> shards)
+      : first_(std::move(first)),
+        second_(std::move(second)),
+        parameters_(parameters),
+        shards_(shards) {}
 
   void init(const Xapian::Database& db) override {
     postings_.clear();
@@ -93,6 +145,8 @@ class WordPairSource : public Xapian::PostingSource {
     };
     std::vector<Counts> counts;
     Xapian::doccount with_ordered = 0, with_unordered = 0;
+    const SequencePositions sequences(data_of(shards_, db), {first_, second_});
+    std::vector<std::vector<Xapian::termpos>> pair_positions;
     auto a = db.postlist_begin(first_);
     auto b = db.postlist_begin(second_);
     while (a != db.postlist_end(first_) && b != db.postlist_end(second_)) {
@@ -105,8 +159,10 @@ class WordPairSource : public Xapian::PostingSource {
         continue;
       }
       const Xapian::docid docid = *a;
-      const auto first_positions = positions(db, docid, first_);
-      const auto second_positions = positions(db, docid, second_);
+      if (!sequences.read(docid, pair_positions))
+        pair_positions = {positions(db, docid, first_), positions(db, docid, second_)};
+      const auto& first_positions = pair_positions[0];
+      const auto& second_positions = pair_positions[1];
       Counts c{docid, ordered_matches(first_positions, second_positions),
                unordered_matches(first_positions, second_positions, parameters_.unordered_window)};
       if (c.ordered > 0) ++with_ordered;
@@ -150,7 +206,7 @@ class WordPairSource : public Xapian::PostingSource {
   Xapian::docid get_docid() const override { return postings_[at_].first; }
   double get_weight() const override { return postings_[at_].second; }
   WordPairSource* clone() const override {
-    return new WordPairSource(first_, second_, parameters_);
+    return new WordPairSource(first_, second_, parameters_, shards_);
   }
   std::string get_description() const override {
     return "WordPairSource(" + first_ + " " + second_ + ")";
@@ -159,6 +215,7 @@ class WordPairSource : public Xapian::PostingSource {
  private:
   std::string first_, second_;
   Parameters parameters_;
+  std::span<const matcher::LocalShard> shards_;  // the search's, which outlives the source
   std::vector<std::pair<Xapian::docid, double>> postings_;  // ascending docid
   std::size_t at_ = 0;
   bool started_ = false;
@@ -166,13 +223,13 @@ class WordPairSource : public Xapian::PostingSource {
 
 }  // namespace
 
-Xapian::Query boost(const Xapian::Database& db, const std::vector<std::string>& terms,
-                    const Parameters& parameters) {
+Xapian::Query boost(const Xapian::Database& db, std::span<const matcher::LocalShard> shards,
+                    const std::vector<std::string>& terms, const Parameters& parameters) {
   std::vector<Xapian::Query> pairs;
   for (std::size_t i = 0; i + 1 < terms.size(); ++i) {
     if (terms[i] == terms[i + 1] || !db.term_exists(terms[i]) || !db.term_exists(terms[i + 1]))
       continue;
-    pairs.emplace_back((new WordPairSource(terms[i], terms[i + 1], parameters))->release());
+    pairs.emplace_back((new WordPairSource(terms[i], terms[i + 1], parameters, shards))->release());
   }
   if (pairs.empty()) return Xapian::Query();
   return Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
@@ -202,9 +259,9 @@ void sort_first(std::size_t depth, std::vector<matcher::ScoredDoc>& docs,
 
 }  // namespace
 
-void rerank(const Xapian::Database& db, const std::vector<std::string>& terms,
-            const Parameters& parameters, std::size_t depth, std::vector<matcher::ScoredDoc>& docs,
-            std::vector<std::string>& collapse_keys) {
+void rerank(const Xapian::Database& db, std::span<const matcher::LocalShard> shards,
+            const std::vector<std::string>& terms, const Parameters& parameters, std::size_t depth,
+            std::vector<matcher::ScoredDoc>& docs, std::vector<std::string>& collapse_keys) {
   depth = std::min(depth, docs.size());
   if (depth < 2 || parameters.scale <= 0) return;
   // The distinct words of the pairs, and per pair their indexes and the rarer word's passages.
@@ -228,38 +285,56 @@ void rerank(const Xapian::Database& db, const std::vector<std::string>& terms,
     pairs.push_back({word_index(terms[i]), word_index(terms[i + 1]), rarer});
   }
   if (pairs.empty()) return;
-  // Which of the passages hold each word, from one walk of the word's postings in docid
-  // order: a position-list lookup costs a fresh B-tree cursor (about 4 000 instructions), and
-  // many passages of a list ranked by several words lack one of them.
-  std::vector<std::pair<Xapian::docid, std::size_t>> by_docid(depth);
-  for (std::size_t d = 0; d < depth; ++d) by_docid[d] = {docs[d].docid, d};
-  std::sort(by_docid.begin(), by_docid.end());
-  std::vector<std::vector<char>> holds(words.size(), std::vector<char>(depth, 0));
-  for (std::size_t w = 0; w < words.size(); ++w) {
-    auto posting = db.postlist_begin(words[w]);
-    const auto end = db.postlist_end(words[w]);
-    for (const auto& [docid, d] : by_docid) {
-      posting.skip_to(docid);
-      if (posting == end) break;
-      if (*posting == docid) holds[w][d] = 1;
+  // Each shard's words' numbers in its match data, for their positions from memory.
+  std::vector<SequencePositions> sequences(shards.size());
+  for (std::size_t s = 0; s < shards.size(); ++s)
+    sequences[s] = SequencePositions(shards[s].data, words);
+  // Where a passage's positions come from Xapian: which of the passages hold each word, from
+  // one walk of the word's postings in docid order (a position-list lookup costs a fresh
+  // B-tree cursor, about 4 000 instructions, and many passages of a list ranked by several
+  // words lack one of them). Walked at the first such passage.
+  std::vector<std::vector<char>> holds;
+  const auto walk_postings = [&] {
+    std::vector<std::pair<Xapian::docid, std::size_t>> by_docid(depth);
+    for (std::size_t d = 0; d < depth; ++d) by_docid[d] = {docs[d].docid, d};
+    std::sort(by_docid.begin(), by_docid.end());
+    holds.assign(words.size(), std::vector<char>(depth, 0));
+    for (std::size_t w = 0; w < words.size(); ++w) {
+      auto posting = db.postlist_begin(words[w]);
+      const auto end = db.postlist_end(words[w]);
+      for (const auto& [docid, d] : by_docid) {
+        posting.skip_to(docid);
+        if (posting == end) break;
+        if (*posting == docid) holds[w][d] = 1;
+      }
     }
-  }
+  };
   const Xapian::doccount documents = db.get_doccount();
   const double average = db.get_avlength();
   std::vector<std::vector<Xapian::termpos>> word_positions(words.size());
   std::vector<char> read(words.size());
-  for (std::size_t d = 0; d < depth; ++d) {
-    const Xapian::docid docid = docs[d].docid;
+  const auto read_from_xapian = [&](std::size_t d) {
+    if (holds.empty()) walk_postings();
     std::fill(read.begin(), read.end(), 0);
     for (auto& list : word_positions) list.clear();
     for (const Pair& pair : pairs) {
       if (!holds[pair.first][d] || !holds[pair.second][d]) continue;
       for (const std::size_t w : {pair.first, pair.second})
         if (!read[w]) {
-          word_positions[w] = positions(db, docid, words[w]);
+          word_positions[w] = positions(db, docs[d].docid, words[w]);
           read[w] = 1;
         }
     }
+  };
+  for (std::size_t d = 0; d < depth; ++d) {
+    const Xapian::docid docid = docs[d].docid;
+    bool from_sequence = false;
+    if (!shards.empty()) {
+      const matcher::ShardDocument at = matcher::shard_document(shards, docid);
+      from_sequence = sequences[static_cast<std::size_t>(&at.shard - shards.data())].read(
+          at.docid, word_positions);
+    }
+    if (!from_sequence) read_from_xapian(d);
     double length = -1;  // read only for a passage with a window
     double added = 0;
     for (const Pair& pair : pairs) {

@@ -4,9 +4,11 @@
 // an ordered window (the second word right after the first) and an unordered window (both
 // within 8 positions, either order) count like the occurrences of a term and are weighed by
 // BM25, with SDM's usual weights relative to the words themselves (0.85 : 0.1 : 0.05). The
-// counts come from the positions the index stores for unstemmed body words (schema.hpp).
+// counts come from the positions of unstemmed body words: the token sequences of a local
+// shard's match data, or Xapian's positions where those cannot say (schema.hpp).
 #include <xapian.h>
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -47,19 +49,22 @@ std::vector<std::string> content_terms(const QueryNode& query, analysis::Analyze
 
 // The boost for every adjacent pair of `terms`: one weighted posting source per pair and
 // window kind, OR'd; an empty query when there is no pair. Xapian's Enquire ranks it (the
-// top-k matcher does not read posting sources).
-Xapian::Query boost(const Xapian::Database& db, const std::vector<std::string>& terms,
-                    const Parameters& parameters);
+// top-k matcher does not read posting sources). `shards`: the local shards `db` searches with
+// their match data (empty where it has none), which the sources read positions from; they
+// must outlive the query.
+Xapian::Query boost(const Xapian::Database& db, std::span<const matcher::LocalShard> shards,
+                    const std::vector<std::string>& terms, const Parameters& parameters);
 
 // The rerank (SearchRequest::proximity_rerank_depth): the first `depth` of `docs` (best first)
-// get the windows of every adjacent pair of `terms`, counted from their stored positions and
+// get the windows of every adjacent pair of `terms`, counted from their positions (`shards`
+// as boost() reads them) and
 // weighed as boost() weighs them, added to their scores, and are sorted again (ties by
 // ascending docid, as the matchers order them); `collapse_keys`, when not empty, follow their
 // documents. A window's idf is its rarer word's: the passages with a window are at most those
 // with that word, and counting them exactly means reading the positions of every passage that
 // holds both words, which the rerank exists to avoid. Documents past `depth` keep their place.
-void rerank(const Xapian::Database& db, const std::vector<std::string>& terms,
-            const Parameters& parameters, std::size_t depth, std::vector<matcher::ScoredDoc>& docs,
-            std::vector<std::string>& collapse_keys);
+void rerank(const Xapian::Database& db, std::span<const matcher::LocalShard> shards,
+            const std::vector<std::string>& terms, const Parameters& parameters, std::size_t depth,
+            std::vector<matcher::ScoredDoc>& docs, std::vector<std::string>& collapse_keys);
 
 }  // namespace kavosh::search::proximity

@@ -34,6 +34,7 @@
 #include "matcher/cursors.hpp"
 #include "matcher/plan.hpp"
 #include "matcher/top_k.hpp"
+#include "proximity.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -423,8 +424,9 @@ std::vector<ki::Article> generated_articles(std::mt19937& random, const std::str
   return articles;
 }
 
-// The local shards of the sharded index at `path`, each with its match data and no best
-// postings, and the set as one database. Empty (a test failure added) when one cannot be read.
+// The local shards of the sharded index at `path` (or the database there as its one shard),
+// each with its match data and no best postings, and the set as one database. Empty (a test
+// failure added) when one cannot be read.
 struct OpenShards {
   Xapian::Database whole;
   std::vector<ki::MatchData> data;  // the shards point into it: not copied
@@ -432,7 +434,8 @@ struct OpenShards {
 };
 std::unique_ptr<OpenShards> open_shards(const fs::path& path) {
   auto open = std::make_unique<OpenShards>();
-  const std::vector<fs::path> paths = ki::index_shards(path);
+  std::vector<fs::path> paths = ki::index_shards(path);
+  if (paths.empty()) paths.push_back(path);
   open->data.reserve(paths.size());
   for (const fs::path& shard_path : paths) {
     const Xapian::Database shard(shard_path.string());
@@ -1242,6 +1245,76 @@ TEST_F(MatcherExactness, TwoWordsRankTheirConjunctionFirstAndCountAsEveryDocumen
             EXPECT_GE(fast.matches_upper_bound, matches) << what;
           }
         }
+  }
+}
+
+// The proximity boost and rerank count their windows from the match data's token sequences
+// where a local shard has them: the same weights as from Xapian's positions, in one database
+// and over two shards, with stacked compounds among the words.
+TEST_F(MatcherExactness, ProximityWindowsFromTokenSequencesAreAsFromXapiansPositions) {
+  std::mt19937 random(41);
+  const std::vector<ki::Article> articles = generated_articles(
+      random, "prox", 150, [](unsigned a) { return "Proximity " + std::to_string(a); },
+      [&, first = true]() mutable {
+        // One passage holds `solitar`: its shard's data numbers it, the other's does not.
+        if (std::exchange(first, false)) return std::string("solitar dorun kesta solitar");
+        return random() % 3 == 0 ? std::string("می روم dorun می‌روم kesta") : std::string();
+      });
+  index_articles(temp_ / "one", articles, 1);
+  index_articles(temp_ / "two", articles, 2);
+  // Each query's words, and at least how many passages gain a window.
+  const std::vector<std::pair<std::vector<std::string>, std::size_t>> queries = {
+      {{"dorun", "kesta"}, 10},
+      {{"kesta", "pilmo", "ravek", "kesta"}, 5},
+      {{"میروم", "dorun"}, 10},
+      {{"می", "روم", "kesta"}, 10},
+      {{"dorun", "solitar", "kesta"}, 1},
+      {{"sunta", "nosuchword", "tovil"}, 0}};
+  ks::proximity::Parameters parameters;
+  for (const std::string name : {"one", "two"}) {
+    const auto open = open_shards(temp_ / name);
+    ASSERT_FALSE(open->shards.empty()) << name;
+    const Xapian::Database& whole = open->whole;
+    for (const auto& [terms, least_lifted] : queries) {
+      std::string what = name + ":";
+      for (const std::string& term : terms) what += " " + term;
+      // Every passage reranked, from first-pass scores with ties.
+      std::vector<km::ScoredDoc> from_sequences, from_positions;
+      for (Xapian::docid docid = 1; docid <= whole.get_lastdocid(); ++docid)
+        from_sequences.push_back({docid, 1.0 + static_cast<double>(docid % 7) / 10});
+      from_positions = from_sequences;
+      std::vector<std::string> no_keys;
+      ks::proximity::rerank(whole, open->shards, terms, parameters, from_sequences.size(),
+                            from_sequences, no_keys);
+      ks::proximity::rerank(whole, {}, terms, parameters, from_positions.size(), from_positions,
+                            no_keys);
+      ASSERT_EQ(from_sequences.size(), from_positions.size()) << what;
+      std::size_t lifted = 0;
+      for (std::size_t i = 0; i < from_sequences.size(); ++i) {
+        EXPECT_EQ(from_sequences[i].docid, from_positions[i].docid) << what << " at " << i;
+        EXPECT_EQ(from_sequences[i].score, from_positions[i].score) << what << " at " << i;
+        const Xapian::docid docid = from_sequences[i].docid;
+        lifted += from_sequences[i].score > 1.0 + static_cast<double>(docid % 7) / 10 ? 1 : 0;
+      }
+      EXPECT_GE(lifted, least_lifted) << what;
+      // The boost, ranked by Enquire.
+      const auto boosted = [&](std::span<const km::LocalShard> shards) {
+        Xapian::Enquire enquire(whole);
+        enquire.set_query(ks::proximity::boost(whole, shards, terms, parameters));
+        std::vector<km::ScoredDoc> docs;
+        const Xapian::MSet mset = enquire.get_mset(0, whole.get_doccount());
+        for (auto it = mset.begin(); it != mset.end(); ++it) docs.push_back({*it, it.get_weight()});
+        return docs;
+      };
+      const std::vector<km::ScoredDoc> boost_from_sequences = boosted(open->shards);
+      const std::vector<km::ScoredDoc> boost_from_positions = boosted({});
+      ASSERT_EQ(boost_from_sequences.size(), boost_from_positions.size()) << what;
+      for (std::size_t i = 0; i < boost_from_sequences.size(); ++i) {
+        EXPECT_EQ(boost_from_sequences[i].docid, boost_from_positions[i].docid) << what;
+        EXPECT_EQ(boost_from_sequences[i].score, boost_from_positions[i].score) << what;
+      }
+      EXPECT_GE(boost_from_sequences.size(), least_lifted) << what;
+    }
   }
 }
 
