@@ -724,6 +724,7 @@ void MatchData::write(const Xapian::Database& db, const std::filesystem::path& f
 
 void MatchData::write(const Xapian::Database& db, const std::filesystem::path& file,
                       std::uint64_t chunk_docs) {
+  chunk_docs = std::clamp<std::uint64_t>(chunk_docs, 1, kMaxChunkDocs);  // as read() accepts
   const Xapian::docid last = db.get_lastdocid();
   const std::vector<std::uint32_t> lengths = document_lengths(db, last);
   const ArticleSections articles = article_sections(db, last, lengths.size());

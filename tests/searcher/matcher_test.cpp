@@ -1258,18 +1258,16 @@ TEST_F(MatcherExactness, ProximityWindowsFromTokenSequencesAreAsFromXapiansPosit
       [&, first = true]() mutable {
         // One passage holds `solitar`: its shard's data numbers it, the other's does not.
         if (std::exchange(first, false)) return std::string("solitar dorun kesta solitar");
-        return random() % 3 == 0 ? std::string("می روم dorun می‌روم kesta") : std::string();
+        return random() % 3 == 0 ? std::string("می روم dorun می‌روم kesta")
+                                 : std::string();
       });
   index_articles(temp_ / "one", articles, 1);
   index_articles(temp_ / "two", articles, 2);
   // Each query's words, and at least how many passages gain a window.
   const std::vector<std::pair<std::vector<std::string>, std::size_t>> queries = {
-      {{"dorun", "kesta"}, 10},
-      {{"kesta", "pilmo", "ravek", "kesta"}, 5},
-      {{"میروم", "dorun"}, 10},
-      {{"می", "روم", "kesta"}, 10},
-      {{"dorun", "solitar", "kesta"}, 1},
-      {{"sunta", "nosuchword", "tovil"}, 0}};
+      {{"dorun", "kesta"}, 10},           {{"kesta", "pilmo", "ravek", "kesta"}, 5},
+      {{"میروم", "dorun"}, 10},           {{"می", "روم", "kesta"}, 10},
+      {{"dorun", "solitar", "kesta"}, 1}, {{"sunta", "nosuchword", "tovil"}, 0}};
   ks::proximity::Parameters parameters;
   for (const std::string name : {"one", "two"}) {
     const auto open = open_shards(temp_ / name);
