@@ -82,7 +82,6 @@ std::vector<Xapian::termpos> positions(const Xapian::Database& db, Xapian::docid
 // number, a document without a sequence), read() answers nothing and the caller reads Xapian's.
 class SequencePositions {
  public:
-  SequencePositions() = default;
   SequencePositions(const index::MatchData* data, const std::vector<std::string>& words)
       : data_(data) {
     if (data_ == nullptr) return;
@@ -259,92 +258,133 @@ void sort_first(std::size_t depth, std::vector<matcher::ScoredDoc>& docs,
 
 }  // namespace
 
-void rerank(const Xapian::Database& db, std::span<const matcher::LocalShard> shards,
-            const std::vector<std::string>& terms, const Parameters& parameters, std::size_t depth,
-            std::vector<matcher::ScoredDoc>& docs, std::vector<std::string>& collapse_keys) {
-  depth = std::min(depth, docs.size());
-  if (depth < 2 || parameters.scale <= 0) return;
-  // The distinct words of the pairs, and per pair their indexes and the rarer word's passages.
+namespace {
+
+// The rerank's adjacent word pairs: their distinct words, and per pair the words' indexes and
+// the rarer word's passages (a window's idf).
+struct WordPair {
+  std::size_t first, second;
+  Xapian::doccount passages;
+};
+struct WordPairs {
   std::vector<std::string> words;
-  const auto word_index = [&words](const std::string& term) {
-    const auto found = std::find(words.begin(), words.end(), term);
-    if (found != words.end()) return static_cast<std::size_t>(found - words.begin());
-    words.push_back(term);
-    return words.size() - 1;
+  std::vector<WordPair> pairs;
+};
+WordPairs word_pairs(const Xapian::Database& db, const std::vector<std::string>& terms) {
+  WordPairs out;
+  const auto word_index = [&out](const std::string& term) {
+    const auto found = std::find(out.words.begin(), out.words.end(), term);
+    if (found != out.words.end()) return static_cast<std::size_t>(found - out.words.begin());
+    out.words.push_back(term);
+    return out.words.size() - 1;
   };
-  struct Pair {
-    std::size_t first, second;
-    Xapian::doccount passages;  // of the rarer word
-  };
-  std::vector<Pair> pairs;
   for (std::size_t i = 0; i + 1 < terms.size(); ++i) {
     if (terms[i] == terms[i + 1]) continue;
     const Xapian::doccount rarer =
         std::min(db.get_termfreq(terms[i]), db.get_termfreq(terms[i + 1]));
     if (rarer == 0) continue;
-    pairs.push_back({word_index(terms[i]), word_index(terms[i + 1]), rarer});
+    out.pairs.push_back({word_index(terms[i]), word_index(terms[i + 1]), rarer});
   }
-  if (pairs.empty()) return;
-  // Each shard's words' numbers in its match data, for their positions from memory.
-  std::vector<SequencePositions> sequences(shards.size());
-  for (std::size_t s = 0; s < shards.size(); ++s)
-    sequences[s] = SequencePositions(shards[s].data, words);
-  // Where a passage's positions come from Xapian: which of the passages hold each word, from
-  // one walk of the word's postings in docid order (a position-list lookup costs a fresh
-  // B-tree cursor, about 4 000 instructions, and many passages of a list ranked by several
-  // words lack one of them). Walked at the first such passage.
-  std::vector<std::vector<char>> holds;
-  const auto walk_postings = [&] {
-    std::vector<std::pair<Xapian::docid, std::size_t>> by_docid(depth);
-    for (std::size_t d = 0; d < depth; ++d) by_docid[d] = {docs[d].docid, d};
+  return out;
+}
+
+// The pairs' words' positions in the first `depth` passages of a ranking: from the token
+// sequences of the local shard that holds a passage, else from Xapian's position lists.
+class PassagePositions {
+ public:
+  PassagePositions(const Xapian::Database& db, std::span<const matcher::LocalShard> shards,
+                   const WordPairs& pairs, const std::vector<matcher::ScoredDoc>& docs,
+                   std::size_t depth)
+      : db_(db),
+        shards_(shards),
+        pairs_(pairs),
+        docs_(docs),
+        depth_(depth),
+        positions_(pairs.words.size()),
+        read_(pairs.words.size()) {
+    for (const matcher::LocalShard& shard : shards)
+      sequences_.emplace_back(shard.data, pairs.words);
+  }
+
+  // Passage d's positions of each word (empty where it lacks the word or, read from Xapian, no
+  // pair needs it).
+  const std::vector<std::vector<Xapian::termpos>>& of(std::size_t d) {
+    if (!shards_.empty()) {
+      const matcher::ShardDocument at = matcher::shard_document(shards_, docs_[d].docid);
+      if (sequences_[static_cast<std::size_t>(&at.shard - shards_.data())].read(at.docid,
+                                                                                positions_))
+        return positions_;
+    }
+    if (holds_.empty()) walk_postings();
+    std::fill(read_.begin(), read_.end(), 0);
+    for (auto& list : positions_) list.clear();
+    for (const WordPair& pair : pairs_.pairs) {
+      if (!holds_[pair.first][d] || !holds_[pair.second][d]) continue;
+      for (const std::size_t w : {pair.first, pair.second})
+        if (!read_[w]) {
+          positions_[w] = positions(db_, docs_[d].docid, pairs_.words[w]);
+          read_[w] = 1;
+        }
+    }
+    return positions_;
+  }
+
+ private:
+  // Which of the passages hold each word, from one walk of the word's postings in docid order,
+  // made at the first passage read from Xapian: a position-list lookup costs a fresh B-tree
+  // cursor (about 4 000 instructions), and many passages of a list ranked by several words
+  // lack one of them.
+  void walk_postings() {
+    std::vector<std::pair<Xapian::docid, std::size_t>> by_docid(depth_);
+    for (std::size_t d = 0; d < depth_; ++d) by_docid[d] = {docs_[d].docid, d};
     std::sort(by_docid.begin(), by_docid.end());
-    holds.assign(words.size(), std::vector<char>(depth, 0));
-    for (std::size_t w = 0; w < words.size(); ++w) {
-      auto posting = db.postlist_begin(words[w]);
-      const auto end = db.postlist_end(words[w]);
+    holds_.assign(pairs_.words.size(), std::vector<char>(depth_, 0));
+    for (std::size_t w = 0; w < pairs_.words.size(); ++w) {
+      auto posting = db_.postlist_begin(pairs_.words[w]);
+      const auto end = db_.postlist_end(pairs_.words[w]);
       for (const auto& [docid, d] : by_docid) {
         posting.skip_to(docid);
         if (posting == end) break;
-        if (*posting == docid) holds[w][d] = 1;
+        if (*posting == docid) holds_[w][d] = 1;
       }
     }
-  };
+  }
+
+  const Xapian::Database& db_;
+  std::span<const matcher::LocalShard> shards_;
+  const WordPairs& pairs_;
+  const std::vector<matcher::ScoredDoc>& docs_;
+  std::size_t depth_;
+  std::vector<SequencePositions> sequences_;  // one a shard
+  std::vector<std::vector<char>> holds_;      // by word, then passage; walked when first needed
+  std::vector<std::vector<Xapian::termpos>> positions_;  // the last passage's, by word
+  std::vector<char> read_;                               // which of them Xapian gave
+};
+
+}  // namespace
+
+void rerank(const Xapian::Database& db, std::span<const matcher::LocalShard> shards,
+            const std::vector<std::string>& terms, const Parameters& parameters, std::size_t depth,
+            std::vector<matcher::ScoredDoc>& docs, std::vector<std::string>& collapse_keys) {
+  depth = std::min(depth, docs.size());
+  if (depth < 2 || parameters.scale <= 0) return;
+  const WordPairs pairs = word_pairs(db, terms);
+  if (pairs.pairs.empty()) return;
   const Xapian::doccount documents = db.get_doccount();
   const double average = db.get_avlength();
-  std::vector<std::vector<Xapian::termpos>> word_positions(words.size());
-  std::vector<char> read(words.size());
-  const auto read_from_xapian = [&](std::size_t d) {
-    if (holds.empty()) walk_postings();
-    std::fill(read.begin(), read.end(), 0);
-    for (auto& list : word_positions) list.clear();
-    for (const Pair& pair : pairs) {
-      if (!holds[pair.first][d] || !holds[pair.second][d]) continue;
-      for (const std::size_t w : {pair.first, pair.second})
-        if (!read[w]) {
-          word_positions[w] = positions(db, docs[d].docid, words[w]);
-          read[w] = 1;
-        }
-    }
-  };
+  PassagePositions passage_positions(db, shards, pairs, docs, depth);
   for (std::size_t d = 0; d < depth; ++d) {
-    const Xapian::docid docid = docs[d].docid;
-    bool from_sequence = false;
-    if (!shards.empty()) {
-      const matcher::ShardDocument at = matcher::shard_document(shards, docid);
-      from_sequence = sequences[static_cast<std::size_t>(&at.shard - shards.data())].read(
-          at.docid, word_positions);
-    }
-    if (!from_sequence) read_from_xapian(d);
+    const std::vector<std::vector<Xapian::termpos>>& word_positions = passage_positions.of(d);
     double length = -1;  // read only for a passage with a window
     double added = 0;
-    for (const Pair& pair : pairs) {
+    for (const WordPair& pair : pairs.pairs) {
       const auto& first = word_positions[pair.first];
       const auto& second = word_positions[pair.second];
       if (first.empty() || second.empty()) continue;
       const unsigned ordered = ordered_matches(first, second);
       const unsigned unordered = unordered_matches(first, second, parameters.unordered_window);
       if (unordered == 0) continue;  // an ordered window is an unordered one too
-      if (length < 0) length = db.get_doclength(docid);
+      if (length < 0) length = db.get_doclength(docs[d].docid);
       added += parameters.ordered_weight *
                    window_weight(ordered, length, average, pair.passages, documents, parameters) +
                parameters.unordered_weight *
