@@ -248,22 +248,32 @@ TEST_F(QueryBuilding, NothingSearchableIsAnError) {
 
 // Which of the Arabic stemmer's stems a query word tries (Snowball's outputs, 2026-12-07).
 TEST(ArabicVariant, TakenWhereTheStemmerTookAnEndingOrTheArticle) {
-  using kavosh::search::query_building::arabic_variant_applies;
-  // Endings only, or letters changed in place.
-  EXPECT_TRUE(arabic_variant_applies("یکتبون", "یکتب"));
-  EXPECT_TRUE(arabic_variant_applies("کتابها", "کتاب"));
-  EXPECT_TRUE(arabic_variant_applies("مسئله", "مسیل"));
-  // The definite article in front, alone or after a proclitic.
-  EXPECT_TRUE(arabic_variant_applies("المعلمون", "معلم"));
-  EXPECT_TRUE(arabic_variant_applies("بالمدرسه", "مدرسه"));
-  EXPECT_TRUE(arabic_variant_applies("للمعلم", "معلم"));
-  // A Persian word's first letter read as a proclitic.
-  EXPECT_FALSE(arabic_variant_applies("برگهای", "رگها"));
-  EXPECT_FALSE(arabic_variant_applies("برگرفته", "رگرف"));
-  EXPECT_FALSE(arabic_variant_applies("فشار", "شار"));
-  EXPECT_FALSE(arabic_variant_applies("فسفر", "سفر"));
-  EXPECT_FALSE(arabic_variant_applies("بیشتری", "یشتر"));
-  EXPECT_FALSE(arabic_variant_applies("وزارت", "زار"));
+  struct Case {
+    const char* term;
+    const char* arabic_stem;
+    bool applies;
+  };
+  const Case cases[] = {
+      // Endings only, or letters changed in place.
+      {"یکتبون", "یکتب", true},
+      {"کتابها", "کتاب", true},
+      {"مسئله", "مسیل", true},
+      // The definite article in front, alone or after a proclitic.
+      {"المعلمون", "معلم", true},
+      {"بالمدرسه", "مدرسه", true},
+      {"للمعلم", "معلم", true},
+      // A Persian word's first letter read as a proclitic.
+      {"برگهای", "رگها", false},
+      {"برگرفته", "رگرف", false},
+      {"فشار", "شار", false},
+      {"فسفر", "سفر", false},
+      {"بیشتری", "یشتر", false},
+      {"وزارت", "زار", false},
+  };
+  for (const Case& c : cases)
+    EXPECT_EQ(kavosh::search::query_building::arabic_variant_applies(c.term, c.arabic_stem),
+              c.applies)
+        << c.term << " -> " << c.arabic_stem;
 }
 
 }  // namespace
