@@ -142,8 +142,7 @@ constexpr std::size_t kHeaderBytesWithoutSequences = 128;
 std::optional<std::size_t> read_header(const char* in, std::uint64_t size, Header& header) {
   const auto older = [&](std::size_t fields_bytes, std::size_t header_bytes) {
     std::memcpy(&header, in, fields_bytes);
-    header.sequence_pool_bytes =
-        fields_bytes > offsetof(Header, sequence_pool_bytes) ? header.sequence_pool_bytes : 0;
+    if (fields_bytes <= offsetof(Header, sequence_pool_bytes)) header.sequence_pool_bytes = 0;
     header.chunk_docs = kOldChunkDocs;
     std::memcpy(&header.checksum, in + fields_bytes, sizeof header.checksum);
     return header_bytes;

@@ -9,8 +9,6 @@
 
 #include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <random>
 #include <string>
@@ -168,11 +166,7 @@ TEST(AdjacentPairs, ADamagedChunkOfFiltersHasNone) {
     EXPECT_TRUE(data->adjacent_pairs(db.get_lastdocid() + 1).empty());
   }
   // The pool ends the file: its last byte belongs to the last document, in the last chunk.
-  std::string bytes;
-  {
-    std::ifstream in(file, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  std::string bytes = testing::read_text(file);
   // Documents per checksum: the header's field at byte 128 (match_data.cpp), a few.
   std::uint64_t chunk_docs = 0;
   std::memcpy(&chunk_docs, bytes.data() + 128, sizeof chunk_docs);
@@ -180,7 +174,7 @@ TEST(AdjacentPairs, ADamagedChunkOfFiltersHasNone) {
   ASSERT_LE(chunk_docs, 64u);
   const Xapian::docid damaged_from = db.get_lastdocid() / chunk_docs * chunk_docs;
   bytes.back() = static_cast<char>(bytes.back() ^ 0x01);
-  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+  testing::write_file(file, bytes);
   const auto damaged = MatchData::read(file, db);
   ASSERT_TRUE(damaged);
   for (Xapian::docid docid = 1; docid <= db.get_lastdocid(); ++docid) {

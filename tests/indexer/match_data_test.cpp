@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -323,15 +322,9 @@ TEST(MatchData, ATruncatedOrTamperedFileIsNeverRead) {
   Xapian::Database db((dir / "db").string());
   const auto file = match_data_path(dir.path());
   MatchData::write(db, file);
-  std::string bytes;
-  {
-    std::ifstream in(file, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  std::string bytes = testing::read_text(file);
   ASSERT_TRUE(MatchData::read(file, db));
-  auto rewrite = [&](const std::string& content) {
-    std::ofstream(file, std::ios::binary | std::ios::trunc) << content;
-  };
+  auto rewrite = [&](const std::string& content) { testing::write_file(file, content); };
   rewrite(bytes.substr(0, bytes.size() - 1));
   EXPECT_FALSE(MatchData::read(file, db)) << "truncated";
   rewrite(bytes.substr(0, 40));

@@ -8,8 +8,6 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <random>
@@ -213,11 +211,7 @@ TEST(TokenSequences, AFileWrittenBeforeThemIsReadWithoutThem) {
   MatchData::write(db, file, 1024);  // the chunks such files had
   const std::optional<MatchData> current = MatchData::read(file, db);
   ASSERT_TRUE(current.has_value());
-  std::string bytes;
-  {
-    std::ifstream in(file, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  std::string bytes = testing::read_text(file);
   const auto field = [&](std::size_t offset) {
     std::uint64_t value;
     std::memcpy(&value, bytes.data() + offset, sizeof value);
@@ -237,7 +231,7 @@ TEST(TokenSequences, AFileWrittenBeforeThemIsReadWithoutThem) {
   old[7] = '6';
   // (Written beside it: `current` maps the file.)
   const std::filesystem::path old_file = dir / "old.data";
-  std::ofstream(old_file, std::ios::binary) << old;
+  testing::write_file(old_file, old);
   const std::optional<MatchData> before = MatchData::read(old_file, db);
   ASSERT_TRUE(before.has_value());
   const std::vector<std::uint32_t> the{*before->term_number("the")};
@@ -260,16 +254,12 @@ TEST(TokenSequences, AFileOfChunksOfAThousandIsRead) {
   ASSERT_TRUE(current.has_value());
   const std::filesystem::path wide = dir / "wide.data";
   MatchData::write(db, wide, 1024);
-  std::string bytes;
-  {
-    std::ifstream in(wide, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  std::string bytes = testing::read_text(wide);
   // Without the chunk size field at byte 128.
   std::string old = bytes.substr(0, 128) + bytes.substr(136);
   old[7] = '7';
   const std::filesystem::path old_file = dir / "old.data";
-  std::ofstream(old_file, std::ios::binary) << old;
+  testing::write_file(old_file, old);
   const std::optional<MatchData> before = MatchData::read(old_file, db);
   ASSERT_TRUE(before.has_value());
   const std::vector<std::uint32_t> the_cat{*current->term_number("the"),
