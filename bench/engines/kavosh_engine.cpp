@@ -39,7 +39,8 @@ struct KavoshSettings {
   bool no_normalize_index = false;
   analysis::AnalyzerOptions index_analysis;  // its stemmers; normalization by the flag above
   unsigned batch_passages = index::WriterOptions{}.batch_passages;
-  unsigned shards = 0;  // WriterOptions::index_shards: 0 one database, N a sharded index
+  unsigned shards = 0;            // WriterOptions::index_shards: 0 one database, N a sharded index
+  bool xapian_positions = false;  // WriterOptions::body_positions_in_xapian
   bool no_normalize_query = false;
   search::SearchRequest request;  // ranking fields only; query/limit/snippets set per query
   // What the opened Searcher really analyzes queries with: "on"/"off" (set when it opens).
@@ -64,6 +65,8 @@ class KavoshBuilder final : public IndexBuilder {
                                             !settings.no_normalize_index;
                                         options.batch_passages = settings.batch_passages;
                                         options.index_shards = settings.shards;
+                                        options.body_positions_in_xapian =
+                                            settings.xapian_positions;
                                         return std::make_unique<index::IndexWriter>(store, options);
                                       })),
         lang_(std::move(lang)) {}
@@ -193,6 +196,9 @@ void add_kavosh_options(CLI::App& index_command, CLI::App& search_command,
                            "write a sharded index of N shards (kavosh-index --shards; 0: one "
                            "database). Search such an index, or a stub file naming remote "
                            "shards in its place (DIR/index), as usual");
+  index_command.add_flag("--xapian-positions", settings.xapian_positions,
+                         "as kavosh-index --xapian-positions (shards to serve through "
+                         "xapian-tcpsrv need it)");
   auto& request = settings.request;
   search_command.add_option("--k1", request.k1, "BM25 k1");
   search_command.add_option("--b", request.b, "BM25 b");

@@ -35,6 +35,7 @@ struct Options {
   std::string format = "auto";
   unsigned batch = kavosh::index::WriterOptions{}.batch_passages;
   bool rebuild = false;
+  bool xapian_positions = false;
   unsigned shards = 0;  // 0: as the index is
   bool strict = false;
   bool quiet = false;
@@ -73,6 +74,22 @@ struct WriteRun {
 };
 
 // Deletes, then aliases files, then the input paths, in one writer and one final commit.
+// The flags that say how the index is written.
+WriterOptions writer_options_of(const Options& options) {
+  WriterOptions writer_options;
+  writer_options.rebuild = options.rebuild;
+  if (options.xapian_positions) writer_options.body_positions_in_xapian = true;
+  writer_options.batch_passages = options.batch;
+  writer_options.spelling = !options.no_spelling;
+  writer_options.analysis_thread = !options.single_thread;
+  writer_options.index_shards = options.shards;
+  writer_options.analyzer.english_stemmer =
+      kavosh::analysis::parse_english_stemmer(options.english_stemmer).value();
+  writer_options.analyzer.persian_stemmer =
+      kavosh::analysis::parse_persian_stemmer(options.persian_stemmer).value();
+  return writer_options;
+}
+
 WriteRun write(const Options& options, Format format) {
   WriteRun run;
   std::vector<LeftOutFile>& left_out = run.left_out;
@@ -83,16 +100,7 @@ WriteRun write(const Options& options, Format format) {
     if (!fs::is_regular_file(alias_file))
       throw std::runtime_error("no such aliases file: " + alias_file.string());
   }
-  WriterOptions writer_options;
-  writer_options.rebuild = options.rebuild;
-  writer_options.batch_passages = options.batch;
-  writer_options.spelling = !options.no_spelling;
-  writer_options.analysis_thread = !options.single_thread;
-  writer_options.index_shards = options.shards;
-  writer_options.analyzer.english_stemmer =
-      kavosh::analysis::parse_english_stemmer(options.english_stemmer).value();
-  writer_options.analyzer.persian_stemmer =
-      kavosh::analysis::parse_persian_stemmer(options.persian_stemmer).value();
+  const WriterOptions writer_options = writer_options_of(options);
 
   const auto started = std::chrono::steady_clock::now();
   kavosh::cli::ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
@@ -267,6 +275,9 @@ void add_flags(CLI::App& app, Options& options) {
   app.add_flag("--quiet,-q", options.quiet, "no progress line and no summary");
   app.add_flag("--no-spelling", options.no_spelling, "do not write spelling data");
   app.add_flag("--single-thread", options.single_thread, "analyze on the writing thread");
+  app.add_flag("--xapian-positions", options.xapian_positions,
+               "keep body words' positions in Xapian's position table too (an index served "
+               "through xapian-tcpsrv needs them; otherwise phrases are checked without them)");
   app.add_flag("--compact", options.compact, "compact the database afterwards");
   app.add_flag("--stats", options.stats, "print the database's summary");
   app.add_option("--show", options.show, "print one passage (ARTICLE#N or ARTICLE) with its terms");

@@ -166,6 +166,8 @@ DatabaseSummary summarize_database(const std::filesystem::path& db_path) {
   summary.persian_stemmer = db.get_metadata(std::string(schema::kMetaPersianStemmer));
   if (summary.persian_stemmer.empty())
     summary.persian_stemmer = schema::kPersianStemmerOfOlderIndexes;
+  summary.body_positions = schema::body_positions_in_xapian(db) ? schema::kBodyPositionsInXapian
+                                                                : schema::kBodyPositionsInSequences;
   summary.total_length = db.get_total_length();
   summary.average_length = db.get_avlength();
   const std::string language_prefix(schema::kLanguage);
@@ -221,6 +223,10 @@ std::string format_summary(const DatabaseSummary& summary) {
       << "\n";
   out << "stemmers: english " << summary.english_stemmer << ", persian " << summary.persian_stemmer
       << "\n";
+  out << "body positions: " << summary.body_positions
+      << (summary.body_positions == schema::kBodyPositionsInXapian
+              ? " (Xapian's position table)\n"
+              : " (match.data's token sequences and the stored records)\n");
   return out.str();
 }
 

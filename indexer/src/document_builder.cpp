@@ -148,9 +148,10 @@ void DocumentBuilder::fill_record(const Article& article, std::size_t number,
   record_.date = article.date;
 }
 
-// Posts `tokens` under `prefix` with positions and "Z" + prefix + stem_or_term without. The
-// one place a document gets positions: the body's must follow its stored record's token table,
-// from which match.data's token sequences and adjacent-pair filters are built.
+// Posts `tokens` under `prefix` with positions (the body's only where Xapian keeps them) and
+// "Z" + prefix + stem_or_term without. The one place a document gets positions: the body's must
+// follow its stored record's token table, from which match.data's token sequences and
+// adjacent-pair filters are built. Without positions a term's wdf is the same.
 void DocumentBuilder::add_tokens(Xapian::Document& doc, const std::vector<Token>& tokens,
                                  std::string_view prefix, unsigned wdf) {
   std::string term(prefix);
@@ -163,7 +164,10 @@ void DocumentBuilder::add_tokens(Xapian::Document& doc, const std::vector<Token>
     term.resize(prefix_size);
     term += token.term;
     if (term.size() > schema::kMaxTermBytes) continue;
-    doc.add_posting(term, token.position + 1, wdf);
+    if (prefix_size > 0 || body_positions_in_xapian_)
+      doc.add_posting(term, token.position + 1, wdf);
+    else
+      doc.add_term(term, wdf);
     const std::string& stem_source = token.stem_or_term();
     stem.resize(stem_prefix_size);
     stem += stem_source;

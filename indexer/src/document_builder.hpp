@@ -41,6 +41,9 @@ struct PreparedArticle {
 class DocumentBuilder {
  public:
   explicit DocumentBuilder(const kavosh::analysis::AnalyzerOptions& options);
+  // Whether body terms are posted with their positions (schema.hpp: kMetaBodyPositions); by
+  // default not, their positions kept by the stored record alone.
+  void set_body_positions_in_xapian(bool in_xapian) { body_positions_in_xapian_ = in_xapian; }
 
   // With a dictionary, the documents hold their stored records compressed with it; without
   // one, PreparedPassage::record_body holds each record's body.
@@ -64,6 +67,7 @@ class DocumentBuilder {
   std::vector<kavosh::analysis::Token> tokens_;
   StoredPassage record_;  // reused per passage: its vectors keep their storage
   std::uint64_t postings_ = 0;
+  bool body_positions_in_xapian_ = false;
 };
 
 }  // namespace kavosh::index

@@ -136,7 +136,8 @@ struct IndexWriter::Impl {
   // the process, see ensure_disk_space) and leaves the database at its last commit.
   bool failed = false;
 
-  bool closed = false;  // close() ran: the run is over
+  bool body_positions_in_xapian = false;  // chosen_body_positions(), once open
+  bool closed = false;                    // close() ran: the run is over
   // Exceptions in flight when the writer was made: its destructor, run by the unwinding of a
   // failed run, must not put a staged rebuild in the old index's place.
   int exceptions_at_start = std::uncaught_exceptions();
@@ -162,7 +163,28 @@ struct IndexWriter::Impl {
       refuse_other_stemmers(*shard);
       load_record_dictionary(*shard);
     }
+    body_positions_in_xapian = chosen_body_positions();
+    main_builder.set_body_positions_in_xapian(body_positions_in_xapian);
     reset_batch_limits();
+  }
+
+  // What the index's documents hold already, or for a new one what the options ask (by default
+  // no body positions in Xapian); one index never mixes the two.
+  bool chosen_body_positions() const {
+    std::optional<bool> recorded;
+    for (const auto& shard : shard_set.shards())
+      if (shard->db.get_doccount() > 0) recorded = schema::body_positions_in_xapian(shard->db);
+    const bool wanted = options.body_positions_in_xapian.value_or(recorded.value_or(false));
+    if (recorded && *recorded != wanted) {
+      const auto layout = [](bool in_xapian) {
+        return in_xapian ? "with Xapian positions of body words (--xapian-positions)"
+                         : "without Xapian positions of body words";
+      };
+      throw std::runtime_error("database " + path.string() + " was written " + layout(*recorded) +
+                               ", this run asks for it " + layout(wanted) +
+                               ": re-index it with --rebuild to change that");
+    }
+    return wanted;
   }
 
   // The dictionary the shard's earlier runs trained, which its new records use too.
@@ -222,6 +244,7 @@ struct IndexWriter::Impl {
 
   void analyze(AnalysisThread& thread) {
     DocumentBuilder builder(options.analyzer);
+    builder.set_body_positions_in_xapian(body_positions_in_xapian);
     while (auto article = thread.pending.pop()) {
       // Articles written since the last one: freed here, where their documents were allocated.
       while (auto written = thread.written.try_pop()) written.reset();
@@ -250,6 +273,7 @@ struct IndexWriter::Impl {
   // A failure goes back through the shard's queue to the thread that adds or commits.
   void run_shard(Shard& shard) {
     DocumentBuilder builder(options.analyzer);
+    builder.set_body_positions_in_xapian(body_positions_in_xapian);
     while (auto article = shard.queue.pop()) {
       try {
         PreparedArticle prepared = builder.prepare(*article, shard.record_dictionary.get());
@@ -482,6 +506,10 @@ struct IndexWriter::Impl {
     shard.db.set_metadata(
         std::string(schema::kMetaPersianStemmer),
         std::string(analysis::persian_stemmer_name(options.analyzer.persian_stemmer)));
+    shard.db.set_metadata(
+        std::string(schema::kMetaBodyPositions),
+        std::string(body_positions_in_xapian ? schema::kBodyPositionsInXapian
+                                             : schema::kBodyPositionsInSequences));
     if (shard_set.sharded())
       shard.db.set_metadata(std::string(schema::kMetaShardRouting), std::string(kShardRouting));
     shard.db.commit_transaction();

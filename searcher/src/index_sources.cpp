@@ -145,6 +145,12 @@ class Opener {
           (version.empty() ? "(none)" : version) + ", this kavosh-search reads schema " +
           std::string(schema::kSchemaVersion) + ": re-index it with kavosh-index --rebuild");
     }
+    // A phrase in a remote shard is checked by xapian-tcpsrv, through Xapian's positions.
+    if (!top && !schema::body_positions_in_xapian(db))
+      throw std::runtime_error("shard " + name +
+                               " was indexed without Xapian's positions of body words, which "
+                               "xapian-tcpsrv needs to check its phrases: re-index it with "
+                               "kavosh-index --rebuild --xapian-positions");
     index_.db.add_database(db);
     index_.parts.push_back({db, top ? fs::path(name) : fs::path()});
   }

@@ -4,6 +4,7 @@
 // that may expand the query first.
 #include <xapian.h>
 
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +26,9 @@ struct MatchSources {
   std::span<const matcher::LocalShard> match_shards;
   std::string_view no_match_data;  // why match_shards is empty
   bool collapsed = false;          // one passage per article
+  // Where the body terms' positions are when Xapian's position table lacks them (schema.hpp:
+  // kMetaBodyPositions); none: they are there.
+  std::shared_ptr<const matcher::BodyPositions> body_positions;
 };
 
 // The ranked page of a search, from whichever matcher answered.

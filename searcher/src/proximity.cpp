@@ -127,11 +127,13 @@ const index::MatchData* data_of(std::span<const matcher::LocalShard> shards,
 class WordPairSource : public Xapian::PostingSource {
  public:
   WordPairSource(std::string first, std::string second, const Parameters& parameters,
-                 std::span<const matcher::LocalShard> shards)
+                 std::span<const matcher::LocalShard> shards,
+                 std::shared_ptr<const matcher::BodyPositions> body_positions)
       : first_(std::move(first)),
         second_(std::move(second)),
         parameters_(parameters),
-        shards_(shards) {}
+        shards_(shards),
+        body_positions_(std::move(body_positions)) {}
 
   void init(const Xapian::Database& db) override {
     postings_.clear();
@@ -158,8 +160,13 @@ class WordPairSource : public Xapian::PostingSource {
         continue;
       }
       const Xapian::docid docid = *a;
-      if (!sequences.read(docid, pair_positions))
+      if (sequences.read(docid, pair_positions)) {
+      } else if (body_positions_) {
+        body_positions_->positions(db, docid, std::vector<std::string>{first_, second_},
+                                   pair_positions);
+      } else {
         pair_positions = {positions(db, docid, first_), positions(db, docid, second_)};
+      }
       const auto& first_positions = pair_positions[0];
       const auto& second_positions = pair_positions[1];
       Counts c{docid, ordered_matches(first_positions, second_positions),
@@ -205,7 +212,7 @@ class WordPairSource : public Xapian::PostingSource {
   Xapian::docid get_docid() const override { return postings_[at_].first; }
   double get_weight() const override { return postings_[at_].second; }
   WordPairSource* clone() const override {
-    return new WordPairSource(first_, second_, parameters_, shards_);
+    return new WordPairSource(first_, second_, parameters_, shards_, body_positions_);
   }
   std::string get_description() const override {
     return "WordPairSource(" + first_ + " " + second_ + ")";
@@ -215,6 +222,7 @@ class WordPairSource : public Xapian::PostingSource {
   std::string first_, second_;
   Parameters parameters_;
   std::span<const matcher::LocalShard> shards_;  // the search's, which outlives the source
+  std::shared_ptr<const matcher::BodyPositions> body_positions_;
   std::vector<std::pair<Xapian::docid, double>> postings_;  // ascending docid
   std::size_t at_ = 0;
   bool started_ = false;
@@ -223,12 +231,15 @@ class WordPairSource : public Xapian::PostingSource {
 }  // namespace
 
 Xapian::Query boost(const Xapian::Database& db, std::span<const matcher::LocalShard> shards,
+                    const std::shared_ptr<const matcher::BodyPositions>& body_positions,
                     const std::vector<std::string>& terms, const Parameters& parameters) {
   std::vector<Xapian::Query> pairs;
   for (std::size_t i = 0; i + 1 < terms.size(); ++i) {
     if (terms[i] == terms[i + 1] || !db.term_exists(terms[i]) || !db.term_exists(terms[i + 1]))
       continue;
-    pairs.emplace_back((new WordPairSource(terms[i], terms[i + 1], parameters, shards))->release());
+    pairs.emplace_back(
+        (new WordPairSource(terms[i], terms[i + 1], parameters, shards, body_positions))
+            ->release());
   }
   if (pairs.empty()) return Xapian::Query();
   return Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
@@ -289,14 +300,16 @@ WordPairs word_pairs(const Xapian::Database& db, const std::vector<std::string>&
 }
 
 // The pairs' words' positions in the first `depth` passages of a ranking: from the token
-// sequences of the local shard that holds a passage, else from Xapian's position lists.
+// sequences of the local shard that holds a passage, else from Xapian's position lists (or
+// where those lack them, from `body_positions`).
 class PassagePositions {
  public:
   PassagePositions(const Xapian::Database& db, std::span<const matcher::LocalShard> shards,
-                   const WordPairs& pairs, const std::vector<matcher::ScoredDoc>& docs,
-                   std::size_t depth)
+                   const matcher::BodyPositions* body_positions, const WordPairs& pairs,
+                   const std::vector<matcher::ScoredDoc>& docs, std::size_t depth)
       : db_(db),
         shards_(shards),
+        body_positions_(body_positions),
         pairs_(pairs),
         docs_(docs),
         depth_(depth),
@@ -314,6 +327,10 @@ class PassagePositions {
       if (sequences_[static_cast<std::size_t>(&at.shard - shards_.data())].read(at.docid,
                                                                                 positions_))
         return positions_;
+    }
+    if (body_positions_ != nullptr) {
+      body_positions_->positions(db_, docs_[d].docid, pairs_.words, positions_);
+      return positions_;
     }
     if (holds_.empty()) walk_postings();
     std::fill(read_.begin(), read_.end(), 0);
@@ -352,6 +369,7 @@ class PassagePositions {
 
   const Xapian::Database& db_;
   std::span<const matcher::LocalShard> shards_;
+  const matcher::BodyPositions* body_positions_;
   const WordPairs& pairs_;
   const std::vector<matcher::ScoredDoc>& docs_;
   std::size_t depth_;
@@ -364,15 +382,16 @@ class PassagePositions {
 }  // namespace
 
 void rerank(const Xapian::Database& db, std::span<const matcher::LocalShard> shards,
-            const std::vector<std::string>& terms, const Parameters& parameters, std::size_t depth,
-            std::vector<matcher::ScoredDoc>& docs, std::vector<std::string>& collapse_keys) {
+            const matcher::BodyPositions* body_positions, const std::vector<std::string>& terms,
+            const Parameters& parameters, std::size_t depth, std::vector<matcher::ScoredDoc>& docs,
+            std::vector<std::string>& collapse_keys) {
   depth = std::min(depth, docs.size());
   if (depth < 2 || parameters.scale <= 0) return;
   const WordPairs pairs = word_pairs(db, terms);
   if (pairs.pairs.empty()) return;
   const Xapian::doccount documents = db.get_doccount();
   const double average = db.get_avlength();
-  PassagePositions passage_positions(db, shards, pairs, docs, depth);
+  PassagePositions passage_positions(db, shards, body_positions, pairs, docs, depth);
   for (std::size_t d = 0; d < depth; ++d) {
     const std::vector<std::vector<Xapian::termpos>>& word_positions = passage_positions.of(d);
     double length = -1;  // read only for a passage with a window

@@ -8,12 +8,14 @@
 // shard's match data, or Xapian's positions where those cannot say (schema.hpp).
 #include <xapian.h>
 
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
 #include "kavosh/search/query.hpp"
+#include "matcher/body_positions.hpp"
 #include "matcher/matcher.hpp"
 
 namespace kavosh::search::proximity {
@@ -51,20 +53,23 @@ std::vector<std::string> content_terms(const QueryNode& query, analysis::Analyze
 // window kind, OR'd; an empty query when there is no pair. Xapian's Enquire ranks it (the
 // top-k matcher does not read posting sources). `shards`: the local shards `db` searches with
 // their match data (empty where it has none), which the sources read positions from; they
-// must outlive the query.
+// must outlive the query. `body_positions`: where the positions are when Xapian's position
+// table lacks them (none: it has them).
 Xapian::Query boost(const Xapian::Database& db, std::span<const matcher::LocalShard> shards,
+                    const std::shared_ptr<const matcher::BodyPositions>& body_positions,
                     const std::vector<std::string>& terms, const Parameters& parameters);
 
 // The rerank (SearchRequest::proximity_rerank_depth): the first `depth` of `docs` (best first)
 // get the windows of every adjacent pair of `terms`, counted from their positions (`shards`
-// as boost() reads them) and
+// and `body_positions` as boost() reads them) and
 // weighed as boost() weighs them, added to their scores, and are sorted again (ties by
 // ascending docid, as the matchers order them); `collapse_keys`, when not empty, follow their
 // documents. A window's idf is its rarer word's: the passages with a window are at most those
 // with that word, and counting them exactly means reading the positions of every passage that
 // holds both words, which the rerank exists to avoid. Documents past `depth` keep their place.
 void rerank(const Xapian::Database& db, std::span<const matcher::LocalShard> shards,
-            const std::vector<std::string>& terms, const Parameters& parameters, std::size_t depth,
-            std::vector<matcher::ScoredDoc>& docs, std::vector<std::string>& collapse_keys);
+            const matcher::BodyPositions* body_positions, const std::vector<std::string>& terms,
+            const Parameters& parameters, std::size_t depth, std::vector<matcher::ScoredDoc>& docs,
+            std::vector<std::string>& collapse_keys);
 
 }  // namespace kavosh::search::proximity

@@ -19,8 +19,8 @@ Xapian::Query with_ranking_features(const MatchSources& sources, analysis::Analy
     parameters.k1 = r.k1;
     parameters.b = r.b;
     parameters.scale = r.proximity_weight;
-    const Xapian::Query boost =
-        proximity::boost(sources.db, sources.match_shards, content, parameters);
+    const Xapian::Query boost = proximity::boost(sources.db, sources.match_shards,
+                                                 sources.body_positions, content, parameters);
     if (!boost.empty()) query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, boost);
   }
   if (r.rm3 == SearchRequest::Rm3::Off) return query;
@@ -56,8 +56,8 @@ Ranking rank_with_rerank(const MatchSources& sources, analysis::Analyzer& analyz
   parameters.k1 = r.k1;
   parameters.b = r.b;
   parameters.scale = r.proximity_weight;
-  proximity::rerank(sources.db, sources.match_shards, content, parameters, r.proximity_rerank_depth,
-                    ranking.docs, ranking.collapse_keys);
+  proximity::rerank(sources.db, sources.match_shards, sources.body_positions.get(), content,
+                    parameters, r.proximity_rerank_depth, ranking.docs, ranking.collapse_keys);
   const auto page = [&r](auto& list) {
     if (list.empty()) return;
     list.erase(list.begin(), list.begin() + std::min<std::size_t>(r.offset, list.size()));

@@ -23,6 +23,7 @@
 #include "kavosh/xapian/open_database.hpp"
 #include "match.hpp"
 #include "matcher/best_postings.hpp"
+#include "matcher/body_positions.hpp"
 #include "ranking_features.hpp"
 #include "records.hpp"
 #include "weighting.hpp"
@@ -207,6 +208,9 @@ struct Searcher::Impl {
     // The stored records' dictionaries of every database searched, read at the first query
     // that reads a record (record_dictionaries()).
     std::optional<index::RecordDictionaries> record_dictionaries;
+    // Where the body terms' positions are when a database's Xapian position table lacks them
+    // (schema.hpp: kMetaBodyPositions); none when every one has them.
+    std::shared_ptr<const matcher::BodyPositions> body_positions;
     // The revision each database had open when the facts were read (one, or each local
     // shard); none with a remote shard.
     std::vector<Xapian::rev> revisions;
@@ -276,8 +280,27 @@ struct Searcher::Impl {
       if (!path.empty())
         facts.term_filter = index::TermFilter::read(index::term_filter_path(path), db);
       read_match_data(index, path, facts);
+      find_body_positions();
     }
     return facts;
+  }
+  // A database written without Xapian's positions of body words has its phrases checked by
+  // BodyPositions (a remote shard without them is refused when opened: open_index).
+  void find_body_positions() {
+    const bool elsewhere =
+        std::any_of(index.parts.begin(), index.parts.end(), [](const auto& part) {
+          return !part.path.empty() && !schema::body_positions_in_xapian(part.db);
+        });
+    if (!elsewhere) return;
+    std::vector<matcher::BodyPositions::Database> databases;
+    for (std::size_t i = 0; i < index.parts.size(); ++i)
+      databases.push_back(
+          {index.parts[i].db, i < facts.match_data.size() ? &facts.match_data[i] : nullptr});
+    facts.body_positions = std::make_shared<const matcher::BodyPositions>(
+        analyzer.options(), std::move(databases),
+        [this]() -> const index::RecordDictionaries& { return record_dictionaries(); });
+    for (matcher::LocalShard& shard : facts.match_shards)
+      if (!schema::body_positions_in_xapian(shard.db)) shard.body_positions = facts.body_positions;
   }
   IndexFacts facts;
   // The local shards' commits the open revision is of (commit_stamps, taken before the reopen
@@ -477,6 +500,12 @@ BuildOptions Searcher::Impl::build_options(const SearchRequest& r,
       return matcher::termfreq(db, shards, term);
     };
   options.synonyms = current_facts.synonyms ? &*current_facts.synonyms : nullptr;
+  if (current_facts.body_positions)
+    options.positional_source = [positions = current_facts.body_positions](
+                                    Xapian::Query::op op, const std::vector<std::string>& terms,
+                                    Xapian::termcount window) {
+      return matcher::positional_source(positions, op, terms, window);
+    };
   options.arabic_variant = r.arabic_variant;
   options.romanized_variants = r.romanized_variants;
   options.drop_stopwords = r.drop_stopwords;
@@ -519,8 +548,12 @@ SearchResults Searcher::Impl::run(const SearchRequest& r) {
   const bool single_passages = current_facts.one_passage_per_article;
   const bool collapsed = r.collapse && !single_passages;
   enquire.set_collapse_key(collapsed ? schema::kSlotArticleId : Xapian::BAD_VALUENO);
-  const MatchSources sources{db, enquire, current_facts.match_shards, current_facts.no_match_data,
-                             collapsed};
+  const MatchSources sources{db,
+                             enquire,
+                             current_facts.match_shards,
+                             current_facts.no_match_data,
+                             collapsed,
+                             current_facts.body_positions};
 
   // A query that cannot match (BuiltQuery::may_match) skips the match: on a small index, a
   // zero-hit query cost more in Xapian's match setup (term statistics, a postlist tree of empty

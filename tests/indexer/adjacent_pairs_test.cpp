@@ -52,7 +52,9 @@ Article persian_article() {
 // The index of made_up_articles(count) and persian_article() at `path`, its match.data written.
 Xapian::Database write_index(const std::filesystem::path& path, unsigned count) {
   {
-    IndexWriter writer(path);
+    WriterOptions options;
+    options.body_positions_in_xapian = true;  // the filters are held to Xapian's positions
+    IndexWriter writer(path, options);
     for (Article& article : kavosh::testing::made_up_articles(count, 0, 7)) {
       article.fields.push_back({"region", "north east"});
       writer.add(article);

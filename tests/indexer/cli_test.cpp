@@ -87,6 +87,23 @@ TEST(KavoshIndexCli, UsageAndRuntimeErrorsAreOneLine) {
   EXPECT_EQ(no_db.exit_code, 2);
 }
 
+// --xapian-positions keeps body words' positions in Xapian's table (what an index served by
+// xapian-tcpsrv needs), --stats says so, a later run keeps the index's layout, and a rebuild
+// without the flag drops them.
+TEST(KavoshIndexCli, XapianPositionsAreKeptWhereAskedUntilARebuild) {
+  TempDir dir;
+  const auto db = (dir / "db").string();
+  ASSERT_EQ(
+      run_indexer({"--db", db, "--quiet", "--xapian-positions", kCorpus.string()}, dir).exit_code,
+      0);
+  ASSERT_EQ(run_indexer({"--db", db, "--quiet", kCorpus.string()}, dir).exit_code, 0);
+  EXPECT_NE(run_indexer({"--db", db, "--stats"}, dir)
+                .out.find("\nbody positions: xapian (Xapian's position table)\n"),
+            std::string::npos);
+  ASSERT_EQ(run_indexer({"--db", db, "--quiet", "--rebuild", kCorpus.string()}, dir).exit_code, 0);
+  EXPECT_FALSE(schema::body_positions_in_xapian(Xapian::Database(db)));
+}
+
 // The stemmer flags reach the index's metadata (what kavosh-search follows); a later run with
 // other stemmers is refused in one line, and an unknown name is a usage error.
 TEST(KavoshIndexCli, StemmerChoicesAreRecordedAndKept) {
@@ -102,6 +119,10 @@ TEST(KavoshIndexCli, StemmerChoicesAreRecordedAndKept) {
     EXPECT_EQ(database.get_metadata(std::string(schema::kMetaPersianStemmer)), "plurals");
   }
   const auto stats = run_indexer({"--db", db, "--stats"}, dir);
+  EXPECT_NE(stats.out.find("\nbody positions: sequences (match.data's token sequences and the "
+                           "stored records)\n"),
+            std::string::npos)
+      << stats.out;
   EXPECT_NE(stats.out.find("\nstemmers: english lovins, persian plurals\n"), std::string::npos)
       << stats.out;
   const auto defaults = run_indexer({"--db", db, "--quiet", kCorpus.string()}, dir);

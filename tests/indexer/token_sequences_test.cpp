@@ -61,10 +61,13 @@ std::vector<Article> varied_articles() {
   return articles;
 }
 
-// An index of varied_articles() at `path`, its match.data written.
+// An index of varied_articles() at `path`, its match.data written, with Xapian's positions of
+// body terms too: what the sequences are held to.
 Xapian::Database write_varied_index(const std::filesystem::path& path) {
   {
-    IndexWriter writer(path);
+    WriterOptions options;
+    options.body_positions_in_xapian = true;
+    IndexWriter writer(path, options);
     for (const Article& article : varied_articles()) writer.add(article);
     writer.commit();
   }

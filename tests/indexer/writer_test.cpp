@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -128,11 +129,22 @@ TEST(IndexWriter, WritesThePassageLayoutOfSchemaHpp) {
     }
   }
   EXPECT_EQ(terms, expected);
-  // Positions on body words, counted from 1.
+  // Positions on title words, counted from 1; body words' are kept by the stored record and
+  // match.data's sequences only (kMetaBodyPositions), their wdf as with positions.
+  const auto positions = [&](const std::string& term) {
+    return std::vector<Xapian::termpos>(db.positionlist_begin(doc.get_docid(), term),
+                                        db.positionlist_end(doc.get_docid(), term));
+  };
   const auto karun = analyzer.analyze("Karun", Language::English).at(0).term;
-  std::vector<Xapian::termpos> positions(db.positionlist_begin(doc.get_docid(), karun),
-                                         db.positionlist_end(doc.get_docid(), karun));
-  EXPECT_EQ(positions, std::vector<Xapian::termpos>{2});
+  EXPECT_TRUE(positions(karun).empty());
+  Xapian::TermIterator body_term = doc.termlist_begin();
+  body_term.skip_to(karun);
+  ASSERT_EQ(*body_term, karun);
+  EXPECT_EQ(body_term.get_wdf(), 1u);
+  EXPECT_EQ(positions("S" + analyzer.analyze("Persia", Language::English).at(0).term),
+            std::vector<Xapian::termpos>{3});
+  EXPECT_EQ(db.get_metadata(std::string(schema::kMetaBodyPositions)),
+            schema::kBodyPositionsInSequences);
   // The section heading is indexed on the passage that has one.
   const auto second_terms = terms_of(passage_document(db, "rivers#1"));
   const auto geography = analyzer.analyze("Geography", Language::English).at(0);
@@ -163,6 +175,41 @@ TEST(IndexWriter, WritesThePassageLayoutOfSchemaHpp) {
   EXPECT_EQ(doc.get_data(), "");
 }
 
+// Asked to, the writer keeps body words' positions in Xapian's table too (an index served by
+// xapian-tcpsrv needs them); a later run keeps whichever the index has, and one asking for the
+// other is refused before it writes.
+TEST(IndexWriter, KeepsXapiansBodyPositionsWhereAskedAndAnIndexsLayoutAfterwards) {
+  TempDir dir;
+  const auto run = [&](std::optional<bool> in_xapian, const Article& article) {
+    WriterOptions options;
+    options.body_positions_in_xapian = in_xapian;
+    IndexWriter writer(dir / "db", options);
+    writer.add(article);
+    writer.commit();
+  };
+  run(true, sample_article("rivers", 1));
+  run(std::nullopt, sample_article("lakes", 1));
+  Xapian::Database db((dir / "db").string());
+  EXPECT_EQ(db.get_metadata(std::string(schema::kMetaBodyPositions)),
+            schema::kBodyPositionsInXapian);
+  Analyzer analyzer;
+  const auto karun = analyzer.analyze("Karun", Language::English).at(0).term;
+  for (const std::string id : {"rivers#0", "lakes#0"}) {
+    const Xapian::docid docid = passage_document(db, id).get_docid();
+    EXPECT_EQ(std::vector<Xapian::termpos>(db.positionlist_begin(docid, karun),
+                                           db.positionlist_end(docid, karun)),
+              std::vector<Xapian::termpos>{2})
+        << id;
+  }
+  try {
+    run(false, sample_article("seas", 1));
+    ADD_FAILURE() << "a run asking for the other layout was not refused";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("re-index it with --rebuild"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(Xapian::Database((dir / "db").string()).get_doccount(), 2u);
+}
 TEST(IndexWriter, ReAddingAnArticleReplacesItsPassagesAndDropsStaleOnes) {
   TempDir dir;
   {

@@ -394,10 +394,11 @@ ki::Article generated_article(std::string id, std::string title) {
 }
 
 void index_articles(const fs::path& db, const std::vector<ki::Article>& articles,
-                    unsigned shards = 1) {
+                    unsigned shards = 1, bool body_positions_in_xapian = false) {
   ki::WriterOptions options;
   options.rebuild = true;
   options.index_shards = shards;
+  options.body_positions_in_xapian = body_positions_in_xapian;
   ki::IndexWriter writer(db, options);
   for (const ki::Article& article : articles) writer.add(article);
   writer.commit();
@@ -1054,6 +1055,151 @@ TEST_F(MatcherExactness, PhrasesWhoseBestCandidatesFailTheirChecksRankAsEveryDoc
                                 {"\"morin tasp\" \"velk morin\"", ""}});
 }
 
+// Without Xapian's positions of body words (the default layout), phrases and NEAR are checked
+// by match.data's token sequences, else by the stored records analysed again; every way of
+// answering ranks as an index with those positions does: the matcher and Enquire on one database
+// and on two shards, LM (Enquire only), the proximity rerank, and one database whose match.data
+// is gone (every check from the records). Every hit, by id, scores within 1e-9; equal scores in
+// id order, since two shards number the passages otherwise.
+TEST_F(MatcherExactness, PhrasesRankAlikeWithAndWithoutXapiansBodyPositions) {
+  std::mt19937 random(53);
+  const std::vector<ki::Article> articles = generated_articles(
+      random, "layout", 240, [](unsigned a) { return "Layout " + std::to_string(a); },
+      [&]() {
+        switch (random() % 5) {
+          case 0:
+            return std::string("velk morin tasp ");
+          case 1:
+            return std::string("morin velk dorun tasp ");
+          case 2:
+            return std::string("می‌روم dorun kesta ");
+          case 3:
+            return std::string("می روم kesta velk ");
+          default:
+            return std::string();
+        }
+      });
+  index_articles(temp_ / "with", articles, 1, /*body_positions_in_xapian=*/true);
+  index_articles(temp_ / "without", articles, 1, /*body_positions_in_xapian=*/false);
+  index_articles(temp_ / "shards", articles, 2, /*body_positions_in_xapian=*/false);
+  index_articles(temp_ / "no-data", articles, 1, /*body_positions_in_xapian=*/false);
+  fs::remove(ki::match_data_path(temp_ / "no-data"));
+  ASSERT_TRUE(ki::schema::body_positions_in_xapian(Xapian::Database((temp_ / "with").string())));
+  ASSERT_FALSE(
+      ki::schema::body_positions_in_xapian(Xapian::Database((temp_ / "without").string())));
+  struct Way {
+    std::string index;
+    ks::SearchRequest::Matcher matcher;
+  };
+  const std::vector<Way> ways = {{"without", ks::SearchRequest::Matcher::Automatic},
+                                 {"without", ks::SearchRequest::Matcher::Xapian},
+                                 {"shards", ks::SearchRequest::Matcher::Automatic},
+                                 {"shards", ks::SearchRequest::Matcher::Xapian},
+                                 {"no-data", ks::SearchRequest::Matcher::Automatic}};
+  const auto ranked = [&](const std::string& index, const ks::SearchRequest& request) {
+    ks::Searcher searcher(temp_ / index);
+    std::vector<std::pair<std::string, double>> hits;
+    for (const ks::Hit& hit : searcher.search(request).hits)
+      hits.emplace_back(hit.article + "#" + std::to_string(hit.passage),
+                        std::round(hit.score * 1e9) / 1e9);
+    std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    return hits;
+  };
+  std::size_t compared = 0;
+  for (const std::string query :
+       {"\"velk morin tasp\"", "\"morin tasp\"", "velk NEAR/2 tasp", "\"velk morin\" dorun",
+        "+\"morin velk\" -kesta", "\"velk kesta\"", "kesta NEAR/1 velk", "\"dorun kesta\"",
+        "\"tasp dorun\""}) {
+    for (const std::string model : {"bm25", "lm"}) {
+      for (const unsigned rerank : {0u, 20u}) {
+        SCOPED_TRACE(query + " " + model + " rerank " + std::to_string(rerank));
+        ks::SearchRequest request;
+        request.query = query;
+        request.model = model;
+        request.limit = 1000;  // every match
+        request.collapse = false;
+        request.snippets = false;
+        request.spelling = false;
+        request.proximity_rerank_depth = rerank;
+        const auto want = ranked("with", request);
+        if (query != "\"velk kesta\"") EXPECT_FALSE(want.empty());
+        for (const Way& way : ways) {
+          SCOPED_TRACE(way.index);
+          request.matcher = way.matcher;
+          const auto got = ranked(way.index, request);
+          ASSERT_EQ(got.size(), want.size());
+          for (std::size_t i = 0; i < got.size(); ++i) {
+            EXPECT_EQ(got[i].first, want[i].first) << "rank " << i;
+            EXPECT_NEAR(got[i].second, want[i].second, 1e-9 * std::abs(want[i].second));
+          }
+          ++compared;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 9u * 2 * 2 * ways.size());
+}
+
+// A phrase that is one of a synonym's alternatives (a word the analyzer splits, as "می روم" with
+// its compound "میروم"; an alias's words) cannot be checked by a posting source inside Xapian's
+// synonym, so without Xapian's positions the synonym weighs the phrase's terms wherever the
+// passage holds them (QueryTerms::alternatives): the same passages match as with those
+// positions, under other scores, and every way of answering agrees on them.
+TEST_F(MatcherExactness, ASplitWordMatchesThePassagesItDoesWithXapiansBodyPositions) {
+  std::mt19937 random(59);
+  const std::vector<ki::Article> articles = generated_articles(
+      random, "split", 160, [](unsigned a) { return "Split " + std::to_string(a); },
+      [&]() {
+        switch (random() % 4) {
+          case 0:
+            return std::string("می‌روم dorun ");
+          case 1:
+            return std::string("می روم kesta ");
+          case 2:
+            return std::string("روم می velk ");
+          default:
+            return std::string();
+        }
+      });
+  index_articles(temp_ / "with", articles, 1, /*body_positions_in_xapian=*/true);
+  index_articles(temp_ / "without", articles, 1, /*body_positions_in_xapian=*/false);
+  index_articles(temp_ / "no-data", articles, 1, /*body_positions_in_xapian=*/false);
+  fs::remove(ki::match_data_path(temp_ / "no-data"));
+  const auto ranked = [&](const std::string& index, ks::SearchRequest::Matcher matcher) {
+    ks::Searcher searcher(temp_ / index);
+    ks::SearchRequest request;
+    request.query = "\"می روم\"";
+    request.limit = 1000;
+    request.collapse = false;
+    request.snippets = false;
+    request.spelling = false;
+    request.matcher = matcher;
+    std::map<std::string, double> hits;
+    for (const ks::Hit& hit : searcher.search(request).hits)
+      hits[hit.article + "#" + std::to_string(hit.passage)] = hit.score;
+    return hits;
+  };
+  const auto ids = [](const std::map<std::string, double>& hits) {
+    std::vector<std::string> out;
+    for (const auto& [id, score] : hits) out.push_back(id);
+    return out;
+  };
+  const auto with = ranked("with", ks::SearchRequest::Matcher::Automatic);
+  const auto without = ranked("without", ks::SearchRequest::Matcher::Automatic);
+  EXPECT_GT(with.size(), 40u);
+  EXPECT_EQ(ids(without), ids(with));
+  for (const auto& [index, matcher] :
+       {std::pair{"without", ks::SearchRequest::Matcher::Xapian},
+        std::pair{"no-data", ks::SearchRequest::Matcher::Automatic}}) {
+    SCOPED_TRACE(index);
+    const auto got = ranked(index, matcher);
+    ASSERT_EQ(ids(got), ids(without));
+    for (const auto& [id, score] : got) EXPECT_NEAR(score, without.at(id), 1e-9 * score) << id;
+  }
+}
+
 // Passages holding a word and a phrase, the phrase alone (often several times: a high score
 // of its own), the word alone, the phrase's words apart (its filter mostly turns them down)
 // and the word in some titles: the documents holding every full-weight clause are ranked
@@ -1261,8 +1407,9 @@ TEST_F(MatcherExactness, ProximityWindowsFromTokenSequencesAreAsFromXapiansPosit
         return random() % 3 == 0 ? std::string("می روم dorun می‌روم kesta")
                                  : std::string();
       });
-  index_articles(temp_ / "one", articles, 1);
-  index_articles(temp_ / "two", articles, 2);
+  // With Xapian's positions too: the reference windows are counted from them.
+  index_articles(temp_ / "one", articles, 1, /*body_positions_in_xapian=*/true);
+  index_articles(temp_ / "two", articles, 2, /*body_positions_in_xapian=*/true);
   // Each query's words, and at least how many passages gain a window.
   const std::vector<std::pair<std::vector<std::string>, std::size_t>> queries = {
       {{"dorun", "kesta"}, 10},           {{"kesta", "pilmo", "ravek", "kesta"}, 5},
@@ -1282,10 +1429,10 @@ TEST_F(MatcherExactness, ProximityWindowsFromTokenSequencesAreAsFromXapiansPosit
         from_sequences.push_back({docid, 1.0 + static_cast<double>(docid % 7) / 10});
       from_positions = from_sequences;
       std::vector<std::string> no_keys;
-      ks::proximity::rerank(whole, open->shards, terms, parameters, from_sequences.size(),
+      ks::proximity::rerank(whole, open->shards, nullptr, terms, parameters, from_sequences.size(),
                             from_sequences, no_keys);
-      ks::proximity::rerank(whole, {}, terms, parameters, from_positions.size(), from_positions,
-                            no_keys);
+      ks::proximity::rerank(whole, {}, nullptr, terms, parameters, from_positions.size(),
+                            from_positions, no_keys);
       ASSERT_EQ(from_sequences.size(), from_positions.size()) << what;
       std::size_t lifted = 0;
       for (std::size_t i = 0; i < from_sequences.size(); ++i) {
@@ -1298,7 +1445,7 @@ TEST_F(MatcherExactness, ProximityWindowsFromTokenSequencesAreAsFromXapiansPosit
       // The boost, ranked by Enquire.
       const auto boosted = [&](std::span<const km::LocalShard> shards) {
         Xapian::Enquire enquire(whole);
-        enquire.set_query(ks::proximity::boost(whole, shards, terms, parameters));
+        enquire.set_query(ks::proximity::boost(whole, shards, nullptr, terms, parameters));
         std::vector<km::ScoredDoc> docs;
         const Xapian::MSet mset = enquire.get_mset(0, whole.get_doccount());
         for (auto it = mset.begin(); it != mset.end(); ++it) docs.push_back({*it, it.get_weight()});

@@ -207,7 +207,7 @@ TEST(Proximity, BoostWeighsEachPassageByItsWindows) {
   Xapian::WritableDatabase db = heat_conduction_database();
   proximity::Parameters p;
   Xapian::Enquire enquire(db);
-  enquire.set_query(proximity::boost(db, {}, {"heat", "conduction"}, p));
+  enquire.set_query(proximity::boost(db, {}, nullptr, {"heat", "conduction"}, p));
   const Xapian::MSet mset = enquire.get_mset(0, 10);
   ASSERT_EQ(mset.size(), 3u);  // passage 4 has no window
   std::map<Xapian::docid, double> weight;
@@ -220,9 +220,9 @@ TEST(Proximity, BoostWeighsEachPassageByItsWindows) {
   EXPECT_NEAR(weight[3], p.unordered_weight * unordered, 1e-12);
   EXPECT_GT(weight[1], weight[2]);
   // No pair, no boost: one word, a word the index lacks, or the same word twice.
-  EXPECT_TRUE(proximity::boost(db, {}, {"heat"}, p).empty());
-  EXPECT_TRUE(proximity::boost(db, {}, {"heat", "absent"}, p).empty());
-  EXPECT_TRUE(proximity::boost(db, {}, {"heat", "heat"}, p).empty());
+  EXPECT_TRUE(proximity::boost(db, {}, nullptr, {"heat"}, p).empty());
+  EXPECT_TRUE(proximity::boost(db, {}, nullptr, {"heat", "absent"}, p).empty());
+  EXPECT_TRUE(proximity::boost(db, {}, nullptr, {"heat", "heat"}, p).empty());
 }
 
 TEST(Proximity, RerankAddsTheWindowsOfTheFirstPassagesAndSortsThemAgain) {
@@ -235,7 +235,7 @@ TEST(Proximity, RerankAddsTheWindowsOfTheFirstPassagesAndSortsThemAgain) {
   const double ordered = p.scale * p.ordered_weight * proximity::window_weight(1, 4, 4, 3, 4, p);
   std::vector<ks::matcher::ScoredDoc> docs = {{4, 3.0}, {3, 2.9}, {2, 2.9}, {1, 2.0}};
   std::vector<std::string> keys = {"d", "c", "b", "a"};
-  proximity::rerank(db, {}, {"heat", "conduction"}, p, 3, docs, keys);
+  proximity::rerank(db, {}, nullptr, {"heat", "conduction"}, p, 3, docs, keys);
   // 2 and 3 gain one unordered window each and tie, so the lower docid leads; 4 has none;
   // 1, past the depth, keeps its place and score although it holds both windows.
   ASSERT_EQ(docs.size(), 4u);
@@ -252,7 +252,7 @@ TEST(Proximity, RerankAddsTheWindowsOfTheFirstPassagesAndSortsThemAgain) {
   // Deep enough, passage 1 gets both of its windows and leads.
   std::vector<ks::matcher::ScoredDoc> all = {{4, 3.0}, {3, 2.9}, {2, 2.9}, {1, 2.0}};
   std::vector<std::string> no_keys;
-  proximity::rerank(db, {}, {"heat", "conduction"}, p, 10, all, no_keys);
+  proximity::rerank(db, {}, nullptr, {"heat", "conduction"}, p, 10, all, no_keys);
   EXPECT_EQ(all[0].docid, 1u);
   EXPECT_NEAR(all[0].score, 2.0 + ordered + unordered, 1e-12);
   EXPECT_TRUE(no_keys.empty());
@@ -266,7 +266,7 @@ TEST(Proximity, RerankAddsTheWindowsOfTheFirstPassagesAndSortsThemAgain) {
     std::vector<ks::matcher::ScoredDoc> same = {{4, 3.0}, {1, 2.0}};
     proximity::Parameters q = p;
     q.scale = scale;
-    proximity::rerank(db, {}, terms, q, 10, same, no_keys);
+    proximity::rerank(db, {}, nullptr, terms, q, 10, same, no_keys);
     EXPECT_EQ(same[0].docid, 4u);
     EXPECT_DOUBLE_EQ(same[0].score, 3.0);
     EXPECT_DOUBLE_EQ(same[1].score, 2.0);

@@ -161,6 +161,9 @@ void index_both(const fs::path& one, const fs::path& sharded, Write&& write) {
     ki::WriterOptions options;
     options.rebuild = true;
     options.index_shards = shards;
+    // xapian-tcpsrv checks the shards' phrases with Xapian's positions, and the one database
+    // keeps them too: without them an alias's phrase weighs otherwise (decision 0007).
+    options.body_positions_in_xapian = true;
     ki::IndexWriter writer(shards == 0 ? one : sharded, options);
     write(writer);
     writer.commit();
@@ -602,6 +605,7 @@ fs::path small_sharded_index(const TempDir& dir) {
   const fs::path db = dir / "sharded";
   ki::WriterOptions options;
   options.index_shards = 2;
+  options.body_positions_in_xapian = true;  // served by xapian-tcpsrv
   ki::IndexWriter writer(db, options);
   for (const ki::Article& article : generated_articles(200)) writer.add(article);
   writer.commit();
@@ -673,6 +677,32 @@ TEST(Shards, AShardOfAnotherSchemaIsNamed) {
   EXPECT_NE(remote.find("shard remote " + servers.sources.remote[1] + " has index schema 1"),
             std::string::npos)
       << remote;
+}
+
+// xapian-tcpsrv checks a shard's phrases with Xapian's positions: a shard indexed without those
+// of its body words is refused when served remotely, naming it and the way out; searched
+// locally it answers.
+TEST(Shards, ARemoteShardWithoutXapiansBodyPositionsIsRefused) {
+  TempDir dir;
+  const fs::path db = dir / "sharded";
+  {
+    ki::WriterOptions options;
+    options.index_shards = 2;
+    ki::IndexWriter writer(db, options);
+    for (const ki::Article& article : generated_articles(60)) writer.add(article);
+    writer.commit();
+  }
+  ks::Searcher local(db);
+  ks::SearchRequest request;
+  request.query = "\"" + generated_articles(1).front().passages.front().text.substr(0, 20) + "\"";
+  EXPECT_NO_THROW(local.search(request));
+  Servers servers = serve(db);
+  const std::string remote = error_of([&] { ks::Searcher searcher(servers.sources); });
+  EXPECT_NE(remote.find("shard remote " + servers.sources.remote[0] +
+                        " was indexed without Xapian's positions of body words"),
+            std::string::npos)
+      << remote;
+  EXPECT_NE(remote.find("kavosh-index --rebuild --xapian-positions"), std::string::npos) << remote;
 }
 
 TEST(Shards, AStubNamingAMissingShardSaysWhichLine) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "matcher/body_positions.hpp"
 #include "matcher/synonym_postings.hpp"
 
 namespace kavosh::search::matcher {
@@ -189,43 +190,6 @@ BlockBound TermCursor::block_at(Xapian::docid target) {
 
 namespace {
 
-// Terms in order, each after the one before, the last fewer than `window` positions after the
-// first. Taking each term's earliest position after the previous one is never worse.
-bool phrase_holds(const std::vector<std::vector<Xapian::termpos>>& lists,
-                  Xapian::termcount window) {
-  for (Xapian::termpos first : lists[0]) {
-    Xapian::termpos at = first;
-    for (std::size_t i = 1; i < lists.size(); ++i) {
-      const auto next = std::upper_bound(lists[i].begin(), lists[i].end(), at);
-      if (next == lists[i].end()) return false;  // a later first position cannot do better
-      at = *next;
-    }
-    if (at - first < window) return true;
-  }
-  return false;
-}
-
-// Every term somewhere in a stretch of fewer than `window` positions, in any order: the
-// shortest stretch holding one position of each list, swept over the merged positions.
-bool near_holds(const std::vector<std::vector<Xapian::termpos>>& lists, Xapian::termcount window) {
-  std::vector<std::pair<Xapian::termpos, std::size_t>> merged;
-  for (std::size_t i = 0; i < lists.size(); ++i)
-    for (Xapian::termpos p : lists[i]) merged.emplace_back(p, i);
-  std::sort(merged.begin(), merged.end());
-  std::vector<std::size_t> in_window(lists.size(), 0);
-  std::size_t covered = 0;
-  std::size_t begin = 0;
-  for (std::size_t end = 0; end < merged.size(); ++end) {
-    if (in_window[merged[end].second]++ == 0) ++covered;
-    while (covered == lists.size()) {
-      if (merged[end].first - merged[begin].first < window) return true;
-      if (--in_window[merged[begin].second] == 0) --covered;
-      ++begin;
-    }
-  }
-  return false;
-}
-
 // A synonym's postings as one list (the cursor clamps the wdfs to the document lengths).
 std::vector<TermCursor::Posting> merged_synonym_postings(const Xapian::Database& db,
                                                          const index::MatchData& data,
@@ -243,10 +207,11 @@ std::vector<TermCursor::Posting> merged_synonym_postings(const Xapian::Database&
 }  // namespace
 
 ClauseCursor::ClauseCursor(const Xapian::Database& db, const index::MatchData& data,
-                           const ScoredClause& clause, const Bm25Parameters& parameters,
-                           const Xapian::Database& statistics, Bounds bounds,
-                           const RestrictedTerm* restricted)
+                           const BodyPositions* body_positions, const ScoredClause& clause,
+                           const Bm25Parameters& parameters, const Xapian::Database& statistics,
+                           Bounds bounds, const RestrictedTerm* restricted)
     : data_(&data),
+      body_positions_(body_positions),
       kind_(clause.kind),
       window_(clause.window),
       names_(clause.kind == ScoredClause::Kind::Any ? std::vector<std::string>{} : clause.terms) {
@@ -480,7 +445,17 @@ std::optional<bool> ClauseCursor::holds_by_sequence(Xapian::docid docid) const {
 
 bool ClauseCursor::positions_hold(const Xapian::Database& db) const {
   if (const std::optional<bool> holds = holds_by_sequence(docid_)) return *holds;
+  if (positions_elsewhere()) return holds_elsewhere(db, docid_);
   return positions_hold_with([&](std::size_t i) { return terms_[i].positions(db, names_[i]); });
+}
+
+bool ClauseCursor::holds_elsewhere(const Xapian::Database& db, Xapian::docid docid) const {
+  if (!body_check_)
+    body_check_ = body_positions_->check(
+        db, names_,
+        kind_ == ScoredClause::Kind::Phrase ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_NEAR,
+        window_);
+  return body_check_->holds(docid);
 }
 
 Xapian::Query ClauseCursor::positional_query() const {

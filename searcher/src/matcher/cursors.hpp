@@ -17,6 +17,7 @@
 #include "kavosh/format/match_data.hpp"
 #include "kavosh/format/schema.hpp"
 #include "matcher/bm25.hpp"
+#include "matcher/body_positions.hpp"
 #include "matcher/plan.hpp"
 
 namespace kavosh::search::matcher {
@@ -251,7 +252,10 @@ class ClauseCursor {
   // whole set of shards, as Xapian's combined Database computes them).
   // With `restricted`, a positional clause's term `restricted->term` is read from those
   // postings instead of its list.
-  ClauseCursor(const Xapian::Database& db, const index::MatchData& data, const ScoredClause& clause,
+  // `body_positions`: where the body terms' positions are, if not in Xapian's position table
+  // (none: they are there).
+  ClauseCursor(const Xapian::Database& db, const index::MatchData& data,
+               const BodyPositions* body_positions, const ScoredClause& clause,
                const Bm25Parameters& parameters, const Xapian::Database& statistics,
                Bounds bounds = Bounds::Computed, const RestrictedTerm* restricted = nullptr);
 
@@ -367,8 +371,15 @@ class ClauseCursor {
   double termfreq_upper_bound() const { return termfreq_upper_; }
   bool positional() const { return kind_ != ScoredClause::Kind::Any; }
   // Whether the terms stand as the phrase or NEAR asks in the cursor's current document: by its
-  // token sequence where that can say, else by Xapian's positions.
+  // token sequence where that can say, else by Xapian's positions (or where the index keeps
+  // none of its body terms, by holds_elsewhere()).
   bool positions_hold(const Xapian::Database& db) const;
+  // Whether the clause's positions are missing from Xapian's position table: a phrase or NEAR
+  // of body terms in an index that keeps them elsewhere (schema.hpp: kMetaBodyPositions).
+  bool positions_elsewhere() const { return body_positions_ != nullptr && body_terms(); }
+  // Where positions_elsewhere(): whether the phrase or NEAR holds in document `docid` of `db`,
+  // by its token sequence or its stored record (BodyPositions).
+  bool holds_elsewhere(const Xapian::Database& db, Xapian::docid docid) const;
   // The phrase or NEAR as a Xapian query, for PositionalCheck: Xapian's own phrase matcher
   // checks candidates through B-tree cursors it keeps from one document to the next.
   Xapian::Query positional_query() const;
@@ -479,6 +490,8 @@ class ClauseCursor {
   }
 
   const index::MatchData* data_;
+  const BodyPositions* body_positions_;
+  mutable std::optional<BodyPhraseCheck> body_check_;  // holds_elsewhere()'s, once asked
   ScoredClause::Kind kind_;
   Xapian::termcount window_;
   std::vector<std::string> names_;         // a phrase's or NEAR's terms, for their positions

@@ -6,7 +6,7 @@ namespace kavosh::search::matcher {
 
 TopK exhaustive(const Xapian::Database& db, const index::MatchData& data, const MatchPlan& plan,
                 const Bm25Parameters& parameters, unsigned k, bool collapse) {
-  PlanCursors cursors(db, data, plan, parameters, db);
+  PlanCursors cursors(db, data, /*body_positions=*/nullptr, plan, parameters, db);
   TopKHeap heap(k, collapse);
   MatchCounter matched(collapse);
   TopK result;

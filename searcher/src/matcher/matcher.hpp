@@ -47,6 +47,7 @@ struct TopK {
 };
 
 class BestPostingsCache;  // best_postings.hpp
+class BodyPositions;      // body_positions.hpp
 
 // One database a search reads postings from: one index alone, or one local shard of a set.
 struct LocalShard {
@@ -55,6 +56,9 @@ struct LocalShard {
   // Its frequent words' best postings, kept from search to search for that revision; none:
   // phrases of frequent words are ranked from their whole lists.
   std::shared_ptr<BestPostingsCache> best_postings;
+  // Where its body terms' positions are when its Xapian position table lacks them (schema.hpp:
+  // kMetaBodyPositions); none: they are there.
+  std::shared_ptr<const BodyPositions> body_positions;
 };
 
 // A term's document frequency in the set of `shards` that `whole` searches as one, as Xapian

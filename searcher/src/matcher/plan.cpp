@@ -16,6 +16,7 @@ class Planner {
   // The list's frame, outermost first: exclusions, filters, required items, then the ranked
   // rest. Below an OR only scored clauses may appear: "(a AND b) OR c" is not a plan.
   bool root(const Xapian::Query& q) {
+    if (checked_positional(q)) return scored(q, 1.0);
     switch (q.get_type()) {
       case Xapian::Query::OP_AND_NOT:
         for (std::size_t i = 1; i < q.get_num_subqueries(); ++i)
@@ -59,18 +60,26 @@ class Planner {
         }
         return add_clause(any_of(std::move(terms), factor));
       }
+      case Xapian::Query::OP_FILTER:
       case Xapian::Query::OP_PHRASE:
       case Xapian::Query::OP_NEAR: {
+        if (q.get_type() == Xapian::Query::OP_FILTER && !checked_positional(q))
+          return fail("a filter in a ranked position");
         const NodeDetails* node = details_of(q);
         if (!node || node->window == 0) return fail("a window the builder did not record");
+        // A phrase checked by a posting source: OP_FILTER(the AND of its terms, the source).
+        const Xapian::Query words =
+            q.get_type() == Xapian::Query::OP_FILTER ? q.get_subquery(0) : q;
         std::vector<std::string> terms;
-        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
-          const Xapian::Query sub = q.get_subquery(i);
+        for (std::size_t i = 0; i < words.get_num_subqueries(); ++i) {
+          const Xapian::Query sub = words.get_subquery(i);
           if (sub.get_type() != Xapian::Query::LEAF_TERM) return fail("a phrase of non-terms");
           terms.push_back(leaf_term(sub));
         }
-        const auto kind = q.get_type() == Xapian::Query::OP_PHRASE ? ScoredClause::Kind::Phrase
-                                                                   : ScoredClause::Kind::Near;
+        const Xapian::Query::op positional =
+            q.get_type() == Xapian::Query::OP_FILTER ? node->positional : q.get_type();
+        const auto kind = positional == Xapian::Query::OP_PHRASE ? ScoredClause::Kind::Phrase
+                                                                 : ScoredClause::Kind::Near;
         ScoredClause clause = any_of(std::move(terms), factor);
         clause.kind = kind;
         clause.window = node->window;
@@ -158,6 +167,13 @@ class Planner {
       for (const auto& term : clause.terms) clause.termfreqs.push_back(vocabulary_.termfreq(term));
     plan_.clauses.push_back(std::move(clause));
     return true;
+  }
+
+  // An OP_FILTER standing for a phrase or NEAR (BuildOptions::positional_source), not a filter.
+  bool checked_positional(const Xapian::Query& q) const {
+    if (q.get_type() != Xapian::Query::OP_FILTER) return false;
+    const NodeDetails* node = details_of(q);
+    return node != nullptr && node->positional != Xapian::Query::OP_INVALID;
   }
 
   const NodeDetails* details_of(const Xapian::Query& q) const {

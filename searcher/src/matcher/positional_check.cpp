@@ -369,8 +369,14 @@ void ClauseCheck::keep_holding(const Xapian::Database& db, const ClauseCursor& c
   }
   docids.resize(kept);
   if (unknown_.empty()) return;
-  if (!positional_) positional_ = std::make_unique<PositionalCheck>(db, clause.positional_query());
-  positional_->keep_holding(unknown_);
+  if (clause.positions_elsewhere()) {
+    std::erase_if(unknown_,
+                  [&](Xapian::docid docid) { return !clause.holds_elsewhere(db, docid); });
+  } else {
+    if (!positional_)
+      positional_ = std::make_unique<PositionalCheck>(db, clause.positional_query());
+    positional_->keep_holding(unknown_);
+  }
   const auto middle = static_cast<std::ptrdiff_t>(docids.size());
   docids.insert(docids.end(), unknown_.begin(), unknown_.end());
   std::inplace_merge(docids.begin(), docids.begin() + middle, docids.end());

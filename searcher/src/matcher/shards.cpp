@@ -130,8 +130,8 @@ class BestPostingsFirst {
         const std::size_t term = rarest_first_[read_];
         const BestPostings& best = *restrictions_[s].best[term];
         const RestrictedTerm read_from{0, term, &best.cursor, best.postings.size()};
-        PlanCursors cursors(shard.db, *shard.data, plan, parameters, whole, Bounds::Computed,
-                            &read_from);
+        PlanCursors cursors(shard.db, *shard.data, shard.body_positions.get(), plan, parameters,
+                            whole, Bounds::Computed, &read_from);
         leave_out_ranked(s, cursors);
         DeferredChecks deferred(cursors.clauses.size());
         cursors.assume_positions_hold = true;
@@ -155,7 +155,8 @@ class BestPostingsFirst {
         ++read_;
         // The count's range from the clause's own frequencies, not from the postings read.
         const LocalShard& last = shards.back();
-        const PlanCursors whole_lists(last.db, *last.data, plan, parameters, whole);
+        const PlanCursors whole_lists(last.db, *last.data, last.body_positions.get(), plan,
+                                      parameters, whole);
         state.skipped = true;
         TopK ranked = counted(state, &whole_lists, whole.get_doccount());
         ranked.from_best_postings = true;
@@ -287,7 +288,8 @@ class ConjunctionFirst {
     if (positional_ || !count_matches(whole, shards, plan, parameters, exact_count_up_to, state))
       state.skipped = true;
     const LocalShard& last = shards.back();
-    const PlanCursors whole_lists(last.db, *last.data, plan, parameters, whole);
+    const PlanCursors whole_lists(last.db, *last.data, last.body_positions.get(), plan, parameters,
+                                  whole);
     TopK ranked = counted(state, &whole_lists, whole.get_doccount());
     ranked.conjunction_first = true;
     return ranked;
@@ -306,7 +308,7 @@ class ConjunctionFirst {
                   const MatchPlan& plan, const Bm25Parameters& parameters, PassState& state) {
     if (ranked_.size() <= shard_number) ranked_.resize(shard_number + 1);
     std::vector<TermCursor::Posting>& ranked = ranked_[shard_number];
-    PlanCursors cursors(shard.db, *shard.data, plan, parameters, whole);
+    PlanCursors cursors(shard.db, *shard.data, shard.body_positions.get(), plan, parameters, whole);
     cursors.assume_positions_hold = true;
     DeferredChecks deferred(cursors.clauses.size());
     std::vector<ClauseCursor>& clauses = cursors.clauses;
@@ -370,7 +372,7 @@ class ConjunctionFirst {
   // it passes over hold at most one clause, of the conjunction, whose bound cannot enter.
   void rank_rest(const Xapian::Database& whole, const LocalShard& shard, const MatchPlan& plan,
                  const Bm25Parameters& parameters, PassState& state) const {
-    PlanCursors cursors(shard.db, *shard.data, plan, parameters, whole);
+    PlanCursors cursors(shard.db, *shard.data, shard.body_positions.get(), plan, parameters, whole);
     cursors.assume_positions_hold = true;
     DeferredChecks deferred(cursors.clauses.size());
     std::vector<ClauseCursor>& clauses = cursors.clauses;
@@ -415,7 +417,8 @@ class ConjunctionFirst {
     for (Xapian::doccount s = 0; s < count; ++s) {
       const LocalShard& shard = shards[s];
       state.numbering = {s, count};
-      PlanCursors cursors(shard.db, *shard.data, plan, parameters, whole, Bounds::None);
+      PlanCursors cursors(shard.db, *shard.data, shard.body_positions.get(), plan, parameters,
+                          whole, Bounds::None);
       std::vector<ClauseCursor>& clauses = cursors.clauses;
       const auto next = [&] {
         Xapian::docid docid = kEnd;
@@ -539,7 +542,8 @@ TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShar
   if (k == 0) {
     TopK result;
     const LocalShard& first = shards.front();
-    const PlanCursors cursors(first.db, *first.data, plan, parameters, whole);
+    const PlanCursors cursors(first.db, *first.data, first.body_positions.get(), plan, parameters,
+                              whole);
     result.matches_upper_bound = cursors.upper_bound(collection_size);
     result.estimated_matches =
         std::min(cursors.estimate(collection_size), result.matches_upper_bound);
@@ -583,7 +587,7 @@ TopK block_max_maxscore(const Xapian::Database& whole, std::span<const LocalShar
     }
     const bool by_term = !first && !conjunction && term_at_a_time == TermAtATime::WherePays &&
                          term_at_a_time_pays(shard.db, plan);
-    PlanCursors cursors(shard.db, *shard.data, plan, parameters, whole,
+    PlanCursors cursors(shard.db, *shard.data, shard.body_positions.get(), plan, parameters, whole,
                         by_term ? Bounds::None : Bounds::Computed);
     if (first) first->leave_out_ranked(s, cursors);
     if (conjunction) conjunction->leave_out_ranked(s, cursors);

@@ -131,15 +131,15 @@ std::vector<ScoredDoc> TopKHeap::take_sorted() const {
 }
 
 PlanCursors::PlanCursors(const Xapian::Database& db, const index::MatchData& data,
-                         const MatchPlan& plan, const Bm25Parameters& parameters,
-                         const Xapian::Database& statistics, Bounds bounds,
-                         const RestrictedTerm* restricted)
+                         const BodyPositions* body_positions, const MatchPlan& plan,
+                         const Bm25Parameters& parameters, const Xapian::Database& statistics,
+                         Bounds bounds, const RestrictedTerm* restricted)
     : required(plan.required) {
   clauses.reserve(plan.clauses.size());
   filters.reserve(plan.filters.size());
   excluded.reserve(plan.excluded.size());
   for (std::size_t i = 0; i < plan.clauses.size(); ++i)
-    clauses.emplace_back(db, data, plan.clauses[i], parameters, statistics, bounds,
+    clauses.emplace_back(db, data, body_positions, plan.clauses[i], parameters, statistics, bounds,
                          restricted && restricted->clause == i ? restricted : nullptr);
   only_scored_words = plan.required.empty() && plan.filters.empty() && plan.excluded.empty() &&
                       std::none_of(clauses.begin(), clauses.end(),

@@ -125,7 +125,8 @@ struct PlanCursors {
   // `bounds`: Bounds::None for a pass that reads every posting and bounds nothing (term at a
   // time): the clauses' short lists then get no impacts. `restricted`: one positional clause's
   // term read from some of its postings only (ClauseCursor).
-  PlanCursors(const Xapian::Database& db, const index::MatchData& data, const MatchPlan& plan,
+  PlanCursors(const Xapian::Database& db, const index::MatchData& data,
+              const BodyPositions* body_positions, const MatchPlan& plan,
               const Bm25Parameters& parameters, const Xapian::Database& statistics,
               Bounds bounds = Bounds::Computed, const RestrictedTerm* restricted = nullptr);
 

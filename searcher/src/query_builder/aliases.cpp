@@ -55,7 +55,7 @@ void add_alias_ngrams(const std::vector<RunWord>& run, const Xapian::Database& d
       alternatives.insert(alternatives.begin(),
                           terms.windowed(Xapian::Query::OP_PHRASE, phrase_terms,
                                          static_cast<Xapian::termcount>(n)));
-      Xapian::Query q = combine(Xapian::Query::OP_SYNONYM, alternatives);
+      Xapian::Query q = terms.alternatives(alternatives);
       terms.explain("alias:" + key, q);
       optional.push_back(q);
     }

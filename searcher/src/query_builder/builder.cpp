@@ -225,7 +225,7 @@ class Builder {
       for (auto& alias : alias_queries(alternatives[0]->term, synonyms_, analyzer_, terms_))
         body_parts.push_back(alias);
     }
-    Xapian::Query body = combine(Xapian::Query::OP_SYNONYM, body_parts);
+    Xapian::Query body = terms_.alternatives(body_parts);
     if (!ctx.body()) {
       terms_.explain(label, body);
       return body;
@@ -314,7 +314,7 @@ class Builder {
     if (!exact && ctx.body() && options_.aliases)
       for (auto& alias : alias_queries(key, synonyms_, analyzer_, terms_)) options.push_back(alias);
     // One concept written several ways: SYNONYM weighs it as one term, not a sum of matches.
-    Xapian::Query q = combine(Xapian::Query::OP_SYNONYM, options);
+    Xapian::Query q = terms_.alternatives(options);
     terms_.explain(label, q);
     return q;
   }

@@ -38,6 +38,7 @@ QueryTerms::QueryTerms(const Xapian::Database& db, const BuildOptions& options)
     : db_(db),
       term_filter_(options.term_filter),
       termfreq_(options.termfreq),
+      positional_source_(options.positional_source),
       keep_clauses_(options.explain_clauses),
       keep_highlights_(options.highlights) {
   result_.may_match = false;  // until a term the index may hold joins the query
@@ -60,8 +61,24 @@ Xapian::Query QueryTerms::scaled(const Xapian::Query& q, double factor) {
 
 Xapian::Query QueryTerms::windowed(Xapian::Query::op op, const std::vector<Xapian::Query>& parts,
                                    Xapian::termcount window) {
-  NodeDetails& details = recorded(Xapian::Query(op, parts.begin(), parts.end(), window));
+  std::vector<std::string> body_terms;
+  if (positional_source_ && parts.size() > 1) {
+    for (const Xapian::Query& part : parts) {
+      if (part.get_type() != Xapian::Query::LEAF_TERM ||
+          !index::schema::is_body_term(*part.get_terms_begin()))
+        break;
+      body_terms.push_back(*part.get_terms_begin());
+    }
+  }
+  // Xapian would find no position of a body term: the phrase is checked by a posting source.
+  const bool checked = !body_terms.empty() && body_terms.size() == parts.size();
+  NodeDetails& details = recorded(
+      checked ? Xapian::Query(Xapian::Query::OP_FILTER,
+                              Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()),
+                              positional_source_(op, body_terms, window))
+              : Xapian::Query(op, parts.begin(), parts.end(), window));
   details.window = window;
+  details.positional = op;
   return details.node;
 }
 
@@ -86,6 +103,28 @@ Xapian::Query QueryTerms::synonym_of(const std::vector<std::string>& terms) {
   for (auto term = terms.begin(); term != terms.end(); ++term)
     if (std::find(terms.begin(), term, *term) == term) parts.push_back(leaf(*term));
   return combine(Xapian::Query::OP_SYNONYM, parts);
+}
+
+Xapian::Query QueryTerms::alternatives(const std::vector<Xapian::Query>& options) {
+  std::vector<Xapian::Query> weighed, matching;
+  bool checked = false;
+  for (const Xapian::Query& option : options) {
+    if (option.empty()) continue;
+    const auto details = result_.node_details.find(option.internal.get());
+    if (option.get_type() == Xapian::Query::OP_FILTER && details != result_.node_details.end() &&
+        details->second.positional != Xapian::Query::OP_INVALID) {
+      checked = true;
+      weighed.push_back(option.get_subquery(0));   // the phrase's AND
+      matching.push_back(option.get_subquery(1));  // its posting source
+    } else {
+      weighed.push_back(option);
+      matching.push_back(option);
+    }
+  }
+  if (!checked || weighed.size() == 1) return combine(Xapian::Query::OP_SYNONYM, options);
+  return Xapian::Query(Xapian::Query::OP_FILTER,
+                       Xapian::Query(Xapian::Query::OP_SYNONYM, weighed.begin(), weighed.end()),
+                       Xapian::Query(Xapian::Query::OP_OR, matching.begin(), matching.end()));
 }
 
 bool QueryTerms::holds(const std::string& term) const {

@@ -66,6 +66,13 @@ class QueryTerms {
 
   // One concept spelled several ways, weighed as one term; repeats are left out.
   Xapian::Query synonym_of(const std::vector<std::string>& terms);
+  // One concept written several ways (terms, phrases of an alias or a split word): their
+  // OP_SYNONYM. Xapian cannot weigh a posting source inside a synonym, so where a phrase is
+  // checked by one (BuildOptions::positional_source), the synonym holds the phrase's AND and
+  // is filtered by the OR of the phrase's source and the other alternatives: it matches where
+  // the positional synonym does, and weighs a document by every alternative whose terms it
+  // holds (a phrase's terms even where a spelling other than the phrase matched).
+  Xapian::Query alternatives(const std::vector<Xapian::Query>& options);
 
   // Whether the index holds `term`: the term filter rules most absent terms out without the
   // B-tree descent (and its block reads) that a lookup costs present or absent.
@@ -103,6 +110,10 @@ class QueryTerms {
   const Xapian::Database& db_;
   const index::TermFilter* term_filter_;
   std::function<Xapian::doccount(const std::string&)> termfreq_;  // BuildOptions::termfreq
+  // BuildOptions::positional_source
+  std::function<Xapian::Query(Xapian::Query::op, const std::vector<std::string>&,
+                              Xapian::termcount)>
+      positional_source_;
   BuiltQuery result_;
   std::set<std::string> highlight_terms_;
   std::set<std::string> highlight_prefixes_;

@@ -264,6 +264,20 @@ inline constexpr std::string_view kMetaEnglishStemmer = "kavosh.analysis.english
 inline constexpr std::string_view kMetaPersianStemmer = "kavosh.analysis.persian_stemmer";
 inline constexpr std::string_view kEnglishStemmerOfOlderIndexes = "porter2";
 inline constexpr std::string_view kPersianStemmerOfOlderIndexes = "light";
+// Where an index keeps the positions of its body (unprefixed) terms. kBodyPositionsInSequences:
+// only in match.data's token sequences and in the stored records (whose text, analysed again,
+// gives them), not in Xapian's position table, whose largest part they were (decision 0007);
+// phrases and NEAR of body words are checked there, and Xapian's Enquire is given a posting
+// source that does so. kBodyPositionsInXapian: in Xapian's position table too, as in every index
+// written before the key (2026-12-08), and as an index served through xapian-tcpsrv needs,
+// since that server can run no posting source of Kavosh's.
+inline constexpr std::string_view kMetaBodyPositions = "kavosh.body-positions";
+inline constexpr std::string_view kBodyPositionsInXapian = "xapian";
+inline constexpr std::string_view kBodyPositionsInSequences = "sequences";
+// Whether a database's Xapian position table holds its body terms' positions.
+inline bool body_positions_in_xapian(const Xapian::Database& db) {
+  return db.get_metadata(std::string(kMetaBodyPositions)) != kBodyPositionsInSequences;
+}
 // How a first run routed article ids to its shards; a re-run goes on only in shards routed
 // the same way (written to the shards, and kept by their merge).
 inline constexpr std::string_view kMetaShardRouting = "kavosh.shard-routing";

@@ -26,6 +26,9 @@ struct DatabaseSummary {
   std::string schema_version;
   std::string english_stemmer;  // the stemmers the index's stems were made with (metadata;
   std::string persian_stemmer;  // an index without it: the defaults of its time)
+  // Where the body words' positions are (schema.hpp: kMetaBodyPositions): "xapian" or
+  // "sequences".
+  std::string body_positions;
   std::vector<std::uint64_t> shard_passages;  // a sharded index's, shard by shard; else empty
 };
 

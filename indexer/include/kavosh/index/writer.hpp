@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -74,6 +75,12 @@ struct WriterOptions {
   unsigned index_shards = 0;
   unsigned queue_articles = 64;  // articles in flight between the threads (bounded memory)
   kavosh::analysis::AnalyzerOptions analyzer;
+  // Whether Xapian's position table holds the body terms' positions (schema.hpp:
+  // kMetaBodyPositions): needed only by an index served through xapian-tcpsrv, and 32 % of the
+  // index on a 60 000-passage sample (decision 0007). Unset: a new or rebuilt index without
+  // them, an existing one as it was written. Set against what an existing index holds: refused
+  // (re-indexing with `rebuild` changes it).
+  std::optional<bool> body_positions_in_xapian;
   // Free bytes on the file system holding a path; empty means statvfs. Tests replace it to
   // run out of disk without filling one.
   std::function<std::uint64_t(const std::filesystem::path&)> free_disk_bytes;

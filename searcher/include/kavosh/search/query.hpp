@@ -132,6 +132,14 @@ struct BuildOptions {
   // of a sharded index's synonyms, for a set with remote shards (Xapian 1.4's remote protocol
   // carries no synonyms).
   const Xapian::Database* synonyms = nullptr;
+  // Where the index's Xapian position table lacks its body terms' positions (schema.hpp:
+  // kMetaBodyPositions): the posting source of the documents where a phrase (OP_PHRASE) or NEAR
+  // (OP_NEAR) of body terms holds, checked without them. A phrase or NEAR of body terms is
+  // then OP_FILTER(the AND of its terms, that source), which Xapian weighs as the phrase. Empty
+  // where the table holds them.
+  std::function<Xapian::Query(Xapian::Query::op, const std::vector<std::string>& terms,
+                              Xapian::termcount window)>
+      positional_source;
   // What BuiltQuery carries besides the query: the clauses --explain scores, and the terms,
   // prefixes and phrases snippets mark. A search that shows neither leaves them out (their
   // strings were a tenth of building a Persian query).
@@ -155,6 +163,9 @@ struct NodeDetails {
   Xapian::Query node;
   double factor = 1;
   Xapian::termcount window = 0;
+  // OP_PHRASE or OP_NEAR for a positional node: the node itself, or the OP_FILTER that stands
+  // for it (BuildOptions::positional_source).
+  Xapian::Query::op positional = Xapian::Query::OP_INVALID;
   std::string pattern;
   Xapian::termcount max_expansion = 0;
 };
