@@ -255,7 +255,8 @@ struct Searcher::Impl {
     }
     for (std::size_t i = 0; i < index.parts.size(); ++i)
       facts.match_shards.push_back({index.parts[i].db, &facts.match_data[i],
-                                    std::make_shared<matcher::BestPostingsCache>()});
+                                    std::make_shared<matcher::BestPostingsCache>(),
+                                    /*body_positions=*/nullptr});  // find_body_positions()
   }
   // Read again when a database of the index has another revision open (a first run's shards
   // change under the search).

@@ -425,6 +425,23 @@ std::vector<ki::Article> generated_articles(std::mt19937& random, const std::str
   return articles;
 }
 
+// Passage texts drawn from `fragments`, one each (an empty one: none).
+std::function<std::string()> one_of(std::mt19937& random, std::vector<std::string> fragments) {
+  return [&random, fragments = std::move(fragments)] {
+    return fragments[random() % fragments.size()];
+  };
+}
+
+// `articles` indexed under `dir` as "with" (Xapian's positions of body words), "without" (the
+// default) and "no-data" (without them, its match.data removed: every phrase checked in the
+// stored records).
+void index_in_both_layouts(const fs::path& dir, const std::vector<ki::Article>& articles) {
+  index_articles(dir / "with", articles, 1, /*body_positions_in_xapian=*/true);
+  index_articles(dir / "without", articles, 1, /*body_positions_in_xapian=*/false);
+  index_articles(dir / "no-data", articles, 1, /*body_positions_in_xapian=*/false);
+  fs::remove(ki::match_data_path(dir / "no-data"));
+}
+
 // The local shards of the sharded index at `path` (or the database there as its one shard),
 // each with its match data and no best postings, and the set as one database. Empty (a test
 // failure added) when one cannot be read.
@@ -448,7 +465,7 @@ std::unique_ptr<OpenShards> open_shards(const fs::path& path) {
       return open;
     }
     open->data.push_back(std::move(*read));
-    open->shards.push_back({shard, &open->data.back(), nullptr});
+    open->shards.push_back({shard, &open->data.back(), nullptr, nullptr});
   }
   return open;
 }
@@ -958,7 +975,8 @@ TEST_F(MatcherExactness, PhrasesOfFrequentWordsRankFromTheirBestPostingsAsEveryD
   kavosh::analysis::Analyzer analyzer;
   const km::Bm25Parameters parameters;
   const std::vector<km::LocalShard> shards{
-      {db, &*data, std::make_shared<km::BestPostingsCache>(km::BestPostingsCache::Sizes{80, 240})}};
+      {db, &*data, std::make_shared<km::BestPostingsCache>(km::BestPostingsCache::Sizes{80, 240}),
+       nullptr}};
   unsigned from_best = 0, from_lists = 0;
   for (const std::string& query : queries) {
     SCOPED_TRACE("query [" + query + "]");
@@ -1065,25 +1083,10 @@ TEST_F(MatcherExactness, PhrasesRankAlikeWithAndWithoutXapiansBodyPositions) {
   std::mt19937 random(53);
   const std::vector<ki::Article> articles = generated_articles(
       random, "layout", 240, [](unsigned a) { return "Layout " + std::to_string(a); },
-      [&]() {
-        switch (random() % 5) {
-          case 0:
-            return std::string("velk morin tasp ");
-          case 1:
-            return std::string("morin velk dorun tasp ");
-          case 2:
-            return std::string("می‌روم dorun kesta ");
-          case 3:
-            return std::string("می روم kesta velk ");
-          default:
-            return std::string();
-        }
-      });
-  index_articles(temp_ / "with", articles, 1, /*body_positions_in_xapian=*/true);
-  index_articles(temp_ / "without", articles, 1, /*body_positions_in_xapian=*/false);
+      one_of(random, {"velk morin tasp ", "morin velk dorun tasp ", "می‌روم dorun kesta ",
+                      "می روم kesta velk ", ""}));
+  index_in_both_layouts(temp_, articles);
   index_articles(temp_ / "shards", articles, 2, /*body_positions_in_xapian=*/false);
-  index_articles(temp_ / "no-data", articles, 1, /*body_positions_in_xapian=*/false);
-  fs::remove(ki::match_data_path(temp_ / "no-data"));
   ASSERT_TRUE(ki::schema::body_positions_in_xapian(Xapian::Database((temp_ / "with").string())));
   ASSERT_FALSE(
       ki::schema::body_positions_in_xapian(Xapian::Database((temp_ / "without").string())));
@@ -1124,7 +1127,9 @@ TEST_F(MatcherExactness, PhrasesRankAlikeWithAndWithoutXapiansBodyPositions) {
         request.spelling = false;
         request.proximity_rerank_depth = rerank;
         const auto want = ranked("with", request);
-        if (query != "\"velk kesta\"") EXPECT_FALSE(want.empty());
+        if (query != "\"velk kesta\"") {
+          EXPECT_FALSE(want.empty());
+        }
         for (const Way& way : ways) {
           SCOPED_TRACE(way.index);
           request.matcher = way.matcher;
@@ -1151,22 +1156,8 @@ TEST_F(MatcherExactness, ASplitWordMatchesThePassagesItDoesWithXapiansBodyPositi
   std::mt19937 random(59);
   const std::vector<ki::Article> articles = generated_articles(
       random, "split", 160, [](unsigned a) { return "Split " + std::to_string(a); },
-      [&]() {
-        switch (random() % 4) {
-          case 0:
-            return std::string("می‌روم dorun ");
-          case 1:
-            return std::string("می روم kesta ");
-          case 2:
-            return std::string("روم می velk ");
-          default:
-            return std::string();
-        }
-      });
-  index_articles(temp_ / "with", articles, 1, /*body_positions_in_xapian=*/true);
-  index_articles(temp_ / "without", articles, 1, /*body_positions_in_xapian=*/false);
-  index_articles(temp_ / "no-data", articles, 1, /*body_positions_in_xapian=*/false);
-  fs::remove(ki::match_data_path(temp_ / "no-data"));
+      one_of(random, {"می‌روم dorun ", "می روم kesta ", "روم می velk ", ""}));
+  index_in_both_layouts(temp_, articles);
   const auto ranked = [&](const std::string& index, ks::SearchRequest::Matcher matcher) {
     ks::Searcher searcher(temp_ / index);
     ks::SearchRequest request;

@@ -528,7 +528,8 @@ TopK block_max_maxscore(const Xapian::Database& db, const index::MatchData& data
                         const MatchPlan& plan, const Bm25Parameters& parameters, unsigned k,
                         bool collapse, Xapian::doccount exact_count_up_to,
                         TermAtATime term_at_a_time) {
-  const LocalShard whole{db, &data, std::make_shared<BestPostingsCache>()};
+  const LocalShard whole{db, &data, std::make_shared<BestPostingsCache>(),
+                         /*body_positions=*/nullptr};
   return block_max_maxscore(db, std::span(&whole, 1), plan, parameters, k, collapse,
                             exact_count_up_to, term_at_a_time);
 }
