@@ -1065,6 +1065,21 @@ std::span<const unsigned char> MatchData::adjacent_pairs(Xapian::docid docid) co
   return {pair_pool_ + pair_offsets_[docid], pair_offsets_[docid + 1] - pair_offsets_[docid]};
 }
 
+std::optional<std::vector<std::uint32_t>> MatchData::position_numbers(
+    std::span<const std::string> terms) const {
+  std::vector<std::uint32_t> numbers;
+  numbers.reserve(terms.size());
+  for (const std::string& term : terms) {
+    if (const std::optional<std::uint32_t> number = term_number(term))
+      numbers.push_back(*number);
+    else if (posting_count(term) == Xapian::doccount{0})
+      numbers.push_back(kNoTerm);
+    else
+      return std::nullopt;
+  }
+  return numbers;
+}
+
 std::optional<std::uint32_t> MatchData::term_number(std::string_view term) const {
   if (const DirectoryEntry* entry = directory_entry(term))
     return static_cast<std::uint32_t>(entry - directory_);

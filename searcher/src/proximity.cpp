@@ -85,17 +85,10 @@ class SequencePositions {
   SequencePositions(const index::MatchData* data, const std::vector<std::string>& words)
       : data_(data) {
     if (data_ == nullptr) return;
-    for (const std::string& word : words) {
-      const std::optional<std::uint32_t> number = data_->term_number(word);
-      if (number) {
-        numbers_.push_back(*number);
-      } else if (data_->posting_count(word) == Xapian::doccount{0}) {
-        numbers_.push_back(kAbsent);  // another shard's word: in none of this one's documents
-      } else {
-        data_ = nullptr;
-        return;
-      }
-    }
+    if (auto numbers = data_->position_numbers(words))
+      numbers_ = std::move(*numbers);
+    else
+      data_ = nullptr;
   }
   // Every word's positions in shard document `docid`, one list a word (empty where it lacks
   // the word); false where the data cannot say.
@@ -104,8 +97,6 @@ class SequencePositions {
   }
 
  private:
-  // A number no term has (a sequence holds numbers + 1 in at most 32 bits).
-  static constexpr std::uint32_t kAbsent = 0xFFFFFFFF;
   const index::MatchData* data_ = nullptr;
   std::vector<std::uint32_t> numbers_;
 };
@@ -162,8 +153,8 @@ class WordPairSource : public Xapian::PostingSource {
       const Xapian::docid docid = *a;
       if (sequences.read(docid, pair_positions)) {
       } else if (body_positions_) {
-        body_positions_->positions(db, docid, std::vector<std::string>{first_, second_},
-                                   pair_positions);
+        body_positions_->positions_by_record(db, docid, std::vector<std::string>{first_, second_},
+                                             pair_positions);
       } else {
         pair_positions = {positions(db, docid, first_), positions(db, docid, second_)};
       }
@@ -329,7 +320,7 @@ class PassagePositions {
         return positions_;
     }
     if (body_positions_ != nullptr) {
-      body_positions_->positions(db_, docs_[d].docid, pairs_.words, positions_);
+      body_positions_->positions_by_record(db_, docs_[d].docid, pairs_.words, positions_);
       return positions_;
     }
     if (holds_.empty()) walk_postings();

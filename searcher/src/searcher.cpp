@@ -288,11 +288,10 @@ struct Searcher::Impl {
   // A database written without Xapian's positions of body words has its phrases checked by
   // BodyPositions (a remote shard without them is refused when opened: open_index).
   void find_body_positions() {
-    const bool elsewhere =
-        std::any_of(index.parts.begin(), index.parts.end(), [](const auto& part) {
-          return !part.path.empty() && !schema::body_positions_in_xapian(part.db);
-        });
-    if (!elsewhere) return;
+    std::vector<bool> elsewhere;  // by part, as match_shards numbers them
+    for (const auto& part : index.parts)
+      elsewhere.push_back(!part.path.empty() && !schema::body_positions_in_xapian(part.db));
+    if (std::find(elsewhere.begin(), elsewhere.end(), true) == elsewhere.end()) return;
     std::vector<matcher::BodyPositions::Database> databases;
     for (std::size_t i = 0; i < index.parts.size(); ++i)
       databases.push_back(
@@ -300,8 +299,8 @@ struct Searcher::Impl {
     facts.body_positions = std::make_shared<const matcher::BodyPositions>(
         analyzer.options(), std::move(databases),
         [this]() -> const index::RecordDictionaries& { return record_dictionaries(); });
-    for (matcher::LocalShard& shard : facts.match_shards)
-      if (!schema::body_positions_in_xapian(shard.db)) shard.body_positions = facts.body_positions;
+    for (std::size_t i = 0; i < facts.match_shards.size(); ++i)
+      if (elsewhere[i]) facts.match_shards[i].body_positions = facts.body_positions;
   }
   IndexFacts facts;
   // The local shards' commits the open revision is of (commit_stamps, taken before the reopen

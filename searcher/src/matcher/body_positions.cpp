@@ -54,9 +54,6 @@ bool window_holds(const std::vector<std::vector<Xapian::termpos>>& lists, Xapian
   return op == Xapian::Query::OP_PHRASE ? phrase_holds(lists, window) : near_holds(lists, window);
 }
 
-// A number no term has: MatchData::positions() gives it no position.
-constexpr std::uint32_t kAbsent = 0xFFFFFFFF;
-
 }  // namespace
 
 BodyPositions::BodyPositions(const analysis::AnalyzerOptions& analyzer,
@@ -74,64 +71,43 @@ BodyPhraseCheck BodyPositions::check(const Xapian::Database& db, std::vector<std
   check.op_ = op;
   check.window_ = window;
   const std::string uuid = db.get_uuid();
-  for (const Database& database : databases_)
-    if (database.data != nullptr && database.db.get_uuid() == uuid) check.data_ = database.data;
-  if (check.data_ != nullptr) {
-    for (const std::string& term : terms) {
-      if (const std::optional<std::uint32_t> number = check.data_->term_number(term)) {
-        check.numbers_.push_back(*number);
-      } else if (check.data_->posting_count(term) == Xapian::doccount{0}) {
-        check.absent_ = true;  // in none of this database's documents
-      } else {
-        check.data_ = nullptr;  // the file cannot number it: every document by its record
-        break;
-      }
+  for (const Database& database : databases_) {
+    if (database.data == nullptr || database.db.get_uuid() != uuid) continue;
+    // A file that cannot number a term leaves every document to its record.
+    if (auto numbers = database.data->position_numbers(terms)) {
+      check.data_ = database.data;
+      check.numbers_ = std::move(*numbers);
     }
   }
   check.terms_ = std::move(terms);
   return check;
 }
 
-void BodyPositions::positions(const Xapian::Database& db, Xapian::docid docid,
-                              std::span<const std::string> terms,
-                              std::vector<std::vector<Xapian::termpos>>& lists) const {
-  const std::string uuid = db.get_uuid();
-  const Database* part = nullptr;
-  for (const Database& database : databases_)
-    if (database.db.get_uuid() == uuid) part = &database;
-  if (part == nullptr && !databases_.empty()) {
-    // The combined database numbers its databases' documents in turn.
-    const std::size_t count = databases_.size();
-    part = &databases_[(docid - 1) % count];
-    docid = static_cast<Xapian::docid>((docid - 1) / count + 1);
-  }
-  if (part == nullptr) throw std::runtime_error("positions asked of a database not searched");
-  if (part->data != nullptr) {
-    std::vector<std::uint32_t> numbers;
-    for (const std::string& term : terms) {
-      const std::optional<std::uint32_t> number = part->data->term_number(term);
-      if (!number && part->data->posting_count(term) != Xapian::doccount{0}) break;
-      numbers.push_back(number.value_or(kAbsent));
-    }
-    if (numbers.size() == terms.size() && part->data->positions(docid, numbers, lists)) return;
-  }
-  positions_by_record(part->db, docid, terms, lists);
-}
-
 bool BodyPhraseCheck::holds(Xapian::docid docid) const {
-  if (absent_) return false;
   if (data_ == nullptr || !data_->positions(docid, numbers_, lists_))
     positions_->positions_by_record(db_, docid, terms_, lists_);
   return window_holds(lists_, op_, window_);
 }
 
+std::pair<const Xapian::Database*, Xapian::docid> BodyPositions::part_of(
+    const Xapian::Database& db, Xapian::docid docid) const {
+  const std::string uuid = db.get_uuid();
+  for (const Database& database : databases_)
+    if (database.db.get_uuid() == uuid) return {&database.db, docid};
+  if (databases_.empty()) throw std::runtime_error("positions asked of a database not searched");
+  // The combined database numbers its databases' documents in turn.
+  const std::size_t count = databases_.size();
+  return {&databases_[(docid - 1) % count].db, static_cast<Xapian::docid>((docid - 1) / count + 1)};
+}
+
 void BodyPositions::positions_by_record(const Xapian::Database& db, Xapian::docid docid,
                                         std::span<const std::string> terms,
                                         std::vector<std::vector<Xapian::termpos>>& lists) const {
+  const auto [part, local] = part_of(db, docid);
   lists.assign(terms.size(), {});
-  const std::string record = db.get_document(docid).get_value(index::schema::kSlotStoredPassage);
+  const std::string record = part->get_document(local).get_value(index::schema::kSlotStoredPassage);
   if (record.empty())
-    throw std::runtime_error("passage " + std::to_string(docid) +
+    throw std::runtime_error("passage " + std::to_string(local) +
                              " has no stored record to check a phrase in");
   const std::lock_guard lock(record_mutex_);
   const index::StoredPassageView passage =

@@ -4,7 +4,7 @@
 // database's token sequences in its match data while that is current, else the passage's stored
 // record, its text analysed again as the indexer analysed it. The top-k matcher asks here about
 // the passages its sequences cannot answer, and Xapian's Enquire (the models without a matcher
-// path, --matcher xapian, a stale match data) through checked_positional()'s posting source.
+// path, --matcher xapian, a stale match data) through positional_source().
 #include <xapian.h>
 
 #include <functional>
@@ -12,6 +12,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kavosh/analysis/analyzer.hpp"
@@ -40,8 +41,7 @@ class BodyPhraseCheck {
   const BodyPositions* positions_ = nullptr;
   Xapian::Database db_;
   const index::MatchData* data_ = nullptr;  // none: every document by its record
-  std::vector<std::uint32_t> numbers_;      // the terms' numbers in data_
-  bool absent_ = false;                     // a term in none of db_'s documents
+  std::vector<std::uint32_t> numbers_;      // the terms' position_numbers() in data_
   std::vector<std::string> terms_;
   Xapian::Query::op op_ = Xapian::Query::OP_PHRASE;
   Xapian::termcount window_ = 0;
@@ -63,19 +63,18 @@ class BodyPositions {
   // in `db`, one of the index's databases (by its own docids).
   BodyPhraseCheck check(const Xapian::Database& db, std::vector<std::string> terms,
                         Xapian::Query::op op, Xapian::termcount window) const;
-  // The positions of body terms `terms` in document `docid` of `db`, one ascending list a term
-  // in `lists`: `db` one of the index's databases (its docids), or the index searched as one
-  // (the combined database's docids). Throws std::runtime_error as BodyPhraseCheck::holds().
-  void positions(const Xapian::Database& db, Xapian::docid docid,
-                 std::span<const std::string> terms,
-                 std::vector<std::vector<Xapian::termpos>>& lists) const;
-
- private:
-  friend class BodyPhraseCheck;
-  // The terms' positions in `docid` of `db` from its stored record, into `lists`.
+  // The positions of body terms `terms` in document `docid` of `db` from its stored record,
+  // for a reader whose token sequences could not say: one ascending list a term in `lists`.
+  // `db` is one of the index's databases (its docids) or the index searched as one (the
+  // combined database's docids). Throws std::runtime_error as BodyPhraseCheck::holds().
   void positions_by_record(const Xapian::Database& db, Xapian::docid docid,
                            std::span<const std::string> terms,
                            std::vector<std::vector<Xapian::termpos>>& lists) const;
+
+ private:
+  // The database of the index that `db` is, and `docid` as that database numbers it.
+  std::pair<const Xapian::Database*, Xapian::docid> part_of(const Xapian::Database& db,
+                                                            Xapian::docid docid) const;
 
   analysis::AnalyzerOptions analyzer_options_;
   std::vector<Database> databases_;

@@ -204,6 +204,13 @@ class MatchData {
   // lists; nothing when the index lacks the term or the file cannot say (its data fails its
   // checks). Not thread-safe, as blocks().
   std::optional<std::uint32_t> term_number(std::string_view term) const;
+  // A number no term has: positions() gives it no position.
+  static constexpr std::uint32_t kNoTerm = 0xFFFFFFFF;
+  // The numbers positions() takes for body terms `terms`: each term_number(), or kNoTerm for a
+  // term in none of the file's documents (another shard's word); nothing when the file cannot
+  // number one. Not thread-safe, as blocks().
+  std::optional<std::vector<std::uint32_t>> position_numbers(
+      std::span<const std::string> terms) const;
   // Whether the body terms numbered `phrase` (term_number(), in order) stand at consecutive
   // positions of document `docid`, as Xapian's positions of its unprefixed terms say (a
   // compound joined from spaced parts stands at its first part's position); nothing when the
